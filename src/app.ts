@@ -1,0 +1,131 @@
+/**
+ * Assembles the product from a `Config`: database (migrated, catalogue seeded), queue transport,
+ * the HTTP face (web role) and the workers (worker role). `main.ts` decides where Postgres and
+ * Redis come from; tests call `startApp` directly with their own database and key prefix.
+ */
+import type { FastifyInstance } from 'fastify';
+import { conversationMachine, CONVERSATION_VERSION } from '../flows/conversation.js';
+import { CatalogueCache } from './catalogue/search.js';
+import { readCatalogue, seedCatalogueIfEmpty } from './catalogue/seed.js';
+import { createTelegramSender } from './channels/telegram/sender.js';
+import { registerTelegramWebhook } from './channels/telegram/webhook.js';
+import { startTelegramPolling, type TelegramPolling } from './channels/telegram/polling.js';
+import { receiveTelegramUpdate } from './channels/telegram/receive.js';
+import type { ChannelName, ChannelSender } from './channels/types.js';
+import { registerWebChat } from './channels/webchat/routes.js';
+import { createWebChatSender } from './channels/webchat/sender.js';
+import type { Config } from './config.js';
+import type { PipelineContext } from './conversation/context.js';
+import { createDb } from './db/client.js';
+import { runMigrations } from './db/migrate.js';
+import { buildServer } from './http/server.js';
+import type { Logger } from './logger.js';
+import { createTransport, type TransportConfig } from './queues/transport.js';
+import { startWorkers } from './queues/workers.js';
+
+export type Role = 'all' | 'web' | 'worker';
+
+export interface AppOptions {
+  config: Config;
+  log: Logger;
+  role: Role;
+  /** Resolved by main.ts (embedded Postgres) or the tests. */
+  databaseUrl: string;
+  transport: TransportConfig;
+  now?: () => Date;
+}
+
+export interface App {
+  ctx: PipelineContext;
+  /** Set for the web role, once listening. */
+  http: FastifyInstance | null;
+  url: string | null;
+  close(): Promise<void>;
+}
+
+export const WEBHOOK_PATH = '/telegram/webhook';
+
+function keyFromBase64(value: string | undefined, name: string): Buffer {
+  if (!value) throw new Error(`${name} is required (32 bytes, base64: openssl rand -base64 32)`);
+  return Buffer.from(value, 'base64');
+}
+
+export async function startApp(options: AppOptions): Promise<App> {
+  const { config, log, role } = options;
+  const web = role === 'all' || role === 'web';
+  const worker = role === 'all' || role === 'worker';
+
+  await runMigrations(options.databaseUrl);
+  const db = createDb(options.databaseUrl, config.DATABASE_POOL_SIZE);
+  if (await seedCatalogueIfEmpty(db.db, await readCatalogue())) log.info('demo catalogue seeded');
+  const transport = await createTransport(options.transport);
+
+  const ctx: PipelineContext = {
+    db,
+    transport,
+    log,
+    machine: conversationMachine,
+    machineVersion: CONVERSATION_VERSION,
+    catalogue: new CatalogueCache(db.db),
+    nikKeys: {
+      encryptionKey: keyFromBase64(config.NIK_ENCRYPTION_KEY, 'NIK_ENCRYPTION_KEY'),
+      hashKey: keyFromBase64(config.NIK_HASH_KEY, 'NIK_HASH_KEY'),
+    },
+    idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
+    now: options.now ?? (() => new Date()),
+  };
+
+  const senders = new Map<ChannelName, ChannelSender>([['web', createWebChatSender()]]);
+  const telegramToken = config.TELEGRAM_BOT_TOKEN;
+  if (telegramToken) senders.set('telegram', createTelegramSender({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }));
+
+  const workers = worker
+    ? startWorkers(ctx, senders, {
+        concurrency: config.WORKER_CONCURRENCY,
+        retryBaseMs: config.SEND_RETRY_BASE_MS,
+        retryMaxMs: config.SEND_RETRY_MAX_MS,
+        relayIntervalMs: config.RELAY_INTERVAL_MS,
+        relayAfterMs: config.RELAY_AFTER_MS,
+        rateLimits: { telegram: config.TELEGRAM_MAX_PER_SECOND },
+        relay: true,
+      })
+    : null;
+
+  let http: FastifyInstance | null = null;
+  let url: string | null = null;
+  let polling: TelegramPolling | null = null;
+  if (web) {
+    http = buildServer(ctx);
+    await registerWebChat(http, ctx);
+    if (telegramToken && config.TELEGRAM_MODE === 'webhook') {
+      registerTelegramWebhook(http, {
+        path: WEBHOOK_PATH,
+        secretToken: config.TELEGRAM_WEBHOOK_SECRET,
+        onUpdate: (update) => receiveTelegramUpdate(ctx, update),
+      });
+    }
+    url = await http.listen({ host: config.HOST, port: config.PORT });
+    if (telegramToken && config.TELEGRAM_MODE === 'polling') {
+      polling = await startTelegramPolling({
+        token: telegramToken,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        onUpdate: (update) => receiveTelegramUpdate(ctx, update),
+        logger: log.child({ component: 'telegram-polling' }),
+      });
+    }
+  }
+
+  return {
+    ctx,
+    http,
+    url,
+    async close() {
+      // Inbound first (nothing new comes in), then let workers finish what they hold.
+      await polling?.stop();
+      await http?.close();
+      await workers?.close();
+      await transport.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * The case lifecycle as the citizen's chat sees it: opening a case (routed to a dinas/unit, SLA
+ * clock started, first event recorded) and reading the citizen's own cases. Everything runs inside
+ * the caller's transaction, so a case exists exactly when the conversation step that made it commits.
+ */
+import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import * as t from '../db/schema.js';
+import type { CaseDraft, CaseSummary, CaseStatus, CaseKind } from '../conversation/contract.js';
+import { decryptNik, hashNik, type NikKeys } from '../pii/nik.js';
+import { newTicket } from './ticket.js';
+import { addWorkingDays } from './working-days.js';
+
+interface Route {
+  dinasId: number;
+  unitId: number | null;
+  regionCode: string;
+  timeZone: string;
+}
+
+async function route(tx: Tx, draft: CaseDraft, regionCode: string | null): Promise<Route> {
+  const rules = await tx
+    .select({ rule: t.routingRules, dinas: t.dinas })
+    .from(t.routingRules)
+    .innerJoin(t.dinas, eq(t.dinas.id, t.routingRules.dinasId))
+    .orderBy(asc(t.routingRules.priority), asc(t.routingRules.id));
+  const match = rules.find(
+    ({ rule }) =>
+      (rule.categoryCode === null || rule.categoryCode === draft.categoryCode) &&
+      (rule.serviceCode === null || rule.serviceCode === draft.serviceCode) &&
+      (rule.regionPrefix === null || (regionCode ?? '').startsWith(rule.regionPrefix)),
+  );
+  if (!match) throw new Error('routing: no rule matches and no catch-all rule is configured');
+  return {
+    dinasId: match.dinas.id,
+    unitId: match.rule.unitId,
+    regionCode: regionCode ?? match.dinas.regionCode,
+    timeZone: match.dinas.staffAvailability.timeZone,
+  };
+}
+
+async function verifyDays(tx: Tx, dinasId: number, categoryCode: string): Promise<number> {
+  const policies = await tx.select().from(t.slaPolicies);
+  const score = (p: (typeof policies)[number]) =>
+    (p.dinasId === dinasId ? 2 : p.dinasId === null ? 0 : -10) + (p.categoryCode === categoryCode ? 1 : p.categoryCode === null ? 0 : -10);
+  const best = policies.filter((p) => score(p) >= 0).sort((a, b) => score(b) - score(a))[0];
+  // National default (SP4N-LAPOR!): verified and routed within 3 working days.
+  return best?.verifyDays ?? 3;
+}
+
+async function holidaysFrom(tx: Tx, from: Date): Promise<Set<string>> {
+  const rows = await tx.select({ day: t.holidays.day }).from(t.holidays).where(gte(t.holidays.day, from.toISOString().slice(0, 10)));
+  return new Set(rows.map((r) => r.day));
+}
+
+/** The citizen behind a chat identity, created on first need. */
+export async function citizenFor(tx: Tx, identityId: number): Promise<number> {
+  const [identity] = await tx
+    .select({ citizenId: t.channelIdentities.citizenId })
+    .from(t.channelIdentities)
+    .where(eq(t.channelIdentities.id, identityId));
+  if (identity?.citizenId) return identity.citizenId;
+  const [citizen] = await tx.insert(t.citizens).values({}).returning({ id: t.citizens.id });
+  await tx.update(t.channelIdentities).set({ citizenId: citizen.id }).where(eq(t.channelIdentities.id, identityId));
+  return citizen.id;
+}
+
+export async function openCase(
+  tx: Tx,
+  args: { identityId: number; draft: CaseDraft; nikKeys: NikKeys; now: Date },
+): Promise<{ ticket: string; dueAt: Date }> {
+  const { identityId, draft, nikKeys, now } = args;
+  const citizenId = await citizenFor(tx, identityId);
+  let regionCode: string | null = null;
+  const citizenUpdate: Partial<typeof t.citizens.$inferInsert> = {};
+  if (draft.reporterName) citizenUpdate.name = draft.reporterName;
+  if (draft.nik) {
+    const nik = decryptNik(draft.nik.sealed, nikKeys);
+    citizenUpdate.nikEncrypted = draft.nik.sealed;
+    citizenUpdate.nikHash = hashNik(nik, nikKeys);
+    regionCode = nik.slice(0, 6);
+  }
+  if (Object.keys(citizenUpdate).length > 0) await tx.update(t.citizens).set(citizenUpdate).where(eq(t.citizens.id, citizenId));
+
+  const target = await route(tx, draft, regionCode);
+  const dueAt = addWorkingDays(now, await verifyDays(tx, target.dinasId, draft.categoryCode), await holidaysFrom(tx, now), target.timeZone);
+
+  for (;;) {
+    const ticket = newTicket();
+    const [row] = await tx
+      .insert(t.cases)
+      .values({
+        ticket,
+        citizenId,
+        identityId,
+        kind: draft.kind,
+        categoryCode: draft.categoryCode,
+        serviceCode: draft.serviceCode ?? null,
+        description: draft.description,
+        location: draft.location ?? null,
+        photos: draft.photos,
+        reporterName: draft.anonymous ? null : (draft.reporterName ?? null),
+        regionCode: target.regionCode,
+        dinasId: target.dinasId,
+        unitId: target.unitId,
+        status: 'baru',
+        slaDueAt: dueAt,
+        anonymous: draft.anonymous,
+        confidential: draft.confidential,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing({ target: t.cases.ticket })
+      .returning({ id: t.cases.id });
+    // A collision among 8.5·10^11 tickets is rare; draw again rather than fail the citizen.
+    if (!row) continue;
+    await tx.insert(t.caseEvents).values({ caseId: row.id, fromStatus: null, toStatus: 'baru', actor: 'citizen', createdAt: now });
+    return { ticket, dueAt };
+  }
+}
+
+const summaryColumns = {
+  ticket: t.cases.ticket,
+  kind: t.cases.kind,
+  status: t.cases.status,
+  categoryName: t.categories.name,
+  createdAt: t.cases.createdAt,
+  updatedAt: t.cases.updatedAt,
+  dueAt: t.cases.slaDueAt,
+  note: sql<string | null>`(select e.note from case_events e where e.case_id = ${t.cases.id} and e.public and e.note is not null order by e.id desc limit 1)`,
+};
+
+type SummaryRow = { ticket: string; kind: string; status: string; categoryName: { id: string; en: string } | null; createdAt: Date; updatedAt: Date; dueAt: Date | null; note: string | null };
+
+function toSummary(row: SummaryRow): CaseSummary {
+  const finished = row.status === 'selesai' || row.status === 'ditutup' || row.status === 'ditolak';
+  return {
+    ticket: row.ticket,
+    kind: row.kind as CaseKind,
+    status: row.status as CaseStatus,
+    categoryName: row.categoryName ?? { id: 'Lainnya', en: 'Other' },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    dueAt: finished || !row.dueAt ? null : row.dueAt.toISOString(),
+    note: row.note,
+  };
+}
+
+/** The citizen's own cases, newest first. */
+export async function ownCases(tx: Tx, identityId: number, limit = 5): Promise<CaseSummary[]> {
+  const citizenId = await citizenFor(tx, identityId);
+  const rows = await tx
+    .select(summaryColumns)
+    .from(t.cases)
+    .leftJoin(t.categories, eq(t.categories.code, t.cases.categoryCode))
+    .where(eq(t.cases.citizenId, citizenId))
+    .orderBy(desc(t.cases.createdAt), desc(t.cases.id))
+    .limit(limit);
+  return rows.map(toSummary);
+}
+
+/** One case by ticket, only if it is the asking citizen's: someone else's ticket reveals nothing. */
+export async function ownCase(tx: Tx, identityId: number, ticket: string): Promise<CaseSummary | null> {
+  const citizenId = await citizenFor(tx, identityId);
+  const [row] = await tx
+    .select(summaryColumns)
+    .from(t.cases)
+    .leftJoin(t.categories, eq(t.categories.code, t.cases.categoryCode))
+    .where(and(eq(t.cases.ticket, ticket), eq(t.cases.citizenId, citizenId)));
+  return row ? toSummary(row) : null;
+}

@@ -1,0 +1,34 @@
+/**
+ * SLA clocks count working days: weekends and the configured holidays (public holidays and
+ * cuti bersama) do not count. A step due in N working days is due at the end of the Nth
+ * working day after today, in the dinas's time zone (Indonesia has no daylight saving time).
+ */
+
+function localDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/** Offset of `timeZone` from UTC at `at`, in minutes (WIB → 420). */
+function offsetMinutes(at: Date, timeZone: string): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName')!.value;
+  const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name);
+  if (!m) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+}
+
+export function addWorkingDays(start: Date, days: number, holidays: ReadonlySet<string>, timeZone = 'Asia/Jakarta'): Date {
+  const [y, m, d] = localDate(start, timeZone).split('-').map(Number);
+  const cursor = new Date(Date.UTC(y, m - 1, d));
+  let counted = 0;
+  while (counted < days) {
+    cursor.setUTCDate(cursor.getUTCDate() + 1);
+    const weekday = cursor.getUTCDay();
+    if (weekday === 0 || weekday === 6) continue;
+    if (holidays.has(cursor.toISOString().slice(0, 10))) continue;
+    counted++;
+  }
+  const endOfDayUtc = Date.UTC(cursor.getUTCFullYear(), cursor.getUTCMonth(), cursor.getUTCDate(), 23, 59, 59);
+  return new Date(endOfDayUtc - offsetMinutes(start, timeZone) * 60_000);
+}

@@ -1,0 +1,21 @@
+/** What the pipeline's steps need, passed explicitly: nothing global. */
+import type { AnyStateMachine } from 'xstate';
+import type { CatalogueCache } from '../catalogue/search.js';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import type { NikKeys } from '../pii/nik.js';
+import type { Transport } from '../queues/transport.js';
+
+export interface PipelineContext {
+  db: Database;
+  transport: Transport;
+  log: Logger;
+  machine: AnyStateMachine;
+  /** Version of `machine`; stored beside each snapshot. */
+  machineVersion: number;
+  catalogue: CatalogueCache;
+  nikKeys: NikKeys;
+  /** A conversation idle longer than this starts over politely. */
+  idleMs: number;
+  now: () => Date;
+}

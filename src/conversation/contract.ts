@@ -1,0 +1,106 @@
+/**
+ * The contract between a conversation machine (pure, in `flows/`) and the runtime that runs it.
+ * The machine never does I/O: it emits `Effect`s; the runtime performs them inside the same
+ * Postgres transaction and answers the ones that have a result with a `ResultEvent`.
+ * A flow test is therefore a list of events in and `reply` effects out.
+ */
+import type { ReplyOption } from '../channels/types.js';
+
+export type Lang = 'id' | 'en';
+export type CaseKind = 'pengaduan' | 'aspirasi' | 'informasi';
+export type CaseStatus = 'baru' | 'diverifikasi' | 'diteruskan' | 'diproses' | 'selesai' | 'ditutup' | 'ditolak';
+
+/** Events that come from the citizen. */
+export type CitizenEvent =
+  | { type: 'citizen.text'; text: string }
+  | { type: 'citizen.photo'; mediaRef: string; caption?: string }
+  | { type: 'citizen.location'; latitude: number; longitude: number; address?: string }
+  | { type: 'citizen.contact'; phone: string; name?: string }
+  | { type: 'citizen.unsupported'; what: 'sticker' | 'voice' | 'video' | 'document' | 'edited' | 'other' };
+
+export interface Category {
+  code: string;
+  name: { id: string; en: string };
+}
+
+export interface ServiceSummary {
+  code: string;
+  name: { id: string; en: string };
+}
+
+export interface ServiceDetail extends ServiceSummary {
+  /** Documents to bring, one per line, in each language. */
+  requirements: { id: string[]; en: string[] };
+  procedure: { id: string[]; en: string[] };
+  /** Where and when to go: office, address and opening hours. */
+  where: { id: string; en: string };
+  /** Complaint category to pre-select when the citizen reports a problem about this service. */
+  categoryCode: string;
+}
+
+export interface CaseSummary {
+  ticket: string;
+  kind: CaseKind;
+  status: CaseStatus;
+  categoryName: { id: string; en: string };
+  createdAt: string;
+  /** Last status change (ISO). */
+  updatedAt: string;
+  /** When the next step is due (ISO date), or null once finished. */
+  dueAt: string | null;
+  /** Reason given when `ditolak`, or the last public note from staff. */
+  note: string | null;
+}
+
+/** A NIK after the runtime sealed it: never the digits themselves. */
+export interface SealedNik {
+  sealed: string;
+  masked: string;
+}
+
+export interface CaseDraft {
+  kind: CaseKind;
+  categoryCode: string;
+  serviceCode?: string;
+  description: string;
+  location?: { address?: string; latitude?: number; longitude?: number };
+  photos: string[];
+  reporterName?: string;
+  nik?: SealedNik;
+  anonymous: boolean;
+  confidential: boolean;
+}
+
+/** Results the runtime feeds back after performing an effect. */
+export type ResultEvent =
+  | { type: 'result.categories'; categories: Category[] }
+  | { type: 'result.services'; query: string; services: ServiceSummary[] }
+  | { type: 'result.service'; service: ServiceDetail | null }
+  | { type: 'result.caseCreated'; ticket: string; dueAt: string }
+  | { type: 'result.ownCases'; cases: CaseSummary[] }
+  /** `case` is null both when the ticket does not exist and when it is someone else's. */
+  | { type: 'result.case'; ticket: string; case: CaseSummary | null }
+  | { type: 'result.nikSealed'; nik: SealedNik }
+  | { type: 'result.humanRequested'; staffAvailableNow: boolean; hours: { id: string; en: string } };
+
+export type ConversationEvent = CitizenEvent | ResultEvent;
+
+/** What a machine asks the runtime to do. Only `reply` and `redactLastMessage` have no result event. */
+export type Effect =
+  | { type: 'reply'; text: string; options?: ReplyOption[] }
+  | { type: 'listCategories' }
+  /** Fuzzy search of the service catalogue; empty query lists all services. */
+  | { type: 'searchServices'; query: string }
+  | { type: 'getService'; code: string }
+  | { type: 'createCase'; draft: CaseDraft }
+  | { type: 'listOwnCases' }
+  | { type: 'findCase'; ticket: string }
+  /** Encrypt and hash a NIK the citizen typed, and blank it from the stored copy of their message. */
+  | { type: 'sealNik'; nik: string }
+  | { type: 'requestHuman' };
+
+/** Input a machine starts with. `restartReason` lets the first reply explain why we start over. */
+export interface ConversationInput {
+  lang?: Lang;
+  restartReason?: 'idle' | 'upgrade';
+}

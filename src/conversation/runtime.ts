@@ -1,0 +1,189 @@
+/**
+ * Runs a chat's conversation: for each stored, unprocessed inbound message of the chat, in order,
+ * one transaction locks the conversation row, steps the machine, performs its effects, writes the
+ * new snapshot and the replies (outbox rows), and marks the message processed. The row lock makes
+ * messages of one chat strictly sequential while different chats run in parallel.
+ */
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import * as t from '../db/schema.js';
+import type { ChannelName, OutboundMessage } from '../channels/types.js';
+import { openCase, ownCase, ownCases } from '../cases/cases.js';
+import { searchServices } from '../catalogue/search.js';
+import { encryptNik } from '../pii/nik.js';
+import { maskNik } from '../pii/nik-rules.js';
+import { jobOptions, outboundJobId, outboundQueue, type OutboundJob } from '../queues/jobs.js';
+import { staffAvailableNow } from './availability.js';
+import type { CitizenEvent, ConversationInput, Lang, ResultEvent } from './contract.js';
+import type { PipelineContext } from './context.js';
+import { step, type Perform, type PersistedSnapshot, type ReplyEffect } from './step.js';
+
+type MessageRow = typeof t.messages.$inferSelect;
+
+function toEvent(message: MessageRow): CitizenEvent {
+  const payload = (message.payload ?? {}) as Record<string, unknown>;
+  switch (message.kind) {
+    case 'text':
+      return { type: 'citizen.text', text: message.body ?? '' };
+    case 'photo':
+      return { type: 'citizen.photo', mediaRef: String(payload.mediaRef), caption: message.body ?? undefined };
+    case 'location':
+      return { type: 'citizen.location', latitude: Number(payload.latitude), longitude: Number(payload.longitude), address: message.body ?? undefined };
+    case 'contact':
+      return { type: 'citizen.contact', phone: String(payload.phone), name: message.body ?? undefined };
+    default:
+      return { type: 'citizen.unsupported', what: (payload.what as 'other') ?? 'other' };
+  }
+}
+
+function langOf(snapshot: PersistedSnapshot | null): Lang | undefined {
+  const lang = (snapshot?.context as { lang?: unknown } | undefined)?.lang;
+  return lang === 'en' || lang === 'id' ? lang : undefined;
+}
+
+/** A conversation resting at the menu has nothing to lose by starting over, so it needs no notice. */
+function isAtRest(snapshot: PersistedSnapshot): boolean {
+  return snapshot.value === 'menu';
+}
+
+function performer(ctx: PipelineContext, tx: Tx, identityId: number, message: MessageRow, now: Date): Perform {
+  return async (effect): Promise<ResultEvent | null> => {
+    switch (effect.type) {
+      case 'listCategories':
+        return { type: 'result.categories', categories: (await ctx.catalogue.get()).categories };
+      case 'searchServices': {
+        const found = searchServices(await ctx.catalogue.get(), effect.query);
+        return { type: 'result.services', query: effect.query, services: found.map(({ code, name }) => ({ code, name })) };
+      }
+      case 'getService': {
+        const found = (await ctx.catalogue.get()).services.find((s) => s.code === effect.code);
+        if (!found) return { type: 'result.service', service: null };
+        const { keywords: _keywords, ...service } = found;
+        return { type: 'result.service', service };
+      }
+      case 'createCase': {
+        const opened = await openCase(tx, { identityId, draft: effect.draft, nikKeys: ctx.nikKeys, now });
+        return { type: 'result.caseCreated', ticket: opened.ticket, dueAt: opened.dueAt.toISOString() };
+      }
+      case 'listOwnCases':
+        return { type: 'result.ownCases', cases: await ownCases(tx, identityId) };
+      case 'findCase':
+        return { type: 'result.case', ticket: effect.ticket, case: await ownCase(tx, identityId, effect.ticket) };
+      case 'sealNik': {
+        const masked = maskNik(effect.nik);
+        // The NIK must not stay readable in the stored copy of the citizen's message either.
+        await tx.update(t.messages).set({ body: masked }).where(eq(t.messages.id, message.id));
+        return { type: 'result.nikSealed', nik: { sealed: encryptNik(effect.nik, ctx.nikKeys), masked } };
+      }
+      case 'requestHuman': {
+        await tx.insert(t.handoffRequests).values({ identityId, createdAt: now });
+        const [desk] = await tx.select().from(t.dinas).orderBy(asc(t.dinas.id)).limit(1);
+        return {
+          type: 'result.humanRequested',
+          staffAvailableNow: desk ? staffAvailableNow(desk.staffAvailability, now) : false,
+          hours: desk?.hours ?? { id: '-', en: '-' },
+        };
+      }
+    }
+  };
+}
+
+function toOutbound(chatId: string, reply: ReplyEffect): OutboundMessage {
+  return { kind: 'text', chatId, text: reply.text, ...(reply.options?.length ? { options: reply.options } : {}) };
+}
+
+export interface StepResult {
+  outbox: { id: number; channel: ChannelName }[];
+}
+
+/**
+ * Processes the oldest unprocessed message of the chat, if any. `giveUp` marks it processed with
+ * an apology instead of stepping it: for a message that keeps failing, so one poisoned message
+ * cannot block a chat forever.
+ */
+async function processOne(ctx: PipelineContext, identityId: number, giveUp: boolean): Promise<StepResult | null> {
+  return ctx.db.db.transaction(async (tx) => {
+    await tx.insert(t.conversations).values({ identityId, version: ctx.machineVersion }).onConflictDoNothing();
+    const [conversation] = await tx.select().from(t.conversations).where(eq(t.conversations.identityId, identityId)).for('update');
+    const [message] = await tx
+      .select()
+      .from(t.messages)
+      .where(and(eq(t.messages.identityId, identityId), isNull(t.messages.processedAt)))
+      .orderBy(asc(t.messages.id))
+      .limit(1);
+    if (!message) return null;
+    const [identity] = await tx.select().from(t.channelIdentities).where(eq(t.channelIdentities.id, identityId));
+    const now = ctx.now();
+
+    let persisted = conversation.snapshot as PersistedSnapshot | null;
+    const input: ConversationInput = { lang: langOf(persisted) };
+    if (persisted && conversation.version !== ctx.machineVersion) {
+      persisted = null;
+      input.restartReason = 'upgrade';
+    } else if (persisted && now.getTime() - conversation.updatedAt.getTime() > ctx.idleMs && !isAtRest(persisted)) {
+      persisted = null;
+      input.restartReason = 'idle';
+    }
+
+    let replies: ReplyEffect[];
+    let snapshot: PersistedSnapshot | null;
+    if (giveUp) {
+      replies = [{ type: 'reply', text: apology(input.lang) }];
+      snapshot = null;
+    } else {
+      const outcome = await step(ctx.machine, persisted, input, toEvent(message), performer(ctx, tx, identityId, message, now));
+      replies = outcome.replies;
+      snapshot = outcome.snapshot;
+    }
+
+    const channel = identity.channel as ChannelName;
+    const outbox =
+      replies.length === 0
+        ? []
+        : await tx
+            .insert(t.outbox)
+            .values(replies.map((r) => ({ identityId, channel, payload: toOutbound(identity.chatId, r), createdAt: now })))
+            .returning({ id: t.outbox.id });
+    await tx
+      .update(t.conversations)
+      .set({ snapshot, version: ctx.machineVersion, updatedAt: now })
+      .where(eq(t.conversations.identityId, identityId));
+    await tx
+      .update(t.messages)
+      .set({ processedAt: now, error: giveUp ? 'gave up after repeated failures' : null })
+      .where(eq(t.messages.id, message.id));
+    return { outbox: outbox.map((o) => ({ id: o.id, channel })) };
+  });
+}
+
+function apology(lang: Lang | undefined): string {
+  return lang === 'en'
+    ? 'Sorry, something went wrong on our side. Please type *menu* to start again.'
+    : 'Maaf, terjadi gangguan di sistem kami. Ketik *menu* untuk mulai lagi.';
+}
+
+/** Drains the chat's unprocessed messages in order, enqueuing each step's replies after it commits. */
+export async function processConversation(ctx: PipelineContext, identityId: number, options: { giveUpOnFirst?: boolean } = {}): Promise<number> {
+  let processed = 0;
+  let giveUp = options.giveUpOnFirst ?? false;
+  for (;;) {
+    const result = await processOne(ctx, identityId, giveUp);
+    giveUp = false;
+    if (!result) return processed;
+    processed++;
+    await enqueueOutbox(ctx, identityId, result.outbox);
+  }
+}
+
+export async function enqueueOutbox(ctx: PipelineContext, identityId: number, rows: { id: number; channel: ChannelName }[]) {
+  try {
+    for (const row of rows) {
+      await ctx.transport
+        .queue<OutboundJob>(outboundQueue(row.channel))
+        .add('send', { identityId, outboxId: row.id }, jobOptions(outboundJobId(row.id)));
+    }
+  } catch (err) {
+    ctx.log.warn({ err, identityId }, 'enqueue of replies failed; the relay will pick them up');
+  }
+}
+

@@ -1,0 +1,73 @@
+/**
+ * One conversation step, pure apart from the `perform` callback: feed an event to the machine,
+ * then perform each emitted effect in order, feeding results back, until the machine is quiet.
+ * The runtime passes a `perform` that works inside a Postgres transaction; tests may pass any other.
+ */
+import { initialTransition, transition, type AnyStateMachine } from 'xstate';
+import type { ConversationEvent, ConversationInput, Effect, ResultEvent } from './contract.js';
+
+export type Perform = (effect: Exclude<Effect, { type: 'reply' }>) => Promise<ResultEvent | null>;
+export type ReplyEffect = Extract<Effect, { type: 'reply' }>;
+
+/** What is stored per conversation: the machine's persisted snapshot. */
+export type PersistedSnapshot = { value: unknown; context: unknown; status?: string };
+
+/** Guards against a machine that keeps asking for effects forever. */
+const MAX_EFFECTS_PER_STEP = 50;
+
+export interface StepOutcome {
+  snapshot: PersistedSnapshot;
+  replies: ReplyEffect[];
+}
+
+function emitted(actions: readonly { type: string; params?: unknown }[]): Effect[] {
+  const effects: Effect[] = [];
+  for (const action of actions) {
+    if (action.type === 'xstate.emit') effects.push((action.params as { event: Effect }).event);
+  }
+  return effects;
+}
+
+/** Starts a fresh conversation (no event yet): returns its snapshot and any greeting it emits. */
+export function startConversation(machine: AnyStateMachine, input: ConversationInput) {
+  const [snapshot, actions] = initialTransition(machine, input);
+  return { snapshot, effects: emitted(actions) };
+}
+
+export async function step(
+  machine: AnyStateMachine,
+  persisted: PersistedSnapshot | null,
+  input: ConversationInput,
+  event: ConversationEvent,
+  perform: Perform,
+): Promise<StepOutcome> {
+  let snapshot;
+  const pending: Effect[] = [];
+  if (persisted) {
+    snapshot = machine.resolveState(persisted as Parameters<AnyStateMachine['resolveState']>[0]);
+  } else {
+    const start = startConversation(machine, input);
+    snapshot = start.snapshot;
+    pending.push(...start.effects);
+  }
+  let actions;
+  [snapshot, actions] = transition(machine, snapshot, event);
+  pending.push(...emitted(actions));
+
+  const replies: ReplyEffect[] = [];
+  let performed = 0;
+  while (pending.length > 0) {
+    const effect = pending.shift()!;
+    if (effect.type === 'reply') {
+      replies.push(effect);
+      continue;
+    }
+    if (++performed > MAX_EFFECTS_PER_STEP) throw new Error(`conversation step performed more than ${MAX_EFFECTS_PER_STEP} effects`);
+    const result = await perform(effect);
+    if (result) {
+      [snapshot, actions] = transition(machine, snapshot, result);
+      pending.push(...emitted(actions));
+    }
+  }
+  return { snapshot: machine.getPersistedSnapshot(snapshot) as unknown as PersistedSnapshot, replies };
+}

@@ -1,0 +1,20 @@
+/** The one database client: postgres.js underneath, drizzle on top. */
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+export function createDb(url: string, poolSize: number) {
+  const sql = postgres(url, {
+    max: poolSize,
+    // Our own notices (CREATE ... IF NOT EXISTS) are not news.
+    onnotice: () => {},
+    connection: { application_name: 'kanal-aduan' },
+  });
+  const db = drizzle(sql, { schema });
+  return { sql, db, close: () => sql.end({ timeout: 5 }) };
+}
+
+export type Database = ReturnType<typeof createDb>;
+export type Db = Database['db'];
+/** A drizzle transaction handle; helpers that must run inside the caller's transaction take this. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

@@ -1,0 +1,28 @@
+/** The HTTP face: health, readiness, and whatever routes the enabled channels register. */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { PipelineContext } from '../conversation/context.js';
+
+export function buildServer(ctx: PipelineContext): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: ctx.log.child({ component: 'http' }) as FastifyBaseLogger,
+    // Request lines would carry chat ids and query strings; errors are still logged.
+    disableRequestLogging: true,
+    bodyLimit: 1_048_576,
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  /** Ready when Postgres and the queue transport answer; extra checks (a WhatsApp session) can join. */
+  app.get('/readyz', async (_req, reply) => {
+    const [postgres, queue] = await Promise.all([
+      ctx.db.sql`select 1`.then(
+        () => true,
+        () => false,
+      ),
+      ctx.transport.ping(),
+    ]);
+    const checks = { postgres, queue, transport: ctx.transport.config.kind };
+    return reply.code(postgres && queue ? 200 : 503).send(checks);
+  });
+  return app;
+}

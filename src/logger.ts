@@ -1,0 +1,16 @@
+/**
+ * The one logger. Logs carry ids, never NIK, phone numbers or message text: the redaction
+ * list is a safety net for a field that slips in, not the main defence.
+ */
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export const REDACTED_PATHS = [
+  'text', '*.text', 'body', '*.body', 'nik', '*.nik', 'phone', '*.phone', 'description', '*.description',
+  'req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]', 'req.headers["x-hub-signature-256"]',
+];
+
+export function createLogger(level: string, name = 'kanal-aduan'): Logger {
+  return pino({ name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+}

@@ -1,0 +1,93 @@
+/**
+ * `npm start` (everything in one process) or `npm start -- web|worker` (separate processes).
+ * Without DATABASE_URL an embedded Postgres is started; without REDIS_URL a local Redis is found
+ * or started, and where none exists BullMQ's PostgreSQL backend carries the jobs.
+ */
+import { existsSync } from 'node:fs';
+import { startApp, WEBHOOK_PATH, type Role } from './app.js';
+import { parseConfig } from './config.js';
+import { startEmbeddedPostgres } from './local/embedded-postgres.js';
+import { findOrStartRedis } from './local/redis.js';
+import { localSecrets } from './local/secrets.js';
+import { createLogger } from './logger.js';
+import type { TransportConfig } from './queues/transport.js';
+
+const ROLES: Role[] = ['all', 'web', 'worker'];
+
+async function main() {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const role = (process.argv[2] ?? 'all') as Role;
+  if (!ROLES.includes(role)) throw new Error(`unknown role "${role}": use one of ${ROLES.join(', ')}`);
+
+  let config = parseConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  if ((!config.NIK_ENCRYPTION_KEY || !config.NIK_HASH_KEY) && config.NODE_ENV !== 'production') {
+    config = parseConfig({ ...(await localSecrets(config.DATA_DIR)), ...process.env });
+    log.warn('NIK keys not set: using development keys kept in DATA_DIR (set them in production)');
+  }
+
+  let stopPostgres: (() => Promise<void>) | null = null;
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    if (role !== 'all') throw new Error('DATABASE_URL is required when running the web and worker roles separately');
+    const embedded = await startEmbeddedPostgres(config.DATA_DIR);
+    databaseUrl = embedded.url;
+    stopPostgres = embedded.stop;
+    log.info('embedded Postgres started');
+  }
+
+  let transport: TransportConfig;
+  if (config.REDIS_URL) {
+    transport = { kind: 'redis', url: config.REDIS_URL, prefix: config.QUEUE_PREFIX };
+  } else {
+    const redis = await findOrStartRedis(config.DATA_DIR);
+    if (redis) {
+      transport = { kind: 'redis', url: redis.url, prefix: config.QUEUE_PREFIX };
+      log.info({ started: redis.started }, redis.started ? 'local Redis started' : 'local Redis found');
+    } else {
+      if (role !== 'all') throw new Error('REDIS_URL is required when running the web and worker roles separately');
+      transport = { kind: 'postgres', url: databaseUrl, schema: 'bullmq' };
+      log.warn('no Redis found: jobs go through BullMQ\'s PostgreSQL backend (fine for trying, use Redis in production)');
+    }
+  }
+
+  const app = await startApp({ config, log, role, databaseUrl, transport });
+
+  if (app.url) {
+    const base = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+    const lines = [
+      '',
+      '  Kanal Aduan is running.',
+      `  Web chat:   ${base}/chat`,
+      `  Health:     ${base}/healthz   Ready: ${base}/readyz`,
+      `  Database:   ${config.DATABASE_URL ? 'DATABASE_URL' : 'embedded Postgres in ' + config.DATA_DIR}`,
+      `  Queues:     ${transport.kind === 'redis' ? 'Redis ' + transport.url.replace(/\/\/[^@]*@/, '//') : 'PostgreSQL backend'}`,
+      config.TELEGRAM_BOT_TOKEN
+        ? `  Telegram:   ${config.TELEGRAM_MODE === 'webhook' ? 'webhook at ' + base + WEBHOOK_PATH : 'long polling'}`
+        : '  Telegram:   off (set TELEGRAM_BOT_TOKEN to answer on Telegram)',
+      '  Stop with Ctrl+C.',
+      '',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight work');
+    try {
+      await app.close();
+      await stopPostgres?.();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

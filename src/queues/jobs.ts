@@ -1,0 +1,55 @@
+/**
+ * Queue names and job payloads. Payloads carry ids only; job ids are derived from the row they
+ * stand for, so enqueuing the same work twice (a redelivered webhook, the relay) adds one job.
+ * BullMQ job ids must not contain ':' nor be all digits.
+ */
+import type { JobsOptions } from 'bullmq';
+import type { ChannelName } from '../channels/types.js';
+
+export const INBOUND_QUEUE = 'inbound';
+export const outboundQueue = (channel: ChannelName) => `outbound-${channel}`;
+
+export interface InboundJob {
+  identityId: number;
+  messageId: number;
+}
+
+export interface OutboundJob {
+  identityId: number;
+  outboxId: number;
+}
+
+export const inboundJobId = (messageId: number) => `in-${messageId}`;
+export const outboundJobId = (outboxId: number) => `out-${outboxId}`;
+
+/** Ask the worker to come back later; the backoff strategy honours `delayMs` (e.g. Telegram's retry_after). */
+export class RetryLater extends Error {
+  constructor(
+    readonly delayMs: number | null,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'RetryLater';
+  }
+}
+
+/**
+ * Work is retried until it is done: Postgres says what is owed, so a job gives up only by
+ * finishing (sent, or failed permanently and recorded).
+ */
+export const jobOptions = (jobId: string): JobsOptions => ({
+  jobId,
+  attempts: 1_000_000,
+  backoff: { type: 'kanal' },
+  removeOnComplete: true,
+  removeOnFail: true,
+});
+
+export function backoffStrategy(baseMs: number, maxMs: number) {
+  return (attemptsMade: number, _type?: string, err?: Error): number => {
+    if (err instanceof RetryLater && err.delayMs !== null) return err.delayMs;
+    const exponential = Math.min(maxMs, baseMs * 2 ** Math.min(attemptsMade - 1, 20));
+    // Jitter spreads a crowd of retries after an outage.
+    return Math.round(exponential * (0.8 + Math.random() * 0.4));
+  };
+}

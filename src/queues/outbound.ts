@@ -1,0 +1,66 @@
+/**
+ * Sends what the outbox owes a chat, oldest first, one row per transaction under a per-chat
+ * advisory lock: replies arrive in the order they were written, a row is marked sent in the
+ * same transaction that sent it, and two workers never send the same row. A failing row stops
+ * the chat's queue (later rows wait behind it) and the job comes back after a backoff.
+ */
+import { sql } from 'drizzle-orm';
+import type { ChannelName, ChannelSender, OutboundMessage } from '../channels/types.js';
+import type { PipelineContext } from '../conversation/context.js';
+import { RetryLater } from './jobs.js';
+
+type Senders = ReadonlyMap<ChannelName, ChannelSender>;
+
+interface PendingRow {
+  id: string;
+  channel: ChannelName;
+  payload: OutboundMessage;
+  unreachable_at: Date | null;
+}
+
+/** Returns how many rows it finished (sent or failed for good). Throws `RetryLater` to come back. */
+export async function drainOutbox(ctx: PipelineContext, senders: Senders, identityId: number): Promise<number> {
+  let finished = 0;
+  for (;;) {
+    const outcome = await ctx.db.sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(2, ${identityId % 2_147_483_647})`;
+      const [row] = await tx<PendingRow[]>`
+        select o.id, o.channel, o.payload, i.unreachable_at
+        from outbox o join channel_identities i on i.id = o.identity_id
+        where o.identity_id = ${identityId} and o.status = 'pending'
+        order by o.id limit 1`;
+      if (!row) return 'empty' as const;
+      if (row.unreachable_at) {
+        await tx`update outbox set status = 'failed', last_error = 'recipient unreachable' where id = ${row.id}`;
+        return 'finished' as const;
+      }
+      const sender = senders.get(row.channel);
+      if (!sender) return new RetryLater(null, `no sender for channel ${row.channel} in this process`);
+      const result = await sender.send(row.payload);
+      if (result.ok) {
+        await tx`update outbox set status = 'sent', external_id = ${result.externalId}, sent_at = now(), attempts = attempts + 1 where id = ${row.id}`;
+        return 'finished' as const;
+      }
+      if (result.failure === 'permanent') {
+        await tx`update outbox set status = 'failed', last_error = ${result.reason}, attempts = attempts + 1 where id = ${row.id}`;
+        if (result.unreachable) {
+          await tx`update channel_identities set unreachable_at = now(), unreachable_reason = ${result.reason} where id = ${identityId}`;
+        }
+        ctx.log.warn({ outboxId: row.id, identityId, reason: result.reason }, 'send failed permanently');
+        return 'finished' as const;
+      }
+      await tx`update outbox set attempts = attempts + 1, last_error = ${result.reason} where id = ${row.id}`;
+      return new RetryLater(result.failure === 'rate-limited' ? result.retryAfterMs : null, result.reason);
+    });
+    if (outcome === 'empty') return finished;
+    if (outcome instanceof RetryLater) throw outcome;
+    finished++;
+  }
+}
+
+/** Marks a chat unreachable when the platform tells us outside a send (Telegram `my_chat_member` kicked). */
+export async function markUnreachable(ctx: PipelineContext, channel: ChannelName, chatId: string, reason: string) {
+  await ctx.db.db.execute(
+    sql`update channel_identities set unreachable_at = now(), unreachable_reason = ${reason} where channel = ${channel} and chat_id = ${chatId}`,
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * The worker role: the inbound (conversation) worker, one outbound worker per channel this
+ * process can send on, and the relay. Several worker processes may run against the same
+ * Postgres and Redis; Postgres locks keep each chat in order.
+ */
+import type { Worker } from 'bullmq';
+import type { ChannelName, ChannelSender } from '../channels/types.js';
+import type { PipelineContext } from '../conversation/context.js';
+import { processConversation } from '../conversation/runtime.js';
+import { INBOUND_QUEUE, backoffStrategy, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
+import { drainOutbox } from './outbound.js';
+import { startRelay } from './relay.js';
+
+/** After this many failed attempts a message is answered with an apology instead of blocking its chat. */
+const POISON_ATTEMPTS = 10;
+
+export interface WorkerOptions {
+  concurrency: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  relayIntervalMs: number;
+  relayAfterMs: number;
+  /** Messages per second a channel accepts across chats (BullMQ's limiter is global across workers). */
+  rateLimits: Partial<Record<ChannelName, number>>;
+  /** Run the relay in this process (one per deployment is enough; more are harmless). */
+  relay: boolean;
+}
+
+export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelName, ChannelSender>, options: WorkerOptions) {
+  const settings = { backoffStrategy: backoffStrategy(options.retryBaseMs, options.retryMaxMs) };
+  const workers: Worker[] = [];
+
+  const inbound = ctx.transport.worker<InboundJob>(
+    INBOUND_QUEUE,
+    async (job) => {
+      const giveUpOnFirst = job.attemptsMade >= POISON_ATTEMPTS;
+      if (giveUpOnFirst) ctx.log.error({ messageId: job.data.messageId }, 'message keeps failing; answering with an apology');
+      await processConversation(ctx, job.data.identityId, { giveUpOnFirst });
+    },
+    { concurrency: options.concurrency, settings },
+  );
+  workers.push(inbound as Worker);
+
+  for (const [channel] of senders) {
+    const perSecond = options.rateLimits[channel];
+    const worker = ctx.transport.worker<OutboundJob>(outboundQueue(channel), async (job) => drainOutbox(ctx, senders, job.data.identityId), {
+      concurrency: options.concurrency,
+      settings,
+      ...(perSecond ? { limiter: { max: Math.max(1, Math.floor(perSecond)), duration: 1000 } } : {}),
+    });
+    workers.push(worker as Worker);
+  }
+
+  for (const worker of workers) {
+    worker.on('error', (err) => ctx.log.warn({ err, queue: worker.name }, 'worker error'));
+    worker.on('failed', (job, err) => {
+      if (err?.name !== 'RetryLater') ctx.log.warn({ err, queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed; will retry');
+    });
+  }
+  const relay = options.relay ? startRelay(ctx, { intervalMs: options.relayIntervalMs, olderThanMs: options.relayAfterMs }) : null;
+
+  return {
+    workers,
+    /** Stops taking jobs and waits for the active ones to finish; what is left stays in Postgres. */
+    async close() {
+      relay?.stop();
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
