@@ -13,6 +13,11 @@ import { startTelegramPolling, type TelegramPolling } from './channels/telegram/
 import { receiveTelegramUpdate } from './channels/telegram/receive.js';
 import type { ChannelName, ChannelSender } from './channels/types.js';
 import { registerWebChat } from './channels/webchat/routes.js';
+import { createWhatsAppCloudChannel } from './channels/whatsapp-cloud/channel.js';
+import { createWhatsAppCloudSender } from './channels/whatsapp-cloud/sender.js';
+import { registerWhatsAppCloudWebhook } from './channels/whatsapp-cloud/webhook.js';
+import { ingest } from './conversation/ingest.js';
+import { recordDeliveryStatus } from './queues/outbound.js';
 import { createWebChatSender } from './channels/webchat/sender.js';
 import type { Config } from './config.js';
 import type { PipelineContext } from './conversation/context.js';
@@ -44,6 +49,7 @@ export interface App {
 }
 
 export const WEBHOOK_PATH = '/telegram/webhook';
+export const WHATSAPP_CLOUD_WEBHOOK_PATH = '/whatsapp/webhook';
 
 function keyFromBase64(value: string | undefined, name: string): Buffer {
   if (!value) throw new Error(`${name} is required (32 bytes, base64: openssl rand -base64 32)`);
@@ -78,6 +84,23 @@ export async function startApp(options: AppOptions): Promise<App> {
   const senders = new Map<ChannelName, ChannelSender>([['web', createWebChatSender()]]);
   const telegramToken = config.TELEGRAM_BOT_TOKEN;
   if (telegramToken) senders.set('telegram', createTelegramSender({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }));
+  const cloud = config.WHATSAPP_CLOUD_ACCESS_TOKEN && config.WHATSAPP_CLOUD_PHONE_NUMBER_ID;
+  if (cloud) {
+    senders.set(
+      'whatsapp-cloud',
+      createWhatsAppCloudChannel({
+        sender: createWhatsAppCloudSender({
+          apiRoot: config.WHATSAPP_CLOUD_API_ROOT,
+          apiVersion: config.WHATSAPP_CLOUD_API_VERSION,
+          phoneNumberId: config.WHATSAPP_CLOUD_PHONE_NUMBER_ID!,
+          accessToken: config.WHATSAPP_CLOUD_ACCESS_TOKEN!,
+        }),
+        statusTemplate: { name: config.WHATSAPP_CLOUD_STATUS_TEMPLATE, language: config.WHATSAPP_CLOUD_TEMPLATE_LANGUAGE },
+        messagesPerSecond: config.WHATSAPP_CLOUD_MAX_PER_SECOND,
+        now: ctx.now,
+      }),
+    );
+  }
 
   const workers = worker
     ? startWorkers(ctx, senders, {
@@ -86,7 +109,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         retryMaxMs: config.SEND_RETRY_MAX_MS,
         relayIntervalMs: config.RELAY_INTERVAL_MS,
         relayAfterMs: config.RELAY_AFTER_MS,
-        rateLimits: { telegram: config.TELEGRAM_MAX_PER_SECOND },
+        rateLimits: { telegram: config.TELEGRAM_MAX_PER_SECOND, 'whatsapp-cloud': config.WHATSAPP_CLOUD_MAX_PER_SECOND },
         relay: true,
       })
     : null;
@@ -102,6 +125,17 @@ export async function startApp(options: AppOptions): Promise<App> {
         path: WEBHOOK_PATH,
         secretToken: config.TELEGRAM_WEBHOOK_SECRET,
         onUpdate: (update) => receiveTelegramUpdate(ctx, update),
+      });
+    }
+    if (cloud) {
+      registerWhatsAppCloudWebhook(http, {
+        path: WHATSAPP_CLOUD_WEBHOOK_PATH,
+        verifyToken: config.WHATSAPP_CLOUD_VERIFY_TOKEN!,
+        appSecret: config.WHATSAPP_CLOUD_APP_SECRET!,
+        onMessage: async (message) => {
+          await ingest(ctx, message);
+        },
+        onStatus: (status) => recordDeliveryStatus(ctx, status),
       });
     }
     url = await http.listen({ host: config.HOST, port: config.PORT });

@@ -43,6 +43,29 @@ const schema = z.object({
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).optional(),
   /** Telegram allows about 30 messages a second across chats. */
   TELEGRAM_MAX_PER_SECOND: z.coerce.number().positive().default(30),
+
+  /** WhatsApp Business Cloud API (official). On when the access token and phone number id are set. */
+  WHATSAPP_CLOUD_ACCESS_TOKEN: z.string().optional(),
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: z.string().regex(/^\d+$/).optional(),
+  WHATSAPP_CLOUD_APP_SECRET: z.string().optional(),
+  WHATSAPP_CLOUD_VERIFY_TOKEN: z.string().optional(),
+  WHATSAPP_CLOUD_API_ROOT: z.url().default('https://graph.facebook.com'),
+  WHATSAPP_CLOUD_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
+  /** The number's throughput tier (80 messages a second by default). */
+  WHATSAPP_CLOUD_MAX_PER_SECOND: z.coerce.number().positive().default(80),
+  /** Approved template with one body variable, used outside the 24-hour window. */
+  WHATSAPP_CLOUD_STATUS_TEMPLATE: z.string().default('kanal_aduan_status'),
+  WHATSAPP_CLOUD_TEMPLATE_LANGUAGE: z.string().default('id'),
+
+  /** WhatsApp through whatsapp-web.js (a phone number linked like WhatsApp Web). */
+  WHATSAPP_WEB_ENABLED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  WHATSAPP_WEB_SESSION_DIR: z.string().default('.data/whatsapp-web'),
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+  /** Global pace of web.js sends; bans are reported after a few hundred unsolicited sends. */
+  WHATSAPP_WEB_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  WHATSAPP_WEB_MAX_MEDIA_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  /** Bearer token for operator endpoints (the WhatsApp link QR). Unset: those endpoints are off. */
+  ADMIN_TOKEN: z.string().min(16).optional(),
 });
 
 export type Config = ReturnType<typeof parseConfig>;
@@ -63,6 +86,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   const c = result.data;
   if (c.TELEGRAM_MODE === 'webhook' && c.TELEGRAM_BOT_TOKEN && !c.TELEGRAM_WEBHOOK_SECRET) {
     throw new Error('Invalid configuration:\n  TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE=webhook');
+  }
+  if (c.WHATSAPP_CLOUD_ACCESS_TOKEN && c.WHATSAPP_CLOUD_PHONE_NUMBER_ID && (!c.WHATSAPP_CLOUD_APP_SECRET || !c.WHATSAPP_CLOUD_VERIFY_TOKEN)) {
+    throw new Error('Invalid configuration:\n  WHATSAPP_CLOUD_APP_SECRET and WHATSAPP_CLOUD_VERIFY_TOKEN: required with the Cloud API');
   }
   return c;
 }

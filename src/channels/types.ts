@@ -72,7 +72,13 @@ export interface DeliveryStatus {
   error?: { code: number; title: string };
 }
 
+/** What the outbox knows about the recipient at send time (WhatsApp Cloud needs it for the 24-hour window). */
+export interface Recipient {
+  /** When the citizen last wrote to us on this channel. */
+  lastInboundAt: Date | null;
+}
+
 export interface ChannelSender {
   readonly channel: ChannelName;
-  send(message: OutboundMessage): Promise<SendResult>;
+  send(message: OutboundMessage, recipient?: Recipient): Promise<SendResult>;
 }

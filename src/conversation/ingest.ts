@@ -30,11 +30,12 @@ function bodyAndPayload(message: InboundMessage): { body: string | null; payload
 
 export async function ingest(ctx: PipelineContext, message: InboundMessage, options: IngestOptions = {}): Promise<{ duplicate: boolean }> {
   const { body, payload } = bodyAndPayload(message);
+  const sentAt = message.sentAt.toISOString();
   const stored = await ctx.db.sql.begin(async (sql) => {
     const rows = await sql<{ id: string; identity_id: string }[]>`
       with identity as (
         insert into channel_identities (channel, chat_id, phone, display_name, last_inbound_at)
-        values (${message.channel}, ${message.chatId}, ${message.phone ?? null}, ${message.displayName ?? null}, ${message.sentAt})
+        values (${message.channel}, ${message.chatId}, ${message.phone ?? null}, ${message.displayName ?? null}, ${sentAt}::timestamptz)
         on conflict (channel, chat_id) do update set
           last_inbound_at = greatest(channel_identities.last_inbound_at, excluded.last_inbound_at),
           display_name = coalesce(excluded.display_name, channel_identities.display_name),
@@ -44,7 +45,7 @@ export async function ingest(ctx: PipelineContext, message: InboundMessage, opti
         returning id
       )
       insert into messages (identity_id, channel, external_id, kind, body, payload, sent_at)
-      select id, ${message.channel}, ${message.externalId}, ${message.content.kind}, ${body}, ${payload === null ? null : sql.json(payload as never)}, ${message.sentAt}
+      select id, ${message.channel}, ${message.externalId}, ${message.content.kind}, ${body}, ${payload === null ? null : sql.json(payload as never)}, ${sentAt}::timestamptz
       from identity
       on conflict (channel, external_id) do nothing
       returning id, identity_id`;

@@ -4,9 +4,8 @@ import type { PipelineContext } from '../conversation/context.js';
 
 export function buildServer(ctx: PipelineContext): FastifyInstance {
   const app = Fastify({
-    loggerInstance: ctx.log.child({ component: 'http' }) as FastifyBaseLogger,
-    // Request lines would carry chat ids and query strings; errors are still logged.
-    disableRequestLogging: true,
+    // Request lines (info) would carry chat ids and query strings; warnings and errors are still logged.
+    loggerInstance: ctx.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1_048_576,
   });
 

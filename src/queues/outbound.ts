@@ -5,7 +5,7 @@
  * the chat's queue (later rows wait behind it) and the job comes back after a backoff.
  */
 import { sql } from 'drizzle-orm';
-import type { ChannelName, ChannelSender, OutboundMessage } from '../channels/types.js';
+import type { ChannelName, ChannelSender, DeliveryStatus, OutboundMessage } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { RetryLater } from './jobs.js';
 
@@ -16,6 +16,7 @@ interface PendingRow {
   channel: ChannelName;
   payload: OutboundMessage;
   unreachable_at: Date | null;
+  last_inbound_at: Date | null;
 }
 
 /** Returns how many rows it finished (sent or failed for good). Throws `RetryLater` to come back. */
@@ -25,7 +26,7 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
     const outcome = await ctx.db.sql.begin(async (tx) => {
       await tx`select pg_advisory_xact_lock(2, ${identityId % 2_147_483_647})`;
       const [row] = await tx<PendingRow[]>`
-        select o.id, o.channel, o.payload, i.unreachable_at
+        select o.id, o.channel, o.payload, i.unreachable_at, i.last_inbound_at
         from outbox o join channel_identities i on i.id = o.identity_id
         where o.identity_id = ${identityId} and o.status = 'pending'
         order by o.id limit 1`;
@@ -36,7 +37,7 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
       }
       const sender = senders.get(row.channel);
       if (!sender) return new RetryLater(null, `no sender for channel ${row.channel} in this process`);
-      const result = await sender.send(row.payload);
+      const result = await sender.send(row.payload, { lastInboundAt: row.last_inbound_at });
       if (result.ok) {
         await tx`update outbox set status = 'sent', external_id = ${result.externalId}, sent_at = now(), attempts = attempts + 1 where id = ${row.id}`;
         return 'finished' as const;
@@ -63,4 +64,19 @@ export async function markUnreachable(ctx: PipelineContext, channel: ChannelName
   await ctx.db.db.execute(
     sql`update channel_identities set unreachable_at = now(), unreachable_reason = ${reason} where channel = ${channel} and chat_id = ${chatId}`,
   );
+}
+
+/**
+ * Records a delivery receipt on the outbox row it belongs to. Receipts arrive out of order (and
+ * `read` without `delivered`), so a receipt only ever moves the state forward; `failed` wins.
+ */
+export async function recordDeliveryStatus(ctx: PipelineContext, status: DeliveryStatus): Promise<void> {
+  const rank = { sent: 1, delivered: 2, read: 3, failed: 4 } as const;
+  const error = status.error ? `${status.error.code}: ${status.error.title}` : null;
+  await ctx.db.sql`
+    update outbox set
+      delivery_status = ${status.status},
+      last_error = coalesce(${error}, last_error)
+    where channel = ${status.channel} and external_id = ${status.externalId}
+      and coalesce(case delivery_status when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'failed' then 4 end, 0) < ${rank[status.status]}`;
 }

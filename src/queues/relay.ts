@@ -12,11 +12,11 @@ const BATCH = 1_000;
 
 export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Promise<{ inbound: number; outbound: number }> {
   const sql = ctx.db.sql;
-  const cutoff = new Date(ctx.now().getTime() - olderThanMs);
+  const cutoff = new Date(ctx.now().getTime() - olderThanMs).toISOString();
   const inbound = await sql<{ id: string; identity_id: string }[]>`
-    select id, identity_id from messages where processed_at is null and received_at < ${cutoff} order by id limit ${BATCH}`;
+    select id, identity_id from messages where processed_at is null and received_at < ${cutoff}::timestamptz order by id limit ${BATCH}`;
   const outbound = await sql<{ id: string; identity_id: string; channel: ChannelName }[]>`
-    select id, identity_id, channel from outbox where status = 'pending' and created_at < ${cutoff} order by id limit ${BATCH}`;
+    select id, identity_id, channel from outbox where status = 'pending' and created_at < ${cutoff}::timestamptz order by id limit ${BATCH}`;
   if (inbound.length > 0) {
     await ctx.transport.queue<InboundJob>(INBOUND_QUEUE).addBulk(
       inbound.map((r) => ({

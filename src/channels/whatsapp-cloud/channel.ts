@@ -1,0 +1,47 @@
+/**
+ * The Cloud API channel as the outbox sees it: the raw sender plus Meta's two rules. Free text
+ * goes out only inside the 24-hour customer-service window; outside it (or when Meta answers
+ * 131047 "re-engagement required" because our clock and theirs disagree) the text goes out as the
+ * approved status template. Business-initiated templates are spaced per user (about one per 6 s);
+ * replies to a citizen who just wrote are not, so a two-part answer does not take 6 seconds.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChannelSender, OutboundMessage, Recipient } from '../types.js';
+import { isReengagementFailure } from './errors.js';
+import { CloudPacer, toCloudOutbound, type StatusTemplate } from './window.js';
+
+export interface WhatsAppCloudChannelOptions {
+  sender: ChannelSender;
+  statusTemplate: StatusTemplate;
+  /** Spacing of business-initiated messages to one user. */
+  perUserIntervalMs?: number;
+  messagesPerSecond?: number;
+  now?: () => Date;
+}
+
+export function createWhatsAppCloudChannel(options: WhatsAppCloudChannelOptions): ChannelSender {
+  const now = options.now ?? (() => new Date());
+  const pacer = new CloudPacer({ perUserIntervalMs: options.perUserIntervalMs, messagesPerSecond: options.messagesPerSecond });
+
+  const sendTemplate = async (message: OutboundMessage) => {
+    const delay = pacer.reserve(message.chatId);
+    if (delay > 0) await sleep(delay);
+    return options.sender.send(message);
+  };
+
+  return {
+    channel: 'whatsapp-cloud',
+    async send(message: OutboundMessage, recipient?: Recipient) {
+      const outbound = toCloudOutbound(message, {
+        lastInboundAt: recipient?.lastInboundAt ?? null,
+        now: now(),
+        statusTemplate: options.statusTemplate,
+      });
+      if (outbound.kind === 'template') return sendTemplate(outbound);
+      const result = await options.sender.send(outbound);
+      if (!isReengagementFailure(result)) return result;
+      // Meta says the window is closed: the citizen still gets the news, as the template.
+      return sendTemplate(toCloudOutbound(message, { lastInboundAt: null, now: now(), statusTemplate: options.statusTemplate }));
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Real Postgres and real Redis for integration tests, isolated per test file: a database of its
+ * own (created here, dropped at the end) and a BullMQ key prefix of its own, both named after the
+ * run id, so concurrent runs and files never see each other's rows or jobs.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { startApp, type App, type Role } from '../../src/app.js';
+import { parseConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+
+export const TEST_POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function uniqueName(kind: string) {
+  return `kanal_${kind}_${process.env.KANAL_TEST_RUN ?? 'local'}_${randomBytes(3).toString('hex')}`;
+}
+
+export interface TestEnv {
+  databaseUrl: string;
+  redisPrefix: string;
+  /** A Redis connection for assertions and for simulating loss (deleting this test's keys). */
+  redis: Redis;
+  /** Removes every key under this test's prefix: what FLUSHALL does, without touching other runs. */
+  flushQueues(): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+export async function createTestEnv(): Promise<TestEnv> {
+  const name = uniqueName('t');
+  const admin = postgres(TEST_POSTGRES, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(TEST_POSTGRES);
+  url.pathname = `/${name}`;
+  const redisPrefix = `{${name}}`;
+  const redis = new Redis(TEST_REDIS, { maxRetriesPerRequest: null });
+  const flushQueues = async () => {
+    let deleted = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
+    return deleted;
+  };
+  return {
+    databaseUrl: url.toString(),
+    redisPrefix,
+    redis,
+    flushQueues,
+    async dispose() {
+      await flushQueues();
+      redis.disconnect();
+      const cleanup = postgres(TEST_POSTGRES, { max: 1, onnotice: () => {} });
+      await cleanup.unsafe(`drop database if exists "${name}" with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
+export const TEST_KEYS = {
+  NIK_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  NIK_HASH_KEY: Buffer.alloc(32, 9).toString('base64'),
+};
+
+export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
+  return parseConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    WORKER_CONCURRENCY: '8',
+    DATABASE_POOL_SIZE: '10',
+    SEND_RETRY_BASE_MS: '50',
+    SEND_RETRY_MAX_MS: '400',
+    RELAY_INTERVAL_MS: '200',
+    RELAY_AFTER_MS: '1000',
+    ...TEST_KEYS,
+    ...overrides,
+  });
+}
+
+/** Starts the product against this test's database and Redis prefix. */
+export function startTestApp(
+  env: TestEnv,
+  options: { role?: Role; config?: Record<string, string | undefined>; now?: () => Date; redisUrl?: string } = {},
+): Promise<App> {
+  const config = testConfig(options.config);
+  return startApp({
+    config,
+    log: createLogger(config.LOG_LEVEL),
+    role: options.role ?? 'all',
+    databaseUrl: env.databaseUrl,
+    transport: { kind: 'redis', url: options.redisUrl ?? TEST_REDIS, prefix: env.redisPrefix },
+    now: options.now,
+  });
+}
+
+/** Resolves once nothing is owed: no unprocessed inbound message and no pending outbox row. */
+export async function waitForIdle(app: App, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await app.ctx.db.sql<{ n: number }[]>`
+      select (select count(*) from outbox where status = 'pending')::int
+           + (select count(*) from messages where processed_at is null)::int as n`;
+    if (row.n === 0) return;
+    if (Date.now() > deadline) throw new Error(`still ${row.n} messages/replies pending after ${timeoutMs} ms`);
+    // Polls a condition in the database; the interval only limits load, correctness does not depend on it.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
