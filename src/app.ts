@@ -16,7 +16,12 @@ import { registerWebChat } from './channels/webchat/routes.js';
 import { createWhatsAppCloudChannel } from './channels/whatsapp-cloud/channel.js';
 import { createWhatsAppCloudSender } from './channels/whatsapp-cloud/sender.js';
 import { registerWhatsAppCloudWebhook } from './channels/whatsapp-cloud/webhook.js';
+import { createWebJsClient, DEFAULT_CLIENT_ID, type WebJsClient } from './channels/whatsapp-web/client.js';
+import { WhatsAppWebConnection } from './channels/whatsapp-web/connection.js';
+import { registerWhatsAppQrRoute } from './channels/whatsapp-web/qr-route.js';
+import { createWhatsAppWebSender } from './channels/whatsapp-web/sender.js';
 import { ingest } from './conversation/ingest.js';
+import { saveMedia } from './local/media.js';
 import { recordDeliveryStatus } from './queues/outbound.js';
 import { createWebChatSender } from './channels/webchat/sender.js';
 import type { Config } from './config.js';
@@ -38,6 +43,8 @@ export interface AppOptions {
   databaseUrl: string;
   transport: TransportConfig;
   now?: () => Date;
+  /** Tests drive WhatsApp Web with a fake client; production builds the real one. */
+  whatsappWebClientFactory?: () => WebJsClient;
 }
 
 export interface App {
@@ -50,6 +57,12 @@ export interface App {
 
 export const WEBHOOK_PATH = '/telegram/webhook';
 export const WHATSAPP_CLOUD_WEBHOOK_PATH = '/whatsapp/webhook';
+
+function without<K, V>(map: ReadonlyMap<K, V>, key: K): Map<K, V> {
+  const copy = new Map(map);
+  copy.delete(key);
+  return copy;
+}
 
 function keyFromBase64(value: string | undefined, name: string): Buffer {
   if (!value) throw new Error(`${name} is required (32 bytes, base64: openssl rand -base64 32)`);
@@ -102,23 +115,46 @@ export async function startApp(options: AppOptions): Promise<App> {
     );
   }
 
+  // One linked phone, one browser session: the WhatsApp Web connection lives in the web process
+  // (or the single process), and so does the worker that sends through it.
+  const whatsappWeb =
+    web && config.WHATSAPP_WEB_ENABLED
+      ? new WhatsAppWebConnection({
+          clientFactory:
+            options.whatsappWebClientFactory ??
+            (() => createWebJsClient({ sessionDir: config.WHATSAPP_WEB_SESSION_DIR, chromiumPath: config.CHROMIUM_PATH, clientId: DEFAULT_CLIENT_ID })),
+          onMessage: async (message) => {
+            await ingest(ctx, message);
+          },
+          saveMedia: (ref, mimetype, data) => saveMedia(config.DATA_DIR, ref, mimetype, data),
+          maxMediaBytes: config.WHATSAPP_WEB_MAX_MEDIA_BYTES,
+          logger: log.child({ component: 'whatsapp-web' }),
+        })
+      : null;
+  if (whatsappWeb) {
+    senders.set('whatsapp-web', createWhatsAppWebSender({ connection: whatsappWeb, pacing: { perChatIntervalMs: 1000, globalPerMinute: config.WHATSAPP_WEB_PER_MINUTE, jitterMs: 300 } }));
+  }
+
+  const workerOptions = {
+    concurrency: config.WORKER_CONCURRENCY,
+    retryBaseMs: config.SEND_RETRY_BASE_MS,
+    retryMaxMs: config.SEND_RETRY_MAX_MS,
+    relayIntervalMs: config.RELAY_INTERVAL_MS,
+    relayAfterMs: config.RELAY_AFTER_MS,
+    rateLimits: { telegram: config.TELEGRAM_MAX_PER_SECOND, 'whatsapp-cloud': config.WHATSAPP_CLOUD_MAX_PER_SECOND },
+  };
   const workers = worker
-    ? startWorkers(ctx, senders, {
-        concurrency: config.WORKER_CONCURRENCY,
-        retryBaseMs: config.SEND_RETRY_BASE_MS,
-        retryMaxMs: config.SEND_RETRY_MAX_MS,
-        relayIntervalMs: config.RELAY_INTERVAL_MS,
-        relayAfterMs: config.RELAY_AFTER_MS,
-        rateLimits: { telegram: config.TELEGRAM_MAX_PER_SECOND, 'whatsapp-cloud': config.WHATSAPP_CLOUD_MAX_PER_SECOND },
-        relay: true,
-      })
-    : null;
+    ? startWorkers(ctx, whatsappWeb && role === 'worker' ? without(senders, 'whatsapp-web') : senders, { ...workerOptions, inbound: true, relay: true })
+    : whatsappWeb
+      ? startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false })
+      : null;
 
   let http: FastifyInstance | null = null;
   let url: string | null = null;
   let polling: TelegramPolling | null = null;
   if (web) {
-    http = buildServer(ctx);
+    http = buildServer(ctx, whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {});
+    if (whatsappWeb && config.ADMIN_TOKEN) registerWhatsAppQrRoute(http, { adminToken: config.ADMIN_TOKEN, connection: whatsappWeb });
     await registerWebChat(http, ctx);
     if (telegramToken && config.TELEGRAM_MODE === 'webhook') {
       registerTelegramWebhook(http, {
@@ -139,6 +175,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       });
     }
     url = await http.listen({ host: config.HOST, port: config.PORT });
+    await whatsappWeb?.start();
     if (telegramToken && config.TELEGRAM_MODE === 'polling') {
       polling = await startTelegramPolling({
         token: telegramToken,
@@ -156,6 +193,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     async close() {
       // Inbound first (nothing new comes in), then let workers finish what they hold.
       await polling?.stop();
+      await whatsappWeb?.stop();
       await http?.close();
       await workers?.close();
       await transport.close();

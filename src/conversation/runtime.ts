@@ -101,10 +101,16 @@ export interface StepResult {
  * an apology instead of stepping it: for a message that keeps failing, so one poisoned message
  * cannot block a chat forever.
  */
-async function processOne(ctx: PipelineContext, identityId: number, giveUp: boolean): Promise<StepResult | null> {
+async function processOne(ctx: PipelineContext, identityId: number, giveUp: boolean): Promise<StepResult | 'busy' | null> {
   return ctx.db.db.transaction(async (tx) => {
     await tx.insert(t.conversations).values({ identityId, version: ctx.machineVersion }).onConflictDoNothing();
-    const [conversation] = await tx.select().from(t.conversations).where(eq(t.conversations.identityId, identityId)).for('update');
+    const [conversation] = await tx
+      .select()
+      .from(t.conversations)
+      .where(eq(t.conversations.identityId, identityId))
+      .for('update', { skipLocked: true });
+    // Another worker holds this chat and will take our message in its next round.
+    if (!conversation) return 'busy';
     const [message] = await tx
       .select()
       .from(t.messages)
@@ -162,14 +168,23 @@ function apology(lang: Lang | undefined): string {
     : 'Maaf, terjadi gangguan di sistem kami. Ketik *menu* untuk mulai lagi.';
 }
 
-/** Drains the chat's unprocessed messages in order, enqueuing each step's replies after it commits. */
-export async function processConversation(ctx: PipelineContext, identityId: number, options: { giveUpOnFirst?: boolean } = {}): Promise<number> {
+/**
+ * Drains the chat's unprocessed messages in order, enqueuing each step's replies after it commits.
+ * Returns 'busy' when another worker holds the chat: that worker may have looked for messages just
+ * before ours was stored, so the caller must come back shortly rather than drop the job.
+ */
+export async function processConversation(
+  ctx: PipelineContext,
+  identityId: number,
+  options: { giveUpOnFirst?: boolean } = {},
+): Promise<{ processed: number } | 'busy'> {
   let processed = 0;
   let giveUp = options.giveUpOnFirst ?? false;
   for (;;) {
     const result = await processOne(ctx, identityId, giveUp);
     giveUp = false;
-    if (!result) return processed;
+    if (result === 'busy') return processed > 0 ? { processed } : 'busy';
+    if (!result) return { processed };
     processed++;
     await enqueueOutbox(ctx, identityId, result.outbox);
   }

@@ -2,7 +2,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { PipelineContext } from '../conversation/context.js';
 
-export function buildServer(ctx: PipelineContext): FastifyInstance {
+/** `extraChecks` join /readyz, e.g. whether the WhatsApp Web session is connected. */
+export function buildServer(ctx: PipelineContext, extraChecks: Record<string, () => boolean> = {}): FastifyInstance {
   const app = Fastify({
     // Request lines (info) would carry chat ids and query strings; warnings and errors are still logged.
     loggerInstance: ctx.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
@@ -20,8 +21,9 @@ export function buildServer(ctx: PipelineContext): FastifyInstance {
       ),
       ctx.transport.ping(),
     ]);
-    const checks = { postgres, queue, transport: ctx.transport.config.kind };
-    return reply.code(postgres && queue ? 200 : 503).send(checks);
+    const extra = Object.fromEntries(Object.entries(extraChecks).map(([name, check]) => [name, check()]));
+    const ok = postgres && queue && Object.values(extra).every(Boolean);
+    return reply.code(ok ? 200 : 503).send({ postgres, queue, ...extra, transport: ctx.transport.config.kind });
   });
   return app;
 }

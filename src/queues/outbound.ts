@@ -19,12 +19,17 @@ interface PendingRow {
   last_inbound_at: Date | null;
 }
 
-/** Returns how many rows it finished (sent or failed for good). Throws `RetryLater` to come back. */
-export async function drainOutbox(ctx: PipelineContext, senders: Senders, identityId: number): Promise<number> {
+/**
+ * Returns how many rows it finished (sent or failed for good), or 'busy' when another worker is
+ * sending to this chat (come back shortly: it may have looked just before our row was written).
+ * Throws `RetryLater` when the platform asks us to.
+ */
+export async function drainOutbox(ctx: PipelineContext, senders: Senders, identityId: number): Promise<number | 'busy'> {
   let finished = 0;
   for (;;) {
     const outcome = await ctx.db.sql.begin(async (tx) => {
-      await tx`select pg_advisory_xact_lock(2, ${identityId % 2_147_483_647})`;
+      const [lock] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(2, ${identityId % 2_147_483_647}) as locked`;
+      if (!lock.locked) return 'busy' as const;
       const [row] = await tx<PendingRow[]>`
         select o.id, o.channel, o.payload, i.unreachable_at, i.last_inbound_at
         from outbox o join channel_identities i on i.id = o.identity_id
@@ -54,6 +59,7 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
       return new RetryLater(result.failure === 'rate-limited' ? result.retryAfterMs : null, result.reason);
     });
     if (outcome === 'empty') return finished;
+    if (outcome === 'busy') return finished > 0 ? finished : 'busy';
     if (outcome instanceof RetryLater) throw outcome;
     finished++;
   }

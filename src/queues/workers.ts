@@ -3,13 +3,21 @@
  * process can send on, and the relay. Several worker processes may run against the same
  * Postgres and Redis; Postgres locks keep each chat in order.
  */
-import type { Worker } from 'bullmq';
+import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { processConversation } from '../conversation/runtime.js';
 import { INBOUND_QUEUE, backoffStrategy, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
 import { startRelay } from './relay.js';
+
+/** A job whose chat another worker holds comes back after this long (not counted as an attempt). */
+const BUSY_DELAY_MS = 150;
+
+async function comeBackLater(job: Job, token: string | undefined): Promise<never> {
+  await job.moveToDelayed(Date.now() + BUSY_DELAY_MS, token);
+  throw new DelayedError();
+}
 
 /** After this many failed attempts a message is answered with an apology instead of blocking its chat. */
 const POISON_ATTEMPTS = 10;
@@ -22,6 +30,8 @@ export interface WorkerOptions {
   relayAfterMs: number;
   /** Messages per second a channel accepts across chats (BullMQ's limiter is global across workers). */
   rateLimits: Partial<Record<ChannelName, number>>;
+  /** Run the conversation (inbound) worker in this process. */
+  inbound: boolean;
   /** Run the relay in this process (one per deployment is enough; more are harmless). */
   relay: boolean;
 }
@@ -30,24 +40,32 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
   const settings = { backoffStrategy: backoffStrategy(options.retryBaseMs, options.retryMaxMs) };
   const workers: Worker[] = [];
 
-  const inbound = ctx.transport.worker<InboundJob>(
-    INBOUND_QUEUE,
-    async (job) => {
-      const giveUpOnFirst = job.attemptsMade >= POISON_ATTEMPTS;
-      if (giveUpOnFirst) ctx.log.error({ messageId: job.data.messageId }, 'message keeps failing; answering with an apology');
-      await processConversation(ctx, job.data.identityId, { giveUpOnFirst });
-    },
-    { concurrency: options.concurrency, settings },
-  );
-  workers.push(inbound as Worker);
+  if (options.inbound) {
+    const inbound = ctx.transport.worker<InboundJob>(
+      INBOUND_QUEUE,
+      async (job, token) => {
+        const giveUpOnFirst = job.attemptsMade >= POISON_ATTEMPTS;
+        if (giveUpOnFirst) ctx.log.error({ messageId: job.data.messageId }, 'message keeps failing; answering with an apology');
+        if ((await processConversation(ctx, job.data.identityId, { giveUpOnFirst })) === 'busy') await comeBackLater(job, token);
+      },
+      { concurrency: options.concurrency, settings },
+    );
+    workers.push(inbound as Worker);
+  }
 
   for (const [channel] of senders) {
     const perSecond = options.rateLimits[channel];
-    const worker = ctx.transport.worker<OutboundJob>(outboundQueue(channel), async (job) => drainOutbox(ctx, senders, job.data.identityId), {
+    const worker = ctx.transport.worker<OutboundJob>(
+      outboundQueue(channel),
+      async (job, token) => {
+        if ((await drainOutbox(ctx, senders, job.data.identityId)) === 'busy') await comeBackLater(job, token);
+      },
+      {
       concurrency: options.concurrency,
       settings,
-      ...(perSecond ? { limiter: { max: Math.max(1, Math.floor(perSecond)), duration: 1000 } } : {}),
-    });
+        ...(perSecond ? { limiter: { max: Math.max(1, Math.floor(perSecond)), duration: 1000 } } : {}),
+      },
+    );
     workers.push(worker as Worker);
   }
 

@@ -4,16 +4,18 @@
  * server starts already linked. Run it while the server is stopped: both would open the same
  * Chromium profile.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pino } from 'pino';
+import { parseConfig } from '../../config.js';
+import { createLogger } from '../../logger.js';
 import { createWebJsClient, DEFAULT_CLIENT_ID } from './client.js';
 import { WhatsAppWebConnection } from './connection.js';
 
-// The only environment read in this folder; the server passes these through the config module.
-const sessionDir = resolve(process.env.WHATSAPP_WEB_SESSION_DIR || '.data/whatsapp-web');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-
-const logger = pino({ name: 'whatsapp-link' });
+if (existsSync('.env')) process.loadEnvFile('.env');
+const config = parseConfig();
+const sessionDir = resolve(config.WHATSAPP_WEB_SESSION_DIR);
+const chromiumPath = config.CHROMIUM_PATH;
+const logger = createLogger(config.LOG_LEVEL, 'whatsapp-link');
 
 const connection = new WhatsAppWebConnection({
   clientFactory: () => createWebJsClient({ sessionDir, chromiumPath, clientId: DEFAULT_CLIENT_ID }),
