@@ -11,6 +11,12 @@ export const REDACTED_PATHS = [
   'req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]', 'req.headers["x-hub-signature-256"]',
 ];
 
-export function createLogger(level: string, name = 'kanal-aduan'): Logger {
-  return pino({ name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+/** `pretty` is for a person at a terminal (the quick start); production logs stay JSON lines. */
+export function createLogger(level: string, name = 'kanal-aduan', pretty = false): Logger {
+  return pino({
+    name,
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname', translateTime: 'HH:MM:ss' } } } : {}),
+  });
 }

@@ -20,7 +20,7 @@ async function main() {
   if (!ROLES.includes(role)) throw new Error(`unknown role "${role}": use one of ${ROLES.join(', ')}`);
 
   let config = parseConfig();
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, 'kanal-aduan', Boolean(process.stdout.isTTY) && config.NODE_ENV === 'development');
   if ((!config.NIK_ENCRYPTION_KEY || !config.NIK_HASH_KEY) && config.NODE_ENV !== 'production') {
     config = parseConfig({ ...(await localSecrets(config.DATA_DIR)), ...process.env });
     log.warn('NIK keys not set: using development keys kept in DATA_DIR (set them in production)');
@@ -88,6 +88,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : JSON.stringify(err)}\n`);
   process.exit(1);
 });

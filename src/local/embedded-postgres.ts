@@ -49,6 +49,8 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<{ url: str
     port,
     persistent: true,
     createPostgresUser: asRoot,
+    // TCP only: a Unix socket in /tmp collides with (or is denied by) another Postgres on the machine.
+    postgresFlags: ['-c', 'unix_socket_directories='],
     onLog: () => {},
     onError: () => {},
   });
