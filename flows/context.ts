@@ -1,0 +1,65 @@
+/**
+ * What the conversation remembers between messages. It is persisted as JSON after every step, so
+ * it holds plain data only, and never personal data it does not need: no raw NIK, no phone number.
+ */
+import type { CaseDraft, CaseStatus, Category, Lang, ServiceSummary } from '../src/conversation/contract.js';
+import type { Copy } from './copy/index.js';
+
+/** The question the citizen is currently answering; a re-prompt asks it again. */
+export type Question =
+  | 'menu'
+  | 'kind'
+  | 'category'
+  | 'description'
+  | 'location'
+  | 'photos'
+  | 'identity'
+  | 'name'
+  | 'nik'
+  | 'confirm'
+  | 'edit'
+  | 'ticket'
+  | 'noCases'
+  | 'service'
+  | 'serviceNext'
+  | 'petugas';
+
+/** A note said before the next question; `hint` is the hint for the current question. */
+export type NoteKey = keyof Copy['notes'] | 'hint';
+
+/**
+ * A report being written: a `CaseDraft` whose answers arrive one by one, and which names its
+ * service (for the summary) instead of only coding it. `toCaseDraft` turns it into the real thing.
+ */
+export type Draft = Omit<CaseDraft, 'kind' | 'categoryCode' | 'serviceCode' | 'description'> &
+  Partial<Pick<CaseDraft, 'kind' | 'categoryCode' | 'description'>> & {
+    /** Set when the report starts from a service's requirements page. */
+    service?: ServiceSummary;
+  };
+
+export interface ConversationContext {
+  lang: Lang;
+  question: Question;
+  /** Notes waiting to be said in front of the next reply. Keys, so a language switch translates them. */
+  notes: NoteKey[];
+  /** Consecutive unusable answers to the current question. */
+  misses: number;
+  /** True while changing one field from the summary: answering it returns to the summary. */
+  editing: boolean;
+  draft: Draft;
+  categories: Category[];
+  /** The services last listed, in the order shown, so a number can be resolved. */
+  services: ServiceSummary[];
+  /** The service whose requirements were shown last, with its complaint category. */
+  service: (ServiceSummary & { categoryCode: string }) | null;
+  /** The citizen's most recent cases as listed, so a number can be resolved. */
+  cases: { ticket: string; status: CaseStatus; createdAt: string }[];
+  /** Answer to the last request for a human. */
+  human: { availableNow: boolean; hours: { id: string; en: string } } | null;
+  /** Whether a message written to staff has been acknowledged already (once is enough). */
+  staffAcknowledged: boolean;
+}
+
+export function emptyDraft(): Draft {
+  return { photos: [], anonymous: false, confidential: false };
+}

@@ -1,0 +1,654 @@
+/**
+ * The citizen conversation: main menu, lapor (report), cek status, persyaratan (service
+ * requirements) and petugas (ask for a human). A pure XState machine: it never does I/O, it emits
+ * `Effect`s (replies, "create this case", "find that ticket") and the runtime answers with result
+ * events. Run it with `step` from src/conversation/step.ts.
+ *
+ * Every question the citizen is asked is a state; global words (menu/0, batal, bantuan, petugas,
+ * english/bahasa) and the catch-all for unusable input live on the root, so a state only lists the
+ * answers it accepts. Replies are rendered by `prompts.ts` from the copy in the citizen's language.
+ */
+import { and, assign, emit, enqueueActions, setup } from 'xstate';
+import type {
+  CaseDraft,
+  ConversationEvent,
+  ConversationInput,
+  Effect,
+  Lang,
+  ServiceSummary,
+} from '../src/conversation/contract.js';
+import { validateNik, type NikProblem } from '../src/pii/nik-rules.js';
+import { emptyDraft, type ConversationContext, type Draft, type NoteKey, type Question } from './context.js';
+import { readTicket } from './format.js';
+import { choiceWords, globalWords } from './keywords.js';
+import { limits } from './limits.js';
+import {
+  caseCreated,
+  caseDetail,
+  photoReceived,
+  photoRefused,
+  renderQuestion,
+  serviceDetail,
+  staffAcknowledgement,
+  withNotes,
+} from './prompts.js';
+import type { Reply } from './reply.js';
+import { charCount, matchesWord, normalise, visible } from './text.js';
+
+/** Stored beside each snapshot; bump whenever states or context change shape, so old snapshots restart politely. */
+export const CONVERSATION_VERSION = 1;
+
+const everyGlobalWord: readonly string[] = Object.values(globalWords).flat();
+const finishedPhotos = [...choiceWords.done, ...choiceWords.skip];
+
+function textOf(event: ConversationEvent): string | null {
+  return event.type === 'citizen.text' ? event.text : null;
+}
+
+/** Guards read the same message many times in one step; a long message is normalised once. */
+const normalised = new WeakMap<ConversationEvent, string>();
+
+function saidOf(event: ConversationEvent): string {
+  let said = normalised.get(event);
+  if (said === undefined) {
+    said = normalise(textOf(event) ?? '');
+    normalised.set(event, said);
+  }
+  return said;
+}
+
+/** Characters a person would count, ignoring invisible ones and the spaces around the text. */
+function visibleLength(event: ConversationEvent): number {
+  return charCount(visible(textOf(event) ?? ''));
+}
+
+/** The option a citizen picked by number (1-based) from a list of `count`, or null. */
+function pickedNumber(event: ConversationEvent, count: number): number | null {
+  const said = saidOf(event);
+  if (!/^\d{1,3}$/.test(said)) return null;
+  const n = Number(said);
+  return n >= 1 && n <= count ? n : null;
+}
+
+function kindChoice(event: ConversationEvent): CaseDraft['kind'] | null {
+  const said = saidOf(event);
+  const kinds = [
+    ['pengaduan', choiceWords.pengaduan],
+    ['aspirasi', choiceWords.aspirasi],
+    ['informasi', choiceWords.informasi],
+  ] as const;
+  const index = kinds.findIndex(([, words], i) => said === String(i + 1) || matchesWord(said, words, true));
+  return index === -1 ? null : kinds[index][0];
+}
+
+/** A category by number or by its name in either language ("pendidikan", "education"). */
+function categoryChoice(context: ConversationContext, event: ConversationEvent): string | null {
+  const number = pickedNumber(event, context.categories.length);
+  if (number !== null) return context.categories[number - 1].code;
+  const said = saidOf(event);
+  if (said === '') return null;
+  const named = context.categories.find((category) =>
+    matchesWord(said, [category.code, normalise(category.name.id), normalise(category.name.en)], true),
+  );
+  return named?.code ?? null;
+}
+
+/** Text that is the citizen's own words: not empty and not one of the global words. */
+function isOwnWords(event: ConversationEvent): boolean {
+  const said = saidOf(event);
+  return said !== '' && !everyGlobalWord.includes(said);
+}
+
+/** A NIK as typed or pasted; invisible characters from copy-paste are not the citizen's mistake. */
+function nikCheck(event: ConversationEvent) {
+  return validateNik(visible(textOf(event) ?? ''));
+}
+
+const nikNote: Record<NikProblem, NoteKey> = {
+  length: 'nikLength',
+  digits: 'nikDigits',
+  region: 'nikRegion',
+  birthdate: 'nikBirthdate',
+  serial: 'nikSerial',
+};
+
+/** The draft as the runtime stores it. Only called from `confirm`, which is reached with kind, category and description set. */
+function toCaseDraft(draft: Draft): CaseDraft {
+  if (!draft.kind || !draft.categoryCode || draft.description === undefined) {
+    throw new Error('conversation reached confirm with an incomplete draft');
+  }
+  return {
+    kind: draft.kind,
+    categoryCode: draft.categoryCode,
+    ...(draft.service ? { serviceCode: draft.service.code } : {}),
+    description: draft.description,
+    ...(draft.location ? { location: draft.location } : {}),
+    photos: draft.photos,
+    ...(draft.reporterName ? { reporterName: draft.reporterName } : {}),
+    ...(draft.nik ? { nik: draft.nik } : {}),
+    anonymous: draft.anonymous,
+    confidential: draft.confidential,
+  };
+}
+
+/** The queue operations a reply-emitting action needs: say the waiting notes with the reply, then forget them. */
+interface Speaker {
+  emit(effect: Effect): void;
+  assign(values: Partial<ConversationContext>): void;
+}
+
+function speak(enqueue: Speaker, context: ConversationContext, reply: Reply) {
+  enqueue.emit(withNotes(context, reply));
+  enqueue.assign({ notes: [] });
+}
+
+const note = (key: NoteKey) => ({ type: 'note', params: { key } }) as const;
+const setLang = (lang: Lang) => ({ type: 'setLang', params: { lang } }) as const;
+const enter = (question: Question) => ({ type: 'enter', params: { question } }) as const;
+const askQuestion = (question: Question) => [enter(question), 'prompt'] as const;
+const pick = (n: number, words: readonly string[] = []) => ({ type: 'picked', params: { n, words } }) as const;
+const said = (words: readonly string[]) => ({ type: 'said', params: { words, tolerant: true } }) as const;
+/** In free-text states only an exact word counts, so an address like "Batam" is not read as "batal". */
+const saidExactly = (words: readonly string[]) => ({ type: 'said', params: { words, tolerant: false } }) as const;
+
+/**
+ * The answers to a free-text question: a bare number is pointed out as an old button, each failed
+ * check re-asks with its note, and accepted text is stored and leads to `next`, or back to the
+ * summary when only this field is being changed.
+ */
+function freeTextAnswer<const Check extends string, const Store extends string, const Next extends string>(
+  checks: readonly (readonly [Check, NoteKey])[],
+  store: Store,
+  next: Next,
+) {
+  return [
+    { guard: 'isStaleChoice', actions: [note('staleChoice'), 'prompt'] },
+    ...checks.map(([check, key]) => ({ guard: check, actions: [note(key), 'prompt'] }) as const),
+    { guard: and(['isOwnWords', 'isEditing']), target: 'confirm', actions: store },
+    { guard: 'isOwnWords', target: next, actions: store },
+  ] as const;
+}
+
+export const conversationMachine = setup({
+  types: {
+    context: {} as ConversationContext,
+    events: {} as ConversationEvent,
+    input: {} as ConversationInput,
+    emitted: {} as Effect,
+  },
+  guards: {
+    isEmpty: ({ event }) => event.type === 'citizen.text' && saidOf(event) === '',
+    said: ({ event }, params: { words: readonly string[]; tolerant: boolean }) =>
+      event.type === 'citizen.text' && matchesWord(saidOf(event), params.words, params.tolerant),
+    picked: ({ event }, params: { n: number; words: readonly string[] }) => {
+      const text = saidOf(event);
+      return event.type === 'citizen.text' && (text === String(params.n) || matchesWord(text, params.words, true));
+    },
+    isOwnWords: ({ event }) => isOwnWords(event),
+    /** A bare number where free text is expected: most likely a button pressed on an older message. */
+    isStaleChoice: ({ event }) => /^[1-9]\d?$/.test(saidOf(event)),
+    isEditing: ({ context }) => context.editing,
+    hasCategory: ({ context }) => context.draft.categoryCode !== undefined,
+    isThirdMiss: ({ context }) => context.misses >= 2,
+    isKindChoice: ({ event }) => kindChoice(event) !== null,
+    isCategoryChoice: ({ context, event }) => categoryChoice(context, event) !== null,
+    // Length checks apply to the citizen's own words only: "batal" is not a too-short description.
+    isDescriptionTooShort: ({ event }) => isOwnWords(event) && visibleLength(event) < limits.descriptionMin,
+    isDescriptionTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.descriptionMax,
+    isAddressTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.addressMax,
+    isNameTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.nameMax,
+    isValidNik: ({ event }) => nikCheck(event).ok,
+    hasRoomForPhoto: ({ context }) => context.draft.photos.length < limits.photos,
+    contactHasName: ({ event }) => event.type === 'citizen.contact' && !!event.name?.trim(),
+    hasCases: ({ event }) => event.type === 'result.ownCases' && event.cases.length > 0,
+    isCaseChoice: ({ context, event }) => pickedNumber(event, context.cases.length) !== null,
+    isTicket: ({ event }) => readTicket(textOf(event) ?? '') !== null,
+    caseFound: ({ event }) => event.type === 'result.case' && event.case !== null,
+    isFullList: ({ event }) => event.type === 'result.services' && event.query === '',
+    hasNoServices: ({ event }) => event.type === 'result.services' && event.services.length === 0,
+    hasOneService: ({ event }) => event.type === 'result.services' && event.services.length === 1,
+    isServiceChoice: ({ context, event }) => pickedNumber(event, context.services.length) !== null,
+    isServiceQuery: ({ event }) =>
+      isOwnWords(event) && !/^\d+$/.test(saidOf(event)) && visibleLength(event) <= limits.serviceQueryMax,
+    serviceFound: ({ event }) => event.type === 'result.service' && event.service !== null,
+  },
+  actions: {
+    enter: assign((_, params: { question: Question }) => ({ question: params.question, misses: 0 })),
+    prompt: enqueueActions(({ context, enqueue }) => speak(enqueue, context, renderQuestion(context))),
+    note: assign({ notes: ({ context }, params: { key: NoteKey }) => [...context.notes, params.key] }),
+    countMiss: assign({ misses: ({ context }) => context.misses + 1 }),
+    resetMisses: assign({ misses: 0 }),
+    setLang: assign((_, params: { lang: Lang }) => ({ lang: params.lang })),
+    noteNikProblem: assign({
+      notes: ({ context, event }) => {
+        const check = nikCheck(event);
+        return check.ok ? context.notes : [...context.notes, nikNote[check.reason]];
+      },
+    }),
+
+    clearDraft: assign({ draft: () => emptyDraft(), editing: false }),
+    startDraft: assign({ draft: () => emptyDraft() }),
+    /** Reporting from a service page: its category is known, so the category question is skipped. */
+    startDraftForService: enqueueActions(({ context, enqueue }) => {
+      const service = context.service;
+      if (!service) return;
+      const summary: ServiceSummary = { code: service.code, name: service.name };
+      enqueue.assign({ draft: { ...emptyDraft(), categoryCode: service.categoryCode, service: summary } });
+      // The summary names the category, so fetch the names even though the question is skipped.
+      enqueue.emit({ type: 'listCategories' });
+    }),
+    startEditing: assign({ editing: true }),
+    stopEditing: assign({ editing: false }),
+
+    requestCategories: emit({ type: 'listCategories' }),
+    storeCategories: assign({
+      categories: ({ context, event }) => (event.type === 'result.categories' ? event.categories : context.categories),
+    }),
+    storeKind: assign({ draft: ({ context, event }) => ({ ...context.draft, kind: kindChoice(event) ?? context.draft.kind }) }),
+    storeCategory: assign({
+      draft: ({ context, event }) => ({ ...context.draft, categoryCode: categoryChoice(context, event) ?? context.draft.categoryCode }),
+    }),
+    /** Kept exactly as typed: staff read what the citizen wrote, invisible characters and all. */
+    storeDescription: assign({ draft: ({ context, event }) => ({ ...context.draft, description: textOf(event) ?? '' }) }),
+    storeAddress: assign({
+      draft: ({ context, event }) => ({ ...context.draft, location: { address: (textOf(event) ?? '').trim() } }),
+    }),
+    storePin: assign({
+      draft: ({ context, event }) =>
+        event.type === 'citizen.location'
+          ? {
+              ...context.draft,
+              location: {
+                latitude: event.latitude,
+                longitude: event.longitude,
+                ...(event.address ? { address: event.address } : {}),
+              },
+            }
+          : context.draft,
+    }),
+    clearLocation: assign({ draft: ({ context }) => ({ ...context.draft, location: undefined }) }),
+    addPhoto: assign({
+      draft: ({ context, event }) =>
+        event.type === 'citizen.photo' ? { ...context.draft, photos: [...context.draft.photos, event.mediaRef] } : context.draft,
+    }),
+    clearPhotos: assign({ draft: ({ context }) => ({ ...context.draft, photos: [] }) }),
+    acknowledgePhoto: enqueueActions(({ context, enqueue }) => speak(enqueue, context, photoReceived(context))),
+    refusePhoto: enqueueActions(({ context, enqueue }) => speak(enqueue, context, photoRefused(context))),
+    chooseIdentity: assign({
+      draft: ({ context }, params: { anonymous: boolean; confidential: boolean }) => ({
+        ...context.draft,
+        anonymous: params.anonymous,
+        confidential: params.confidential,
+        reporterName: undefined,
+        nik: undefined,
+      }),
+    }),
+    storeName: assign({ draft: ({ context, event }) => ({ ...context.draft, reporterName: (textOf(event) ?? '').trim() }) }),
+    storeContactName: assign({
+      draft: ({ context, event }) =>
+        event.type === 'citizen.contact' && event.name
+          ? { ...context.draft, reporterName: event.name.trim().slice(0, limits.nameMax) }
+          : context.draft,
+    }),
+    /** The digits go to the runtime only; the context keeps nothing until the sealed form comes back. */
+    sealNik: emit(({ event }) => {
+      const check = nikCheck(event);
+      return { type: 'sealNik', nik: check.ok ? check.nik : '' } as const;
+    }),
+    storeNik: assign({
+      draft: ({ context, event }) => (event.type === 'result.nikSealed' ? { ...context.draft, nik: event.nik } : context.draft),
+    }),
+    submitCase: emit(({ context }) => ({ type: 'createCase', draft: toCaseDraft(context.draft) }) as const),
+    announceTicket: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'result.caseCreated') speak(enqueue, context, caseCreated(context, event.ticket, event.dueAt));
+    }),
+
+    requestOwnCases: emit({ type: 'listOwnCases' }),
+    storeCases: assign({
+      cases: ({ context, event }) =>
+        event.type === 'result.ownCases'
+          ? [...event.cases]
+              .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+              .slice(0, limits.casesListed)
+              .map(({ ticket, status, createdAt }) => ({ ticket, status, createdAt }))
+          : context.cases,
+    }),
+    findChosenCase: emit(({ context, event }) => ({
+      type: 'findCase',
+      ticket: context.cases[(pickedNumber(event, context.cases.length) ?? 1) - 1].ticket,
+    }) as const),
+    findTypedTicket: emit(({ event }) => ({ type: 'findCase', ticket: readTicket(textOf(event) ?? '') ?? '' }) as const),
+    showCase: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'result.case' && event.case) speak(enqueue, context, caseDetail(context, event.case));
+    }),
+
+    requestAllServices: emit({ type: 'searchServices', query: '' }),
+    searchServices: emit(({ event }) => ({ type: 'searchServices', query: saidOf(event) }) as const),
+    storeServices: assign({
+      services: ({ context, event }) => (event.type === 'result.services' ? event.services : context.services),
+    }),
+    requestFoundService: emit(({ event }) => ({
+      type: 'getService',
+      code: event.type === 'result.services' ? event.services[0].code : '',
+    }) as const),
+    requestChosenService: emit(({ context, event }) => ({
+      type: 'getService',
+      code: context.services[(pickedNumber(event, context.services.length) ?? 1) - 1].code,
+    }) as const),
+    showService: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'result.service' || !event.service) return;
+      const { code, name, categoryCode } = event.service;
+      speak(enqueue, context, serviceDetail(context, event.service));
+      enqueue.assign({ service: { code, name, categoryCode } });
+    }),
+
+    requestHuman: enqueueActions(({ enqueue }) => {
+      enqueue.emit({ type: 'requestHuman' });
+      enqueue.assign({ staffAcknowledged: false });
+    }),
+    storeHumanAvailability: assign({
+      human: ({ context, event }) =>
+        event.type === 'result.humanRequested' ? { availableNow: event.staffAvailableNow, hours: event.hours } : context.human,
+    }),
+    /** Messages meant for staff are kept by the runtime; one acknowledgement tells the citizen so without chattering. */
+    acknowledgeForStaff: enqueueActions(({ context, enqueue }) => {
+      if (context.staffAcknowledged) return;
+      speak(enqueue, context, staffAcknowledgement(context));
+      enqueue.assign({ staffAcknowledged: true });
+    }),
+  },
+}).createMachine({
+  id: 'conversation',
+  context: ({ input }) => ({
+    lang: input.lang ?? 'id',
+    question: 'menu',
+    notes: input.restartReason === 'idle' ? ['restartIdle'] : input.restartReason === 'upgrade' ? ['restartUpgrade'] : [],
+    misses: 0,
+    editing: false,
+    draft: emptyDraft(),
+    categories: [],
+    services: [],
+    service: null,
+    cases: [],
+    human: null,
+    staffAcknowledged: false,
+  }),
+  initial: 'start',
+  on: {
+    'citizen.text': [
+      { guard: 'isEmpty', actions: [note('empty'), 'prompt'] },
+      { guard: said(globalWords.menu), target: '#conversation.menu' },
+      { guard: said(globalWords.cancel), target: '#conversation.menu', actions: note('cancelled') },
+      { guard: said(globalWords.help), actions: ['resetMisses', note('help'), 'prompt'] },
+      { guard: said(globalWords.human), target: '#conversation.petugas' },
+      { guard: said(globalWords.english), actions: [setLang('en'), 'resetMisses', note('langSwitched'), 'prompt'] },
+      { guard: said(globalWords.indonesian), actions: [setLang('id'), 'resetMisses', note('langSwitched'), 'prompt'] },
+      { guard: 'isThirdMiss', target: '#conversation.menu', actions: note('stuck') },
+      { actions: ['countMiss', note('hint'), 'prompt'] },
+    ],
+    'citizen.photo': { actions: [note('strayPhoto'), 'prompt'] },
+    'citizen.location': { actions: [note('strayLocation'), 'prompt'] },
+    'citizen.contact': { actions: [note('strayContact'), 'prompt'] },
+    'citizen.unsupported': { actions: [note('unsupported'), 'prompt'] },
+    'result.categories': { actions: 'storeCategories' },
+  },
+  states: {
+    /** Before the first message. Whatever it is, the citizen is welcomed; a menu choice is acted on at once. */
+    start: {
+      exit: note('welcome'),
+      on: {
+        'citizen.text': [
+          { guard: pick(1, choiceWords.lapor), target: 'askKind', actions: 'startDraft' },
+          { guard: pick(2, choiceWords.status), target: 'status' },
+          { guard: pick(3, choiceWords.persyaratan), target: 'persyaratan' },
+          { guard: pick(4, globalWords.human), target: 'petugas' },
+          { guard: pick(5, globalWords.help), target: 'menu', actions: note('help') },
+          { guard: said(globalWords.english), target: 'menu', actions: setLang('en') },
+          { guard: said(globalWords.indonesian), target: 'menu', actions: setLang('id') },
+          { target: 'menu' },
+        ],
+        'citizen.photo': 'menu',
+        'citizen.location': 'menu',
+        'citizen.contact': 'menu',
+        'citizen.unsupported': 'menu',
+      },
+    },
+
+    menu: {
+      entry: ['clearDraft', ...askQuestion('menu')],
+      on: {
+        'citizen.text': [
+          { guard: pick(1, choiceWords.lapor), target: 'askKind', actions: 'startDraft' },
+          { guard: pick(2, choiceWords.status), target: 'status' },
+          { guard: pick(3, choiceWords.persyaratan), target: 'persyaratan' },
+          { guard: pick(4, globalWords.human), target: 'petugas' },
+          { guard: pick(5, globalWords.help), actions: ['resetMisses', note('help'), 'prompt'] },
+        ],
+      },
+    },
+
+    askKind: {
+      entry: askQuestion('kind'),
+      on: {
+        'citizen.text': [
+          { guard: and(['isKindChoice', 'isEditing']), target: 'confirm', actions: 'storeKind' },
+          { guard: and(['isKindChoice', 'hasCategory']), target: 'askDescription', actions: 'storeKind' },
+          { guard: 'isKindChoice', target: 'askCategory', actions: 'storeKind' },
+        ],
+      },
+    },
+
+    askCategory: {
+      entry: [enter('category'), 'requestCategories'],
+      on: {
+        'result.categories': { actions: ['storeCategories', 'prompt'] },
+        'citizen.text': [
+          { guard: and(['isCategoryChoice', 'isEditing']), target: 'confirm', actions: 'storeCategory' },
+          { guard: 'isCategoryChoice', target: 'askDescription', actions: 'storeCategory' },
+        ],
+      },
+    },
+
+    askDescription: {
+      entry: askQuestion('description'),
+      on: {
+        'citizen.text': freeTextAnswer(
+          [
+            ['isDescriptionTooShort', 'descriptionTooShort'],
+            ['isDescriptionTooLong', 'descriptionTooLong'],
+          ],
+          'storeDescription',
+          'askLocation',
+        ),
+      },
+    },
+
+    askLocation: {
+      entry: askQuestion('location'),
+      on: {
+        'citizen.location': [
+          { guard: 'isEditing', target: 'confirm', actions: 'storePin' },
+          { target: 'askPhotos', actions: 'storePin' },
+        ],
+        'citizen.text': [
+          { guard: and([saidExactly(choiceWords.skip), 'isEditing']), target: 'confirm', actions: 'clearLocation' },
+          { guard: saidExactly(choiceWords.skip), target: 'askPhotos', actions: 'clearLocation' },
+          ...freeTextAnswer([['isAddressTooLong', 'addressTooLong']], 'storeAddress', 'askPhotos'),
+        ],
+      },
+    },
+
+    askPhotos: {
+      entry: askQuestion('photos'),
+      on: {
+        'citizen.photo': [
+          { guard: 'hasRoomForPhoto', actions: ['addPhoto', 'resetMisses', 'acknowledgePhoto'] },
+          { actions: 'refusePhoto' },
+        ],
+        'citizen.text': [
+          { guard: and([said(finishedPhotos), 'isEditing']), target: 'confirm' },
+          { guard: said(finishedPhotos), target: 'askIdentity' },
+        ],
+      },
+    },
+
+    askIdentity: {
+      entry: askQuestion('identity'),
+      on: {
+        'citizen.text': [
+          {
+            guard: pick(1, choiceWords.named),
+            target: 'askName',
+            actions: { type: 'chooseIdentity', params: { anonymous: false, confidential: false } },
+          },
+          {
+            guard: pick(2, choiceWords.anonymous),
+            target: 'confirm',
+            actions: { type: 'chooseIdentity', params: { anonymous: true, confidential: false } },
+          },
+          {
+            guard: pick(3, choiceWords.confidential),
+            target: 'askName',
+            actions: { type: 'chooseIdentity', params: { anonymous: false, confidential: true } },
+          },
+        ],
+      },
+    },
+
+    askName: {
+      entry: askQuestion('name'),
+      on: {
+        'citizen.contact': { guard: 'contactHasName', target: 'askNik', actions: 'storeContactName' },
+        'citizen.text': [
+          { guard: 'isStaleChoice', actions: [note('staleChoice'), 'prompt'] },
+          { guard: 'isNameTooLong', actions: [note('nameTooLong'), 'prompt'] },
+          { guard: 'isOwnWords', target: 'askNik', actions: 'storeName' },
+        ],
+      },
+    },
+
+    askNik: {
+      entry: askQuestion('nik'),
+      on: {
+        'citizen.text': [
+          { guard: saidExactly(choiceWords.skip), target: 'confirm' },
+          { guard: and(['isOwnWords', 'isValidNik']), actions: 'sealNik' },
+          { guard: 'isOwnWords', actions: ['noteNikProblem', 'prompt'] },
+        ],
+        'result.nikSealed': { target: 'confirm', actions: 'storeNik' },
+      },
+    },
+
+    confirm: {
+      entry: ['stopEditing', ...askQuestion('confirm')],
+      on: {
+        'citizen.text': [
+          { guard: pick(1, choiceWords.send), actions: 'submitCase' },
+          { guard: pick(2, choiceWords.change), target: 'editChoice' },
+          { guard: pick(3), target: 'menu', actions: note('cancelled') },
+        ],
+        'result.caseCreated': { target: 'menu', actions: 'announceTicket' },
+      },
+    },
+
+    editChoice: {
+      entry: askQuestion('edit'),
+      on: {
+        'citizen.text': [
+          { guard: pick(1), target: 'askKind', actions: 'startEditing' },
+          { guard: pick(2), target: 'askCategory', actions: 'startEditing' },
+          { guard: pick(3), target: 'askDescription', actions: 'startEditing' },
+          { guard: pick(4), target: 'askLocation', actions: 'startEditing' },
+          { guard: pick(5), target: 'askPhotos', actions: ['startEditing', 'clearPhotos', note('photosReset')] },
+          { guard: pick(6), target: 'askIdentity', actions: 'startEditing' },
+          { guard: pick(7), target: 'confirm' },
+        ],
+      },
+    },
+
+    status: {
+      initial: 'loading',
+      on: {
+        'result.case': [
+          { guard: 'caseFound', actions: 'showCase' },
+          { actions: [note('caseNotFound'), 'prompt'] },
+        ],
+      },
+      states: {
+        loading: {
+          entry: 'requestOwnCases',
+          on: {
+            'result.ownCases': [
+              { guard: 'hasCases', target: 'askTicket', actions: 'storeCases' },
+              { target: 'noCases' },
+            ],
+          },
+        },
+        askTicket: {
+          entry: askQuestion('ticket'),
+          on: {
+            'citizen.text': [
+              { guard: 'isCaseChoice', actions: ['resetMisses', 'findChosenCase'] },
+              { guard: 'isTicket', actions: ['resetMisses', 'findTypedTicket'] },
+            ],
+          },
+        },
+        noCases: {
+          entry: askQuestion('noCases'),
+          on: {
+            'citizen.text': [
+              { guard: pick(1, choiceWords.lapor), target: '#conversation.askKind', actions: 'startDraft' },
+              { guard: 'isTicket', actions: ['resetMisses', 'findTypedTicket'] },
+            ],
+          },
+        },
+      },
+    },
+
+    persyaratan: {
+      initial: 'askService',
+      states: {
+        askService: {
+          entry: [enter('service'), 'requestAllServices'],
+          on: {
+            'result.services': [
+              { guard: 'isFullList', actions: ['storeServices', 'prompt'] },
+              { guard: 'hasNoServices', actions: [note('serviceNotFound'), 'requestAllServices'] },
+              { guard: 'hasOneService', actions: 'requestFoundService' },
+              { actions: ['storeServices', note('serviceMatches'), 'prompt'] },
+            ],
+            'result.service': [
+              { guard: 'serviceFound', target: 'askNext', actions: 'showService' },
+              { actions: [note('serviceNotFound'), 'requestAllServices'] },
+            ],
+            'citizen.text': [
+              { guard: 'isServiceChoice', actions: ['resetMisses', 'requestChosenService'] },
+              { guard: 'isServiceQuery', actions: ['resetMisses', 'searchServices'] },
+            ],
+          },
+        },
+        askNext: {
+          entry: askQuestion('serviceNext'),
+          on: {
+            'citizen.text': [
+              { guard: pick(1, choiceWords.lapor), target: '#conversation.askKind', actions: 'startDraftForService' },
+              { guard: pick(2, choiceWords.otherService), target: 'askService' },
+            ],
+          },
+        },
+      },
+    },
+
+    /** Talking to a human: staff answer in the same chat from the console; global words still work. */
+    petugas: {
+      entry: [enter('petugas'), 'requestHuman'],
+      on: {
+        'result.humanRequested': { actions: ['storeHumanAvailability', 'prompt'] },
+        'citizen.text': { guard: 'isOwnWords', actions: 'acknowledgeForStaff' },
+        'citizen.photo': { actions: 'acknowledgeForStaff' },
+        'citizen.location': { actions: 'acknowledgeForStaff' },
+        'citizen.contact': { actions: 'acknowledgeForStaff' },
+      },
+    },
+  },
+});

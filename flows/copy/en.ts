@@ -1,0 +1,212 @@
+/** Everything the citizen reads, in English; the same shape as the Indonesian source in `id.ts`. */
+import type { Copy } from './id.js';
+
+const months = [
+  'January', 'February', 'March', 'April', 'May', 'June',
+  'July', 'August', 'September', 'October', 'November', 'December',
+];
+
+export const en: Copy = {
+  footer: {
+    menu: 'Type *help* for help. Ketik *bahasa* untuk Bahasa Indonesia.',
+    back: 'Type 0 to go back to the menu, or *cancel* to cancel.',
+    backToMenu: 'Type 0 to go back to the menu.',
+  },
+
+  notes: {
+    welcome: 'Hello, welcome to *Kanal Aduan*. Here you can report a problem, check your report status and see service requirements.',
+    restartIdle: 'Your previous session ended after a period of inactivity, so we are starting over.',
+    restartUpgrade: 'This service was just updated, so we are starting over. Sorry for the inconvenience.',
+    cancelled: 'OK, cancelled.',
+    stuck: 'It seems I could not understand your message. Please choose from the menu below, or type *4* to talk to a staff member.',
+    unsupported: 'Sorry, I can only read text, photos and locations.',
+    strayPhoto: 'Thank you, but I am not asking for a photo right now. You can send photos in the photo step of a report.',
+    strayLocation: 'Thank you, but I am not asking for a location right now.',
+    strayContact: 'Thank you, but I am not asking for a contact right now.',
+    empty: 'Your message is empty.',
+    staleChoice: 'That looks like a choice from an earlier message.',
+    langSwitched: 'OK, I will reply in English.',
+    help: [
+      'How to use this service:',
+      '• Reply with the *number* of a choice, e.g. *1*.',
+      '• *0* or *menu*: back to the main menu.',
+      '• *cancel*: cancel this step.',
+      '• *staff*: talk to a staff member.',
+      '• *bahasa*: balas dalam Bahasa Indonesia.',
+    ].join('\n'),
+    descriptionTooShort: 'The description is too short. Please give more detail (at least 15 characters) so staff can follow up.',
+    descriptionTooLong: 'The description is too long (at most 4,000 characters). Please shorten it and send it again.',
+    addressTooLong: 'The address is too long (at most 500 characters). Please shorten it.',
+    nameTooLong: 'The name is too long (at most 100 characters).',
+    photosReset: 'The earlier photos were removed.',
+    nikLength: 'A NIK has 16 digits.',
+    nikDigits: 'A NIK contains digits only.',
+    nikRegion: 'The region code in the NIK (first 6 digits) is not known.',
+    nikBirthdate: 'The birth date in the NIK (digits 7 to 12) is not valid.',
+    nikSerial: 'The last four digits of a NIK cannot be 0000.',
+    caseNotFound: 'That ticket was not found among your reports. Please check the number.',
+    serviceMatches: 'Several services match:',
+    serviceNotFound: 'Sorry, that service is not in our list yet. Here are all available services.',
+  },
+
+  hints: {
+    choice: 'Sorry, that is not one of the choices. Please reply with one of the numbers below.',
+    photos: 'Sorry, I am waiting for a photo. Send a photo, or type *done*.',
+    ticket: 'Sorry, that is not a ticket number. A ticket has 8 letters/digits, e.g. ABCD-2345.',
+  },
+
+  menu: {
+    prompt: 'Please choose a service:',
+    options: [
+      'Report (complaint, aspiration, information request)',
+      'Check report status',
+      'Service requirements',
+      'Talk to a staff member',
+      'Help',
+    ],
+  },
+
+  kinds: {
+    pengaduan: 'Complaint',
+    aspirasi: 'Aspiration',
+    informasi: 'Information request',
+  },
+
+  kind: {
+    prompt: 'What kind of report is it?',
+    options: ['Complaint (about a service)', 'Aspiration (a proposal or suggestion)', 'Information request'],
+  },
+
+  category: {
+    prompt: 'What is your report about? Choose a category:',
+  },
+
+  description: {
+    pengaduan: 'Describe the problem: what happened, where, and since when.',
+    aspirasi: 'Write your aspiration or proposal.',
+    informasi: 'Write what information you need.',
+  },
+
+  location: {
+    prompt: 'Where is it? Type the address (street, RT/RW, kelurahan) or share a location 📍. If none, type *skip*.',
+    skip: 'Skip',
+  },
+
+  photos: {
+    prompt: 'Send supporting photos if you have any (at most 3). When finished, type *done*. If none, type *skip*.',
+    received: (count: number, max: number) => `Photo ${count}/${max} received.`,
+    more: 'Send another photo, or type *done*.',
+    full: 'Type *done* to continue.',
+    limit: (max: number) => `Sorry, at most ${max} photos. Type *done* to continue.`,
+    done: 'Done',
+    skip: 'Skip',
+  },
+
+  identity: {
+    prompt: 'How should your identity appear?',
+    options: [
+      'With my name',
+      'Anonymous (the party reported does not learn your name)',
+      'Confidential (with name, the report is not published)',
+    ],
+  },
+
+  name: {
+    prompt: 'What is your name?',
+  },
+
+  nik: {
+    prompt: 'Type your NIK (16 digits on your e-KTP) so your report is easier to verify. It is stored encrypted. If you prefer not to, type *skip*.',
+    skip: 'Skip',
+  },
+
+  confirm: {
+    title: 'Please check your report:',
+    labels: {
+      kind: 'Kind',
+      category: 'Category',
+      service: 'Service',
+      description: 'Description',
+      location: 'Location',
+      photos: 'Photos',
+      identity: 'Identity',
+      nik: 'NIK',
+    },
+    none: '-',
+    pin: (latitude: string, longitude: string) => `📍 ${latitude}, ${longitude}`,
+    photoCount: (count: number) => `${count} photo${count === 1 ? '' : 's'}`,
+    anonymous: 'Anonymous',
+    confidential: '(confidential)',
+    options: ['Send', 'Change', 'Cancel'],
+  },
+
+  edit: {
+    prompt: 'Which part do you want to change?',
+    options: ['Kind of report', 'Category', 'Description', 'Location', 'Photos', 'Identity', 'Back to summary'],
+  },
+
+  created: (ticket: string, verifyBy: string) =>
+    [
+      '✅ We have received your report.',
+      `Ticket number: *${ticket}*`,
+      `Please keep this number. Staff will verify your report by ${verifyBy}.`,
+      'To check its status, choose *2* in the menu or type *status*.',
+    ].join('\n\n'),
+
+  status: {
+    listTitle: 'Your latest reports:',
+    typeTicket: 'Choose a number, or type a ticket number (e.g. ABCD-2345).',
+    none: 'You have no reports yet.',
+    startReport: 'Make a report',
+    words: {
+      baru: 'Received, awaiting verification',
+      diverifikasi: 'Verified',
+      diteruskan: 'Forwarded to the responsible unit',
+      diproses: 'Being followed up',
+      selesai: 'Follow-up completed',
+      ditutup: 'Closed',
+      ditolak: 'Rejected',
+    },
+    nextStep: {
+      baru: 'verification by staff',
+      diverifikasi: 'forwarding to the responsible unit',
+      diteruskan: 'follow-up by the agency',
+      diproses: 'completion of the follow-up',
+      selesai: 'closing if there is no response',
+    },
+    labels: {
+      ticket: 'Ticket',
+      kind: 'Kind',
+      category: 'Category',
+      status: 'Status',
+      reason: 'Reason',
+      note: 'Staff note',
+      updated: 'Last update',
+      next: 'Next step',
+    },
+    dueBy: (step: string, date: string) => `${step}, by ${date}`,
+    another: 'Type another ticket number, or 0 to go back to the menu.',
+  },
+
+  services: {
+    prompt: 'Which service would you like the requirements for?',
+    hint: 'Type a number, or the service name (e.g. *pkh* or *kis*).',
+    requirements: 'Requirements',
+    procedure: 'How to apply',
+    where: 'Where and when',
+    next: {
+      prompt: 'Anything else?',
+      options: ['Report a problem with this service', 'See other services'],
+    },
+  },
+
+  petugas: {
+    recorded: 'Your request to talk to a staff member has been recorded.',
+    online: 'Staff are on duty and will reply here. Please write your question.',
+    offline: (hours: string) =>
+      `We are outside service hours (${hours}). Staff will reply here during service hours. Please write your question.`,
+    forwarded: 'We have received your message; staff will read it.',
+  },
+
+  date: (day: number, month: number, year: number) => `${day} ${months[month - 1]} ${year}`,
+};

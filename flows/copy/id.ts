@@ -1,0 +1,219 @@
+/**
+ * Everything the citizen reads, in Indonesian. This file defines the shape (`Copy`); `en.ts` must
+ * fill the same shape. Messages stay short: many citizens read them on cheap phones over poor networks.
+ * `*text*` is WhatsApp bold; other channels show the asterisks harmlessly.
+ */
+
+const months = [
+  'Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni',
+  'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember',
+];
+
+export const id = {
+  footer: {
+    menu: 'Ketik *bantuan* untuk petunjuk. Type *english* for English.',
+    back: 'Ketik 0 untuk kembali ke menu, atau *batal* untuk membatalkan.',
+    backToMenu: 'Ketik 0 untuk kembali ke menu.',
+  },
+
+  /** Short notes put in front of the next question. */
+  notes: {
+    welcome: 'Halo, selamat datang di *Kanal Aduan*. Di sini Anda bisa melapor, mengecek status laporan, dan melihat persyaratan layanan.',
+    restartIdle: 'Sesi Anda sebelumnya sudah berakhir karena lama tidak aktif, jadi kita mulai lagi dari awal.',
+    restartUpgrade: 'Layanan ini baru saja diperbarui, jadi kita mulai lagi dari awal. Mohon maaf atas ketidaknyamanannya.',
+    cancelled: 'Baik, dibatalkan.',
+    stuck: 'Sepertinya saya belum bisa memahami pesan Anda. Silakan pilih dari menu di bawah, atau ketik *4* untuk bicara dengan petugas.',
+    unsupported: 'Maaf, saya hanya bisa membaca teks, foto, dan lokasi.',
+    strayPhoto: 'Terima kasih, tetapi saat ini saya belum meminta foto. Foto bisa dikirim pada langkah foto saat membuat laporan.',
+    strayLocation: 'Terima kasih, tetapi saat ini saya belum meminta lokasi.',
+    strayContact: 'Terima kasih, tetapi saat ini saya belum meminta kontak.',
+    empty: 'Pesan Anda kosong.',
+    staleChoice: 'Sepertinya itu pilihan dari pesan sebelumnya.',
+    langSwitched: 'Baik, saya akan membalas dalam Bahasa Indonesia.',
+    help: [
+      'Cara memakai layanan ini:',
+      '• Balas dengan *nomor* pilihan, misalnya *1*.',
+      '• *0* atau *menu*: kembali ke menu utama.',
+      '• *batal*: membatalkan langkah ini.',
+      '• *petugas*: bicara dengan petugas.',
+      '• *english*: reply in English.',
+    ].join('\n'),
+    descriptionTooShort: 'Uraiannya masih terlalu singkat. Mohon ceritakan lebih rinci (minimal 15 karakter) agar petugas bisa menindaklanjuti.',
+    descriptionTooLong: 'Uraiannya terlalu panjang (maksimal 4.000 karakter). Mohon dipersingkat, lalu kirim lagi.',
+    addressTooLong: 'Alamatnya terlalu panjang (maksimal 500 karakter). Mohon dipersingkat.',
+    nameTooLong: 'Nama terlalu panjang (maksimal 100 karakter).',
+    photosReset: 'Foto sebelumnya sudah dihapus.',
+    nikLength: 'NIK harus 16 angka.',
+    nikDigits: 'NIK hanya berisi angka.',
+    nikRegion: 'Kode wilayah pada NIK (6 angka pertama) tidak dikenal.',
+    nikBirthdate: 'Tanggal lahir pada NIK (angka ke-7 sampai ke-12) tidak sesuai.',
+    nikSerial: 'Empat angka terakhir NIK tidak boleh 0000.',
+    caseNotFound: 'Tiket itu tidak ditemukan di antara laporan Anda. Mohon periksa kembali nomornya.',
+    serviceMatches: 'Ada beberapa layanan yang cocok:',
+    serviceNotFound: 'Maaf, layanan itu belum ada di daftar kami. Berikut semua layanan yang tersedia.',
+  },
+
+  /** Said in front of a question again after input we could not use. */
+  hints: {
+    choice: 'Maaf, pilihan itu tidak ada. Balas dengan salah satu nomor di bawah.',
+    photos: 'Maaf, saya sedang menunggu foto. Kirim foto, atau ketik *selesai*.',
+    ticket: 'Maaf, itu bukan nomor tiket. Nomor tiket berisi 8 huruf/angka, misalnya ABCD-2345.',
+  },
+
+  menu: {
+    prompt: 'Silakan pilih layanan:',
+    options: [
+      'Lapor (pengaduan, aspirasi, permintaan informasi)',
+      'Cek status laporan',
+      'Persyaratan layanan',
+      'Bicara dengan petugas',
+      'Bantuan',
+    ],
+  },
+
+  kinds: {
+    pengaduan: 'Pengaduan',
+    aspirasi: 'Aspirasi',
+    informasi: 'Permintaan informasi',
+  },
+
+  kind: {
+    prompt: 'Apa jenis laporan Anda?',
+    options: ['Pengaduan (keluhan atas layanan)', 'Aspirasi (usulan atau saran)', 'Permintaan informasi'],
+  },
+
+  category: {
+    prompt: 'Laporan Anda tentang apa? Pilih kategori:',
+  },
+
+  description: {
+    pengaduan: 'Ceritakan masalahnya: apa yang terjadi, di mana, dan sejak kapan.',
+    aspirasi: 'Tuliskan aspirasi atau usulan Anda.',
+    informasi: 'Tuliskan informasi apa yang Anda butuhkan.',
+  },
+
+  location: {
+    prompt: 'Di mana lokasinya? Ketik alamat (jalan, RT/RW, kelurahan) atau kirim lokasi 📍. Jika tidak ada, ketik *lewati*.',
+    skip: 'Lewati',
+  },
+
+  photos: {
+    prompt: 'Kirim foto pendukung bila ada (maksimal 3). Setelah selesai, ketik *selesai*. Jika tidak ada, ketik *lewati*.',
+    received: (count: number, max: number) => `Foto ${count}/${max} diterima.`,
+    more: 'Kirim foto lain, atau ketik *selesai*.',
+    full: 'Ketik *selesai* untuk lanjut.',
+    limit: (max: number) => `Maaf, maksimal ${max} foto. Ketik *selesai* untuk lanjut.`,
+    done: 'Selesai',
+    skip: 'Lewati',
+  },
+
+  identity: {
+    prompt: 'Bagaimana identitas Anda dicantumkan?',
+    options: [
+      'Dengan nama',
+      'Anonim (nama Anda tidak diketahui pihak yang dilaporkan)',
+      'Rahasia (dengan nama, isi laporan tidak dipublikasikan)',
+    ],
+  },
+
+  name: {
+    prompt: 'Siapa nama Anda?',
+  },
+
+  nik: {
+    prompt: 'Ketik NIK Anda (16 angka di KTP-el) agar laporan lebih mudah diverifikasi. NIK disimpan terenkripsi. Jika tidak ingin, ketik *lewati*.',
+    skip: 'Lewati',
+  },
+
+  confirm: {
+    title: 'Mohon periksa laporan Anda:',
+    labels: {
+      kind: 'Jenis',
+      category: 'Kategori',
+      service: 'Layanan',
+      description: 'Uraian',
+      location: 'Lokasi',
+      photos: 'Foto',
+      identity: 'Identitas',
+      nik: 'NIK',
+    },
+    none: '-',
+    pin: (latitude: string, longitude: string) => `📍 ${latitude}, ${longitude}`,
+    photoCount: (count: number) => `${count} foto`,
+    anonymous: 'Anonim',
+    confidential: '(rahasia)',
+    options: ['Kirim', 'Ubah', 'Batal'],
+  },
+
+  edit: {
+    prompt: 'Bagian mana yang ingin diubah?',
+    options: ['Jenis laporan', 'Kategori', 'Uraian', 'Lokasi', 'Foto', 'Identitas', 'Kembali ke ringkasan'],
+  },
+
+  created: (ticket: string, verifyBy: string) =>
+    [
+      '✅ Laporan Anda sudah kami terima.',
+      `Nomor tiket: *${ticket}*`,
+      `Simpan nomor ini. Petugas akan memverifikasi laporan Anda paling lambat ${verifyBy}.`,
+      'Untuk mengecek status, pilih *2* di menu atau ketik *status*.',
+    ].join('\n\n'),
+
+  status: {
+    listTitle: 'Laporan Anda yang terakhir:',
+    typeTicket: 'Pilih nomor, atau ketik nomor tiket (contoh: ABCD-2345).',
+    none: 'Anda belum punya laporan.',
+    startReport: 'Buat laporan',
+    words: {
+      baru: 'Diterima, menunggu verifikasi',
+      diverifikasi: 'Sudah diverifikasi',
+      diteruskan: 'Diteruskan ke unit yang menangani',
+      diproses: 'Sedang ditindaklanjuti',
+      selesai: 'Selesai ditindaklanjuti',
+      ditutup: 'Ditutup',
+      ditolak: 'Ditolak',
+    },
+    nextStep: {
+      baru: 'verifikasi oleh petugas',
+      diverifikasi: 'diteruskan ke unit yang menangani',
+      diteruskan: 'tindak lanjut oleh dinas',
+      diproses: 'penyelesaian tindak lanjut',
+      selesai: 'laporan ditutup bila tidak ada tanggapan',
+    },
+    labels: {
+      ticket: 'Tiket',
+      kind: 'Jenis',
+      category: 'Kategori',
+      status: 'Status',
+      reason: 'Alasan',
+      note: 'Catatan petugas',
+      updated: 'Pembaruan terakhir',
+      next: 'Langkah berikutnya',
+    },
+    dueBy: (step: string, date: string) => `${step}, paling lambat ${date}`,
+    another: 'Ketik nomor tiket lain, atau 0 untuk kembali ke menu.',
+  },
+
+  services: {
+    prompt: 'Layanan apa yang ingin Anda ketahui persyaratannya?',
+    hint: 'Ketik nomor, atau nama layanan (misalnya *pkh* atau *kis*).',
+    requirements: 'Persyaratan',
+    procedure: 'Cara mengurus',
+    where: 'Tempat dan waktu',
+    next: {
+      prompt: 'Ada lagi yang bisa dibantu?',
+      options: ['Lapor masalah tentang layanan ini', 'Lihat layanan lain'],
+    },
+  },
+
+  petugas: {
+    recorded: 'Permintaan Anda untuk bicara dengan petugas sudah dicatat.',
+    online: 'Petugas sedang bertugas dan akan membalas di sini. Silakan tulis pertanyaan Anda.',
+    offline: (hours: string) =>
+      `Saat ini di luar jam layanan (${hours}). Petugas akan membalas di sini pada jam layanan. Silakan tulis pertanyaan Anda.`,
+    forwarded: 'Pesan Anda sudah kami terima dan akan dibaca petugas.',
+  },
+
+  date: (day: number, month: number, year: number) => `${day} ${months[month - 1]} ${year}`,
+};
+
+export type Copy = typeof id;

@@ -1,0 +1,31 @@
+/**
+ * Words citizens type instead of a number, in both languages whatever the chosen language, all
+ * in normalised form (see `normalise`). Global words work in every state; the others only where
+ * their question is asked.
+ */
+export const globalWords = {
+  menu: ['menu', '0', 'menu utama', 'main menu', 'kembali', 'back', 'home', 'start', 'mulai'],
+  cancel: ['batal', 'batalkan', 'cancel'],
+  help: ['bantuan', 'help', 'tolong', 'panduan'],
+  human: ['petugas', 'bicara dengan petugas', 'hubungi petugas', 'operator', 'admin', 'staff', 'agent', 'human', 'cs'],
+  english: ['english', 'inggris', 'bahasa inggris', 'eng', 'en'],
+  indonesian: ['bahasa', 'indonesia', 'bahasa indonesia', 'indonesian', 'id'],
+} as const;
+
+export const choiceWords = {
+  lapor: ['lapor', 'laporan', 'buat laporan', 'report', 'make a report'],
+  status: ['status', 'cek status', 'cek', 'check status', 'tiket', 'ticket'],
+  persyaratan: ['persyaratan', 'syarat', 'layanan', 'requirements', 'services'],
+  pengaduan: ['pengaduan', 'aduan', 'keluhan', 'komplain', 'complaint'],
+  aspirasi: ['aspirasi', 'usulan', 'saran', 'aspiration', 'suggestion'],
+  informasi: ['informasi', 'info', 'permintaan informasi', 'information', 'information request'],
+  named: ['nama', 'dengan nama', 'name', 'with my name'],
+  anonymous: ['anonim', 'anonymous', 'tanpa nama'],
+  confidential: ['rahasia', 'confidential'],
+  send: ['kirim', 'ya', 'send', 'yes', 'ok', 'oke'],
+  change: ['ubah', 'edit', 'change', 'ganti'],
+  otherService: ['layanan lain', 'lain', 'other', 'other services'],
+  /** Moving on from optional steps (location, photos, NIK). */
+  skip: ['lewati', 'lewat', 'skip', 'tidak ada', 'tidak', 'gak ada', 'ga ada', 'none', 'no'],
+  done: ['selesai', 'lanjut', 'sudah', 'cukup', 'done', 'next', 'continue'],
+} as const;

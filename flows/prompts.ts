@@ -1,0 +1,148 @@
+/**
+ * Rendering replies from the conversation's context. Pure: context in, `reply` effect out, in the
+ * citizen's language. The machine decides what to ask; this module decides how it reads.
+ */
+import type { CaseSummary, ServiceDetail } from '../src/conversation/contract.js';
+import { copy, type Copy } from './copy/index.js';
+import type { ConversationContext, Question } from './context.js';
+import { formatDate, showTicket } from './format.js';
+import { limits } from './limits.js';
+import { choiceReply, prefixed, textReply, withButtons, type Reply } from './reply.js';
+import { normalise, truncate } from './text.js';
+
+/** A button whose key is the word the text asks the citizen to type ("Lewati" → "lewati"). */
+function wordButton(label: string) {
+  return { key: normalise(label), label };
+}
+
+/** The current question (`context.question`), as it is asked the first time and after every re-prompt. */
+export function renderQuestion(context: ConversationContext): Reply {
+  const c = copy[context.lang];
+  const { footer } = c;
+  switch (context.question) {
+    case 'menu':
+      return choiceReply(c.menu.prompt, c.menu.options, footer.menu);
+    case 'kind':
+      return choiceReply(c.kind.prompt, c.kind.options, footer.back);
+    case 'category':
+      return choiceReply(c.category.prompt, context.categories.map((category) => category.name[context.lang]), footer.back);
+    case 'description':
+      return textReply(c.description[context.draft.kind ?? 'pengaduan'], footer.back);
+    case 'location':
+      return withButtons(textReply(c.location.prompt, footer.back), [wordButton(c.location.skip)]);
+    case 'photos':
+      return withButtons(textReply(c.photos.prompt, footer.back), [wordButton(c.photos.done), wordButton(c.photos.skip)]);
+    case 'identity':
+      return choiceReply(c.identity.prompt, c.identity.options, footer.back);
+    case 'name':
+      return textReply(c.name.prompt, footer.back);
+    case 'nik':
+      return withButtons(textReply(c.nik.prompt, footer.back), [wordButton(c.nik.skip)]);
+    case 'confirm':
+      return choiceReply(summary(context, c), c.confirm.options, footer.back);
+    case 'edit':
+      return choiceReply(c.edit.prompt, c.edit.options, footer.back);
+    case 'ticket':
+      return choiceReply(
+        c.status.listTitle,
+        context.cases.map((item) => `${showTicket(item.ticket)} · ${c.status.words[item.status]} · ${formatDate(item.createdAt, c)}`),
+        `${c.status.typeTicket}\n${footer.back}`,
+      );
+    case 'noCases':
+      return choiceReply(c.status.none, [c.status.startReport], footer.back);
+    case 'service':
+      return choiceReply(
+        c.services.prompt,
+        context.services.map((service) => service.name[context.lang]),
+        `${c.services.hint}\n${footer.back}`,
+      );
+    case 'serviceNext':
+      return choiceReply(c.services.next.prompt, c.services.next.options, footer.back);
+    case 'petugas': {
+      const human = context.human;
+      const availability = !human || human.availableNow ? c.petugas.online : c.petugas.offline(human.hours[context.lang]);
+      return textReply(c.petugas.recorded, availability, footer.backToMenu);
+    }
+  }
+}
+
+const hintFor: Partial<Record<Question, keyof Copy['hints']>> = { photos: 'photos', ticket: 'ticket' };
+
+/** The notes waiting in context, as text, in front of `reply`. */
+export function withNotes(context: ConversationContext, reply: Reply): Reply {
+  const c = copy[context.lang];
+  const notes = context.notes.map((key) => (key === 'hint' ? c.hints[hintFor[context.question] ?? 'choice'] : c.notes[key]));
+  return prefixed(notes, reply);
+}
+
+function summary(context: ConversationContext, c: Copy): string {
+  const { draft, lang } = context;
+  const { labels } = c.confirm;
+  const category = context.categories.find((item) => item.code === draft.categoryCode);
+  const location = draft.location?.address
+    ? truncate(draft.location.address, limits.summaryText)
+    : draft.location?.latitude !== undefined && draft.location.longitude !== undefined
+      ? c.confirm.pin(draft.location.latitude.toFixed(5), draft.location.longitude.toFixed(5))
+      : c.confirm.none;
+  const who = draft.anonymous ? c.confirm.anonymous : (draft.reporterName ?? c.confirm.none);
+  const lines = [
+    `${labels.kind}: ${draft.kind ? c.kinds[draft.kind] : c.confirm.none}`,
+    `${labels.category}: ${category?.name[lang] ?? draft.categoryCode ?? c.confirm.none}`,
+    draft.service ? `${labels.service}: ${draft.service.name[lang]}` : null,
+    `${labels.description}: ${truncate(draft.description ?? '', limits.summaryText)}`,
+    `${labels.location}: ${location}`,
+    `${labels.photos}: ${draft.photos.length > 0 ? c.confirm.photoCount(draft.photos.length) : c.confirm.none}`,
+    `${labels.identity}: ${who}${draft.confidential ? ` ${c.confirm.confidential}` : ''}`,
+    draft.nik ? `${labels.nik}: ${draft.nik.masked}` : null,
+  ];
+  return [c.confirm.title, lines.filter((line) => line !== null).join('\n')].join('\n\n');
+}
+
+export function photoReceived(context: ConversationContext): Reply {
+  const c = copy[context.lang];
+  const count = context.draft.photos.length;
+  const next = count < limits.photos ? c.photos.more : c.photos.full;
+  return withButtons(textReply(`${c.photos.received(count, limits.photos)} ${next}`), [wordButton(c.photos.done)]);
+}
+
+export function photoRefused(context: ConversationContext): Reply {
+  const c = copy[context.lang];
+  return withButtons(textReply(c.photos.limit(limits.photos)), [wordButton(c.photos.done)]);
+}
+
+export function caseCreated(context: ConversationContext, ticket: string, dueAt: string): Reply {
+  const c = copy[context.lang];
+  return textReply(c.created(showTicket(ticket), formatDate(dueAt, c)));
+}
+
+export function caseDetail(context: ConversationContext, found: CaseSummary): Reply {
+  const c = copy[context.lang];
+  const { labels } = c.status;
+  const nextStep = found.status in c.status.nextStep ? c.status.nextStep[found.status as keyof Copy['status']['nextStep']] : null;
+  const lines = [
+    `${labels.ticket}: *${showTicket(found.ticket)}*`,
+    `${labels.kind}: ${c.kinds[found.kind]} · ${labels.category}: ${found.categoryName[context.lang]}`,
+    `${labels.status}: ${c.status.words[found.status]}`,
+    found.note ? `${found.status === 'ditolak' ? labels.reason : labels.note}: ${found.note}` : null,
+    `${labels.updated}: ${formatDate(found.updatedAt, c)}`,
+    nextStep && found.dueAt ? `${labels.next}: ${c.status.dueBy(nextStep, formatDate(found.dueAt, c))}` : null,
+  ];
+  return textReply(lines.filter((line) => line !== null).join('\n'), c.status.another);
+}
+
+export function serviceDetail(context: ConversationContext, service: ServiceDetail): Reply {
+  const c = copy[context.lang];
+  const lang = context.lang;
+  const numbered = (items: string[]) => items.map((item, index) => `${index + 1}. ${item}`).join('\n');
+  return textReply(
+    `*${service.name[lang]}*`,
+    `${c.services.requirements}:\n${numbered(service.requirements[lang])}`,
+    `${c.services.procedure}:\n${numbered(service.procedure[lang])}`,
+    `${c.services.where}:\n${service.where[lang]}`,
+  );
+}
+
+export function staffAcknowledgement(context: ConversationContext): Reply {
+  const c = copy[context.lang];
+  return textReply(c.petugas.forwarded, c.footer.backToMenu);
+}

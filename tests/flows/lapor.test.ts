@@ -1,0 +1,338 @@
+/** Lapor: kind → category → description → location → photos → identity → summary → ticket. */
+import { describe, expect, it } from 'vitest';
+import { en } from '../../flows/copy/en.js';
+import { id } from '../../flows/copy/id.js';
+import { Chat, World, photo, pin } from './driver.js';
+
+const DESCRIPTION = 'Bantuan PKH keluarga kami tidak cair sejak Agustus, padahal masih terdaftar.';
+const NIK = '3273014101900001';
+
+/** From a new chat to the identity question, with a given description. */
+async function upToIdentity(chat: Chat, description = DESCRIPTION) {
+  await chat.say('halo', '1', '1', '1', description, 'lewati', 'lewati');
+  expect(chat.state).toBe('askIdentity');
+}
+
+describe('a complete report', () => {
+  it('goes from menu to ticket, with location pin, photos, name and NIK', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await chat.send('halo');
+
+    let [reply] = await chat.send('1');
+    expect(reply).toContain(id.kind.prompt);
+    expect(reply).toContain('3. Permintaan informasi');
+    expect(reply.endsWith(id.footer.back)).toBe(true);
+
+    [reply] = await chat.send('1');
+    expect(world.effects('listCategories')).toHaveLength(1);
+    expect(reply).toContain(id.category.prompt);
+    expect(reply).toContain('1. Bantuan sosial');
+    expect(reply).toContain('7. Lainnya');
+
+    [reply] = await chat.send('1');
+    expect(reply).toContain(id.description.pengaduan);
+
+    [reply] = await chat.send(DESCRIPTION);
+    expect(reply).toContain(id.location.prompt);
+    expect(chat.replies[0].options).toEqual([{ key: 'lewati', label: 'Lewati' }]);
+
+    [reply] = await chat.send(pin(-6.9175, 107.6191));
+    expect(reply).toContain(id.photos.prompt);
+
+    expect(await chat.send(photo('media-1'))).toEqual([`${id.photos.received(1, 3)} ${id.photos.more}`]);
+    expect(await chat.send(photo('media-2'))).toEqual([`${id.photos.received(2, 3)} ${id.photos.more}`]);
+    expect(await chat.send(photo('media-3'))).toEqual([`${id.photos.received(3, 3)} ${id.photos.full}`]);
+    [reply] = await chat.send(photo('media-4'));
+    expect(reply).toBe(id.photos.limit(3));
+    expect(reply).toContain('maksimal 3 foto');
+
+    [reply] = await chat.send('selesai');
+    expect(reply).toContain(id.identity.prompt);
+
+    [reply] = await chat.send('1');
+    expect(reply).toContain(id.name.prompt);
+
+    [reply] = await chat.send('Siti Aminah');
+    expect(reply).toContain(id.nik.prompt);
+
+    [reply] = await chat.send(NIK);
+    expect(world.effects('sealNik')).toEqual([{ type: 'sealNik', nik: NIK }]);
+    expect(reply).toContain(id.confirm.title);
+    expect(reply).toContain('Jenis: Pengaduan');
+    expect(reply).toContain('Kategori: Bantuan sosial');
+    expect(reply).toContain(`Uraian: ${DESCRIPTION}`);
+    expect(reply).toContain('Lokasi: 📍 -6.91750, 107.61910');
+    expect(reply).toContain('Foto: 3 foto');
+    expect(reply).toContain('Identitas: Siti Aminah');
+    expect(reply).toContain('NIK: 3273••••••••0001');
+    expect(reply).toContain('1. Kirim\n2. Ubah\n3. Batal');
+
+    const replies = await chat.send('1');
+    expect(replies).toHaveLength(2);
+    const [created, menu] = replies;
+    const ticket = world.cases[0].summary.ticket;
+    expect(created).toBe(id.created(`${ticket.slice(0, 4)}-${ticket.slice(4)}`, '4 Desember 2026'));
+    expect(created).toContain('*2*');
+    expect(menu).toContain(id.menu.prompt);
+    expect(chat.state).toBe('menu');
+
+    expect(world.effects('createCase')).toEqual([
+      {
+        type: 'createCase',
+        draft: {
+          kind: 'pengaduan',
+          categoryCode: 'bantuan-sosial',
+          description: DESCRIPTION,
+          location: { latitude: -6.9175, longitude: 107.6191 },
+          photos: ['media-1', 'media-2', 'media-3'],
+          reporterName: 'Siti Aminah',
+          nik: { sealed: 'sealed:v1.1', masked: '3273••••••••0001' },
+          anonymous: false,
+          confidential: false,
+        },
+      },
+    ]);
+  });
+
+  it('never keeps the NIK digits in the stored conversation, even ones that were rejected', async () => {
+    const chat = new Chat(new World());
+    const typed = ['3273 0101 0190 0000', '3273-0141-0190-0001'];
+    const snapshots: string[] = [];
+    for (const message of ['halo', '1', '1', '1', DESCRIPTION, 'lewati', 'lewati', '1', 'Siti', ...typed, '2']) {
+      await chat.send(message);
+      snapshots.push(JSON.stringify(chat.snapshot));
+    }
+    expect(chat.state).toBe('editChoice');
+    for (const snapshot of snapshots) {
+      expect(snapshot).not.toContain('3273010101900000');
+      expect(snapshot).not.toContain(NIK);
+      expect(snapshot).not.toContain('0141-0190');
+    }
+    expect(snapshots.at(-1)).toContain('3273••••••••0001');
+  });
+
+  it('asks for more detail when the description is too short, counting only visible characters', async () => {
+    const chat = new Chat(new World());
+    await chat.say('halo', '1', '1', '1');
+    for (const short of ['rusak', '  jalan rusak  ', `${'\u200B'.repeat(40)}rusak parah`]) {
+      const [reply] = await chat.send(short);
+      expect(reply.startsWith(id.notes.descriptionTooShort)).toBe(true);
+      expect(reply).toContain(id.description.pengaduan);
+      expect(chat.state).toBe('askDescription');
+    }
+  });
+
+  it('asks to shorten a description over 4,000 characters, and survives 100,000', async () => {
+    const chat = new Chat(new World());
+    await chat.say('halo', '1', '1', '1');
+    for (const long of ['a'.repeat(4_001), 'x'.repeat(100_000)]) {
+      const [reply] = await chat.send(long);
+      expect(reply.startsWith(id.notes.descriptionTooLong)).toBe(true);
+      expect(reply.length).toBeLessThan(500);
+    }
+    const [reply] = await chat.send('b'.repeat(4_000));
+    expect(reply).toContain(id.location.prompt);
+  });
+
+  it('keeps HTML, SQL, emoji and invisible characters verbatim and echoes them in the summary', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    const description = "Robert'); DROP TABLE cases;-- <script>alert('x')</script> bantuan\u200B belum cair 😢🙏 &amp;";
+    await upToIdentity(chat, description);
+    const [summary] = await chat.send('2');
+    expect(summary).toContain(`Uraian: ${description}`);
+    await chat.send('kirim');
+    expect(world.cases[0].draft.description).toBe(description);
+  });
+
+  it('shows only the start of a long description in the summary but sends all of it', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    const description = `Awal uraian. ${'Isi laporan yang panjang sekali. '.repeat(60)}AKHIR-URAIAN`;
+    await upToIdentity(chat, description);
+    const [summary] = await chat.send('2');
+    expect(summary).toContain('Awal uraian.');
+    expect(summary).toContain('…');
+    expect(summary).not.toContain('AKHIR-URAIAN');
+    await chat.send('1');
+    expect(world.cases[0].draft.description).toBe(description);
+  });
+
+  it('takes a typed address, and does not mistake one like "Batam" for "batal"', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await chat.say('halo', '1', '1', '1', DESCRIPTION);
+    const [reply] = await chat.send('Batam');
+    expect(reply).toContain(id.photos.prompt);
+    await chat.say('lewati', '2', '1');
+    expect(world.cases[0].draft.location).toEqual({ address: 'Batam' });
+  });
+
+  it('asks to shorten an address over 500 characters', async () => {
+    const chat = new Chat(new World());
+    await chat.say('halo', '1', '1', '1', DESCRIPTION);
+    const [reply] = await chat.send('Jl. '.repeat(200));
+    expect(reply.startsWith(id.notes.addressTooLong)).toBe(true);
+    expect(chat.state).toBe('askLocation');
+  });
+
+  it('lets location and photos be skipped, shown as "-" in the summary', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await upToIdentity(chat);
+    const [summary] = await chat.send('2');
+    expect(summary).toContain('Lokasi: -');
+    expect(summary).toContain('Foto: -');
+    await chat.send('1');
+    expect(world.cases[0].draft).not.toHaveProperty('location');
+    expect(world.cases[0].draft.photos).toEqual([]);
+  });
+
+  it('files an aspiration and an information request with their own description prompt', async () => {
+    const chat = new Chat(new World());
+    let [reply] = await chat.say('halo', '1', '2', '4');
+    expect(reply).toContain(id.description.aspirasi);
+    [reply] = await chat.say('menu', '1', 'informasi', 'pendidikan');
+    expect(reply).toContain(id.description.informasi);
+  });
+});
+
+describe('identity', () => {
+  it('files an anonymous report without asking a name', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await upToIdentity(chat);
+    const [summary] = await chat.send('2');
+    expect(summary).toContain('Identitas: Anonim');
+    await chat.send('1');
+    expect(world.cases[0].draft).toMatchObject({ anonymous: true, confidential: false });
+    expect(world.cases[0].draft).not.toHaveProperty('reporterName');
+  });
+
+  it('files a confidential report with a name and no NIK', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await upToIdentity(chat);
+    await chat.say('3', 'Budi Santoso');
+    const [summary] = await chat.send('lewati');
+    expect(summary).toContain('Identitas: Budi Santoso (rahasia)');
+    expect(summary).not.toContain('NIK:');
+    await chat.send('1');
+    expect(world.cases[0].draft).toMatchObject({ reporterName: 'Budi Santoso', anonymous: false, confidential: true });
+    expect(world.cases[0].draft).not.toHaveProperty('nik');
+  });
+
+  it('explains what is wrong with a NIK and asks again', async () => {
+    const chat = new Chat(new World());
+    await upToIdentity(chat);
+    await chat.say('1', 'Siti');
+    const cases: [string, string][] = [
+      ['12345', id.notes.nikLength],
+      ['3273O14101900001', id.notes.nikDigits],
+      ['1073014101900001', id.notes.nikRegion],
+      ['3273013202900001', id.notes.nikBirthdate],
+      ['3273014101900000', id.notes.nikSerial],
+      ['9'.repeat(100_000), id.notes.nikLength],
+    ];
+    for (const [typed, problem] of cases) {
+      const [reply] = await chat.send(typed);
+      expect(reply.startsWith(problem)).toBe(true);
+      expect(reply).toContain(id.nik.prompt);
+      expect(chat.state).toBe('askNik');
+    }
+    const [summary] = await chat.send('3273 0141 0190 0001\u200B');
+    expect(summary).toContain('NIK: 3273••••••••0001');
+  });
+
+  it('rejects a name over 100 characters and takes one from a shared contact', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await upToIdentity(chat);
+    await chat.send('1');
+    const [reply] = await chat.send('N'.repeat(101));
+    expect(reply.startsWith(id.notes.nameTooLong)).toBe(true);
+    await chat.send({ type: 'citizen.contact', phone: '+6281234567890', name: 'Dewi Lestari' });
+    expect(chat.state).toBe('askNik');
+    await chat.say('lewati', '1');
+    expect(world.cases[0].draft.reporterName).toBe('Dewi Lestari');
+    expect(JSON.stringify(chat.snapshot)).not.toContain('6281234567890');
+  });
+});
+
+describe('changing the report from the summary', () => {
+  it('changes one field and comes back to the summary each time', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await upToIdentity(chat);
+    await chat.say('1', 'Siti', 'lewati');
+    expect(chat.state).toBe('confirm');
+
+    let [reply] = await chat.send('2');
+    expect(reply).toContain(id.edit.prompt);
+    expect(reply).toContain('7. Kembali ke ringkasan');
+
+    [reply] = await chat.say('1', '2');
+    expect(reply).toContain('Jenis: Aspirasi');
+
+    [reply] = await chat.say('ubah', '2', '4');
+    expect(reply).toContain('Kategori: Pendidikan');
+
+    [reply] = await chat.say('2', '3', 'Mohon sekolah negeri menambah kuota siswa miskin.');
+    expect(reply).toContain('Uraian: Mohon sekolah negeri menambah kuota siswa miskin.');
+
+    [reply] = await chat.say('2', '4', 'Jl. Asia Afrika No. 1');
+    expect(reply).toContain('Lokasi: Jl. Asia Afrika No. 1');
+
+    await chat.say('2', '5', photo('a'), 'selesai');
+    [reply] = await chat.say('2', '5');
+    expect(reply.startsWith(id.notes.photosReset)).toBe(true);
+    [reply] = await chat.say(photo('b'), photo('c'), 'selesai');
+    expect(reply).toContain('Foto: 2 foto');
+
+    [reply] = await chat.say('2', '6', '2');
+    expect(reply).toContain('Identitas: Anonim');
+
+    [reply] = await chat.say('2', '7');
+    expect(reply).toContain(id.confirm.title);
+
+    await chat.send('1');
+    expect(world.cases[0].draft).toMatchObject({
+      kind: 'aspirasi',
+      categoryCode: 'pendidikan',
+      description: 'Mohon sekolah negeri menambah kuota siswa miskin.',
+      location: { address: 'Jl. Asia Afrika No. 1' },
+      photos: ['b', 'c'],
+      anonymous: true,
+    });
+  });
+
+  it('cancels from the summary with 3, creating nothing', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await upToIdentity(chat);
+    await chat.send('2');
+    const [reply] = await chat.send('3');
+    expect(reply.startsWith(id.notes.cancelled)).toBe(true);
+    expect(reply).toContain(id.menu.prompt);
+    expect(world.effects('createCase')).toEqual([]);
+  });
+});
+
+describe('in English', () => {
+  it('runs the whole report in English', async () => {
+    const world = new World();
+    const chat = new Chat(world, 'citizen-a', { lang: 'en' });
+    await chat.say('hi', '1', '1', '1', 'My PKH assistance has not been paid since August.', 'skip');
+    let [reply] = await chat.send(photo('p'));
+    expect(reply).toBe(`${en.photos.received(1, 3)} ${en.photos.more}`);
+    [reply] = await chat.say('done', '2');
+    expect(reply).toContain('Kind: Complaint');
+    expect(reply).toContain('Category: Social assistance');
+    expect(reply).toContain('Photos: 1 photo');
+    expect(reply).toContain('Identity: Anonymous');
+    const [created] = await chat.send('send');
+    expect(created).toContain('4 December 2026');
+    expect(created).toContain(en.created('X', 'Y').split('\n\n')[0]);
+  });
+});
