@@ -5,6 +5,7 @@
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { ChannelSender, OutboundMessage, ReplyOption, SendResult } from '../types.js';
+import { splitText } from '../split-text.js';
 
 export interface TelegramSenderOptions {
   /** Bot token from BotFather. */
@@ -72,37 +73,6 @@ async function sendText(api: Api, chatId: string, text: string, options: ReplyOp
     lastMessageId = sent.message_id;
   }
   return { ok: true, externalId: String(lastMessageId) };
-}
-
-/**
- * Splits a text into parts of at most `limit` UTF-16 units (what Telegram counts), on line
- * boundaries where possible; a single longer line is cut hard, never inside a surrogate pair.
- */
-export function splitText(text: string, limit: number): string[] {
-  if (text.length <= limit) return [text];
-  const parts: string[] = [];
-  let current = '';
-  for (const line of text.split('\n')) {
-    const candidate = current === '' ? line : `${current}\n${line}`;
-    if (candidate.length <= limit) {
-      current = candidate;
-      continue;
-    }
-    if (current !== '') parts.push(current);
-    let rest = line;
-    while (rest.length > limit) {
-      const cut = isHighSurrogate(rest.charCodeAt(limit - 1)) ? limit - 1 : limit;
-      parts.push(rest.slice(0, cut));
-      rest = rest.slice(cut);
-    }
-    current = rest;
-  }
-  if (current !== '') parts.push(current);
-  return parts;
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /** Options as inline buttons, or undefined when they cannot all be buttons (the text lists them anyway). */

@@ -5,6 +5,7 @@
  */
 import type { ChannelSender, OutboundMessage, ReplyOption, SendResult } from '../types.js';
 import { classifyGraphError, parseRetryAfter, type GraphError } from './errors.js';
+import { splitText } from '../split-text.js';
 
 export interface WhatsAppCloudSenderOptions {
   /** Graph API base URL without version, e.g. `https://graph.facebook.com`; a fake server in tests. */
@@ -141,33 +142,6 @@ function renderTemplate(m: Extract<OutboundMessage, { kind: 'template' }>): Reco
       ? { components: [{ type: 'body', parameters: m.parameters.map((text) => ({ type: 'text', text })) }] }
       : {}),
   };
-}
-
-/**
- * Splits on line boundaries into parts of at most `limit` characters; a single longer line is
- * cut at its last space before the limit (or hard, when it has none).
- */
-export function splitText(text: string, limit: number): string[] {
-  if (text.length <= limit) return text.length ? [text] : [];
-  const parts: string[] = [];
-  let current = '';
-  for (const line of text.split('\n')) {
-    const candidate = current ? `${current}\n${line}` : line;
-    if (candidate.length <= limit) {
-      current = candidate;
-      continue;
-    }
-    if (current) parts.push(current);
-    current = line;
-    while (current.length > limit) {
-      const space = current.lastIndexOf(' ', limit);
-      const cut = space > 0 ? space : limit;
-      parts.push(current.slice(0, cut));
-      current = current.slice(cut).trimStart();
-    }
-  }
-  if (current) parts.push(current);
-  return parts;
 }
 
 async function readJson(response: Response): Promise<unknown> {

@@ -3,7 +3,7 @@
  * Telegram must receive, and each scripted Telegram failure with its classification.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTelegramSender, splitText, TELEGRAM_TEXT_LIMIT } from '../../../src/channels/telegram/sender.js';
+import { createTelegramSender, TELEGRAM_TEXT_LIMIT } from '../../../src/channels/telegram/sender.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '../../../src/channels/types.js';
 import { startFakeTelegram, telegramErrors, type FakeResponse, type FakeTelegram } from '../../support/fake-telegram.js';
 
@@ -258,16 +258,5 @@ describe('createTelegramSender: failures are classified once', () => {
     const result = await impatient.send({ kind: 'text', chatId: CHAT, text: 'halo' });
     expect(result).toMatchObject({ ok: false, failure: 'retryable' });
     expect(result.ok === false && result.reason).toContain('timed out');
-  });
-});
-
-describe('splitText', () => {
-  it.each([
-    { name: 'short text stays whole', text: 'a\nb', limit: 10, parts: ['a\nb'] },
-    { name: 'splits between lines', text: 'aaaa\nbbbb\ncc', limit: 9, parts: ['aaaa\nbbbb', 'cc'] },
-    { name: 'cuts a line longer than the limit', text: 'aaaaaaaaaa\nb', limit: 4, parts: ['aaaa', 'aaaa', 'aa\nb'] },
-    { name: 'never inside a surrogate pair', text: 'abc😀def', limit: 4, parts: ['abc', '😀de', 'f'] },
-  ])('$name', ({ text, limit, parts }) => {
-    expect(splitText(text, limit)).toEqual(parts);
   });
 });

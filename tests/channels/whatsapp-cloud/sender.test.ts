@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isReengagementFailure, parseRetryAfter } from '../../../src/channels/whatsapp-cloud/errors.js';
-import { createWhatsAppCloudSender, splitText } from '../../../src/channels/whatsapp-cloud/sender.js';
+import { createWhatsAppCloudSender } from '../../../src/channels/whatsapp-cloud/sender.js';
 import type { ReplyOption, SendResult } from '../../../src/channels/types.js';
 import { graphErrors, startFakeGraph, type FakeGraph, type FakeGraphResponse } from '../../support/fake-graph.js';
 
@@ -268,17 +268,5 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
-  });
-});
-
-describe('splitText', () => {
-  it('keeps short text whole and drops empty text', () => {
-    expect(splitText('halo', 10)).toEqual(['halo']);
-    expect(splitText('', 10)).toEqual([]);
-  });
-
-  it('cuts a single overlong line at spaces, or hard when it has none', () => {
-    expect(splitText('satu dua tiga empat', 9)).toEqual(['satu dua', 'tiga', 'empat']);
-    expect(splitText('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
   });
 });
