@@ -85,7 +85,7 @@ export type ResultEvent =
 
 export type ConversationEvent = CitizenEvent | ResultEvent;
 
-/** What a machine asks the runtime to do. Only `reply` and `redactLastMessage` have no result event. */
+/** What a machine asks the runtime to do. Every effect but `reply` is answered with a `ResultEvent`. */
 export type Effect =
   | { type: 'reply'; text: string; options?: ReplyOption[] }
   | { type: 'listCategories' }

@@ -31,6 +31,8 @@ function bodyAndPayload(message: InboundMessage): { body: string | null; payload
 export async function ingest(ctx: PipelineContext, message: InboundMessage, options: IngestOptions = {}): Promise<{ duplicate: boolean }> {
   const { body, payload } = bodyAndPayload(message);
   const sentAt = message.sentAt.toISOString();
+  // JSON goes in as text cast to jsonb: drizzle's postgres-js driver turns the client's json
+  // serializers into pass-throughs, so `sql.json(object)` would reach the wire as an object and throw.
   const stored = await ctx.db.sql.begin(async (sql) => {
     const rows = await sql<{ id: string; identity_id: string }[]>`
       with identity as (
@@ -45,7 +47,7 @@ export async function ingest(ctx: PipelineContext, message: InboundMessage, opti
         returning id
       )
       insert into messages (identity_id, channel, external_id, kind, body, payload, sent_at)
-      select id, ${message.channel}, ${message.externalId}, ${message.content.kind}, ${body}, ${payload === null ? null : sql.json(payload as never)}, ${sentAt}::timestamptz
+      select id, ${message.channel}, ${message.externalId}, ${message.content.kind}, ${body}, ${payload === null ? null : JSON.stringify(payload)}::jsonb, ${sentAt}::timestamptz
       from identity
       on conflict (channel, external_id) do nothing
       returning id, identity_id`;
@@ -55,7 +57,7 @@ export async function ingest(ctx: PipelineContext, message: InboundMessage, opti
     if (options.callbackQueryId) {
       const ack = { kind: 'callback-answer', chatId: message.chatId, callbackQueryId: options.callbackQueryId };
       const [row] = await sql<{ id: string }[]>`
-        insert into outbox (identity_id, channel, payload) values (${identityId}, ${message.channel}, ${sql.json(ack)})
+        insert into outbox (identity_id, channel, payload) values (${identityId}, ${message.channel}, ${JSON.stringify(ack)}::jsonb)
         returning id`;
       ackId = Number(row.id);
     }

@@ -11,12 +11,13 @@ import { RetryLater } from './jobs.js';
 
 type Senders = ReadonlyMap<ChannelName, ChannelSender>;
 
+/** Timestamps arrive as Postgres text: drizzle's postgres-js driver turns the client's date parsers into pass-throughs. */
 interface PendingRow {
   id: string;
   channel: ChannelName;
   payload: OutboundMessage;
-  unreachable_at: Date | null;
-  last_inbound_at: Date | null;
+  unreachable_at: string | null;
+  last_inbound_at: string | null;
 }
 
 /**
@@ -42,7 +43,7 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
       }
       const sender = senders.get(row.channel);
       if (!sender) return new RetryLater(null, `no sender for channel ${row.channel} in this process`);
-      const result = await sender.send(row.payload, { lastInboundAt: row.last_inbound_at });
+      const result = await sender.send(row.payload, { lastInboundAt: row.last_inbound_at === null ? null : new Date(row.last_inbound_at) });
       if (result.ok) {
         await tx`update outbox set status = 'sent', external_id = ${result.externalId}, sent_at = now(), attempts = attempts + 1 where id = ${row.id}`;
         return 'finished' as const;
