@@ -6,7 +6,7 @@ import type { PipelineContext } from '../conversation/context.js';
 export function buildServer(ctx: PipelineContext, extraChecks: Record<string, () => boolean> = {}): FastifyInstance {
   const app = Fastify({
     // Request lines (info) would carry chat ids and query strings; warnings and errors are still logged.
-    loggerInstance: ctx.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+    loggerInstance: ctx.log.child({ component: 'http' }, { level: ctx.log.levelVal > 40 ? ctx.log.level : 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1_048_576,
   });
 

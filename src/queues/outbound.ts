@@ -5,7 +5,7 @@
  * the chat's queue (later rows wait behind it) and the job comes back after a backoff.
  */
 import { sql } from 'drizzle-orm';
-import type { ChannelName, ChannelSender, DeliveryStatus, OutboundMessage } from '../channels/types.js';
+import type { ChannelName, ChannelSender, DeliveryStatus, OutboundMessage, SendResult } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { RetryLater } from './jobs.js';
 
@@ -18,6 +18,15 @@ interface PendingRow {
   payload: OutboundMessage;
   unreachable_at: string | null;
   last_inbound_at: string | null;
+}
+
+/** Adapters classify platform failures; anything they did not foresee counts as retryable, and is recorded. */
+async function sendSafely(sender: ChannelSender, message: OutboundMessage, lastInboundAt: Date | null): Promise<SendResult> {
+  try {
+    return await sender.send(message, { lastInboundAt });
+  } catch (err) {
+    return { ok: false, failure: 'retryable', reason: `unexpected: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }
 
 /**
@@ -43,7 +52,7 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
       }
       const sender = senders.get(row.channel);
       if (!sender) return new RetryLater(null, `no sender for channel ${row.channel} in this process`);
-      const result = await sender.send(row.payload, { lastInboundAt: row.last_inbound_at === null ? null : new Date(row.last_inbound_at) });
+      const result = await sendSafely(sender, row.payload, row.last_inbound_at === null ? null : new Date(row.last_inbound_at));
       if (result.ok) {
         await tx`update outbox set status = 'sent', external_id = ${result.externalId}, sent_at = now(), attempts = attempts + 1 where id = ${row.id}`;
         return 'finished' as const;
