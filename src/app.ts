@@ -155,7 +155,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   if (web) {
     http = buildServer(ctx, whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {});
     if (whatsappWeb && config.ADMIN_TOKEN) registerWhatsAppQrRoute(http, { adminToken: config.ADMIN_TOKEN, connection: whatsappWeb });
-    await registerWebChat(http, ctx);
+    await registerWebChat(http, ctx, { maxPerMinute: config.WEBCHAT_MAX_PER_MINUTE });
     if (telegramToken && config.TELEGRAM_MODE === 'webhook') {
       registerTelegramWebhook(http, {
         path: WEBHOOK_PATH,

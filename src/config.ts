@@ -44,6 +44,9 @@ const schema = z.object({
   /** Telegram allows about 30 messages a second across chats. */
   TELEGRAM_MAX_PER_SECOND: z.coerce.number().positive().default(30),
 
+  /** Web chat messages one client address may send per minute (the page is public). */
+  WEBCHAT_MAX_PER_MINUTE: z.coerce.number().int().positive().default(60),
+
   /** WhatsApp Business Cloud API (official). On when the access token and phone number id are set. */
   WHATSAPP_CLOUD_ACCESS_TOKEN: z.string().optional(),
   WHATSAPP_CLOUD_PHONE_NUMBER_ID: z.string().regex(/^\d+$/).optional(),

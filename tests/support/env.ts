@@ -78,6 +78,7 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     SEND_RETRY_MAX_MS: '400',
     RELAY_INTERVAL_MS: '200',
     RELAY_AFTER_MS: '1000',
+    WEBCHAT_MAX_PER_MINUTE: '100000',
     ...TEST_KEYS,
     ...overrides,
   });

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ingest } from '../../conversation/ingest.js';
@@ -21,12 +22,14 @@ const postBody = z.object({
 });
 const pollQuery = z.object({ session, after: z.coerce.number().int().min(0).default(0) });
 
-export async function registerWebChat(app: FastifyInstance, ctx: PipelineContext) {
+/** `maxPerMinute` caps messages per client address: the web chat is public and needs no token. */
+export async function registerWebChat(app: FastifyInstance, ctx: PipelineContext, options: { maxPerMinute: number }) {
   const page = await readFile(PAGE, 'utf8');
+  await app.register(rateLimit, { global: false });
   app.get('/', async (_req, reply) => reply.redirect('/chat'));
   app.get('/chat', async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page));
 
-  app.post('/chat/api/messages', { bodyLimit: 1_048_576 }, async (req, reply) => {
+  app.post('/chat/api/messages', { bodyLimit: 1_048_576, config: { rateLimit: { max: options.maxPerMinute, timeWindow: 60_000 } } }, async (req, reply) => {
     const parsed = postBody.safeParse(req.body);
     if (!parsed.success) return reply.code(400).send({ error: 'invalid message' });
     const { duplicate } = await ingest(ctx, {
