@@ -1,7 +1,7 @@
 /**
  * Finds services from what a citizen types ("kis", "pkj" for PKH, "surat miskin"), with fuse.js
- * over names and keywords. The catalogue is small and changes rarely, so each process keeps it in
- * memory for a short while instead of querying it for every message.
+ * over the words of names and keywords. The catalogue is small and changes rarely, so each process
+ * keeps it in memory for a short while instead of querying it for every message.
  */
 import Fuse from 'fuse.js';
 import { asc } from 'drizzle-orm';
@@ -21,13 +21,38 @@ function normalise(query: string) {
   return query.toLowerCase().replace(/[\u200B-\u200D\uFEFF]/g, '').replace(/\s+/g, ' ').trim();
 }
 
+function wordsOf(text: string): string[] {
+  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((word) => word !== '');
+}
+
+/** Every word a service can be found by: its code, its names and its keywords, one word at a time. */
+function searchWords(service: SearchableService): string[] {
+  return [...new Set([service.code, service.name.id, service.name.en, ...service.keywords].flatMap(wordsOf))];
+}
+
+const MAX_RESULTS = 5;
+
 export function searchServices(catalogue: CatalogueSnapshot, query: string): ServiceDetail[] {
   const q = normalise(query);
   if (q === '') return catalogue.services;
   // An exact code or keyword ("kis", "dtks") is the answer, even when fuzzy matching scores others close.
   const exact = catalogue.services.filter((s) => s.code === q || s.keywords.includes(q));
   if (exact.length > 0) return exact;
-  return catalogue.fuse.search(q, { limit: 5 }).map((r) => r.item);
+  // Each typed word is looked up on its own; the services matching the most of them win ("kartu
+  // sehat" is KIS, not every card), then the closest matches, then the catalogue's own order.
+  const found = new Map<number, { words: number; score: number }>();
+  for (const word of new Set(wordsOf(q))) {
+    for (const { refIndex, score = 0 } of catalogue.fuse.search(word)) {
+      const hit = found.get(refIndex) ?? { words: 0, score: 0 };
+      found.set(refIndex, { words: hit.words + 1, score: hit.score + score });
+    }
+  }
+  const most = Math.max(0, ...[...found.values()].map((hit) => hit.words));
+  return [...found]
+    .filter(([, hit]) => hit.words === most)
+    .sort(([a, hitA], [b, hitB]) => hitA.score - hitB.score || a - b)
+    .slice(0, MAX_RESULTS)
+    .map(([index]) => catalogue.services[index]);
 }
 
 export class CatalogueCache {
@@ -68,14 +93,14 @@ export class CatalogueCache {
       categories: categoryRows.map((c) => ({ code: c.code, name: c.name })),
       services,
       fuse: new Fuse(services, {
-        keys: [
-          { name: 'code', weight: 3 },
-          { name: 'keywords', weight: 3 },
-          { name: 'name.id', weight: 2 },
-          { name: 'name.en', weight: 1 },
-        ],
-        threshold: 0.4,
-        ignoreLocation: true,
+        keys: [{ name: 'words', getFn: searchWords }],
+        // A typed word is compared with the start of each word, never with the middle of one:
+        // "pkj" is "pkh" with a typo, not "bpjs" with a letter missing.
+        location: 0,
+        distance: 0,
+        // About one typo in three letters ("pkj", "kebakran", "beasiswaa"); two in five ("banjr"
+        // for "bantuan") make another word, and a list of weak matches helps no one.
+        threshold: 0.34,
         includeScore: true,
       }),
     };

@@ -1,6 +1,8 @@
 /** The seed catalogue parses and hangs together, so the runtime's seed and routing never meet a dangling code. */
 import { describe, expect, it } from 'vitest';
-import { catalogue } from './driver.js';
+import { readCatalogue } from '../../src/catalogue/seed.js';
+
+const catalogue = await readCatalogue();
 
 const unitsOf = (dinasCode: string) => catalogue.dinas.find((d) => d.code === dinasCode)?.units.map((u) => u.code) ?? [];
 

@@ -1,190 +1,271 @@
 /**
- * Drives the conversation machine the way the runtime does (`step` with a `perform`), against an
- * in-memory world built from the real seed catalogue. A flow test is then a script: messages in,
- * reply texts out. Snapshots go through JSON between steps, as they do through Postgres.
+ * Runs flow scripts through the real runtime: each message the citizen sends is stored with the
+ * channels' own `ingest` (web chat), stepped with `processConversation` (the same code the inbound
+ * worker runs: row lock, machine step, effects on Postgres, snapshot, outbox) and answered with
+ * the reply texts the step wrote to the outbox. Catalogue search, cases, NIK sealing and the staff
+ * desk are the runtime's own, on a real Postgres database seeded with the demo catalogue.
+ *
+ * One database and one app per test file (`useRuntime()`), started in the web role so no worker
+ * competes for the messages: the test steps each conversation itself, right after storing the
+ * message, which keeps every step deterministic. Each `World` names its citizens' chats apart, so
+ * the tests of a file share the database without seeing each other's chats or cases.
  */
-import { readFileSync } from 'node:fs';
-import { TICKET_ALPHABET } from '../../src/cases/ticket.js';
-import { catalogueFile } from '../../src/catalogue/schema.js';
-import type {
-  CaseDraft,
-  CaseSummary,
-  ConversationEvent,
-  ConversationInput,
-  Effect,
-  ResultEvent,
-} from '../../src/conversation/contract.js';
-import { step, type PersistedSnapshot, type Perform, type ReplyEffect } from '../../src/conversation/step.js';
-import { maskNik } from '../../src/pii/nik-rules.js';
-import { conversationMachine } from '../../flows/conversation.js';
-import { normalise, typoDistance } from '../../flows/text.js';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { App } from '../../src/app.js';
+import { openCase } from '../../src/cases/cases.js';
+import { readCatalogue } from '../../src/catalogue/seed.js';
+import type { InboundContent } from '../../src/channels/types.js';
+import type { CaseStatus, CitizenEvent } from '../../src/conversation/contract.js';
+import { ingest } from '../../src/conversation/ingest.js';
+import { processConversation } from '../../src/conversation/runtime.js';
+import type { PersistedSnapshot, ReplyEffect } from '../../src/conversation/step.js';
+import * as t from '../../src/db/schema.js';
+import type { NikKeys } from '../../src/pii/nik.js';
+import { createTestEnv, startTestApp, TEST_KEYS, type TestEnv } from '../support/env.js';
 
-export const catalogue = catalogueFile.parse(
-  JSON.parse(readFileSync(new URL('../../flows/catalogue/catalogue.json', import.meta.url), 'utf8')),
-);
+/** The demo catalogue the app seeds its database with. */
+export const catalogue = await readCatalogue();
 
-type Performed = Exclude<Effect, { type: 'reply' }>;
+/** The keys the test app seals NIKs with, for checking what it stored. */
+export const nikKeys: NikKeys = {
+  encryptionKey: Buffer.from(TEST_KEYS.NIK_ENCRYPTION_KEY, 'base64'),
+  hashKey: Buffer.from(TEST_KEYS.NIK_HASH_KEY, 'base64'),
+};
 
-export interface StoredCase {
-  citizen: string;
-  draft: CaseDraft;
-  summary: CaseSummary;
-}
+const CHANNEL = 'web';
+/** Tuesday 1 December 2026, 09:00 WIB: a working day, within the demo dinas's staff hours. */
+const START = Date.parse('2026-12-01T02:00:00.000Z');
 
-/** The runtime's side of the world: catalogue, cases, NIK sealing, staff desk. */
-export class World {
-  readonly cases: StoredCase[] = [];
-  /** Every effect performed, with who asked, so tests can check what reached the runtime. */
-  readonly performed: { citizen: string; effect: Performed }[] = [];
-  staffOnline = true;
-  private sealedCount = 0;
-  private clock = Date.parse('2026-12-01T02:00:00.000Z');
+let env: TestEnv | null = null;
+let app: App | null = null;
+/** The app's clock: a second passes with each message, a minute with each seeded case. */
+let clock = START;
+let messageCount = 0;
 
-  perform(citizen: string): Perform {
-    return async (effect) => {
-      this.performed.push({ citizen, effect });
-      return this.answer(citizen, effect);
-    };
-  }
-
-  /** Moves a case along its lifecycle, as staff would in the console. */
-  update(ticket: string, change: Partial<Pick<CaseSummary, 'status' | 'note' | 'dueAt' | 'updatedAt'>>) {
-    const found = this.cases.find((item) => item.summary.ticket === ticket);
-    if (!found) throw new Error(`no case ${ticket}`);
-    Object.assign(found.summary, change);
-  }
-
-  /** Adds a case as if the citizen had reported it earlier. */
-  seedCase(citizen: string, summary: Partial<CaseSummary> = {}): CaseSummary {
-    const createdAt = this.tick();
-    const stored: CaseSummary = {
-      ticket: ticketNumber(this.cases.length + 1),
-      kind: 'pengaduan',
-      status: 'baru',
-      categoryName: catalogue.categories[0].name,
-      createdAt,
-      updatedAt: createdAt,
-      dueAt: '2026-12-04T09:00:00.000Z',
-      note: null,
-      ...summary,
-    };
-    const draft: CaseDraft = {
-      kind: stored.kind,
-      categoryCode: catalogue.categories[0].code,
-      description: 'Laporan lama untuk pengujian',
-      photos: [],
-      anonymous: false,
-      confidential: false,
-    };
-    this.cases.push({ citizen, draft, summary: stored });
-    return stored;
-  }
-
-  effects<T extends Performed['type']>(type: T): Extract<Performed, { type: T }>[] {
-    return this.performed.map((p) => p.effect).filter((e): e is Extract<Performed, { type: T }> => e.type === type);
-  }
-
-  private answer(citizen: string, effect: Performed): ResultEvent {
-    switch (effect.type) {
-      case 'listCategories':
-        return { type: 'result.categories', categories: catalogue.categories };
-      case 'searchServices':
-        return {
-          type: 'result.services',
-          query: effect.query,
-          services: searchServices(effect.query).map(({ code, name }) => ({ code, name })),
-        };
-      case 'getService': {
-        const found = catalogue.services.find((service) => service.code === effect.code);
-        if (!found) return { type: 'result.service', service: null };
-        const { code, name, requirements, procedure, where, categoryCode } = found;
-        return { type: 'result.service', service: { code, name, requirements, procedure, where, categoryCode } };
-      }
-      case 'createCase': {
-        const ticket = ticketNumber(this.cases.length + 1);
-        const createdAt = this.tick();
-        const category = catalogue.categories.find((item) => item.code === effect.draft.categoryCode)!;
-        const summary: CaseSummary = {
-          ticket,
-          kind: effect.draft.kind,
-          status: 'baru',
-          categoryName: category.name,
-          createdAt,
-          updatedAt: createdAt,
-          dueAt: '2026-12-04T09:00:00.000Z',
-          note: null,
-        };
-        this.cases.push({ citizen, draft: effect.draft, summary });
-        return { type: 'result.caseCreated', ticket, dueAt: summary.dueAt! };
-      }
-      case 'listOwnCases':
-        return { type: 'result.ownCases', cases: this.cases.filter((c) => c.citizen === citizen).map((c) => ({ ...c.summary })) };
-      case 'findCase': {
-        const found = this.cases.find((c) => c.citizen === citizen && c.summary.ticket === effect.ticket);
-        return { type: 'result.case', ticket: effect.ticket, case: found ? { ...found.summary } : null };
-      }
-      case 'sealNik':
-        return { type: 'result.nikSealed', nik: { sealed: `sealed:v1.${++this.sealedCount}`, masked: maskNik(effect.nik) } };
-      case 'requestHuman':
-        return { type: 'result.humanRequested', staffAvailableNow: this.staffOnline, hours: catalogue.dinas[0].hours };
-    }
-  }
-
-  private tick(): string {
-    this.clock += 3_600_000;
-    return new Date(this.clock).toISOString();
-  }
-}
-
-/** Distinct, valid-looking tickets, deterministic so failures are reproducible. */
-function ticketNumber(n: number): string {
-  let value = n * 104_729 + 7_777_777;
-  let ticket = '';
-  for (let i = 0; i < 8; i++) {
-    ticket += TICKET_ALPHABET[value % TICKET_ALPHABET.length];
-    value = Math.floor(value / TICKET_ALPHABET.length) + i * 13;
-  }
-  return ticket;
+/**
+ * Gives the calling test file its own database and app for all its tests. Call once, at the top
+ * level of the file. Staff availability is reset to the seeded hours before each test.
+ */
+export function useRuntime() {
+  beforeAll(async () => {
+    env = await createTestEnv();
+    await commitWithoutWaitingForDisk(env.databaseUrl);
+    app = await startTestApp(env, { role: 'web', now: () => new Date(clock) });
+  });
+  beforeEach(async () => {
+    const desk = catalogue.dinas[0];
+    await running().ctx.db.db.update(t.dinas).set({ staffAvailability: desk.staffAvailability }).where(eq(t.dinas.code, desk.code));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.dispose();
+    app = null;
+    env = null;
+  });
 }
 
 /**
- * Stand-in for the runtime's fuse.js search: all services for an empty query, else exact code or
- * keyword, else words contained in names/keywords, else keywords one typo away ("pkj" → PKH).
+ * Each message commits two or three transactions; not waiting for the disk at each commit makes
+ * the scripts run about a third faster. Locks, visibility and atomicity are unchanged: only a
+ * crash of the Postgres server could lose the last commits, and this database is thrown away.
  */
-function searchServices(query: string) {
-  const q = normalise(query);
-  const services = catalogue.services;
-  if (q === '') return services;
-  const exact = services.filter((s) => s.code === q || s.keywords.includes(q));
-  if (exact.length > 0) return exact;
-  const contained = services.filter(
-    (s) => normalise(s.name.id).includes(q) || normalise(s.name.en).includes(q) || s.keywords.some((k) => k.includes(q)),
-  );
-  if (contained.length > 0) return contained;
-  return services.filter((s) => s.keywords.some((k) => typoDistance(q, k, 1) <= 1));
+async function commitWithoutWaitingForDisk(databaseUrl: string) {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`alter database "${decodeURIComponent(new URL(databaseUrl).pathname.slice(1))}" set synchronous_commit = off`);
+  } finally {
+    await sql.end();
+  }
 }
 
-/** One citizen's chat. `send` returns the reply texts of that step. */
+function running(): App {
+  if (!app) throw new Error('no runtime: call useRuntime() at the top of the test file');
+  return app;
+}
+
+export type CaseRow = typeof t.cases.$inferSelect & { dinasCode: string };
+export type CitizenRow = typeof t.citizens.$inferSelect;
+
+/**
+ * The runtime's side of the world, as a handle on the real database: seeds and moves cases the
+ * way staff would, sets the staff desk's hours, and reads back what the conversation stored.
+ */
+export class World {
+  private static count = 0;
+  private readonly id = ++World.count;
+
+  get app(): App {
+    return running();
+  }
+
+  /** The web chat session of a citizen in this world; another world's "citizen-a" is someone else. */
+  chatId(citizen: string): string {
+    return `${citizen}.world-${this.id}`;
+  }
+
+  /** The citizen's channel identity, created as a first message would create it. */
+  async identityOf(citizen: string): Promise<number> {
+    const { db } = this.app.ctx.db;
+    const chatId = this.chatId(citizen);
+    await db.insert(t.channelIdentities).values({ channel: CHANNEL, chatId }).onConflictDoNothing();
+    const [identity] = await db
+      .select({ id: t.channelIdentities.id })
+      .from(t.channelIdentities)
+      .where(and(eq(t.channelIdentities.channel, CHANNEL), eq(t.channelIdentities.chatId, chatId)));
+    return identity.id;
+  }
+
+  /** Opens a case through the runtime's own case code, as if the citizen had reported it earlier. */
+  async seedCase(citizen: string): Promise<{ ticket: string }> {
+    const identityId = await this.identityOf(citizen);
+    const now = new Date(clock);
+    clock += 60_000;
+    const { ticket } = await this.app.ctx.db.db.transaction((tx) =>
+      openCase(tx, {
+        identityId,
+        draft: {
+          kind: 'pengaduan',
+          categoryCode: catalogue.categories[0].code,
+          description: 'Laporan lama untuk pengujian',
+          photos: [],
+          anonymous: false,
+          confidential: false,
+        },
+        nikKeys: this.app.ctx.nikKeys,
+        now,
+      }),
+    );
+    return { ticket };
+  }
+
+  /**
+   * Moves a case along its lifecycle, as staff would in the console: the case row changes and a
+   * public case event records the step, with the note the citizen may read.
+   */
+  async update(ticket: string, change: { status?: CaseStatus; note?: string | null; dueAt?: string | null; updatedAt?: string }) {
+    const { db } = this.app.ctx.db;
+    const at = change.updatedAt ? new Date(change.updatedAt) : new Date(clock);
+    await db.transaction(async (tx) => {
+      const [found] = await tx.select().from(t.cases).where(eq(t.cases.ticket, ticket));
+      if (!found) throw new Error(`no case ${ticket}`);
+      const status = change.status ?? found.status;
+      await tx
+        .update(t.cases)
+        .set({
+          status,
+          updatedAt: at,
+          ...(change.dueAt !== undefined ? { slaDueAt: change.dueAt === null ? null : new Date(change.dueAt) } : {}),
+        })
+        .where(eq(t.cases.id, found.id));
+      await tx
+        .insert(t.caseEvents)
+        .values({ caseId: found.id, fromStatus: found.status, toStatus: status, actor: 'staff-test', note: change.note ?? null, public: true, createdAt: at });
+    });
+  }
+
+  /** Staff at their desks around the clock, or never: the hours the runtime reads for `petugas`. */
+  async setStaffOnline(online: boolean) {
+    const desk = catalogue.dinas[0];
+    const availability = { ...desk.staffAvailability, days: online ? [0, 1, 2, 3, 4, 5, 6] : [], from: '00:00', to: '23:59' };
+    await this.app.ctx.db.db.update(t.dinas).set({ staffAvailability: availability }).where(eq(t.dinas.code, desk.code));
+  }
+
+  /** The citizen's cases as stored, oldest first, with the code of the dinas each was routed to. */
+  async cases(citizen = 'citizen-a'): Promise<CaseRow[]> {
+    const rows = await this.app.ctx.db.db
+      .select({ case: t.cases, dinasCode: t.dinas.code })
+      .from(t.cases)
+      .innerJoin(t.channelIdentities, eq(t.channelIdentities.citizenId, t.cases.citizenId))
+      .innerJoin(t.dinas, eq(t.dinas.id, t.cases.dinasId))
+      .where(and(eq(t.channelIdentities.channel, CHANNEL), eq(t.channelIdentities.chatId, this.chatId(citizen))))
+      .orderBy(asc(t.cases.id));
+    return rows.map((row) => ({ ...row.case, dinasCode: row.dinasCode }));
+  }
+
+  /** The citizen record behind the chat, or null before anything created one. */
+  async citizen(citizen = 'citizen-a'): Promise<CitizenRow | null> {
+    const [row] = await this.app.ctx.db.db
+      .select({ citizen: t.citizens })
+      .from(t.citizens)
+      .innerJoin(t.channelIdentities, eq(t.channelIdentities.citizenId, t.citizens.id))
+      .where(and(eq(t.channelIdentities.channel, CHANNEL), eq(t.channelIdentities.chatId, this.chatId(citizen))));
+    return row?.citizen ?? null;
+  }
+
+  /** Requests for a human the citizen's chat left for the console. */
+  async handoffs(citizen = 'citizen-a') {
+    return this.app.ctx.db.db
+      .select({ handoff: t.handoffRequests })
+      .from(t.handoffRequests)
+      .innerJoin(t.channelIdentities, eq(t.channelIdentities.id, t.handoffRequests.identityId))
+      .where(and(eq(t.channelIdentities.channel, CHANNEL), eq(t.channelIdentities.chatId, this.chatId(citizen))))
+      .then((rows) => rows.map((row) => row.handoff));
+  }
+}
+
+function contentOf(event: CitizenEvent): InboundContent {
+  switch (event.type) {
+    case 'citizen.text':
+      return { kind: 'text', text: event.text };
+    case 'citizen.photo':
+      return { kind: 'photo', mediaRef: event.mediaRef, ...(event.caption !== undefined ? { caption: event.caption } : {}) };
+    case 'citizen.location':
+      return { kind: 'location', latitude: event.latitude, longitude: event.longitude, ...(event.address !== undefined ? { address: event.address } : {}) };
+    case 'citizen.contact':
+      return { kind: 'contact', phone: event.phone, ...(event.name !== undefined ? { name: event.name } : {}) };
+    case 'citizen.unsupported':
+      return { kind: 'unsupported', what: event.what };
+  }
+}
+
+/** One citizen's web chat. `send` returns the reply texts of that step. */
 export class Chat {
+  /** The conversation's snapshot as stored after the last step. */
   snapshot: PersistedSnapshot | null = null;
+  /** The replies of the last step, as written to the outbox. */
   replies: ReplyEffect[] = [];
+  private identityId: number | null = null;
+  private lastOutboxId = 0;
 
   constructor(
     private readonly world: World,
     readonly citizen = 'citizen-a',
-    private readonly input: ConversationInput = {},
   ) {}
 
-  async send(message: string | ConversationEvent): Promise<string[]> {
-    const event: ConversationEvent = typeof message === 'string' ? { type: 'citizen.text', text: message } : message;
-    const outcome = await step(conversationMachine, this.snapshot, this.input, event, this.world.perform(this.citizen));
-    this.snapshot = JSON.parse(JSON.stringify(outcome.snapshot)) as PersistedSnapshot;
-    this.replies = outcome.replies;
-    return outcome.replies.map((reply) => reply.text);
+  async send(message: string | CitizenEvent): Promise<string[]> {
+    const event: CitizenEvent = typeof message === 'string' ? { type: 'citizen.text', text: message } : message;
+    const { ctx } = this.world.app;
+    const chatId = this.world.chatId(this.citizen);
+    const sentAt = new Date(clock);
+    clock += 1_000;
+    const { duplicate } = await ingest(ctx, { channel: CHANNEL, chatId, externalId: `${chatId}#${++messageCount}`, content: contentOf(event), sentAt });
+    if (duplicate) throw new Error('the message was dropped as a duplicate');
+    this.identityId ??= await this.world.identityOf(this.citizen);
+    const identityId = this.identityId;
+
+    const stepped = await processConversation(ctx, identityId);
+    if (stepped === 'busy' || stepped.processed !== 1) throw new Error(`expected one message processed, got ${JSON.stringify(stepped)}`);
+
+    const { db } = ctx.db;
+    const written = await db
+      .select({ id: t.outbox.id, payload: t.outbox.payload })
+      .from(t.outbox)
+      .where(and(eq(t.outbox.identityId, identityId), gt(t.outbox.id, this.lastOutboxId)))
+      .orderBy(asc(t.outbox.id));
+    this.lastOutboxId = written.at(-1)?.id ?? this.lastOutboxId;
+    this.replies = written.map(({ payload }) => {
+      if (payload.kind !== 'text') throw new Error(`unexpected ${payload.kind} reply`);
+      return { type: 'reply', text: payload.text, ...(payload.options ? { options: payload.options } : {}) };
+    });
+    const [conversation] = await db.select().from(t.conversations).where(eq(t.conversations.identityId, identityId));
+    this.snapshot = conversation.snapshot as PersistedSnapshot | null;
+    return this.replies.map((reply) => reply.text);
   }
 
   /** Sends messages in order and returns the replies to the last one. */
-  async say(...messages: (string | ConversationEvent)[]): Promise<string[]> {
+  async say(...messages: (string | CitizenEvent)[]): Promise<string[]> {
     let last: string[] = [];
     for (const message of messages) last = await this.send(message);
     return last;
@@ -200,11 +281,44 @@ export class Chat {
             .join(',');
     return flatten(this.snapshot?.value);
   }
+
+  /** The citizen's messages as stored, oldest first. */
+  async stored() {
+    if (this.identityId === null) return [];
+    return this.world.app.ctx.db.db
+      .select()
+      .from(t.messages)
+      .where(eq(t.messages.identityId, this.identityId))
+      .orderBy(asc(t.messages.id));
+  }
+
+  /** The chat falls silent for longer than the runtime's idle limit. */
+  async idle() {
+    const { ctx } = this.world.app;
+    await ctx.db.db
+      .update(t.conversations)
+      .set({ updatedAt: new Date(clock - ctx.idleMs - 60_000) })
+      .where(eq(t.conversations.identityId, this.requireIdentity()));
+  }
+
+  /** The service is redeployed with a new conversation machine since the chat's last message. */
+  async outdated() {
+    const { ctx } = this.world.app;
+    await ctx.db.db
+      .update(t.conversations)
+      .set({ version: ctx.machineVersion - 1 })
+      .where(eq(t.conversations.identityId, this.requireIdentity()));
+  }
+
+  private requireIdentity(): number {
+    if (this.identityId === null) throw new Error('the chat has no conversation yet');
+    return this.identityId;
+  }
 }
 
-export const photo = (mediaRef: string): ConversationEvent => ({ type: 'citizen.photo', mediaRef });
-export const pin = (latitude: number, longitude: number): ConversationEvent => ({ type: 'citizen.location', latitude, longitude });
-export const unsupported = (what: Extract<ConversationEvent, { type: 'citizen.unsupported' }>['what']): ConversationEvent => ({
+export const photo = (mediaRef: string): CitizenEvent => ({ type: 'citizen.photo', mediaRef });
+export const pin = (latitude: number, longitude: number): CitizenEvent => ({ type: 'citizen.location', latitude, longitude });
+export const unsupported = (what: Extract<CitizenEvent, { type: 'citizen.unsupported' }>['what']): CitizenEvent => ({
   type: 'citizen.unsupported',
   what,
 });

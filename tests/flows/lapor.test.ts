@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../flows/copy/en.js';
 import { id } from '../../flows/copy/id.js';
-import { Chat, World, photo, pin } from './driver.js';
+import { decryptNik, hashNik } from '../../src/pii/nik.js';
+import { Chat, World, nikKeys, photo, pin, useRuntime } from './driver.js';
+
+useRuntime();
 
 const DESCRIPTION = 'Bantuan PKH keluarga kami tidak cair sejak Agustus, padahal masih terdaftar.';
 const NIK = '3273014101900001';
@@ -25,7 +28,6 @@ describe('a complete report', () => {
     expect(reply.endsWith(id.footer.back)).toBe(true);
 
     [reply] = await chat.send('1');
-    expect(world.effects('listCategories')).toHaveLength(1);
     expect(reply).toContain(id.category.prompt);
     expect(reply).toContain('1. Bantuan sosial');
     expect(reply).toContain('7. Lainnya');
@@ -57,7 +59,8 @@ describe('a complete report', () => {
     expect(reply).toContain(id.nik.prompt);
 
     [reply] = await chat.send(NIK);
-    expect(world.effects('sealNik')).toEqual([{ type: 'sealNik', nik: NIK }]);
+    // The stored copy of the message keeps only the masked NIK.
+    expect((await chat.stored()).at(-1)!.body).toBe('3273••••••••0001');
     expect(reply).toContain(id.confirm.title);
     expect(reply).toContain('Jenis: Pengaduan');
     expect(reply).toContain('Kategori: Bantuan sosial');
@@ -71,28 +74,33 @@ describe('a complete report', () => {
     const replies = await chat.send('1');
     expect(replies).toHaveLength(2);
     const [created, menu] = replies;
-    const ticket = world.cases[0].summary.ticket;
+    const cases = await world.cases();
+    expect(cases).toHaveLength(1);
+    const { ticket } = cases[0];
     expect(created).toBe(id.created(`${ticket.slice(0, 4)}-${ticket.slice(4)}`, '4 Desember 2026'));
     expect(created).toContain('*2*');
     expect(menu).toContain(id.menu.prompt);
     expect(chat.state).toBe('menu');
 
-    expect(world.effects('createCase')).toEqual([
-      {
-        type: 'createCase',
-        draft: {
-          kind: 'pengaduan',
-          categoryCode: 'bantuan-sosial',
-          description: DESCRIPTION,
-          location: { latitude: -6.9175, longitude: 107.6191 },
-          photos: ['media-1', 'media-2', 'media-3'],
-          reporterName: 'Siti Aminah',
-          nik: { sealed: 'sealed:v1.1', masked: '3273••••••••0001' },
-          anonymous: false,
-          confidential: false,
-        },
-      },
-    ]);
+    expect(cases[0]).toMatchObject({
+      kind: 'pengaduan',
+      categoryCode: 'bantuan-sosial',
+      serviceCode: null,
+      description: DESCRIPTION,
+      location: { latitude: -6.9175, longitude: 107.6191 },
+      photos: ['media-1', 'media-2', 'media-3'],
+      reporterName: 'Siti Aminah',
+      anonymous: false,
+      confidential: false,
+      status: 'baru',
+      // Routed by the NIK's kecamatan to the social affairs office of its city.
+      regionCode: '327301',
+      dinasCode: 'dinsos-bandung',
+    });
+    const citizen = await world.citizen();
+    expect(citizen).toMatchObject({ name: 'Siti Aminah', nikHash: hashNik(NIK, nikKeys) });
+    expect(citizen!.nikEncrypted).not.toContain(NIK);
+    expect(decryptNik(citizen!.nikEncrypted!, nikKeys)).toBe(NIK);
   });
 
   it('never keeps the NIK digits in the stored conversation, even ones that were rejected', async () => {
@@ -110,6 +118,10 @@ describe('a complete report', () => {
       expect(snapshot).not.toContain('0141-0190');
     }
     expect(snapshots.at(-1)).toContain('3273••••••••0001');
+    // The accepted NIK is masked in the stored copy of the message too.
+    const stored = (await chat.stored()).map((message) => message.body);
+    expect(stored).not.toContain(typed[1]);
+    expect(stored).toContain('3273••••••••0001');
   });
 
   it('asks for more detail when the description is too short, counting only visible characters', async () => {
@@ -143,7 +155,7 @@ describe('a complete report', () => {
     const [summary] = await chat.send('2');
     expect(summary).toContain(`Uraian: ${description}`);
     await chat.send('kirim');
-    expect(world.cases[0].draft.description).toBe(description);
+    expect((await world.cases())[0].description).toBe(description);
   });
 
   it('shows only the start of a long description in the summary but sends all of it', async () => {
@@ -156,7 +168,7 @@ describe('a complete report', () => {
     expect(summary).toContain('…');
     expect(summary).not.toContain('AKHIR-URAIAN');
     await chat.send('1');
-    expect(world.cases[0].draft.description).toBe(description);
+    expect((await world.cases())[0].description).toBe(description);
   });
 
   it('takes a typed address, and does not mistake one like "Batam" for "batal"', async () => {
@@ -166,7 +178,7 @@ describe('a complete report', () => {
     const [reply] = await chat.send('Batam');
     expect(reply).toContain(id.photos.prompt);
     await chat.say('lewati', '2', '1');
-    expect(world.cases[0].draft.location).toEqual({ address: 'Batam' });
+    expect((await world.cases())[0].location).toEqual({ address: 'Batam' });
   });
 
   it('asks to shorten an address over 500 characters', async () => {
@@ -185,8 +197,9 @@ describe('a complete report', () => {
     expect(summary).toContain('Lokasi: -');
     expect(summary).toContain('Foto: -');
     await chat.send('1');
-    expect(world.cases[0].draft).not.toHaveProperty('location');
-    expect(world.cases[0].draft.photos).toEqual([]);
+    const [stored] = await world.cases();
+    expect(stored.location).toBeNull();
+    expect(stored.photos).toEqual([]);
   });
 
   it('files an aspiration and an information request with their own description prompt', async () => {
@@ -206,8 +219,8 @@ describe('identity', () => {
     const [summary] = await chat.send('2');
     expect(summary).toContain('Identitas: Anonim');
     await chat.send('1');
-    expect(world.cases[0].draft).toMatchObject({ anonymous: true, confidential: false });
-    expect(world.cases[0].draft).not.toHaveProperty('reporterName');
+    expect((await world.cases())[0]).toMatchObject({ anonymous: true, confidential: false, reporterName: null });
+    expect(await world.citizen()).toMatchObject({ name: null, nikEncrypted: null, nikHash: null });
   });
 
   it('files a confidential report with a name and no NIK', async () => {
@@ -219,8 +232,8 @@ describe('identity', () => {
     expect(summary).toContain('Identitas: Budi Santoso (rahasia)');
     expect(summary).not.toContain('NIK:');
     await chat.send('1');
-    expect(world.cases[0].draft).toMatchObject({ reporterName: 'Budi Santoso', anonymous: false, confidential: true });
-    expect(world.cases[0].draft).not.toHaveProperty('nik');
+    expect((await world.cases())[0]).toMatchObject({ reporterName: 'Budi Santoso', anonymous: false, confidential: true });
+    expect(await world.citizen()).toMatchObject({ name: 'Budi Santoso', nikEncrypted: null, nikHash: null });
   });
 
   it('explains what is wrong with a NIK and asks again', async () => {
@@ -255,7 +268,7 @@ describe('identity', () => {
     await chat.send({ type: 'citizen.contact', phone: '+6281234567890', name: 'Dewi Lestari' });
     expect(chat.state).toBe('askNik');
     await chat.say('lewati', '1');
-    expect(world.cases[0].draft.reporterName).toBe('Dewi Lestari');
+    expect((await world.cases())[0].reporterName).toBe('Dewi Lestari');
     expect(JSON.stringify(chat.snapshot)).not.toContain('6281234567890');
   });
 });
@@ -297,7 +310,7 @@ describe('changing the report from the summary', () => {
     expect(reply).toContain(id.confirm.title);
 
     await chat.send('1');
-    expect(world.cases[0].draft).toMatchObject({
+    expect((await world.cases())[0]).toMatchObject({
       kind: 'aspirasi',
       categoryCode: 'pendidikan',
       description: 'Mohon sekolah negeri menambah kuota siswa miskin.',
@@ -315,15 +328,15 @@ describe('changing the report from the summary', () => {
     const [reply] = await chat.send('3');
     expect(reply.startsWith(id.notes.cancelled)).toBe(true);
     expect(reply).toContain(id.menu.prompt);
-    expect(world.effects('createCase')).toEqual([]);
+    expect(await world.cases()).toEqual([]);
   });
 });
 
 describe('in English', () => {
   it('runs the whole report in English', async () => {
     const world = new World();
-    const chat = new Chat(world, 'citizen-a', { lang: 'en' });
-    await chat.say('hi', '1', '1', '1', 'My PKH assistance has not been paid since August.', 'skip');
+    const chat = new Chat(world);
+    await chat.say('english', '1', '1', '1', 'My PKH assistance has not been paid since August.', 'skip');
     let [reply] = await chat.send(photo('p'));
     expect(reply).toBe(`${en.photos.received(1, 3)} ${en.photos.more}`);
     [reply] = await chat.say('done', '2');

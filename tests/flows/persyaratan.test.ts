@@ -2,16 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../flows/copy/en.js';
 import { id } from '../../flows/copy/id.js';
-import { Chat, World, catalogue } from './driver.js';
+import { Chat, World, catalogue, useRuntime } from './driver.js';
+
+useRuntime();
 
 const numberOf = (code: string) => catalogue.services.findIndex((s) => s.code === code) + 1;
 
 describe('persyaratan', () => {
   it('lists every service as numbered options', async () => {
-    const world = new World();
-    const chat = new Chat(world);
+    const chat = new Chat(new World());
     const [reply] = await chat.say('halo', '3');
-    expect(world.effects('searchServices')).toEqual([{ type: 'searchServices', query: '' }]);
     expect(reply).toContain(id.services.prompt);
     catalogue.services.forEach((service, index) => expect(reply).toContain(`${index + 1}. ${service.name.id}`));
     expect(reply).toContain(id.services.hint);
@@ -19,11 +19,9 @@ describe('persyaratan', () => {
   });
 
   it('shows requirements, procedure and where for a number, then offers what next', async () => {
-    const world = new World();
-    const chat = new Chat(world);
+    const chat = new Chat(new World());
     await chat.say('halo', '3');
     const replies = await chat.send(String(numberOf('pkh')));
-    expect(world.effects('getService')).toEqual([{ type: 'getService', code: 'pkh' }]);
     expect(replies).toHaveLength(2);
     const [detail, next] = replies;
     expect(detail).toContain('*Program Keluarga Harapan (PKH)*');
@@ -36,8 +34,7 @@ describe('persyaratan', () => {
   });
 
   it('finds a service by a word the citizen types', async () => {
-    const world = new World();
-    const chat = new Chat(world);
+    const chat = new Chat(new World());
     await chat.say('halo', '3');
     for (const [word, name] of [
       ['kis', 'KIS / PBI-JK'],
@@ -50,7 +47,6 @@ describe('persyaratan', () => {
       expect(detail).toContain(`*${name}`);
       await chat.send('2');
     }
-    expect(world.effects('searchServices').map((e) => e.query)).toContain('pkj');
   });
 
   it('lists several matches as numbers to choose from', async () => {
@@ -86,7 +82,7 @@ describe('persyaratan', () => {
     expect(reply).toContain('Kategori: Bantuan sosial');
     expect(reply).toContain('Layanan: Program Keluarga Harapan (PKH)');
     await chat.send('1');
-    expect(world.cases[0].draft).toMatchObject({ categoryCode: 'bantuan-sosial', serviceCode: 'pkh', anonymous: true });
+    expect((await world.cases())[0]).toMatchObject({ categoryCode: 'bantuan-sosial', serviceCode: 'pkh', anonymous: true, dinasCode: 'dinsos-bandung' });
   });
 
   it('goes back to the list for another service', async () => {
@@ -98,8 +94,8 @@ describe('persyaratan', () => {
   });
 
   it('gives the requirements in English', async () => {
-    const chat = new Chat(new World(), 'citizen-a', { lang: 'en' });
-    const [detail, next] = await chat.say('hi', '3', 'kip');
+    const chat = new Chat(new World());
+    const [detail, next] = await chat.say('english', '3', 'kip');
     expect(detail).toContain('*KIP / PIP (Smart Indonesia Programme)*');
     expect(detail).toContain(`${en.services.requirements}:\n1. Family card`);
     expect(next).toContain('1. Report a problem with this service');

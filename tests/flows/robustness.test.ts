@@ -1,7 +1,9 @@
 /** What citizens really send: empty and huge messages, typos, stray media, old buttons, dead ends. */
 import { describe, expect, it } from 'vitest';
 import { id } from '../../flows/copy/id.js';
-import { Chat, World, photo, pin, unsupported } from './driver.js';
+import { Chat, World, photo, pin, unsupported, useRuntime } from './driver.js';
+
+useRuntime();
 
 describe('bad input', () => {
   it('answers an empty message kindly and asks again', async () => {
@@ -98,7 +100,7 @@ describe('three misses in a row', () => {
 describe('going back and cancelling', () => {
   it('goes to the menu with 0 or "menu" from deep states', async () => {
     const world = new World();
-    world.seedCase('citizen-a');
+    await world.seedCase('citizen-a');
     const chat = new Chat(world);
     const paths = [
       ['1', '1', '1', 'Jalan di depan kantor kelurahan berlubang besar.', 'lewati', 'lewati', '1', 'Siti'],
@@ -164,14 +166,14 @@ describe('petugas', () => {
     const chat = new Chat(world);
     await chat.send('halo');
     const [reply] = await chat.send('4');
-    expect(world.effects('requestHuman')).toHaveLength(1);
+    expect(await world.handoffs()).toHaveLength(1);
     expect(reply).toContain(id.petugas.recorded);
     expect(reply).toContain(id.petugas.online);
   });
 
   it('gives the service hours when no staff are on duty, from any state', async () => {
     const world = new World();
-    world.staffOnline = false;
+    await world.setStaffOnline(false);
     const chat = new Chat(world);
     await chat.say('halo', '1', '1');
     const [reply] = await chat.send('Petugas');

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../flows/copy/en.js';
 import { id } from '../../flows/copy/id.js';
-import { Chat, World, photo } from './driver.js';
+import { Chat, World, photo, useRuntime } from './driver.js';
+
+useRuntime();
 
 describe('first message', () => {
   it('welcomes with the menu whatever the citizen says first', async () => {
@@ -52,43 +54,66 @@ describe('first message', () => {
     expect(reply).toContain('1. Report (complaint, aspiration, information request)');
   });
 
-  it('starts in the language the runtime remembered', async () => {
-    const chat = new Chat(new World(), 'citizen-a', { lang: 'en' });
+  it('starts over in the language the runtime remembered', async () => {
+    const chat = new Chat(new World());
+    await chat.say('english', '1');
+    await chat.idle();
     const [reply] = await chat.send('hi');
+    expect(reply.startsWith(en.notes.restartIdle)).toBe(true);
     expect(reply).toContain(en.menu.prompt);
   });
 });
 
 describe('restart after the previous session ended', () => {
   it('says first that an idle session ended', async () => {
-    const chat = new Chat(new World(), 'citizen-a', { restartReason: 'idle' });
+    const chat = new Chat(new World());
+    await chat.say('halo', '1');
+    await chat.idle();
     const [reply] = await chat.send('2');
     expect(reply.startsWith(id.notes.restartIdle)).toBe(true);
     expect(reply).toContain(id.notes.welcome);
   });
 
+  it('carries on without a notice when the idle chat was resting at the menu', async () => {
+    const chat = new Chat(new World());
+    await chat.send('halo');
+    await chat.idle();
+    const [reply] = await chat.send('1');
+    expect(reply).not.toContain(id.notes.restartIdle);
+    expect(reply).not.toContain(id.notes.welcome);
+    expect(reply).toContain(id.kind.prompt);
+  });
+
   it('says first that the service was updated', async () => {
-    const chat = new Chat(new World(), 'citizen-a', { restartReason: 'upgrade' });
+    const chat = new Chat(new World());
+    await chat.say('halo', '1');
+    await chat.outdated();
     const [reply] = await chat.send('batal');
     expect(reply.startsWith(id.notes.restartUpgrade)).toBe(true);
     expect(reply).toContain(id.menu.prompt);
   });
 
   it('says it in English when the citizen switches language with that message', async () => {
-    const chat = new Chat(new World(), 'citizen-a', { restartReason: 'idle' });
+    const chat = new Chat(new World());
+    await chat.say('halo', '1');
+    await chat.idle();
     const [reply] = await chat.send('english');
     expect(reply.startsWith(en.notes.restartIdle)).toBe(true);
   });
 
   it('puts the note before the answer to a request for a human', async () => {
-    const chat = new Chat(new World(), 'citizen-a', { restartReason: 'upgrade' });
+    const chat = new Chat(new World());
+    await chat.send('halo');
+    await chat.outdated();
     const [reply] = await chat.send('petugas');
     expect(reply.startsWith(id.notes.restartUpgrade)).toBe(true);
     expect(reply).toContain(id.petugas.recorded);
   });
 
   it('says it only once', async () => {
-    const chat = new Chat(new World(), 'citizen-a', { restartReason: 'idle' });
+    const chat = new Chat(new World());
+    await chat.say('halo', '1');
+    await chat.idle();
     await chat.send('halo');
     const [reply] = await chat.send('menu');
     expect(reply).not.toContain(id.notes.restartIdle);
@@ -138,8 +163,8 @@ describe('help', () => {
   });
 
   it('is given in English to English speakers', async () => {
-    const chat = new Chat(new World(), 'citizen-a', { lang: 'en' });
-    await chat.send('hi');
+    const chat = new Chat(new World());
+    await chat.send('english');
     const [reply] = await chat.send('help');
     expect(reply.startsWith(en.notes.help)).toBe(true);
   });
