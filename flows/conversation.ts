@@ -298,6 +298,7 @@ export const conversationMachine = setup({
     storeNik: assign({
       draft: ({ context, event }) => (event.type === 'result.nikSealed' ? { ...context.draft, nik: event.nik } : context.draft),
     }),
+    redactMessage: emit({ type: 'redactMessage' }),
     submitCase: emit(({ context }) => ({ type: 'createCase', draft: toCaseDraft(context.draft) }) as const),
     announceTicket: enqueueActions(({ context, event, enqueue }) => {
       if (event.type === 'result.caseCreated') speak(enqueue, context, caseCreated(context, event.ticket, event.dueAt));
@@ -533,7 +534,7 @@ export const conversationMachine = setup({
         'citizen.text': [
           { guard: saidExactly(choiceWords.skip), target: 'confirm' },
           { guard: and(['isOwnWords', 'isValidNik']), actions: 'sealNik' },
-          { guard: 'isOwnWords', actions: ['noteNikProblem', 'prompt'] },
+          { guard: 'isOwnWords', actions: ['redactMessage', 'noteNikProblem', 'prompt'] },
         ],
         'result.nikSealed': { target: 'confirm', actions: 'storeNik' },
       },

@@ -85,7 +85,7 @@ export type ResultEvent =
 
 export type ConversationEvent = CitizenEvent | ResultEvent;
 
-/** What a machine asks the runtime to do. Every effect but `reply` is answered with a `ResultEvent`. */
+/** What a machine asks the runtime to do. Every effect but `reply` and `redactMessage` is answered with a `ResultEvent`. */
 export type Effect =
   | { type: 'reply'; text: string; options?: ReplyOption[] }
   | { type: 'listCategories' }
@@ -97,6 +97,8 @@ export type Effect =
   | { type: 'findCase'; ticket: string }
   /** Encrypt and hash a NIK the citizen typed, and blank it from the stored copy of their message. */
   | { type: 'sealNik'; nik: string }
+  /** Mask the digits in the stored copy of the message being answered (a mistyped NIK is still personal data). */
+  | { type: 'redactMessage' }
   | { type: 'requestHuman' };
 
 /** Input a machine starts with. `restartReason` lets the first reply explain why we start over. */

@@ -75,6 +75,9 @@ function performer(ctx: PipelineContext, tx: Tx, identityId: number, message: Me
         await tx.update(t.messages).set({ body: masked }).where(eq(t.messages.id, message.id));
         return { type: 'result.nikSealed', nik: { sealed: encryptNik(effect.nik, ctx.nikKeys), masked } };
       }
+      case 'redactMessage':
+        await tx.update(t.messages).set({ body: maskDigits(message.body ?? '') }).where(eq(t.messages.id, message.id));
+        return null;
       case 'requestHuman': {
         await tx.insert(t.handoffRequests).values({ identityId, createdAt: now });
         const [desk] = await tx.select().from(t.dinas).orderBy(asc(t.dinas.id)).limit(1);
@@ -86,6 +89,11 @@ function performer(ctx: PipelineContext, tx: Tx, identityId: number, message: Me
       }
     }
   };
+}
+
+/** Keeps the shape of what was typed (length, spacing) but none of its digits. */
+function maskDigits(text: string): string {
+  return text.replace(/\d/g, '•');
 }
 
 function toOutbound(chatId: string, reply: ReplyEffect): OutboundMessage {

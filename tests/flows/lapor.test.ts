@@ -118,10 +118,12 @@ describe('a complete report', () => {
       expect(snapshot).not.toContain('0141-0190');
     }
     expect(snapshots.at(-1)).toContain('3273••••••••0001');
-    // The accepted NIK is masked in the stored copy of the message too.
+    // The stored copies of the messages keep no NIK digits either: the accepted one masked, the rejected one blanked.
     const stored = (await chat.stored()).map((message) => message.body);
+    expect(stored).not.toContain(typed[0]);
     expect(stored).not.toContain(typed[1]);
     expect(stored).toContain('3273••••••••0001');
+    expect(stored).toContain('•••• •••• •••• ••••');
   });
 
   it('asks for more detail when the description is too short, counting only visible characters', async () => {
