@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { conversationMachine, CONVERSATION_VERSION } from '../flows/conversation.js';
+import { notifyStatusChange, type StatusChange } from './cases/status.js';
 import { CatalogueCache } from './catalogue/search.js';
 import { readCatalogue, seedCatalogueIfEmpty } from './catalogue/seed.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
@@ -52,6 +53,8 @@ export interface App {
   /** Set for the web role, once listening. */
   http: FastifyInstance | null;
   url: string | null;
+  /** Moves a case to a new status and notifies the citizen (the console's entry point). */
+  changeStatus(change: Omit<StatusChange, 'now' | 'cloudPushes'>): ReturnType<typeof notifyStatusChange>;
   close(): Promise<void>;
 }
 
@@ -190,6 +193,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     ctx,
     http,
     url,
+    changeStatus: (change) => notifyStatusChange(ctx, change, Boolean(cloud)),
     async close() {
       // Inbound first (nothing new comes in), then let workers finish what they hold.
       await polling?.stop();

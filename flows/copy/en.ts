@@ -153,6 +153,17 @@ export const en: Copy = {
       'To check its status, choose *2* in the menu or type *status*.',
     ].join('\n\n'),
 
+  /** A status change the agency pushes to the citizen (outside a conversation). */
+  statusUpdate: (ticket: string, status: string, note: string | null, next: string | null) =>
+    [
+      `Update on report *${ticket}*: ${status}.`,
+      note ? `Staff note: ${note}` : null,
+      next ? `Next step: ${next}.` : null,
+      'Reply *status* to see the details.',
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+
   status: {
     listTitle: 'Your latest reports:',
     typeTicket: 'Choose a number, or type a ticket number (e.g. ABCD-2345).',

@@ -158,6 +158,17 @@ export const id = {
       'Untuk mengecek status, pilih *2* di menu atau ketik *status*.',
     ].join('\n\n'),
 
+  /** A status change the agency pushes to the citizen (outside a conversation). */
+  statusUpdate: (ticket: string, status: string, note: string | null, next: string | null) =>
+    [
+      `Kabar laporan *${ticket}*: ${status}.`,
+      note ? `Catatan petugas: ${note}` : null,
+      next ? `Langkah berikutnya: ${next}.` : null,
+      'Balas *status* untuk melihat rinciannya.',
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+
   status: {
     listTitle: 'Laporan Anda yang terakhir:',
     typeTicket: 'Pilih nomor, atau ketik nomor tiket (contoh: ABCD-2345).',

@@ -39,16 +39,17 @@ async function route(tx: Tx, draft: CaseDraft, regionCode: string | null): Promi
   };
 }
 
-async function verifyDays(tx: Tx, dinasId: number, categoryCode: string): Promise<number> {
+/** The most specific SLA policy for a dinas and category (dinas beats category beats the default). */
+export async function slaPolicy(tx: Tx, dinasId: number, categoryCode: string): Promise<{ verifyDays: number; followUpDays: number }> {
   const policies = await tx.select().from(t.slaPolicies);
   const score = (p: (typeof policies)[number]) =>
     (p.dinasId === dinasId ? 2 : p.dinasId === null ? 0 : -10) + (p.categoryCode === categoryCode ? 1 : p.categoryCode === null ? 0 : -10);
   const best = policies.filter((p) => score(p) >= 0).sort((a, b) => score(b) - score(a))[0];
-  // National default (SP4N-LAPOR!): verified and routed within 3 working days.
-  return best?.verifyDays ?? 3;
+  // National default (SP4N-LAPOR!): verified and routed within 3 working days, followed up within 5.
+  return best ?? { verifyDays: 3, followUpDays: 5 };
 }
 
-async function holidaysFrom(tx: Tx, from: Date): Promise<Set<string>> {
+export async function holidaysFrom(tx: Tx, from: Date): Promise<Set<string>> {
   const rows = await tx.select({ day: t.holidays.day }).from(t.holidays).where(gte(t.holidays.day, from.toISOString().slice(0, 10)));
   return new Set(rows.map((r) => r.day));
 }
@@ -83,7 +84,8 @@ export async function openCase(
   if (Object.keys(citizenUpdate).length > 0) await tx.update(t.citizens).set(citizenUpdate).where(eq(t.citizens.id, citizenId));
 
   const target = await route(tx, draft, regionCode);
-  const dueAt = addWorkingDays(now, await verifyDays(tx, target.dinasId, draft.categoryCode), await holidaysFrom(tx, now), target.timeZone);
+  const { verifyDays } = await slaPolicy(tx, target.dinasId, draft.categoryCode);
+  const dueAt = addWorkingDays(now, verifyDays, await holidaysFrom(tx, now), target.timeZone);
 
   for (;;) {
     const ticket = newTicket();
