@@ -1,0 +1,378 @@
+/**
+ * Simulated citizens reporting a complaint over the Telegram webhook. Each citizen is one chat
+ * and walks the lapor script; it sends its next message only once every reply to the previous
+ * one reached the fake Bot API (and its own POST was answered), as a person would.
+ *
+ * Latency of a message = first `sendMessage` for that chat after the POST started. Replies of
+ * one step are counted until the step's expected number, so a two-reply step (ticket + menu)
+ * never leaks its second reply into the next step's measurement.
+ */
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { textUpdate } from '../tests/support/telegram.js';
+
+export interface ScriptStep {
+  text: string;
+  /** How many `sendMessage` calls the product makes for this message. */
+  replies: number;
+  /** The first reply must match, or the flow is not the one being measured. */
+  expect: RegExp;
+}
+
+/** One complete report (menu → lapor → kind → category → description → skip location and photos → anonymous → send). */
+export const LAPOR_SCRIPT: readonly ScriptStep[] = [
+  { text: 'menu', replies: 1, expect: /Silakan pilih layanan/ },
+  { text: '1', replies: 1, expect: /Apa jenis laporan Anda/ },
+  { text: '1', replies: 1, expect: /Pilih kategori/ },
+  { text: '2', replies: 1, expect: /Ceritakan masalahnya/ },
+  { text: 'Jalan di depan SD Negeri 3 berlubang besar sejak dua bulan lalu, sudah ada pengendara jatuh.', replies: 1, expect: /Di mana lokasinya/ },
+  { text: 'lewati', replies: 1, expect: /Kirim foto pendukung/ },
+  { text: 'lewati', replies: 1, expect: /identitas Anda dicantumkan/ },
+  { text: '2', replies: 1, expect: /Mohon periksa laporan Anda/ },
+  // The ticket, then the menu the conversation returns to.
+  { text: '1', replies: 2, expect: /Nomor tiket/ },
+];
+
+/** A step not answered in full within this long is given up and its citizen retired. */
+const STEP_TIMEOUT_MS = 20_000;
+/** After the measured window, how long outstanding steps may take to finish. */
+const DRAIN_TIMEOUT_MS = 20_000;
+
+export interface PhaseResult {
+  name: string;
+  /** Target messages/s for a fixed-rate phase; null for closed loop. */
+  offeredRate: number | null;
+  /** Messages posted during the window (none are posted after it). */
+  sent: number;
+  /** Of those, messages whose replies all arrived, within the window or the drain after it. */
+  answered: number;
+  /** Messages posted in the window and answered within the window, per second: the throughput. */
+  answeredPerSecond: number;
+  /** `sendMessage` calls that arrived during the window, per second. */
+  repliesPerSecond: number;
+  /** Latencies in ms of the answered messages, sorted. */
+  latencies: Float64Array;
+  /** Sends the schedule wanted while every citizen was still waiting for a reply. */
+  skipped: number;
+  /** Messages never fully answered (timed out, or still owed after the drain). */
+  unanswered: number;
+  /** A few unanswered messages, to look up in the database: chat id, text, replies that did arrive. */
+  unansweredExamples: { chatId: number; text: string; replies: number }[];
+  httpErrors: number;
+  /** First replies that did not match the script (the flow changed?), with one example. */
+  mismatches: number;
+  mismatchExample: string | null;
+  /** Replies for a chat that was not waiting for one. */
+  strays: number;
+  /** Still owed at the end of the window: a growing backlog shows here. */
+  inFlightAtEnd: number;
+}
+
+interface Pending {
+  step: ScriptStep;
+  sentAt: number;
+  posted: boolean;
+  replies: number;
+  firstAt: number;
+}
+
+interface Citizen {
+  chatId: number;
+  position: number;
+  nextMessageId: number;
+  pending: Pending | null;
+  retired: boolean;
+}
+
+export interface LoadTarget {
+  webhookUrl: string;
+  secret: string;
+}
+
+type Mode = { kind: 'closed' } | { kind: 'fixed'; rate: number };
+
+export class CitizenLoad {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1024 });
+  private readonly url: URL;
+  private citizens = new Map<string, Citizen>();
+  private phase: PhaseState | null = null;
+  private nextChatId = 810_000_000;
+
+  constructor(private readonly target: LoadTarget) {
+    this.url = new URL(target.webhookUrl);
+  }
+
+  /** Wire this to the fake Bot API's `onSend`. */
+  readonly onSend = (chatId: string, text: string, arrivedAt: number) => {
+    const phase = this.phase;
+    if (phase && arrivedAt >= phase.windowStart && arrivedAt < phase.windowEnd) phase.repliesInWindow++;
+    const citizen = this.citizens.get(chatId);
+    const pending = citizen?.pending;
+    if (!citizen || !pending || !phase) {
+      if (phase) phase.strays++;
+      return;
+    }
+    pending.replies++;
+    if (pending.replies === 1) {
+      pending.firstAt = arrivedAt;
+      if (!pending.step.expect.test(text)) {
+        phase.mismatches++;
+        phase.mismatchExample ??= `after "${pending.step.text}": ${text.slice(0, 160)}`;
+      }
+    }
+    this.settleIfDone(citizen);
+  };
+
+  /** Closed loop: `citizens` chats each send as fast as they are answered, for `durationMs`. */
+  closedLoop(name: string, citizens: number, durationMs: number): Promise<PhaseResult> {
+    return this.run(name, citizens, durationMs, { kind: 'closed' });
+  }
+
+  /** Open loop: messages start at `rate` per second, spread over `citizens` chats. */
+  fixedRate(name: string, rate: number, citizens: number, durationMs: number): Promise<PhaseResult> {
+    return this.run(name, citizens, durationMs, { kind: 'fixed', rate });
+  }
+
+  close() {
+    this.agent.destroy();
+  }
+
+  private async run(name: string, count: number, durationMs: number, mode: Mode): Promise<PhaseResult> {
+    // Fresh chats per phase: each starts at "menu" with no conversation yet, as a new citizen would.
+    this.citizens = new Map();
+    const idle = new IdleQueue();
+    for (let i = 0; i < count; i++) {
+      const citizen: Citizen = { chatId: this.nextChatId++, position: 0, nextMessageId: 1, pending: null, retired: false };
+      this.citizens.set(String(citizen.chatId), citizen);
+      idle.push(citizen);
+    }
+    const windowStart = performance.now();
+    const phase: PhaseState = {
+      mode,
+      idle,
+      windowStart,
+      windowEnd: windowStart + durationMs,
+      sent: 0,
+      answered: 0,
+      answeredInWindow: 0,
+      repliesInWindow: 0,
+      latencies: [],
+      skipped: 0,
+      timedOut: 0,
+      unansweredExamples: [],
+      httpErrors: 0,
+      mismatches: 0,
+      mismatchExample: null,
+      strays: 0,
+      onQuiet: null,
+    };
+    this.phase = phase;
+
+    if (mode.kind === 'closed') {
+      for (let citizen = idle.shift(); citizen; citizen = idle.shift()) this.send(citizen);
+    } else {
+      this.schedule(phase, mode.rate);
+    }
+    const sweeper = setInterval(() => this.sweepTimeouts(), 1000);
+    await sleep(durationMs);
+    const inFlightAtEnd = this.inFlight();
+    await this.drained(phase);
+    clearInterval(sweeper);
+    for (const citizen of this.citizens.values()) if (citizen.pending) this.noteUnanswered(phase, citizen);
+    const unanswered = phase.timedOut + this.inFlight();
+    this.phase = null;
+
+    const latencies = Float64Array.from(phase.latencies).sort();
+    return {
+      name,
+      offeredRate: mode.kind === 'fixed' ? mode.rate : null,
+      sent: phase.sent,
+      answered: phase.answered,
+      answeredPerSecond: phase.answeredInWindow / (durationMs / 1000),
+      repliesPerSecond: phase.repliesInWindow / (durationMs / 1000),
+      latencies,
+      skipped: phase.skipped,
+      unanswered,
+      unansweredExamples: phase.unansweredExamples,
+      httpErrors: phase.httpErrors,
+      mismatches: phase.mismatches,
+      mismatchExample: phase.mismatchExample,
+      strays: phase.strays,
+      inFlightAtEnd,
+    };
+  }
+
+  /**
+   * Starts messages on a fixed schedule (open loop): the n-th message is due at n/rate seconds,
+   * whatever happened to earlier ones. Ticks every millisecond; several due messages go at once
+   * when the event loop was late.
+   */
+  private schedule(phase: PhaseState, rate: number) {
+    let issued = 0;
+    const tick = () => {
+      if (!isOpen(phase)) return;
+      const due = Math.min(
+        Math.floor(((performance.now() - phase.windowStart) * rate) / 1000) + 1,
+        Math.floor(((phase.windowEnd - phase.windowStart) * rate) / 1000),
+      );
+      while (issued < due) {
+        const citizen = phase.idle.shift();
+        issued++;
+        if (citizen) this.send(citizen);
+        else phase.skipped++;
+      }
+      setTimeout(tick, 1);
+    };
+    tick();
+  }
+
+  private send(citizen: Citizen) {
+    const phase = this.phase!;
+    const step = LAPOR_SCRIPT[citizen.position % LAPOR_SCRIPT.length];
+    const body = JSON.stringify(textUpdate(citizen.chatId, citizen.nextMessageId++, step.text));
+    const sentAt = performance.now();
+    const pending: Pending = { step, sentAt, posted: false, replies: 0, firstAt: 0 };
+    citizen.pending = pending;
+    phase.sent++;
+    const req = request(
+      {
+        host: this.url.hostname,
+        port: this.url.port,
+        path: this.url.pathname,
+        method: 'POST',
+        agent: this.agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-telegram-bot-api-secret-token': this.target.secret,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 200) phase.httpErrors++;
+          pending.posted = true;
+          this.settleIfDone(citizen);
+        });
+      },
+    );
+    req.on('error', () => {
+      // The product did not take the update: this step will never be answered.
+      phase.httpErrors++;
+      this.retire(citizen);
+    });
+    req.end(body);
+  }
+
+  private settleIfDone(citizen: Citizen) {
+    const pending = citizen.pending;
+    const phase = this.phase;
+    if (!pending || !phase || !pending.posted || pending.replies < pending.step.replies) return;
+    citizen.pending = null;
+    citizen.position++;
+    phase.answered++;
+    phase.latencies.push(pending.firstAt - pending.sentAt);
+    if (pending.firstAt < phase.windowEnd) phase.answeredInWindow++;
+    if (!isOpen(phase)) return this.checkQuiet();
+    if (phase.mode.kind === 'closed') this.send(citizen);
+    else phase.idle.push(citizen);
+  }
+
+  private checkQuiet() {
+    if (this.phase && !isOpen(this.phase) && this.inFlight() === 0) this.phase.onQuiet?.();
+  }
+
+  private retire(citizen: Citizen) {
+    const phase = this.phase;
+    if (citizen.pending && phase) {
+      phase.timedOut++;
+      this.noteUnanswered(phase, citizen);
+    }
+    citizen.pending = null;
+    citizen.retired = true;
+    this.citizens.delete(String(citizen.chatId));
+    this.checkQuiet();
+  }
+
+  private noteUnanswered(phase: PhaseState, citizen: Citizen) {
+    const pending = citizen.pending!;
+    if (phase.unansweredExamples.length < 5) phase.unansweredExamples.push({ chatId: citizen.chatId, text: pending.step.text, replies: pending.replies });
+  }
+
+  private sweepTimeouts() {
+    const now = performance.now();
+    for (const citizen of [...this.citizens.values()]) {
+      if (citizen.pending && now - citizen.pending.sentAt > STEP_TIMEOUT_MS) this.retire(citizen);
+    }
+  }
+
+  private inFlight(): number {
+    let n = 0;
+    for (const citizen of this.citizens.values()) if (citizen.pending) n++;
+    return n;
+  }
+
+  private drained(phase: PhaseState): Promise<void> {
+    if (this.inFlight() === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, DRAIN_TIMEOUT_MS);
+      function done() {
+        clearTimeout(timer);
+        phase.onQuiet = null;
+        resolve();
+      }
+      phase.onQuiet = done;
+    });
+  }
+}
+
+interface PhaseState {
+  mode: Mode;
+  idle: IdleQueue;
+  windowStart: number;
+  windowEnd: number;
+  sent: number;
+  answered: number;
+  answeredInWindow: number;
+  repliesInWindow: number;
+  latencies: number[];
+  skipped: number;
+  timedOut: number;
+  unansweredExamples: { chatId: number; text: string; replies: number }[];
+  httpErrors: number;
+  mismatches: number;
+  mismatchExample: string | null;
+  strays: number;
+  onQuiet: (() => void) | null;
+}
+
+/** FIFO of citizens ready to send, so the fixed-rate schedule spreads messages over all chats. */
+class IdleQueue {
+  private items: Citizen[] = [];
+  private head = 0;
+
+  push(citizen: Citizen) {
+    this.items.push(citizen);
+  }
+
+  shift(): Citizen | undefined {
+    while (this.head < this.items.length) {
+      const citizen = this.items[this.head++];
+      if (this.head > 4096) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+      if (!citizen.retired) return citizen;
+    }
+    return undefined;
+  }
+}
+
+/** Messages start only inside the window; after it, what is in flight is drained, not measured anew. */
+function isOpen(phase: PhaseState): boolean {
+  return performance.now() < phase.windowEnd;
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,193 @@
+/**
+ * The product under test as real OS processes, and what /proc says about them: resident memory
+ * (peak sampled VmRSS, and VmHWM, the kernel's own high-water mark) and CPU time, also for the
+ * Postgres and Redis servers, so a phase can say which process was the bottleneck.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Linux reports CPU time in clock ticks of 1/100 s on every platform Node supports here. */
+const TICKS_PER_SECOND = 100;
+
+export interface ProductProcess {
+  label: string;
+  pid: number;
+  /** The last output of the process (pino logs on stdout, fatal errors on stderr), shown when it dies. */
+  outputTail(): string;
+  /** Log lines at warn level or above (pino levels 40+). */
+  warnings(): number;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `src/main.ts <role>` with tsx's loader in the Node process itself. `tsx src/main.ts`
+ * would put a tsx relay process in front (a second Node process) whose memory is not the
+ * product's, and between the signals we send and the process that handles them.
+ */
+export function startProduct(
+  label: string,
+  role: 'all' | 'web' | 'worker',
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): ProductProcess {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', role], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  let warnings = 0;
+  const keep = (chunk: Buffer) => {
+    const text = chunk.toString();
+    warnings += text.match(/"level":[4-6]\d/g)?.length ?? 0;
+    tail = (tail + text).slice(-4000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return {
+    label,
+    pid: child.pid!,
+    outputTail: () => tail,
+    warnings: () => warnings,
+    exited,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Resident memory in bytes from /proc/<pid>/status (`VmRSS` now, `VmHWM` the peak), or 0 once gone. */
+export function memory(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** utime + stime of a process in seconds, or 0 once gone. */
+function cpuSeconds(pid: number | string): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may contain spaces: count fields after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of every process whose command name is `name`. */
+function cpuSecondsByName(name: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === name) total += cpuSeconds(entry);
+    } catch {
+      // Gone between readdir and read.
+    }
+  }
+  return total;
+}
+
+/** Busy and total CPU seconds of the whole machine, summed over cores (/proc/stat). */
+function machineSeconds(): { busy: number; total: number } {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const ticks = values.map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  // idle + iowait
+  const busy = total - ticks[3] - ticks[4];
+  return { busy: busy / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
+}
+
+export interface CpuSnapshot {
+  at: number;
+  product: number[];
+  bench: number;
+  /** CPU seconds per Postgres server process (pid → seconds). */
+  postgres: Map<number, number>;
+  redis: number;
+  machine: { busy: number; total: number };
+}
+
+/**
+ * `postgresPids` are the server processes working for the product (its backends and the WAL
+ * writer, checkpointer…): other databases on the same server are someone else's load.
+ */
+export function cpuSnapshot(processes: ProductProcess[], postgresPids: number[]): CpuSnapshot {
+  const usage = process.cpuUsage();
+  return {
+    at: performance.now(),
+    product: processes.map((p) => cpuSeconds(p.pid)),
+    bench: (usage.user + usage.system) / 1e6,
+    postgres: new Map(postgresPids.map((pid) => [pid, cpuSeconds(pid)])),
+    redis: cpuSecondsByName('redis-server'),
+    machine: machineSeconds(),
+  };
+}
+
+/** Cores kept busy between two snapshots (1.0 = one core all the time). */
+export interface CpuUse {
+  product: number[];
+  bench: number;
+  postgres: number;
+  redis: number;
+  /** Share of all cores busy, 0..1. */
+  machine: number;
+  /** Busy cores not accounted for above: the kernel's own threads and anything else running on the machine. */
+  other: number;
+}
+
+export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): CpuUse {
+  const wall = (b.at - a.at) / 1000;
+  const rate = (x: number, y: number) => (y - x) / wall;
+  const product = a.product.map((x, i) => rate(x, b.product[i]));
+  const bench = rate(a.bench, b.bench);
+  // A backend opened during the window counts from zero.
+  const postgres = [...b.postgres].reduce((sum, [pid, seconds]) => sum + rate(a.postgres.get(pid) ?? 0, seconds), 0);
+  const redis = rate(a.redis, b.redis);
+  const busyCores = rate(a.machine.busy, b.machine.busy);
+  return {
+    product,
+    bench,
+    postgres,
+    redis,
+    machine: (b.machine.busy - a.machine.busy) / (b.machine.total - a.machine.total),
+    other: Math.max(0, busyCores - product.reduce((x, y) => x + y, 0) - bench - postgres - redis),
+  };
+}
+
+/** Samples each process's VmRSS while running and keeps the peak, in bytes. */
+export class RssSampler {
+  readonly peak: number[];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly processes: ProductProcess[], intervalMs = 200) {
+    this.peak = processes.map(() => 0);
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.sample();
+  }
+
+  private sample() {
+    this.processes.forEach((p, i) => {
+      this.peak[i] = Math.max(this.peak[i], memory(p.pid, 'VmRSS'));
+    });
+  }
+
+  stop() {
+    this.sample();
+    clearInterval(this.timer);
+  }
+}

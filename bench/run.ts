@@ -1,0 +1,422 @@
+/**
+ * `npm run bench`: citizens completing the lapor flow over the Telegram webhook, against the
+ * product running as real processes, in two shapes: one process (role `all`), and web + 2
+ * workers. Per shape: a warm-up, a fixed-rate phase (BENCH_RATE messages/s, open loop) and a
+ * ceiling phase (BENCH_CITIZENS chats in closed loop, each sending as soon as it is answered).
+ *
+ * Environment: BENCH_DURATION_S (per phase, default 15), BENCH_RATE (default 200),
+ * BENCH_CITIZENS (default 300), BENCH_WARMUP_S (default 3), BENCH_SHAPES (default `all,split`),
+ * BENCH_API_DELAY_MS (the fake Bot API answers after this long, like Telegram's round trip; default 0),
+ * BENCH_NODE_ARGS (extra Node flags for the product processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+ * to see where their time goes: NODE_OPTIONS refuses --cpu-prof).
+ * Product settings not set here (WORKER_CONCURRENCY, DATABASE_POOL_SIZE…) pass through from the
+ * environment, so their effect can be measured without editing anything.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { WEBHOOK_PATH } from '../src/app.js';
+import { INBOUND_QUEUE, outboundQueue } from '../src/queues/jobs.js';
+import { startFakeBotApi } from './fake-bot-api.js';
+import { createScratch, freePort, machineInfo, REDIS_URL, type MachineInfo } from './infra.js';
+import { CitizenLoad, LAPOR_SCRIPT, type PhaseResult } from './load.js';
+import { cpuBetween, cpuSnapshot, memory, RssSampler, startProduct, type CpuUse, type ProductProcess } from './processes.js';
+
+function numberFromEnv(name: string, fallback: number, { allowZero = false } = {}): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+const settings = {
+  durationS: numberFromEnv('BENCH_DURATION_S', 15),
+  rate: numberFromEnv('BENCH_RATE', 200),
+  citizens: Math.round(numberFromEnv('BENCH_CITIZENS', 300)),
+  warmupS: numberFromEnv('BENCH_WARMUP_S', 3),
+  shapes: (process.env.BENCH_SHAPES ?? 'all,split').split(',').map((s) => s.trim()),
+  apiDelayMs: numberFromEnv('BENCH_API_DELAY_MS', 0, { allowZero: true }),
+  nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+};
+
+/** Targets from the issue. */
+const TARGET_P95_MS = 150;
+const TARGET_CEILING = 1000;
+/** Enough chats to warm every code path (new identity, each state) without queueing. */
+const WARMUP_CITIZENS = 50;
+const WEBHOOK_SECRET = 'bench_webhook_secret_0123456789';
+const STARTUP_TIMEOUT_MS = 90_000;
+/** Busy cores outside the bench, product, Postgres and Redis above which a phase is flagged as disturbed. */
+const OTHER_LOAD_WARNING = 0.25;
+
+type Role = 'all' | 'web' | 'worker';
+interface Shape {
+  key: string;
+  label: string;
+  processes: { label: string; role: Role }[];
+}
+
+const SHAPES: Shape[] = [
+  { key: 'all', label: 'single process', processes: [{ label: 'all', role: 'all' }] },
+  {
+    key: 'split',
+    label: 'web + 2 workers',
+    processes: [
+      { label: 'web', role: 'web' },
+      { label: 'worker-1', role: 'worker' },
+      { label: 'worker-2', role: 'worker' },
+    ],
+  },
+];
+
+interface PhaseReport {
+  result: PhaseResult;
+  cpu: CpuUse;
+}
+
+interface ShapeReport {
+  shape: Shape;
+  phases: PhaseReport[];
+  memory: { label: string; peakRss: number; hwm: number }[];
+  /** Per process: warn/error log lines, and the last output when there were any. */
+  logs: { label: string; warnings: number; tail: string }[];
+  /** Bot API calls the fake did not recognise: the product calling a method or token it should not. */
+  fakeRejected: number;
+}
+
+/** Undo steps, run in reverse on the way out, also on Ctrl+C. */
+const cleanups: (() => Promise<void>)[] = [];
+
+async function cleanUp() {
+  while (cleanups.length > 0) {
+    const step = cleanups.pop()!;
+    try {
+      await step();
+    } catch (err) {
+      process.stderr.write(`cleanup step failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
+}
+
+function log(line: string) {
+  process.stdout.write(`${line}\n`);
+}
+
+async function runShape(shape: Shape): Promise<ShapeReport> {
+  log(`\n== ${shape.label} ==`);
+  const scratch = await createScratch();
+  cleanups.push(() => scratch.dispose());
+  const dataDir = mkdtempSync(join(tmpdir(), 'kanal-bench-'));
+  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+
+  const port = await freePort();
+  const citizens = new CitizenLoad({ webhookUrl: `http://127.0.0.1:${port}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET });
+  cleanups.push(async () => citizens.close());
+  const fake = await startFakeBotApi(citizens.onSend, settings.apiDelayMs);
+  cleanups.push(() => fake.close());
+
+  const env = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    DATABASE_URL: scratch.databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: scratch.redisPrefix,
+    NIK_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    NIK_HASH_KEY: Buffer.alloc(32, 9).toString('base64'),
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    TELEGRAM_MODE: 'webhook',
+    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    // The fake has no limit; Telegram's 30/s would make the limiter the only thing measured.
+    TELEGRAM_MAX_PER_SECOND: '100000',
+  };
+
+  const processes: ProductProcess[] = [];
+  let stopping = false;
+  let reportDeath!: (err: Error) => void;
+  const died = new Promise<never>((_, reject) => (reportDeath = reject));
+  died.catch(() => {});
+  const launch = (label: string, role: Role) => {
+    const p = startProduct(label, role, env, settings.nodeArgs);
+    processes.push(p);
+    void p.exited.then((code) => {
+      if (!stopping) reportDeath(new Error(`${p.label} (pid ${p.pid}) exited with code ${code}:\n${p.outputTail()}`));
+    });
+  };
+  const guarded = <T>(work: Promise<T>) => Promise.race([work, died]);
+  cleanups.push(async () => {
+    stopping = true;
+    await Promise.all(processes.map((p) => p.stop()));
+  });
+
+  // Web (or all) first: it migrates and seeds, so the workers start on a ready database.
+  const [first, ...rest] = shape.processes;
+  launch(first.label, first.role);
+  await guarded(waitForHealth(port));
+  for (const p of rest) launch(p.label, p.role);
+  await guarded(waitForWorkers(scratch.redisPrefix, shape.processes.filter((p) => p.role !== 'web').length));
+  log(`started: ${processes.map((p) => `${p.label} pid ${p.pid}`).join(', ')}`);
+
+  const monitor = postgres(scratch.databaseUrl, { max: 1, onnotice: () => {} });
+  cleanups.push(() => monitor.end());
+  // The product's backends and the shared writers; not this monitor, nor other databases' backends.
+  const postgresPids = async () =>
+    (
+      await monitor<{ pid: number }[]>`
+        select pid from pg_stat_activity
+        where (datname = current_database() and pid <> pg_backend_pid())
+           or backend_type in ('walwriter', 'checkpointer', 'background writer')`
+    ).map((r) => r.pid);
+
+  const rss = new RssSampler(processes);
+  const warmup = await guarded(citizens.closedLoop('warmup', WARMUP_CITIZENS, settings.warmupS * 1000));
+  if (warmup.answered === 0 || warmup.mismatches > 0 || warmup.unanswered > 0) {
+    throw new Error(
+      `warm-up failed: ${warmup.answered} answered, ${warmup.unanswered} unanswered, ${warmup.mismatches} unexpected replies` +
+        (warmup.mismatchExample ? ` (${warmup.mismatchExample})` : '') +
+        `\n${processes.map((p) => `${p.label}: ${p.outputTail()}`).join('\n')}`,
+    );
+  }
+  log(`warm-up: ${warmup.answered} messages answered, p50 ${fmt(percentile(warmup.latencies, 0.5))} ms`);
+
+  const phases: PhaseReport[] = [];
+  const durationMs = settings.durationS * 1000;
+  const measure = async (name: string, run: () => Promise<PhaseResult>) => {
+    const before = cpuSnapshot(processes, await postgresPids());
+    // CPU is read at the end of the window, not after the drain that follows it.
+    const after = new Promise<CpuUse>((resolve, reject) =>
+      setTimeout(() => postgresPids().then((pids) => resolve(cpuBetween(before, cpuSnapshot(processes, pids))), reject), durationMs),
+    );
+    after.catch(() => {});
+    const result = await guarded(run());
+    const report = { result, cpu: await after };
+    phases.push(report);
+    log(summaryLine(report.result));
+    if (result.unansweredExamples.length > 0) log(await describeOwed(monitor, result.unansweredExamples));
+  };
+  await measure(`fixed ${settings.rate}/s`, () => citizens.fixedRate(`fixed ${settings.rate}/s`, settings.rate, settings.citizens, durationMs));
+  await measure('ceiling', () => citizens.closedLoop('ceiling', settings.citizens, durationMs));
+
+  rss.stop();
+  const memoryReport = processes.map((p, i) => ({ label: p.label, peakRss: rss.peak[i], hwm: memory(p.pid, 'VmHWM') }));
+  const fakeRejected = fake.rejected;
+  const logs = processes.map((p) => ({ label: p.label, warnings: p.warnings(), tail: p.outputTail() }));
+  await cleanUp();
+  return { shape, phases, memory: memoryReport, fakeRejected, logs };
+}
+
+async function waitForHealth(port: number) {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`web did not answer /healthz within ${STARTUP_TIMEOUT_MS} ms`);
+    // Polls a process that is starting; the interval only bounds how often we ask.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Resolves once `count` processes have a worker on both the inbound and the Telegram outbound queue. */
+async function waitForWorkers(prefix: string, count: number) {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queues = [INBOUND_QUEUE, outboundQueue('telegram')].map((name) => new Queue(name, { connection, prefix }));
+  try {
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    for (;;) {
+      const counts = await Promise.all(queues.map((q) => q.getWorkersCount()));
+      if (counts.every((n) => n >= count)) return;
+      if (Date.now() > deadline) throw new Error(`workers not registered within ${STARTUP_TIMEOUT_MS} ms (${counts.join('/')} of ${count})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await Promise.all(queues.map((q) => q.close()));
+    connection.disconnect();
+  }
+}
+
+/** Where unanswered messages are stuck, from the product's own tables: not yet processed, or a reply not sent. */
+async function describeOwed(sql: postgres.Sql, examples: PhaseResult['unansweredExamples']): Promise<string> {
+  const lines: string[] = [];
+  for (const example of examples) {
+    const [state] = await sql<{ unprocessed: number; pending: number; errors: string | null }[]>`
+      select
+        (select count(*) from messages m where m.identity_id = i.id and m.processed_at is null)::int as unprocessed,
+        (select count(*) from outbox o where o.identity_id = i.id and o.status = 'pending')::int as pending,
+        (select string_agg(distinct o.last_error, '; ') from outbox o where o.identity_id = i.id) as errors
+      from channel_identities i where i.channel = 'telegram' and i.chat_id = ${String(example.chatId)}`;
+    lines.push(
+      `  unanswered: chat ${example.chatId} after "${example.text.slice(0, 20)}" (${example.replies} replies arrived): ` +
+        (state ? `${state.unprocessed} messages unprocessed, ${state.pending} replies pending${state.errors ? `, send errors: ${state.errors}` : ''}` : 'no identity stored'),
+    );
+  }
+  return lines.join('\n');
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+function fmt(n: number, digits = 1): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : '-';
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+}
+
+function summaryLine(r: PhaseResult): string {
+  return (
+    `${r.name}: ${fmt(r.answeredPerSecond)} msg/s, p50 ${fmt(percentile(r.latencies, 0.5))} / p95 ${fmt(percentile(r.latencies, 0.95))} / ` +
+    `p99 ${fmt(percentile(r.latencies, 0.99))} ms, ${r.answered}/${r.sent} answered`
+  );
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function printReport(machine: MachineInfo, reports: ShapeReport[]) {
+  log('\n================ Kanal Aduan bench: Telegram webhook, lapor flow ================');
+  log(`machine   ${machine.cpu}, ${machine.cores} cores, ${fmt(machine.memoryGiB)} GiB RAM, ${machine.kernel}`);
+  log(`software  Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis} (all on this machine)`);
+  log(
+    `load      ${LAPOR_SCRIPT.length} messages per complaint; ${settings.durationS} s per phase after ${settings.warmupS} s warm-up; ` +
+      `${settings.citizens} citizens; latency = webhook POST start → first sendMessage for that chat`,
+  );
+  log(
+    `          fake Bot API on 127.0.0.1 ${settings.apiDelayMs > 0 ? `answering after ${settings.apiDelayMs} ms` : 'answering at once'}, ` +
+      `TELEGRAM_MAX_PER_SECOND=100000; product defaults otherwise (WORKER_CONCURRENCY, DATABASE_POOL_SIZE…)`,
+  );
+
+  const rows: string[][] = [];
+  for (const { shape, phases } of reports) {
+    for (const { result: r } of phases) {
+      rows.push([
+        shape.label,
+        r.name,
+        r.offeredRate === null ? 'closed' : String(r.offeredRate),
+        fmt(r.answeredPerSecond),
+        fmt(r.repliesPerSecond),
+        fmt(percentile(r.latencies, 0.5)),
+        fmt(percentile(r.latencies, 0.95)),
+        fmt(percentile(r.latencies, 0.99)),
+        fmt(percentile(r.latencies, 1)),
+        `${r.answered}/${r.sent}`,
+        String(r.inFlightAtEnd),
+        String(r.unanswered + r.httpErrors + r.mismatches + r.strays + r.skipped),
+      ]);
+    }
+  }
+  log('');
+  log(
+    table(
+      ['shape', 'phase', 'offered/s', 'msg/s', 'replies/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'answered/sent', 'owed at end', 'problems'],
+      rows,
+    ),
+  );
+  log('  msg/s: citizen messages sent and fully answered within the window, per second. owed at end: messages still');
+  log('  unanswered when the window closed (a backlog). problems: unanswered + HTTP errors + unexpected or stray replies');
+  log('  + sends skipped because every citizen was still waiting.');
+  for (const { shape, fakeRejected, logs } of reports) {
+    if (fakeRejected > 0) log(`  ! ${shape.label}: the fake Bot API rejected ${fakeRejected} calls (unknown method or token)`);
+    for (const { label, warnings, tail } of logs) {
+      if (warnings > 0) log(`  ! ${shape.label} / ${label}: ${warnings} warnings or errors logged; last output:\n${tail.trim().split('\n').slice(-3).join('\n')}`);
+    }
+  }
+  for (const { shape, phases } of reports) {
+    for (const { result: r, cpu } of phases) {
+      if (cpu.other > OTHER_LOAD_WARNING) {
+        log(`  ! ${shape.label} / ${r.name}: other processes kept ${fmt(cpu.other, 2)} cores busy (see CPU below): not a clean measurement`);
+      }
+      const problems = [
+        r.unanswered && `${r.unanswered} unanswered`,
+        r.httpErrors && `${r.httpErrors} HTTP errors`,
+        r.mismatches && `${r.mismatches} unexpected replies (e.g. ${r.mismatchExample})`,
+        r.strays && `${r.strays} stray replies`,
+        r.skipped && `${r.skipped} sends skipped (no idle citizen)`,
+      ].filter(Boolean);
+      if (problems.length) log(`  ! ${shape.label} / ${r.name}: ${problems.join(', ')}`);
+    }
+  }
+
+  const cpuRows: string[][] = [];
+  for (const { shape, phases } of reports) {
+    for (const { result, cpu } of phases) {
+      cpuRows.push([
+        shape.label,
+        result.name,
+        shape.processes.map((p, i) => `${p.label} ${fmt(cpu.product[i], 2)}`).join(', '),
+        fmt(cpu.postgres, 2),
+        fmt(cpu.redis, 2),
+        fmt(cpu.bench, 2),
+        fmt(cpu.other, 2),
+        `${fmt(cpu.machine * 100, 0)}%`,
+      ]);
+    }
+  }
+  log('\nCPU during the window, in cores busy (1.00 = one core all the time)');
+  log(table(['shape', 'phase', 'product processes', 'postgres (its backends)', 'redis (whole server)', 'bench (load + fake API)', 'other', 'machine busy'], cpuRows));
+
+  const memRows = reports.map(({ shape, memory: m }) => [
+    shape.label,
+    m.map((p) => `${p.label} ${mib(p.hwm)}`).join(', '),
+    mib(m.reduce((a, p) => a + p.hwm, 0)),
+    mib(m.reduce((a, p) => a + p.peakRss, 0)),
+  ]);
+  log('\nMemory of the product processes');
+  log(table(['shape', 'peak RSS per process (VmHWM)', 'sum of peaks', 'peak sampled total'], memRows));
+
+  log('\nTargets');
+  for (const { shape, phases } of reports) {
+    const fixed = phases[0].result;
+    const ceiling = phases[1].result;
+    const p95 = percentile(fixed.latencies, 0.95);
+    const kept = fixed.answeredPerSecond >= fixed.offeredRate! * 0.97 && fixed.unanswered === 0;
+    log(
+      `  ${shape.label}: p95 ≤ ${TARGET_P95_MS} ms at ${fixed.offeredRate} msg/s: ${p95 <= TARGET_P95_MS && kept ? 'met' : 'NOT met'} ` +
+        `(p95 ${fmt(p95)} ms, ${fmt(fixed.answeredPerSecond)} msg/s answered); ` +
+        `ceiling ≥ ${TARGET_CEILING} msg/s: ${ceiling.answeredPerSecond >= TARGET_CEILING ? 'met' : 'NOT met'} (${fmt(ceiling.answeredPerSecond)} msg/s)`,
+    );
+  }
+}
+
+async function main() {
+  const selected = SHAPES.filter((s) => settings.shapes.includes(s.key));
+  if (selected.length === 0) throw new Error(`BENCH_SHAPES must name some of: ${SHAPES.map((s) => s.key).join(', ')}`);
+  const machine = await machineInfo();
+  const reports: ShapeReport[] = [];
+  for (const shape of selected) reports.push(await runShape(shape));
+  printReport(machine, reports);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: cleaning up\n`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .catch((err) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await cleanUp();
+    // Keep-alive sockets and timers of finished phases must not hold the process open.
+    process.exit();
+  });
