@@ -31,54 +31,51 @@ function bodyAndPayload(message: InboundMessage): { body: string | null; payload
 export async function ingest(ctx: PipelineContext, message: InboundMessage, options: IngestOptions = {}): Promise<{ duplicate: boolean }> {
   const { body, payload } = bodyAndPayload(message);
   const sentAt = message.sentAt.toISOString();
-  // JSON goes in as text cast to jsonb: drizzle's postgres-js driver turns the client's json
-  // serializers into pass-throughs, so `sql.json(object)` would reach the wire as an object and throw.
-  const stored = await ctx.db.sql.begin(async (sql) => {
-    const rows = await sql<{ id: string; identity_id: string }[]>`
-      with identity as (
-        insert into channel_identities (channel, chat_id, phone, display_name, last_inbound_at)
-        values (${message.channel}, ${message.chatId}, ${message.phone ?? null}, ${message.displayName ?? null}, ${sentAt}::timestamptz)
-        on conflict (channel, chat_id) do update set
-          last_inbound_at = greatest(channel_identities.last_inbound_at, excluded.last_inbound_at),
-          display_name = coalesce(excluded.display_name, channel_identities.display_name),
-          phone = coalesce(excluded.phone, channel_identities.phone),
-          unreachable_at = null,
-          unreachable_reason = null
-        returning id
-      )
+  const ack = options.callbackQueryId ? JSON.stringify({ kind: 'callback-answer', chatId: message.chatId, callbackQueryId: options.callbackQueryId }) : null;
+  // One statement (atomic on its own, one round trip): the identity, its conversation row, the
+  // message, and the button's answer only if the message is new. JSON goes in as text cast to
+  // jsonb: drizzle's postgres-js driver makes the client's json serializers pass-throughs.
+  const [stored] = await ctx.db.sql<{ id: string; identity_id: string; ack_id: string | null }[]>`
+    with identity as (
+      insert into channel_identities (channel, chat_id, phone, display_name, last_inbound_at)
+      values (${message.channel}, ${message.chatId}, ${message.phone ?? null}, ${message.displayName ?? null}, ${sentAt}::timestamptz)
+      on conflict (channel, chat_id) do update set
+        last_inbound_at = greatest(channel_identities.last_inbound_at, excluded.last_inbound_at),
+        display_name = coalesce(excluded.display_name, channel_identities.display_name),
+        phone = coalesce(excluded.phone, channel_identities.phone),
+        unreachable_at = null,
+        unreachable_reason = null
+      returning id
+    ), conversation as (
+      insert into conversations (identity_id, version) select id, ${ctx.machineVersion} from identity
+      on conflict (identity_id) do nothing
+    ), message as (
       insert into messages (identity_id, channel, external_id, kind, body, payload, sent_at)
       select id, ${message.channel}, ${message.externalId}, ${message.content.kind}, ${body}, ${payload === null ? null : JSON.stringify(payload)}::jsonb, ${sentAt}::timestamptz
       from identity
       on conflict (channel, external_id) do nothing
-      returning id, identity_id`;
-    if (rows.length === 0) return null;
-    const identityId = Number(rows[0].identity_id);
-    let ackId: number | null = null;
-    if (options.callbackQueryId) {
-      const ack = { kind: 'callback-answer', chatId: message.chatId, callbackQueryId: options.callbackQueryId };
-      const [row] = await sql<{ id: string }[]>`
-        insert into outbox (identity_id, channel, payload) values (${identityId}, ${message.channel}, ${JSON.stringify(ack)}::jsonb)
-        returning id`;
-      ackId = Number(row.id);
-    }
-    return { messageId: Number(rows[0].id), identityId, ackId };
-  });
+      returning id, identity_id
+    ), ack as (
+      insert into outbox (identity_id, channel, payload)
+      select identity_id, ${message.channel}, ${ack}::jsonb from message where ${ack}::jsonb is not null
+      returning id
+    )
+    select message.id, message.identity_id, (select id from ack) as ack_id from message`;
   if (!stored) {
     ctx.log.debug({ channel: message.channel }, 'duplicate inbound message dropped');
     return { duplicate: true };
   }
+  const identityId = Number(stored.identity_id);
+  const messageId = Number(stored.id);
   try {
-    if (stored.ackId !== null) {
-      await ctx.transport
-        .queue<OutboundJob>(outboundQueue(message.channel))
-        .add('send', { identityId: stored.identityId, outboxId: stored.ackId }, jobOptions(outboundJobId(stored.ackId)));
+    if (stored.ack_id !== null) {
+      const ackId = Number(stored.ack_id);
+      await ctx.transport.queue<OutboundJob>(outboundQueue(message.channel)).add('send', { identityId, outboxId: ackId }, jobOptions(outboundJobId(ackId)));
     }
-    await ctx.transport
-      .queue<InboundJob>(INBOUND_QUEUE)
-      .add('message', { identityId: stored.identityId, messageId: stored.messageId }, jobOptions(inboundJobId(stored.messageId)));
+    await ctx.transport.queue<InboundJob>(INBOUND_QUEUE).add('message', { identityId, messageId }, jobOptions(inboundJobId(messageId)));
   } catch (err) {
     // Stored is what matters; the relay enqueues what the queue did not take.
-    ctx.log.warn({ err, messageId: stored.messageId }, 'enqueue failed; the relay will pick the message up');
+    ctx.log.warn({ err, messageId }, 'enqueue failed; the relay will pick the message up');
   }
   return { duplicate: false };
 }

@@ -4,7 +4,7 @@
  * new snapshot and the replies (outbox rows), and marks the message processed. The row lock makes
  * messages of one chat strictly sequential while different chats run in parallel.
  */
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
@@ -18,7 +18,7 @@ import type { CitizenEvent, ConversationInput, Lang, ResultEvent } from './contr
 import type { PipelineContext } from './context.js';
 import { step, type Perform, type PersistedSnapshot, type ReplyEffect } from './step.js';
 
-type MessageRow = typeof t.messages.$inferSelect;
+type MessageRow = Pick<typeof t.messages.$inferSelect, 'id' | 'kind' | 'body' | 'payload'>;
 
 function toEvent(message: MessageRow): CitizenEvent {
   const payload = (message.payload ?? {}) as Record<string, unknown>;
@@ -102,39 +102,59 @@ function toOutbound(chatId: string, reply: ReplyEffect): OutboundMessage {
 
 export interface StepResult {
   outbox: { id: number; channel: ChannelName }[];
+  /** Another unprocessed message was already waiting behind this one. */
+  more: boolean;
+}
+
+interface LockedChat {
+  snapshot: PersistedSnapshot | null;
+  version: number;
+  /** Text: drizzle's postgres-js driver leaves timestamps unparsed in raw queries. */
+  updated_at: string;
+  channel: ChannelName;
+  chat_id: string;
+}
+
+interface PendingMessage {
+  id: string;
+  kind: string;
+  body: string | null;
+  payload: Record<string, unknown> | null;
 }
 
 /**
  * Processes the oldest unprocessed message of the chat, if any. `giveUp` marks it processed with
  * an apology instead of stepping it: for a message that keeps failing, so one poisoned message
- * cannot block a chat forever.
+ * cannot block a chat forever. Round trips matter here (this runs for every message), so all the
+ * writes go in one statement.
  */
 async function processOne(ctx: PipelineContext, identityId: number, giveUp: boolean): Promise<StepResult | 'busy' | null> {
   return ctx.db.db.transaction(async (tx) => {
-    await tx.insert(t.conversations).values({ identityId, version: ctx.machineVersion }).onConflictDoNothing();
-    const [conversation] = await tx
-      .select()
-      .from(t.conversations)
-      .where(eq(t.conversations.identityId, identityId))
-      .for('update', { skipLocked: true });
+    // The conversation row exists from the chat's first message (ingest creates it). Lock first,
+    // read the messages after, in two statements: a read in the locking statement would use a
+    // snapshot taken before the lock, and could see a message the previous holder just processed.
+    const [chat] = (await tx.execute(sql`
+      select c.snapshot, c.version, c.updated_at, i.channel, i.chat_id
+      from conversations c join channel_identities i on i.id = c.identity_id
+      where c.identity_id = ${identityId}
+      for update of c skip locked`)) as unknown as LockedChat[];
     // Another worker holds this chat and will take our message in its next round.
-    if (!conversation) return 'busy';
-    const [message] = await tx
-      .select()
-      .from(t.messages)
-      .where(and(eq(t.messages.identityId, identityId), isNull(t.messages.processedAt)))
-      .orderBy(asc(t.messages.id))
-      .limit(1);
-    if (!message) return null;
-    const [identity] = await tx.select().from(t.channelIdentities).where(eq(t.channelIdentities.id, identityId));
+    if (!chat) return 'busy';
+    const pending = (await tx.execute(sql`
+      select id, kind, body, payload from messages
+      where identity_id = ${identityId} and processed_at is null
+      order by id limit 2`)) as unknown as PendingMessage[];
+    if (pending.length === 0) return null;
+    const [next] = pending;
+    const message: MessageRow = { id: Number(next.id), kind: next.kind, body: next.body, payload: next.payload };
     const now = ctx.now();
 
-    let persisted = conversation.snapshot as PersistedSnapshot | null;
+    let persisted = chat.snapshot;
     const input: ConversationInput = { lang: langOf(persisted) };
-    if (persisted && conversation.version !== ctx.machineVersion) {
+    if (persisted && chat.version !== ctx.machineVersion) {
       persisted = null;
       input.restartReason = 'upgrade';
-    } else if (persisted && now.getTime() - conversation.updatedAt.getTime() > ctx.idleMs && !isAtRest(persisted)) {
+    } else if (persisted && now.getTime() - new Date(chat.updated_at).getTime() > ctx.idleMs && !isAtRest(persisted)) {
       persisted = null;
       input.restartReason = 'idle';
     }
@@ -150,23 +170,25 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
       snapshot = outcome.snapshot;
     }
 
-    const channel = identity.channel as ChannelName;
-    const outbox =
-      replies.length === 0
-        ? []
-        : await tx
-            .insert(t.outbox)
-            .values(replies.map((r) => ({ identityId, channel, payload: toOutbound(identity.chatId, r), createdAt: now })))
-            .returning({ id: t.outbox.id });
-    await tx
-      .update(t.conversations)
-      .set({ snapshot, version: ctx.machineVersion, updatedAt: now })
-      .where(eq(t.conversations.identityId, identityId));
-    await tx
-      .update(t.messages)
-      .set({ processedAt: now, error: giveUp ? 'gave up after repeated failures' : null })
-      .where(eq(t.messages.id, message.id));
-    return { outbox: outbox.map((o) => ({ id: o.id, channel })) };
+    const payloads = JSON.stringify(replies.map((r) => toOutbound(chat.chat_id, r)));
+    const at = now.toISOString();
+    const outbox = (await tx.execute(sql`
+      with written as (
+        insert into outbox (identity_id, channel, payload, created_at)
+        select ${identityId}, ${chat.channel}, reply.payload, ${at}::timestamptz
+        from jsonb_array_elements(${payloads}::jsonb) with ordinality as reply(payload, position)
+        order by reply.position
+        returning id
+      ), conversation as (
+        update conversations set snapshot = ${snapshot === null ? null : JSON.stringify(snapshot)}::jsonb,
+          version = ${ctx.machineVersion}, updated_at = ${at}::timestamptz
+        where identity_id = ${identityId}
+      ), message as (
+        update messages set processed_at = ${at}::timestamptz, error = ${giveUp ? 'gave up after repeated failures' : null}
+        where id = ${message.id}
+      )
+      select id from written order by id`)) as unknown as { id: string }[];
+    return { outbox: outbox.map((o) => ({ id: Number(o.id), channel: chat.channel })), more: pending.length > 1 };
   });
 }
 
@@ -176,16 +198,21 @@ function apology(lang: Lang | undefined): string {
     : 'Maaf, terjadi gangguan di sistem kami. Ketik *menu* untuk mulai lagi.';
 }
 
+/** What to do with a step's replies once it has committed: send now, or enqueue them. */
+export type Deliver = (identityId: number, rows: { id: number; channel: ChannelName }[]) => Promise<void>;
+
 /**
- * Drains the chat's unprocessed messages in order, enqueuing each step's replies after it commits.
- * Returns 'busy' when another worker holds the chat: that worker may have looked for messages just
- * before ours was stored, so the caller must come back shortly rather than drop the job.
+ * Drains the chat's unprocessed messages in order, handing each step's replies to `deliver` after
+ * it commits (by default: enqueue them for the outbound workers). Returns 'busy' when another
+ * worker holds the chat: that worker may have looked for messages just before ours was stored, so
+ * the caller must come back shortly rather than drop the job.
  */
 export async function processConversation(
   ctx: PipelineContext,
   identityId: number,
-  options: { giveUpOnFirst?: boolean } = {},
+  options: { giveUpOnFirst?: boolean; deliver?: Deliver } = {},
 ): Promise<{ processed: number } | 'busy'> {
+  const deliver = options.deliver ?? ((id, rows) => enqueueOutbox(ctx, id, rows));
   let processed = 0;
   let giveUp = options.giveUpOnFirst ?? false;
   for (;;) {
@@ -194,19 +221,19 @@ export async function processConversation(
     if (result === 'busy') return processed > 0 ? { processed } : 'busy';
     if (!result) return { processed };
     processed++;
-    await enqueueOutbox(ctx, identityId, result.outbox);
+    if (result.outbox.length > 0) await deliver(identityId, result.outbox);
+    if (!result.more) return { processed };
   }
 }
 
-export async function enqueueOutbox(ctx: PipelineContext, identityId: number, rows: { id: number; channel: ChannelName }[]) {
+export async function enqueueOutbox(ctx: PipelineContext, identityId: number, rows: { id: number; channel: ChannelName }[], delayMs = 0) {
   try {
     for (const row of rows) {
       await ctx.transport
         .queue<OutboundJob>(outboundQueue(row.channel))
-        .add('send', { identityId, outboxId: row.id }, jobOptions(outboundJobId(row.id)));
+        .add('send', { identityId, outboxId: row.id }, { ...jobOptions(outboundJobId(row.id)), delay: delayMs });
     }
   } catch (err) {
     ctx.log.warn({ err, identityId }, 'enqueue of replies failed; the relay will pick them up');
   }
 }
-

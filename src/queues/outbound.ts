@@ -38,24 +38,29 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
   let finished = 0;
   for (;;) {
     const outcome = await ctx.db.sql.begin(async (tx) => {
+      // Lock first, read after, in two statements: a read in the same statement as the lock would
+      // use a snapshot taken before the lock, and could see a row the previous holder just sent.
       const [lock] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(2, ${identityId % 2_147_483_647}) as locked`;
       if (!lock.locked) return 'busy' as const;
-      const [row] = await tx<PendingRow[]>`
+      // The next two rows: a second one tells us to come round again.
+      const rows = await tx<PendingRow[]>`
         select o.id, o.channel, o.payload, i.unreachable_at, i.last_inbound_at
         from outbox o join channel_identities i on i.id = o.identity_id
         where o.identity_id = ${identityId} and o.status = 'pending'
-        order by o.id limit 1`;
+        order by o.id limit 2`;
+      const row = rows[0];
       if (!row) return 'empty' as const;
+      const finished = rows.length > 1 ? ('finished' as const) : ('last' as const);
       if (row.unreachable_at) {
         await tx`update outbox set status = 'failed', last_error = 'recipient unreachable' where id = ${row.id}`;
-        return 'finished' as const;
+        return finished;
       }
       const sender = senders.get(row.channel);
       if (!sender) return new RetryLater(null, `no sender for channel ${row.channel} in this process`);
       const result = await sendSafely(sender, row.payload, row.last_inbound_at === null ? null : new Date(row.last_inbound_at));
       if (result.ok) {
         await tx`update outbox set status = 'sent', external_id = ${result.externalId}, sent_at = now(), attempts = attempts + 1 where id = ${row.id}`;
-        return 'finished' as const;
+        return finished;
       }
       if (result.failure === 'permanent') {
         await tx`update outbox set status = 'failed', last_error = ${result.reason}, attempts = attempts + 1 where id = ${row.id}`;
@@ -63,7 +68,7 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
           await tx`update channel_identities set unreachable_at = now(), unreachable_reason = ${result.reason} where id = ${identityId}`;
         }
         ctx.log.warn({ outboxId: row.id, identityId, reason: result.reason }, 'send failed permanently');
-        return 'finished' as const;
+        return finished;
       }
       await tx`update outbox set attempts = attempts + 1, last_error = ${result.reason} where id = ${row.id}`;
       return new RetryLater(result.failure === 'rate-limited' ? result.retryAfterMs : null, result.reason);
@@ -72,6 +77,7 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
     if (outcome === 'busy') return finished > 0 ? finished : 'busy';
     if (outcome instanceof RetryLater) throw outcome;
     finished++;
+    if (outcome === 'last') return finished;
   }
 }
 

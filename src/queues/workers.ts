@@ -6,8 +6,8 @@
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { processConversation } from '../conversation/runtime.js';
-import { INBOUND_QUEUE, backoffStrategy, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
+import { enqueueOutbox, processConversation, type Deliver } from '../conversation/runtime.js';
+import { INBOUND_QUEUE, RetryLater, backoffStrategy, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
 import { startRelay } from './relay.js';
 
@@ -17,6 +17,54 @@ const BUSY_DELAY_MS = 150;
 async function comeBackLater(job: Job, token: string | undefined): Promise<never> {
   await job.moveToDelayed(Date.now() + BUSY_DELAY_MS, token);
   throw new DelayedError();
+}
+
+/** A per-process allowance of sends per second for one channel, refilled continuously. */
+class SendAllowance {
+  private tokens: number;
+  private at = Date.now();
+
+  constructor(private readonly perSecond: number) {
+    this.tokens = perSecond;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.at) / 1000) * this.perSecond);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/**
+ * After a step commits, its replies are sent right there when this process can (a sender for the
+ * channel, and the channel's per-second allowance not used up): two queue hops fewer per message.
+ * Anything else — no sender here, over the allowance, another worker sending to the chat, a
+ * failure — goes to the outbound queue, which retries with backoff and the platform's retry-after.
+ * WhatsApp Web is always queued: its sender paces itself and would hold the conversation worker.
+ */
+function deliverDirectly(ctx: PipelineContext, senders: ReadonlyMap<ChannelName, ChannelSender>, rateLimits: WorkerOptions['rateLimits']): Deliver {
+  const allowances = new Map<ChannelName, SendAllowance>();
+  const allowed = (channel: ChannelName) => {
+    const perSecond = rateLimits[channel];
+    if (!perSecond) return true;
+    let allowance = allowances.get(channel);
+    if (!allowance) allowances.set(channel, (allowance = new SendAllowance(perSecond)));
+    return allowance.take();
+  };
+  return async (identityId, rows) => {
+    const channel = rows[0].channel;
+    if (channel === 'whatsapp-web' || !senders.has(channel) || !allowed(channel)) return enqueueOutbox(ctx, identityId, rows);
+    try {
+      if ((await drainOutbox(ctx, senders, identityId)) !== 'busy') return;
+      await enqueueOutbox(ctx, identityId, rows);
+    } catch (err) {
+      const delayMs = err instanceof RetryLater && err.delayMs !== null ? err.delayMs : 0;
+      await enqueueOutbox(ctx, identityId, rows, delayMs);
+    }
+  };
 }
 
 /** After this many failed attempts a message is answered with an apology instead of blocking its chat. */
@@ -41,12 +89,13 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
   const workers: Worker[] = [];
 
   if (options.inbound) {
+    const deliver = deliverDirectly(ctx, senders, options.rateLimits);
     const inbound = ctx.transport.worker<InboundJob>(
       INBOUND_QUEUE,
       async (job, token) => {
         const giveUpOnFirst = job.attemptsMade >= POISON_ATTEMPTS;
         if (giveUpOnFirst) ctx.log.error({ messageId: job.data.messageId }, 'message keeps failing; answering with an apology');
-        if ((await processConversation(ctx, job.data.identityId, { giveUpOnFirst })) === 'busy') await comeBackLater(job, token);
+        if ((await processConversation(ctx, job.data.identityId, { giveUpOnFirst, deliver })) === 'busy') await comeBackLater(job, token);
       },
       { concurrency: options.concurrency, settings },
     );
