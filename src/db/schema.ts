@@ -157,8 +157,10 @@ export const outbox = pgTable(
       .references(() => channelIdentities.id),
     channel: text().notNull(),
     payload: jsonb().$type<OutboundMessage>().notNull(),
-    /** pending → sent | failed */
+    /** pending → sending (claimed by one worker) → sent | failed; back to pending on a retryable failure. */
     status: text().notNull().default('pending'),
+    /** When a worker claimed the row; a claim left behind by a crashed worker is released by the relay. */
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
     attempts: smallint().notNull().default(0),
     lastError: text('last_error'),
     externalId: text('external_id'),
@@ -170,6 +172,9 @@ export const outbox = pgTable(
   },
   (t) => [
     index('outbox_pending_identity').on(t.identityId, t.id).where(sql`status = 'pending'`),
+    // At most one message in flight per chat: this is what keeps a chat's replies in order.
+    uniqueIndex('outbox_one_sending_per_identity').on(t.identityId).where(sql`status = 'sending'`),
+    index('outbox_sending_claimed').on(t.claimedAt).where(sql`status = 'sending'`),
     index('outbox_pending_created').on(t.createdAt).where(sql`status = 'pending'`),
     index('outbox_channel_external').on(t.channel, t.externalId),
   ],

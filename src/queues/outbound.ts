@@ -1,8 +1,10 @@
 /**
- * Sends what the outbox owes a chat, oldest first, one row per transaction under a per-chat
- * advisory lock: replies arrive in the order they were written, a row is marked sent in the
- * same transaction that sent it, and two workers never send the same row. A failing row stops
- * the chat's queue (later rows wait behind it) and the job comes back after a backoff.
+ * Sends what the outbox owes a chat, oldest first. A worker claims the chat's oldest pending row
+ * (status `sending`); a partial unique index allows one such row per chat, so replies leave in
+ * the order they were written and two workers never send the same row. The claim and the result
+ * are two short statements, with the platform call between them and no transaction held open.
+ * A failing row goes back to pending, stops the chat's queue (later rows wait behind it) and the
+ * job comes back after a backoff. A claim left by a crashed worker is released by the relay.
  */
 import { sql } from 'drizzle-orm';
 import type { ChannelName, ChannelSender, DeliveryStatus, OutboundMessage, SendResult } from '../channels/types.js';
@@ -12,7 +14,7 @@ import { RetryLater } from './jobs.js';
 type Senders = ReadonlyMap<ChannelName, ChannelSender>;
 
 /** Timestamps arrive as Postgres text: drizzle's postgres-js driver turns the client's date parsers into pass-throughs. */
-interface PendingRow {
+interface ClaimedRow {
   id: string;
   channel: ChannelName;
   payload: OutboundMessage;
@@ -29,55 +31,74 @@ async function sendSafely(sender: ChannelSender, message: OutboundMessage, lastI
   }
 }
 
+const UNIQUE_VIOLATION = '23505';
+
 /**
  * Returns how many rows it finished (sent or failed for good), or 'busy' when another worker is
  * sending to this chat (come back shortly: it may have looked just before our row was written).
- * Throws `RetryLater` when the platform asks us to.
+ * Throws `RetryLater` when the row must wait (a retryable failure, the platform's retry-after).
  */
 export async function drainOutbox(ctx: PipelineContext, senders: Senders, identityId: number): Promise<number | 'busy'> {
+  const db = ctx.db.sql;
   let finished = 0;
   for (;;) {
-    const outcome = await ctx.db.sql.begin(async (tx) => {
-      // Lock first, read after, in two statements: a read in the same statement as the lock would
-      // use a snapshot taken before the lock, and could see a row the previous holder just sent.
-      const [lock] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(2, ${identityId % 2_147_483_647}) as locked`;
-      if (!lock.locked) return 'busy' as const;
-      // The next two rows: a second one tells us to come round again.
-      const rows = await tx<PendingRow[]>`
-        select o.id, o.channel, o.payload, i.unreachable_at, i.last_inbound_at
-        from outbox o join channel_identities i on i.id = o.identity_id
-        where o.identity_id = ${identityId} and o.status = 'pending'
-        order by o.id limit 2`;
-      const row = rows[0];
-      if (!row) return 'empty' as const;
-      const finished = rows.length > 1 ? ('finished' as const) : ('last' as const);
-      if (row.unreachable_at) {
-        await tx`update outbox set status = 'failed', last_error = 'recipient unreachable' where id = ${row.id}`;
-        return finished;
+    let claimed: ClaimedRow | undefined;
+    try {
+      // `status = 'pending'` is checked again on the row itself, so a row another worker claimed
+      // after our subquery looked is skipped, not claimed twice; and a row is claimed only when no
+      // earlier row of the chat is still owed (one that failed and went back to pending, say),
+      // which keeps the order even when our snapshot predates the other worker's last write.
+      [claimed] = await db<ClaimedRow[]>`
+        update outbox o set status = 'sending', claimed_at = now()
+        from channel_identities i
+        where i.id = o.identity_id and o.status = 'pending'
+          and o.id = (select id from outbox where identity_id = ${identityId} and status = 'pending' order by id limit 1)
+          and not exists (
+            select 1 from outbox earlier
+            where earlier.identity_id = ${identityId} and earlier.id < o.id and earlier.status in ('pending', 'sending'))
+        returning o.id, o.channel, o.payload, i.unreachable_at, i.last_inbound_at`;
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return finished > 0 ? finished : 'busy';
+      throw err;
+    }
+    if (!claimed) {
+      // Nothing claimable: either nothing is owed, or another worker is on this chat right now
+      // (it may have looked for more before our row was written, so we must come back).
+      const [owed] = await db<{ owed: boolean }[]>`
+        select exists (select 1 from outbox where identity_id = ${identityId} and status in ('pending', 'sending')) as owed`;
+      return owed.owed ? 'busy' : finished;
+    }
+    const row = claimed;
+
+    const sender = senders.get(row.channel);
+    const result: SendResult = row.unreachable_at
+      ? { ok: false, failure: 'permanent', reason: 'recipient unreachable', unreachable: false }
+      : sender
+        ? await sendSafely(sender, row.payload, row.last_inbound_at === null ? null : new Date(row.last_inbound_at))
+        : { ok: false, failure: 'retryable', reason: `no sender for channel ${row.channel} in this process` };
+
+    if (!result.ok && result.failure !== 'permanent') {
+      await db`update outbox set status = 'pending', claimed_at = null, attempts = attempts + 1, last_error = ${result.reason} where id = ${row.id}`;
+      throw new RetryLater(result.failure === 'rate-limited' ? result.retryAfterMs : null, result.reason);
+    }
+    // The result, and whether more is owed to this chat, in one statement.
+    const [after] = result.ok
+      ? await db<{ more: boolean }[]>`
+          update outbox set status = 'sent', claimed_at = null, external_id = ${result.externalId}, sent_at = now(), attempts = attempts + 1
+          where id = ${row.id}
+          returning exists (select 1 from outbox where identity_id = ${identityId} and status = 'pending') as more`
+      : await db<{ more: boolean }[]>`
+          update outbox set status = 'failed', claimed_at = null, last_error = ${result.reason}, attempts = attempts + 1
+          where id = ${row.id}
+          returning exists (select 1 from outbox where identity_id = ${identityId} and status = 'pending') as more`;
+    if (!result.ok) {
+      if (result.unreachable) {
+        await db`update channel_identities set unreachable_at = now(), unreachable_reason = ${result.reason} where id = ${identityId}`;
       }
-      const sender = senders.get(row.channel);
-      if (!sender) return new RetryLater(null, `no sender for channel ${row.channel} in this process`);
-      const result = await sendSafely(sender, row.payload, row.last_inbound_at === null ? null : new Date(row.last_inbound_at));
-      if (result.ok) {
-        await tx`update outbox set status = 'sent', external_id = ${result.externalId}, sent_at = now(), attempts = attempts + 1 where id = ${row.id}`;
-        return finished;
-      }
-      if (result.failure === 'permanent') {
-        await tx`update outbox set status = 'failed', last_error = ${result.reason}, attempts = attempts + 1 where id = ${row.id}`;
-        if (result.unreachable) {
-          await tx`update channel_identities set unreachable_at = now(), unreachable_reason = ${result.reason} where id = ${identityId}`;
-        }
-        ctx.log.warn({ outboxId: row.id, identityId, reason: result.reason }, 'send failed permanently');
-        return finished;
-      }
-      await tx`update outbox set attempts = attempts + 1, last_error = ${result.reason} where id = ${row.id}`;
-      return new RetryLater(result.failure === 'rate-limited' ? result.retryAfterMs : null, result.reason);
-    });
-    if (outcome === 'empty') return finished;
-    if (outcome === 'busy') return finished > 0 ? finished : 'busy';
-    if (outcome instanceof RetryLater) throw outcome;
+      ctx.log.warn({ outboxId: row.id, identityId, reason: result.reason }, 'send failed permanently');
+    }
     finished++;
-    if (outcome === 'last') return finished;
+    if (!after.more) return finished;
   }
 }
 

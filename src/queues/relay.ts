@@ -10,9 +10,18 @@ import { INBOUND_QUEUE, inboundJobId, jobOptions, outboundJobId, outboundQueue, 
 
 const BATCH = 1_000;
 
+/**
+ * A claim older than this was left by a worker that died mid-send. Generous on purpose: releasing
+ * a claim that is still being sent would send it twice, and WhatsApp Web's pacing can hold a send
+ * for a while (Telegram and Cloud API calls time out after seconds).
+ */
+export const STALE_CLAIM_MS = 10 * 60_000;
+
 export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Promise<{ inbound: number; outbound: number }> {
   const sql = ctx.db.sql;
   const cutoff = new Date(ctx.now().getTime() - olderThanMs).toISOString();
+  const staleBefore = new Date(ctx.now().getTime() - STALE_CLAIM_MS).toISOString();
+  await sql`update outbox set status = 'pending', claimed_at = null where status = 'sending' and claimed_at < ${staleBefore}::timestamptz`;
   const inbound = await sql<{ id: string; identity_id: string }[]>`
     select id, identity_id from messages where processed_at is null and received_at < ${cutoff}::timestamptz order by id limit ${BATCH}`;
   const outbound = await sql<{ id: string; identity_id: string; channel: ChannelName }[]>`

@@ -47,7 +47,7 @@ describe('a worker stopped mid-run', () => {
     await telegram.waitForSends(sentBefore + 20, { timeoutMs: 20_000 });
     await first.close();
     const owedAfterStop = await web.ctx.db.sql<{ n: number }[]>`
-      select (select count(*) from messages where processed_at is null)::int + (select count(*) from outbox where status = 'pending')::int as n`;
+      select (select count(*) from messages where processed_at is null)::int + (select count(*) from outbox where status in ('pending', 'sending'))::int as n`;
     expect(owedAfterStop[0].n).toBeGreaterThan(0);
 
     apps.push(await startTestApp(env, { role: 'worker', config: telegramConfig(telegram) }));

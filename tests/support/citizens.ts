@@ -51,7 +51,7 @@ export async function waitForChat(app: App, channel: ChannelName, chatId: string
       select
         (select count(*) from messages m where m.identity_id = i.id)::int as stored,
         (select count(*) from messages m where m.identity_id = i.id and m.processed_at is null)::int as unprocessed,
-        (select count(*) from outbox o where o.identity_id = i.id and o.status = 'pending')::int as pending
+        (select count(*) from outbox o where o.identity_id = i.id and o.status in ('pending', 'sending'))::int as pending
       from channel_identities i where i.channel = ${channel} and i.chat_id = ${chatId}`;
     if (row && row.stored >= received && row.unprocessed === 0 && row.pending === 0) return;
     if (Date.now() > deadline) {

@@ -105,7 +105,7 @@ export async function waitForIdle(app: App, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [row] = await app.ctx.db.sql<{ n: number }[]>`
-      select (select count(*) from outbox where status = 'pending')::int
+      select (select count(*) from outbox where status in ('pending', 'sending'))::int
            + (select count(*) from messages where processed_at is null)::int as n`;
     if (row.n === 0) return;
     if (Date.now() > deadline) throw new Error(`still ${row.n} messages/replies pending after ${timeoutMs} ms`);
