@@ -170,7 +170,7 @@ export const outbox = pgTable(
     caseId: bigint('case_id', { mode: 'number' }),
   },
   (t) => [
-    index('outbox_pending_identity').on(t.identityId, t.id).where(sql`status = 'pending'`),
+    index('outbox_owed_identity').on(t.identityId, t.id).where(sql`status in ('pending', 'sending')`),
     // At most one message in flight per chat: this is what keeps a chat's replies in order.
     // (Every index here is maintained on each of a reply's three writes, so there are few: the
     // relay's scans of pending and claimed rows use these partial indexes, which stay small.)

@@ -44,19 +44,18 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
   for (;;) {
     let claimed: ClaimedRow | undefined;
     try {
-      // `status = 'pending'` is checked again on the row itself, so a row another worker claimed
-      // after our subquery looked is skipped, not claimed twice; and a row is claimed only when no
-      // earlier row of the chat is still owed (one that failed and went back to pending, say),
-      // which keeps the order even when our snapshot predates the other worker's last write.
+      // The chat's oldest owed row is claimed only if it is pending: while it is being sent (or
+      // failed and waits for a retry) nothing behind it moves, which keeps the order. The row's
+      // own `status = 'pending'` is checked on its latest version, so a row another worker claimed
+      // after our snapshot was taken is skipped, never claimed twice.
       [claimed] = await db<ClaimedRow[]>`
         update outbox o set status = 'sending', claimed_at = now()
-        from channel_identities i
-        where i.id = o.identity_id and o.status = 'pending'
-          and o.id = (select id from outbox where identity_id = ${identityId} and status = 'pending' order by id limit 1)
-          and not exists (
-            select 1 from outbox earlier
-            where earlier.identity_id = ${identityId} and earlier.id < o.id and earlier.status in ('pending', 'sending'))
-        returning o.id, o.channel, o.payload, i.unreachable_at, i.last_inbound_at`;
+        where o.id = (
+            select id from outbox where identity_id = ${identityId} and status in ('pending', 'sending') order by id limit 1)
+          and o.status = 'pending'
+        returning o.id, o.channel, o.payload,
+          (select unreachable_at from channel_identities where id = ${identityId}) as unreachable_at,
+          (select last_inbound_at from channel_identities where id = ${identityId}) as last_inbound_at`;
     } catch (err) {
       if ((err as { code?: string }).code === UNIQUE_VIOLATION) return finished > 0 ? finished : 'busy';
       throw err;
