@@ -22,7 +22,13 @@ async function main() {
   let config = parseConfig();
   const log = createLogger(config.LOG_LEVEL, 'kanal-aduan', Boolean(process.stdout.isTTY) && config.NODE_ENV === 'development');
   if ((!config.NIK_ENCRYPTION_KEY || !config.NIK_HASH_KEY) && config.NODE_ENV !== 'production') {
-    config = parseConfig({ ...(await localSecrets(config.DATA_DIR)), ...process.env });
+    // Only what is missing (unset, or left empty as in .env.example) is filled in.
+    const secrets = await localSecrets(config.DATA_DIR);
+    config = parseConfig({
+      ...process.env,
+      NIK_ENCRYPTION_KEY: process.env.NIK_ENCRYPTION_KEY || secrets.NIK_ENCRYPTION_KEY,
+      NIK_HASH_KEY: process.env.NIK_HASH_KEY || secrets.NIK_HASH_KEY,
+    });
     log.warn('NIK keys not set: using development keys kept in DATA_DIR (set them in production)');
   }
 
