@@ -14,7 +14,8 @@ import { formatDate, showTicket } from '../../flows/format.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
 import type { CaseStatus, Lang } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { enqueueOutbox } from '../conversation/runtime.js';
+import { enqueueOutbox, langOf } from '../conversation/runtime.js';
+import type { PersistedSnapshot } from '../conversation/step.js';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { holidaysFrom, slaPolicy } from './cases.js';
@@ -64,8 +65,7 @@ async function pushTarget(tx: Tx, identityId: number, cloudPushes: boolean) {
 
 async function languageOf(tx: Tx, identityId: number): Promise<Lang> {
   const [conversation] = await tx.select({ snapshot: t.conversations.snapshot }).from(t.conversations).where(eq(t.conversations.identityId, identityId));
-  const lang = (conversation?.snapshot as { context?: { lang?: unknown } } | null)?.context?.lang;
-  return lang === 'en' ? 'en' : 'id';
+  return langOf((conversation?.snapshot as PersistedSnapshot | null) ?? null) ?? 'id';
 }
 
 export async function changeCaseStatus(tx: Tx, change: StatusChange): Promise<{ identityId: number; outboxId: number; channel: ChannelName }> {

@@ -36,7 +36,8 @@ function toEvent(message: MessageRow): CitizenEvent {
   }
 }
 
-function langOf(snapshot: PersistedSnapshot | null): Lang | undefined {
+/** The language the citizen chose in this conversation, if any. */
+export function langOf(snapshot: PersistedSnapshot | null): Lang | undefined {
   const lang = (snapshot?.context as { lang?: unknown } | undefined)?.lang;
   return lang === 'en' || lang === 'id' ? lang : undefined;
 }
