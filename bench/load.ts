@@ -1,21 +1,22 @@
 /**
- * Simulated citizens reporting a complaint over the Telegram webhook. Each citizen is one chat
- * and walks the lapor script; it sends its next message only once every reply to the previous
- * one reached the fake Bot API (and its own POST was answered), as a person would.
+ * Simulated citizens reporting a complaint over a channel's webhook (Telegram, WhatsApp Cloud
+ * API). Each citizen is one chat and walks the lapor script; it sends its next message only once
+ * every reply to the previous one reached the fake platform API (and its own POST was answered),
+ * as a person would.
  *
- * Latency of a message = first `sendMessage` for that chat after the POST started. Replies of
- * one step are counted until the step's expected number, so a two-reply step (ticket + menu)
+ * Latency of a message = first reply for that chat at the fake API after the POST started. Replies
+ * of one step are counted until the step's expected number, so a two-reply step (ticket + menu)
  * never leaks its second reply into the next step's measurement.
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { textUpdate } from '../tests/support/telegram.js';
+import type { BenchChannel } from './channels.js';
 
 export interface ScriptStep {
   text: string;
-  /** How many `sendMessage` calls the product makes for this message. */
+  /** How many messages the product sends for this message (`sendMessage` calls, Graph `/messages` posts). */
   replies: number;
-  /** The first reply must match, or the flow is not the one being measured. */
+  /** The first reply's text (an interactive message's body text) must match, or the flow is not the one being measured. */
   expect: RegExp;
 }
 
@@ -48,7 +49,7 @@ export interface PhaseResult {
   answered: number;
   /** Messages posted in the window and answered within the window, per second: the throughput. */
   answeredPerSecond: number;
-  /** `sendMessage` calls that arrived during the window, per second. */
+  /** Replies that arrived at the fake API during the window, per second. */
   repliesPerSecond: number;
   /** Latencies in ms of the answered messages, sorted. */
   latencies: Float64Array;
@@ -57,7 +58,7 @@ export interface PhaseResult {
   /** Messages never fully answered (timed out, or still owed after the drain). */
   unanswered: number;
   /** A few unanswered messages, to look up in the database: chat id, text, replies that did arrive. */
-  unansweredExamples: { chatId: number; text: string; replies: number }[];
+  unansweredExamples: { chatId: string; text: string; replies: number }[];
   httpErrors: number;
   /** First replies that did not match the script (the flow changed?), with one example. */
   mismatches: number;
@@ -77,7 +78,7 @@ interface Pending {
 }
 
 interface Citizen {
-  chatId: number;
+  chatId: string;
   position: number;
   nextMessageId: number;
   pending: Pending | null;
@@ -85,8 +86,9 @@ interface Citizen {
 }
 
 export interface LoadTarget {
-  webhookUrl: string;
-  secret: string;
+  /** The product's base URL, e.g. `http://127.0.0.1:3000`. */
+  baseUrl: string;
+  channel: BenchChannel;
 }
 
 type Mode = { kind: 'closed' } | { kind: 'fixed'; rate: number };
@@ -96,13 +98,13 @@ export class CitizenLoad {
   private readonly url: URL;
   private citizens = new Map<string, Citizen>();
   private phase: PhaseState | null = null;
-  private nextChatId = 810_000_000;
+  private nextCitizen = 0;
 
   constructor(private readonly target: LoadTarget) {
-    this.url = new URL(target.webhookUrl);
+    this.url = new URL(target.channel.webhookPath, target.baseUrl);
   }
 
-  /** Wire this to the fake Bot API's `onSend`. */
+  /** Wire this to the fake platform API's `onSend`. */
   readonly onSend = (chatId: string, text: string, arrivedAt: number) => {
     const phase = this.phase;
     if (phase && arrivedAt >= phase.windowStart && arrivedAt < phase.windowEnd) phase.repliesInWindow++;
@@ -142,8 +144,8 @@ export class CitizenLoad {
     this.citizens = new Map();
     const idle = new IdleQueue();
     for (let i = 0; i < count; i++) {
-      const citizen: Citizen = { chatId: this.nextChatId++, position: 0, nextMessageId: 1, pending: null, retired: false };
-      this.citizens.set(String(citizen.chatId), citizen);
+      const citizen: Citizen = { chatId: this.target.channel.chatId(this.nextCitizen++), position: 0, nextMessageId: 1, pending: null, retired: false };
+      this.citizens.set(citizen.chatId, citizen);
       idle.push(citizen);
     }
     const windowStart = performance.now();
@@ -229,7 +231,7 @@ export class CitizenLoad {
   private send(citizen: Citizen) {
     const phase = this.phase!;
     const step = LAPOR_SCRIPT[citizen.position % LAPOR_SCRIPT.length];
-    const body = JSON.stringify(textUpdate(citizen.chatId, citizen.nextMessageId++, step.text));
+    const { body, headers } = this.target.channel.request(citizen.chatId, citizen.nextMessageId++, step.text);
     const sentAt = performance.now();
     const pending: Pending = { step, sentAt, posted: false, replies: 0, firstAt: 0 };
     citizen.pending = pending;
@@ -241,11 +243,7 @@ export class CitizenLoad {
         path: this.url.pathname,
         method: 'POST',
         agent: this.agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'x-telegram-bot-api-secret-token': this.target.secret,
-        },
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
         res.resume();
@@ -290,7 +288,7 @@ export class CitizenLoad {
     }
     citizen.pending = null;
     citizen.retired = true;
-    this.citizens.delete(String(citizen.chatId));
+    this.citizens.delete(citizen.chatId);
     this.checkQuiet();
   }
 
@@ -338,7 +336,7 @@ interface PhaseState {
   latencies: number[];
   skipped: number;
   timedOut: number;
-  unansweredExamples: { chatId: number; text: string; replies: number }[];
+  unansweredExamples: { chatId: string; text: string; replies: number }[];
   httpErrors: number;
   mismatches: number;
   mismatchExample: string | null;

@@ -1,12 +1,15 @@
 /**
- * `npm run bench`: citizens completing the lapor flow over the Telegram webhook, against the
- * product running as real processes, in two shapes: one process (role `all`), and web + 2
- * workers. Per shape: a warm-up, a fixed-rate phase (BENCH_RATE messages/s, open loop) and a
- * ceiling phase (BENCH_CITIZENS chats in closed loop, each sending as soon as it is answered).
+ * `npm run bench`: citizens completing the lapor flow over a channel's webhook (Telegram, and the
+ * WhatsApp Cloud API with signed Meta-shaped payloads), against the product running as real
+ * processes, in two shapes: one process (role `all`), and web + 2 workers. Per channel and shape:
+ * a warm-up, a fixed-rate phase (BENCH_RATE messages/s, open loop) and a ceiling phase
+ * (BENCH_CITIZENS chats in closed loop, each sending as soon as it is answered). Replies are timed
+ * where they arrive: a lean fake Bot API or fake Graph API on 127.0.0.1.
  *
- * Environment: BENCH_DURATION_S (per phase, default 15), BENCH_RATE (default 200),
- * BENCH_CITIZENS (default 300), BENCH_WARMUP_S (default 3), BENCH_SHAPES (default `all,split`),
- * BENCH_API_DELAY_MS (the fake Bot API answers after this long, like Telegram's round trip; default 0),
+ * Environment: BENCH_CHANNELS (default `telegram,whatsapp-cloud`), BENCH_SHAPES (default `all,split`),
+ * BENCH_DURATION_S (per phase, default 10), BENCH_RATE (default 200),
+ * BENCH_CITIZENS (default 300), BENCH_WARMUP_S (default 3),
+ * BENCH_API_DELAY_MS (the fake platform API answers after this long, like the real round trip; default 0),
  * BENCH_NODE_ARGS (extra Node flags for the product processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
  * to see where their time goes: NODE_OPTIONS refuses --cpu-prof).
  * Product settings not set here (WORKER_CONCURRENCY, DATABASE_POOL_SIZE…) pass through from the
@@ -18,9 +21,8 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
-import { WEBHOOK_PATH } from '../src/app.js';
 import { INBOUND_QUEUE, outboundQueue } from '../src/queues/jobs.js';
-import { startFakeBotApi } from './fake-bot-api.js';
+import { CHANNELS, type BenchChannel } from './channels.js';
 import { createScratch, freePort, machineInfo, REDIS_URL, type MachineInfo } from './infra.js';
 import { CitizenLoad, LAPOR_SCRIPT, type PhaseResult } from './load.js';
 import { cpuBetween, cpuSnapshot, memory, RssSampler, startProduct, type CpuUse, type ProductProcess } from './processes.js';
@@ -33,12 +35,20 @@ function numberFromEnv(name: string, fallback: number, { allowZero = false } = {
   return value;
 }
 
+function listFromEnv(name: string, fallback: string): string[] {
+  return (process.env[name] || fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 const settings = {
-  durationS: numberFromEnv('BENCH_DURATION_S', 15),
+  durationS: numberFromEnv('BENCH_DURATION_S', 10),
   rate: numberFromEnv('BENCH_RATE', 200),
   citizens: Math.round(numberFromEnv('BENCH_CITIZENS', 300)),
   warmupS: numberFromEnv('BENCH_WARMUP_S', 3),
-  shapes: (process.env.BENCH_SHAPES ?? 'all,split').split(',').map((s) => s.trim()),
+  channels: listFromEnv('BENCH_CHANNELS', 'telegram,whatsapp-cloud'),
+  shapes: listFromEnv('BENCH_SHAPES', 'all,split'),
   apiDelayMs: numberFromEnv('BENCH_API_DELAY_MS', 0, { allowZero: true }),
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
 };
@@ -48,7 +58,6 @@ const TARGET_P95_MS = 150;
 const TARGET_CEILING = 1000;
 /** Enough chats to warm every code path (new identity, each state) without queueing. */
 const WARMUP_CITIZENS = 50;
-const WEBHOOK_SECRET = 'bench_webhook_secret_0123456789';
 const STARTUP_TIMEOUT_MS = 90_000;
 /** Busy cores outside the bench, product, Postgres and Redis above which a phase is flagged as disturbed. */
 const OTHER_LOAD_WARNING = 0.25;
@@ -78,14 +87,17 @@ interface PhaseReport {
   cpu: CpuUse;
 }
 
-interface ShapeReport {
+interface RunReport {
+  channel: BenchChannel;
   shape: Shape;
   phases: PhaseReport[];
   memory: { label: string; peakRss: number; hwm: number }[];
   /** Per process: warn/error log lines, and the last output when there were any. */
   logs: { label: string; warnings: number; tail: string }[];
-  /** Bot API calls the fake did not recognise: the product calling a method or token it should not. */
+  /** Calls the fake platform API did not recognise: the product calling a method, path or token it should not. */
   fakeRejected: number;
+  /** What the fake received, when worth a line (e.g. WhatsApp message types). */
+  fakeSummary: string | null;
 }
 
 /** Undo steps, run in reverse on the way out, also on Ctrl+C. */
@@ -106,17 +118,17 @@ function log(line: string) {
   process.stdout.write(`${line}\n`);
 }
 
-async function runShape(shape: Shape): Promise<ShapeReport> {
-  log(`\n== ${shape.label} ==`);
+async function runShape(channel: BenchChannel, shape: Shape): Promise<RunReport> {
+  log(`\n== ${channel.label}, ${shape.label} ==`);
   const scratch = await createScratch();
   cleanups.push(() => scratch.dispose());
   const dataDir = mkdtempSync(join(tmpdir(), 'kanal-bench-'));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
 
   const port = await freePort();
-  const citizens = new CitizenLoad({ webhookUrl: `http://127.0.0.1:${port}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET });
+  const citizens = new CitizenLoad({ baseUrl: `http://127.0.0.1:${port}`, channel });
   cleanups.push(async () => citizens.close());
-  const fake = await startFakeBotApi(citizens.onSend, settings.apiDelayMs);
+  const fake = await channel.startFake(citizens.onSend, settings.apiDelayMs);
   cleanups.push(() => fake.close());
 
   const env = {
@@ -130,12 +142,8 @@ async function runShape(shape: Shape): Promise<ShapeReport> {
     QUEUE_PREFIX: scratch.redisPrefix,
     NIK_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     NIK_HASH_KEY: Buffer.alloc(32, 9).toString('base64'),
-    TELEGRAM_BOT_TOKEN: fake.token,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    TELEGRAM_MODE: 'webhook',
-    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    // The fake has no limit; Telegram's 30/s would make the limiter the only thing measured.
-    TELEGRAM_MAX_PER_SECOND: '100000',
+    // Only the channel under test is configured: its outbound queue is the only one with workers.
+    ...fake.productEnv,
   };
 
   const processes: ProductProcess[] = [];
@@ -161,7 +169,7 @@ async function runShape(shape: Shape): Promise<ShapeReport> {
   launch(first.label, first.role);
   await guarded(waitForHealth(port));
   for (const p of rest) launch(p.label, p.role);
-  await guarded(waitForWorkers(scratch.redisPrefix, shape.processes.filter((p) => p.role !== 'web').length));
+  await guarded(waitForWorkers(scratch.redisPrefix, channel, shape.processes.filter((p) => p.role !== 'web').length));
   log(`started: ${processes.map((p) => `${p.label} pid ${p.pid}`).join(', ')}`);
 
   const monitor = postgres(scratch.databaseUrl, { max: 1, onnotice: () => {} });
@@ -199,7 +207,7 @@ async function runShape(shape: Shape): Promise<ShapeReport> {
     const report = { result, cpu: await after };
     phases.push(report);
     log(summaryLine(report.result));
-    if (result.unansweredExamples.length > 0) log(await describeOwed(monitor, result.unansweredExamples));
+    if (result.unansweredExamples.length > 0) log(await describeOwed(monitor, channel, result.unansweredExamples));
   };
   await measure(`fixed ${settings.rate}/s`, () => citizens.fixedRate(`fixed ${settings.rate}/s`, settings.rate, settings.citizens, durationMs));
   await measure('ceiling', () => citizens.closedLoop('ceiling', settings.citizens, durationMs));
@@ -207,9 +215,10 @@ async function runShape(shape: Shape): Promise<ShapeReport> {
   rss.stop();
   const memoryReport = processes.map((p, i) => ({ label: p.label, peakRss: rss.peak[i], hwm: memory(p.pid, 'VmHWM') }));
   const fakeRejected = fake.rejected;
+  const fakeSummary = fake.describe();
   const logs = processes.map((p) => ({ label: p.label, warnings: p.warnings(), tail: p.outputTail() }));
   await cleanUp();
-  return { shape, phases, memory: memoryReport, fakeRejected, logs };
+  return { channel, shape, phases, memory: memoryReport, fakeRejected, fakeSummary, logs };
 }
 
 async function waitForHealth(port: number) {
@@ -227,10 +236,10 @@ async function waitForHealth(port: number) {
   }
 }
 
-/** Resolves once `count` processes have a worker on both the inbound and the Telegram outbound queue. */
-async function waitForWorkers(prefix: string, count: number) {
+/** Resolves once `count` processes have a worker on both the inbound and the channel's outbound queue. */
+async function waitForWorkers(prefix: string, channel: BenchChannel, count: number) {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const queues = [INBOUND_QUEUE, outboundQueue('telegram')].map((name) => new Queue(name, { connection, prefix }));
+  const queues = [INBOUND_QUEUE, outboundQueue(channel.key)].map((name) => new Queue(name, { connection, prefix }));
   try {
     const deadline = Date.now() + STARTUP_TIMEOUT_MS;
     for (;;) {
@@ -246,7 +255,7 @@ async function waitForWorkers(prefix: string, count: number) {
 }
 
 /** Where unanswered messages are stuck, from the product's own tables: not yet processed, or a reply not sent. */
-async function describeOwed(sql: postgres.Sql, examples: PhaseResult['unansweredExamples']): Promise<string> {
+async function describeOwed(sql: postgres.Sql, channel: BenchChannel, examples: PhaseResult['unansweredExamples']): Promise<string> {
   const lines: string[] = [];
   for (const example of examples) {
     const [state] = await sql<{ unprocessed: number; pending: number; errors: string | null }[]>`
@@ -254,7 +263,7 @@ async function describeOwed(sql: postgres.Sql, examples: PhaseResult['unanswered
         (select count(*) from messages m where m.identity_id = i.id and m.processed_at is null)::int as unprocessed,
         (select count(*) from outbox o where o.identity_id = i.id and o.status = 'pending')::int as pending,
         (select string_agg(distinct o.last_error, '; ') from outbox o where o.identity_id = i.id) as errors
-      from channel_identities i where i.channel = 'telegram' and i.chat_id = ${String(example.chatId)}`;
+      from channel_identities i where i.channel = ${channel.key} and i.chat_id = ${example.chatId}`;
     lines.push(
       `  unanswered: chat ${example.chatId} after "${example.text.slice(0, 20)}" (${example.replies} replies arrived): ` +
         (state ? `${state.unprocessed} messages unprocessed, ${state.pending} replies pending${state.errors ? `, send errors: ${state.errors}` : ''}` : 'no identity stored'),
@@ -283,29 +292,36 @@ function summaryLine(r: PhaseResult): string {
   );
 }
 
-function table(headers: string[], rows: string[][]): string {
+/** Fixed-width columns; the first `left` columns are text (left-aligned), the rest figures. */
+function table(headers: string[], rows: string[][], left: number): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) => cells.map((c, i) => (i < left ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function printReport(machine: MachineInfo, reports: ShapeReport[]) {
-  log('\n================ Kanal Aduan bench: Telegram webhook, lapor flow ================');
+function printReport(machine: MachineInfo, reports: RunReport[]) {
+  const channels = [...new Set(reports.map((r) => r.channel))];
+  log(`\n================ Kanal Aduan bench: lapor flow over ${channels.map((c) => c.label).join(' and ')} webhooks ================`);
   log(`machine   ${machine.cpu}, ${machine.cores} cores, ${fmt(machine.memoryGiB)} GiB RAM, ${machine.kernel}`);
   log(`software  Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis} (all on this machine)`);
   log(
     `load      ${LAPOR_SCRIPT.length} messages per complaint; ${settings.durationS} s per phase after ${settings.warmupS} s warm-up; ` +
-      `${settings.citizens} citizens; latency = webhook POST start → first sendMessage for that chat`,
+      `${settings.citizens} citizens; latency = webhook POST start → first reply for that chat at the fake API`,
   );
   log(
-    `          fake Bot API on 127.0.0.1 ${settings.apiDelayMs > 0 ? `answering after ${settings.apiDelayMs} ms` : 'answering at once'}, ` +
-      `TELEGRAM_MAX_PER_SECOND=100000; product defaults otherwise (WORKER_CONCURRENCY, DATABASE_POOL_SIZE…)`,
+    `          ${channels.map((c) => c.fakeName).join(' / ')} on 127.0.0.1 ${settings.apiDelayMs > 0 ? `answering after ${settings.apiDelayMs} ms` : 'answering at once'}, ` +
+      `${channels.map((c) => (c.key === 'telegram' ? 'TELEGRAM_MAX_PER_SECOND' : 'WHATSAPP_CLOUD_MAX_PER_SECOND')).join(' and ')}=100000; ` +
+      `product defaults otherwise (WORKER_CONCURRENCY, DATABASE_POOL_SIZE…)`,
   );
+  if (channels.some((c) => c.key === 'whatsapp-cloud')) {
+    log('          whatsapp-cloud: signed Meta-shaped webhook payloads; menus arrive as interactive buttons/lists, checked by their body text');
+  }
 
   const rows: string[][] = [];
-  for (const { shape, phases } of reports) {
+  for (const { channel, shape, phases } of reports) {
     for (const { result: r } of phases) {
       rows.push([
+        channel.label,
         shape.label,
         r.name,
         r.offeredRate === null ? 'closed' : String(r.offeredRate),
@@ -324,23 +340,27 @@ function printReport(machine: MachineInfo, reports: ShapeReport[]) {
   log('');
   log(
     table(
-      ['shape', 'phase', 'offered/s', 'msg/s', 'replies/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'answered/sent', 'owed at end', 'problems'],
+      ['channel', 'shape', 'phase', 'offered/s', 'msg/s', 'replies/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'answered/sent', 'owed at end', 'problems'],
       rows,
+      3,
     ),
   );
   log('  msg/s: citizen messages sent and fully answered within the window, per second. owed at end: messages still');
   log('  unanswered when the window closed (a backlog). problems: unanswered + HTTP errors + unexpected or stray replies');
   log('  + sends skipped because every citizen was still waiting.');
-  for (const { shape, fakeRejected, logs } of reports) {
-    if (fakeRejected > 0) log(`  ! ${shape.label}: the fake Bot API rejected ${fakeRejected} calls (unknown method or token)`);
+  for (const { channel, shape, fakeRejected, fakeSummary, logs } of reports) {
+    const run = `${channel.label} / ${shape.label}`;
+    if (fakeSummary) log(`  ${run}: ${channel.fakeName} ${fakeSummary}`);
+    if (fakeRejected > 0) log(`  ! ${run}: the ${channel.fakeName} rejected ${fakeRejected} calls (unknown method, path or token, or unreadable body)`);
     for (const { label, warnings, tail } of logs) {
-      if (warnings > 0) log(`  ! ${shape.label} / ${label}: ${warnings} warnings or errors logged; last output:\n${tail.trim().split('\n').slice(-3).join('\n')}`);
+      if (warnings > 0) log(`  ! ${run} / ${label}: ${warnings} warnings or errors logged; last output:\n${tail.trim().split('\n').slice(-3).join('\n')}`);
     }
   }
-  for (const { shape, phases } of reports) {
+  for (const { channel, shape, phases } of reports) {
     for (const { result: r, cpu } of phases) {
+      const run = `${channel.label} / ${shape.label} / ${r.name}`;
       if (cpu.other > OTHER_LOAD_WARNING) {
-        log(`  ! ${shape.label} / ${r.name}: other processes kept ${fmt(cpu.other, 2)} cores busy (see CPU below): not a clean measurement`);
+        log(`  ! ${run}: other processes kept ${fmt(cpu.other, 2)} cores busy (see CPU below): not a clean measurement`);
       }
       const problems = [
         r.unanswered && `${r.unanswered} unanswered`,
@@ -349,14 +369,15 @@ function printReport(machine: MachineInfo, reports: ShapeReport[]) {
         r.strays && `${r.strays} stray replies`,
         r.skipped && `${r.skipped} sends skipped (no idle citizen)`,
       ].filter(Boolean);
-      if (problems.length) log(`  ! ${shape.label} / ${r.name}: ${problems.join(', ')}`);
+      if (problems.length) log(`  ! ${run}: ${problems.join(', ')}`);
     }
   }
 
   const cpuRows: string[][] = [];
-  for (const { shape, phases } of reports) {
+  for (const { channel, shape, phases } of reports) {
     for (const { result, cpu } of phases) {
       cpuRows.push([
+        channel.label,
         shape.label,
         result.name,
         shape.processes.map((p, i) => `${p.label} ${fmt(cpu.product[i], 2)}`).join(', '),
@@ -369,37 +390,54 @@ function printReport(machine: MachineInfo, reports: ShapeReport[]) {
     }
   }
   log('\nCPU during the window, in cores busy (1.00 = one core all the time)');
-  log(table(['shape', 'phase', 'product processes', 'postgres (its backends)', 'redis (whole server)', 'bench (load + fake API)', 'other', 'machine busy'], cpuRows));
+  log(
+    table(
+      ['channel', 'shape', 'phase', 'product processes', 'postgres (its backends)', 'redis (whole server)', 'bench (load + fake API)', 'other', 'machine busy'],
+      cpuRows,
+      4,
+    ),
+  );
 
-  const memRows = reports.map(({ shape, memory: m }) => [
+  const memRows = reports.map(({ channel, shape, memory: m }) => [
+    channel.label,
     shape.label,
     m.map((p) => `${p.label} ${mib(p.hwm)}`).join(', '),
     mib(m.reduce((a, p) => a + p.hwm, 0)),
     mib(m.reduce((a, p) => a + p.peakRss, 0)),
   ]);
   log('\nMemory of the product processes');
-  log(table(['shape', 'peak RSS per process (VmHWM)', 'sum of peaks', 'peak sampled total'], memRows));
+  log(table(['channel', 'shape', 'peak RSS per process (VmHWM)', 'sum of peaks', 'peak sampled total'], memRows, 3));
 
   log('\nTargets');
-  for (const { shape, phases } of reports) {
+  for (const { channel, shape, phases } of reports) {
     const fixed = phases[0].result;
     const ceiling = phases[1].result;
     const p95 = percentile(fixed.latencies, 0.95);
     const kept = fixed.answeredPerSecond >= fixed.offeredRate! * 0.97 && fixed.unanswered === 0;
     log(
-      `  ${shape.label}: p95 ≤ ${TARGET_P95_MS} ms at ${fixed.offeredRate} msg/s: ${p95 <= TARGET_P95_MS && kept ? 'met' : 'NOT met'} ` +
+      `  ${channel.label} / ${shape.label}: p95 ≤ ${TARGET_P95_MS} ms at ${fixed.offeredRate} msg/s: ${p95 <= TARGET_P95_MS && kept ? 'met' : 'NOT met'} ` +
         `(p95 ${fmt(p95)} ms, ${fmt(fixed.answeredPerSecond)} msg/s answered); ` +
         `ceiling ≥ ${TARGET_CEILING} msg/s: ${ceiling.answeredPerSecond >= TARGET_CEILING ? 'met' : 'NOT met'} (${fmt(ceiling.answeredPerSecond)} msg/s)`,
     );
   }
 }
 
+/** The entries of `all` named in `wanted`, in `all`'s order; any other name is an error. */
+function pick<T extends { key: string }>(variable: string, all: readonly T[], wanted: string[]): T[] {
+  const unknown = wanted.filter((name) => !all.some((item) => item.key === name));
+  const picked = all.filter((item) => wanted.includes(item.key));
+  if (unknown.length > 0 || picked.length === 0) {
+    throw new Error(`${variable} must name some of: ${all.map((item) => item.key).join(', ')} (got "${wanted.join(',')}")`);
+  }
+  return picked;
+}
+
 async function main() {
-  const selected = SHAPES.filter((s) => settings.shapes.includes(s.key));
-  if (selected.length === 0) throw new Error(`BENCH_SHAPES must name some of: ${SHAPES.map((s) => s.key).join(', ')}`);
+  const channels = pick('BENCH_CHANNELS', CHANNELS, settings.channels);
+  const shapes = pick('BENCH_SHAPES', SHAPES, settings.shapes);
   const machine = await machineInfo();
-  const reports: ShapeReport[] = [];
-  for (const shape of selected) reports.push(await runShape(shape));
+  const reports: RunReport[] = [];
+  for (const channel of channels) for (const shape of shapes) reports.push(await runShape(channel, shape));
   printReport(machine, reports);
 }
 
