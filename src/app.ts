@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { conversationMachine, CONVERSATION_VERSION } from '../flows/conversation.js';
+import { seedPublicHolidays } from './cases/holidays.js';
 import { notifyStatusChange, type StatusChange } from './cases/status.js';
 import { CatalogueCache } from './catalogue/search.js';
 import { readCatalogue, seedCatalogueIfEmpty } from './catalogue/seed.js';
@@ -80,6 +81,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   await runMigrations(options.databaseUrl);
   const db = createDb(options.databaseUrl, config.DATABASE_POOL_SIZE);
   if (await seedCatalogueIfEmpty(db.db, await readCatalogue())) log.info('demo catalogue seeded');
+  await seedPublicHolidays(db.db, (options.now ?? (() => new Date()))());
   const transport = await createTransport(options.transport);
 
   const ctx: PipelineContext = {

@@ -51,6 +51,12 @@ afterAll(async () => {
   await env?.dispose();
 });
 
+it('starts with the national holidays in the table the SLA clock reads', async () => {
+  const year = new Date().getUTCFullYear();
+  const rows = await app.ctx.db.sql<{ day: string }[]>`select day::text from holidays where day in (${`${year}-08-17`}, ${`${year + 1}-08-17`})`;
+  expect(rows.map((r) => r.day).sort()).toEqual([`${year}-08-17`, `${year + 1}-08-17`]);
+});
+
 describe('a status change', () => {
   it('tells a Telegram citizen in their chat, with the staff note and the next due date', async () => {
     const citizen = telegramCitizen(app, telegram, 9_300_001);
