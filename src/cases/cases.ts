@@ -55,12 +55,9 @@ export async function holidaysFrom(tx: Tx, from: Date): Promise<Set<string>> {
 }
 
 /** The citizen behind a chat identity, created on first need. */
-export async function citizenFor(tx: Tx, identityId: number): Promise<number> {
-  const [identity] = await tx
-    .select({ citizenId: t.channelIdentities.citizenId })
-    .from(t.channelIdentities)
-    .where(eq(t.channelIdentities.id, identityId));
-  if (identity?.citizenId) return identity.citizenId;
+async function citizenFor(tx: Tx, identityId: number): Promise<number> {
+  const existing = await existingCitizen(tx, identityId);
+  if (existing !== null) return existing;
   const [citizen] = await tx.insert(t.citizens).values({}).returning({ id: t.citizens.id });
   await tx.update(t.channelIdentities).set({ citizenId: citizen.id }).where(eq(t.channelIdentities.id, identityId));
   return citizen.id;
@@ -148,9 +145,16 @@ function toSummary(row: SummaryRow): CaseSummary {
   };
 }
 
+/** The citizen behind a chat, if one exists yet (a chat that never reported has none). */
+async function existingCitizen(tx: Tx, identityId: number): Promise<number | null> {
+  const [identity] = await tx.select({ citizenId: t.channelIdentities.citizenId }).from(t.channelIdentities).where(eq(t.channelIdentities.id, identityId));
+  return identity?.citizenId ?? null;
+}
+
 /** The citizen's own cases, newest first. */
 export async function ownCases(tx: Tx, identityId: number, limit = 5): Promise<CaseSummary[]> {
-  const citizenId = await citizenFor(tx, identityId);
+  const citizenId = await existingCitizen(tx, identityId);
+  if (citizenId === null) return [];
   const rows = await tx
     .select(summaryColumns)
     .from(t.cases)
@@ -163,7 +167,8 @@ export async function ownCases(tx: Tx, identityId: number, limit = 5): Promise<C
 
 /** One case by ticket, only if it is the asking citizen's: someone else's ticket reveals nothing. */
 export async function ownCase(tx: Tx, identityId: number, ticket: string): Promise<CaseSummary | null> {
-  const citizenId = await citizenFor(tx, identityId);
+  const citizenId = await existingCitizen(tx, identityId);
+  if (citizenId === null) return null;
   const [row] = await tx
     .select(summaryColumns)
     .from(t.cases)

@@ -81,15 +81,16 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
       throw new RetryLater(result.failure === 'rate-limited' ? result.retryAfterMs : null, result.reason);
     }
     // The result, and whether more is owed to this chat, in one statement.
-    const [after] = result.ok
-      ? await db<{ more: boolean }[]>`
-          update outbox set status = 'sent', claimed_at = null, external_id = ${result.externalId}, sent_at = now(), attempts = attempts + 1
-          where id = ${row.id}
-          returning exists (select 1 from outbox where identity_id = ${identityId} and status = 'pending') as more`
-      : await db<{ more: boolean }[]>`
-          update outbox set status = 'failed', claimed_at = null, last_error = ${result.reason}, attempts = attempts + 1
-          where id = ${row.id}
-          returning exists (select 1 from outbox where identity_id = ${identityId} and status = 'pending') as more`;
+    const [after] = await db<{ more: boolean }[]>`
+      update outbox set
+        status = ${result.ok ? 'sent' : 'failed'},
+        claimed_at = null,
+        external_id = ${result.ok ? result.externalId : null},
+        sent_at = case when ${result.ok} then now() end,
+        last_error = ${result.ok ? null : result.reason},
+        attempts = attempts + 1
+      where id = ${row.id}
+      returning exists (select 1 from outbox where identity_id = ${identityId} and status = 'pending') as more`;
     if (!result.ok) {
       if (result.unreachable) {
         await db`update channel_identities set unreachable_at = now(), unreachable_reason = ${result.reason} where id = ${identityId}`;
