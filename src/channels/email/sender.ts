@@ -67,6 +67,8 @@ interface SmtpError {
 export function classifySmtpError(error: unknown): SendResult {
   const e = (error ?? {}) as SmtpError;
   const reason = [e.code, e.response ?? e.message].filter(Boolean).join(': ') || String(error);
+  // 535 is a 5xx reply, but it is about our credentials, not the mail.
+  if (e.code === 'EAUTH' || e.code === 'ENOAUTH') return { ok: false, failure: 'retryable', reason };
   if (e.permanent === true) return { ok: false, failure: 'permanent', reason, unreachable: false };
   // An address nodemailer refuses before talking to the server cannot get better.
   if (e.code === 'EENVELOPE' && e.responseCode === undefined) return { ok: false, failure: 'permanent', reason, unreachable: false };
