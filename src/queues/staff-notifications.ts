@@ -7,7 +7,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { Worker } from 'bullmq';
 import type { StaffChannels } from '../cases/staff-notifications/channels.js';
-import type { TargetKind } from '../cases/staff-notifications/targets.js';
+import type { StaffMessage } from '../cases/staff-notifications/message.js';
+import type { NotificationTarget, TargetKind } from '../cases/staff-notifications/targets.js';
 import type { SendResult } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import * as t from '../db/schema.js';
@@ -37,6 +38,16 @@ export async function rebuildStaffNotifications(ctx: Pick<PipelineContext, 'db' 
   return rows.length;
 }
 
+const never = (reason: string): SendResult => ({ ok: false, failure: 'permanent', reason, unreachable: false });
+
+async function attempt(channels: StaffChannels, target: NotificationTarget, message: StaffMessage): Promise<SendResult> {
+  // Disabled (a wrong address, a group that moved): what it still owed stops with it.
+  if (!target.active) return never('target disabled');
+  const send = channels[target.kind as TargetKind];
+  if (!send) return never(`${target.kind} is not configured in this deployment`);
+  return send(target.address, message);
+}
+
 type Outcome = 'sent' | 'failed' | 'gone' | { retry: Extract<SendResult, { ok: false }> };
 
 /** Sends one notification if it is still owed; throws `RetryLater` when it should be tried again. */
@@ -50,10 +61,7 @@ export async function deliverStaffNotification(ctx: PipelineContext, channels: S
       .for('update', { of: t.staffNotifications, skipLocked: true });
     // Sent, failed, or being sent by another worker right now.
     if (!row) return 'gone';
-    const send = channels[row.target.kind as TargetKind];
-    const result: SendResult = send
-      ? await send(row.target.address, row.notification.message)
-      : { ok: false, failure: 'permanent', reason: `${row.target.kind} is not configured in this deployment`, unreachable: false };
+    const result = await attempt(channels, row.target, row.notification.message);
     const attempts = row.notification.attempts + 1;
     const where = eq(t.staffNotifications.id, id);
     if (result.ok) {

@@ -49,7 +49,9 @@ describe('contact details typed into a description are masked', () => {
     ['NIK 3273014101900001 belum terdaftar', 'NIK •••••••••••••••• belum terdaftar'],
     ['wa +62 812 3456 7890', 'wa +•• ••• •••• ••••'],
     ['email siti.rahayu@example.com', 'email [email]'],
+    ['telepon (022) 7654321 kantor', 'telepon (•••) ••••••• kantor'],
     ['sudah 3 bulan, 2 anak sekolah, sejak 2024', 'sudah 3 bulan, 2 anak sekolah, sejak 2024'],
+    ['dipotong Rp 1.500.000 pada 12-12-2025', 'dipotong Rp 1.500.000 pada 12-12-2025'],
   ])('%s', (typed, shown) => expect(maskContacts(typed)).toBe(shown));
 });
 

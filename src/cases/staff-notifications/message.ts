@@ -47,9 +47,14 @@ export function formatDue(at: Date, timeZone: string): string {
   }).format(at);
 }
 
+/** A phone number has at least 9 digits (NIK and KK 16); dates and rupiah amounts have fewer. */
+const CONTACT_DIGITS = 9;
+
 /** Phone numbers, NIKs and e-mail addresses a citizen typed into the description, masked. */
 export function maskContacts(text: string): string {
-  return text.replace(/\S+@\S+\.\S+/g, '[email]').replace(/\+?\d[\d\s.-]{6,}\d/g, (run) => run.replace(/\d/g, '•'));
+  return text
+    .replace(/\S+@\S+\.\S+/g, '[email]')
+    .replace(/\+?\d[\d\s.()-]{6,}\d/g, (run) => ((run.match(/\d/g)?.length ?? 0) >= CONTACT_DIGITS ? run.replace(/\d/g, '•') : run));
 }
 
 /** The console's page for a case (the console itself serves it). */
