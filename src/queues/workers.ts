@@ -1,9 +1,10 @@
 /**
  * The worker role: the inbound (conversation) worker, one outbound worker per channel this
- * process can send on, and the relay. Several worker processes may run against the same
- * Postgres and Redis; Postgres locks keep each chat in order.
+ * process can send on, the staff notification worker, and the relay. Several worker processes
+ * may run against the same Postgres and Redis; Postgres locks keep each chat in order.
  */
 import { DelayedError, type Job, type Worker } from 'bullmq';
+import type { StaffChannels } from '../cases/staff-notifications/channels.js';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { enqueueOutbox, processConversation, type Deliver } from '../conversation/runtime.js';
@@ -11,7 +12,6 @@ import { INBOUND_QUEUE, RetryLater, backoffStrategy, outboundQueue, type Inbound
 import { drainOutbox } from './outbound.js';
 import { startRelay } from './relay.js';
 import { startStaffNotificationWorker } from './staff-notifications.js';
-import type { StaffChannels } from '../cases/staff-notifications/channels.js';
 
 /** A job whose chat another worker holds comes back after this long (not counted as an attempt). */
 const BUSY_DELAY_MS = 150;
