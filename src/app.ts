@@ -9,6 +9,9 @@ import { seedPublicHolidays } from './cases/holidays.js';
 import { notifyStatusChange, type StatusChange } from './cases/status.js';
 import { CatalogueCache } from './catalogue/search.js';
 import { readCatalogue, seedCatalogueIfEmpty } from './catalogue/seed.js';
+import type { CaseEventSink } from './cases/events.js';
+import { staffChannels } from './cases/staff-notifications/channels.js';
+import { staffNotificationSink } from './cases/staff-notifications/sink.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
 import { registerTelegramWebhook } from './channels/telegram/webhook.js';
 import { startTelegramPolling, type TelegramPolling } from './channels/telegram/polling.js';
@@ -56,6 +59,8 @@ export interface App {
   url: string | null;
   /** Moves a case to a new status and notifies the citizen (the console's entry point). */
   changeStatus(change: Omit<StatusChange, 'now' | 'cloudPushes'>): ReturnType<typeof notifyStatusChange>;
+  /** Tells the dinas's staff about case events; the case lifecycle calls it for every event. */
+  staffNotificationSink: CaseEventSink;
   close(): Promise<void>;
 }
 
@@ -149,9 +154,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     rateLimits: { telegram: config.TELEGRAM_MAX_PER_SECOND, 'whatsapp-cloud': config.WHATSAPP_CLOUD_MAX_PER_SECOND },
   };
   const workers = worker
-    ? startWorkers(ctx, whatsappWeb && role === 'worker' ? without(senders, 'whatsapp-web') : senders, { ...workerOptions, inbound: true, relay: true })
+    ? startWorkers(ctx, whatsappWeb && role === 'worker' ? without(senders, 'whatsapp-web') : senders, {
+        ...workerOptions,
+        inbound: true,
+        relay: true,
+        staff: staffChannels(config),
+      })
     : whatsappWeb
-      ? startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false })
+      ? startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })
       : null;
 
   let http: FastifyInstance | null = null;
@@ -196,6 +206,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     http,
     url,
     changeStatus: (change) => notifyStatusChange(ctx, change, Boolean(cloud)),
+    // Links in staff notifications point at the console; without PUBLIC_URL, at this machine.
+    staffNotificationSink: staffNotificationSink({ transport, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` }),
     async close() {
       // Inbound first (nothing new comes in), then let workers finish what they hold.
       await polling?.stop();

@@ -59,6 +59,15 @@ const schema = z.object({
   /** Approved template with one body variable, used outside the 24-hour window. */
   WHATSAPP_CLOUD_STATUS_TEMPLATE: z.string().default('kanal_aduan_status'),
   WHATSAPP_CLOUD_TEMPLATE_LANGUAGE: z.string().default('id'),
+  /**
+   * Approved template for staff notifications (staff rarely write to the number, so they are
+   * outside the 24-hour window): five body variables, see .env.example.
+   */
+  WHATSAPP_CLOUD_STAFF_TEMPLATE: z.string().default('kanal_aduan_staf'),
+
+  /** SMTP server for staff e-mail, e.g. smtp://user:pass@mail.example.go.id:587. Unset: no e-mail. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  SMTP_FROM: z.string().default('Kanal Aduan <noreply@localhost>'),
 
   /** WhatsApp through whatsapp-web.js (a phone number linked like WhatsApp Web). */
   WHATSAPP_WEB_ENABLED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),

@@ -240,3 +240,62 @@ export const handoffRequests = pgTable('handoff_requests', {
   createdAt: createdAt(),
   resolvedAt: timestamp('resolved_at', { withTimezone: true }),
 });
+
+/**
+ * Where a unit's staff (or, with `unit_id` null, a whole dinas) are told about cases: an e-mail
+ * address, a Telegram group chat id (sent by the product's own bot) or a WhatsApp number (Cloud
+ * API template). A unit's own targets replace the dinas-wide ones of the same audience; see
+ * src/cases/staff-notifications/targets.ts.
+ */
+export const notificationTargets = pgTable(
+  'notification_targets',
+  {
+    id: serial().primaryKey(),
+    dinasId: integer('dinas_id')
+      .notNull()
+      .references(() => dinas.id),
+    /** Null: the dinas-wide default. */
+    unitId: integer('unit_id').references(() => units.id),
+    /** email | telegram | whatsapp-cloud */
+    kind: text().notNull(),
+    /** E-mail address, Telegram chat id (groups are negative) or WhatsApp number in digits. */
+    address: text().notNull(),
+    /** Notification kinds wanted: created, forwarded, reminder, escalation, citizen-info, reopened. */
+    eventTypes: text('event_types').array().notNull(),
+    /** unit (the staff who handle cases) | supervisor (told of escalations). */
+    audience: text().notNull().default('unit'),
+    active: boolean().notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index('notification_targets_dinas').on(t.dinasId, t.unitId)],
+);
+
+/** One message owed to one target for one case event, written in the event's transaction. */
+export const staffNotifications = pgTable(
+  'staff_notifications',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    targetId: integer('target_id')
+      .notNull()
+      .references(() => notificationTargets.id),
+    caseEventId: bigint('case_event_id', { mode: 'number' })
+      .notNull()
+      .references(() => caseEvents.id),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    /** The rendered message; it never holds a citizen's personal data. */
+    message: jsonb().$type<{ subject: string; text: string; templateParameters: string[] }>().notNull(),
+    /** pending → sent | failed (permanently; the reason in last_error). */
+    status: text().notNull().default('pending'),
+    attempts: smallint().notNull().default(0),
+    lastError: text('last_error'),
+    externalId: text('external_id'),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('staff_notifications_target_event').on(t.targetId, t.caseEventId),
+    index('staff_notifications_pending').on(t.id).where(sql`status = 'pending'`),
+  ],
+);

@@ -53,3 +53,11 @@ export function backoffStrategy(baseMs: number, maxMs: number) {
     return Math.round(exponential * (0.8 + Math.random() * 0.4));
   };
 }
+
+export const STAFF_NOTIFICATION_QUEUE = 'staff-notifications';
+
+export interface StaffNotificationJob {
+  notificationId: number;
+}
+
+export const staffNotificationJobId = (notificationId: number) => `staff-${notificationId}`;

@@ -1,15 +1,17 @@
 /**
  * The worker role: the inbound (conversation) worker, one outbound worker per channel this
- * process can send on, and the relay. Several worker processes may run against the same
- * Postgres and Redis; Postgres locks keep each chat in order.
+ * process can send on, the staff notification worker, and the relay. Several worker processes
+ * may run against the same Postgres and Redis; Postgres locks keep each chat in order.
  */
 import { DelayedError, type Job, type Worker } from 'bullmq';
+import type { StaffChannels } from '../cases/staff-notifications/channels.js';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { enqueueOutbox, processConversation, type Deliver } from '../conversation/runtime.js';
 import { INBOUND_QUEUE, RetryLater, backoffStrategy, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
 import { startRelay } from './relay.js';
+import { startStaffNotificationWorker } from './staff-notifications.js';
 
 /** A job whose chat another worker holds comes back after this long (not counted as an attempt). */
 const BUSY_DELAY_MS = 150;
@@ -82,7 +84,12 @@ export interface WorkerOptions {
   inbound: boolean;
   /** Run the relay in this process (one per deployment is enough; more are harmless). */
   relay: boolean;
+  /** Send staff notifications through these channels in this process; null: not here. */
+  staff: StaffChannels | null;
 }
+
+/** A staff send holds its row's lock, and so a database connection, for the length of the send. */
+const STAFF_CONCURRENCY = 4;
 
 export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelName, ChannelSender>, options: WorkerOptions) {
   const settings = { backoffStrategy: backoffStrategy(options.retryBaseMs, options.retryMaxMs) };
@@ -110,12 +117,21 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
         if ((await drainOutbox(ctx, senders, job.data.identityId)) === 'busy') await comeBackLater(job, token);
       },
       {
-      concurrency: options.concurrency,
-      settings,
+        concurrency: options.concurrency,
+        settings,
         ...(perSecond ? { limiter: { max: Math.max(1, Math.floor(perSecond)), duration: 1000 } } : {}),
       },
     );
     workers.push(worker as Worker);
+  }
+
+  if (options.staff) {
+    const staff = startStaffNotificationWorker(ctx, options.staff, {
+      concurrency: Math.min(STAFF_CONCURRENCY, options.concurrency),
+      retryBaseMs: options.retryBaseMs,
+      retryMaxMs: options.retryMaxMs,
+    });
+    workers.push(staff as Worker);
   }
 
   for (const worker of workers) {
