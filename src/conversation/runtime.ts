@@ -11,6 +11,7 @@ import type { ChannelName, OutboundMessage } from '../channels/types.js';
 import { openCase, ownCase, ownCases } from '../cases/cases.js';
 import { searchServices } from '../catalogue/search.js';
 import { encryptNik } from '../pii/nik.js';
+import { enqueueMediaFetches } from '../media/fetch.js';
 import { maskNik } from '../pii/nik-rules.js';
 import { jobOptions, outboundJobId, outboundQueue, type OutboundJob } from '../queues/jobs.js';
 import { staffAvailableNow } from './availability.js';
@@ -47,7 +48,12 @@ function isAtRest(snapshot: PersistedSnapshot): boolean {
   return snapshot.value === 'menu';
 }
 
-function performer(ctx: PipelineContext, tx: Tx, identityId: number, message: MessageRow, now: Date): Perform {
+/**
+ * Performs effects inside the step's transaction. `keptMedia` collects the media rows written, for
+ * the caller to enqueue their fetches once the step committed.
+ */
+function performer(ctx: PipelineContext, tx: Tx, chat: { identityId: number; channel: ChannelName }, message: MessageRow, now: Date, keptMedia: number[]): Perform {
+  const { identityId } = chat;
   return async (effect): Promise<ResultEvent | null> => {
     switch (effect.type) {
       case 'listCategories':
@@ -76,6 +82,16 @@ function performer(ctx: PipelineContext, tx: Tx, identityId: number, message: Me
         await tx.update(t.messages).set({ body: masked }).where(eq(t.messages.id, message.id));
         return { type: 'result.nikSealed', nik: { sealed: encryptNik(effect.nik, ctx.nikKeys), masked } };
       }
+      case 'keepMedia': {
+        // The same photo sent twice (a forward, a redelivery) is fetched and kept once.
+        const [kept] = await tx
+          .insert(t.media)
+          .values({ identityId, messageId: message.id, channel: chat.channel, platformRef: effect.mediaRef, createdAt: now })
+          .onConflictDoNothing()
+          .returning({ id: t.media.id });
+        if (kept) keptMedia.push(kept.id);
+        return null;
+      }
       case 'redactMessage':
         await tx.update(t.messages).set({ body: maskDigits(message.body ?? '') }).where(eq(t.messages.id, message.id));
         return null;
@@ -103,6 +119,8 @@ function toOutbound(chatId: string, reply: ReplyEffect): OutboundMessage {
 
 export interface StepResult {
   outbox: { id: number; channel: ChannelName }[];
+  /** Media rows the step wrote (photos the flow accepted), to be fetched. */
+  media: number[];
   /** Another unprocessed message was already waiting behind this one. */
   more: boolean;
 }
@@ -162,11 +180,12 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
 
     let replies: ReplyEffect[];
     let snapshot: PersistedSnapshot | null;
+    const media: number[] = [];
     if (giveUp) {
       replies = [{ type: 'reply', text: apology(input.lang) }];
       snapshot = null;
     } else {
-      const outcome = await step(ctx.machine, persisted, input, toEvent(message), performer(ctx, tx, identityId, message, now));
+      const outcome = await step(ctx.machine, persisted, input, toEvent(message), performer(ctx, tx, { identityId, channel: chat.channel }, message, now, media));
       replies = outcome.replies;
       snapshot = outcome.snapshot;
     }
@@ -189,7 +208,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
         where id = ${message.id}
       )
       select id from written order by id`)) as unknown as { id: string }[];
-    return { outbox: outbox.map((o) => ({ id: Number(o.id), channel: chat.channel })), more: pending.length > 1 };
+    return { outbox: outbox.map((o) => ({ id: Number(o.id), channel: chat.channel })), media, more: pending.length > 1 };
   });
 }
 
@@ -223,6 +242,7 @@ export async function processConversation(
     if (!result) return { processed };
     processed++;
     if (result.outbox.length > 0) await deliver(identityId, result.outbox);
+    await enqueueMediaFetches(ctx, result.media);
     if (!result.more) return { processed };
   }
 }

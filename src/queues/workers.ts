@@ -1,13 +1,14 @@
 /**
  * The worker role: the inbound (conversation) worker, one outbound worker per channel this
- * process can send on, and the relay. Several worker processes may run against the same
+ * process can send on, the media fetch worker, and the relay. Several worker processes may run against the same
  * Postgres and Redis; Postgres locks keep each chat in order.
  */
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { enqueueOutbox, processConversation, type Deliver } from '../conversation/runtime.js';
-import { INBOUND_QUEUE, RetryLater, backoffStrategy, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
+import { fetchMedia, type MediaFetcher } from '../media/fetch.js';
+import { INBOUND_QUEUE, MEDIA_QUEUE, RetryLater, backoffStrategy, outboundQueue, type InboundJob, type MediaJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
 import { startRelay } from './relay.js';
 
@@ -82,6 +83,8 @@ export interface WorkerOptions {
   inbound: boolean;
   /** Run the relay in this process (one per deployment is enough; more are harmless). */
   relay: boolean;
+  /** Fetch accepted photos into media storage in this process. */
+  media?: { fetcher: MediaFetcher; concurrency: number };
 }
 
 export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelName, ChannelSender>, options: WorkerOptions) {
@@ -100,6 +103,12 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
       { concurrency: options.concurrency, settings },
     );
     workers.push(inbound as Worker);
+  }
+
+  if (options.media) {
+    const { fetcher, concurrency } = options.media;
+    const media = ctx.transport.worker<MediaJob>(MEDIA_QUEUE, (job) => fetchMedia(ctx, fetcher, job.data.mediaId), { concurrency, settings });
+    workers.push(media as Worker);
   }
 
   for (const [channel] of senders) {
