@@ -83,7 +83,7 @@ export async function fetchMedia(ctx: PipelineContext, fetcher: MediaFetcher, me
         content_type = ${image.contentType}, bytes = ${bytes.length}, sha256 = ${createHash('sha256').update(bytes).digest('hex')},
         width = ${image.width}, height = ${image.height}, last_error = null, stored_at = ${now.toISOString()}::timestamptz
       where id = ${mediaId}`;
-    await source.fetched?.(row.platform_ref).catch((err: unknown) => ctx.log.warn({ err, mediaId }, 'could not drop the received copy'));
+    await source.release?.(row.platform_ref).catch((err: unknown) => ctx.log.warn({ err, mediaId }, 'could not drop the received copy'));
     return 'stored';
   } catch (err) {
     const permanent = err instanceof MediaFetchError && err.permanent;

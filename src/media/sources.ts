@@ -22,8 +22,8 @@ export class MediaFetchError extends Error {
 export interface MediaSource {
   /** The photo's bytes; throws `MediaFetchError` (or anything else, taken as retryable). */
   fetch(platformRef: string, maxBytes: number): Promise<Buffer>;
-  /** Called once the photo is safely stored (web.js: drop the copy kept at receipt). */
-  fetched?(platformRef: string): Promise<void>;
+  /** Drops any copy held for the fetch: once the photo is stored, or when the flow did not take it. */
+  release?(platformRef: string): Promise<void>;
 }
 
 const TIMEOUT_MS = 30_000;
@@ -144,7 +144,7 @@ export function whatsappWebSource(storage: MediaStorage): MediaSource {
       if (bytes.length > maxBytes) throw tooLarge(bytes.length, maxBytes);
       return bytes;
     },
-    async fetched(ref) {
+    async release(ref) {
       await storage.delete(webJsReceivedKey(ref));
     },
   };

@@ -6,7 +6,7 @@
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { enqueueOutbox, processConversation, type Deliver } from '../conversation/runtime.js';
+import { enqueueOutbox, processConversation, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
 import { fetchMedia, type MediaFetcher } from '../media/fetch.js';
 import { INBOUND_QUEUE, MEDIA_QUEUE, RetryLater, backoffStrategy, outboundQueue, type InboundJob, type MediaJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
@@ -93,12 +93,14 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
 
   if (options.inbound) {
     const deliver = deliverDirectly(ctx, senders, options.rateLimits);
+    const sources = options.media?.fetcher.sources ?? {};
+    const releaseMedia: ReleaseMedia = async (channel, ref) => sources[channel]?.release?.(ref);
     const inbound = ctx.transport.worker<InboundJob>(
       INBOUND_QUEUE,
       async (job, token) => {
         const giveUpOnFirst = job.attemptsMade >= POISON_ATTEMPTS;
         if (giveUpOnFirst) ctx.log.error({ messageId: job.data.messageId }, 'message keeps failing; answering with an apology');
-        if ((await processConversation(ctx, job.data.identityId, { giveUpOnFirst, deliver })) === 'busy') await comeBackLater(job, token);
+        if ((await processConversation(ctx, job.data.identityId, { giveUpOnFirst, deliver, releaseMedia })) === 'busy') await comeBackLater(job, token);
       },
       { concurrency: options.concurrency, settings },
     );

@@ -1,6 +1,6 @@
 /**
  * Evidence is kept: a photo the lapor flow accepts is fetched from the platform (fake Bot API,
- * fake Graph API) into media storage, checked, hashed and thumbnailed, in a job of its own that
+ * fake Graph API, or the copy WhatsApp Web handed over at receipt) into media storage, checked, hashed and thumbnailed, in a job of its own that
  * retries on failure; a photo the flow did not ask for is not fetched at all. Real Postgres and
  * Redis, the product's own workers and relay.
  */
@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { waitForChat } from '../support/citizens.js';
-import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
+import { webJsReceivedKey } from '../../src/media/sources.js';
+import { fakeClientFactory, libraryMessage } from '../channels/whatsapp-web/fakes.js';
+import { startTestAppWithWhatsAppWeb, waitForChat } from '../support/citizens.js';
+import { createTestEnv, type TestEnv } from '../support/env.js';
 import { graphErrors, startFakeGraph, type FakeGraph } from '../support/fake-graph.js';
 import { startFakeTelegram, telegramErrors, type FakeTelegram } from '../support/fake-telegram.js';
 import { postUpdate, telegramConfig, textUpdate } from '../support/telegram.js';
@@ -27,6 +29,7 @@ let app: App;
 let dataDir: string;
 let jpeg: Buffer;
 let png: Buffer;
+const webjs = fakeClientFactory();
 
 /** A photo-like picture: noise compresses badly, as real photos do, so the thumbnail's saving is real. */
 function picture(width: number, height: number) {
@@ -40,9 +43,18 @@ beforeAll(async () => {
   telegram = await startFakeTelegram();
   graph = await startFakeGraph();
   dataDir = await mkdtemp(join(tmpdir(), 'kanal-media-'));
-  app = await startTestApp(env, {
-    config: { ...telegramConfig(telegram), ...whatsappCloudConfig(graph), DATA_DIR: dataDir, MEDIA_MAX_BYTES: String(MAX_BYTES) },
+  app = await startTestAppWithWhatsAppWeb(env, {
+    config: {
+      ...telegramConfig(telegram),
+      ...whatsappCloudConfig(graph),
+      WHATSAPP_WEB_ENABLED: 'true',
+      WHATSAPP_WEB_PER_MINUTE: '6000',
+      DATA_DIR: dataDir,
+      MEDIA_MAX_BYTES: String(MAX_BYTES),
+    },
+    whatsappWebClientFactory: webjs.factory,
   });
+  webjs.latest().emit('ready');
 }, 60_000);
 
 afterAll(async () => {
@@ -144,6 +156,41 @@ function cloudChat(waId: string) {
   };
 }
 
+function webJsChat(phone: string) {
+  const chatId = `${phone}@c.us`;
+  let stored = 0;
+  const post = async (fields: Parameters<typeof libraryMessage>[0]) => {
+    webjs.latest().emit('message', { ...libraryMessage({ from: chatId, notifyName: 'Siti', ...fields }), timestamp: Math.floor(Date.now() / 1000) });
+    await waitForChat(app, 'whatsapp-web', chatId, ++stored);
+  };
+  return {
+    async say(...texts: string[]) {
+      for (const text of texts) await post({ type: 'chat', body: text, id: `3EB0${String(nextMessageId++).padStart(16, '0')}` });
+    },
+    /** Returns the photo's media reference, which carries the chat id. */
+    async photo(bytes: Buffer): Promise<string> {
+      const id = `3EB0${String(nextMessageId++).padStart(16, '0')}`;
+      await post({
+        type: 'image',
+        hasMedia: true,
+        id,
+        size: bytes.length,
+        downloadMedia: async () => ({ mimetype: 'image/jpeg', data: bytes.toString('base64'), filesize: bytes.length }),
+      });
+      return `whatsapp-web:media:false_${chatId}_${id}`;
+    },
+  };
+}
+
+/** Polls media storage until the copy WhatsApp Web handed over at receipt is gone. */
+async function receivedCopyDropped(ref: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await app.mediaStorage.get(webJsReceivedKey(ref))) !== null) {
+    if (Date.now() > deadline) throw new Error(`the received copy of ${ref} is still there after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function expectStored(ref: string, original: Buffer, contentType: string, size: { width: number; height: number }) {
   const row = await settled(ref);
   expect(row).toMatchObject({ status: 'stored', content_type: contentType, bytes: original.length, ...size, last_error: null });
@@ -207,6 +254,24 @@ describe('photos accepted by the lapor flow', () => {
 
     expect(await mediaRows('telegram:file:AgACAgUAAxkBAAIBQ2X-stray')).toEqual([]);
     expect(telegram.callsTo('getFile').map((c) => c.body.file_id)).not.toContain('AgACAgUAAxkBAAIBQ2X-stray');
+  });
+});
+
+describe('photos over WhatsApp Web, whose bytes come with the message', () => {
+  it('are kept when the flow accepts them, and the copy made at receipt is dropped', async () => {
+    const chat = webJsChat('6281298762001');
+    await chat.say(...TO_PHOTOS);
+    const ref = await chat.photo(jpeg);
+    await expectStored(ref, jpeg, 'image/jpeg', { width: 800, height: 600 });
+    expect(await app.mediaStorage.get(webJsReceivedKey(ref))).toBeNull();
+  });
+
+  it('are not kept when the flow did not ask for them', async () => {
+    const chat = webJsChat('6281298762002');
+    await chat.say('halo');
+    const ref = await chat.photo(jpeg);
+    await receivedCopyDropped(ref);
+    expect(await mediaRows(ref)).toEqual([]);
   });
 });
 
