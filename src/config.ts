@@ -69,8 +69,8 @@ const schema = z.object({
   WHATSAPP_WEB_MAX_MEDIA_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   /** Photos larger than this are refused when fetched (Telegram's bot downloads stop at 20 MB). */
   MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
-  /** Attempts at fetching one photo (network errors, 5xx) before it is recorded as failed. */
-  MEDIA_FETCH_ATTEMPTS: z.coerce.number().int().positive().default(12),
+  /** Attempts at fetching one photo (network errors, 5xx) before it is recorded as failed: about an hour with the default backoff. */
+  MEDIA_FETCH_ATTEMPTS: z.coerce.number().int().positive().default(20),
   /** S3-compatible media storage (MinIO, AWS S3…). Unset: photos are kept under DATA_DIR/media. */
   MEDIA_S3_ENDPOINT: optionalUrl,
   MEDIA_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name').optional(),

@@ -21,6 +21,7 @@ import { postUpdate, telegramConfig, textUpdate } from '../support/telegram.js';
 import { cloudText, cloudTimestamp, cloudWebhook, nextWamid, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
 
 const MAX_BYTES = 400_000;
+const ATTEMPTS = 4;
 
 let env: TestEnv;
 let telegram: FakeTelegram;
@@ -51,6 +52,7 @@ beforeAll(async () => {
       WHATSAPP_WEB_PER_MINUTE: '6000',
       DATA_DIR: dataDir,
       MEDIA_MAX_BYTES: String(MAX_BYTES),
+      MEDIA_FETCH_ATTEMPTS: String(ATTEMPTS),
     },
     whatsappWebClientFactory: webjs.factory,
   });
@@ -322,6 +324,18 @@ describe('a failing fetch', () => {
     const row = await settled(`telegram:file:${fileId}`);
     expect(row).toMatchObject({ status: 'failed', attempts: 1, storage_key: null, thumbnail_key: null });
     expect(row.last_error).toMatch(error);
+  });
+
+  it(`is recorded as failed after ${ATTEMPTS} attempts when the Bot API keeps failing`, async () => {
+    const chat = telegramChat(5_100_006);
+    telegram.addFile('AgACAgUAAxkBAAIBQ2X-down', jpeg);
+    await chat.say(...TO_PHOTOS);
+    telegram.failNext('getFile', telegramErrors.badGateway(), 1_000);
+    await chat.photo('AgACAgUAAxkBAAIBQ2X-down');
+    const row = await settled('telegram:file:AgACAgUAAxkBAAIBQ2X-down');
+    telegram.heal();
+    expect(row).toMatchObject({ status: 'failed', attempts: ATTEMPTS, last_error: 'getFile: 502', storage_key: null });
+    expect(telegram.callsTo('getFile').filter((c) => c.body.file_id === 'AgACAgUAAxkBAAIBQ2X-down')).toHaveLength(ATTEMPTS);
   });
 
   it('is recorded as failed for good when Telegram no longer has the file', async () => {
