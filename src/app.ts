@@ -64,9 +64,9 @@ export interface App {
 }
 
 export const WEBHOOK_PATH = '/telegram/webhook';
+export const WHATSAPP_CLOUD_WEBHOOK_PATH = '/whatsapp/webhook';
 /** Fetches are mostly waiting on the network; the thumbnail is the only CPU work. */
 const MEDIA_FETCH_CONCURRENCY = 4;
-export const WHATSAPP_CLOUD_WEBHOOK_PATH = '/whatsapp/webhook';
 
 function without<K, V>(map: ReadonlyMap<K, V>, key: K): Map<K, V> {
   const copy = new Map(map);
