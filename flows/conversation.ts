@@ -267,9 +267,11 @@ export const conversationMachine = setup({
           : context.draft,
     }),
     clearLocation: assign({ draft: ({ context }) => ({ ...context.draft, location: undefined }) }),
-    addPhoto: assign({
-      draft: ({ context, event }) =>
-        event.type === 'citizen.photo' ? { ...context.draft, photos: [...context.draft.photos, event.mediaRef] } : context.draft,
+    /** The photo goes in the draft, and the runtime is asked to fetch it now: platform links expire. */
+    addPhoto: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'citizen.photo') return;
+      enqueue.assign({ draft: { ...context.draft, photos: [...context.draft.photos, event.mediaRef] } });
+      enqueue.emit({ type: 'keepMedia', mediaRef: event.mediaRef });
     }),
     clearPhotos: assign({ draft: ({ context }) => ({ ...context.draft, photos: [] }) }),
     acknowledgePhoto: enqueueActions(({ context, enqueue }) => speak(enqueue, context, photoReceived(context))),

@@ -26,7 +26,6 @@ import { WhatsAppWebConnection } from './channels/whatsapp-web/connection.js';
 import { registerWhatsAppQrRoute } from './channels/whatsapp-web/qr-route.js';
 import { createWhatsAppWebSender } from './channels/whatsapp-web/sender.js';
 import { ingest } from './conversation/ingest.js';
-import { saveMedia } from './local/media.js';
 import { recordDeliveryStatus } from './queues/outbound.js';
 import { createWebChatSender } from './channels/webchat/sender.js';
 import type { Config } from './config.js';
@@ -35,6 +34,9 @@ import { createDb } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { buildServer } from './http/server.js';
 import type { Logger } from './logger.js';
+import type { MediaFetcher } from './media/fetch.js';
+import { telegramSource, webJsReceivedKey, whatsappCloudSource, whatsappWebSource } from './media/sources.js';
+import { createMediaStorage, type MediaStorage } from './media/storage.js';
 import { createTransport, type TransportConfig } from './queues/transport.js';
 import { startWorkers } from './queues/workers.js';
 
@@ -57,6 +59,8 @@ export interface App {
   /** Set for the web role, once listening. */
   http: FastifyInstance | null;
   url: string | null;
+  /** Where accepted photos and their thumbnails are kept (the `media` table holds their keys). */
+  mediaStorage: MediaStorage;
   /** Moves a case to a new status and notifies the citizen (the console's entry point). */
   changeStatus(change: Omit<StatusChange, 'now' | 'cloudPushes'>): ReturnType<typeof notifyStatusChange>;
   /** Tells the dinas's staff about case events; the case lifecycle calls it for every event. */
@@ -66,6 +70,8 @@ export interface App {
 
 export const WEBHOOK_PATH = '/telegram/webhook';
 export const WHATSAPP_CLOUD_WEBHOOK_PATH = '/whatsapp/webhook';
+/** Fetches are mostly waiting on the network; the thumbnail is the only CPU work. */
+const MEDIA_FETCH_CONCURRENCY = 4;
 
 function without<K, V>(map: ReadonlyMap<K, V>, key: K): Map<K, V> {
   const copy = new Map(map);
@@ -125,6 +131,26 @@ export async function startApp(options: AppOptions): Promise<App> {
     );
   }
 
+  const mediaStorage = createMediaStorage(config);
+  const mediaFetcher: MediaFetcher = {
+    storage: mediaStorage,
+    sources: {
+      ...(telegramToken ? { telegram: telegramSource({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }) } : {}),
+      ...(cloud
+        ? {
+            'whatsapp-cloud': whatsappCloudSource({
+              apiRoot: config.WHATSAPP_CLOUD_API_ROOT,
+              apiVersion: config.WHATSAPP_CLOUD_API_VERSION,
+              accessToken: config.WHATSAPP_CLOUD_ACCESS_TOKEN!,
+            }),
+          }
+        : {}),
+      ...(config.WHATSAPP_WEB_ENABLED ? { 'whatsapp-web': whatsappWebSource(mediaStorage) } : {}),
+    },
+    maxBytes: config.MEDIA_MAX_BYTES,
+    maxAttempts: config.MEDIA_FETCH_ATTEMPTS,
+  };
+
   // One linked phone, one browser session: the WhatsApp Web connection lives in the web process
   // (or the single process), and so does the worker that sends through it.
   const whatsappWeb =
@@ -136,7 +162,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           onMessage: async (message) => {
             await ingest(ctx, message);
           },
-          saveMedia: (ref, mimetype, data) => saveMedia(config.DATA_DIR, ref, mimetype, data),
+          saveMedia: (ref, mimetype, data) => mediaStorage.put(webJsReceivedKey(ref), data, mimetype),
           maxMediaBytes: config.WHATSAPP_WEB_MAX_MEDIA_BYTES,
           logger: log.child({ component: 'whatsapp-web' }),
         })
@@ -159,6 +185,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         inbound: true,
         relay: true,
         staff: staffChannels(config),
+        media: { fetcher: mediaFetcher, concurrency: MEDIA_FETCH_CONCURRENCY },
       })
     : whatsappWeb
       ? startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })
@@ -205,6 +232,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     ctx,
     http,
     url,
+    mediaStorage,
     changeStatus: (change) => notifyStatusChange(ctx, change, Boolean(cloud)),
     // Links in staff notifications point at the console; without PUBLIC_URL, at this machine.
     staffNotificationSink: staffNotificationSink({ transport, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` }),

@@ -76,6 +76,19 @@ const schema = z.object({
   /** Global pace of web.js sends; bans are reported after a few hundred unsolicited sends. */
   WHATSAPP_WEB_PER_MINUTE: z.coerce.number().int().positive().default(30),
   WHATSAPP_WEB_MAX_MEDIA_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  /** Photos larger than this are refused when fetched (Telegram's bot downloads stop at 20 MB). */
+  MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** Attempts at fetching one photo (network errors, 5xx) before it is recorded as failed: about an hour with the default backoff. */
+  MEDIA_FETCH_ATTEMPTS: z.coerce.number().int().positive().default(20),
+  /** S3-compatible media storage (MinIO, AWS S3…). Unset: photos are kept under DATA_DIR/media. */
+  MEDIA_S3_ENDPOINT: optionalUrl,
+  MEDIA_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name').optional(),
+  MEDIA_S3_ACCESS_KEY: z.string().optional(),
+  MEDIA_S3_SECRET_KEY: z.string().optional(),
+  MEDIA_S3_REGION: z.string().default('us-east-1'),
+  /** Path-style URLs (http://host/bucket/key), which MinIO needs; false for virtual-hosted buckets. */
+  MEDIA_S3_PATH_STYLE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+
   /** Bearer token for operator endpoints (the WhatsApp link QR). Unset: those endpoints are off. */
   ADMIN_TOKEN: z.string().min(16).optional(),
 });
@@ -101,6 +114,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   }
   if (c.WHATSAPP_CLOUD_ACCESS_TOKEN && c.WHATSAPP_CLOUD_PHONE_NUMBER_ID && (!c.WHATSAPP_CLOUD_APP_SECRET || !c.WHATSAPP_CLOUD_VERIFY_TOKEN)) {
     throw new Error('Invalid configuration:\n  WHATSAPP_CLOUD_APP_SECRET and WHATSAPP_CLOUD_VERIFY_TOKEN: required with the Cloud API');
+  }
+  if (c.MEDIA_S3_ENDPOINT && (!c.MEDIA_S3_BUCKET || !c.MEDIA_S3_ACCESS_KEY || !c.MEDIA_S3_SECRET_KEY)) {
+    throw new Error('Invalid configuration:\n  MEDIA_S3_BUCKET, MEDIA_S3_ACCESS_KEY and MEDIA_S3_SECRET_KEY: required with MEDIA_S3_ENDPOINT');
   }
   return c;
 }

@@ -85,7 +85,7 @@ export type ResultEvent =
 
 export type ConversationEvent = CitizenEvent | ResultEvent;
 
-/** What a machine asks the runtime to do. Every effect but `reply` and `redactMessage` is answered with a `ResultEvent`. */
+/** What a machine asks the runtime to do. Every effect but `reply`, `redactMessage` and `keepMedia` is answered with a `ResultEvent`. */
 export type Effect =
   | { type: 'reply'; text: string; options?: ReplyOption[] }
   | { type: 'listCategories' }
@@ -99,6 +99,8 @@ export type Effect =
   | { type: 'sealNik'; nik: string }
   /** Mask the digits in the stored copy of the message being answered (a mistyped NIK is still personal data). */
   | { type: 'redactMessage' }
+  /** Fetch and keep the photo the flow just accepted (photos it did not ask for are never kept). */
+  | { type: 'keepMedia'; mediaRef: string }
   | { type: 'requestHuman' };
 
 /** Input a machine starts with. `restartReason` lets the first reply explain why we start over. */

@@ -11,6 +11,7 @@ import type { ChannelName, OutboundMessage } from '../channels/types.js';
 import { openCase, ownCase, ownCases } from '../cases/cases.js';
 import { searchServices } from '../catalogue/search.js';
 import { encryptNik } from '../pii/nik.js';
+import { enqueueMediaFetches } from '../media/fetch.js';
 import { maskNik } from '../pii/nik-rules.js';
 import { jobOptions, outboundJobId, outboundQueue, type OutboundJob } from '../queues/jobs.js';
 import { staffAvailableNow } from './availability.js';
@@ -47,7 +48,19 @@ function isAtRest(snapshot: PersistedSnapshot): boolean {
   return snapshot.value === 'menu';
 }
 
-function performer(ctx: PipelineContext, tx: Tx, identityId: number, message: MessageRow, now: Date): Perform {
+/**
+ * Performs effects inside the step's transaction. `kept` collects the photos the flow took and the
+ * media rows written for them, for the caller to enqueue their fetches once the step committed.
+ */
+function performer(
+  ctx: PipelineContext,
+  tx: Tx,
+  chat: { identityId: number; channel: ChannelName },
+  message: MessageRow,
+  now: Date,
+  kept: { refs: string[]; rows: number[] },
+): Perform {
+  const { identityId } = chat;
   return async (effect): Promise<ResultEvent | null> => {
     switch (effect.type) {
       case 'listCategories':
@@ -76,6 +89,17 @@ function performer(ctx: PipelineContext, tx: Tx, identityId: number, message: Me
         await tx.update(t.messages).set({ body: masked }).where(eq(t.messages.id, message.id));
         return { type: 'result.nikSealed', nik: { sealed: encryptNik(effect.nik, ctx.nikKeys), masked } };
       }
+      case 'keepMedia': {
+        // The same photo sent twice (a forward, a redelivery) is fetched and kept once.
+        const [row] = await tx
+          .insert(t.media)
+          .values({ identityId, messageId: message.id, channel: chat.channel, platformRef: effect.mediaRef, createdAt: now })
+          .onConflictDoNothing()
+          .returning({ id: t.media.id });
+        kept.refs.push(effect.mediaRef);
+        if (row) kept.rows.push(row.id);
+        return null;
+      }
       case 'redactMessage':
         await tx.update(t.messages).set({ body: maskDigits(message.body ?? '') }).where(eq(t.messages.id, message.id));
         return null;
@@ -102,7 +126,12 @@ function toOutbound(chatId: string, reply: ReplyEffect): OutboundMessage {
 }
 
 export interface StepResult {
+  channel: ChannelName;
   outbox: { id: number; channel: ChannelName }[];
+  /** Media rows the step wrote (photos the flow accepted), to be fetched. */
+  media: number[];
+  /** The photo this message carried, when the flow did not take it: any copy held for it can go. */
+  declinedMedia: string | null;
   /** Another unprocessed message was already waiting behind this one. */
   more: boolean;
 }
@@ -162,11 +191,12 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
 
     let replies: ReplyEffect[];
     let snapshot: PersistedSnapshot | null;
+    const kept = { refs: [] as string[], rows: [] as number[] };
     if (giveUp) {
       replies = [{ type: 'reply', text: apology(input.lang) }];
       snapshot = null;
     } else {
-      const outcome = await step(ctx.machine, persisted, input, toEvent(message), performer(ctx, tx, identityId, message, now));
+      const outcome = await step(ctx.machine, persisted, input, toEvent(message), performer(ctx, tx, { identityId, channel: chat.channel }, message, now, kept));
       replies = outcome.replies;
       snapshot = outcome.snapshot;
     }
@@ -189,7 +219,14 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
         where id = ${message.id}
       )
       select id from written order by id`)) as unknown as { id: string }[];
-    return { outbox: outbox.map((o) => ({ id: Number(o.id), channel: chat.channel })), more: pending.length > 1 };
+    const photoRef = message.kind === 'photo' ? String(message.payload?.mediaRef ?? '') : '';
+    return {
+      channel: chat.channel,
+      outbox: outbox.map((o) => ({ id: Number(o.id), channel: chat.channel })),
+      media: kept.rows,
+      declinedMedia: photoRef && !kept.refs.includes(photoRef) ? photoRef : null,
+      more: pending.length > 1,
+    };
   });
 }
 
@@ -202,6 +239,9 @@ function apology(lang: Lang | undefined): string {
 /** What to do with a step's replies once it has committed: send now, or enqueue them. */
 export type Deliver = (identityId: number, rows: { id: number; channel: ChannelName }[]) => Promise<void>;
 
+/** Drops whatever was held for a photo the flow did not take (WhatsApp Web keeps bytes at receipt). */
+export type ReleaseMedia = (channel: ChannelName, mediaRef: string) => Promise<void>;
+
 /**
  * Drains the chat's unprocessed messages in order, handing each step's replies to `deliver` after
  * it commits (by default: enqueue them for the outbound workers). Returns 'busy' when another
@@ -211,7 +251,7 @@ export type Deliver = (identityId: number, rows: { id: number; channel: ChannelN
 export async function processConversation(
   ctx: PipelineContext,
   identityId: number,
-  options: { giveUpOnFirst?: boolean; deliver?: Deliver } = {},
+  options: { giveUpOnFirst?: boolean; deliver?: Deliver; releaseMedia?: ReleaseMedia } = {},
 ): Promise<{ processed: number } | 'busy'> {
   const deliver = options.deliver ?? ((id, rows) => enqueueOutbox(ctx, id, rows));
   let processed = 0;
@@ -223,6 +263,10 @@ export async function processConversation(
     if (!result) return { processed };
     processed++;
     if (result.outbox.length > 0) await deliver(identityId, result.outbox);
+    await enqueueMediaFetches(ctx, result.media);
+    if (result.declinedMedia && options.releaseMedia) {
+      await options.releaseMedia(result.channel, result.declinedMedia).catch((err: unknown) => ctx.log.warn({ err, identityId }, 'could not drop a declined photo'));
+    }
     if (!result.more) return { processed };
   }
 }

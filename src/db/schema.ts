@@ -299,3 +299,41 @@ export const staffNotifications = pgTable(
     index('staff_notifications_pending').on(t.id).where(sql`status = 'pending'`),
   ],
 );
+
+/**
+ * A photo the flow accepted, and what became of fetching it: written as `pending` in the step that
+ * accepted it, `stored` once the bytes (checked, hashed, with a thumbnail) are in media storage, or
+ * `failed` with the reason. Photos the flow did not ask for never get a row.
+ */
+export const media = pgTable(
+  'media',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    identityId: bigint('identity_id', { mode: 'number' })
+      .notNull()
+      .references(() => channelIdentities.id),
+    messageId: bigint('message_id', { mode: 'number' })
+      .notNull()
+      .references(() => messages.id),
+    channel: text().notNull(),
+    /** As in `messages.payload.mediaRef` and `cases.photos`, e.g. `telegram:file:AgACAgQ…`. */
+    platformRef: text('platform_ref').notNull(),
+    /** pending → stored | failed */
+    status: text().notNull().default('pending'),
+    storageKey: text('storage_key'),
+    thumbnailKey: text('thumbnail_key'),
+    contentType: text('content_type'),
+    bytes: integer(),
+    sha256: text(),
+    width: integer(),
+    height: integer(),
+    attempts: smallint().notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    storedAt: timestamp('stored_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('media_channel_ref').on(t.channel, t.platformRef),
+    index('media_pending').on(t.id).where(sql`status = 'pending'`),
+  ],
+);

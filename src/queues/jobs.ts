@@ -19,7 +19,15 @@ export interface OutboundJob {
   outboxId: number;
 }
 
+/** Photos the flow accepted, fetched from the platform into media storage. */
+export const MEDIA_QUEUE = 'media';
+
+export interface MediaJob {
+  mediaId: number;
+}
+
 export const inboundJobId = (messageId: number) => `in-${messageId}`;
+export const mediaJobId = (mediaId: number) => `media-${mediaId}`;
 export const outboundJobId = (outboxId: number) => `out-${outboxId}`;
 
 /** Ask the worker to come back later; the backoff strategy honours `delayMs` (e.g. Telegram's retry_after). */

@@ -1,12 +1,13 @@
 /**
  * Redis is transport, not truth: if it loses jobs (flushed, restarted without persistence, an
- * enqueue that failed after commit), this relay finds inbound messages, outbox rows and staff
- * notifications that have made no progress and enqueues them again. Job ids are derived from row
- * ids, so a job that still exists is not duplicated, and the work itself is idempotent under
- * Postgres locks.
+ * enqueue that failed after commit), this relay finds inbound messages, outbox rows, staff
+ * notifications and photos still waiting to be fetched that have made no progress and enqueues them
+ * again. Job ids are derived from row ids, so a job that still exists is not duplicated, and the
+ * work itself is idempotent under Postgres locks.
  */
 import type { ChannelName } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
+import { rebuildMediaFetches } from '../media/fetch.js';
 import { rebuildStaffNotifications } from './staff-notifications.js';
 import { INBOUND_QUEUE, inboundJobId, jobOptions, outboundJobId, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
 
@@ -19,7 +20,7 @@ const BATCH = 1_000;
  */
 export const STALE_CLAIM_MS = 10 * 60_000;
 
-export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Promise<{ inbound: number; outbound: number; staff: number }> {
+export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Promise<{ inbound: number; outbound: number; staff: number; media: number }> {
   const sql = ctx.db.sql;
   const cutoff = new Date(ctx.now().getTime() - olderThanMs).toISOString();
   const staleBefore = new Date(ctx.now().getTime() - STALE_CLAIM_MS).toISOString();
@@ -43,7 +44,8 @@ export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Prom
       .add('send', { identityId: Number(r.identity_id), outboxId: Number(r.id) }, jobOptions(outboundJobId(Number(r.id))));
   }
   const staff = await rebuildStaffNotifications(ctx, olderThanMs);
-  return { inbound: inbound.length, outbound: outbound.length, staff };
+  const media = await rebuildMediaFetches(ctx, olderThanMs);
+  return { inbound: inbound.length, outbound: outbound.length, staff, media };
 }
 
 /** Runs the relay every `intervalMs` until stopped; a failed round is logged and tried again. */
@@ -53,7 +55,7 @@ export function startRelay(ctx: PipelineContext, options: { intervalMs: number; 
   const round = async () => {
     try {
       const counts = await relayOnce(ctx, options.olderThanMs);
-      if (counts.inbound + counts.outbound + counts.staff > 0) ctx.log.info(counts, 'relay re-enqueued stalled work');
+      if (counts.inbound + counts.outbound + counts.staff + counts.media > 0) ctx.log.info(counts, 'relay re-enqueued stalled work');
     } catch (err) {
       ctx.log.warn({ err }, 'relay round failed');
     }

@@ -1,14 +1,16 @@
 /**
  * The worker role: the inbound (conversation) worker, one outbound worker per channel this
- * process can send on, the staff notification worker, and the relay. Several worker processes
- * may run against the same Postgres and Redis; Postgres locks keep each chat in order.
+ * process can send on, the staff notification worker, the media fetch worker, and the relay.
+ * Several worker processes may run against the same Postgres and Redis; Postgres locks keep each
+ * chat in order.
  */
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { StaffChannels } from '../cases/staff-notifications/channels.js';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { enqueueOutbox, processConversation, type Deliver } from '../conversation/runtime.js';
-import { INBOUND_QUEUE, RetryLater, backoffStrategy, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
+import { enqueueOutbox, processConversation, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
+import { fetchMedia, type MediaFetcher } from '../media/fetch.js';
+import { INBOUND_QUEUE, MEDIA_QUEUE, RetryLater, backoffStrategy, outboundQueue, type InboundJob, type MediaJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
 import { startRelay } from './relay.js';
 import { startStaffNotificationWorker } from './staff-notifications.js';
@@ -86,6 +88,8 @@ export interface WorkerOptions {
   relay: boolean;
   /** Send staff notifications through these channels in this process; null: not here. */
   staff: StaffChannels | null;
+  /** Fetch accepted photos into media storage in this process. */
+  media?: { fetcher: MediaFetcher; concurrency: number };
 }
 
 /** A staff send holds its row's lock, and so a database connection, for the length of the send. */
@@ -97,16 +101,24 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
 
   if (options.inbound) {
     const deliver = deliverDirectly(ctx, senders, options.rateLimits);
+    const sources = options.media?.fetcher.sources ?? {};
+    const releaseMedia: ReleaseMedia = async (channel, ref) => sources[channel]?.release?.(ref);
     const inbound = ctx.transport.worker<InboundJob>(
       INBOUND_QUEUE,
       async (job, token) => {
         const giveUpOnFirst = job.attemptsMade >= POISON_ATTEMPTS;
         if (giveUpOnFirst) ctx.log.error({ messageId: job.data.messageId }, 'message keeps failing; answering with an apology');
-        if ((await processConversation(ctx, job.data.identityId, { giveUpOnFirst, deliver })) === 'busy') await comeBackLater(job, token);
+        if ((await processConversation(ctx, job.data.identityId, { giveUpOnFirst, deliver, releaseMedia })) === 'busy') await comeBackLater(job, token);
       },
       { concurrency: options.concurrency, settings },
     );
     workers.push(inbound as Worker);
+  }
+
+  if (options.media) {
+    const { fetcher, concurrency } = options.media;
+    const media = ctx.transport.worker<MediaJob>(MEDIA_QUEUE, (job) => fetchMedia(ctx, fetcher, job.data.mediaId), { concurrency, settings });
+    workers.push(media as Worker);
   }
 
   for (const [channel] of senders) {

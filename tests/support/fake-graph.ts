@@ -9,7 +9,11 @@
  *   ... run the outbound worker ...
  *   const [first, second] = await graph.waitForRequests(2);   // no sleeps: resolves on arrival, rejects on timeout
  *   await graph.close();
+ *
+ * Media: `addMedia(id, bytes, mimeType)` makes `GET /<version>/<id>` answer Meta's media object, whose
+ * `url` serves the bytes once, to a request with a bearer token (Meta's URLs expire in minutes).
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { createHmac } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
@@ -90,8 +94,10 @@ export interface FakeGraph {
   readonly requests: readonly FakeGraphRequest[];
   /** Resolves once at least `count` requests arrived (failed ones included); rejects after `timeoutMs` (default 5000). */
   waitForRequests(count: number, options?: { timeoutMs?: number }): Promise<FakeGraphRequest[]>;
-  /** The next `times` requests get `response` instead of a success. */
-  failNext(response: FakeGraphResponse, times?: number): void;
+  /** The next `times` requests (only those `matching`, if given) get `response` instead of a success. */
+  failNext(response: FakeGraphResponse, times?: number, matching?: (request: FakeGraphRequest) => boolean): void;
+  /** Media a citizen sent, retrievable by id. */
+  addMedia(id: string, bytes: Buffer, mimeType: string): void;
   /** Stops the server; held requests are cut. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -104,7 +110,10 @@ export function signCloudPayload(body: string | Buffer, secret: string): string 
 /** Starts a fake Graph API on 127.0.0.1 and a free port. */
 export async function startFakeGraph(): Promise<FakeGraph> {
   const requests: FakeGraphRequest[] = [];
-  const scripted: FakeGraphResponse[] = [];
+  const scripted: { response: FakeGraphResponse; matching?: (request: FakeGraphRequest) => boolean }[] = [];
+  const media = new Map<string, { bytes: Buffer; mimeType: string }>();
+  /** Download URLs handed out and not used yet: path → media id. */
+  const downloads = new Map<string, string>();
   const arrivals = new EventEmitter();
   let nextMessageId = 1;
 
@@ -123,13 +132,42 @@ export async function startFakeGraph(): Promise<FakeGraph> {
         response: undefined,
       };
       requests.push(record);
-      const response = scripted.shift() ?? answer(record);
-      if (!('hang' in response)) reply(res, record, response);
+      const index = scripted.findIndex((s) => !s.matching || s.matching(record));
+      const response = index === -1 ? answer(record) : scripted.splice(index, 1)[0].response;
+      if ('bytes' in response) {
+        record.status = 200;
+        res.writeHead(200, { 'content-type': response.mimeType, 'content-length': String(response.bytes.length) });
+        res.end(response.bytes);
+      } else if (!('hang' in response)) reply(res, record, response);
       arrivals.emit('request');
     });
   });
 
-  function answer(record: FakeGraphRequest): FakeGraphResponse {
+  function answer(record: FakeGraphRequest): FakeGraphResponse | { bytes: Buffer; mimeType: string } {
+    const mediaId = downloads.get(record.path);
+    if (record.method === 'GET' && mediaId !== undefined) {
+      if (!record.authorization?.startsWith('Bearer ')) return graphError(401, 190, 'Invalid OAuth access token');
+      downloads.delete(record.path);
+      return media.get(mediaId)!;
+    }
+    const info = /^\/v\d+\.\d+\/([^/]+)$/.exec(record.path);
+    if (record.method === 'GET' && info) {
+      const found = media.get(info[1]);
+      if (!found) return graphError(404, 100, 'Unsupported get request. Object does not exist');
+      const path = `/whatsapp_business/attachments/${randomBytes(8).toString('hex')}`;
+      downloads.set(path, info[1]);
+      return {
+        status: 200,
+        body: {
+          messaging_product: 'whatsapp',
+          url: `${apiRoot}${path}?mid=${info[1]}&ext=${Date.now()}`,
+          mime_type: found.mimeType,
+          sha256: createHash('sha256').update(found.bytes).digest('hex'),
+          file_size: found.bytes.length,
+          id: info[1],
+        },
+      };
+    }
     if (record.method !== 'POST' || !/^\/v\d+\.\d+\/[^/]+\/messages$/.test(record.path)) {
       return graphError(400, 100, 'Unsupported post request');
     }
@@ -143,10 +181,11 @@ export async function startFakeGraph(): Promise<FakeGraph> {
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const apiRoot = `http://127.0.0.1:${port}`;
   let closed: Promise<void> | undefined;
 
   return {
-    apiRoot: `http://127.0.0.1:${port}`,
+    apiRoot,
     requests,
     waitForRequests(count, { timeoutMs = 5000 } = {}) {
       return new Promise((resolve, reject) => {
@@ -164,8 +203,11 @@ export async function startFakeGraph(): Promise<FakeGraph> {
         check();
       });
     },
-    failNext(response, times = 1) {
-      for (let i = 0; i < times; i++) scripted.push(response);
+    failNext(response, times = 1, matching) {
+      for (let i = 0; i < times; i++) scripted.push({ response, matching });
+    },
+    addMedia(id, bytes, mimeType) {
+      media.set(id, { bytes, mimeType });
     },
     close() {
       closed ??= new Promise<void>((resolve) => {

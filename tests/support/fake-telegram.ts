@@ -11,6 +11,10 @@
  *   const [reply] = await telegram.waitForSends(1);   // no sleeps: resolves on the send, fails on timeout
  *   expect(reply.text).toContain('Nomor tiket');
  *   await telegram.close();
+ *
+ * Files: `addFile(fileId, bytes)` makes `getFile` answer with a `file_path`, and the bytes are served
+ * at `<apiRoot>/file/bot<token>/<file_path>` (calls recorded as method `file`, scriptable with
+ * `failNext('file', …)` like any method).
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -88,6 +92,8 @@ export interface FakeTelegram {
   waitForSends(count: number, options?: WaitOptions & { chatId?: string }): Promise<FakeSentMessage[]>;
   /** Resolves once `count` requests to `method` arrived, failed ones included. */
   waitForCalls(method: string, count: number, options?: WaitOptions): Promise<FakeTelegramCall[]>;
+  /** A file the bot can download: `getFile(fileId)` answers with its path and size. */
+  addFile(fileId: string, bytes: Buffer): void;
   /** Queues an update for `getUpdates`; `update_id` is assigned when missing. Returns it as served. */
   queueUpdate(update: Record<string, unknown>): Record<string, unknown> & { update_id: number };
   /** Queued updates not yet confirmed by a `getUpdates` offset. */
@@ -133,6 +139,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   let nextUpdateId = 100_000_001;
   let nextMessageId = 1;
   let webhookUrl = '';
+  /** By file_id, and by file_path for the download route. */
+  const files = new Map<string, { path: string; bytes: Buffer }>();
+  const filesByPath = new Map<string, Buffer>();
   const events = new EventEmitter();
   events.setMaxListeners(0);
   /** Requests held open (hang, long poll); `close()` ends them. */
@@ -147,6 +156,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://fake');
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (download) return serveFile(request, response, download[1], decodeURIComponent(download[2]));
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
     const params = await readParams(request);
     const body = { ...Object.fromEntries(url.searchParams), ...params };
@@ -180,6 +191,30 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     answer(200, { ok: true, result: result.ok });
   }
 
+  /** Telegram's file route: the raw bytes, no JSON envelope; 404 for an unknown path. */
+  async function serveFile(request: IncomingMessage, response: ServerResponse, fileToken: string, path: string): Promise<void> {
+    for await (const _chunk of request);
+    const call: FakeTelegramCall = { method: 'file', token: fileToken, body: { path }, status: 0 };
+    calls.push(call);
+    const send = (status: number, body: Buffer | string, type: string) => {
+      call.status = status;
+      response.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)) });
+      response.end(body);
+      events.emit('change');
+    };
+    const script = outageResponse ?? scripted.get('file')?.shift();
+    if (script) {
+      if ('hang' in script) {
+        held.add(() => response.destroy());
+        return;
+      }
+      return send(script.status, typeof script.body === 'string' ? script.body : JSON.stringify(script.body), 'application/json');
+    }
+    const bytes = fileToken === token ? filesByPath.get(path) : undefined;
+    if (!bytes) return send(404, JSON.stringify({ ok: false, error_code: 404, description: 'Not Found' }), 'application/json');
+    send(200, bytes, 'application/octet-stream');
+  }
+
   type Outcome = { ok: unknown } | { error: { status: number; body: unknown } };
 
   async function perform(method: string, body: Record<string, unknown>, response: ServerResponse): Promise<Outcome> {
@@ -199,6 +234,11 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         return { ok: true };
       case 'sendMessage':
         return sendMessage(body);
+      case 'getFile': {
+        const file = files.get(String(body.file_id ?? ''));
+        if (!file) return failure(400, 'Bad Request: invalid file_id');
+        return { ok: { file_id: body.file_id, file_unique_id: `AQAD${file.path.length}`, file_size: file.bytes.length, file_path: file.path } };
+      }
       default:
         return { error: { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } } };
     }
@@ -304,6 +344,11 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       return served;
     },
     pendingUpdates: () => [...updates],
+    addFile(fileId, bytes) {
+      const path = `photos/file_${files.size + 1}.jpg`;
+      files.set(fileId, { path, bytes });
+      filesByPath.set(path, bytes);
+    },
     failNext(method, response, times = 1) {
       const queue = scripted.get(method) ?? [];
       for (let i = 0; i < times; i++) queue.push(response);
