@@ -7,6 +7,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
+import { copy } from '../../flows/copy/index.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
 import { openCase, ownCase, ownCases } from '../cases/cases.js';
 import { searchServices } from '../catalogue/search.js';
@@ -101,10 +102,19 @@ function toOutbound(chatId: string, reply: ReplyEffect): OutboundMessage {
   return { kind: 'text', chatId, text: reply.text, ...(reply.options?.length ? { options: reply.options } : {}) };
 }
 
+/** A message answered with an apology instead of stepped, for the caller to set aside. */
+export interface GivenUpMessage {
+  channel: ChannelName;
+  chatId: string;
+  externalId: string;
+  message: MessageRow;
+}
+
 export interface StepResult {
   outbox: { id: number; channel: ChannelName }[];
   /** Another unprocessed message was already waiting behind this one. */
   more: boolean;
+  gaveUp?: GivenUpMessage;
 }
 
 interface LockedChat {
@@ -118,6 +128,7 @@ interface LockedChat {
 
 interface PendingMessage {
   id: string;
+  external_id: string;
   kind: string;
   body: string | null;
   payload: Record<string, unknown> | null;
@@ -142,7 +153,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
     // Another worker holds this chat and will take our message in its next round.
     if (!chat) return 'busy';
     const pending = (await tx.execute(sql`
-      select id, kind, body, payload from messages
+      select id, external_id, kind, body, payload from messages
       where identity_id = ${identityId} and processed_at is null
       order by id limit 2`)) as unknown as PendingMessage[];
     if (pending.length === 0) return null;
@@ -163,7 +174,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
     let replies: ReplyEffect[];
     let snapshot: PersistedSnapshot | null;
     if (giveUp) {
-      replies = [{ type: 'reply', text: apology(input.lang) }];
+      replies = [{ type: 'reply', text: copy[input.lang ?? 'id'].notes.failed }];
       snapshot = null;
     } else {
       const outcome = await step(ctx.machine, persisted, input, toEvent(message), performer(ctx, tx, identityId, message, now));
@@ -189,14 +200,12 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
         where id = ${message.id}
       )
       select id from written order by id`)) as unknown as { id: string }[];
-    return { outbox: outbox.map((o) => ({ id: Number(o.id), channel: chat.channel })), more: pending.length > 1 };
+    return {
+      outbox: outbox.map((o) => ({ id: Number(o.id), channel: chat.channel })),
+      more: pending.length > 1,
+      ...(giveUp ? { gaveUp: { channel: chat.channel, chatId: chat.chat_id, externalId: next.external_id, message } } : {}),
+    };
   });
-}
-
-function apology(lang: Lang | undefined): string {
-  return lang === 'en'
-    ? 'Sorry, something went wrong on our side. Please type *menu* to start again.'
-    : 'Maaf, terjadi gangguan di sistem kami. Ketik *menu* untuk mulai lagi.';
 }
 
 /** What to do with a step's replies once it has committed: send now, or enqueue them. */
@@ -206,24 +215,27 @@ export type Deliver = (identityId: number, rows: { id: number; channel: ChannelN
  * Drains the chat's unprocessed messages in order, handing each step's replies to `deliver` after
  * it commits (by default: enqueue them for the outbound workers). Returns 'busy' when another
  * worker holds the chat: that worker may have looked for messages just before ours was stored, so
- * the caller must come back shortly rather than drop the job.
+ * the caller must come back shortly rather than drop the job. `gaveUp` names the message
+ * `giveUpOnFirst` answered with an apology, if there was one.
  */
 export async function processConversation(
   ctx: PipelineContext,
   identityId: number,
   options: { giveUpOnFirst?: boolean; deliver?: Deliver } = {},
-): Promise<{ processed: number } | 'busy'> {
+): Promise<{ processed: number; gaveUp?: GivenUpMessage } | 'busy'> {
   const deliver = options.deliver ?? ((id, rows) => enqueueOutbox(ctx, id, rows));
   let processed = 0;
+  let gaveUp: GivenUpMessage | undefined;
   let giveUp = options.giveUpOnFirst ?? false;
   for (;;) {
     const result = await processOne(ctx, identityId, giveUp);
     giveUp = false;
-    if (result === 'busy') return processed > 0 ? { processed } : 'busy';
-    if (!result) return { processed };
+    if (result === 'busy') return processed > 0 ? { processed, gaveUp } : 'busy';
+    if (!result) return { processed, gaveUp };
     processed++;
+    gaveUp ??= result.gaveUp;
     if (result.outbox.length > 0) await deliver(identityId, result.outbox);
-    if (!result.more) return { processed };
+    if (!result.more) return { processed, gaveUp };
   }
 }
 

@@ -7,6 +7,8 @@ import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { enqueueOutbox, processConversation, type Deliver } from '../conversation/runtime.js';
+import { setAside } from '../conversation/set-aside.js';
+import { classifyWriteError, errorKind } from '../db/errors.js';
 import { INBOUND_QUEUE, RetryLater, backoffStrategy, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
 import { startRelay } from './relay.js';
@@ -67,8 +69,11 @@ function deliverDirectly(ctx: PipelineContext, senders: ReadonlyMap<ChannelName,
   };
 }
 
-/** After this many failed attempts a message is answered with an apology instead of blocking its chat. */
-const POISON_ATTEMPTS = 10;
+/**
+ * After this many failed attempts a message is answered with an apology and set aside instead of
+ * blocking its chat; attempts that failed on an outage do not give up, the outage passes.
+ */
+const POISON_ATTEMPTS = 3;
 
 export interface WorkerOptions {
   concurrency: number;
@@ -93,9 +98,18 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
     const inbound = ctx.transport.worker<InboundJob>(
       INBOUND_QUEUE,
       async (job, token) => {
-        const giveUpOnFirst = job.attemptsMade >= POISON_ATTEMPTS;
-        if (giveUpOnFirst) ctx.log.error({ messageId: job.data.messageId }, 'message keeps failing; answering with an apology');
-        if ((await processConversation(ctx, job.data.identityId, { giveUpOnFirst, deliver })) === 'busy') await comeBackLater(job, token);
+        let outcome: Awaited<ReturnType<typeof processConversation>>;
+        try {
+          outcome = await processConversation(ctx, job.data.identityId, { deliver });
+        } catch (error) {
+          if (classifyWriteError(error) === 'transient' || job.attemptsMade + 1 < POISON_ATTEMPTS) throw error;
+          outcome = await processConversation(ctx, job.data.identityId, { giveUpOnFirst: true, deliver });
+          if (outcome !== 'busy' && outcome.gaveUp) {
+            const { channel, chatId, externalId, message } = outcome.gaveUp;
+            await setAside(ctx, { channel, stage: 'step', chatId, externalId, raw: message, error, attempts: job.attemptsMade + 1 });
+          }
+        }
+        if (outcome === 'busy') await comeBackLater(job, token);
       },
       { concurrency: options.concurrency, settings },
     );
@@ -121,7 +135,8 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
   for (const worker of workers) {
     worker.on('error', (err) => ctx.log.warn({ err, queue: worker.name }, 'worker error'));
     worker.on('failed', (job, err) => {
-      if (err?.name !== 'RetryLater') ctx.log.warn({ err, queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed; will retry');
+      // Codes only: drizzle's error messages quote the query's parameters, message texts among them.
+      if (err?.name !== 'RetryLater') ctx.log.warn({ ...errorKind(err), queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed; will retry');
     });
   }
   const relay = options.relay ? startRelay(ctx, { intervalMs: options.relayIntervalMs, olderThanMs: options.relayAfterMs }) : null;
