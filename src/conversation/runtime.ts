@@ -8,7 +8,9 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { copy } from '../../flows/copy/index.js';
+import { cleanText } from '../channels/clean-text.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
+import { errorText } from '../db/errors.js';
 import { openCase, ownCase, ownCases } from '../cases/cases.js';
 import { searchServices } from '../catalogue/search.js';
 import { encryptNik } from '../pii/nik.js';
@@ -98,16 +100,38 @@ function maskDigits(text: string): string {
   return text.replace(/\d/g, '•');
 }
 
+/** The given-up message, as stored, kept for operators; null when it was already set aside. */
+async function setAsideStep(tx: Tx, chat: LockedChat, message: PendingMessage, giveUp: GiveUp): Promise<number | null> {
+  const [row] = await tx
+    .insert(t.setAsideUpdates)
+    .values({
+      channel: chat.channel,
+      stage: 'step',
+      chatId: chat.chat_id,
+      externalId: message.external_id,
+      raw: JSON.stringify(message),
+      error: cleanText(errorText(giveUp.error)),
+      attempts: giveUp.attempts,
+    })
+    .onConflictDoNothing()
+    .returning({ id: t.setAsideUpdates.id });
+  return row?.id ?? null;
+}
+
 function toOutbound(chatId: string, reply: ReplyEffect): OutboundMessage {
   return { kind: 'text', chatId, text: reply.text, ...(reply.options?.length ? { options: reply.options } : {}) };
 }
 
-/** A message answered with an apology instead of stepped, for the caller to set aside. */
+/** Why a message that keeps failing is given up: kept with it in `set_aside_updates`. */
+export interface GiveUp {
+  error: unknown;
+  attempts: number;
+}
+
+/** A message answered with an apology instead of stepped, and the set-aside row kept for it. */
 export interface GivenUpMessage {
   channel: ChannelName;
-  chatId: string;
-  externalId: string;
-  message: MessageRow;
+  setAsideId: number | null;
 }
 
 export interface StepResult {
@@ -136,11 +160,11 @@ interface PendingMessage {
 
 /**
  * Processes the oldest unprocessed message of the chat, if any. `giveUp` marks it processed with
- * an apology instead of stepping it: for a message that keeps failing, so one poisoned message
- * cannot block a chat forever. Round trips matter here (this runs for every message), so all the
+ * an apology instead of stepping it, and sets it aside in the same transaction: for a message
+ * that keeps failing, so one poisoned message cannot block a chat forever. Round trips matter here (this runs for every message), so all the
  * writes go in one statement.
  */
-async function processOne(ctx: PipelineContext, identityId: number, giveUp: boolean): Promise<StepResult | 'busy' | null> {
+async function processOne(ctx: PipelineContext, identityId: number, giveUp: GiveUp | null): Promise<StepResult | 'busy' | null> {
   return ctx.db.db.transaction(async (tx) => {
     // The conversation row exists from the chat's first message (ingest creates it). Lock first,
     // read the messages after, in two statements: a read in the locking statement would use a
@@ -184,6 +208,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
 
     const payloads = JSON.stringify(replies.map((r) => toOutbound(chat.chat_id, r)));
     const at = now.toISOString();
+    const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp) : null;
     const outbox = (await tx.execute(sql`
       with written as (
         insert into outbox (identity_id, channel, payload, created_at)
@@ -203,7 +228,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
     return {
       outbox: outbox.map((o) => ({ id: Number(o.id), channel: chat.channel })),
       more: pending.length > 1,
-      ...(giveUp ? { gaveUp: { channel: chat.channel, chatId: chat.chat_id, externalId: next.external_id, message } } : {}),
+      ...(giveUp ? { gaveUp: { channel: chat.channel, setAsideId } } : {}),
     };
   });
 }
@@ -221,15 +246,15 @@ export type Deliver = (identityId: number, rows: { id: number; channel: ChannelN
 export async function processConversation(
   ctx: PipelineContext,
   identityId: number,
-  options: { giveUpOnFirst?: boolean; deliver?: Deliver } = {},
+  options: { giveUpOnFirst?: GiveUp; deliver?: Deliver } = {},
 ): Promise<{ processed: number; gaveUp?: GivenUpMessage } | 'busy'> {
   const deliver = options.deliver ?? ((id, rows) => enqueueOutbox(ctx, id, rows));
   let processed = 0;
   let gaveUp: GivenUpMessage | undefined;
-  let giveUp = options.giveUpOnFirst ?? false;
+  let giveUp = options.giveUpOnFirst ?? null;
   for (;;) {
     const result = await processOne(ctx, identityId, giveUp);
-    giveUp = false;
+    giveUp = null;
     if (result === 'busy') return processed > 0 ? { processed, gaveUp } : 'busy';
     if (!result) return { processed, gaveUp };
     processed++;

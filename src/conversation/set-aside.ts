@@ -12,11 +12,10 @@ import type { PipelineContext } from './context.js';
 import { ingest, type IngestOptions } from './ingest.js';
 import { enqueueOutbox } from './runtime.js';
 
+/** An update that never reached `messages` (a stored message whose step keeps failing is the runtime's `giveUp`). */
 export interface SetAsideEntry {
   channel: ChannelName;
-  /** 'store': the update never reached `messages`; 'step': it did, but its step kept failing. */
-  stage: 'store' | 'step';
-  /** Known when the update could be read; a 'store' entry then gets the citizen an apology. */
+  /** Known when the update could be read: the citizen then gets an apology. */
   chatId?: string;
   /** The platform's id; a redelivered update is set aside (and apologised for) once. */
   externalId?: string;
@@ -26,32 +25,48 @@ export interface SetAsideEntry {
   attempts: number;
 }
 
-/** Records the update, counts it, logs it (ids and error codes only) and apologises when it can. */
+/**
+ * Counts and logs a set-aside row: ids and error codes only, since error messages and chat ids
+ * (WhatsApp's are phone numbers) may identify the citizen.
+ */
+export function countSetAside(
+  ctx: PipelineContext,
+  aside: { channel: ChannelName; stage: 'store' | 'step'; setAsideId: number; attempts: number; error: unknown },
+): void {
+  ctx.metrics.setAsideUpdates.labels(aside.channel).inc();
+  ctx.log.warn(
+    { channel: aside.channel, stage: aside.stage, setAsideId: aside.setAsideId, attempts: aside.attempts, ...errorKind(aside.error) },
+    'update set aside; the channel moves on',
+  );
+}
+
+/** Records the update, counts it and apologises when it knows the chat. */
 export async function setAside(ctx: PipelineContext, entry: SetAsideEntry): Promise<void> {
   const chatId = entry.chatId === undefined ? null : cleanText(entry.chatId);
   const externalId = entry.externalId === undefined ? null : cleanText(entry.externalId);
   const [row] = await ctx.db.sql<{ id: string }[]>`
     insert into set_aside_updates (channel, stage, chat_id, external_id, raw, error, attempts)
-    values (${entry.channel}, ${entry.stage}, ${chatId}, ${externalId}, ${JSON.stringify(entry.raw) ?? 'null'},
+    values (${entry.channel}, 'store', ${chatId}, ${externalId}, ${JSON.stringify(entry.raw) ?? 'null'},
       ${cleanText(errorText(entry.error))}, ${entry.attempts})
     on conflict (channel, stage, external_id) where external_id is not null do nothing
     returning id`;
   if (!row) return;
-  ctx.metrics.setAsideUpdates.labels(entry.channel).inc();
-  ctx.log.warn(
-    { channel: entry.channel, stage: entry.stage, setAsideId: Number(row.id), attempts: entry.attempts, ...errorKind(entry.error) },
-    'update set aside; the channel moves on',
-  );
-  if (entry.stage === 'store' && chatId !== null) await apologise(ctx, entry.channel, chatId);
+  countSetAside(ctx, { channel: entry.channel, stage: 'store', setAsideId: Number(row.id), attempts: entry.attempts, error: entry.error });
+  if (chatId !== null) await apologise(ctx, entry.channel, chatId);
 }
 
-/** In the language the chat was using, else Indonesian. An apology that fails to queue is only logged. */
+/**
+ * In the language the chat was using, else Indonesian. The citizen did just write, so the chat's
+ * last inbound time moves (WhatsApp Cloud allows a free-form reply only within 24 hours of it).
+ * An apology that fails to be written is only logged.
+ */
 async function apologise(ctx: PipelineContext, channel: ChannelName, chatId: string): Promise<void> {
   try {
     const [owed] = await ctx.db.sql<{ id: string; identity_id: string }[]>`
       with identity as (
-        insert into channel_identities (channel, chat_id) values (${channel}, ${chatId})
-        on conflict (channel, chat_id) do update set chat_id = excluded.chat_id
+        insert into channel_identities (channel, chat_id, last_inbound_at) values (${channel}, ${chatId}, ${ctx.now().toISOString()}::timestamptz)
+        on conflict (channel, chat_id) do update set
+          last_inbound_at = greatest(channel_identities.last_inbound_at, excluded.last_inbound_at)
         returning id
       )
       insert into outbox (identity_id, channel, payload)
@@ -86,6 +101,6 @@ export function ingestOrSetAside(ctx: PipelineContext, message: InboundMessage, 
   return storeOrSetAside(
     () => ingest(ctx, message, options),
     (error) =>
-      setAside(ctx, { channel: message.channel, stage: 'store', chatId: message.chatId, externalId: message.externalId, raw: message, error, attempts: 1 }),
+      setAside(ctx, { channel: message.channel, chatId: message.chatId, externalId: message.externalId, raw: message, error, attempts: 1 }),
   );
 }

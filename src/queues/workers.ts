@@ -7,7 +7,7 @@ import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { enqueueOutbox, processConversation, type Deliver } from '../conversation/runtime.js';
-import { setAside } from '../conversation/set-aside.js';
+import { countSetAside } from '../conversation/set-aside.js';
 import { classifyWriteError, errorKind } from '../db/errors.js';
 import { INBOUND_QUEUE, RetryLater, backoffStrategy, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
@@ -103,11 +103,10 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
           outcome = await processConversation(ctx, job.data.identityId, { deliver });
         } catch (error) {
           if (classifyWriteError(error) === 'transient' || job.attemptsMade + 1 < POISON_ATTEMPTS) throw error;
-          outcome = await processConversation(ctx, job.data.identityId, { giveUpOnFirst: true, deliver });
-          if (outcome !== 'busy' && outcome.gaveUp) {
-            const { channel, chatId, externalId, message } = outcome.gaveUp;
-            await setAside(ctx, { channel, stage: 'step', chatId, externalId, raw: message, error, attempts: job.attemptsMade + 1 });
-          }
+          const attempts = job.attemptsMade + 1;
+          outcome = await processConversation(ctx, job.data.identityId, { giveUpOnFirst: { error, attempts }, deliver });
+          const gaveUp = outcome !== 'busy' ? outcome.gaveUp : undefined;
+          if (gaveUp?.setAsideId) countSetAside(ctx, { channel: gaveUp.channel, stage: 'step', setAsideId: gaveUp.setAsideId, attempts, error });
         }
         if (outcome === 'busy') await comeBackLater(job, token);
       },

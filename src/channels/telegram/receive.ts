@@ -24,7 +24,7 @@ export async function receiveTelegramUpdate(ctx: PipelineContext, update: unknow
 export function setAsideTelegramUpdate(ctx: PipelineContext, update: unknown, error: unknown, attempts: number): Promise<void> {
   const decision = parseTelegramUpdate(update, ctx.now());
   const message = decision.action === 'message' ? decision.message : undefined;
-  return setAside(ctx, { channel: 'telegram', stage: 'store', chatId: message?.chatId, externalId: message?.externalId, raw: update, error, attempts });
+  return setAside(ctx, { channel: 'telegram', chatId: message?.chatId, externalId: message?.externalId, raw: update, error, attempts });
 }
 
 /**
