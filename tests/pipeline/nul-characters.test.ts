@@ -16,7 +16,7 @@ import { startFakeGraph, type FakeGraph } from '../support/fake-graph.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { postUpdate, telegramConfig } from '../support/telegram.js';
 import { pollChat, postChatMessage } from '../support/webchat.js';
-import { cloudTimestamp, cloudWebhook, nextWamid, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
+import { cloudStatus, cloudTimestamp, cloudWebhook, nextWamid, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
 
 interface Row<Build> {
   name: string;
@@ -195,6 +195,18 @@ describe('Telegram webhook, WhatsApp Cloud API, WhatsApp Web and web chat', () =
     expect(await postCloudWebhook(app.url!, cloudWebhook(build(chats.clean, clean)))).toBe(200);
     await expectSameTreatment(app, 'whatsapp-cloud', chats, (chat) => sentTo(graph, chat).map(cloudRequestText));
     expect(await setAsideCount(app)).toBe(0);
+  });
+
+  it("whatsapp cloud webhook: NUL in a failed receipt's error title is recorded, not refused", async () => {
+    const chat = String(nextWaId++);
+    expect(await postCloudWebhook(app.url!, cloudWebhook({ messages: [cloudMessage(chat, 'text', { text: { body: 'halo' } })] }))).toBe(200);
+    await waitForChat(app, 'whatsapp-cloud', chat, 1);
+    const wamid = (sentTo(graph, chat)[0].response as { messages: { id: string }[] }).messages[0].id;
+    const failed = { ...cloudStatus({ id: wamid, status: 'sent', recipient: chat }), status: 'failed', errors: [{ code: 131026, title: 'Message\u0000 Undeliverable' }] };
+    expect(await postCloudWebhook(app.url!, cloudWebhook({ statuses: [failed] }))).toBe(200);
+    const [row] = await app.ctx.db.sql<{ delivery_status: string; last_error: string }[]>`
+      select delivery_status, last_error from outbox where channel = 'whatsapp-cloud' and external_id = ${wamid}`;
+    expect(row).toEqual({ delivery_status: 'failed', last_error: '131026: Message Undeliverable' });
   });
 
   it.each([
