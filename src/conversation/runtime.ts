@@ -161,8 +161,8 @@ interface PendingMessage {
 /**
  * Processes the oldest unprocessed message of the chat, if any. `giveUp` marks it processed with
  * an apology instead of stepping it, and sets it aside in the same transaction: for a message
- * that keeps failing, so one poisoned message cannot block a chat forever. Round trips matter here (this runs for every message), so all the
- * writes go in one statement.
+ * that keeps failing, so one poisoned message cannot block a chat forever. Round trips matter
+ * here (this runs for every message), so all the writes go in one statement.
  */
 async function processOne(ctx: PipelineContext, identityId: number, giveUp: GiveUp | null): Promise<StepResult | 'busy' | null> {
   return ctx.db.db.transaction(async (tx) => {

@@ -71,7 +71,8 @@ function deliverDirectly(ctx: PipelineContext, senders: ReadonlyMap<ChannelName,
 
 /**
  * After this many failed attempts a message is answered with an apology and set aside instead of
- * blocking its chat; attempts that failed on an outage do not give up, the outage passes.
+ * blocking its chat (about 3 s with the default backoff). A failure on a database outage never
+ * gives up: every message would be apologised for when the outage is the cause.
  */
 const POISON_ATTEMPTS = 3;
 
@@ -102,8 +103,9 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
         try {
           outcome = await processConversation(ctx, job.data.identityId, { deliver });
         } catch (error) {
-          if (classifyWriteError(error) === 'transient' || job.attemptsMade + 1 < POISON_ATTEMPTS) throw error;
           const attempts = job.attemptsMade + 1;
+          // An outage is waited out however long it lasts; any other failure is this message's own.
+          if (classifyWriteError(error) === 'transient' || attempts < POISON_ATTEMPTS) throw error;
           outcome = await processConversation(ctx, job.data.identityId, { giveUpOnFirst: { error, attempts }, deliver });
           const gaveUp = outcome !== 'busy' ? outcome.gaveUp : undefined;
           if (gaveUp?.setAsideId) countSetAside(ctx, { channel: gaveUp.channel, stage: 'step', setAsideId: gaveUp.setAsideId, attempts, error });
