@@ -15,7 +15,7 @@ import { staffNotificationSink } from './cases/staff-notifications/sink.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
 import { registerTelegramWebhook } from './channels/telegram/webhook.js';
 import { startTelegramPolling, type TelegramPolling } from './channels/telegram/polling.js';
-import { receiveTelegramUpdate } from './channels/telegram/receive.js';
+import { receiveTelegramUpdate, receiveTelegramUpdateOrSetAside, setAsideTelegramUpdate } from './channels/telegram/receive.js';
 import type { ChannelName, ChannelSender } from './channels/types.js';
 import { registerWebChat } from './channels/webchat/routes.js';
 import { createWhatsAppCloudChannel } from './channels/whatsapp-cloud/channel.js';
@@ -25,18 +25,20 @@ import { createWebJsClient, DEFAULT_CLIENT_ID, type WebJsClient } from './channe
 import { WhatsAppWebConnection } from './channels/whatsapp-web/connection.js';
 import { registerWhatsAppQrRoute } from './channels/whatsapp-web/qr-route.js';
 import { createWhatsAppWebSender } from './channels/whatsapp-web/sender.js';
-import { ingest } from './conversation/ingest.js';
+import { ingestOrSetAside } from './conversation/set-aside.js';
 import { recordDeliveryStatus } from './queues/outbound.js';
 import { createWebChatSender } from './channels/webchat/sender.js';
 import type { Config } from './config.js';
 import type { PipelineContext } from './conversation/context.js';
 import { createDb } from './db/client.js';
+import { classifyWriteError } from './db/errors.js';
 import { runMigrations } from './db/migrate.js';
 import { buildServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import type { MediaFetcher } from './media/fetch.js';
 import { telegramSource, webJsReceivedKey, whatsappCloudSource, whatsappWebSource } from './media/sources.js';
 import { createMediaStorage, type MediaStorage } from './media/storage.js';
+import { createMetrics } from './metrics.js';
 import { createTransport, type TransportConfig } from './queues/transport.js';
 import { startWorkers } from './queues/workers.js';
 
@@ -99,6 +101,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     db,
     transport,
     log,
+    metrics: createMetrics(),
     machine: conversationMachine,
     machineVersion: CONVERSATION_VERSION,
     catalogue: new CatalogueCache(db.db),
@@ -160,7 +163,7 @@ export async function startApp(options: AppOptions): Promise<App> {
             options.whatsappWebClientFactory ??
             (() => createWebJsClient({ sessionDir: config.WHATSAPP_WEB_SESSION_DIR, chromiumPath: config.CHROMIUM_PATH, clientId: DEFAULT_CLIENT_ID })),
           onMessage: async (message) => {
-            await ingest(ctx, message);
+            await ingestOrSetAside(ctx, message);
           },
           saveMedia: (ref, mimetype, data) => mediaStorage.put(webJsReceivedKey(ref), data, mimetype),
           maxMediaBytes: config.WHATSAPP_WEB_MAX_MEDIA_BYTES,
@@ -202,7 +205,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       registerTelegramWebhook(http, {
         path: WEBHOOK_PATH,
         secretToken: config.TELEGRAM_WEBHOOK_SECRET,
-        onUpdate: (update) => receiveTelegramUpdate(ctx, update),
+        onUpdate: (update) => receiveTelegramUpdateOrSetAside(ctx, update),
       });
     }
     if (cloud) {
@@ -211,7 +214,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         verifyToken: config.WHATSAPP_CLOUD_VERIFY_TOKEN!,
         appSecret: config.WHATSAPP_CLOUD_APP_SECRET!,
         onMessage: async (message) => {
-          await ingest(ctx, message);
+          await ingestOrSetAside(ctx, message);
         },
         onStatus: (status) => recordDeliveryStatus(ctx, status),
       });
@@ -223,6 +226,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         token: telegramToken,
         apiRoot: config.TELEGRAM_API_ROOT,
         onUpdate: (update) => receiveTelegramUpdate(ctx, update),
+        isTransient: (error) => classifyWriteError(error) === 'transient',
+        setAside: (update, error, attempts) => setAsideTelegramUpdate(ctx, update, error, attempts),
         logger: log.child({ component: 'telegram-polling' }),
       });
     }

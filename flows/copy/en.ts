@@ -24,6 +24,10 @@ export const en: Copy = {
     strayLocation: 'Thank you, but I am not asking for a location right now.',
     strayContact: 'Thank you, but I am not asking for a contact right now.',
     empty: 'Your message is empty.',
+    /** A message that kept failing in its conversation step, answered instead of stepped. */
+    failed: 'Sorry, something went wrong on our side. Please type *menu* to start again.',
+    /** A message the database refused to store: set aside for operators. */
+    setAside: 'Sorry, we could not process your message. Please send it again in other words, or type *menu*.',
     staleChoice: 'That looks like a choice from an earlier message.',
     langSwitched: 'OK, I will reply in English.',
     help: [

@@ -28,6 +28,10 @@ export const id = {
     strayLocation: 'Terima kasih, tetapi saat ini saya belum meminta lokasi.',
     strayContact: 'Terima kasih, tetapi saat ini saya belum meminta kontak.',
     empty: 'Pesan Anda kosong.',
+    /** A message that kept failing in its conversation step, answered instead of stepped. */
+    failed: 'Maaf, terjadi gangguan di sistem kami. Ketik *menu* untuk mulai lagi.',
+    /** A message the database refused to store: set aside for operators. */
+    setAside: 'Maaf, pesan Anda tidak dapat kami proses. Silakan kirim lagi dengan kata-kata lain, atau ketik *menu*.',
     staleChoice: 'Sepertinya itu pilihan dari pesan sebelumnya.',
     langSwitched: 'Baik, saya akan membalas dalam Bahasa Indonesia.',
     help: [

@@ -3,6 +3,7 @@ import type { AnyStateMachine } from 'xstate';
 import type { CatalogueCache } from '../catalogue/search.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { NikKeys } from '../pii/nik.js';
 import type { Transport } from '../queues/transport.js';
 
@@ -10,6 +11,7 @@ export interface PipelineContext {
   db: Database;
   transport: Transport;
   log: Logger;
+  metrics: Metrics;
   machine: AnyStateMachine;
   /** Version of `machine`; stored beside each snapshot. */
   machineVersion: number;

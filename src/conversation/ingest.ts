@@ -1,8 +1,10 @@
 /**
- * The front door every channel uses: store the inbound message (unique on channel + platform id,
- * so a redelivered webhook is dropped here), then enqueue its conversation step. Once this
+ * The front door every channel uses: clean the inbound message of what Postgres or the console
+ * cannot hold, store it (unique on channel + platform id, so a redelivered webhook is dropped
+ * here), then enqueue its conversation step. Once this
  * returns, the message is safe: if the enqueue is lost, the relay finds the unprocessed row.
  */
+import { cleanStrings } from '../channels/clean-text.js';
 import type { InboundMessage } from '../channels/types.js';
 import { INBOUND_QUEUE, inboundJobId, jobOptions, outboundJobId, outboundQueue, type InboundJob, type OutboundJob } from '../queues/jobs.js';
 import type { PipelineContext } from './context.js';
@@ -28,10 +30,13 @@ function bodyAndPayload(message: InboundMessage): { body: string | null; payload
   }
 }
 
-export async function ingest(ctx: PipelineContext, message: InboundMessage, options: IngestOptions = {}): Promise<{ duplicate: boolean }> {
+export async function ingest(ctx: PipelineContext, received: InboundMessage, options: IngestOptions = {}): Promise<{ duplicate: boolean }> {
+  // Every string, ids included: a NUL in a chat id or a contact's phone is refused as surely as in a text.
+  const message = cleanStrings(received);
+  const callbackQueryId = cleanStrings(options.callbackQueryId);
   const { body, payload } = bodyAndPayload(message);
   const sentAt = message.sentAt.toISOString();
-  const ack = options.callbackQueryId ? JSON.stringify({ kind: 'callback-answer', chatId: message.chatId, callbackQueryId: options.callbackQueryId }) : null;
+  const ack = callbackQueryId ? JSON.stringify({ kind: 'callback-answer', chatId: message.chatId, callbackQueryId }) : null;
   // One statement (atomic on its own, one round trip): the identity, its conversation row, the
   // message, and the button's answer only if the message is new. JSON goes in as text cast to
   // jsonb: drizzle's postgres-js driver makes the client's json serializers pass-throughs.

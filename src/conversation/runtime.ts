@@ -7,7 +7,10 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
+import { copy } from '../../flows/copy/index.js';
+import { cleanText } from '../channels/clean-text.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
+import { errorText } from '../db/errors.js';
 import { openCase, ownCase, ownCases } from '../cases/cases.js';
 import { searchServices } from '../catalogue/search.js';
 import { encryptNik } from '../pii/nik.js';
@@ -121,8 +124,38 @@ function maskDigits(text: string): string {
   return text.replace(/\d/g, '•');
 }
 
+/** The given-up message, as stored, kept for operators; null when it was already set aside. */
+async function setAsideStep(tx: Tx, chat: LockedChat, message: PendingMessage, giveUp: GiveUp): Promise<number | null> {
+  const [row] = await tx
+    .insert(t.setAsideUpdates)
+    .values({
+      channel: chat.channel,
+      stage: 'step',
+      chatId: chat.chat_id,
+      externalId: message.external_id,
+      raw: JSON.stringify(message),
+      error: cleanText(errorText(giveUp.error)),
+      attempts: giveUp.attempts,
+    })
+    .onConflictDoNothing()
+    .returning({ id: t.setAsideUpdates.id });
+  return row?.id ?? null;
+}
+
 function toOutbound(chatId: string, reply: ReplyEffect): OutboundMessage {
   return { kind: 'text', chatId, text: reply.text, ...(reply.options?.length ? { options: reply.options } : {}) };
+}
+
+/** Why a message that keeps failing is given up: kept with it in `set_aside_updates`. */
+export interface GiveUp {
+  error: unknown;
+  attempts: number;
+}
+
+/** A message answered with an apology instead of stepped, and the set-aside row kept for it. */
+export interface GivenUpMessage {
+  channel: ChannelName;
+  setAsideId: number | null;
 }
 
 export interface StepResult {
@@ -134,6 +167,7 @@ export interface StepResult {
   declinedMedia: string | null;
   /** Another unprocessed message was already waiting behind this one. */
   more: boolean;
+  gaveUp?: GivenUpMessage;
 }
 
 interface LockedChat {
@@ -147,6 +181,7 @@ interface LockedChat {
 
 interface PendingMessage {
   id: string;
+  external_id: string;
   kind: string;
   body: string | null;
   payload: Record<string, unknown> | null;
@@ -154,11 +189,11 @@ interface PendingMessage {
 
 /**
  * Processes the oldest unprocessed message of the chat, if any. `giveUp` marks it processed with
- * an apology instead of stepping it: for a message that keeps failing, so one poisoned message
- * cannot block a chat forever. Round trips matter here (this runs for every message), so all the
- * writes go in one statement.
+ * an apology instead of stepping it, and sets it aside in the same transaction: for a message
+ * that keeps failing, so one poisoned message cannot block a chat forever. Round trips matter
+ * here (this runs for every message), so all the writes go in one statement.
  */
-async function processOne(ctx: PipelineContext, identityId: number, giveUp: boolean): Promise<StepResult | 'busy' | null> {
+async function processOne(ctx: PipelineContext, identityId: number, giveUp: GiveUp | null): Promise<StepResult | 'busy' | null> {
   return ctx.db.db.transaction(async (tx) => {
     // The conversation row exists from the chat's first message (ingest creates it). Lock first,
     // read the messages after, in two statements: a read in the locking statement would use a
@@ -171,7 +206,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
     // Another worker holds this chat and will take our message in its next round.
     if (!chat) return 'busy';
     const pending = (await tx.execute(sql`
-      select id, kind, body, payload from messages
+      select id, external_id, kind, body, payload from messages
       where identity_id = ${identityId} and processed_at is null
       order by id limit 2`)) as unknown as PendingMessage[];
     if (pending.length === 0) return null;
@@ -193,7 +228,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
     let snapshot: PersistedSnapshot | null;
     const kept = { refs: [] as string[], rows: [] as number[] };
     if (giveUp) {
-      replies = [{ type: 'reply', text: apology(input.lang) }];
+      replies = [{ type: 'reply', text: copy[input.lang ?? 'id'].notes.failed }];
       snapshot = null;
     } else {
       const outcome = await step(ctx.machine, persisted, input, toEvent(message), performer(ctx, tx, { identityId, channel: chat.channel }, message, now, kept));
@@ -203,6 +238,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
 
     const payloads = JSON.stringify(replies.map((r) => toOutbound(chat.chat_id, r)));
     const at = now.toISOString();
+    const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp) : null;
     const outbox = (await tx.execute(sql`
       with written as (
         insert into outbox (identity_id, channel, payload, created_at)
@@ -226,14 +262,9 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
       media: kept.rows,
       declinedMedia: photoRef && !kept.refs.includes(photoRef) ? photoRef : null,
       more: pending.length > 1,
+      ...(giveUp ? { gaveUp: { channel: chat.channel, setAsideId } } : {}),
     };
   });
-}
-
-function apology(lang: Lang | undefined): string {
-  return lang === 'en'
-    ? 'Sorry, something went wrong on our side. Please type *menu* to start again.'
-    : 'Maaf, terjadi gangguan di sistem kami. Ketik *menu* untuk mulai lagi.';
 }
 
 /** What to do with a step's replies once it has committed: send now, or enqueue them. */
@@ -246,28 +277,31 @@ export type ReleaseMedia = (channel: ChannelName, mediaRef: string) => Promise<v
  * Drains the chat's unprocessed messages in order, handing each step's replies to `deliver` after
  * it commits (by default: enqueue them for the outbound workers). Returns 'busy' when another
  * worker holds the chat: that worker may have looked for messages just before ours was stored, so
- * the caller must come back shortly rather than drop the job.
+ * the caller must come back shortly rather than drop the job. `gaveUp` names the message
+ * `giveUpOnFirst` answered with an apology, if there was one.
  */
 export async function processConversation(
   ctx: PipelineContext,
   identityId: number,
-  options: { giveUpOnFirst?: boolean; deliver?: Deliver; releaseMedia?: ReleaseMedia } = {},
-): Promise<{ processed: number } | 'busy'> {
+  options: { giveUpOnFirst?: GiveUp; deliver?: Deliver; releaseMedia?: ReleaseMedia } = {},
+): Promise<{ processed: number; gaveUp?: GivenUpMessage } | 'busy'> {
   const deliver = options.deliver ?? ((id, rows) => enqueueOutbox(ctx, id, rows));
   let processed = 0;
-  let giveUp = options.giveUpOnFirst ?? false;
+  let gaveUp: GivenUpMessage | undefined;
+  let giveUp = options.giveUpOnFirst ?? null;
   for (;;) {
     const result = await processOne(ctx, identityId, giveUp);
-    giveUp = false;
-    if (result === 'busy') return processed > 0 ? { processed } : 'busy';
-    if (!result) return { processed };
+    giveUp = null;
+    if (result === 'busy') return processed > 0 ? { processed, gaveUp } : 'busy';
+    if (!result) return { processed, gaveUp };
     processed++;
+    gaveUp ??= result.gaveUp;
     if (result.outbox.length > 0) await deliver(identityId, result.outbox);
     await enqueueMediaFetches(ctx, result.media);
     if (result.declinedMedia && options.releaseMedia) {
       await options.releaseMedia(result.channel, result.declinedMedia).catch((err: unknown) => ctx.log.warn({ err, identityId }, 'could not drop a declined photo'));
     }
-    if (!result.more) return { processed };
+    if (!result.more) return { processed, gaveUp };
   }
 }
 

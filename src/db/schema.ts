@@ -337,3 +337,25 @@ export const media = pgTable(
     index('media_pending').on(t.id).where(sql`status = 'pending'`),
   ],
 );
+
+/**
+ * Updates set aside so one bad update never blocks a channel: one the database kept refusing to
+ * store (`stage` 'store': not in `messages`), or a stored message whose step kept failing
+ * ('step'). Kept for operators with the error; `raw` is JSON text, because `jsonb` refuses `\u0000`.
+ */
+export const setAsideUpdates = pgTable(
+  'set_aside_updates',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    channel: text().notNull(),
+    stage: text().notNull(),
+    chatId: text('chat_id'),
+    externalId: text('external_id'),
+    raw: text().notNull(),
+    error: text().notNull(),
+    attempts: smallint().notNull(),
+    createdAt: createdAt(),
+  },
+  // A redelivered update is set aside (and apologised for) once.
+  (t) => [uniqueIndex('set_aside_updates_channel_external').on(t.channel, t.stage, t.externalId).where(sql`external_id is not null`)],
+);

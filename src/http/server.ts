@@ -1,4 +1,4 @@
-/** The HTTP face: health, readiness, and whatever routes the enabled channels register. */
+/** The HTTP face: health, readiness, metrics, and whatever routes the enabled channels register. */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { PipelineContext } from '../conversation/context.js';
 
@@ -25,5 +25,8 @@ export function buildServer(ctx: PipelineContext, extraChecks: Record<string, ()
     const ok = postgres && queue && Object.values(extra).every(Boolean);
     return reply.code(ok ? 200 : 503).send({ postgres, queue, ...extra, transport: ctx.transport.config.kind });
   });
+
+  /** Prometheus scrape endpoint: counters only, no chat ids or texts in any label. */
+  app.get('/metrics', async (_req, reply) => reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()));
   return app;
 }

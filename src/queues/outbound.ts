@@ -7,6 +7,7 @@
  * job comes back after a backoff. A claim left by a crashed worker is released by the relay.
  */
 import { sql } from 'drizzle-orm';
+import { cleanStrings } from '../channels/clean-text.js';
 import type { ChannelName, ChannelSender, DeliveryStatus, OutboundMessage, SendResult } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { RetryLater } from './jobs.js';
@@ -113,7 +114,9 @@ export async function markUnreachable(ctx: PipelineContext, channel: ChannelName
  * Records a delivery receipt on the outbox row it belongs to. Receipts arrive out of order (and
  * `read` without `delivered`), so a receipt only ever moves the state forward; `failed` wins.
  */
-export async function recordDeliveryStatus(ctx: PipelineContext, status: DeliveryStatus): Promise<void> {
+export async function recordDeliveryStatus(ctx: PipelineContext, received: DeliveryStatus): Promise<void> {
+  // Meta's error titles reach a text column too; one NUL there would fail the webhook on every redelivery.
+  const status = cleanStrings(received);
   const rank = { sent: 1, delivered: 2, read: 3, failed: 4 } as const;
   const error = status.error ? `${status.error.code}: ${status.error.title}` : null;
   await ctx.db.sql`

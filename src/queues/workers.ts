@@ -9,6 +9,8 @@ import type { StaffChannels } from '../cases/staff-notifications/channels.js';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { enqueueOutbox, processConversation, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
+import { countSetAside } from '../conversation/set-aside.js';
+import { classifyWriteError, errorKind } from '../db/errors.js';
 import { fetchMedia, type MediaFetcher } from '../media/fetch.js';
 import { INBOUND_QUEUE, MEDIA_QUEUE, RetryLater, backoffStrategy, outboundQueue, type InboundJob, type MediaJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
@@ -71,8 +73,12 @@ function deliverDirectly(ctx: PipelineContext, senders: ReadonlyMap<ChannelName,
   };
 }
 
-/** After this many failed attempts a message is answered with an apology instead of blocking its chat. */
-const POISON_ATTEMPTS = 10;
+/**
+ * After this many failed attempts a message is answered with an apology and set aside instead of
+ * blocking its chat (about 3 s with the default backoff). A failure on a database outage never
+ * gives up: every message would be apologised for when the outage is the cause.
+ */
+const POISON_ATTEMPTS = 3;
 
 export interface WorkerOptions {
   concurrency: number;
@@ -106,9 +112,18 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
     const inbound = ctx.transport.worker<InboundJob>(
       INBOUND_QUEUE,
       async (job, token) => {
-        const giveUpOnFirst = job.attemptsMade >= POISON_ATTEMPTS;
-        if (giveUpOnFirst) ctx.log.error({ messageId: job.data.messageId }, 'message keeps failing; answering with an apology');
-        if ((await processConversation(ctx, job.data.identityId, { giveUpOnFirst, deliver, releaseMedia })) === 'busy') await comeBackLater(job, token);
+        let outcome: Awaited<ReturnType<typeof processConversation>>;
+        try {
+          outcome = await processConversation(ctx, job.data.identityId, { deliver, releaseMedia });
+        } catch (error) {
+          const attempts = job.attemptsMade + 1;
+          // An outage is waited out however long it lasts; any other failure is this message's own.
+          if (classifyWriteError(error) === 'transient' || attempts < POISON_ATTEMPTS) throw error;
+          outcome = await processConversation(ctx, job.data.identityId, { giveUpOnFirst: { error, attempts }, deliver, releaseMedia });
+          const gaveUp = outcome !== 'busy' ? outcome.gaveUp : undefined;
+          if (gaveUp?.setAsideId) countSetAside(ctx, { channel: gaveUp.channel, stage: 'step', setAsideId: gaveUp.setAsideId, attempts, error });
+        }
+        if (outcome === 'busy') await comeBackLater(job, token);
       },
       { concurrency: options.concurrency, settings },
     );
@@ -149,7 +164,8 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
   for (const worker of workers) {
     worker.on('error', (err) => ctx.log.warn({ err, queue: worker.name }, 'worker error'));
     worker.on('failed', (job, err) => {
-      if (err?.name !== 'RetryLater') ctx.log.warn({ err, queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed; will retry');
+      // Codes only: drizzle's error messages quote the query's parameters, message texts among them.
+      if (err?.name !== 'RetryLater') ctx.log.warn({ ...errorKind(err), queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed; will retry');
     });
   }
   const relay = options.relay ? startRelay(ctx, { intervalMs: options.relayIntervalMs, olderThanMs: options.relayAfterMs }) : null;

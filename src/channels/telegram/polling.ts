@@ -5,11 +5,14 @@
  *
  * Delivery is at least once: grammY confirms an update to Telegram on its next `getUpdates`
  * (or on `stop()`), so we never let it get that far with an update the runtime has not stored.
- * A failing `onUpdate` is retried with backoff, holding the poll loop, and updates stay in order.
+ * A failing `onUpdate` is retried with backoff, holding the poll loop, and updates stay in order:
+ * for as long as the failure is transient (the database is down); an update the runtime keeps
+ * refusing is handed to `setAside` after `maxAttempts`, and polling moves on.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Bot } from 'grammy';
 import type { Logger } from 'pino';
+import { errorKind } from '../../db/errors.js';
 
 export interface TelegramPollingOptions {
   /** Bot token from BotFather. */
@@ -18,6 +21,15 @@ export interface TelegramPollingOptions {
   apiRoot: string;
   /** Stores and enqueues one raw update; throwing means "not stored, try again". */
   onUpdate(update: unknown): Promise<void>;
+  /** Whether an `onUpdate` failure may pass with time (an outage): such updates are retried without limit. */
+  isTransient(error: unknown): boolean;
+  /**
+   * Keeps an update `onUpdate` refused `maxAttempts` times, so it is confirmed and the next one
+   * served. Throwing (the database went down meanwhile) retries the update as before.
+   */
+  setAside(update: { update_id: number }, error: unknown, attempts: number): Promise<void>;
+  /** Attempts before a refused update is set aside (default 3). */
+  maxAttempts?: number;
   logger: Logger;
   /** First pause before retrying a failed `onUpdate`; doubles up to 30 s (default 1 s). */
   retryDelayMs?: number;
@@ -36,6 +48,7 @@ export interface TelegramPolling {
 const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 const LONG_POLL_SECONDS = 30;
 const MAX_RETRY_DELAY_MS = 30_000;
+const DEFAULT_MAX_ATTEMPTS = 3;
 
 /**
  * Starts long polling; resolves once the token is checked (`getMe`) and any webhook removed
@@ -47,6 +60,7 @@ const MAX_RETRY_DELAY_MS = 30_000;
  */
 export async function startTelegramPolling(options: TelegramPollingOptions): Promise<TelegramPolling> {
   const { onUpdate, logger } = options;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const bot = new Bot(options.token, {
     client: {
       apiRoot: options.apiRoot.replace(/\/+$/, ''),
@@ -64,13 +78,24 @@ export async function startTelegramPolling(options: TelegramPollingOptions): Pro
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
 
+  /** True once the update is stored or set aside, false if polling stopped first. */
   async function storeWithRetry(update: { update_id: number }): Promise<boolean> {
+    let refusals = 0;
     for (let delay = options.retryDelayMs ?? 1000; ; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
       try {
         await onUpdate(update);
         return true;
       } catch (error) {
-        logger.error({ err: error, updateId: update.update_id }, 'telegram polling: update not stored, will retry');
+        // Codes only: error messages can quote the update's text.
+        logger.error({ updateId: update.update_id, ...errorKind(error) }, 'telegram polling: update not stored, will retry');
+        if (!options.isTransient(error) && ++refusals >= maxAttempts) {
+          try {
+            await options.setAside(update, error, refusals);
+            return true;
+          } catch (asideError) {
+            logger.error({ updateId: update.update_id, ...errorKind(asideError) }, 'telegram polling: update not set aside, will retry');
+          }
+        }
       }
       if (stopRequested) return false;
       try {

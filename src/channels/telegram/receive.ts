@@ -1,6 +1,7 @@
 /** What the runtime does with one raw Telegram update, for both the webhook and long polling. */
 import type { PipelineContext } from '../../conversation/context.js';
 import { ingest } from '../../conversation/ingest.js';
+import { setAside, storeOrSetAside } from '../../conversation/set-aside.js';
 import { markUnreachable } from '../../queues/outbound.js';
 import { parseTelegramUpdate } from './inbound.js';
 
@@ -17,4 +18,22 @@ export async function receiveTelegramUpdate(ctx: PipelineContext, update: unknow
       ctx.log.debug({ reason: decision.reason }, 'telegram update ignored');
       return;
   }
+}
+
+/** Keeps an update that could not be stored, raw, and apologises to its chat when it names one. */
+export function setAsideTelegramUpdate(ctx: PipelineContext, update: unknown, error: unknown, attempts: number): Promise<void> {
+  const decision = parseTelegramUpdate(update, ctx.now());
+  const message = decision.action === 'message' ? decision.message : undefined;
+  return setAside(ctx, { channel: 'telegram', chatId: message?.chatId, externalId: message?.externalId, raw: update, error, attempts });
+}
+
+/**
+ * The webhook's entry: Telegram would redeliver a refused update only to have it refused again,
+ * so a refusal is set aside at once (200); an outage still throws, for a 500 and a redelivery.
+ */
+export async function receiveTelegramUpdateOrSetAside(ctx: PipelineContext, update: unknown): Promise<void> {
+  await storeOrSetAside(
+    () => receiveTelegramUpdate(ctx, update),
+    (error) => setAsideTelegramUpdate(ctx, update, error, 1),
+  );
 }

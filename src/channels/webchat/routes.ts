@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ingest } from '../../conversation/ingest.js';
+import { ingestOrSetAside } from '../../conversation/set-aside.js';
 import type { PipelineContext } from '../../conversation/context.js';
 import type { OutboundMessage } from '../types.js';
 
@@ -32,14 +32,15 @@ export async function registerWebChat(app: FastifyInstance, ctx: PipelineContext
   app.post('/chat/api/messages', { bodyLimit: 1_048_576, config: { rateLimit: { max: options.maxPerMinute, timeWindow: 60_000 } } }, async (req, reply) => {
     const parsed = postBody.safeParse(req.body);
     if (!parsed.success) return reply.code(400).send({ error: 'invalid message' });
-    const { duplicate } = await ingest(ctx, {
+    // A message the database refuses is set aside: the apology arrives through the poll like any reply.
+    const stored = await ingestOrSetAside(ctx, {
       channel: 'web',
       chatId: parsed.data.session,
       externalId: parsed.data.id,
       content: { kind: 'text', text: parsed.data.text },
       sentAt: ctx.now(),
     });
-    return reply.code(202).send({ accepted: true, duplicate });
+    return reply.code(202).send({ accepted: true, duplicate: stored !== 'set-aside' && stored.duplicate });
   });
 
   app.get('/chat/api/messages', async (req, reply) => {

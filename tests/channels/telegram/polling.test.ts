@@ -65,8 +65,19 @@ afterEach(async () => {
   await telegram.close();
 });
 
-function start(onUpdate: (update: unknown) => Promise<void>) {
-  return startTelegramPolling({ token: telegram.token, apiRoot: telegram.apiRoot, onUpdate, logger, retryDelayMs: 5 });
+/** Errors the runtime classifies as an outage: retried without limit. Everything else is a refusal. */
+class OutageError extends Error {}
+
+function start(onUpdate: (update: unknown) => Promise<void>, setAside: (update: unknown, error: unknown, attempts: number) => Promise<void> = async () => {}) {
+  return startTelegramPolling({
+    token: telegram.token,
+    apiRoot: telegram.apiRoot,
+    onUpdate,
+    isTransient: (error) => error instanceof OutageError,
+    setAside,
+    logger,
+    retryDelayMs: 5,
+  });
 }
 
 describe('startTelegramPolling', () => {
@@ -112,7 +123,7 @@ describe('startTelegramPolling', () => {
   it('retries an update the runtime failed to store, before taking the next one', async () => {
     const [first, second] = [1, 2].map((n) => telegram.queueUpdate(textUpdate(`pesan ${n}`, n)));
     const runtime = recorder(async (_update, attempt) => {
-      if (attempt <= 2) throw new Error('database is down');
+      if (attempt <= 2) throw new OutageError('database is down');
     });
 
     polling = await start(runtime.onUpdate);
@@ -122,10 +133,45 @@ describe('startTelegramPolling', () => {
     expect(runtime.stored).toEqual([first, second]);
   });
 
+  it('sets aside an update the runtime keeps refusing, confirms it and serves the next one', async () => {
+    const [poison, next] = [1, 2].map((n) => telegram.queueUpdate(textUpdate(`pesan ${n}`, n)));
+    const runtime = recorder(async (update) => {
+      if ((update as { update_id: number }).update_id === poison.update_id) throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
+    });
+    const setAside: Array<{ update: unknown; attempts: number }> = [];
+
+    polling = await start(runtime.onUpdate, async (update, _error, attempts) => {
+      setAside.push({ update, attempts });
+    });
+    await runtime.storedCount(1);
+    await telegram.waitForCalls('getUpdates', 3);
+
+    expect(runtime.attempts).toEqual([poison, poison, poison, next]);
+    expect(setAside).toEqual([{ update: poison, attempts: 3 }]);
+    expect(runtime.stored).toEqual([next]);
+    expect(telegram.pendingUpdates()).toEqual([]);
+  });
+
+  it('keeps retrying a refused update while setting it aside fails too, and never skips it', async () => {
+    const [poison, next] = [1, 2].map((n) => telegram.queueUpdate(textUpdate(`pesan ${n}`, n)));
+    const runtime = recorder(async (update) => {
+      if ((update as { update_id: number }).update_id === poison.update_id) throw new Error('check constraint');
+    });
+    let asideAttempts = 0;
+
+    polling = await start(runtime.onUpdate, async () => {
+      if (++asideAttempts <= 2) throw new OutageError('database is down');
+    });
+    await runtime.storedCount(1);
+
+    expect(asideAttempts).toBe(3);
+    expect(runtime.attempts).toEqual([poison, poison, poison, poison, poison, next]);
+  });
+
   it('stopped while the runtime keeps failing: the update stays unconfirmed for the next start', async () => {
     const update = telegram.queueUpdate(textUpdate('jangan hilang', 9));
     const runtime = recorder(async () => {
-      throw new Error('database is down');
+      throw new OutageError('database is down');
     });
 
     polling = await start(runtime.onUpdate);
@@ -156,7 +202,7 @@ describe('startTelegramPolling', () => {
 
   it('rejects at start when the token is wrong', async () => {
     await expect(
-      startTelegramPolling({ token: '123:wrong', apiRoot: telegram.apiRoot, onUpdate: async () => {}, logger }),
+      startTelegramPolling({ token: '123:wrong', apiRoot: telegram.apiRoot, onUpdate: async () => {}, isTransient: () => true, setAside: async () => {}, logger }),
     ).rejects.toThrow(/401/);
   });
 });

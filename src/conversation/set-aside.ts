@@ -1,0 +1,106 @@
+/**
+ * Setting aside a poison update: one the database refuses to store (or whose conversation step
+ * keeps failing) is kept raw for operators, with the error, and the channel moves on — polling
+ * advances its offset, a webhook answers 200 — and the citizen gets a short apology. One bad
+ * update must never block the others, and never the whole channel.
+ */
+import { copy } from '../../flows/copy/index.js';
+import { cleanText } from '../channels/clean-text.js';
+import type { ChannelName, InboundMessage } from '../channels/types.js';
+import { classifyWriteError, errorKind, errorText } from '../db/errors.js';
+import type { PipelineContext } from './context.js';
+import { ingest, type IngestOptions } from './ingest.js';
+import { enqueueOutbox } from './runtime.js';
+
+/** An update that never reached `messages` (a stored message whose step keeps failing is the runtime's `giveUp`). */
+export interface SetAsideEntry {
+  channel: ChannelName;
+  /** Known when the update could be read: the citizen then gets an apology. */
+  chatId?: string;
+  /** The platform's id; a redelivered update is set aside (and apologised for) once. */
+  externalId?: string;
+  /** The update as it came, kept as JSON text (`JSON.stringify` escapes what `jsonb` refuses). */
+  raw: unknown;
+  error: unknown;
+  attempts: number;
+}
+
+/**
+ * Counts and logs a set-aside row: ids and error codes only, since error messages and chat ids
+ * (WhatsApp's are phone numbers) may identify the citizen.
+ */
+export function countSetAside(
+  ctx: PipelineContext,
+  aside: { channel: ChannelName; stage: 'store' | 'step'; setAsideId: number; attempts: number; error: unknown },
+): void {
+  ctx.metrics.setAsideUpdates.labels(aside.channel).inc();
+  ctx.log.warn(
+    { channel: aside.channel, stage: aside.stage, setAsideId: aside.setAsideId, attempts: aside.attempts, ...errorKind(aside.error) },
+    'update set aside; the channel moves on',
+  );
+}
+
+/** Records the update, counts it and apologises when it knows the chat. */
+export async function setAside(ctx: PipelineContext, entry: SetAsideEntry): Promise<void> {
+  const chatId = entry.chatId === undefined ? null : cleanText(entry.chatId);
+  const externalId = entry.externalId === undefined ? null : cleanText(entry.externalId);
+  const [row] = await ctx.db.sql<{ id: string }[]>`
+    insert into set_aside_updates (channel, stage, chat_id, external_id, raw, error, attempts)
+    values (${entry.channel}, 'store', ${chatId}, ${externalId}, ${JSON.stringify(entry.raw) ?? 'null'},
+      ${cleanText(errorText(entry.error))}, ${entry.attempts})
+    on conflict (channel, stage, external_id) where external_id is not null do nothing
+    returning id`;
+  if (!row) return;
+  countSetAside(ctx, { channel: entry.channel, stage: 'store', setAsideId: Number(row.id), attempts: entry.attempts, error: entry.error });
+  if (chatId !== null) await apologise(ctx, entry.channel, chatId);
+}
+
+/**
+ * In the language the chat was using, else Indonesian. The citizen did just write, so the chat's
+ * last inbound time moves (WhatsApp Cloud allows a free-form reply only within 24 hours of it).
+ * An apology that fails to be written is only logged.
+ */
+async function apologise(ctx: PipelineContext, channel: ChannelName, chatId: string): Promise<void> {
+  try {
+    const [owed] = await ctx.db.sql<{ id: string; identity_id: string }[]>`
+      with identity as (
+        insert into channel_identities (channel, chat_id, last_inbound_at) values (${channel}, ${chatId}, ${ctx.now().toISOString()}::timestamptz)
+        on conflict (channel, chat_id) do update set
+          last_inbound_at = greatest(channel_identities.last_inbound_at, excluded.last_inbound_at)
+        returning id
+      )
+      insert into outbox (identity_id, channel, payload)
+      select identity.id, ${channel}, jsonb_build_object('kind', 'text', 'chatId', ${chatId}::text, 'text',
+        case (select c.snapshot -> 'context' ->> 'lang' from conversations c where c.identity_id = identity.id)
+          when 'en' then ${copy.en.notes.setAside}::text else ${copy.id.notes.setAside}::text end)
+      from identity
+      returning id, identity_id`;
+    await enqueueOutbox(ctx, Number(owed.identity_id), [{ id: Number(owed.id), channel }]);
+  } catch (error) {
+    ctx.log.error({ channel, ...errorKind(error) }, 'apology for a set-aside update not written');
+  }
+}
+
+/**
+ * Runs `store`. An outage is rethrown (the caller retries, or answers 500 so the platform
+ * redelivers); a refusal of the data is handed to `setAsideAs` and swallowed, because the same
+ * update would be refused again on every redelivery.
+ */
+export async function storeOrSetAside<T>(store: () => Promise<T>, setAsideAs: (error: unknown) => Promise<void>): Promise<T | 'set-aside'> {
+  try {
+    return await store();
+  } catch (error) {
+    if (classifyWriteError(error) === 'transient') throw error;
+    await setAsideAs(error);
+    return 'set-aside';
+  }
+}
+
+/** `ingest` for the webhook-shaped channels (Cloud API, web chat, whatsapp-web.js): the message is the raw update kept. */
+export function ingestOrSetAside(ctx: PipelineContext, message: InboundMessage, options: IngestOptions = {}) {
+  return storeOrSetAside(
+    () => ingest(ctx, message, options),
+    (error) =>
+      setAside(ctx, { channel: message.channel, chatId: message.chatId, externalId: message.externalId, raw: message, error, attempts: 1 }),
+  );
+}
