@@ -6,7 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { conversationMachine, CONVERSATION_VERSION } from '../flows/conversation.js';
 import { seedPublicHolidays } from './cases/holidays.js';
-import { notifyStatusChange, type StatusChange } from './cases/status.js';
+import type { CaseEventSink } from './cases/events.js';
+import { caseService, type CaseService } from './cases/service.js';
 import { CatalogueCache } from './catalogue/search.js';
 import { readCatalogue, seedCatalogueIfEmpty } from './catalogue/seed.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
@@ -47,6 +48,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Tests drive WhatsApp Web with a fake client; production builds the real one. */
   whatsappWebClientFactory?: () => WebJsClient;
+  /** Receive every case event inside its transaction (outgoing webhooks, staff notifications…). */
+  caseSinks?: CaseEventSink[];
 }
 
 export interface App {
@@ -54,8 +57,8 @@ export interface App {
   /** Set for the web role, once listening. */
   http: FastifyInstance | null;
   url: string | null;
-  /** Moves a case to a new status and notifies the citizen (the console's entry point). */
-  changeStatus(change: Omit<StatusChange, 'now' | 'cloudPushes'>): ReturnType<typeof notifyStatusChange>;
+  /** The staff-facing case service (console, Open311, dinas systems): every call names its actor. */
+  cases: CaseService;
   close(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   if (await seedCatalogueIfEmpty(db.db, await readCatalogue())) log.info('demo catalogue seeded');
   await seedPublicHolidays(db.db, (options.now ?? (() => new Date()))());
   const transport = await createTransport(options.transport);
+  const cloud = config.WHATSAPP_CLOUD_ACCESS_TOKEN && config.WHATSAPP_CLOUD_PHONE_NUMBER_ID;
 
   const ctx: PipelineContext = {
     db,
@@ -97,12 +101,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     },
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
     now: options.now ?? (() => new Date()),
+    caseSinks: [...(options.caseSinks ?? [])],
+    cloudPushes: Boolean(cloud),
   };
 
   const senders = new Map<ChannelName, ChannelSender>([['web', createWebChatSender()]]);
   const telegramToken = config.TELEGRAM_BOT_TOKEN;
   if (telegramToken) senders.set('telegram', createTelegramSender({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }));
-  const cloud = config.WHATSAPP_CLOUD_ACCESS_TOKEN && config.WHATSAPP_CLOUD_PHONE_NUMBER_ID;
   if (cloud) {
     senders.set(
       'whatsapp-cloud',
@@ -195,7 +200,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     ctx,
     http,
     url,
-    changeStatus: (change) => notifyStatusChange(ctx, change, Boolean(cloud)),
+    cases: caseService(ctx),
     async close() {
       // Inbound first (nothing new comes in), then let workers finish what they hold.
       await polling?.stop();

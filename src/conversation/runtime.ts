@@ -9,6 +9,8 @@ import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
 import { openCase, ownCase, ownCases } from '../cases/cases.js';
+import type { AfterCommit } from '../cases/events.js';
+import { runAfterCommit, type CaseWork } from '../cases/lifecycle.js';
 import { searchServices } from '../catalogue/search.js';
 import { encryptNik } from '../pii/nik.js';
 import { maskNik } from '../pii/nik-rules.js';
@@ -47,7 +49,8 @@ function isAtRest(snapshot: PersistedSnapshot): boolean {
   return snapshot.value === 'menu';
 }
 
-function performer(ctx: PipelineContext, tx: Tx, identityId: number, message: MessageRow, now: Date): Perform {
+function performer(work: CaseWork, identityId: number, message: MessageRow): Perform {
+  const { ctx, tx, now } = work;
   return async (effect): Promise<ResultEvent | null> => {
     switch (effect.type) {
       case 'listCategories':
@@ -63,7 +66,7 @@ function performer(ctx: PipelineContext, tx: Tx, identityId: number, message: Me
         return { type: 'result.service', service };
       }
       case 'createCase': {
-        const opened = await openCase(tx, { identityId, draft: effect.draft, nikKeys: ctx.nikKeys, now });
+        const opened = await openCase(work, { identityId, draft: effect.draft });
         return { type: 'result.caseCreated', ticket: opened.ticket, dueAt: opened.dueAt.toISOString() };
       }
       case 'listOwnCases':
@@ -105,6 +108,8 @@ export interface StepResult {
   outbox: { id: number; channel: ChannelName }[];
   /** Another unprocessed message was already waiting behind this one. */
   more: boolean;
+  /** Work the step's case events left for after the commit (alarms, sinks' jobs). */
+  after: AfterCommit[];
 }
 
 interface LockedChat {
@@ -160,13 +165,14 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
       input.restartReason = 'idle';
     }
 
+    const work: CaseWork = { ctx, tx, now, after: [] };
     let replies: ReplyEffect[];
     let snapshot: PersistedSnapshot | null;
     if (giveUp) {
       replies = [{ type: 'reply', text: apology(input.lang) }];
       snapshot = null;
     } else {
-      const outcome = await step(ctx.machine, persisted, input, toEvent(message), performer(ctx, tx, identityId, message, now));
+      const outcome = await step(ctx.machine, persisted, input, toEvent(message), performer(work, identityId, message));
       replies = outcome.replies;
       snapshot = outcome.snapshot;
     }
@@ -189,7 +195,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
         where id = ${message.id}
       )
       select id from written order by id`)) as unknown as { id: string }[];
-    return { outbox: outbox.map((o) => ({ id: Number(o.id), channel: chat.channel })), more: pending.length > 1 };
+    return { outbox: outbox.map((o) => ({ id: Number(o.id), channel: chat.channel })), more: pending.length > 1, after: work.after };
   });
 }
 
@@ -223,6 +229,7 @@ export async function processConversation(
     if (!result) return { processed };
     processed++;
     if (result.outbox.length > 0) await deliver(identityId, result.outbox);
+    await runAfterCommit(ctx, result.after);
     if (!result.more) return { processed };
   }
 }

@@ -1,10 +1,11 @@
 /**
  * Redis is transport, not truth: if it loses jobs (flushed, restarted without persistence, an
  * enqueue that failed after commit), this relay finds inbound messages and outbox rows that
- * have made no progress and enqueues them again. Job ids are derived from row ids, so a job
+ * have made no progress and enqueues them again, and rebuilds the SLA clocks' alarms. Job ids are derived from row ids, so a job
  * that still exists is not duplicated, and the work itself is idempotent under Postgres locks.
  */
 import type { ChannelName } from '../channels/types.js';
+import { rebuildCaseTimers } from '../cases/sla-jobs.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { INBOUND_QUEUE, inboundJobId, jobOptions, outboundJobId, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
 
@@ -17,7 +18,7 @@ const BATCH = 1_000;
  */
 export const STALE_CLAIM_MS = 10 * 60_000;
 
-export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Promise<{ inbound: number; outbound: number }> {
+export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Promise<{ inbound: number; outbound: number; timers: number }> {
   const sql = ctx.db.sql;
   const cutoff = new Date(ctx.now().getTime() - olderThanMs).toISOString();
   const staleBefore = new Date(ctx.now().getTime() - STALE_CLAIM_MS).toISOString();
@@ -40,7 +41,9 @@ export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Prom
       .queue<OutboundJob>(outboundQueue(r.channel))
       .add('send', { identityId: Number(r.identity_id), outboxId: Number(r.id) }, jobOptions(outboundJobId(Number(r.id))));
   }
-  return { inbound: inbound.length, outbound: outbound.length };
+  // SLA clocks: overdue alarms fire here, the next hour's alarms are set again (a flushed Redis forgets them).
+  const timers = await rebuildCaseTimers(ctx, olderThanMs);
+  return { inbound: inbound.length, outbound: outbound.length, timers: timers.fired };
 }
 
 /** Runs the relay every `intervalMs` until stopped; a failed round is logged and tried again. */
@@ -50,7 +53,7 @@ export function startRelay(ctx: PipelineContext, options: { intervalMs: number; 
   const round = async () => {
     try {
       const counts = await relayOnce(ctx, options.olderThanMs);
-      if (counts.inbound + counts.outbound > 0) ctx.log.info(counts, 'relay re-enqueued stalled work');
+      if (counts.inbound + counts.outbound + counts.timers > 0) ctx.log.info(counts, 'relay re-enqueued stalled work');
     } catch (err) {
       ctx.log.warn({ err }, 'relay round failed');
     }

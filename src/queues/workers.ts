@@ -1,13 +1,14 @@
 /**
- * The worker role: the inbound (conversation) worker, one outbound worker per channel this
- * process can send on, and the relay. Several worker processes may run against the same
+ * The worker role: the inbound (conversation) worker, the SLA alarms, one outbound worker per
+ * channel this process can send on, and the relay. Several worker processes may run against the same
  * Postgres and Redis; Postgres locks keep each chat in order.
  */
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { enqueueOutbox, processConversation, type Deliver } from '../conversation/runtime.js';
-import { INBOUND_QUEUE, RetryLater, backoffStrategy, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
+import { fireTimer } from '../cases/sla-jobs.js';
+import { CASE_TIMER_QUEUE, INBOUND_QUEUE, RetryLater, backoffStrategy, outboundQueue, type CaseTimerJob, type InboundJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
 import { startRelay } from './relay.js';
 
@@ -100,6 +101,16 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
       { concurrency: options.concurrency, settings },
     );
     workers.push(inbound as Worker);
+
+    // SLA alarms ride with the conversation worker: every worker process takes them.
+    const timers = ctx.transport.worker<CaseTimerJob>(
+      CASE_TIMER_QUEUE,
+      async (job) => {
+        await fireTimer(ctx, job.data.timerId);
+      },
+      { concurrency: options.concurrency, settings },
+    );
+    workers.push(timers as Worker);
   }
 
   for (const [channel] of senders) {
