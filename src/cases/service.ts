@@ -283,7 +283,7 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
  * Moves a case along the lifecycle (`TRANSITIONS`); the citizen is told, with the note unless it is
  * internal. A citizen may only reopen their own `selesai` case (`diproses`).
  */
-export function transition(ctx: PipelineContext, actor: Actor, ticket: string, to: CaseStatus, options: { note?: string; internal?: boolean } = {}) {
+export async function transition(ctx: PipelineContext, actor: Actor, ticket: string, to: CaseStatus, options: { note?: string; internal?: boolean } = {}) {
   if (actor.kind === 'citizen' && to !== 'diproses') throw new CaseForbidden('citizens change their cases only by reopening them');
   if (actor.kind !== 'citizen') mayWrite(actor);
   return change(ctx, actor, ticket, (work, kase) => {
@@ -293,25 +293,25 @@ export function transition(ctx: PipelineContext, actor: Actor, ticket: string, t
 }
 
 /** Gives the case to a unit of its dinas and/or an officer (an officer alone implies their unit). */
-export function assign(ctx: PipelineContext, actor: Actor, ticket: string, to: { unitId?: number | null; staffId?: number | null }) {
+export async function assign(ctx: PipelineContext, actor: Actor, ticket: string, to: { unitId?: number | null; staffId?: number | null }) {
   mayWrite(actor);
   return change(ctx, actor, ticket, (work, kase) => lifecycle.assign(work, kase, actor, to));
 }
 
 /** A note on the timeline: internal, or public (pushed to the citizen and shown in their status check). */
-export function addNote(ctx: PipelineContext, actor: Actor, ticket: string, text: string, internal: boolean) {
+export async function addNote(ctx: PipelineContext, actor: Actor, ticket: string, text: string, internal: boolean) {
   mayWrite(actor);
   return change(ctx, actor, ticket, (work, kase) => lifecycle.addNote(work, kase, actor, text, internal));
 }
 
 /** Writes into the citizen's chat, in the channel they used. */
-export function replyToCitizen(ctx: PipelineContext, actor: Actor, ticket: string, text: string) {
+export async function replyToCitizen(ctx: PipelineContext, actor: Actor, ticket: string, text: string) {
   mayWrite(actor);
   return change(ctx, actor, ticket, (work, kase) => lifecycle.replyToCitizen(work, kase, actor, text));
 }
 
 /** Marks the case `duplikat` of `originalTicket`, which must be in the actor's scope too. */
-export function markDuplicate(ctx: PipelineContext, actor: Actor, ticket: string, originalTicket: string, note?: string) {
+export async function markDuplicate(ctx: PipelineContext, actor: Actor, ticket: string, originalTicket: string, note?: string) {
   mayWrite(actor);
   return change(ctx, actor, ticket, async (work, kase) => {
     const original = await findInScope(work.tx, actor, originalTicket, false);
@@ -320,7 +320,7 @@ export function markDuplicate(ctx: PipelineContext, actor: Actor, ticket: string
 }
 
 /** Re-routes (*dialihkan*) the case to another dinas or unit; see lifecycle.ts for where it lands. */
-export function reroute(ctx: PipelineContext, actor: Actor, ticket: string, to: { dinasId: number; unitId?: number | null }, note?: string) {
+export async function reroute(ctx: PipelineContext, actor: Actor, ticket: string, to: { dinasId: number; unitId?: number | null }, note?: string) {
   mayWrite(actor);
   return change(ctx, actor, ticket, (work, kase) => lifecycle.reroute(work, kase, actor, { dinasId: to.dinasId, unitId: to.unitId ?? null }, note));
 }
