@@ -176,7 +176,7 @@ const listColumns = {
 /** Cases in the actor's scope, newest first, a page at a time (keyset: pass `next` as `after`). */
 export async function listCases(ctx: PipelineContext, actor: Actor, filters: CaseListFilters = {}): Promise<{ cases: CaseListItem[]; next: string | null }> {
   const f = caseListFilters.parse(filters);
-  const now = ctx.now();
+  const now = ctx.now().toISOString();
   const conditions: (SQL | undefined)[] = [scopeOf(actor)];
   if (f.status) conditions.push(sql`${t.cases.status} in ${f.status}`);
   if (f.category) conditions.push(eq(t.cases.categoryCode, f.category));
@@ -184,9 +184,9 @@ export async function listCases(ctx: PipelineContext, actor: Actor, filters: Cas
   if (f.assigneeStaffId) conditions.push(eq(t.cases.assigneeStaffId, f.assigneeStaffId));
   if (f.channel) conditions.push(eq(t.channelIdentities.channel, f.channel));
   if (f.sla === 'breached') {
-    conditions.push(sql`exists (select 1 from case_timers ct where ct.case_id = ${t.cases.id} and ct.done_at is null and ct.kind <> 'close' and ct.due_at < ${now})`);
+    conditions.push(sql`exists (select 1 from case_timers ct where ct.case_id = ${t.cases.id} and ct.done_at is null and ct.kind <> 'close' and ct.due_at < ${now}::timestamptz)`);
   } else if (f.sla === 'due-soon') {
-    conditions.push(sql`exists (select 1 from case_timers ct where ct.case_id = ${t.cases.id} and ct.done_at is null and ct.remind_at <= ${now} and ct.due_at >= ${now})`);
+    conditions.push(sql`exists (select 1 from case_timers ct where ct.case_id = ${t.cases.id} and ct.done_at is null and ct.remind_at <= ${now}::timestamptz and ct.due_at >= ${now}::timestamptz)`);
   }
   if (f.q) {
     const ticket = normaliseTicket(f.q);
