@@ -1,7 +1,7 @@
 /**
  * The worker role: the inbound (conversation) worker, the SLA alarms, one outbound worker per
- * channel this process can send on, and the relay. Several worker processes may run against the same
- * Postgres and Redis; Postgres locks keep each chat in order.
+ * channel this process can send on, and the relay. Several worker processes may run against the
+ * same Postgres and Redis; Postgres locks keep each chat in order.
  */
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
