@@ -14,7 +14,8 @@ import { TICKET_ALPHABET } from '../../src/cases/ticket.js';
 import * as t from '../../src/db/schema.js';
 import { encryptNik } from '../../src/pii/nik.js';
 import { maskNik } from '../../src/pii/nik-rules.js';
-import { caseRow, openTestCase, seedIdentity, SYSTEM } from '../support/cases.js';
+import { CASE_TIMER_QUEUE, caseTimerJobId } from '../../src/queues/jobs.js';
+import { caseRow, openTestCase, recordingSink, seedIdentity, SYSTEM } from '../support/cases.js';
 import { webChatCitizen } from '../support/citizens.js';
 import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
 
@@ -182,11 +183,22 @@ describe('the case list', () => {
 
 describe('one case', () => {
   it('comes with its timeline and the chat it was reported in', async () => {
+    const recorder = recordingSink();
+    app.ctx.caseSinks.push(recorder.sink);
     const citizen = webChatCitizen(app);
     let last: string[] = [];
     for (const text of ['halo', '1', '1', '1', 'Lampu jalan di gang kami padam seminggu.', 'lewati', 'lewati', '2', '1']) last = await citizen.say(text);
     const match = new RegExp(`\\*([${TICKET_ALPHABET}]{4})-([${TICKET_ALPHABET}]{4})\\*`).exec(last.join('\n'));
     const ticket = match![1] + match![2];
+    // Opened by the conversation step: its sinks heard of it, and its clock's alarms are set after the commit.
+    const [created] = recorder.events;
+    expect(created).toMatchObject({ type: 'created', ticket, actor: 'citizen' });
+    expect(recorder.afterCommit).toEqual([created.id]);
+    const [timer] = await app.ctx.db.db.select().from(t.caseTimers).where(eq(t.caseTimers.caseId, created.caseId));
+    const alarms = app.ctx.transport.queue(CASE_TIMER_QUEUE);
+    expect(await alarms.getJob(caseTimerJobId(timer.id, 'remind'))).toBeDefined();
+    expect(await alarms.getJob(caseTimerJobId(timer.id, 'due'))).toBeDefined();
+    app.ctx.caseSinks.splice(app.ctx.caseSinks.indexOf(recorder.sink), 1);
     const officer = staff('petugas', ids.dinsos, (await caseRow(app, ticket)).unitId);
     await app.cases.transition(officer, ticket, 'diverifikasi');
     await app.cases.addNote(officer, ticket, 'Koordinasi dengan PJU.', true);
