@@ -6,10 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import { conversationMachine, CONVERSATION_VERSION } from '../flows/conversation.js';
 import { seedPublicHolidays } from './cases/holidays.js';
-import { notifyStatusChange, type StatusChange } from './cases/status.js';
+import type { CaseEventSink } from './cases/events.js';
+import { caseService, type CaseService } from './cases/service.js';
 import { CatalogueCache } from './catalogue/search.js';
 import { readCatalogue, seedCatalogueIfEmpty } from './catalogue/seed.js';
-import type { CaseEventSink } from './cases/events.js';
 import { staffChannels } from './cases/staff-notifications/channels.js';
 import { staffNotificationSink } from './cases/staff-notifications/sink.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
@@ -54,6 +54,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Tests drive WhatsApp Web with a fake client; production builds the real one. */
   whatsappWebClientFactory?: () => WebJsClient;
+  /** Receive every case event inside its transaction (outgoing webhooks, staff notifications…). */
+  caseSinks?: CaseEventSink[];
 }
 
 export interface App {
@@ -63,10 +65,8 @@ export interface App {
   url: string | null;
   /** Where accepted photos and their thumbnails are kept (the `media` table holds their keys). */
   mediaStorage: MediaStorage;
-  /** Moves a case to a new status and notifies the citizen (the console's entry point). */
-  changeStatus(change: Omit<StatusChange, 'now' | 'cloudPushes'>): ReturnType<typeof notifyStatusChange>;
-  /** Tells the dinas's staff about case events; the case lifecycle calls it for every event. */
-  staffNotificationSink: CaseEventSink;
+  /** The staff-facing case service (console, Open311, dinas systems): every call names its actor. */
+  cases: CaseService;
   close(): Promise<void>;
 }
 
@@ -96,6 +96,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   if (await seedCatalogueIfEmpty(db.db, await readCatalogue())) log.info('demo catalogue seeded');
   await seedPublicHolidays(db.db, (options.now ?? (() => new Date()))());
   const transport = await createTransport(options.transport);
+  const cloud = config.WHATSAPP_CLOUD_ACCESS_TOKEN && config.WHATSAPP_CLOUD_PHONE_NUMBER_ID;
 
   const ctx: PipelineContext = {
     db,
@@ -111,12 +112,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     },
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
     now: options.now ?? (() => new Date()),
+    // Links in staff notifications point at the console; without PUBLIC_URL, at this machine.
+    caseSinks: [staffNotificationSink({ transport, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` }), ...(options.caseSinks ?? [])],
+    cloudPushes: Boolean(cloud),
   };
 
   const senders = new Map<ChannelName, ChannelSender>([['web', createWebChatSender()]]);
   const telegramToken = config.TELEGRAM_BOT_TOKEN;
   if (telegramToken) senders.set('telegram', createTelegramSender({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }));
-  const cloud = config.WHATSAPP_CLOUD_ACCESS_TOKEN && config.WHATSAPP_CLOUD_PHONE_NUMBER_ID;
   if (cloud) {
     senders.set(
       'whatsapp-cloud',
@@ -238,9 +241,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     http,
     url,
     mediaStorage,
-    changeStatus: (change) => notifyStatusChange(ctx, change, Boolean(cloud)),
-    // Links in staff notifications point at the console; without PUBLIC_URL, at this machine.
-    staffNotificationSink: staffNotificationSink({ transport, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` }),
+    cases: caseService(ctx),
     async close() {
       // Inbound first (nothing new comes in), then let workers finish what they hold.
       await polling?.stop();

@@ -158,15 +158,23 @@ export const en: Copy = {
     ].join('\n\n'),
 
   /** A status change the agency pushes to the citizen (outside a conversation). */
-  statusUpdate: (ticket: string, status: string, note: string | null, next: string | null) =>
+  statusUpdate: (ticket: string, status: string, note: string | null, next: string | null, detail: string | null = null) =>
     [
       `Update on report *${ticket}*: ${status}.`,
+      detail,
       note ? `Staff note: ${note}` : null,
       next ? `Next step: ${next}.` : null,
       'Reply *status* to see the details.',
     ]
       .filter(Boolean)
       .join('\n\n'),
+
+  staffReply: (ticket: string, text: string) => `Staff reply about report *${ticket}*:\n\n${text}`,
+  rerouted: (dinas: string) => `Your report was transferred to ${dinas}, which is responsible for it.`,
+  duplicateOf: (original: string | null) =>
+    original
+      ? `This report is the same as your report *${original}*; it is handled there.`
+      : 'This report is the same as one already being handled; it is handled there.',
 
   status: {
     listTitle: 'Your latest reports:',
@@ -181,6 +189,7 @@ export const en: Copy = {
       selesai: 'Follow-up completed',
       ditutup: 'Closed',
       ditolak: 'Rejected',
+      duplikat: 'Merged with an identical report',
     },
     nextStep: {
       baru: 'verification by staff',

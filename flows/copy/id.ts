@@ -163,15 +163,25 @@ export const id = {
     ].join('\n\n'),
 
   /** A status change the agency pushes to the citizen (outside a conversation). */
-  statusUpdate: (ticket: string, status: string, note: string | null, next: string | null) =>
+  statusUpdate: (ticket: string, status: string, note: string | null, next: string | null, detail: string | null = null) =>
     [
       `Kabar laporan *${ticket}*: ${status}.`,
+      detail,
       note ? `Catatan petugas: ${note}` : null,
       next ? `Langkah berikutnya: ${next}.` : null,
       'Balas *status* untuk melihat rinciannya.',
     ]
       .filter(Boolean)
       .join('\n\n'),
+
+  /** A staff member writes into the citizen's chat about a case. */
+  staffReply: (ticket: string, text: string) => `Balasan petugas untuk laporan *${ticket}*:\n\n${text}`,
+  /** Why the case moved, told with the status update. */
+  rerouted: (dinas: string) => `Laporan Anda dialihkan ke ${dinas} yang berwenang menanganinya.`,
+  duplicateOf: (original: string | null) =>
+    original
+      ? `Laporan ini sama dengan laporan Anda *${original}*; penanganannya dilanjutkan di sana.`
+      : 'Laporan ini sama dengan laporan yang sudah ditangani; penanganannya dilanjutkan di sana.',
 
   status: {
     listTitle: 'Laporan Anda yang terakhir:',
@@ -186,6 +196,7 @@ export const id = {
       selesai: 'Selesai ditindaklanjuti',
       ditutup: 'Ditutup',
       ditolak: 'Ditolak',
+      duplikat: 'Digabung dengan laporan lain yang sama',
     },
     nextStep: {
       baru: 'verifikasi oleh petugas',

@@ -3,19 +3,19 @@
  * clock started, first event recorded) and reading the citizen's own cases. Everything runs inside
  * the caller's transaction, so a case exists exactly when the conversation step that made it commits.
  */
-import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import type { CaseDraft, CaseSummary, CaseStatus, CaseKind } from '../conversation/contract.js';
-import { decryptNik, hashNik, type NikKeys } from '../pii/nik.js';
+import { decryptNik, hashNik } from '../pii/nik.js';
+import { recordEvent, type CaseWork } from './lifecycle.js';
 import { newTicket } from './ticket.js';
-import { addWorkingDays } from './working-days.js';
+import { scheduleTimerJobs, syncTimers } from './timers.js';
 
 interface Route {
   dinasId: number;
   unitId: number | null;
   regionCode: string;
-  timeZone: string;
 }
 
 async function route(tx: Tx, draft: CaseDraft, regionCode: string | null): Promise<Route> {
@@ -35,23 +35,7 @@ async function route(tx: Tx, draft: CaseDraft, regionCode: string | null): Promi
     dinasId: match.dinas.id,
     unitId: match.rule.unitId,
     regionCode: regionCode ?? match.dinas.regionCode,
-    timeZone: match.dinas.staffAvailability.timeZone,
   };
-}
-
-/** The most specific SLA policy for a dinas and category (dinas beats category beats the default). */
-export async function slaPolicy(tx: Tx, dinasId: number, categoryCode: string): Promise<{ verifyDays: number; followUpDays: number }> {
-  const policies = await tx.select().from(t.slaPolicies);
-  const score = (p: (typeof policies)[number]) =>
-    (p.dinasId === dinasId ? 2 : p.dinasId === null ? 0 : -10) + (p.categoryCode === categoryCode ? 1 : p.categoryCode === null ? 0 : -10);
-  const best = policies.filter((p) => score(p) >= 0).sort((a, b) => score(b) - score(a))[0];
-  // National default (SP4N-LAPOR!): verified and routed within 3 working days, followed up within 5.
-  return best ?? { verifyDays: 3, followUpDays: 5 };
-}
-
-export async function holidaysFrom(tx: Tx, from: Date): Promise<Set<string>> {
-  const rows = await tx.select({ day: t.holidays.day }).from(t.holidays).where(gte(t.holidays.day, from.toISOString().slice(0, 10)));
-  return new Set(rows.map((r) => r.day));
 }
 
 /** The citizen behind a chat identity, created on first need. */
@@ -63,27 +47,27 @@ async function citizenFor(tx: Tx, identityId: number): Promise<number> {
   return citizen.id;
 }
 
-export async function openCase(
-  tx: Tx,
-  args: { identityId: number; draft: CaseDraft; nikKeys: NikKeys; now: Date },
-): Promise<{ ticket: string; dueAt: Date }> {
-  const { identityId, draft, nikKeys, now } = args;
+/**
+ * Opens a case from a citizen's report, inside the conversation step's transaction: routed, its
+ * verify clock started, and the `created` event handed to the sinks. The citizen's own chat
+ * confirms it (the flow's reply), so no notification is written here.
+ */
+export async function openCase(work: CaseWork, args: { identityId: number; draft: CaseDraft }): Promise<{ ticket: string; dueAt: Date }> {
+  const { tx, now, ctx } = work;
+  const { identityId, draft } = args;
   const citizenId = await citizenFor(tx, identityId);
   let regionCode: string | null = null;
   const citizenUpdate: Partial<typeof t.citizens.$inferInsert> = {};
   if (draft.reporterName) citizenUpdate.name = draft.reporterName;
   if (draft.nik) {
-    const nik = decryptNik(draft.nik.sealed, nikKeys);
+    const nik = decryptNik(draft.nik.sealed, ctx.nikKeys);
     citizenUpdate.nikEncrypted = draft.nik.sealed;
-    citizenUpdate.nikHash = hashNik(nik, nikKeys);
+    citizenUpdate.nikHash = hashNik(nik, ctx.nikKeys);
     regionCode = nik.slice(0, 6);
   }
   if (Object.keys(citizenUpdate).length > 0) await tx.update(t.citizens).set(citizenUpdate).where(eq(t.citizens.id, citizenId));
 
   const target = await route(tx, draft, regionCode);
-  const { verifyDays } = await slaPolicy(tx, target.dinasId, draft.categoryCode);
-  const dueAt = addWorkingDays(now, verifyDays, await holidaysFrom(tx, now), target.timeZone);
-
   for (;;) {
     const ticket = newTicket();
     const [row] = await tx
@@ -103,18 +87,20 @@ export async function openCase(
         dinasId: target.dinasId,
         unitId: target.unitId,
         status: 'baru',
-        slaDueAt: dueAt,
         anonymous: draft.anonymous,
         confidential: draft.confidential,
         createdAt: now,
         updatedAt: now,
       })
       .onConflictDoNothing({ target: t.cases.ticket })
-      .returning({ id: t.cases.id });
+      .returning();
     // A collision among 8.5·10^11 tickets is rare; draw again rather than fail the citizen.
     if (!row) continue;
-    await tx.insert(t.caseEvents).values({ caseId: row.id, fromStatus: null, toStatus: 'baru', actor: 'citizen', createdAt: now });
-    return { ticket, dueAt };
+    const { dueAt, started } = await syncTimers(tx, row, 'baru', now);
+    const [opened] = await tx.update(t.cases).set({ slaDueAt: dueAt }).where(eq(t.cases.id, row.id)).returning();
+    work.after.push(() => scheduleTimerJobs(ctx, started));
+    await recordEvent(work, opened, { type: 'created', actor: { kind: 'citizen', identityId }, from: null, public: false });
+    return { ticket, dueAt: dueAt! };
   }
 }
 
@@ -126,13 +112,14 @@ const summaryColumns = {
   createdAt: t.cases.createdAt,
   updatedAt: t.cases.updatedAt,
   dueAt: t.cases.slaDueAt,
-  note: sql<string | null>`(select e.note from case_events e where e.case_id = ${t.cases.id} and e.public and e.note is not null order by e.id desc limit 1)`,
+  // The last note staff meant for the citizen: a status note or reason, or a public note (not a chat reply).
+  note: sql<string | null>`(select e.note from case_events e where e.case_id = ${t.cases.id} and e.public and e.note is not null and e.type <> 'reply' order by e.id desc limit 1)`,
 };
 
 type SummaryRow = { ticket: string; kind: string; status: string; categoryName: { id: string; en: string } | null; createdAt: Date; updatedAt: Date; dueAt: Date | null; note: string | null };
 
 function toSummary(row: SummaryRow): CaseSummary {
-  const finished = row.status === 'selesai' || row.status === 'ditutup' || row.status === 'ditolak';
+  const finished = ['selesai', 'ditutup', 'ditolak', 'duplikat'].includes(row.status);
   return {
     ticket: row.ticket,
     kind: row.kind as CaseKind,

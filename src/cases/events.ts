@@ -19,6 +19,8 @@ export type CaseEventType =
   | 'assigned'
   /** Staff wrote a note: internal (`public: false`) or sent to the citizen (`public: true`). */
   | 'note'
+  /** Staff wrote into the citizen's chat (`note` is the text sent). */
+  | 'reply'
   /** The citizen added text or a photo to an open case. */
   | 'citizen-info'
   /** The citizen rated the handling after `selesai`. */
@@ -81,6 +83,12 @@ export interface CaseEventRecord {
   /** The SLA due time after the event, if a clock runs. */
   slaDueAt: Date | null;
   at: Date;
+  /**
+   * Details by type — `rerouted`: { fromDinasId, fromUnitId, dinasId, unitId }; `assigned`:
+   * { unitId, staffId }; `merged`: { originalTicket }; `reminder` / `escalation`: { clock:
+   * 'verify' | 'follow_up', dueAt, supervisorStaffIds }; otherwise null.
+   */
+  data: Record<string, unknown> | null;
 }
 
 /** Work a sink wants done once the event's transaction has committed (usually an enqueue). */

@@ -32,3 +32,31 @@ export function addWorkingDays(start: Date, days: number, holidays: ReadonlySet<
   const endOfDayUtc = Date.UTC(cursor.getUTCFullYear(), cursor.getUTCMonth(), cursor.getUTCDate(), 23, 59, 59);
   return new Date(endOfDayUtc - offsetMinutes(start, timeZone) * 60_000);
 }
+
+/**
+ * The moment `fraction` of the working time between `start` and `due` has passed, counting only
+ * working days (whole local days that are neither weekend nor holiday). A reminder at 80% thus
+ * never lands on a Sunday or on Lebaran, and two days of weekend do not eat into its share.
+ */
+export function workingMoment(start: Date, due: Date, fraction: number, holidays: ReadonlySet<string>, timeZone = 'Asia/Jakarta'): Date {
+  const offsetMs = offsetMinutes(start, timeZone) * 60_000;
+  const DAY = 86_400_000;
+  // Walk local days as UTC-shifted intervals: [dayStart, dayStart + DAY) in local time.
+  const spans: [number, number][] = [];
+  const localStart = start.getTime() + offsetMs;
+  const localDue = due.getTime() + offsetMs;
+  for (let dayStart = Math.floor(localStart / DAY) * DAY; dayStart < localDue; dayStart += DAY) {
+    const day = new Date(dayStart);
+    const weekday = day.getUTCDay();
+    if (weekday === 0 || weekday === 6 || holidays.has(day.toISOString().slice(0, 10))) continue;
+    const from = Math.max(dayStart, localStart);
+    const to = Math.min(dayStart + DAY, localDue);
+    if (to > from) spans.push([from, to]);
+  }
+  let left = spans.reduce((sum, [from, to]) => sum + (to - from), 0) * fraction;
+  for (const [from, to] of spans) {
+    if (to - from >= left) return new Date(Math.round(from + left - offsetMs));
+    left -= to - from;
+  }
+  return due;
+}

@@ -60,6 +60,8 @@ export const catalogueFile = z.object({
       categoryCode: code.optional(),
       verifyDays: z.number().int().positive(),
       followUpDays: z.number().int().positive(),
+      /** Working days after `selesai` before the case closes by itself (SP4N-LAPOR!: 10). */
+      closeAfterDays: z.number().int().positive().default(10),
     }),
   ),
 });

@@ -80,6 +80,7 @@ export async function seedCatalogueIfEmpty(db: Db, catalogue: CatalogueFile): Pr
         categoryCode: s.categoryCode ?? null,
         verifyDays: s.verifyDays,
         followUpDays: s.followUpDays,
+        closeAfterDays: s.closeAfterDays,
       })),
     );
     return true;

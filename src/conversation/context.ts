@@ -1,5 +1,6 @@
 /** What the pipeline's steps need, passed explicitly: nothing global. */
 import type { AnyStateMachine } from 'xstate';
+import type { CaseEventSink } from '../cases/events.js';
 import type { CatalogueCache } from '../catalogue/search.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
@@ -20,4 +21,8 @@ export interface PipelineContext {
   /** A conversation idle longer than this starts over politely. */
   idleMs: number;
   now: () => Date;
+  /** Every case event is handed to each of these inside its transaction (webhooks, staff notifications…). */
+  caseSinks: CaseEventSink[];
+  /** The Cloud API is configured: pushes to citizens who wrote over WhatsApp Web go through it. */
+  cloudPushes: boolean;
 }

@@ -8,7 +8,9 @@ import type { ReplyOption } from '../channels/types.js';
 
 export type Lang = 'id' | 'en';
 export type CaseKind = 'pengaduan' | 'aspirasi' | 'informasi';
-export type CaseStatus = 'baru' | 'diverifikasi' | 'diteruskan' | 'diproses' | 'selesai' | 'ditutup' | 'ditolak';
+/** Where a case stands; the allowed moves between them are `TRANSITIONS` in src/cases/lifecycle.ts. */
+export const CASE_STATUSES = ['baru', 'diverifikasi', 'diteruskan', 'diproses', 'selesai', 'ditutup', 'ditolak', 'duplikat'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Events that come from the citizen. */
 export type CitizenEvent =

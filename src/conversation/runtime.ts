@@ -12,6 +12,8 @@ import { cleanText } from '../channels/clean-text.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
 import { errorText } from '../db/errors.js';
 import { openCase, ownCase, ownCases } from '../cases/cases.js';
+import type { AfterCommit } from '../cases/events.js';
+import { runAfterCommit, type CaseWork } from '../cases/lifecycle.js';
 import { searchServices } from '../catalogue/search.js';
 import { encryptNik } from '../pii/nik.js';
 import { enqueueMediaFetches } from '../media/fetch.js';
@@ -55,14 +57,8 @@ function isAtRest(snapshot: PersistedSnapshot): boolean {
  * Performs effects inside the step's transaction. `kept` collects the photos the flow took and the
  * media rows written for them, for the caller to enqueue their fetches once the step committed.
  */
-function performer(
-  ctx: PipelineContext,
-  tx: Tx,
-  chat: { identityId: number; channel: ChannelName },
-  message: MessageRow,
-  now: Date,
-  kept: { refs: string[]; rows: number[] },
-): Perform {
+function performer(work: CaseWork, chat: { identityId: number; channel: ChannelName }, message: MessageRow, kept: { refs: string[]; rows: number[] }): Perform {
+  const { ctx, tx, now } = work;
   const { identityId } = chat;
   return async (effect): Promise<ResultEvent | null> => {
     switch (effect.type) {
@@ -79,7 +75,7 @@ function performer(
         return { type: 'result.service', service };
       }
       case 'createCase': {
-        const opened = await openCase(tx, { identityId, draft: effect.draft, nikKeys: ctx.nikKeys, now });
+        const opened = await openCase(work, { identityId, draft: effect.draft });
         return { type: 'result.caseCreated', ticket: opened.ticket, dueAt: opened.dueAt.toISOString() };
       }
       case 'listOwnCases':
@@ -168,6 +164,8 @@ export interface StepResult {
   /** Another unprocessed message was already waiting behind this one. */
   more: boolean;
   gaveUp?: GivenUpMessage;
+  /** Work the step's case events left for after the commit (alarms, sinks' jobs). */
+  after: AfterCommit[];
 }
 
 interface LockedChat {
@@ -224,6 +222,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
       input.restartReason = 'idle';
     }
 
+    const work: CaseWork = { ctx, tx, now, after: [] };
     let replies: ReplyEffect[];
     let snapshot: PersistedSnapshot | null;
     const kept = { refs: [] as string[], rows: [] as number[] };
@@ -231,7 +230,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
       replies = [{ type: 'reply', text: copy[input.lang ?? 'id'].notes.failed }];
       snapshot = null;
     } else {
-      const outcome = await step(ctx.machine, persisted, input, toEvent(message), performer(ctx, tx, { identityId, channel: chat.channel }, message, now, kept));
+      const outcome = await step(ctx.machine, persisted, input, toEvent(message), performer(work, { identityId, channel: chat.channel }, message, kept));
       replies = outcome.replies;
       snapshot = outcome.snapshot;
     }
@@ -262,6 +261,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
       media: kept.rows,
       declinedMedia: photoRef && !kept.refs.includes(photoRef) ? photoRef : null,
       more: pending.length > 1,
+      after: work.after,
       ...(giveUp ? { gaveUp: { channel: chat.channel, setAsideId } } : {}),
     };
   });
@@ -301,6 +301,7 @@ export async function processConversation(
     if (result.declinedMedia && options.releaseMedia) {
       await options.releaseMedia(result.channel, result.declinedMedia).catch((err: unknown) => ctx.log.warn({ err, identityId }, 'could not drop a declined photo'));
     }
+    await runAfterCommit(ctx, result.after);
     if (!result.more) return { processed, gaveUp };
   }
 }

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, bigint, boolean, date, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
+  bigserial, bigint, boolean, type AnyPgColumn, date, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { OutboundMessage } from '../channels/types.js';
 
@@ -64,19 +64,46 @@ export const routingRules = pgTable('routing_rules', {
   unitId: integer('unit_id').references(() => units.id),
 });
 
+/** SLA clocks in working days; the most specific row for a case's dinas and category applies. */
 export const slaPolicies = pgTable('sla_policies', {
   id: serial().primaryKey(),
   dinasId: integer('dinas_id').references(() => dinas.id),
   categoryCode: text('category_code'),
   verifyDays: integer('verify_days').notNull(),
   followUpDays: integer('follow_up_days').notNull(),
+  /** A `selesai` case nobody objects to is closed this many working days later. */
+  closeAfterDays: integer('close_after_days').notNull().default(10),
 });
 
 /** Days that are not working days besides weekends (public holidays, cuti bersama). */
 export const holidays = pgTable('holidays', {
   day: date().primaryKey(),
   name: text().notNull(),
+  /** 'public' (seeded from date-holidays), 'cuti-bersama' or 'local': rows staff add. */
+  kind: text().notNull().default('public'),
 });
+
+/**
+ * Dinas staff as the case service sees them: scope (dinas, unit, region prefix) and role. The
+ * console adds login fields. A supervisor is who an SLA escalation of their unit goes to.
+ */
+export const staff = pgTable(
+  'staff',
+  {
+    id: serial().primaryKey(),
+    /** Null for staff who see every dinas (admins, a central verifikator). */
+    dinasId: integer('dinas_id').references(() => dinas.id),
+    unitId: integer('unit_id').references(() => units.id),
+    name: text().notNull(),
+    email: text().notNull().unique(),
+    role: text().$type<'admin' | 'verifikator' | 'petugas' | 'pimpinan'>().notNull(),
+    regionPrefix: text('region_prefix'),
+    supervisor: boolean().notNull().default(false),
+    active: boolean().notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index('staff_unit').on(t.unitId)],
+);
 
 export const citizens = pgTable(
   'citizens',
@@ -203,13 +230,22 @@ export const cases = pgTable(
       .references(() => dinas.id),
     unitId: integer('unit_id').references(() => units.id),
     status: text().notNull().default('baru'),
+    /** Due moment of the clock now running (verify, follow-up or close); see case_timers. */
     slaDueAt: timestamp('sla_due_at', { withTimezone: true }),
     anonymous: boolean().notNull().default(false),
     confidential: boolean().notNull().default(false),
+    /** The officer handling the case, within `unit_id`. */
+    assigneeStaffId: integer('assignee_staff_id').references(() => staff.id),
+    /** Set with status `duplikat`: the case this one repeats. */
+    duplicateOf: bigint('duplicate_of', { mode: 'number' }).references((): AnyPgColumn => cases.id),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('cases_citizen').on(t.citizenId, t.createdAt), index('cases_dinas_status').on(t.dinasId, t.status)],
+  (t) => [
+    index('cases_citizen').on(t.citizenId, t.createdAt),
+    index('cases_dinas_status').on(t.dinasId, t.status),
+    index('cases_search').using('gin', sql`to_tsvector('simple', ${t.description})`),
+  ],
 );
 
 export const caseEvents = pgTable(
@@ -219,16 +255,51 @@ export const caseEvents = pgTable(
     caseId: bigint('case_id', { mode: 'number' })
       .notNull()
       .references(() => cases.id),
+    /** A CaseEventType (src/cases/events.ts). */
+    type: text().notNull().default('status'),
     fromStatus: text('from_status'),
+    /** The case's status after the event (unchanged for notes, assignments, reminders…). */
     toStatus: text('to_status').notNull(),
-    /** 'system', 'citizen' or a staff id. */
+    /** `actorLabel`: 'system', 'citizen', 'staff:<id>' or 'integration:<dinas>:<name>'. */
     actor: text().notNull(),
     note: text(),
     /** Whether the note may be shown to the citizen. */
     public: boolean().notNull().default(true),
+    /** Details by type: new dinas/unit of a reroute, the original of a duplicate, the timer of a reminder. */
+    data: jsonb().$type<Record<string, unknown>>(),
     createdAt: createdAt(),
   },
   (t) => [index('case_events_case').on(t.caseId, t.id)],
+);
+
+/**
+ * SLA clocks of a case, one row per clock started: `verify` (from `baru`), `follow_up` (from
+ * `diteruskan`) and `close` (from `selesai`). Postgres holds the moments; delayed BullMQ jobs fire
+ * them, and the relay re-creates lost jobs from here. A clock that no longer applies gets `done_at`.
+ */
+export const caseTimers = pgTable(
+  'case_timers',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    kind: text().$type<'verify' | 'follow_up' | 'close'>().notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    /** 80% of the working time; null for clocks without a reminder (close). */
+    remindAt: timestamp('remind_at', { withTimezone: true }),
+    remindedAt: timestamp('reminded_at', { withTimezone: true }),
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    /** The next moment this clock must act (remind, escalate or close); null when it has nothing left to do. */
+    nextAt: timestamp('next_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('case_timers_one_running').on(t.caseId, t.kind).where(sql`done_at is null`),
+    index('case_timers_case').on(t.caseId),
+    index('case_timers_next').on(t.nextAt).where(sql`next_at is not null`),
+  ],
 );
 
 /** A citizen asked for a human (`petugas`); the console picks these up. */

@@ -30,6 +30,17 @@ export const inboundJobId = (messageId: number) => `in-${messageId}`;
 export const mediaJobId = (mediaId: number) => `media-${mediaId}`;
 export const outboundJobId = (outboxId: number) => `out-${outboxId}`;
 
+/** Alarms of SLA clocks (`case_timers`): one delayed job per timer and step. */
+export const CASE_TIMER_QUEUE = 'case-timers';
+
+export interface CaseTimerJob {
+  timerId: number;
+}
+
+export const caseTimerJobId = (timerId: number, step: 'remind' | 'due') => `timer-${timerId}-${step}`;
+/** An alarm is tried a few times only: whatever it misses, the relay fires from Postgres. */
+export const TIMER_JOB_ATTEMPTS = 5;
+
 /** Ask the worker to come back later; the backoff strategy honours `delayMs` (e.g. Telegram's retry_after). */
 export class RetryLater extends Error {
   constructor(
@@ -45,9 +56,9 @@ export class RetryLater extends Error {
  * Work is retried until it is done: Postgres says what is owed, so a job gives up only by
  * finishing (sent, or failed permanently and recorded).
  */
-export const jobOptions = (jobId: string): JobsOptions => ({
+export const jobOptions = (jobId: string, attempts = 1_000_000): JobsOptions => ({
   jobId,
-  attempts: 1_000_000,
+  attempts,
   backoff: { type: 'kanal' },
   removeOnComplete: true,
   removeOnFail: true,

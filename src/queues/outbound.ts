@@ -81,8 +81,14 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
       await db`update outbox set status = 'pending', claimed_at = null, attempts = attempts + 1, last_error = ${result.reason} where id = ${row.id}`;
       throw new RetryLater(result.failure === 'rate-limited' ? result.retryAfterMs : null, result.reason);
     }
-    // The result, and whether more is owed to this chat, in one statement.
+    // The result, the chat's unreachable mark (a blocked bot), and whether more is owed to this
+    // chat, in one statement: nobody sees the row failed while the chat still looks reachable.
+    const unreachableReason = !result.ok && result.unreachable ? result.reason : null;
     const [after] = await db<{ more: boolean }[]>`
+      with unreachable as (
+        update channel_identities set unreachable_at = now(), unreachable_reason = ${unreachableReason}
+        where id = ${identityId} and ${unreachableReason}::text is not null
+      )
       update outbox set
         status = ${result.ok ? 'sent' : 'failed'},
         claimed_at = null,
@@ -93,9 +99,6 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
       where id = ${row.id}
       returning exists (select 1 from outbox where identity_id = ${identityId} and status = 'pending') as more`;
     if (!result.ok) {
-      if (result.unreachable) {
-        await db`update channel_identities set unreachable_at = now(), unreachable_reason = ${result.reason} where id = ${identityId}`;
-      }
       ctx.log.warn({ outboxId: row.id, identityId, reason: result.reason }, 'send failed permanently');
     }
     finished++;

@@ -2,10 +2,11 @@
  * Redis is transport, not truth: if it loses jobs (flushed, restarted without persistence, an
  * enqueue that failed after commit), this relay finds inbound messages, outbox rows, staff
  * notifications and photos still waiting to be fetched that have made no progress and enqueues them
- * again. Job ids are derived from row ids, so a job that still exists is not duplicated, and the
- * work itself is idempotent under Postgres locks.
+ * again, and rebuilds the SLA clocks' alarms. Job ids are derived from row ids, so a job that still
+ * exists is not duplicated, and the work itself is idempotent under Postgres locks.
  */
 import type { ChannelName } from '../channels/types.js';
+import { rebuildCaseTimers } from '../cases/sla-jobs.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { rebuildMediaFetches } from '../media/fetch.js';
 import { rebuildStaffNotifications } from './staff-notifications.js';
@@ -20,7 +21,7 @@ const BATCH = 1_000;
  */
 export const STALE_CLAIM_MS = 10 * 60_000;
 
-export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Promise<{ inbound: number; outbound: number; staff: number; media: number }> {
+export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Promise<{ inbound: number; outbound: number; staff: number; media: number; timers: number }> {
   const sql = ctx.db.sql;
   const cutoff = new Date(ctx.now().getTime() - olderThanMs).toISOString();
   const staleBefore = new Date(ctx.now().getTime() - STALE_CLAIM_MS).toISOString();
@@ -45,7 +46,9 @@ export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Prom
   }
   const staff = await rebuildStaffNotifications(ctx, olderThanMs);
   const media = await rebuildMediaFetches(ctx, olderThanMs);
-  return { inbound: inbound.length, outbound: outbound.length, staff, media };
+  // SLA clocks: overdue alarms fire here, the next hour's alarms are set again (a flushed Redis forgets them).
+  const timers = await rebuildCaseTimers(ctx, olderThanMs);
+  return { inbound: inbound.length, outbound: outbound.length, staff, media, timers: timers.fired };
 }
 
 /** Runs the relay every `intervalMs` until stopped; a failed round is logged and tried again. */
@@ -55,7 +58,7 @@ export function startRelay(ctx: PipelineContext, options: { intervalMs: number; 
   const round = async () => {
     try {
       const counts = await relayOnce(ctx, options.olderThanMs);
-      if (counts.inbound + counts.outbound + counts.staff + counts.media > 0) ctx.log.info(counts, 'relay re-enqueued stalled work');
+      if (counts.inbound + counts.outbound + counts.staff + counts.media + counts.timers > 0) ctx.log.info(counts, 'relay re-enqueued stalled work');
     } catch (err) {
       ctx.log.warn({ err }, 'relay round failed');
     }

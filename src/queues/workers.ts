@@ -1,8 +1,8 @@
 /**
- * The worker role: the inbound (conversation) worker, one outbound worker per channel this
- * process can send on, the staff notification worker, the media fetch worker, and the relay.
- * Several worker processes may run against the same Postgres and Redis; Postgres locks keep each
- * chat in order.
+ * The worker role: the inbound (conversation) worker, the SLA alarms, one outbound worker per
+ * channel this process can send on, the staff notification worker, the media fetch worker, and the
+ * relay. Several worker processes may run against the same Postgres and Redis; Postgres locks keep
+ * each chat in order.
  */
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { StaffChannels } from '../cases/staff-notifications/channels.js';
@@ -10,9 +10,10 @@ import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { enqueueOutbox, processConversation, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
 import { countSetAside } from '../conversation/set-aside.js';
+import { fireTimer } from '../cases/sla-jobs.js';
 import { classifyWriteError, errorKind } from '../db/errors.js';
 import { fetchMedia, type MediaFetcher } from '../media/fetch.js';
-import { INBOUND_QUEUE, MEDIA_QUEUE, RetryLater, backoffStrategy, outboundQueue, type InboundJob, type MediaJob, type OutboundJob } from './jobs.js';
+import { CASE_TIMER_QUEUE, INBOUND_QUEUE, MEDIA_QUEUE, RetryLater, backoffStrategy, outboundQueue, type CaseTimerJob, type InboundJob, type MediaJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
 import { startRelay } from './relay.js';
 import { startStaffNotificationWorker } from './staff-notifications.js';
@@ -128,6 +129,16 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
       { concurrency: options.concurrency, settings },
     );
     workers.push(inbound as Worker);
+
+    // SLA alarms ride with the conversation worker: every worker process takes them.
+    const timers = ctx.transport.worker<CaseTimerJob>(
+      CASE_TIMER_QUEUE,
+      async (job) => {
+        await fireTimer(ctx, job.data.timerId);
+      },
+      { concurrency: options.concurrency, settings },
+    );
+    workers.push(timers as Worker);
   }
 
   if (options.media) {

@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { openCase } from '../../src/cases/cases.js';
+import { inCaseTransaction } from '../../src/cases/lifecycle.js';
 import type { CaseDraft } from '../../src/conversation/contract.js';
 import * as t from '../../src/db/schema.js';
 import { encryptNik } from '../../src/pii/nik.js';
@@ -36,7 +37,7 @@ const draft = (over: Partial<CaseDraft>): CaseDraft => ({
 });
 
 async function routed(over: Partial<CaseDraft>) {
-  const { ticket } = await app.ctx.db.db.transaction((tx) => openCase(tx, { identityId, draft: draft(over), nikKeys: app.ctx.nikKeys, now: new Date('2026-12-01T02:00:00Z') }));
+  const { ticket } = await inCaseTransaction(app.ctx, (work) => openCase(work, { identityId, draft: draft(over) }), new Date('2026-12-01T02:00:00Z'));
   const [row] = await app.ctx.db.sql<{ dinas: string; unit: string | null; region_code: string }[]>`
     select d.code as dinas, u.code as unit, c.region_code from cases c join dinas d on d.id = c.dinas_id left join units u on u.id = c.unit_id where c.ticket = ${ticket}`;
   return row;

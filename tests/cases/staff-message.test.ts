@@ -10,7 +10,7 @@ import type { CaseStatus } from '../../src/conversation/contract.js';
 
 const event = (type: CaseEventType, over: Partial<CaseEventRecord> = {}): CaseEventRecord => ({
   id: 1, type, caseId: 1, ticket: 'ABCD2345', dinasId: 1, unitId: 2, categoryCode: 'lainnya', fromStatus: null, toStatus: 'baru',
-  actor: 'system', public: false, note: null, slaDueAt: null, at: new Date('2026-12-01T02:00:00Z'), ...over,
+  actor: 'system', public: false, note: null, slaDueAt: null, at: new Date('2026-12-01T02:00:00Z'), data: null, ...over,
 });
 
 describe('which case events staff hear about', () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { openCase } from '../../src/cases/cases.js';
 import type { CaseEventRecord, CaseEventType } from '../../src/cases/events.js';
+import { staffNotificationSink } from '../../src/cases/staff-notifications/sink.js';
 import { addNotificationTarget } from '../../src/cases/staff-notifications/targets.js';
 import type { CaseDraft, CaseStatus } from '../../src/conversation/contract.js';
 import * as t from '../../src/db/schema.js';
@@ -108,7 +109,7 @@ async function openTestCase(over: Partial<CaseDraft> = {}): Promise<OpenedCase> 
     confidential: false,
     ...over,
   };
-  const { ticket } = await app.ctx.db.db.transaction((tx) => openCase(tx, { identityId, draft, nikKeys: app.ctx.nikKeys, now: new Date() }));
+  const { ticket } = await app.ctx.db.db.transaction((tx) => openCase({ ctx: { ...app.ctx, caseSinks: [] }, tx, now: new Date(), after: [] }, { identityId, draft }));
   const [c] = await app.ctx.db.db.select().from(t.cases).where(eq(t.cases.ticket, ticket));
   const [created] = await app.ctx.db.db.select().from(t.caseEvents).where(eq(t.caseEvents.caseId, c.id));
   return { caseId: c.id, ticket, shown: `${ticket.slice(0, 4)}-${ticket.slice(4)}`, dinasId: c.dinasId, unitId: c.unitId, slaDueAt: c.slaDueAt!, createdEventId: created.id };
@@ -118,7 +119,7 @@ async function openTestCase(over: Partial<CaseDraft> = {}): Promise<OpenedCase> 
 async function eventOf(c: OpenedCase, type: CaseEventType, over: Partial<CaseEventRecord> & { toStatus?: CaseStatus } = {}): Promise<CaseEventRecord> {
   const base: CaseEventRecord = {
     id: c.createdEventId, type, caseId: c.caseId, ticket: c.ticket, dinasId: c.dinasId, unitId: c.unitId, categoryCode: 'sosial-ekonomi',
-    fromStatus: null, toStatus: 'baru', actor: 'system', public: false, note: null, slaDueAt: c.slaDueAt, at: new Date(), ...over,
+    fromStatus: null, toStatus: 'baru', actor: 'system', public: false, note: null, slaDueAt: c.slaDueAt, at: new Date(), data: null, ...over,
   };
   if (type === 'created') return base;
   const [row] = await app.ctx.db.db
@@ -130,7 +131,7 @@ async function eventOf(c: OpenedCase, type: CaseEventType, over: Partial<CaseEve
 
 /** Runs the sink inside a transaction, then (unless told not to) the work it asked for after commit. */
 async function emit(event: CaseEventRecord, options: { afterCommit?: boolean } = {}) {
-  const afterCommit = await app.ctx.db.db.transaction((tx) => app.staffNotificationSink(tx, event));
+  const afterCommit = await app.ctx.db.db.transaction((tx) => sink()(tx, event));
   if (options.afterCommit !== false) await afterCommit?.();
   return afterCommit;
 }
@@ -367,3 +368,8 @@ it('nothing is left pending at the end', async () => {
     .where(eq(t.staffNotifications.status, 'pending'));
   expect(left.n).toBe(0);
 });
+
+/** The staff sink as the app registers it; the tests hand it events themselves, outside the lifecycle. */
+function sink() {
+  return staffNotificationSink({ transport: app.ctx.transport, publicUrl: PUBLIC_URL });
+}

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { openCase } from '../../src/cases/cases.js';
 import { staffChannels } from '../../src/cases/staff-notifications/channels.js';
+import { staffNotificationSink } from '../../src/cases/staff-notifications/sink.js';
 import { addNotificationTarget } from '../../src/cases/staff-notifications/targets.js';
 import { targetsCommand } from '../../src/cases/staff-notifications/targets-command.js';
 import * as t from '../../src/db/schema.js';
@@ -72,14 +73,14 @@ async function owedMail(address: string): Promise<{ notificationId: number; targ
   const target = await addNotificationTarget(db, { dinasId: dinas.id, unitId: verifikator.id, kind: 'email', address });
   const [identity] = await db.insert(t.channelIdentities).values({ channel: 'web', chatId: `owed-${address}` }).returning();
   const draft = { kind: 'pengaduan' as const, categoryCode: 'infrastruktur', description: 'Lampu jalan padam.', photos: [], anonymous: false, confidential: false };
-  const { ticket } = await db.transaction((tx) => openCase(tx, { identityId: identity.id, draft, nikKeys: app.ctx.nikKeys, now: new Date() }));
+  const { ticket } = await db.transaction((tx) => openCase({ ctx: { ...app.ctx, caseSinks: [] }, tx, now: new Date(), after: [] }, { identityId: identity.id, draft }));
   const [c] = await db.select().from(t.cases).where(eq(t.cases.ticket, ticket));
   expect(c.unitId).toBe(verifikator.id);
   const [created] = await db.select().from(t.caseEvents).where(eq(t.caseEvents.caseId, c.id));
   await db.transaction((tx) =>
-    app.staffNotificationSink(tx, {
+    sink()(tx, {
       id: created.id, type: 'created', caseId: c.id, ticket, dinasId: c.dinasId, unitId: c.unitId, categoryCode: c.categoryCode,
-      fromStatus: null, toStatus: 'baru', actor: 'citizen', public: false, note: null, slaDueAt: c.slaDueAt, at: c.createdAt,
+      fromStatus: null, toStatus: 'baru', actor: 'citizen', public: false, note: null, slaDueAt: c.slaDueAt, at: c.createdAt, data: null,
     }),
   );
   const [row] = await db.select().from(t.staffNotifications).where(eq(t.staffNotifications.targetId, target.id));
@@ -107,3 +108,8 @@ it('a target whose channel this deployment has not configured fails with the rea
   expect(await deliverStaffNotification(app.ctx, staffChannels(testConfig({ SMTP_URL: smtp.url })), next)).toBe('sent');
   expect(smtp.mailsTo('dengan-smtp@dinsos.example.go.id')).toHaveLength(1);
 });
+
+/** The staff sink as the app registers it; the tests hand it events themselves, outside the lifecycle. */
+function sink() {
+  return staffNotificationSink({ transport: app.ctx.transport, publicUrl: 'http://localhost:3000' });
+}

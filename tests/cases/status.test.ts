@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { StatusChangeError } from '../../src/cases/status.js';
+import type { Actor } from '../../src/cases/events.js';
+import { TransitionRefused } from '../../src/cases/lifecycle.js';
 import { TICKET_ALPHABET } from '../../src/cases/ticket.js';
 import { fakeClientFactory } from '../channels/whatsapp-web/fakes.js';
 import { sentTo, startTestAppWithWhatsAppWeb, telegramCitizen, whatsappWebCitizen, type ChannelCitizen } from '../support/citizens.js';
@@ -24,6 +25,7 @@ let telegram: FakeTelegram;
 let graph: FakeGraph;
 let app: App;
 const webjs = fakeClientFactory();
+const verifikator: Actor = { kind: 'staff', staffId: 1, role: 'verifikator', dinasId: null, unitId: null, regionPrefix: null };
 
 async function report(citizen: ChannelCitizen): Promise<string> {
   let last: string[] = [];
@@ -61,8 +63,8 @@ describe('a status change', () => {
   it('tells a Telegram citizen in their chat, with the staff note and the next due date', async () => {
     const citizen = telegramCitizen(app, telegram, 9_300_001);
     const ticket = await report(citizen);
-    await app.changeStatus({ ticket, to: 'diverifikasi', actor: 'staff-1' });
-    await app.changeStatus({ ticket, to: 'diteruskan', actor: 'staff-1', note: 'Diteruskan ke Bidang Linjamsos.' });
+    await app.cases.transition(verifikator, ticket, 'diverifikasi');
+    await app.cases.transition(verifikator, ticket, 'diteruskan', { note: 'Diteruskan ke Bidang Linjamsos.' });
     await waitForIdle(app);
     const pushes = telegram.sent('9300001').slice(-2).map((m) => m.text);
     expect(pushes[0]).toContain(`Kabar laporan *${ticket.slice(0, 4)}-${ticket.slice(4)}*: Sudah diverifikasi.`);
@@ -80,7 +82,7 @@ describe('a status change', () => {
     const citizen = whatsappWebCitizen(app, webjs.latest, '6281377770001');
     const ticket = await report(citizen);
     const viaWebJs = webjs.latest().sendMessage.mock.calls.length;
-    await app.changeStatus({ ticket, to: 'ditolak', actor: 'staff-2', note: 'Bukan kewenangan Dinas Sosial.' });
+    await app.cases.transition(verifikator, ticket, 'ditolak', { note: 'Bukan kewenangan Dinas Sosial.' });
     await waitForIdle(app);
 
     expect(webjs.latest().sendMessage.mock.calls.length).toBe(viaWebJs);
@@ -95,8 +97,8 @@ describe('a status change', () => {
   it('refuses a transition the lifecycle does not allow, and a rejection without a reason', async () => {
     const citizen = telegramCitizen(app, telegram, 9_300_002);
     const ticket = await report(citizen);
-    await expect(app.changeStatus({ ticket, to: 'selesai', actor: 'staff-1' })).rejects.toBeInstanceOf(StatusChangeError);
-    await expect(app.changeStatus({ ticket, to: 'ditolak', actor: 'staff-1', note: '  ' })).rejects.toThrow(/reason/);
+    await expect(app.cases.transition(verifikator, ticket, 'selesai')).rejects.toBeInstanceOf(TransitionRefused);
+    await expect(app.cases.transition(verifikator, ticket, 'ditolak', { note: '  ' })).rejects.toThrow(/reason/);
     const [row] = await app.ctx.db.sql<{ status: string }[]>`select status from cases where ticket = ${ticket}`;
     expect(row.status).toBe('baru');
   });

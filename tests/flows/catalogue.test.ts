@@ -39,7 +39,7 @@ describe('seed catalogue', () => {
     const catchAll = catalogue.routingRules.filter((r) => !r.categoryCode && !r.serviceCode && !r.regionPrefix);
     expect(catchAll).toEqual([{ priority: 1000, dinasCode: 'dinsos-bandung', unitCode: 'verifikator' }]);
     expect(Math.max(...catalogue.routingRules.map((r) => r.priority))).toBe(catchAll[0].priority);
-    expect(catalogue.sla).toContainEqual({ verifyDays: 3, followUpDays: 5 });
+    expect(catalogue.sla).toContainEqual({ verifyDays: 3, followUpDays: 5, closeAfterDays: 10 });
   });
 
   it('routes a second dinas by service and category', () => {

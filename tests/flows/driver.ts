@@ -15,6 +15,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { App } from '../../src/app.js';
 import { openCase } from '../../src/cases/cases.js';
+import { inCaseTransaction } from '../../src/cases/lifecycle.js';
 import { readCatalogue } from '../../src/catalogue/seed.js';
 import type { InboundContent } from '../../src/channels/types.js';
 import type { CaseStatus, CitizenEvent } from '../../src/conversation/contract.js';
@@ -122,20 +123,21 @@ export class World {
     const identityId = await this.identityOf(citizen);
     const now = new Date(clock);
     clock += 60_000;
-    const { ticket } = await this.app.ctx.db.db.transaction((tx) =>
-      openCase(tx, {
-        identityId,
-        draft: {
-          kind: 'pengaduan',
-          categoryCode: catalogue.categories[0].code,
-          description: 'Laporan lama untuk pengujian',
-          photos: [],
-          anonymous: false,
-          confidential: false,
-        },
-        nikKeys: this.app.ctx.nikKeys,
-        now,
-      }),
+    const { ticket } = await inCaseTransaction(
+      this.app.ctx,
+      (work) =>
+        openCase(work, {
+          identityId,
+          draft: {
+            kind: 'pengaduan',
+            categoryCode: catalogue.categories[0].code,
+            description: 'Laporan lama untuk pengujian',
+            photos: [],
+            anonymous: false,
+            confidential: false,
+          },
+        }),
+      now,
     );
     return { ticket };
   }

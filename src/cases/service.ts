@@ -1,0 +1,341 @@
+/**
+ * The staff-facing case service: the one API the console, Open311 and the dinas's own systems
+ * call. Every call names its `Actor`, and scope is enforced in the query itself — a case outside
+ * the actor's dinas, unit (for a petugas) or region prefix, or a confidential case outside its
+ * assigned unit, behaves exactly as a ticket that does not exist. Anonymous cases never show the
+ * reporter's identity to staff or integrations.
+ *
+ * @example
+ *   const officer: Actor = { kind: 'staff', staffId: 7, role: 'petugas', dinasId: 1, unitId: 2, regionPrefix: null };
+ *   const { cases, next } = await listCases(ctx, officer, { status: ['diteruskan'], sla: 'breached' });
+ *   await transition(ctx, officer, cases[0].ticket, 'diproses', { note: 'Petugas sudah ke lokasi.' });
+ */
+import { and, asc, desc, eq, gte, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { ChannelName } from '../channels/types.js';
+import { CASE_STATUSES, type CaseKind, type CaseStatus } from '../conversation/contract.js';
+import type { PipelineContext } from '../conversation/context.js';
+import type { Tx } from '../db/client.js';
+import * as t from '../db/schema.js';
+import { decryptNik } from '../pii/nik.js';
+import { maskNik } from '../pii/nik-rules.js';
+import type { Actor, CaseEventRecord, CaseEventType } from './events.js';
+import * as lifecycle from './lifecycle.js';
+import { normaliseTicket } from './ticket.js';
+
+/** No such case, or not one the actor may see: the two are indistinguishable on purpose. */
+export class CaseNotFound extends Error {
+  override name = 'CaseNotFound';
+  constructor(ticket: string) {
+    super(`no case ${ticket}`);
+  }
+}
+
+/** The actor sees the case but may not do this to it (a pimpinan reads only). */
+export class CaseForbidden extends Error {
+  override name = 'CaseForbidden';
+}
+
+export { TransitionRefused } from './lifecycle.js';
+
+const CHANNELS = ['telegram', 'web', 'whatsapp-web', 'whatsapp-cloud'] as const satisfies readonly ChannelName[];
+
+/** Filters of the case list, as the console and API send them. */
+export const caseListFilters = z.object({
+  status: z.array(z.enum(CASE_STATUSES)).optional(),
+  category: z.string().min(1).optional(),
+  unitId: z.number().int().positive().optional(),
+  assigneeStaffId: z.number().int().positive().optional(),
+  channel: z.enum(CHANNELS).optional(),
+  /** `due-soon`: a running clock passed its reminder moment; `breached`: a verify/follow-up clock ran out. */
+  sla: z.enum(['due-soon', 'breached']).optional(),
+  /** A ticket number, or words of the description. */
+  q: z.string().trim().min(1).max(200).optional(),
+  /** The `next` of the previous page. */
+  after: z.string().regex(/^\d+$/).optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+export type CaseListFilters = z.input<typeof caseListFilters>;
+
+export interface CaseListItem {
+  ticket: string;
+  kind: CaseKind;
+  status: CaseStatus;
+  categoryCode: string;
+  dinasId: number;
+  unitId: number | null;
+  assigneeStaffId: number | null;
+  channel: ChannelName;
+  regionCode: string | null;
+  anonymous: boolean;
+  confidential: boolean;
+  /** The start of the description. */
+  summary: string;
+  createdAt: Date;
+  updatedAt: Date;
+  slaDueAt: Date | null;
+}
+
+export interface CaseTimelineEntry {
+  id: number;
+  type: CaseEventType;
+  fromStatus: CaseStatus | null;
+  toStatus: CaseStatus;
+  actor: string;
+  note: string | null;
+  public: boolean;
+  data: Record<string, unknown> | null;
+  at: Date;
+}
+
+export interface TranscriptEntry {
+  direction: 'in' | 'out';
+  at: Date;
+  /** Inbound: text, photo, location…; outbound: text, template… */
+  kind: string;
+  text: string | null;
+}
+
+export interface CaseDetail extends Omit<CaseListItem, 'summary'> {
+  serviceCode: string | null;
+  description: string;
+  location: { address?: string; latitude?: number; longitude?: number } | null;
+  photos: string[];
+  /** Ticket of the case this one repeats. */
+  duplicateOf: string | null;
+  /** Null for an anonymous case (unless the citizen themself or the system asks). */
+  reporter: { name: string | null; nikMasked: string | null; phone: string | null; displayName: string | null; chatId: string } | null;
+  clocks: { kind: string; startedAt: Date; dueAt: Date; remindAt: Date | null; remindedAt: Date | null; escalatedAt: Date | null; doneAt: Date | null }[];
+  timeline: CaseTimelineEntry[];
+  /** The citizen's chat around the case: from an hour before it was opened, oldest first. */
+  transcript: TranscriptEntry[];
+}
+
+/** The cases an actor may see, as a condition on `cases`. */
+function scopeOf(actor: Actor): SQL | undefined {
+  switch (actor.kind) {
+    case 'system':
+      return undefined;
+    case 'citizen':
+      return sql`${t.cases.citizenId} = (select citizen_id from channel_identities where id = ${actor.identityId})`;
+    case 'integration':
+      return and(eq(t.cases.dinasId, actor.dinasId), eq(t.cases.confidential, false));
+    case 'staff': {
+      const parts: SQL[] = [];
+      if (actor.dinasId !== null) parts.push(eq(t.cases.dinasId, actor.dinasId));
+      // A petugas works their unit's cases; verifikator and pimpinan see their whole dinas.
+      if (actor.role === 'petugas' && actor.unitId !== null) parts.push(eq(t.cases.unitId, actor.unitId));
+      if (actor.regionPrefix) parts.push(like(t.cases.regionCode, `${actor.regionPrefix.replace(/[\\%_]/g, '')}%`));
+      // Rahasia: only the unit the case is assigned to reads it.
+      parts.push(actor.unitId === null ? eq(t.cases.confidential, false) : or(eq(t.cases.confidential, false), eq(t.cases.unitId, actor.unitId))!);
+      return and(...parts);
+    }
+  }
+}
+
+const seesIdentity = (actor: Actor) => actor.kind === 'system' || actor.kind === 'citizen';
+
+async function findInScope(tx: Tx, actor: Actor, ticket: string, lock: boolean) {
+  const normal = normaliseTicket(ticket);
+  if (!normal) throw new CaseNotFound(ticket);
+  const query = tx.select().from(t.cases).where(and(eq(t.cases.ticket, normal), scopeOf(actor)));
+  const [row] = lock ? await query.for('update') : await query;
+  if (!row) throw new CaseNotFound(ticket);
+  return row;
+}
+
+function mayWrite(actor: Actor): void {
+  if (actor.kind === 'staff' && actor.role === 'pimpinan') throw new CaseForbidden('pimpinan may read cases, not change them');
+  if (actor.kind === 'citizen') throw new CaseForbidden('citizens change their cases only by reopening them');
+}
+
+/** Runs one change on a case in the actor's scope, under its row lock. */
+function change(ctx: PipelineContext, actor: Actor, ticket: string, fn: (work: lifecycle.CaseWork, kase: lifecycle.CaseRow) => Promise<CaseEventRecord>) {
+  return lifecycle.inCaseTransaction(ctx, async (work) => fn(work, await findInScope(work.tx, actor, ticket, true)));
+}
+
+const listColumns = {
+  id: t.cases.id,
+  ticket: t.cases.ticket,
+  kind: t.cases.kind,
+  status: t.cases.status,
+  categoryCode: t.cases.categoryCode,
+  dinasId: t.cases.dinasId,
+  unitId: t.cases.unitId,
+  assigneeStaffId: t.cases.assigneeStaffId,
+  channel: t.channelIdentities.channel,
+  regionCode: t.cases.regionCode,
+  anonymous: t.cases.anonymous,
+  confidential: t.cases.confidential,
+  summary: sql<string>`left(${t.cases.description}, 140)`,
+  createdAt: t.cases.createdAt,
+  updatedAt: t.cases.updatedAt,
+  slaDueAt: t.cases.slaDueAt,
+};
+
+/** Cases in the actor's scope, newest first, a page at a time (keyset: pass `next` as `after`). */
+export async function listCases(ctx: PipelineContext, actor: Actor, filters: CaseListFilters = {}): Promise<{ cases: CaseListItem[]; next: string | null }> {
+  const f = caseListFilters.parse(filters);
+  const now = ctx.now().toISOString();
+  const conditions: (SQL | undefined)[] = [scopeOf(actor)];
+  if (f.status) conditions.push(sql`${t.cases.status} in ${f.status}`);
+  if (f.category) conditions.push(eq(t.cases.categoryCode, f.category));
+  if (f.unitId) conditions.push(eq(t.cases.unitId, f.unitId));
+  if (f.assigneeStaffId) conditions.push(eq(t.cases.assigneeStaffId, f.assigneeStaffId));
+  if (f.channel) conditions.push(eq(t.channelIdentities.channel, f.channel));
+  if (f.sla === 'breached') {
+    conditions.push(sql`exists (select 1 from case_timers ct where ct.case_id = ${t.cases.id} and ct.done_at is null and ct.kind <> 'close' and ct.due_at < ${now}::timestamptz)`);
+  } else if (f.sla === 'due-soon') {
+    conditions.push(sql`exists (select 1 from case_timers ct where ct.case_id = ${t.cases.id} and ct.done_at is null and ct.remind_at <= ${now}::timestamptz and ct.due_at >= ${now}::timestamptz)`);
+  }
+  if (f.q) {
+    const ticket = normaliseTicket(f.q);
+    conditions.push(ticket ? eq(t.cases.ticket, ticket) : sql`to_tsvector('simple', ${t.cases.description}) @@ plainto_tsquery('simple', ${f.q})`);
+  }
+  if (f.after) conditions.push(lt(t.cases.id, Number(f.after)));
+  const rows = await ctx.db.db
+    .select(listColumns)
+    .from(t.cases)
+    .innerJoin(t.channelIdentities, eq(t.channelIdentities.id, t.cases.identityId))
+    .where(and(...conditions))
+    .orderBy(desc(t.cases.id))
+    .limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  const cases = page.map(({ id: _id, ...row }) => ({ ...row, kind: row.kind as CaseKind, status: row.status as CaseStatus, channel: row.channel as ChannelName }));
+  return { cases, next: rows.length > f.limit ? String(page[page.length - 1].id) : null };
+}
+
+/** One case with its clocks, timeline and the citizen's chat transcript. */
+export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string): Promise<CaseDetail> {
+  return ctx.db.db.transaction(async (tx) => {
+    const kase = await findInScope(tx, actor, ticket, false);
+    const [identity] = await tx.select().from(t.channelIdentities).where(eq(t.channelIdentities.id, kase.identityId));
+    const [citizen] = await tx.select().from(t.citizens).where(eq(t.citizens.id, kase.citizenId));
+    const original = kase.duplicateOf === null ? [] : await tx.select({ ticket: t.cases.ticket }).from(t.cases).where(eq(t.cases.id, kase.duplicateOf));
+    const clocks = await tx.select().from(t.caseTimers).where(eq(t.caseTimers.caseId, kase.id)).orderBy(asc(t.caseTimers.id));
+    const events = await tx.select().from(t.caseEvents).where(eq(t.caseEvents.caseId, kase.id)).orderBy(asc(t.caseEvents.id));
+    const since = new Date(kase.createdAt.getTime() - 60 * 60_000);
+    const inbound = await tx
+      .select({ at: t.messages.sentAt, kind: t.messages.kind, text: t.messages.body })
+      .from(t.messages)
+      .where(and(eq(t.messages.identityId, kase.identityId), gte(t.messages.receivedAt, since)))
+      .orderBy(asc(t.messages.id))
+      .limit(200);
+    const outbound = await tx
+      .select({ at: t.outbox.createdAt, payload: t.outbox.payload })
+      .from(t.outbox)
+      .where(or(and(eq(t.outbox.identityId, kase.identityId), gte(t.outbox.createdAt, since)), eq(t.outbox.caseId, kase.id)))
+      .orderBy(asc(t.outbox.id))
+      .limit(200);
+    const transcript: TranscriptEntry[] = [
+      ...inbound.map((m) => ({ direction: 'in' as const, at: m.at, kind: m.kind, text: m.text })),
+      ...outbound.map((o) => ({ direction: 'out' as const, at: o.at, kind: o.payload.kind, text: 'text' in o.payload ? o.payload.text : null })),
+    ].sort((a, b) => a.at.getTime() - b.at.getTime());
+
+    const showIdentity = !kase.anonymous || seesIdentity(actor);
+    return {
+      ticket: kase.ticket,
+      kind: kase.kind as CaseKind,
+      status: kase.status as CaseStatus,
+      categoryCode: kase.categoryCode,
+      serviceCode: kase.serviceCode,
+      description: kase.description,
+      location: kase.location,
+      photos: kase.photos,
+      dinasId: kase.dinasId,
+      unitId: kase.unitId,
+      assigneeStaffId: kase.assigneeStaffId,
+      channel: identity.channel as ChannelName,
+      regionCode: kase.regionCode,
+      anonymous: kase.anonymous,
+      confidential: kase.confidential,
+      duplicateOf: original[0]?.ticket ?? null,
+      createdAt: kase.createdAt,
+      updatedAt: kase.updatedAt,
+      slaDueAt: kase.slaDueAt,
+      reporter: showIdentity
+        ? {
+            name: kase.reporterName ?? citizen.name,
+            nikMasked: citizen.nikEncrypted ? maskNik(decryptNik(citizen.nikEncrypted, ctx.nikKeys)) : null,
+            phone: identity.phone,
+            displayName: identity.displayName,
+            chatId: identity.chatId,
+          }
+        : null,
+      clocks: clocks.map(({ kind, startedAt, dueAt, remindAt, remindedAt, escalatedAt, doneAt }) => ({ kind, startedAt, dueAt, remindAt, remindedAt, escalatedAt, doneAt })),
+      timeline: events.map((e) => ({
+        id: e.id,
+        type: e.type as CaseEventType,
+        fromStatus: e.fromStatus as CaseStatus | null,
+        toStatus: e.toStatus as CaseStatus,
+        actor: e.actor,
+        note: e.note,
+        public: e.public,
+        data: e.data,
+        at: e.createdAt,
+      })),
+      transcript,
+    };
+  });
+}
+
+/**
+ * Moves a case along the lifecycle (`TRANSITIONS`); the citizen is told, with the note unless it is
+ * internal. A citizen may only reopen their own `selesai` case (`diproses`).
+ */
+export async function transition(ctx: PipelineContext, actor: Actor, ticket: string, to: CaseStatus, options: { note?: string; internal?: boolean } = {}) {
+  if (actor.kind === 'citizen' && to !== 'diproses') throw new CaseForbidden('citizens change their cases only by reopening them');
+  if (actor.kind !== 'citizen') mayWrite(actor);
+  return change(ctx, actor, ticket, (work, kase) => {
+    if (actor.kind === 'citizen' && kase.status !== 'selesai') throw new lifecycle.TransitionRefused(`a case that is ${kase.status} cannot be reopened`);
+    return lifecycle.moveCase(work, kase, actor, to, options);
+  });
+}
+
+/** Gives the case to a unit of its dinas and/or an officer (an officer alone implies their unit). */
+export async function assign(ctx: PipelineContext, actor: Actor, ticket: string, to: { unitId?: number | null; staffId?: number | null }) {
+  mayWrite(actor);
+  return change(ctx, actor, ticket, (work, kase) => lifecycle.assign(work, kase, actor, to));
+}
+
+/** A note on the timeline: internal, or public (pushed to the citizen and shown in their status check). */
+export async function addNote(ctx: PipelineContext, actor: Actor, ticket: string, text: string, internal: boolean) {
+  mayWrite(actor);
+  return change(ctx, actor, ticket, (work, kase) => lifecycle.addNote(work, kase, actor, text, internal));
+}
+
+/** Writes into the citizen's chat, in the channel they used. */
+export async function replyToCitizen(ctx: PipelineContext, actor: Actor, ticket: string, text: string) {
+  mayWrite(actor);
+  return change(ctx, actor, ticket, (work, kase) => lifecycle.replyToCitizen(work, kase, actor, text));
+}
+
+/** Marks the case `duplikat` of `originalTicket`, which must be in the actor's scope too. */
+export async function markDuplicate(ctx: PipelineContext, actor: Actor, ticket: string, originalTicket: string, note?: string) {
+  mayWrite(actor);
+  return change(ctx, actor, ticket, async (work, kase) => {
+    const original = await findInScope(work.tx, actor, originalTicket, false);
+    return lifecycle.markDuplicate(work, kase, actor, original, note);
+  });
+}
+
+/** Re-routes (*dialihkan*) the case to another dinas or unit; see lifecycle.ts for where it lands. */
+export async function reroute(ctx: PipelineContext, actor: Actor, ticket: string, to: { dinasId: number; unitId?: number | null }, note?: string) {
+  mayWrite(actor);
+  return change(ctx, actor, ticket, (work, kase) => lifecycle.reroute(work, kase, actor, { dinasId: to.dinasId, unitId: to.unitId ?? null }, note));
+}
+
+/** The service bound to one context: what `App.cases` exposes. */
+export function caseService(ctx: PipelineContext) {
+  return {
+    listCases: (actor: Actor, filters?: CaseListFilters) => listCases(ctx, actor, filters),
+    getCase: (actor: Actor, ticket: string) => getCase(ctx, actor, ticket),
+    transition: (actor: Actor, ticket: string, to: CaseStatus, options?: { note?: string; internal?: boolean }) => transition(ctx, actor, ticket, to, options),
+    assign: (actor: Actor, ticket: string, to: { unitId?: number | null; staffId?: number | null }) => assign(ctx, actor, ticket, to),
+    addNote: (actor: Actor, ticket: string, text: string, internal: boolean) => addNote(ctx, actor, ticket, text, internal),
+    replyToCitizen: (actor: Actor, ticket: string, text: string) => replyToCitizen(ctx, actor, ticket, text),
+    markDuplicate: (actor: Actor, ticket: string, originalTicket: string, note?: string) => markDuplicate(ctx, actor, ticket, originalTicket, note),
+    reroute: (actor: Actor, ticket: string, to: { dinasId: number; unitId?: number | null }, note?: string) => reroute(ctx, actor, ticket, to, note),
+  };
+}
+export type CaseService = ReturnType<typeof caseService>;

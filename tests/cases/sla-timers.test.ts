@@ -1,0 +1,134 @@
+/**
+ * SLA alarms end to end on real Postgres and Redis: delayed BullMQ jobs remind the unit at 80%
+ * of the time and escalate to its supervisor when the time is out; after Redis loses every job
+ * the relay re-creates them from Postgres, and fires at once what is already overdue (escalation,
+ * auto-close with the citizen told) — each exactly once, however often an alarm fires.
+ *
+ * The clock runs in real time but is shifted (`setClock`), so a clock of 0 working days started at
+ * 23:59:50 WIB on a Wednesday reminds and runs out within seconds, through the real job delays.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { fireTimer, rebuildCaseTimers } from '../../src/cases/sla-jobs.js';
+import * as t from '../../src/db/schema.js';
+import { CASE_TIMER_QUEUE } from '../../src/queues/jobs.js';
+import { relayOnce } from '../../src/queues/relay.js';
+import { caseRow, eventsOf, eventually, openTestCase, recordingSink, seedIdentity, SYSTEM } from '../support/cases.js';
+import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../support/env.js';
+import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
+import { telegramConfig } from '../support/telegram.js';
+
+let env: TestEnv;
+let telegram: FakeTelegram;
+let app: App;
+let offset = 0;
+const recorder = recordingSink();
+
+/** From now on the product's clock reads `iso`, and runs on from there. */
+function setClock(iso: string) {
+  offset = Date.parse(iso) - Date.now();
+}
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  telegram = await startFakeTelegram();
+  // The relay runs once at start and then not for an hour: alarms here come from BullMQ jobs,
+  // or from the relay rounds the tests run themselves.
+  app = await startTestApp(env, { config: { ...telegramConfig(telegram), RELAY_INTERVAL_MS: '3600000' }, now: () => new Date(Date.now() + offset) });
+  app.ctx.caseSinks.push(recorder.sink);
+  // Every clock ends the same day, so moments fall within seconds of a chosen time.
+  await app.ctx.db.db.update(t.slaPolicies).set({ verifyDays: 0, followUpDays: 0, closeAfterDays: 0 });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await telegram?.close();
+  await env?.dispose();
+});
+
+async function timersOf(ticket: string) {
+  const row = await caseRow(app, ticket);
+  return app.ctx.db.db.select().from(t.caseTimers).where(eq(t.caseTimers.caseId, row.id)).orderBy(t.caseTimers.id);
+}
+
+const typesOf = async (ticket: string) => (await eventsOf(app, ticket)).map((e) => e.type);
+const delayedAlarms = () => app.ctx.transport.queue(CASE_TIMER_QUEUE).getDelayedCount();
+
+describe('delayed jobs', () => {
+  it('remind the unit at 80% and escalate to its supervisor when the time is out, once each', async () => {
+    const [linjamsos] = await app.ctx.db.db.select().from(t.units).where(eq(t.units.code, 'linjamsos'));
+    const [supervisor] = await app.ctx.db.db
+      .insert(t.staff)
+      .values({ dinasId: linjamsos.dinasId, unitId: linjamsos.id, name: 'Kabid', email: 'kabid@timers.test', role: 'petugas', supervisor: true })
+      .returning();
+    const identity = await seedIdentity(app, 'telegram', '9400001');
+    setClock('2026-12-02T16:59:50Z'); // Wednesday 23:59:50 WIB
+    const ticket = await openTestCase(app, identity);
+    const [verify] = await timersOf(ticket);
+    expect(verify.dueAt.toISOString()).toBe('2026-12-02T16:59:59.000Z');
+
+    await eventually('the escalation', async () => (await typesOf(ticket)).includes('escalation'));
+    const events = await eventsOf(app, ticket);
+    expect(events.map((e) => e.type)).toEqual(['created', 'reminder', 'escalation']);
+    const [, reminder, escalation] = events;
+    expect(reminder.createdAt.getTime()).toBeGreaterThanOrEqual(verify.remindAt!.getTime());
+    expect(escalation.createdAt.getTime()).toBeGreaterThanOrEqual(verify.dueAt.getTime());
+    expect(reminder).toMatchObject({ public: false, actor: 'system', toStatus: 'baru', data: { clock: 'verify' } });
+    expect(escalation.data).toEqual({ clock: 'verify', dueAt: verify.dueAt.toISOString(), supervisorStaffIds: [supervisor.id] });
+    expect(recorder.events.filter((e) => e.ticket === ticket).map((e) => e.type)).toEqual(['created', 'reminder', 'escalation']);
+
+    // An alarm that fires again (a re-added job, a relay round) finds the work done.
+    expect(await fireTimer(app.ctx, verify.id)).toBeNull();
+    await rebuildCaseTimers(app.ctx);
+    expect(await typesOf(ticket)).toEqual(['created', 'reminder', 'escalation']);
+    // Staff and the dinas's systems heard; the citizen is not bothered with the agency's deadlines.
+    expect(telegram.sent('9400001')).toEqual([]);
+  });
+});
+
+describe('after Redis loses every job', () => {
+  it('the relay re-creates the alarms from Postgres and they still fire exactly once', async () => {
+    const identity = await seedIdentity(app, 'telegram', '9400002');
+    setClock('2026-12-03T16:59:49Z'); // Thursday 23:59:49 WIB
+    const ticket = await openTestCase(app, identity);
+    expect(await delayedAlarms()).toBeGreaterThanOrEqual(2);
+    await env.flushQueues();
+    expect(await delayedAlarms()).toBe(0);
+
+    await relayOnce(app.ctx, 1000);
+    expect(await delayedAlarms()).toBe(2);
+    await eventually('the escalation', async () => (await typesOf(ticket)).includes('escalation'));
+    await relayOnce(app.ctx, 1000);
+    expect(await typesOf(ticket)).toEqual(['created', 'reminder', 'escalation']);
+  });
+
+  it('fires at once what came due meanwhile: the escalation (no late reminder) and the auto-close, told to the citizen once', async () => {
+    const late = await seedIdentity(app, 'telegram', '9400003');
+    const done = await seedIdentity(app, 'telegram', '9400004');
+    setClock('2026-12-07T03:00:00Z'); // Monday 10:00 WIB
+    const overdue = await openTestCase(app, late);
+    await app.cases.transition(SYSTEM, overdue, 'diverifikasi');
+    const finished = await openTestCase(app, done);
+    for (const to of ['diverifikasi', 'diteruskan', 'diproses', 'selesai'] as const) await app.cases.transition(SYSTEM, finished, to);
+    await waitForIdle(app);
+    const toldBefore = telegram.sent('9400004').length;
+    expect(telegram.sent('9400004').at(-1)?.text).toContain('Selesai ditindaklanjuti');
+
+    await env.flushQueues();
+    setClock('2026-12-09T03:00:00Z'); // two days on: both clocks ran out while nothing was in Redis
+    const rounds = await Promise.all([relayOnce(app.ctx, 1000), relayOnce(app.ctx, 1000)]);
+    expect(rounds.map((r) => r.timers).reduce((a, b) => a + b)).toBe(2);
+    await relayOnce(app.ctx, 1000);
+
+    expect(await typesOf(overdue)).toEqual(['created', 'status', 'escalation']);
+    expect((await caseRow(app, finished)).status).toBe('ditutup');
+    const closing = (await eventsOf(app, finished)).at(-1)!;
+    expect(closing).toMatchObject({ type: 'status', fromStatus: 'selesai', toStatus: 'ditutup', actor: 'system' });
+    await waitForIdle(app);
+    const told = telegram.sent('9400004').slice(toldBefore).map((m) => m.text);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain('Ditutup');
+    expect(telegram.sent('9400003').filter((m) => m.text.includes('Ditutup'))).toEqual([]);
+  });
+});
