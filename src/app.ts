@@ -32,6 +32,7 @@ import { createDb } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { buildServer } from './http/server.js';
 import type { Logger } from './logger.js';
+import { createEnqueue } from './queues/enqueue.js';
 import { createTransport, type TransportConfig } from './queues/transport.js';
 import { startWorkers } from './queues/workers.js';
 
@@ -82,11 +83,12 @@ export async function startApp(options: AppOptions): Promise<App> {
   const db = createDb(options.databaseUrl, config.DATABASE_POOL_SIZE);
   if (await seedCatalogueIfEmpty(db.db, await readCatalogue())) log.info('demo catalogue seeded');
   await seedPublicHolidays(db.db, (options.now ?? (() => new Date()))());
-  const transport = await createTransport(options.transport);
+  const transport = await createTransport(options.transport, log.child({ component: 'queue' }));
 
   const ctx: PipelineContext = {
     db,
     transport,
+    enqueue: createEnqueue(transport, { log, timeoutMs: config.ENQUEUE_TIMEOUT_MS }),
     log,
     machine: conversationMachine,
     machineVersion: CONVERSATION_VERSION,

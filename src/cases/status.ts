@@ -14,10 +14,11 @@ import { formatDate, showTicket } from '../../flows/format.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
 import type { CaseStatus, Lang } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { enqueueOutbox, langOf } from '../conversation/runtime.js';
+import { langOf } from '../conversation/runtime.js';
 import type { PersistedSnapshot } from '../conversation/step.js';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
+import { outboundJobs } from '../queues/jobs.js';
 import { holidaysFrom, slaPolicy } from './cases.js';
 import { addWorkingDays } from './working-days.js';
 
@@ -111,6 +112,6 @@ export async function changeCaseStatus(tx: Tx, change: StatusChange): Promise<{ 
 /** Changes the status and sends the notification once the transaction commits. */
 export async function notifyStatusChange(ctx: PipelineContext, change: Omit<StatusChange, 'now' | 'cloudPushes'>, cloudPushes: boolean) {
   const result = await ctx.db.db.transaction((tx) => changeCaseStatus(tx, { ...change, now: ctx.now(), cloudPushes }));
-  await enqueueOutbox(ctx, result.identityId, [{ id: result.outboxId, channel: result.channel }]);
+  await ctx.enqueue(outboundJobs(result.identityId, [{ id: result.outboxId, channel: result.channel }]));
   return result;
 }

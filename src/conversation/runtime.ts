@@ -12,7 +12,7 @@ import { openCase, ownCase, ownCases } from '../cases/cases.js';
 import { searchServices } from '../catalogue/search.js';
 import { encryptNik } from '../pii/nik.js';
 import { maskNik } from '../pii/nik-rules.js';
-import { jobOptions, outboundJobId, outboundQueue, type OutboundJob } from '../queues/jobs.js';
+import { outboundJobs } from '../queues/jobs.js';
 import { staffAvailableNow } from './availability.js';
 import type { CitizenEvent, ConversationInput, Lang, ResultEvent } from './contract.js';
 import type { PipelineContext } from './context.js';
@@ -213,7 +213,7 @@ export async function processConversation(
   identityId: number,
   options: { giveUpOnFirst?: boolean; deliver?: Deliver } = {},
 ): Promise<{ processed: number } | 'busy'> {
-  const deliver = options.deliver ?? ((id, rows) => enqueueOutbox(ctx, id, rows));
+  const deliver = options.deliver ?? (async (id, rows) => void (await ctx.enqueue(outboundJobs(id, rows))));
   let processed = 0;
   let giveUp = options.giveUpOnFirst ?? false;
   for (;;) {
@@ -224,17 +224,5 @@ export async function processConversation(
     processed++;
     if (result.outbox.length > 0) await deliver(identityId, result.outbox);
     if (!result.more) return { processed };
-  }
-}
-
-export async function enqueueOutbox(ctx: PipelineContext, identityId: number, rows: { id: number; channel: ChannelName }[], delayMs = 0) {
-  try {
-    for (const row of rows) {
-      await ctx.transport
-        .queue<OutboundJob>(outboundQueue(row.channel))
-        .add('send', { identityId, outboxId: row.id }, { ...jobOptions(outboundJobId(row.id)), delay: delayMs });
-    }
-  } catch (err) {
-    ctx.log.warn({ err, identityId }, 'enqueue of replies failed; the relay will pick them up');
   }
 }

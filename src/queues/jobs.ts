@@ -22,6 +22,34 @@ export interface OutboundJob {
 export const inboundJobId = (messageId: number) => `in-${messageId}`;
 export const outboundJobId = (outboxId: number) => `out-${outboxId}`;
 
+/** One job to add: which queue, its name and payload, the id that makes adding it twice harmless. */
+export interface QueuedJob {
+  queue: string;
+  name: string;
+  data: object;
+  jobId: string;
+  /** Run no earlier than this many ms from now (a retry's backoff, a timer). */
+  delayMs?: number;
+}
+
+/** The conversation step for a stored inbound message. */
+export const inboundJob = (identityId: number, messageId: number): QueuedJob => ({
+  queue: INBOUND_QUEUE,
+  name: 'message',
+  data: { identityId, messageId } satisfies InboundJob,
+  jobId: inboundJobId(messageId),
+});
+
+/** Sending outbox rows of one chat. */
+export const outboundJobs = (identityId: number, rows: readonly { id: number; channel: ChannelName }[], delayMs = 0): QueuedJob[] =>
+  rows.map((row) => ({
+    queue: outboundQueue(row.channel),
+    name: 'send',
+    data: { identityId, outboxId: row.id } satisfies OutboundJob,
+    jobId: outboundJobId(row.id),
+    ...(delayMs > 0 ? { delayMs } : {}),
+  }));
+
 /** Ask the worker to come back later; the backoff strategy honours `delayMs` (e.g. Telegram's retry_after). */
 export class RetryLater extends Error {
   constructor(

@@ -6,10 +6,10 @@
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { enqueueOutbox, processConversation, type Deliver } from '../conversation/runtime.js';
-import { INBOUND_QUEUE, RetryLater, backoffStrategy, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
+import { processConversation, type Deliver } from '../conversation/runtime.js';
+import { INBOUND_QUEUE, RetryLater, backoffStrategy, outboundJobs, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
-import { startRelay } from './relay.js';
+import { PIPELINE_OWED_WORK, startRelay, type OwedWork } from './relay.js';
 
 /** A job whose chat another worker holds comes back after this long (not counted as an attempt). */
 const BUSY_DELAY_MS = 150;
@@ -54,15 +54,16 @@ function deliverDirectly(ctx: PipelineContext, senders: ReadonlyMap<ChannelName,
     if (!allowance) allowances.set(channel, (allowance = new SendAllowance(perSecond)));
     return allowance.take();
   };
+  const queue = async (identityId: number, rows: Parameters<Deliver>[1], delayMs = 0) => void (await ctx.enqueue(outboundJobs(identityId, rows, delayMs)));
   return async (identityId, rows) => {
     const channel = rows[0].channel;
-    if (channel === 'whatsapp-web' || !senders.has(channel) || !allowed(channel)) return enqueueOutbox(ctx, identityId, rows);
+    if (channel === 'whatsapp-web' || !senders.has(channel) || !allowed(channel)) return queue(identityId, rows);
     try {
       if ((await drainOutbox(ctx, senders, identityId)) !== 'busy') return;
-      await enqueueOutbox(ctx, identityId, rows);
+      await queue(identityId, rows);
     } catch (err) {
       const delayMs = err instanceof RetryLater && err.delayMs !== null ? err.delayMs : 0;
-      await enqueueOutbox(ctx, identityId, rows, delayMs);
+      await queue(identityId, rows, delayMs);
     }
   };
 }
@@ -82,6 +83,8 @@ export interface WorkerOptions {
   inbound: boolean;
   /** Run the relay in this process (one per deployment is enough; more are harmless). */
   relay: boolean;
+  /** Owed work the relay rebuilds besides the pipeline's own (SLA timers, webhook deliveries, broadcasts…). */
+  owedWork?: readonly OwedWork[];
 }
 
 export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelName, ChannelSender>, options: WorkerOptions) {
@@ -119,12 +122,15 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
   }
 
   for (const worker of workers) {
-    worker.on('error', (err) => ctx.log.warn({ err, queue: worker.name }, 'worker error'));
+    // While the transport is down every connection attempt fails; that is logged once, by the transport.
+    worker.on('error', (err) => (ctx.transport.up ? ctx.log.warn({ err, queue: worker.name }, 'worker error') : ctx.log.debug({ err, queue: worker.name }, 'worker error while the transport is down')));
     worker.on('failed', (job, err) => {
       if (err?.name !== 'RetryLater') ctx.log.warn({ err, queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed; will retry');
     });
   }
-  const relay = options.relay ? startRelay(ctx, { intervalMs: options.relayIntervalMs, olderThanMs: options.relayAfterMs }) : null;
+  const relay = options.relay
+    ? startRelay(ctx, { intervalMs: options.relayIntervalMs, olderThanMs: options.relayAfterMs, owed: [...PIPELINE_OWED_WORK, ...(options.owedWork ?? [])] })
+    : null;
 
   return {
     workers,
