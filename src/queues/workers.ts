@@ -68,6 +68,17 @@ function deliverDirectly(ctx: PipelineContext, senders: ReadonlyMap<ChannelName,
   };
 }
 
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * Errors a Redis outage causes in every worker at once: a dropped connection (logged once, by the
+ * transport), or a job Redis lost by coming back empty (Postgres still has the work; the relay
+ * enqueues it again). Logged per job they would bury the one line that says what happened.
+ */
+function isTransportLoss(err: Error): boolean {
+  return CONNECTION_ERRORS.has((err as { code?: string }).code ?? '') || err.message.startsWith('Missing key for job');
+}
+
 /** After this many failed attempts a message is answered with an apology instead of blocking its chat. */
 const POISON_ATTEMPTS = 10;
 
@@ -122,8 +133,10 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
   }
 
   for (const worker of workers) {
-    // While the transport is down every connection attempt fails; that is logged once, by the transport.
-    worker.on('error', (err) => (ctx.transport.up ? ctx.log.warn({ err, queue: worker.name }, 'worker error') : ctx.log.debug({ err, queue: worker.name }, 'worker error while the transport is down')));
+    worker.on('error', (err) => {
+      if (isTransportLoss(err) || !ctx.transport.up) ctx.log.debug({ err, queue: worker.name }, 'worker error from a Redis outage');
+      else ctx.log.warn({ err, queue: worker.name }, 'worker error');
+    });
     worker.on('failed', (job, err) => {
       if (err?.name !== 'RetryLater') ctx.log.warn({ err, queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed; will retry');
     });

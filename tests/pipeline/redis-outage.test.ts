@@ -5,6 +5,7 @@
  * delivered within seconds, exactly once: in one process, and with the web and worker roles as
  * separate OS processes. Each scenario owns a private redis-server it kills and starts again.
  */
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import postgres from 'postgres';
@@ -18,6 +19,8 @@ import { createTestEnv, startTestApp, testSettings, waitForNothingOwed, type Tes
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 import { NAVIGATION_SCRIPT, postUpdate, recordBaseline, telegramConfig, textUpdate, type ProductProcesses } from '../support/telegram.js';
+import { postChatMessage } from '../support/webchat.js';
+import { cloudText, cloudWebhook, nextWamid, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
 
 /** What the issue asks of the product: a webhook answer within 1 s during the outage, every reply within 10 s of Redis's return. */
 const WEBHOOK_BOUND_MS = 1_000;
@@ -166,18 +169,23 @@ describe('Redis killed mid-conversation, web and worker as separate processes', 
   }, 90_000);
 });
 
-describe('readiness while Redis is down', () => {
+describe('the web role while Redis is down', () => {
   let env: TestEnv;
+  let telegram: FakeTelegram;
   let redis: PrivateRedis;
   let app: App;
 
   beforeAll(async () => {
     env = await createTestEnv();
+    telegram = await startFakeTelegram();
     redis = await startPrivateRedis();
-    app = await startTestApp(env, { role: 'web', redisUrl: redis.url });
+    // The web role never sends, so the Cloud API root is never called.
+    const config = { ...telegramConfig(telegram), ...whatsappCloudConfig({ apiRoot: 'http://127.0.0.1:9' }) };
+    app = await startTestApp(env, { role: 'web', config, redisUrl: redis.url });
   });
   afterAll(async () => {
     await app?.close();
+    await telegram?.close();
     await redis?.stop();
     await env?.dispose();
   });
@@ -186,8 +194,13 @@ describe('readiness while Redis is down', () => {
     const res = await fetch(`${app.url}/readyz`);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
+  const timed = async <T>(call: () => Promise<T>) => {
+    const started = performance.now();
+    const value = await call();
+    return { value, ms: performance.now() - started };
+  };
 
-  it('names the queue as the degraded part, and recovers with it', async () => {
+  it('names the queue as the degraded part in /readyz, and recovers with it', async () => {
     await until('ready', async () => (await readyz()).status === 200, 10_000);
     expect((await readyz()).body).toMatchObject({ postgres: true, queue: true, degraded: [] });
 
@@ -196,6 +209,20 @@ describe('readiness while Redis is down', () => {
 
     await redis.restart();
     await until('ready again', async () => (await readyz()).status === 200, 10_000);
+  });
+
+  it('answers the web chat and the Cloud API webhook at once, with the message stored', async () => {
+    await redis.kill();
+    const chat = await timed(() => postChatMessage(app.url!, { session: randomUUID(), text: 'halo' }));
+    expect(chat.value).toEqual({ status: 202, body: { accepted: true, duplicate: false } });
+    expect(chat.ms).toBeLessThan(WEBHOOK_BOUND_MS);
+    const cloud = await timed(() => postCloudWebhook(app.url!, cloudWebhook({ messages: [cloudText({ from: '6281298765432', id: nextWamid(), text: 'halo' })] })));
+    expect(cloud.value).toBe(200);
+    expect(cloud.ms).toBeLessThan(WEBHOOK_BOUND_MS);
+
+    const stored = await app.ctx.db.sql<{ channel: string }[]>`select channel from messages where processed_at is null order by id`;
+    expect(stored.map((m) => m.channel)).toEqual(['web', 'whatsapp-cloud']);
+    await redis.restart();
   });
 });
 
