@@ -12,12 +12,29 @@ import { within } from './within.js';
 /** Resolves true when the queue took every job, false when the relay will have to. Never rejects. */
 export type Enqueue = (jobs: readonly QueuedJob[]) => Promise<boolean>;
 
+/**
+ * Jobs skipped while the transport was down are offered again the moment it is back in this
+ * process: the relay's catch-up may run in a worker process that reconnected a moment earlier.
+ * Past this many, the relay's regular rounds find the rest.
+ */
+const REMEMBERED_WHILE_DOWN = 10_000;
+
 export function createEnqueue(transport: Transport, options: { log: Logger; timeoutMs: number }): Enqueue {
   // One warning per spell of failures, not one per job; the transport logs its own downs and ups.
   let warned = false;
-  return async (jobs) => {
+  let skipped: QueuedJob[] = [];
+  transport.onChange((up) => {
+    if (!up || skipped.length === 0) return;
+    const again = skipped;
+    skipped = [];
+    void enqueue(again);
+  });
+  const enqueue: Enqueue = async (jobs) => {
     if (jobs.length === 0) return true;
-    if (!transport.up) return false;
+    if (!transport.up) {
+      if (skipped.length < REMEMBERED_WHILE_DOWN) skipped.push(...jobs.slice(0, REMEMBERED_WHILE_DOWN - skipped.length));
+      return false;
+    }
     const byQueue = new Map<string, QueuedJob[]>();
     for (const job of jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
     const adds = Promise.all(
@@ -39,4 +56,5 @@ export function createEnqueue(transport: Transport, options: { log: Logger; time
     }
     return false;
   };
+  return enqueue;
 }

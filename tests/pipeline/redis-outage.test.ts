@@ -18,7 +18,7 @@ import { createTransport, type Transport } from '../../src/queues/transport.js';
 import { createTestEnv, startTestApp, testSettings, waitForNothingOwed, type TestEnv } from '../support/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
-import { NAVIGATION_SCRIPT, postUpdate, recordBaseline, telegramConfig, textUpdate, type ProductProcesses } from '../support/telegram.js';
+import { fireScript, NAVIGATION_SCRIPT, postUpdate, recordBaseline, telegramConfig, textUpdate, type ProductProcesses } from '../support/telegram.js';
 import { postChatMessage } from '../support/webchat.js';
 import { cloudText, cloudWebhook, nextWamid, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
 
@@ -45,28 +45,41 @@ async function until(what: string, condition: () => boolean | Promise<boolean>, 
 }
 
 /**
- * Five citizens are halfway through a conversation when Redis is killed; they go on typing during
- * the outage; Redis comes back empty on the same port, and the relay alone knows what is owed.
+ * Five citizens are halfway through a conversation when Redis is killed and go on typing during the
+ * outage; three others have finished typing, but their replies still wait in Redis as send retries
+ * (the Bot API was failing). Redis comes back empty on the same port: only Postgres knows what is
+ * owed, and the relay's regular rounds are too slow (SLOW_RELAY) for anything but its catch-up.
  */
 async function killedMidConversation(product: ProductProcesses, telegram: FakeTelegram, redis: PrivateRedis) {
   const { replies: baseline } = await recordBaseline(product, telegram, nextChat++);
-  const chats = Array.from({ length: CITIZENS }, () => nextChat++);
+  const typing = Array.from({ length: CITIZENS }, () => nextChat++);
+  const stranded = Array.from({ length: 3 }, () => nextChat++);
   const half = NAVIGATION_SCRIPT.length / 2;
+  const unprocessed = async (chats: number[]) => {
+    const [row] = await product.sql<{ n: number }[]>`
+      select count(*)::int as n from messages m join channel_identities i on i.id = m.identity_id
+      where i.chat_id in ${product.sql(chats.map(String))} and m.processed_at is null`;
+    return row.n;
+  };
 
   const post = async (chat: number, i: number) => {
     const started = performance.now();
     const status = await postUpdate(product.url, textUpdate(chat, i + 1, NAVIGATION_SCRIPT[i]));
     return { status, ms: performance.now() - started };
   };
-  await Promise.all(chats.map(async (chat) => {
+  await Promise.all(typing.map(async (chat) => {
     for (let i = 0; i < half; i++) await post(chat, i);
   }));
-  // Halfway through, with nothing in flight: what comes next has no job but the ones the outage loses.
   await waitForNothingOwed(product.sql);
+
+  telegram.outage();
+  await Promise.all(stranded.map((chat) => fireScript(product.url, chat)));
+  await until('the stranded chats to be stepped, their replies owed', async () => (await unprocessed(stranded)) === 0, 20_000);
   await redis.kill();
+  telegram.heal();
 
   const during = await Promise.all(
-    chats.map(async (chat) => {
+    typing.map(async (chat) => {
       const answers = [];
       for (let i = half; i < NAVIGATION_SCRIPT.length; i++) answers.push(await post(chat, i));
       return answers;
@@ -78,18 +91,19 @@ async function killedMidConversation(product: ProductProcesses, telegram: FakeTe
   }
   const [stored] = await product.sql<{ n: number }[]>`
     select count(*)::int as n from messages m join channel_identities i on i.id = m.identity_id
-    where i.chat_id in ${product.sql(chats.map(String))}`;
+    where i.chat_id in ${product.sql(typing.map(String))}`;
   expect(stored.n).toBe(CITIZENS * NAVIGATION_SCRIPT.length);
 
   await redis.restart();
+  const everyone = [...typing, ...stranded];
   await until(
     'every owed reply after Redis came back empty',
-    () => chats.every((chat) => telegram.sent(String(chat)).length >= baseline.length),
+    () => everyone.every((chat) => telegram.sent(String(chat)).length >= baseline.length),
     RECOVERY_BOUND_MS,
   );
   await waitForNothingOwed(product.sql, RECOVERY_BOUND_MS);
   // Exactly the sequence a citizen alone receives: nothing lost, nothing twice, in order.
-  for (const chat of chats) expect(telegram.sent(String(chat)).map((m) => m.text)).toEqual(baseline);
+  for (const chat of everyone) expect(telegram.sent(String(chat)).map((m) => m.text)).toEqual(baseline);
 }
 
 describe('Redis killed mid-conversation, one process', () => {
@@ -250,7 +264,7 @@ describe('the enqueue helper and transport health', () => {
     await redis?.stop();
   });
 
-  it('skips the queue while Redis is down, logging the outage once and its end once', async () => {
+  it('skips the queue while Redis is down and offers the skipped jobs again when it is back, logging the outage once and its end once', async () => {
     const enqueue = createEnqueue(transport, { log, timeoutMs: 300 });
     await until('the transport to connect', () => transport.up, 10_000);
     expect(await enqueue([inboundJob(1, 1)])).toBe(true);
@@ -265,8 +279,11 @@ describe('the enqueue helper and transport health', () => {
     expect(said('queue transport unreachable')).toBe(1);
     expect(said('queue transport reachable again')).toBe(1);
     expect(said('enqueue did not complete')).toBe(0);
-    // Empty after the restart: only what was enqueued since.
-    expect(await transport.queue('inbound').getJobCounts('wait')).toEqual({ wait: 1 });
+    // Redis came back empty; what this process skipped meanwhile is offered again by itself, without
+    // waiting for a relay that may run elsewhere.
+    const inbound = transport.queue('inbound');
+    await until('the skipped jobs to be enqueued again', async () => (await inbound.getJobCounts('wait')).wait === 49, 5_000);
+    expect(await inbound.getJob('in-1')).toBeUndefined();
   });
 
   it('gives up on a hung Redis after the bounded wait, warning once for the whole spell', async () => {
