@@ -2,7 +2,8 @@
  * The one way work is enqueued after the rows it stands for are committed: ingest, replies, status
  * pushes, the relay. Postgres already holds the work, so the queue only saves time: the caller
  * waits at most `timeoutMs`, never on ioredis's offline queue, and never sees an error. While the
- * transport is unreachable the add is skipped outright; the relay enqueues the rows once it is back.
+ * transport is unreachable the add is skipped outright: this process offers the skipped jobs again
+ * when it reconnects, and the relay (which asks Postgres) enqueues whatever is still owed.
  */
 import type { Logger } from '../logger.js';
 import { jobOptions, type QueuedJob } from './jobs.js';
