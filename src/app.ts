@@ -35,10 +35,13 @@ import { classifyWriteError } from './db/errors.js';
 import { runMigrations } from './db/migrate.js';
 import { buildServer } from './http/server.js';
 import type { Logger } from './logger.js';
-import type { MediaFetcher } from './media/fetch.js';
+import { mediaFetches, type MediaFetcher } from './media/fetch.js';
 import { telegramSource, webJsReceivedKey, whatsappCloudSource, whatsappWebSource } from './media/sources.js';
 import { createMediaStorage, type MediaStorage } from './media/storage.js';
 import { createMetrics } from './metrics.js';
+import { createEnqueue } from './queues/enqueue.js';
+import { staffNotificationsOwed } from './queues/staff-notifications.js';
+import { caseTimerAlarms } from './cases/sla-jobs.js';
 import { createTransport, type TransportConfig } from './queues/transport.js';
 import { startWorkers } from './queues/workers.js';
 
@@ -95,12 +98,14 @@ export async function startApp(options: AppOptions): Promise<App> {
   const db = createDb(options.databaseUrl, config.DATABASE_POOL_SIZE);
   if (await seedCatalogueIfEmpty(db.db, await readCatalogue())) log.info('demo catalogue seeded');
   await seedPublicHolidays(db.db, (options.now ?? (() => new Date()))());
-  const transport = await createTransport(options.transport);
+  const transport = await createTransport(options.transport, log.child({ component: 'queue' }));
   const cloud = config.WHATSAPP_CLOUD_ACCESS_TOKEN && config.WHATSAPP_CLOUD_PHONE_NUMBER_ID;
 
+  const enqueue = createEnqueue(transport, { log, timeoutMs: config.ENQUEUE_TIMEOUT_MS });
   const ctx: PipelineContext = {
     db,
     transport,
+    enqueue,
     log,
     metrics: createMetrics(),
     machine: conversationMachine,
@@ -113,7 +118,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
     now: options.now ?? (() => new Date()),
     // Links in staff notifications point at the console; without PUBLIC_URL, at this machine.
-    caseSinks: [staffNotificationSink({ transport, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` }), ...(options.caseSinks ?? [])],
+    caseSinks: [staffNotificationSink({ enqueue, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` }), ...(options.caseSinks ?? [])],
     cloudPushes: Boolean(cloud),
   };
 
@@ -192,6 +197,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         relay: true,
         staff: staffChannels(config),
         media: { fetcher: mediaFetcher, concurrency: MEDIA_FETCH_CONCURRENCY },
+        owedWork: [caseTimerAlarms, staffNotificationsOwed, mediaFetches],
       })
     : whatsappWeb
       ? startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })

@@ -34,6 +34,8 @@ const schema = z.object({
   /** Outbox rows and inbound messages older than this with no progress are re-enqueued. */
   RELAY_AFTER_MS: z.coerce.number().int().positive().default(15_000),
   RELAY_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+  /** Longest a request waits for the queue after its rows are committed; the relay takes what it did not. */
+  ENQUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(300),
   SEND_RETRY_BASE_MS: z.coerce.number().int().positive().default(1_000),
   SEND_RETRY_MAX_MS: z.coerce.number().int().positive().default(300_000),
 

@@ -22,7 +22,8 @@ import { formatDate, showTicket } from '../../flows/format.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
 import type { CaseStatus, Lang } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { enqueueOutbox, langOf } from '../conversation/runtime.js';
+import { langOf } from '../conversation/runtime.js';
+import { outboundJobs } from '../queues/jobs.js';
 import type { PersistedSnapshot } from '../conversation/step.js';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
@@ -111,7 +112,7 @@ async function tellCitizen(work: CaseWork, kase: CaseRow, text: (words: Copy) =>
     .insert(t.outbox)
     .values({ identityId: target.id, channel: target.channel, payload, caseId: kase.id, createdAt: work.now })
     .returning({ id: t.outbox.id });
-  work.after.push(() => enqueueOutbox(ctx, target.id, [{ id: row.id, channel: target.channel as ChannelName }]));
+  work.after.push(async () => void (await ctx.enqueue(outboundJobs(target.id, [{ id: row.id, channel: target.channel as ChannelName }]))));
 }
 
 /** "Kabar laporan X: <status>." with the reason, the staff note and the next step's due date. */

@@ -12,6 +12,7 @@ import * as t from '../db/schema.js';
 import type { CaseEventRecord } from './events.js';
 import { inCaseTransaction, lockCase, moveCase, recordEvent } from './lifecycle.js';
 import { scheduleTimerJobs } from './timers.js';
+import { ageOf, type OwedWork } from '../queues/relay.js';
 
 const SYSTEM = { kind: 'system' } as const;
 
@@ -108,3 +109,9 @@ export async function rebuildCaseTimers(ctx: PipelineContext, graceMs = 0): Prom
   await scheduleTimerJobs(ctx, soon);
   return { fired, scheduled: soon.length };
 }
+
+/** The relay's step for SLA clocks: overdue alarms fire, the next hour's alarms are set again. */
+export const caseTimerAlarms: OwedWork = {
+  name: 'timers',
+  rebuild: async (ctx, round) => (await rebuildCaseTimers(ctx, ageOf(ctx, round))).fired,
+};

@@ -9,7 +9,7 @@ import type { CaseStatus } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
-import { CASE_TIMER_QUEUE, caseTimerJobId, jobOptions, TIMER_JOB_ATTEMPTS, type CaseTimerJob } from '../queues/jobs.js';
+import { CASE_TIMER_QUEUE, caseTimerJobId, TIMER_JOB_ATTEMPTS, type CaseTimerJob } from '../queues/jobs.js';
 import { addWorkingDays, workingMoment } from './working-days.js';
 
 export type ClockKind = 'verify' | 'follow_up' | 'close';
@@ -108,12 +108,16 @@ export function pendingSteps(timer: TimerRow): { step: 'remind' | 'due'; at: Dat
 /** Sets the alarms of `timers`; an alarm whose job still exists is not added twice (the job id says which). */
 export async function scheduleTimerJobs(ctx: PipelineContext, timers: TimerRow[]): Promise<void> {
   const now = ctx.now().getTime();
-  const jobs = timers.flatMap((timer) =>
-    pendingSteps(timer).map(({ step, at }) => ({
-      name: step,
-      data: { timerId: timer.id } satisfies CaseTimerJob,
-      opts: { ...jobOptions(caseTimerJobId(timer.id, step), TIMER_JOB_ATTEMPTS), delay: Math.max(0, at.getTime() - now) },
-    })),
+  await ctx.enqueue(
+    timers.flatMap((timer) =>
+      pendingSteps(timer).map(({ step, at }) => ({
+        queue: CASE_TIMER_QUEUE,
+        name: step,
+        data: { timerId: timer.id } satisfies CaseTimerJob,
+        jobId: caseTimerJobId(timer.id, step),
+        attempts: TIMER_JOB_ATTEMPTS,
+        delayMs: Math.max(0, at.getTime() - now),
+      })),
+    ),
   );
-  if (jobs.length > 0) await ctx.transport.queue<CaseTimerJob>(CASE_TIMER_QUEUE).addBulk(jobs);
 }

@@ -6,11 +6,14 @@ import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { NikKeys } from '../pii/nik.js';
+import type { Enqueue } from '../queues/enqueue.js';
 import type { Transport } from '../queues/transport.js';
 
 export interface PipelineContext {
   db: Database;
   transport: Transport;
+  /** Hands committed work to the queue, bounded and never throwing (see queues/enqueue.ts). */
+  enqueue: Enqueue;
   log: Logger;
   metrics: Metrics;
   machine: AnyStateMachine;

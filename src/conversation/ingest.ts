@@ -1,12 +1,13 @@
 /**
  * The front door every channel uses: clean the inbound message of what Postgres or the console
  * cannot hold, store it (unique on channel + platform id, so a redelivered webhook is dropped
- * here), then enqueue its conversation step. Once this
- * returns, the message is safe: if the enqueue is lost, the relay finds the unprocessed row.
+ * here), then enqueue its conversation step. Once the row is stored the message is safe: the
+ * enqueue waits a bounded time at most, whatever Redis is doing, and what the queue did not take
+ * the relay finds as an unprocessed row.
  */
 import { cleanStrings } from '../channels/clean-text.js';
 import type { InboundMessage } from '../channels/types.js';
-import { INBOUND_QUEUE, inboundJobId, jobOptions, outboundJobId, outboundQueue, type InboundJob, type OutboundJob } from '../queues/jobs.js';
+import { inboundJob, outboundJobs } from '../queues/jobs.js';
 import type { PipelineContext } from './context.js';
 
 export interface IngestOptions {
@@ -71,16 +72,7 @@ export async function ingest(ctx: PipelineContext, received: InboundMessage, opt
     return { duplicate: true };
   }
   const identityId = Number(stored.identity_id);
-  const messageId = Number(stored.id);
-  try {
-    if (stored.ack_id !== null) {
-      const ackId = Number(stored.ack_id);
-      await ctx.transport.queue<OutboundJob>(outboundQueue(message.channel)).add('send', { identityId, outboxId: ackId }, jobOptions(outboundJobId(ackId)));
-    }
-    await ctx.transport.queue<InboundJob>(INBOUND_QUEUE).add('message', { identityId, messageId }, jobOptions(inboundJobId(messageId)));
-  } catch (err) {
-    // Stored is what matters; the relay enqueues what the queue did not take.
-    ctx.log.warn({ err, messageId }, 'enqueue failed; the relay will pick the message up');
-  }
+  const answerButton = stored.ack_id === null ? [] : outboundJobs(identityId, [{ id: Number(stored.ack_id), channel: message.channel }]);
+  await ctx.enqueue([...answerButton, inboundJob(identityId, Number(stored.id))]);
   return { duplicate: false };
 }

@@ -18,7 +18,7 @@ import { searchServices } from '../catalogue/search.js';
 import { encryptNik } from '../pii/nik.js';
 import { enqueueMediaFetches } from '../media/fetch.js';
 import { maskNik } from '../pii/nik-rules.js';
-import { jobOptions, outboundJobId, outboundQueue, type OutboundJob } from '../queues/jobs.js';
+import { outboundJobs } from '../queues/jobs.js';
 import { staffAvailableNow } from './availability.js';
 import type { CitizenEvent, ConversationInput, Lang, ResultEvent } from './contract.js';
 import type { PipelineContext } from './context.js';
@@ -285,7 +285,7 @@ export async function processConversation(
   identityId: number,
   options: { giveUpOnFirst?: GiveUp; deliver?: Deliver; releaseMedia?: ReleaseMedia } = {},
 ): Promise<{ processed: number; gaveUp?: GivenUpMessage } | 'busy'> {
-  const deliver = options.deliver ?? ((id, rows) => enqueueOutbox(ctx, id, rows));
+  const deliver = options.deliver ?? (async (id, rows) => void (await ctx.enqueue(outboundJobs(id, rows))));
   let processed = 0;
   let gaveUp: GivenUpMessage | undefined;
   let giveUp = options.giveUpOnFirst ?? null;
@@ -303,17 +303,5 @@ export async function processConversation(
     }
     await runAfterCommit(ctx, result.after);
     if (!result.more) return { processed, gaveUp };
-  }
-}
-
-export async function enqueueOutbox(ctx: PipelineContext, identityId: number, rows: { id: number; channel: ChannelName }[], delayMs = 0) {
-  try {
-    for (const row of rows) {
-      await ctx.transport
-        .queue<OutboundJob>(outboundQueue(row.channel))
-        .add('send', { identityId, outboxId: row.id }, { ...jobOptions(outboundJobId(row.id)), delay: delayMs });
-    }
-  } catch (err) {
-    ctx.log.warn({ err, identityId }, 'enqueue of replies failed; the relay will pick them up');
   }
 }

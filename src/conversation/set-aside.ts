@@ -8,9 +8,9 @@ import { copy } from '../../flows/copy/index.js';
 import { cleanText } from '../channels/clean-text.js';
 import type { ChannelName, InboundMessage } from '../channels/types.js';
 import { classifyWriteError, errorKind, errorText } from '../db/errors.js';
+import { outboundJobs } from '../queues/jobs.js';
 import type { PipelineContext } from './context.js';
 import { ingest, type IngestOptions } from './ingest.js';
-import { enqueueOutbox } from './runtime.js';
 
 /** An update that never reached `messages` (a stored message whose step keeps failing is the runtime's `giveUp`). */
 export interface SetAsideEntry {
@@ -75,7 +75,7 @@ async function apologise(ctx: PipelineContext, channel: ChannelName, chatId: str
           when 'en' then ${copy.en.notes.setAside}::text else ${copy.id.notes.setAside}::text end)
       from identity
       returning id, identity_id`;
-    await enqueueOutbox(ctx, Number(owed.identity_id), [{ id: Number(owed.id), channel }]);
+    await ctx.enqueue(outboundJobs(Number(owed.identity_id), [{ id: Number(owed.id), channel }]));
   } catch (error) {
     ctx.log.error({ channel, ...errorKind(error) }, 'apology for a set-aside update not written');
   }

@@ -1,6 +1,10 @@
 /** The HTTP face: health, readiness, metrics, and whatever routes the enabled channels register. */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { PipelineContext } from '../conversation/context.js';
+import { within } from '../queues/within.js';
+
+/** A readiness probe answers within this, whichever engine hangs. */
+const CHECK_TIMEOUT_MS = 1_000;
 
 /** `extraChecks` join /readyz, e.g. whether the WhatsApp Web session is connected. */
 export function buildServer(ctx: PipelineContext, extraChecks: Record<string, () => boolean> = {}): FastifyInstance {
@@ -12,18 +16,18 @@ export function buildServer(ctx: PipelineContext, extraChecks: Record<string, ()
 
   app.get('/healthz', async () => ({ ok: true }));
 
-  /** Ready when Postgres and the queue transport answer; extra checks (a WhatsApp session) can join. */
+  /**
+   * Ready when Postgres and the queue transport answer; extra checks (a WhatsApp session) can join.
+   * Otherwise 503, naming the parts that are degraded: `{ postgres: true, queue: false, degraded: ['queue'] }`.
+   */
   app.get('/readyz', async (_req, reply) => {
     const [postgres, queue] = await Promise.all([
-      ctx.db.sql`select 1`.then(
-        () => true,
-        () => false,
-      ),
-      ctx.transport.ping(),
+      within(ctx.db.sql`select 1`.execute(), CHECK_TIMEOUT_MS).then((r) => r.outcome === 'done'),
+      ctx.transport.ping(CHECK_TIMEOUT_MS),
     ]);
-    const extra = Object.fromEntries(Object.entries(extraChecks).map(([name, check]) => [name, check()]));
-    const ok = postgres && queue && Object.values(extra).every(Boolean);
-    return reply.code(ok ? 200 : 503).send({ postgres, queue, ...extra, transport: ctx.transport.config.kind });
+    const checks: Record<string, boolean> = { postgres, queue, ...Object.fromEntries(Object.entries(extraChecks).map(([name, check]) => [name, check()])) };
+    const degraded = Object.keys(checks).filter((name) => !checks[name]);
+    return reply.code(degraded.length === 0 ? 200 : 503).send({ ...checks, transport: ctx.transport.config.kind, degraded });
   });
 
   /** Prometheus scrape endpoint: counters only, no chat ids or texts in any label. */

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { ChannelName } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { MEDIA_QUEUE, RetryLater, jobOptions, mediaJobId, type MediaJob } from '../queues/jobs.js';
+import { MEDIA_QUEUE, RetryLater, mediaJobId, type MediaJob } from '../queues/jobs.js';
+import { ageOf, type OwedWork } from '../queues/relay.js';
 import { checkImage, thumbnail } from './image.js';
 import { MediaFetchError, type MediaSource } from './sources.js';
 import type { MediaStorage } from './storage.js';
@@ -23,14 +24,7 @@ export interface MediaFetcher {
 
 /** After the step that wrote the rows committed. A lost enqueue is found again by the relay. */
 export async function enqueueMediaFetches(ctx: PipelineContext, mediaIds: readonly number[]): Promise<void> {
-  if (mediaIds.length === 0) return;
-  try {
-    await ctx.transport
-      .queue<MediaJob>(MEDIA_QUEUE)
-      .addBulk(mediaIds.map((mediaId) => ({ name: 'fetch', data: { mediaId }, opts: jobOptions(mediaJobId(mediaId)) })));
-  } catch (err) {
-    ctx.log.warn({ err, mediaIds }, 'enqueue of media fetches failed; the relay will pick them up');
-  }
+  await ctx.enqueue(mediaIds.map((mediaId) => ({ queue: MEDIA_QUEUE, name: 'fetch', data: { mediaId } satisfies MediaJob, jobId: mediaJobId(mediaId) })));
 }
 
 const BATCH = 1_000;
@@ -95,3 +89,9 @@ export async function fetchMedia(ctx: PipelineContext, fetcher: MediaFetcher, me
     throw new RetryLater(null, reason);
   }
 }
+
+/** The relay's step for photos still waiting to be fetched. */
+export const mediaFetches: OwedWork = {
+  name: 'media',
+  rebuild: (ctx, round) => rebuildMediaFetches(ctx, ageOf(ctx, round)),
+};

@@ -41,6 +41,36 @@ export const caseTimerJobId = (timerId: number, step: 'remind' | 'due') => `time
 /** An alarm is tried a few times only: whatever it misses, the relay fires from Postgres. */
 export const TIMER_JOB_ATTEMPTS = 5;
 
+/** One job to add: which queue, its name and payload, the id that makes adding it twice harmless. */
+export interface QueuedJob {
+  queue: string;
+  name: string;
+  data: object;
+  jobId: string;
+  /** Run no earlier than this many ms from now (a retry's backoff, a timer). */
+  delayMs?: number;
+  /** Tries before BullMQ gives up (default: practically forever; Postgres decides when to stop). */
+  attempts?: number;
+}
+
+/** The conversation step for a stored inbound message. */
+export const inboundJob = (identityId: number, messageId: number): QueuedJob => ({
+  queue: INBOUND_QUEUE,
+  name: 'message',
+  data: { identityId, messageId } satisfies InboundJob,
+  jobId: inboundJobId(messageId),
+});
+
+/** Sending outbox rows of one chat. */
+export const outboundJobs = (identityId: number, rows: readonly { id: number; channel: ChannelName }[], delayMs = 0): QueuedJob[] =>
+  rows.map((row) => ({
+    queue: outboundQueue(row.channel),
+    name: 'send',
+    data: { identityId, outboxId: row.id } satisfies OutboundJob,
+    jobId: outboundJobId(row.id),
+    ...(delayMs > 0 ? { delayMs } : {}),
+  }));
+
 /** Ask the worker to come back later; the backoff strategy honours `delayMs` (e.g. Telegram's retry_after). */
 export class RetryLater extends Error {
   constructor(

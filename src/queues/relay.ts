@@ -1,17 +1,19 @@
 /**
  * Redis is transport, not truth: if it loses jobs (flushed, restarted without persistence, an
- * enqueue that failed after commit), this relay finds inbound messages, outbox rows, staff
- * notifications and photos still waiting to be fetched that have made no progress and enqueues them
- * again, and rebuilds the SLA clocks' alarms. Job ids are derived from row ids, so a job that still
- * exists is not duplicated, and the work itself is idempotent under Postgres locks.
+ * enqueue skipped while it was down), this relay asks Postgres what is owed and enqueues it again.
+ * Job ids are derived from row ids, so a job that still exists is not duplicated, and the work
+ * itself is idempotent under Postgres locks.
+ *
+ * Each kind of owed work brings its own `rebuild` step (inbound messages and outbox rows here;
+ * SLA timers, webhook deliveries, broadcasts add theirs through `startWorkers`' `owedWork`). The
+ * relay calls every step on an interval for work that stalled, and at once, with no age cutoff,
+ * whenever the transport comes back, since it may have come back empty.
  */
 import type { ChannelName } from '../channels/types.js';
-import { rebuildCaseTimers } from '../cases/sla-jobs.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { rebuildMediaFetches } from '../media/fetch.js';
-import { rebuildStaffNotifications } from './staff-notifications.js';
-import { INBOUND_QUEUE, inboundJobId, jobOptions, outboundJobId, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
+import { inboundJob, outboundJobs } from './jobs.js';
 
+/** Rows a step reads per statement; a catch-up pages through all of them. */
 const BATCH = 1_000;
 
 /**
@@ -21,53 +23,140 @@ const BATCH = 1_000;
  */
 export const STALE_CLAIM_MS = 10 * 60_000;
 
-export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Promise<{ inbound: number; outbound: number; staff: number; media: number; timers: number }> {
-  const sql = ctx.db.sql;
-  const cutoff = new Date(ctx.now().getTime() - olderThanMs).toISOString();
-  const staleBefore = new Date(ctx.now().getTime() - STALE_CLAIM_MS).toISOString();
-  await sql`update outbox set status = 'pending', claimed_at = null where status = 'sending' and claimed_at < ${staleBefore}::timestamptz`;
-  const inbound = await sql<{ id: string; identity_id: string }[]>`
-    select id, identity_id from messages where processed_at is null and received_at < ${cutoff}::timestamptz order by id limit ${BATCH}`;
-  const outbound = await sql<{ id: string; identity_id: string; channel: ChannelName }[]>`
-    select id, identity_id, channel from outbox where status = 'pending' and created_at < ${cutoff}::timestamptz order by id limit ${BATCH}`;
-  if (inbound.length > 0) {
-    await ctx.transport.queue<InboundJob>(INBOUND_QUEUE).addBulk(
-      inbound.map((r) => ({
-        name: 'message',
-        data: { identityId: Number(r.identity_id), messageId: Number(r.id) },
-        opts: jobOptions(inboundJobId(Number(r.id))),
-      })),
-    );
-  }
-  for (const r of outbound) {
-    await ctx.transport
-      .queue<OutboundJob>(outboundQueue(r.channel))
-      .add('send', { identityId: Number(r.identity_id), outboxId: Number(r.id) }, jobOptions(outboundJobId(Number(r.id))));
-  }
-  const staff = await rebuildStaffNotifications(ctx, olderThanMs);
-  const media = await rebuildMediaFetches(ctx, olderThanMs);
-  // SLA clocks: overdue alarms fire here, the next hour's alarms are set again (a flushed Redis forgets them).
-  const timers = await rebuildCaseTimers(ctx, olderThanMs);
-  return { inbound: inbound.length, outbound: outbound.length, staff, media, timers: timers.fired };
+export interface RelayRound {
+  /**
+   * `interval`: work that made no progress since `cutoff` (newer work may still have its own
+   * enqueue under way). `catch-up`: the transport just came back, perhaps empty: everything owed,
+   * whatever its age, delayed jobs included (rebuild them with the delay left, from Postgres).
+   */
+  kind: 'interval' | 'catch-up';
+  cutoff: Date;
 }
 
-/** Runs the relay every `intervalMs` until stopped; a failed round is logged and tried again. */
-export function startRelay(ctx: PipelineContext, options: { intervalMs: number; olderThanMs: number }) {
+/** How old owed work must be to be offered again in this round (0 in a catch-up). */
+export function ageOf(ctx: PipelineContext, round: RelayRound): number {
+  return Math.max(0, ctx.now().getTime() - round.cutoff.getTime());
+}
+
+/** One kind of work Postgres says is owed, and how to put it back on the queue. */
+export interface OwedWork {
+  /** For logs: `inbound`, `outbox`, `sla-timers`… */
+  name: string;
+  /** Enqueues (with `ctx.enqueue`, ids derived from rows) what is owed; returns how many jobs it offered. */
+  rebuild(ctx: PipelineContext, round: RelayRound): Promise<number>;
+}
+
+/**
+ * Reads owed rows with `page(afterId)` (ordered by id, at most BATCH) and enqueues them: one page in
+ * an interval round, every page in a catch-up.
+ */
+async function pages<R extends { id: string }>(
+  ctx: PipelineContext,
+  round: RelayRound,
+  page: (afterId: string) => Promise<R[]>,
+  jobsOf: (rows: R[]) => Parameters<PipelineContext['enqueue']>[0],
+): Promise<number> {
+  let offered = 0;
+  let afterId = '0';
+  for (;;) {
+    const rows = await page(afterId);
+    if (rows.length === 0) return offered;
+    await ctx.enqueue(jobsOf(rows));
+    offered += rows.length;
+    if (round.kind === 'interval' || rows.length < BATCH) return offered;
+    afterId = rows[rows.length - 1].id;
+  }
+}
+
+/** Stored citizen messages no conversation step has processed yet. */
+export const inboundMessages: OwedWork = {
+  name: 'inbound',
+  rebuild: (ctx, round) =>
+    pages(
+      ctx,
+      round,
+      (afterId) => ctx.db.sql<{ id: string; identity_id: string }[]>`
+        select id, identity_id from messages
+        where processed_at is null and received_at < ${round.cutoff.toISOString()}::timestamptz and id > ${afterId}
+        order by id limit ${BATCH}`,
+      (rows) => rows.map((r) => inboundJob(Number(r.identity_id), Number(r.id))),
+    ),
+};
+
+/** Outbox rows not sent yet; a claim left by a crashed worker is released first. */
+export const outboxRows: OwedWork = {
+  name: 'outbox',
+  async rebuild(ctx, round) {
+    const staleBefore = new Date(ctx.now().getTime() - STALE_CLAIM_MS).toISOString();
+    await ctx.db.sql`update outbox set status = 'pending', claimed_at = null where status = 'sending' and claimed_at < ${staleBefore}::timestamptz`;
+    return pages(
+      ctx,
+      round,
+      (afterId) => ctx.db.sql<{ id: string; identity_id: string; channel: ChannelName }[]>`
+        select id, identity_id, channel from outbox
+        where status = 'pending' and created_at < ${round.cutoff.toISOString()}::timestamptz and id > ${afterId}
+        order by id limit ${BATCH}`,
+      (rows) => rows.flatMap((r) => outboundJobs(Number(r.identity_id), [{ id: Number(r.id), channel: r.channel }])),
+    );
+  },
+};
+
+/** What the conversation pipeline itself owes; other parts append their own steps to this list. */
+export const PIPELINE_OWED_WORK: readonly OwedWork[] = [inboundMessages, outboxRows];
+
+/** Runs every step once; a failing step is logged and does not stop the others. */
+export async function relayOnce(ctx: PipelineContext, owed: readonly OwedWork[], round: RelayRound): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const work of owed) {
+    try {
+      counts[work.name] = await work.rebuild(ctx, round);
+    } catch (err) {
+      ctx.log.warn({ err, work: work.name, round: round.kind }, 'relay step failed; tried again next round');
+    }
+  }
+  return counts;
+}
+
+/**
+ * Runs the relay every `intervalMs`, and at once when the transport comes back. Rounds never
+ * overlap: a catch-up asked for during a round runs right after it. While the transport is down,
+ * interval rounds are skipped (there is nowhere to put the work) and nothing is logged per round.
+ */
+export function startRelay(ctx: PipelineContext, options: { intervalMs: number; olderThanMs: number; owed: readonly OwedWork[] }) {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  let running = false;
+  let catchUpOwed = true;
+
   const round = async () => {
+    if (running || stopped) return;
+    running = true;
+    if (timer) clearTimeout(timer);
+    timer = null;
     try {
-      const counts = await relayOnce(ctx, options.olderThanMs);
-      if (counts.inbound + counts.outbound + counts.staff + counts.media + counts.timers > 0) ctx.log.info(counts, 'relay re-enqueued stalled work');
-    } catch (err) {
-      ctx.log.warn({ err }, 'relay round failed');
+      while (ctx.transport.up && !stopped) {
+        const kind = catchUpOwed ? 'catch-up' : 'interval';
+        catchUpOwed = false;
+        const cutoff = kind === 'catch-up' ? ctx.now() : new Date(ctx.now().getTime() - options.olderThanMs);
+        const counts = await relayOnce(ctx, options.owed, { kind, cutoff });
+        if (Object.values(counts).some((n) => n > 0)) ctx.log.info({ ...counts, round: kind }, 'relay re-enqueued owed work');
+        if (!catchUpOwed) break;
+      }
+    } finally {
+      running = false;
+      if (!stopped) timer = setTimeout(round, options.intervalMs);
     }
-    if (!stopped) timer = setTimeout(round, options.intervalMs);
   };
+  const unsubscribe = ctx.transport.onChange((up) => {
+    if (!up) return;
+    catchUpOwed = true;
+    void round();
+  });
   timer = setTimeout(round, 0);
   return {
     stop() {
       stopped = true;
+      unsubscribe();
       if (timer) clearTimeout(timer);
     },
   };

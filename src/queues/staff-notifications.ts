@@ -15,14 +15,14 @@ import * as t from '../db/schema.js';
 import {
   RetryLater, STAFF_NOTIFICATION_QUEUE, backoffStrategy, jobOptions, staffNotificationJobId, type StaffNotificationJob,
 } from './jobs.js';
-import type { Transport } from './transport.js';
+import type { Enqueue } from './enqueue.js';
+import { ageOf, type OwedWork } from './relay.js';
 
 const BATCH = 1_000;
 
-export async function enqueueStaffNotifications(transport: Transport, ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await transport.queue<StaffNotificationJob>(STAFF_NOTIFICATION_QUEUE).addBulk(
-    ids.map((id) => ({ name: 'notify', data: { notificationId: id }, opts: jobOptions(staffNotificationJobId(id)) })),
+export async function enqueueStaffNotifications(enqueue: Enqueue, ids: number[]): Promise<void> {
+  await enqueue(
+    ids.map((id) => ({ queue: STAFF_NOTIFICATION_QUEUE, name: 'notify', data: { notificationId: id } satisfies StaffNotificationJob, jobId: staffNotificationJobId(id) })),
   );
 }
 
@@ -30,11 +30,11 @@ export async function enqueueStaffNotifications(transport: Transport, ids: numbe
  * Enqueues pending notifications again (after a Redis flush, or an enqueue lost after commit).
  * A row whose job still exists, waiting for its retry, is not duplicated: job ids come from row ids.
  */
-export async function rebuildStaffNotifications(ctx: Pick<PipelineContext, 'db' | 'transport' | 'now'>, olderThanMs = 0): Promise<number> {
+export async function rebuildStaffNotifications(ctx: Pick<PipelineContext, 'db' | 'enqueue' | 'now'>, olderThanMs = 0): Promise<number> {
   const cutoff = new Date(ctx.now().getTime() - olderThanMs).toISOString();
   const rows = await ctx.db.sql<{ id: string }[]>`
     select id from staff_notifications where status = 'pending' and created_at <= ${cutoff}::timestamptz order by id limit ${BATCH}`;
-  await enqueueStaffNotifications(ctx.transport, rows.map((r) => Number(r.id)));
+  await enqueueStaffNotifications(ctx.enqueue, rows.map((r) => Number(r.id)));
   return rows.length;
 }
 
@@ -99,3 +99,9 @@ export function startStaffNotificationWorker(ctx: PipelineContext, channels: Sta
     { concurrency: options.concurrency, settings: { backoffStrategy: backoffStrategy(options.retryBaseMs, options.retryMaxMs) } },
   );
 }
+
+/** The relay's step for staff notifications not sent yet. */
+export const staffNotificationsOwed: OwedWork = {
+  name: 'staff',
+  rebuild: (ctx, round) => rebuildStaffNotifications(ctx, ageOf(ctx, round)),
+};

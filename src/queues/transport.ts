@@ -1,11 +1,14 @@
 /**
  * BullMQ is transport only: jobs carry ids, Postgres holds the truth. This module hides which
  * BullMQ backend carries them: Redis (production, tests) or BullMQ's PostgreSQL backend
- * (the zero-install quick start when no Redis exists at all).
+ * (the zero-install quick start when no Redis exists at all). It also knows whether the transport
+ * is reachable, so request paths never wait on it and the relay catches up when it returns.
  */
 import { Queue, Worker, createPostgresBackend, runMigrations, type Job, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import type { Logger } from '../logger.js';
+import { within } from './within.js';
 
 export type TransportConfig =
   | { kind: 'redis'; url: string; prefix: string }
@@ -18,19 +21,70 @@ export interface Transport {
   readonly config: TransportConfig;
   queue<T>(name: string): Queue<T>;
   worker<T>(name: string, processor: Processor<T>, options: WorkerSettings): Worker<T>;
-  /** Reachable right now? Used by /readyz. */
-  ping(): Promise<boolean>;
+  /** Reachable as of the connection's last event: no round trip, so a request path can ask. */
+  readonly up: boolean;
+  /** Called with the new state each time `up` changes; returns the unsubscribe. */
+  onChange(listener: (up: boolean) => void): () => void;
+  /** A round trip bounded by `timeoutMs`, for /readyz. */
+  ping(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export async function createTransport(config: TransportConfig): Promise<Transport> {
+/** ioredis backs off to 5 s between reconnects by default; work should resume within a second of Redis's return. */
+const reconnectSoon = (attempt: number) => Math.min(attempt * 100, 1_000);
+
+/**
+ * Producers fail fast: with no offline queue a command is refused at once while Redis is down, and
+ * a command in flight when the connection drops fails with it (`maxRetriesPerRequest: 0`).
+ */
+const PRODUCER_OPTIONS = { enableOfflineQueue: false, maxRetriesPerRequest: 0, enableReadyCheck: false, retryStrategy: reconnectSoon };
+/** Workers wait: BullMQ needs `maxRetriesPerRequest: null` on their connections, and they have nothing better to do. */
+const WORKER_OPTIONS = { maxRetriesPerRequest: null, enableReadyCheck: false, retryStrategy: reconnectSoon };
+
+/**
+ * Reachability from the producer connection's events, with one log line when the transport goes
+ * down and one when it is back, however many jobs skip it meanwhile.
+ */
+function healthOf(producer: Redis, log: Logger) {
+  let state: boolean | null = null;
+  let closing = false;
+  const listeners = new Set<(up: boolean) => void>();
+  const set = (up: boolean) => {
+    if (state === up || closing) return;
+    const wasDown = state === false;
+    state = up;
+    if (!up) log.warn('queue transport unreachable: new work waits in Postgres until it is back');
+    else if (wasDown) log.info('queue transport reachable again: catching up from Postgres');
+    for (const listener of listeners) listener(up);
+  };
+  producer.on('ready', () => set(true));
+  producer.on('close', () => set(false));
+  return {
+    get up() {
+      return state === true;
+    },
+    onChange(listener: (up: boolean) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    closing() {
+      closing = true;
+    },
+  };
+}
+
+export async function createTransport(config: TransportConfig, log: Logger): Promise<Transport> {
   const queues = new Map<string, Queue>();
   if (config.kind === 'redis') {
-    const options = { maxRetriesPerRequest: null, enableReadyCheck: false } as const;
-    const producer = new Redis(config.url, options);
-    producer.on('error', () => {}); // reported through ping()/readyz and job failures, not as crashes
+    const producer = new Redis(config.url, PRODUCER_OPTIONS);
+    producer.on('error', () => {}); // reported once by healthOf and in /readyz, not per reconnect attempt
+    const health = healthOf(producer, log);
     return {
       config,
+      get up() {
+        return health.up;
+      },
+      onChange: health.onChange,
       queue<T>(name: string) {
         let queue = queues.get(name);
         if (!queue) {
@@ -41,18 +95,16 @@ export async function createTransport(config: TransportConfig): Promise<Transpor
         return queue as Queue<T>;
       },
       worker<T>(name: string, processor: Processor<T>, settings: WorkerSettings) {
-        const connection = new Redis(config.url, options);
+        const connection = new Redis(config.url, WORKER_OPTIONS);
         connection.on('error', () => {});
         return new Worker<T>(name, processor, { ...settings, connection, prefix: config.prefix, autorun: true });
       },
-      async ping() {
-        try {
-          return (await producer.ping()) === 'PONG';
-        } catch {
-          return false;
-        }
+      async ping(timeoutMs) {
+        const answer = await within(producer.ping(), timeoutMs);
+        return answer.outcome === 'done' && answer.value === 'PONG';
       },
       async close() {
+        health.closing();
         await Promise.all([...queues.values()].map((q) => q.close()));
         producer.disconnect();
       },
@@ -71,6 +123,9 @@ export async function createTransport(config: TransportConfig): Promise<Transpor
   probe.on('error', () => {});
   return {
     config,
+    // The database is the transport here: whatever answers for Postgres answers for the queue.
+    up: true,
+    onChange: () => () => {},
     queue<T>(name: string) {
       let queue = queues.get(name);
       if (!queue) {
@@ -83,13 +138,8 @@ export async function createTransport(config: TransportConfig): Promise<Transpor
     worker<T>(name: string, processor: Processor<T>, settings: WorkerSettings) {
       return new Worker(name, processor as Processor<unknown>, { ...settings, connection }, createPostgresBackend) as unknown as Worker<T>;
     },
-    async ping() {
-      try {
-        await probe.query('select 1');
-        return true;
-      } catch {
-        return false;
-      }
+    async ping(timeoutMs) {
+      return (await within(probe.query('select 1'), timeoutMs)).outcome === 'done';
     },
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));

@@ -8,14 +8,14 @@ import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { StaffChannels } from '../cases/staff-notifications/channels.js';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { enqueueOutbox, processConversation, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
+import { processConversation, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
 import { countSetAside } from '../conversation/set-aside.js';
 import { fireTimer } from '../cases/sla-jobs.js';
 import { classifyWriteError, errorKind } from '../db/errors.js';
 import { fetchMedia, type MediaFetcher } from '../media/fetch.js';
-import { CASE_TIMER_QUEUE, INBOUND_QUEUE, MEDIA_QUEUE, RetryLater, backoffStrategy, outboundQueue, type CaseTimerJob, type InboundJob, type MediaJob, type OutboundJob } from './jobs.js';
+import { CASE_TIMER_QUEUE, INBOUND_QUEUE, MEDIA_QUEUE, RetryLater, backoffStrategy, outboundJobs, outboundQueue, type CaseTimerJob, type InboundJob, type MediaJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
-import { startRelay } from './relay.js';
+import { PIPELINE_OWED_WORK, startRelay, type OwedWork } from './relay.js';
 import { startStaffNotificationWorker } from './staff-notifications.js';
 
 /** A job whose chat another worker holds comes back after this long (not counted as an attempt). */
@@ -61,17 +61,29 @@ function deliverDirectly(ctx: PipelineContext, senders: ReadonlyMap<ChannelName,
     if (!allowance) allowances.set(channel, (allowance = new SendAllowance(perSecond)));
     return allowance.take();
   };
+  const queue = async (identityId: number, rows: Parameters<Deliver>[1], delayMs = 0) => void (await ctx.enqueue(outboundJobs(identityId, rows, delayMs)));
   return async (identityId, rows) => {
     const channel = rows[0].channel;
-    if (channel === 'whatsapp-web' || !senders.has(channel) || !allowed(channel)) return enqueueOutbox(ctx, identityId, rows);
+    if (channel === 'whatsapp-web' || !senders.has(channel) || !allowed(channel)) return queue(identityId, rows);
     try {
       if ((await drainOutbox(ctx, senders, identityId)) !== 'busy') return;
-      await enqueueOutbox(ctx, identityId, rows);
+      await queue(identityId, rows);
     } catch (err) {
       const delayMs = err instanceof RetryLater && err.delayMs !== null ? err.delayMs : 0;
-      await enqueueOutbox(ctx, identityId, rows, delayMs);
+      await queue(identityId, rows, delayMs);
     }
   };
+}
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * Errors a Redis outage causes in every worker at once: a dropped connection (logged once, by the
+ * transport), or a job Redis lost by coming back empty (Postgres still has the work; the relay
+ * enqueues it again). Logged per job they would bury the one line that says what happened.
+ */
+function isTransportLoss(err: Error): boolean {
+  return CONNECTION_ERRORS.has((err as { code?: string }).code ?? '') || err.message.startsWith('Missing key for job');
 }
 
 /**
@@ -97,6 +109,8 @@ export interface WorkerOptions {
   staff: StaffChannels | null;
   /** Fetch accepted photos into media storage in this process. */
   media?: { fetcher: MediaFetcher; concurrency: number };
+  /** Owed work the relay rebuilds besides the pipeline's own (SLA timers, webhook deliveries, broadcasts…). */
+  owedWork?: readonly OwedWork[];
 }
 
 /** A staff send holds its row's lock, and so a database connection, for the length of the send. */
@@ -173,13 +187,18 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
   }
 
   for (const worker of workers) {
-    worker.on('error', (err) => ctx.log.warn({ err, queue: worker.name }, 'worker error'));
+    worker.on('error', (err) => {
+      if (isTransportLoss(err) || !ctx.transport.up) ctx.log.debug({ err, queue: worker.name }, 'worker error from a Redis outage');
+      else ctx.log.warn({ err, queue: worker.name }, 'worker error');
+    });
     worker.on('failed', (job, err) => {
       // Codes only: drizzle's error messages quote the query's parameters, message texts among them.
       if (err?.name !== 'RetryLater') ctx.log.warn({ ...errorKind(err), queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed; will retry');
     });
   }
-  const relay = options.relay ? startRelay(ctx, { intervalMs: options.relayIntervalMs, olderThanMs: options.relayAfterMs }) : null;
+  const relay = options.relay
+    ? startRelay(ctx, { intervalMs: options.relayIntervalMs, olderThanMs: options.relayAfterMs, owed: [...PIPELINE_OWED_WORK, ...(options.owedWork ?? [])] })
+    : null;
 
   return {
     workers,

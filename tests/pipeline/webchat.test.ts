@@ -63,7 +63,7 @@ describe('web chat', () => {
     expect(await health.json()).toEqual({ ok: true });
     const ready = await fetch(`${app.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ postgres: true, queue: true, transport: 'redis' });
+    expect(await ready.json()).toEqual({ postgres: true, queue: true, transport: 'redis', degraded: [] });
   });
 
   const session = randomUUID();

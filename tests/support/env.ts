@@ -66,8 +66,9 @@ export const TEST_KEYS = {
   NIK_HASH_KEY: Buffer.alloc(32, 9).toString('base64'),
 };
 
-export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
-  return parseConfig({
+/** The environment tests run the product with, as variables: for `startApp` here, or a child process. */
+export function testSettings(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HOST: '127.0.0.1',
@@ -81,7 +82,11 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     WEBCHAT_MAX_PER_MINUTE: '100000',
     ...TEST_KEYS,
     ...overrides,
-  });
+  };
+}
+
+export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
+  return parseConfig(testSettings(overrides));
 }
 
 /** Starts the product against this test's database and Redis prefix. */
@@ -101,10 +106,15 @@ export function startTestApp(
 }
 
 /** Resolves once nothing is owed: no unprocessed inbound message and no pending outbox row. */
-export async function waitForIdle(app: App, timeoutMs = 30_000): Promise<void> {
+export function waitForIdle(app: App, timeoutMs = 30_000): Promise<void> {
+  return waitForNothingOwed(app.ctx.db.sql, timeoutMs);
+}
+
+/** `waitForIdle` on a database connection of the test's own (the product runs in other processes). */
+export async function waitForNothingOwed(sql: postgres.Sql, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [row] = await app.ctx.db.sql<{ n: number }[]>`
+    const [row] = await sql<{ n: number }[]>`
       select (select count(*) from outbox where status in ('pending', 'sending'))::int
            + (select count(*) from messages where processed_at is null)::int as n`;
     if (row.n === 0) return;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -20,9 +20,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startPrivateRedis(): Promise<{ url: string; client: Redis; stop(): Promise<void> }> {
-  const port = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), 'kanal-redis-'));
+/** Starts redis-server on `port` and resolves once it accepts connections (no sleeping). */
+async function launch(port: number, dir: string): Promise<ChildProcess> {
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -35,15 +34,52 @@ export async function startPrivateRedis(): Promise<{ url: string; client: Redis;
     });
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
   });
+  // Keep reading, so a full pipe never blocks the server.
+  child.stdout!.resume();
+  return child;
+}
+
+async function terminate(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  await exited;
+}
+
+export interface PrivateRedis {
+  url: string;
+  /** A connection for assertions and for FLUSHALL; it reconnects by itself after a restart. */
+  client: Redis;
+  /** The server dies at once, as in a crash or an OOM kill: no persistence, every job gone. */
+  kill(): Promise<void>;
+  /** Starts an empty server again on the same port. */
+  restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as with a hung host. */
+  pause(): void;
+  /** Ends a `pause` (SIGCONT). */
+  resume(): void;
+  stop(): Promise<void>;
+}
+
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'kanal-redis-'));
+  let child = await launch(port, dir);
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { maxRetriesPerRequest: null });
+  client.on('error', () => {}); // refused connections while the test has the server down
   return {
     url,
     client,
+    kill: () => terminate(child, 'SIGKILL'),
+    async restart() {
+      child = await launch(port, dir);
+    },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     async stop() {
       client.disconnect();
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
+      await terminate(child, 'SIGTERM');
     },
   };
 }

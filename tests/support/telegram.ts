@@ -1,6 +1,7 @@
 /** Builders for real-shaped Telegram updates, and a client that posts them to the product's webhook. */
+import type { Sql } from 'postgres';
 import { WEBHOOK_PATH, type App } from '../../src/app.js';
-import { waitForIdle } from './env.js';
+import { waitForIdle, waitForNothingOwed } from './env.js';
 import type { FakeTelegram } from './fake-telegram.js';
 
 let nextUpdateId = 700_000_000;
@@ -42,6 +43,12 @@ export async function postUpdate(baseUrl: string, update: unknown, secret = WEBH
   return res.status;
 }
 
+/** The product running in other processes: where its web role listens, and its database. */
+export interface ProductProcesses {
+  url: string;
+  sql: Sql;
+}
+
 /** A navigation script whose replies are deterministic (no ticket numbers), for order checks. */
 export const NAVIGATION_SCRIPT = ['halo', '3', '1', '0', '2', '0', 'bantuan', 'menu'];
 
@@ -49,11 +56,11 @@ export const NAVIGATION_SCRIPT = ['halo', '3', '1', '0', '2', '0', 'bantuan', 'm
  * Runs `script` for one citizen alone, waiting for each step to finish, and returns the replies
  * and how many there were after each message: the sequence every chat must get, whatever else runs.
  */
-export async function recordBaseline(app: App, telegram: FakeTelegram, chatId: number, script = NAVIGATION_SCRIPT) {
+export async function recordBaseline(product: App | ProductProcesses, telegram: FakeTelegram, chatId: number, script = NAVIGATION_SCRIPT) {
   const counts: number[] = [];
   for (let i = 0; i < script.length; i++) {
-    await postUpdate(app.url!, textUpdate(chatId, i + 1, script[i]));
-    await waitForIdle(app);
+    await postUpdate(product.url!, textUpdate(chatId, i + 1, script[i]));
+    await ('ctx' in product ? waitForIdle(product) : waitForNothingOwed(product.sql));
     counts.push(telegram.sent(String(chatId)).length);
   }
   return { replies: telegram.sent(String(chatId)).map((m) => m.text), counts };

@@ -7,21 +7,21 @@
  */
 import { eq } from 'drizzle-orm';
 import * as t from '../../db/schema.js';
-import type { Transport } from '../../queues/transport.js';
+import type { Enqueue } from '../../queues/enqueue.js';
 import { enqueueStaffNotifications } from '../../queues/staff-notifications.js';
 import type { CaseEventSink } from '../events.js';
 import { staffMessage } from './message.js';
 import { noticeKind, targetsFor } from './targets.js';
 
 export interface StaffNotificationSinkOptions {
-  transport: Transport;
+  enqueue: Enqueue;
   /** Base of the links to the console (PUBLIC_URL). */
   publicUrl: string;
 }
 
 /**
  * @example
- *   const sink = staffNotificationSink({ transport: ctx.transport, publicUrl: config.PUBLIC_URL });
+ *   const sink = staffNotificationSink({ enqueue: ctx.enqueue, publicUrl: config.PUBLIC_URL });
  *   const afterCommit = await db.transaction((tx) => sink(tx, event));
  *   await afterCommit?.();
  */
@@ -59,6 +59,6 @@ export function staffNotificationSink(options: StaffNotificationSinkOptions): Ca
       .onConflictDoNothing({ target: [t.staffNotifications.targetId, t.staffNotifications.caseEventId] })
       .returning({ id: t.staffNotifications.id });
     if (rows.length === 0) return;
-    return () => enqueueStaffNotifications(options.transport, rows.map((r) => r.id));
+    return () => enqueueStaffNotifications(options.enqueue, rows.map((r) => r.id));
   };
 }
