@@ -6,7 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { conversationMachine, CONVERSATION_VERSION } from '../flows/conversation.js';
 import { seedPublicHolidays } from './cases/holidays.js';
-import { notifyStatusChange, type StatusChange } from './cases/status.js';
+import type { CaseEventSink } from './cases/events.js';
+import type { StatusChange } from './cases/status.js';
 import { CatalogueCache } from './catalogue/search.js';
 import { readCatalogue, seedCatalogueIfEmpty } from './catalogue/seed.js';
 import { createTelegramSender } from './channels/telegram/sender.js';
@@ -31,6 +32,11 @@ import type { PipelineContext } from './conversation/context.js';
 import { createDb } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { buildServer } from './http/server.js';
+import { changeStatusWithEvents } from './integrations/lifecycle.js';
+import { registerOpen311 } from './integrations/open311/routes.js';
+import { registerStatusApi } from './integrations/status-api.js';
+import { startWebhookWorker } from './integrations/webhooks/deliver.js';
+import { webhookSink } from './integrations/webhooks/sink.js';
 import type { Logger } from './logger.js';
 import { createTransport, type TransportConfig } from './queues/transport.js';
 import { startWorkers } from './queues/workers.js';
@@ -54,8 +60,8 @@ export interface App {
   /** Set for the web role, once listening. */
   http: FastifyInstance | null;
   url: string | null;
-  /** Moves a case to a new status and notifies the citizen (the console's entry point). */
-  changeStatus(change: Omit<StatusChange, 'now' | 'cloudPushes'>): ReturnType<typeof notifyStatusChange>;
+  /** Moves a case to a new status, notifies the citizen and the dinas's webhooks (the console's entry point). */
+  changeStatus(change: Omit<StatusChange, 'now' | 'cloudPushes'>): ReturnType<typeof changeStatusWithEvents>;
   close(): Promise<void>;
 }
 
@@ -148,6 +154,20 @@ export async function startApp(options: AppOptions): Promise<App> {
     relayAfterMs: config.RELAY_AFTER_MS,
     rateLimits: { telegram: config.TELEGRAM_MAX_PER_SECOND, 'whatsapp-cloud': config.WHATSAPP_CLOUD_MAX_PER_SECOND },
   };
+  // Every case event the integrations see goes through these (outgoing webhooks today).
+  const sinks: CaseEventSink[] = [webhookSink(ctx)];
+  const webhookWorker = worker
+    ? startWebhookWorker(
+        ctx,
+        {
+          retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+          retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
+          retryForMs: config.WEBHOOK_RETRY_FOR_HOURS * 3_600_000,
+          timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        },
+        config.WEBHOOK_CONCURRENCY,
+      )
+    : null;
   const workers = worker
     ? startWorkers(ctx, whatsappWeb && role === 'worker' ? without(senders, 'whatsapp-web') : senders, { ...workerOptions, inbound: true, relay: true })
     : whatsappWeb
@@ -161,6 +181,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     http = buildServer(ctx, whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {});
     if (whatsappWeb && config.ADMIN_TOKEN) registerWhatsAppQrRoute(http, { adminToken: config.ADMIN_TOKEN, connection: whatsappWeb });
     await registerWebChat(http, ctx, { maxPerMinute: config.WEBCHAT_MAX_PER_MINUTE });
+    registerStatusApi(http, ctx, { sinks, cloudPushes: Boolean(cloud) });
+    registerOpen311(http, ctx, { sinks });
     if (telegramToken && config.TELEGRAM_MODE === 'webhook') {
       registerTelegramWebhook(http, {
         path: WEBHOOK_PATH,
@@ -195,13 +217,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     ctx,
     http,
     url,
-    changeStatus: (change) => notifyStatusChange(ctx, change, Boolean(cloud)),
+    changeStatus: (change) => changeStatusWithEvents(ctx, sinks, change, Boolean(cloud)),
     async close() {
       // Inbound first (nothing new comes in), then let workers finish what they hold.
       await polling?.stop();
       await whatsappWeb?.stop();
       await http?.close();
       await workers?.close();
+      await webhookWorker?.close();
       await transport.close();
       await db.close();
     },

@@ -11,6 +11,12 @@ import { decryptNik, hashNik, type NikKeys } from '../pii/nik.js';
 import { newTicket } from './ticket.js';
 import { addWorkingDays } from './working-days.js';
 
+/**
+ * The channel of identities with no chat behind them: cases another system filed (Open311). They
+ * have a citizen and an identity like every case, but nothing is ever pushed to them.
+ */
+export const CHATLESS_CHANNEL = 'open311';
+
 interface Route {
   dinasId: number;
   unitId: number | null;

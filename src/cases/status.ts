@@ -13,12 +13,11 @@ import { copy } from '../../flows/copy/index.js';
 import { formatDate, showTicket } from '../../flows/format.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
 import type { CaseStatus, Lang } from '../conversation/contract.js';
-import type { PipelineContext } from '../conversation/context.js';
-import { enqueueOutbox, langOf } from '../conversation/runtime.js';
+import { langOf } from '../conversation/runtime.js';
 import type { PersistedSnapshot } from '../conversation/step.js';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
-import { holidaysFrom, slaPolicy } from './cases.js';
+import { CHATLESS_CHANNEL, holidaysFrom, slaPolicy } from './cases.js';
 import { addWorkingDays } from './working-days.js';
 
 /** Which status may follow which; a finished case can be reopened from `selesai` only. */
@@ -68,7 +67,10 @@ async function languageOf(tx: Tx, identityId: number): Promise<Lang> {
   return langOf((conversation?.snapshot as PersistedSnapshot | null) ?? null) ?? 'id';
 }
 
-export async function changeCaseStatus(tx: Tx, change: StatusChange): Promise<{ identityId: number; outboxId: number; channel: ChannelName }> {
+/** Where the citizen's notification went; null when the case came from a system with no chat (Open311). */
+export type StatusNotification = { identityId: number; outboxId: number; channel: ChannelName } | null;
+
+export async function changeCaseStatus(tx: Tx, change: StatusChange): Promise<StatusNotification> {
   const [found] = await tx.select().from(t.cases).where(eq(t.cases.ticket, change.ticket)).for('update');
   if (!found) throw new StatusChangeError(`no case ${change.ticket}`);
   const from = found.status as CaseStatus;
@@ -91,11 +93,12 @@ export async function changeCaseStatus(tx: Tx, change: StatusChange): Promise<{ 
   await tx.update(t.cases).set({ status: change.to, slaDueAt, updatedAt: change.now }).where(eq(t.cases.id, found.id));
   await tx.insert(t.caseEvents).values({ caseId: found.id, fromStatus: from, toStatus: change.to, actor: change.actor, note, public: true, createdAt: change.now });
 
+  const target = await pushTarget(tx, found.identityId, change.cloudPushes);
+  if (target.channel === CHATLESS_CHANNEL) return null;
   const lang = await languageOf(tx, found.identityId);
   const words = copy[lang];
   const nextStep = change.to in words.status.nextStep ? words.status.nextStep[change.to as keyof typeof words.status.nextStep] : null;
   const next = nextStep && slaDueAt ? words.status.dueBy(nextStep, formatDate(slaDueAt.toISOString(), words)) : null;
-  const target = await pushTarget(tx, found.identityId, change.cloudPushes);
   const payload: OutboundMessage = {
     kind: 'text',
     chatId: target.chatId,
@@ -106,11 +109,4 @@ export async function changeCaseStatus(tx: Tx, change: StatusChange): Promise<{ 
     .values({ identityId: target.id, channel: target.channel, payload, caseId: found.id, createdAt: change.now })
     .returning({ id: t.outbox.id });
   return { identityId: target.id, outboxId: row.id, channel: target.channel as ChannelName };
-}
-
-/** Changes the status and sends the notification once the transaction commits. */
-export async function notifyStatusChange(ctx: PipelineContext, change: Omit<StatusChange, 'now' | 'cloudPushes'>, cloudPushes: boolean) {
-  const result = await ctx.db.db.transaction((tx) => changeCaseStatus(tx, { ...change, now: ctx.now(), cloudPushes }));
-  await enqueueOutbox(ctx, result.identityId, [{ id: result.outboxId, channel: result.channel }]);
-  return result;
 }

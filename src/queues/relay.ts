@@ -6,6 +6,7 @@
  */
 import type { ChannelName } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
+import { rebuildWebhookDeliveries } from '../integrations/webhooks/deliver.js';
 import { INBOUND_QUEUE, inboundJobId, jobOptions, outboundJobId, outboundQueue, type InboundJob, type OutboundJob } from './jobs.js';
 
 const BATCH = 1_000;
@@ -17,7 +18,7 @@ const BATCH = 1_000;
  */
 export const STALE_CLAIM_MS = 10 * 60_000;
 
-export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Promise<{ inbound: number; outbound: number }> {
+export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Promise<{ inbound: number; outbound: number; webhooks: number }> {
   const sql = ctx.db.sql;
   const cutoff = new Date(ctx.now().getTime() - olderThanMs).toISOString();
   const staleBefore = new Date(ctx.now().getTime() - STALE_CLAIM_MS).toISOString();
@@ -40,7 +41,8 @@ export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Prom
       .queue<OutboundJob>(outboundQueue(r.channel))
       .add('send', { identityId: Number(r.identity_id), outboxId: Number(r.id) }, jobOptions(outboundJobId(Number(r.id))));
   }
-  return { inbound: inbound.length, outbound: outbound.length };
+  const webhooks = await rebuildWebhookDeliveries(ctx, olderThanMs);
+  return { inbound: inbound.length, outbound: outbound.length, webhooks };
 }
 
 /** Runs the relay every `intervalMs` until stopped; a failed round is logged and tried again. */
@@ -50,7 +52,7 @@ export function startRelay(ctx: PipelineContext, options: { intervalMs: number; 
   const round = async () => {
     try {
       const counts = await relayOnce(ctx, options.olderThanMs);
-      if (counts.inbound + counts.outbound > 0) ctx.log.info(counts, 'relay re-enqueued stalled work');
+      if (counts.inbound + counts.outbound + counts.webhooks > 0) ctx.log.info(counts, 'relay re-enqueued stalled work');
     } catch (err) {
       ctx.log.warn({ err }, 'relay round failed');
     }
