@@ -144,7 +144,7 @@ export function startWebhookWorker(ctx: PipelineContext, settings: WebhookSettin
  */
 export async function rebuildWebhookDeliveries(ctx: PipelineContext, olderThanMs = 0, endpointId: number | null = null): Promise<number> {
   const cutoff = new Date(ctx.now().getTime() - olderThanMs).toISOString();
-  const rows = await ctx.db.sql<{ id: string; endpoint_id: number; case_id: string; next_attempt_at: Date }[]>`
+  const rows = await ctx.db.sql<{ id: string; endpoint_id: number; case_id: string; next_attempt_at: string }[]>`
     select distinct on (d.endpoint_id, d.case_id) d.id, d.endpoint_id, d.case_id, d.next_attempt_at
     from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
     where d.status = 'pending' and e.active and d.created_at <= ${cutoff}::timestamptz
@@ -154,7 +154,7 @@ export async function rebuildWebhookDeliveries(ctx: PipelineContext, olderThanMs
   const now = ctx.now().getTime();
   await enqueueWebhookDeliveries(
     ctx,
-    rows.map((r) => ({ id: Number(r.id), endpointId: r.endpoint_id, caseId: Number(r.case_id), delayMs: Math.max(0, r.next_attempt_at.getTime() - now) })),
+    rows.map((r) => ({ id: Number(r.id), endpointId: r.endpoint_id, caseId: Number(r.case_id), delayMs: Math.max(0, new Date(r.next_attempt_at).getTime() - now) })),
   );
   return rows.length;
 }
