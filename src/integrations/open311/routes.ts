@@ -67,7 +67,8 @@ const listQuery = z.object({
 });
 
 const optionalText = (max: number) => z.string().trim().max(max).optional().transform((v) => v || undefined);
-const coordinate = (limit: number) => z.coerce.number().min(-limit).max(limit).optional();
+// Form bodies send an empty field for "not given"; it must not read as 0.
+const coordinate = (limit: number) => z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(-limit).max(limit).optional());
 
 const createBody = z.object({
   api_key: z.string().optional(),
