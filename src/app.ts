@@ -32,6 +32,7 @@ import type { PipelineContext } from './conversation/context.js';
 import { createDb } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { buildServer } from './http/server.js';
+import { registerIntegrationAdmin } from './integrations/admin-routes.js';
 import { changeStatusWithEvents } from './integrations/lifecycle.js';
 import { registerOpen311 } from './integrations/open311/routes.js';
 import { registerStatusApi } from './integrations/status-api.js';
@@ -183,6 +184,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     await registerWebChat(http, ctx, { maxPerMinute: config.WEBCHAT_MAX_PER_MINUTE });
     registerStatusApi(http, ctx, { sinks, cloudPushes: Boolean(cloud) });
     registerOpen311(http, ctx, { sinks });
+    registerIntegrationAdmin(http, ctx, config.ADMIN_TOKEN);
     if (telegramToken && config.TELEGRAM_MODE === 'webhook') {
       registerTelegramWebhook(http, {
         path: WEBHOOK_PATH,

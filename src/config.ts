@@ -79,7 +79,7 @@ const schema = z.object({
   /** Global pace of web.js sends; bans are reported after a few hundred unsolicited sends. */
   WHATSAPP_WEB_PER_MINUTE: z.coerce.number().int().positive().default(30),
   WHATSAPP_WEB_MAX_MEDIA_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
-  /** Bearer token for operator endpoints (the WhatsApp link QR). Unset: those endpoints are off. */
+  /** Bearer token for operator endpoints (the WhatsApp link QR, dinas integrations). Unset: those endpoints are off. */
   ADMIN_TOKEN: z.string().min(16).optional(),
 });
 

@@ -16,6 +16,8 @@ import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
 import { apiKeyFor, open311Post, webhookFor } from '../support/open311.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
+const ADMIN_TOKEN = 'admin-token-for-webhook-tests';
+
 let env: TestEnv;
 let app: App;
 let receiver: WebhookReceiver;
@@ -48,7 +50,7 @@ async function deliveriesOf(ticket: string) {
 beforeAll(async () => {
   env = await createTestEnv();
   app = await startTestApp(env, {
-    config: { WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_RETRY_MAX_MS: '150', WEBHOOK_RETRY_FOR_HOURS: '1', WEBHOOK_TIMEOUT_MS: '2000' },
+    config: { WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_RETRY_MAX_MS: '150', WEBHOOK_RETRY_FOR_HOURS: '1', WEBHOOK_TIMEOUT_MS: '2000', ADMIN_TOKEN },
   });
   receiver = await startWebhookReceiver('whsec_test_secret_for_dinsos');
   apiKey = await apiKeyFor(app, 'dinsos-bandung');
@@ -209,6 +211,48 @@ describe('deliveries', () => {
       expect(written.rows).toHaveLength(0);
     } finally {
       await statusOnly.close();
+    }
+  });
+});
+
+describe('operator endpoints', () => {
+  const admin = async (method: 'GET' | 'POST', path: string, body?: unknown, token = ADMIN_TOKEN) => {
+    const res = await fetch(`${app.url}/admin/integrations${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: await res.json() };
+  };
+
+  it('make a key and an endpoint, show the delivery log and redeliver, all behind the admin token', async () => {
+    expect((await admin('POST', '/keys', { dinas: 'disdik-bandung', name: 'simdik' }, 'wrong-token-0000000')).status).toBe(401);
+    expect((await admin('POST', '/keys', { dinas: 'dinas-entah', name: 'x' })).status).toBe(404);
+    expect((await admin('POST', '/webhooks', { dinas: 'disdik-bandung', url: 'ftp://example.id' })).status).toBe(400);
+
+    const key = await admin('POST', '/keys', { dinas: 'disdik-bandung', name: 'simdik' });
+    expect(key).toEqual({ status: 201, body: { id: expect.any(Number), key: expect.stringMatching(/^kak_/) } });
+    const disdik = await startWebhookReceiver('unused');
+    try {
+      const endpoint = await admin('POST', '/webhooks', { dinas: 'disdik-bandung', url: disdik.url });
+      expect(endpoint).toEqual({ status: 201, body: { id: expect.any(Number), secret: expect.stringMatching(/^whsec_/) } });
+      disdik.answerNext(502);
+      const res = await open311Post(app, { api_key: key.body.key, service_code: 'kip-pip', description: 'KIP anak kami belum cair.', address_string: 'SDN 1 Bandung' });
+      const ticket = res.body[0].service_request_id;
+      await disdik.waitFor((r) => r.some((w) => w.body.case.ticket === ticket && w.status === 200));
+      expect(disdik.received.every((w) => verifySignature(endpoint.body.secret, w.signature, w.rawBody, { now: new Date(), toleranceSeconds: 300 }))).toBe(true);
+
+      let log: { body: { id: number; status: string; log: { statusCode: number }[] }[] } = { body: [] };
+      await until(async () => {
+        log = await admin('GET', `/webhooks/${endpoint.body.id}/deliveries`);
+        return log.body[0]?.status === 'delivered';
+      }, 'the delivery log');
+      expect(log.body[0].log.map((a) => a.statusCode)).toEqual([502, 200]);
+      expect((await admin('POST', `/webhooks/deliveries/${log.body[0].id}/redeliver`)).status).toBe(202);
+      await disdik.waitFor((r) => r.filter((w) => w.body.case.ticket === ticket).length === 3);
+      expect((await admin('POST', '/webhooks/deliveries/99999999/redeliver')).status).toBe(404);
+    } finally {
+      await disdik.close();
     }
   });
 });
