@@ -1,8 +1,9 @@
 /**
  * Redis is transport, not truth: if it loses jobs (flushed, restarted without persistence, an
  * enqueue that failed after commit), this relay finds inbound messages, outbox rows and webhook
- * deliveries that have made no progress and enqueues them again. Job ids are derived from row ids, so a job
- * that still exists is not duplicated, and the work itself is idempotent under Postgres locks.
+ * deliveries that have made no progress and enqueues them again. Job ids are derived from row
+ * ids, so a job that still exists is not duplicated, and the work itself is idempotent under
+ * Postgres locks.
  */
 import type { ChannelName } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';

@@ -30,6 +30,8 @@ export interface WebhookReceiver {
   /** Connections dropped while down. */
   readonly dropped: number;
   answerNext(...statuses: number[]): void;
+  /** Answers 500 to every request `failing` picks, from now on. */
+  failWhen(failing: (body: ReceivedWebhook['body']) => boolean): void;
   setDown(down: boolean): void;
   /** Holds requests unanswered from now on; `releaseHeld(status)` answers them and stops holding. */
   hold(): void;
@@ -55,6 +57,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   let holding = false;
   let dropped = 0;
   const heldAnswers: ((status: number) => void)[] = [];
+  let failing: (body: ReceivedWebhook['body']) => boolean = () => false;
   const server = createServer(async (req, res) => {
     if (down) {
       dropped++;
@@ -62,14 +65,15 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
       return;
     }
     const rawBody = await readBody(req);
-    const status = holding ? await new Promise<number>((resolve) => heldAnswers.push(resolve)) : (script.shift() ?? 200);
+    const body = JSON.parse(rawBody);
+    const status = holding ? await new Promise<number>((resolve) => heldAnswers.push(resolve)) : failing(body) ? 500 : (script.shift() ?? 200);
     const signature = req.headers['x-kanal-signature'] as string | undefined;
     received.push({
       delivery: String(req.headers['x-kanal-delivery']),
       event: String(req.headers['x-kanal-event']),
       signature,
       rawBody,
-      body: JSON.parse(rawBody),
+      body,
       verified: verifySignature(secret, signature, rawBody, { now: new Date(), toleranceSeconds: 300 }),
       status,
     });
@@ -84,6 +88,9 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
       return dropped;
     },
     answerNext: (...statuses) => script.push(...statuses),
+    failWhen: (predicate) => {
+      failing = predicate;
+    },
     setDown: (value) => {
       down = value;
     },
