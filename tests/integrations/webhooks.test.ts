@@ -54,10 +54,7 @@ beforeAll(async () => {
   });
   receiver = await startWebhookReceiver('whsec_test_secret_for_dinsos');
   apiKey = await apiKeyFor(app, 'dinsos-bandung');
-  ({ id: endpointId } = await webhookFor(app, 'dinsos-bandung', receiver.url).then(async (e) => {
-    await app.ctx.db.db.update(t.webhookEndpoints).set({ secret: 'whsec_test_secret_for_dinsos' }).where(eq(t.webhookEndpoints.id, e.id));
-    return e;
-  }));
+  ({ id: endpointId } = await webhookFor(app, 'dinsos-bandung', receiver.url, { secret: 'whsec_test_secret_for_dinsos' }));
 });
 
 afterAll(async () => {
@@ -190,7 +187,7 @@ describe('deliveries', () => {
   it('send only the event types an endpoint asked for, and never an internal note', async () => {
     const statusOnly = await startWebhookReceiver('unused');
     try {
-      const { id } = await webhookFor(app, 'dinsos-bandung', statusOnly.url, ['case.status']);
+      const { id } = await webhookFor(app, 'dinsos-bandung', statusOnly.url, { eventTypes: ['case.status'] });
       const ticket = await fileCase('Hanya status.');
       await app.changeStatus({ ticket, to: 'diverifikasi', actor: 'staff-1' });
       await statusOnly.waitFor((r) => r.some((w) => w.body.case.ticket === ticket));

@@ -14,8 +14,8 @@ export async function apiKeyFor(app: App, code: string, name = 'sistem-dinas'): 
   return (await createIntegrationKey(app.ctx.db.db, await dinasId(app, code), name)).key;
 }
 
-export async function webhookFor(app: App, code: string, url: string, eventTypes?: string[]) {
-  return addWebhookEndpoint(app.ctx.db.db, { dinasId: await dinasId(app, code), url, eventTypes });
+export async function webhookFor(app: App, code: string, url: string, options: { eventTypes?: string[]; secret?: string } = {}) {
+  return addWebhookEndpoint(app.ctx.db.db, { dinasId: await dinasId(app, code), url, ...options });
 }
 
 export async function open311Get(app: App, path: string): Promise<{ status: number; body: any }> {
