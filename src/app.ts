@@ -34,6 +34,11 @@ import { createDb } from './db/client.js';
 import { classifyWriteError } from './db/errors.js';
 import { runMigrations } from './db/migrate.js';
 import { buildServer } from './http/server.js';
+import { registerIntegrationAdmin } from './integrations/admin-routes.js';
+import { registerOpen311 } from './integrations/open311/routes.js';
+import { registerStatusApi } from './integrations/status-api.js';
+import { startWebhookWorker, webhookDeliveries } from './integrations/webhooks/deliver.js';
+import { webhookSink } from './integrations/webhooks/sink.js';
 import type { Logger } from './logger.js';
 import { mediaFetches, type MediaFetcher } from './media/fetch.js';
 import { telegramSource, webJsReceivedKey, whatsappCloudSource, whatsappWebSource } from './media/sources.js';
@@ -190,6 +195,20 @@ export async function startApp(options: AppOptions): Promise<App> {
     relayAfterMs: config.RELAY_AFTER_MS,
     rateLimits: { telegram: config.TELEGRAM_MAX_PER_SECOND, 'whatsapp-cloud': config.WHATSAPP_CLOUD_MAX_PER_SECOND },
   };
+  // The dinas's own systems hear of every public case event (the sink needs the finished context).
+  ctx.caseSinks.push(webhookSink(ctx));
+  const webhookWorker = worker
+    ? startWebhookWorker(
+        ctx,
+        {
+          retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+          retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
+          retryForMs: config.WEBHOOK_RETRY_FOR_HOURS * 3_600_000,
+          timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        },
+        config.WEBHOOK_CONCURRENCY,
+      )
+    : null;
   const workers = worker
     ? startWorkers(ctx, whatsappWeb && role === 'worker' ? without(senders, 'whatsapp-web') : senders, {
         ...workerOptions,
@@ -197,7 +216,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         relay: true,
         staff: staffChannels(config),
         media: { fetcher: mediaFetcher, concurrency: MEDIA_FETCH_CONCURRENCY },
-        owedWork: [caseTimerAlarms, staffNotificationsOwed, mediaFetches],
+        owedWork: [caseTimerAlarms, staffNotificationsOwed, mediaFetches, webhookDeliveries],
       })
     : whatsappWeb
       ? startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })
@@ -210,6 +229,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     http = buildServer(ctx, whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {});
     if (whatsappWeb && config.ADMIN_TOKEN) registerWhatsAppQrRoute(http, { adminToken: config.ADMIN_TOKEN, connection: whatsappWeb });
     await registerWebChat(http, ctx, { maxPerMinute: config.WEBCHAT_MAX_PER_MINUTE });
+    registerStatusApi(http, ctx);
+    registerOpen311(http, ctx);
+    registerIntegrationAdmin(http, ctx, config.ADMIN_TOKEN);
     if (telegramToken && config.TELEGRAM_MODE === 'webhook') {
       registerTelegramWebhook(http, {
         path: WEBHOOK_PATH,
@@ -254,6 +276,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       await whatsappWeb?.stop();
       await http?.close();
       await workers?.close();
+      await webhookWorker?.close();
       await transport.close();
       await db.close();
     },

@@ -39,6 +39,18 @@ const schema = z.object({
   SEND_RETRY_BASE_MS: z.coerce.number().int().positive().default(1_000),
   SEND_RETRY_MAX_MS: z.coerce.number().int().positive().default(300_000),
 
+  /**
+   * Outgoing webhooks to dinas systems: waits double from BASE up to MAX between attempts, for
+   * RETRY_FOR_HOURS after the event; then the delivery is given up (the console can redeliver).
+   */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().positive().default(3_600_000),
+  WEBHOOK_RETRY_FOR_HOURS: z.coerce.number().positive().default(72),
+  /** A receiver that has not answered after this long counts as a failed attempt. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Webhook sends at once per worker process; each holds a database connection while it waits. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().positive().default(4),
+
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'looks like 123456:ABC-DEF…').optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
@@ -91,7 +103,7 @@ const schema = z.object({
   /** Path-style URLs (http://host/bucket/key), which MinIO needs; false for virtual-hosted buckets. */
   MEDIA_S3_PATH_STYLE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 
-  /** Bearer token for operator endpoints (the WhatsApp link QR). Unset: those endpoints are off. */
+  /** Bearer token for operator endpoints (the WhatsApp link QR, dinas integrations). Unset: those endpoints are off. */
   ADMIN_TOKEN: z.string().min(16).optional(),
 });
 

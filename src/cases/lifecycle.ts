@@ -57,6 +57,12 @@ export function checkTransition(from: CaseStatus, to: CaseStatus, note: string |
 
 export type CaseRow = typeof t.cases.$inferSelect;
 
+/**
+ * The channel of identities with no chat behind them: cases another system filed (Open311). They
+ * have a citizen and an identity like every case, but nothing is ever pushed to them.
+ */
+export const CHATLESS_CHANNEL = 'open311';
+
 /** One transaction of case work: what it runs in, its moment, and what waits for the commit. */
 export interface CaseWork {
   ctx: PipelineContext;
@@ -107,6 +113,8 @@ async function tellCitizen(work: CaseWork, kase: CaseRow, text: (words: Copy) =>
   const { tx, ctx } = work;
   const words = copy[await languageOf(tx, kase.identityId)];
   const target = await pushTarget(tx, kase.identityId, ctx.cloudPushes);
+  // Filed by another system: nobody to tell in a chat (the system reads Open311 or its webhook).
+  if (target.channel === CHATLESS_CHANNEL) return;
   const payload: OutboundMessage = { kind: 'text', chatId: target.chatId, text: text(words) };
   const [row] = await tx
     .insert(t.outbox)

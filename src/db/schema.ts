@@ -430,3 +430,105 @@ export const setAsideUpdates = pgTable(
   // A redelivered update is set aside (and apologised for) once.
   (t) => [uniqueIndex('set_aside_updates_channel_external').on(t.channel, t.stage, t.externalId).where(sql`external_id is not null`)],
 );
+
+/**
+ * Where a dinas's own system receives its cases: signed POSTs of case events. `eventTypes` empty
+ * means every public event type. A receiver answering 410 Gone switches its endpoint off.
+ */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: serial().primaryKey(),
+  dinasId: integer('dinas_id')
+    .notNull()
+    .references(() => dinas.id),
+  url: text().notNull(),
+  /** HMAC-SHA256 key shared with the receiver; it signs, so it is stored as given. */
+  secret: text().notNull(),
+  active: boolean().notNull().default(true),
+  eventTypes: text('event_types').array().notNull().default(sql`'{}'::text[]`),
+  disabledReason: text('disabled_reason'),
+  createdAt: createdAt(),
+});
+
+/**
+ * One row per (endpoint, case event), written in the event's transaction: what the endpoint is
+ * owed. pending → delivered | failed (given up after the retry window). A case's deliveries to
+ * one endpoint go out in event order: only the oldest pending one of the pair is ever sent.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    endpointId: integer('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    caseEventId: bigint('case_event_id', { mode: 'number' })
+      .notNull()
+      .references(() => caseEvents.id),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    eventType: text('event_type').notNull(),
+    payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    status: text().notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    /** Start of the retry window: the event, or the latest manual redelivery. */
+    pendingSince: timestamp('pending_since', { withTimezone: true }).notNull(),
+    lastStatusCode: integer('last_status_code'),
+    lastDurationMs: integer('last_duration_ms'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_endpoint_event').on(t.endpointId, t.caseEventId),
+    index('webhook_deliveries_pending').on(t.endpointId, t.caseId, t.caseEventId).where(sql`status = 'pending'`),
+  ],
+);
+
+/** Every attempt to send a delivery, kept for the console's delivery log. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    deliveryId: bigint('delivery_id', { mode: 'number' })
+      .notNull()
+      .references(() => webhookDeliveries.id),
+    at: timestamp({ withTimezone: true }).notNull(),
+    /** Null when no HTTP answer came (refused, timed out). */
+    statusCode: integer('status_code'),
+    durationMs: integer('duration_ms').notNull(),
+    error: text(),
+  },
+  (t) => [index('webhook_attempts_delivery').on(t.deliveryId, t.id)],
+);
+
+/**
+ * API keys a dinas's systems call us with (status updates back, Open311 POST). Keys are 32 random
+ * bytes, so a plain SHA-256 is a safe way to store them: only the hash is kept.
+ */
+export const integrationKeys = pgTable('integration_keys', {
+  id: serial().primaryKey(),
+  dinasId: integer('dinas_id')
+    .notNull()
+    .references(() => dinas.id),
+  name: text().notNull(),
+  keyHash: text('key_hash').notNull().unique(),
+  createdAt: createdAt(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+/** A case filed over Open311: its token, and the submitter's e-mail (kept for the dinas, never shown). */
+export const open311Requests = pgTable('open311_requests', {
+  token: text().primaryKey(),
+  caseId: bigint('case_id', { mode: 'number' })
+    .notNull()
+    .unique()
+    .references(() => cases.id),
+  keyId: integer('key_id')
+    .notNull()
+    .references(() => integrationKeys.id),
+  email: text(),
+  mediaUrl: text('media_url'),
+  createdAt: createdAt(),
+});

@@ -3,7 +3,6 @@
  * behind the admin token. Without a configured token the routes do not exist (404), so a
  * fresh install never exposes the QR: whoever scans it attaches their own WhatsApp account.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
@@ -13,6 +12,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import QRCode from 'qrcode';
+import { adminCheck } from '../../http/admin-token.js';
 import type { WhatsAppWebConnection } from './connection.js';
 
 export interface WhatsAppQrRouteOptions {
@@ -31,13 +31,7 @@ export function registerWhatsAppQrRoute<Logger extends FastifyBaseLogger, TypePr
 ): void {
   const { adminToken, connection } = options;
   if (!adminToken) return;
-  const expected = sha256(adminToken);
-
-  const isAdmin = (authorization: string | undefined): boolean => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    // Hashing first gives equal lengths, so the comparison time says nothing about the token.
-    return match !== null && timingSafeEqual(sha256(match[1]), expected);
-  };
+  const isAdmin = adminCheck(adminToken);
   const UNAUTHORIZED = { error: 'unauthorized' };
 
   app.get(options.path ?? '/admin/whatsapp/qr', async (request, reply) => {
@@ -60,8 +54,4 @@ export function registerWhatsAppQrRoute<Logger extends FastifyBaseLogger, TypePr
     }
     return reply.header('Cache-Control', 'no-store').send({ state: connection.state });
   });
-}
-
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }

@@ -1,0 +1,42 @@
+/**
+ * The lifecycle's webhook sink: inside the event's transaction it writes one delivery row per
+ * active endpoint of the case's dinas that wants this event type, and after the commit enqueues
+ * their jobs. Internal notes (staff-only text) never leave.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { CaseEventSink } from '../../cases/events.js';
+import type { PipelineContext } from '../../conversation/context.js';
+import * as t from '../../db/schema.js';
+import { webhookEventType, webhookPayload } from './payload.js';
+import { enqueueWebhookDeliveries } from './queue.js';
+
+export function webhookSink(ctx: PipelineContext): CaseEventSink {
+  return async (tx, event) => {
+    // Staff-only text never leaves; events without text (created, assigned, reminders) do.
+    if (!event.public && event.note !== null) return;
+    const eventType = webhookEventType(event);
+    const endpoints = await tx
+      .select({ id: t.webhookEndpoints.id, eventTypes: t.webhookEndpoints.eventTypes })
+      .from(t.webhookEndpoints)
+      .where(and(eq(t.webhookEndpoints.dinasId, event.dinasId), eq(t.webhookEndpoints.active, true)));
+    const wanting = endpoints.filter((e) => e.eventTypes.length === 0 || e.eventTypes.includes(eventType));
+    if (wanting.length === 0) return;
+    const payload = await webhookPayload(tx, event);
+    const rows = await tx
+      .insert(t.webhookDeliveries)
+      .values(
+        wanting.map((endpoint) => ({
+          endpointId: endpoint.id,
+          caseEventId: event.id,
+          caseId: event.caseId,
+          eventType,
+          payload,
+          nextAttemptAt: event.at,
+          pendingSince: event.at,
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({ id: t.webhookDeliveries.id, endpointId: t.webhookDeliveries.endpointId, caseId: t.webhookDeliveries.caseId });
+    return () => enqueueWebhookDeliveries(ctx, rows);
+  };
+}
