@@ -81,7 +81,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   await runMigrations(options.databaseUrl);
   const db = createDb(options.databaseUrl, config.DATABASE_POOL_SIZE);
   if (await seedCatalogueIfEmpty(db.db, await readCatalogue())) log.info('demo catalogue seeded');
-  await seedPublicHolidays(db.db, (options.now ?? (() => new Date()))());
+  // The one clock of the domain (due dates, idle limits, staff hours, the Cloud API window).
+  const now = options.now ?? (() => new Date());
+  await seedPublicHolidays(db.db, now());
   const transport = await createTransport(options.transport);
 
   const ctx: PipelineContext = {
@@ -96,7 +98,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       hashKey: keyFromBase64(config.NIK_HASH_KEY, 'NIK_HASH_KEY'),
     },
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
-    now: options.now ?? (() => new Date()),
+    now,
   };
 
   const senders = new Map<ChannelName, ChannelSender>([['web', createWebChatSender()]]);

@@ -19,7 +19,7 @@ import type { PersistedSnapshot } from '../conversation/step.js';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { holidaysFrom, slaPolicy } from './cases.js';
-import { addWorkingDays } from './working-days.js';
+import { addWorkingDays, localIso } from './working-days.js';
 
 /** Which status may follow which; a finished case can be reopened from `selesai` only. */
 export const TRANSITIONS: Record<CaseStatus, readonly CaseStatus[]> = {
@@ -94,7 +94,7 @@ export async function changeCaseStatus(tx: Tx, change: StatusChange): Promise<{ 
   const lang = await languageOf(tx, found.identityId);
   const words = copy[lang];
   const nextStep = change.to in words.status.nextStep ? words.status.nextStep[change.to as keyof typeof words.status.nextStep] : null;
-  const next = nextStep && slaDueAt ? words.status.dueBy(nextStep, formatDate(slaDueAt.toISOString(), words)) : null;
+  const next = nextStep && slaDueAt ? words.status.dueBy(nextStep, formatDate(localIso(slaDueAt, dinas.staffAvailability.timeZone), words)) : null;
   const target = await pushTarget(tx, found.identityId, change.cloudPushes);
   const payload: OutboundMessage = {
     kind: 'text',
@@ -103,7 +103,8 @@ export async function changeCaseStatus(tx: Tx, change: StatusChange): Promise<{ 
   };
   const [row] = await tx
     .insert(t.outbox)
-    .values({ identityId: target.id, channel: target.channel, payload, caseId: found.id, createdAt: change.now })
+    // created_at stays Postgres's own: the relay measures the row's age by that clock.
+    .values({ identityId: target.id, channel: target.channel, payload, caseId: found.id })
     .returning({ id: t.outbox.id });
   return { identityId: target.id, outboxId: row.id, channel: target.channel as ChannelName };
 }

@@ -173,10 +173,12 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
 
     const payloads = JSON.stringify(replies.map((r) => toOutbound(chat.chat_id, r)));
     const at = now.toISOString();
+    // The conversation's time is the domain clock (the idle limit reads it); the outbox row's and
+    // the message's are Postgres's, the clock the relay measures their age by.
     const outbox = (await tx.execute(sql`
       with written as (
-        insert into outbox (identity_id, channel, payload, created_at)
-        select ${identityId}, ${chat.channel}, reply.payload, ${at}::timestamptz
+        insert into outbox (identity_id, channel, payload)
+        select ${identityId}, ${chat.channel}, reply.payload
         from jsonb_array_elements(${payloads}::jsonb) with ordinality as reply(payload, position)
         order by reply.position
         returning id
@@ -185,7 +187,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: bool
           version = ${ctx.machineVersion}, updated_at = ${at}::timestamptz
         where identity_id = ${identityId}
       ), message as (
-        update messages set processed_at = ${at}::timestamptz, error = ${giveUp ? 'gave up after repeated failures' : null}
+        update messages set processed_at = now(), error = ${giveUp ? 'gave up after repeated failures' : null}
         where id = ${message.id}
       )
       select id from written order by id`)) as unknown as { id: string }[];

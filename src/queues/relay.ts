@@ -17,15 +17,24 @@ const BATCH = 1_000;
  */
 export const STALE_CLAIM_MS = 10 * 60_000;
 
+/**
+ * Ages are measured on Postgres's clock, never `ctx.now()`: `received_at`, `created_at` and
+ * `claimed_at` are written by Postgres's `now()`, and the domain clock may be set elsewhere (a test
+ * at 31 December, a server whose clock drifts from the database's).
+ */
 export async function relayOnce(ctx: PipelineContext, olderThanMs: number): Promise<{ inbound: number; outbound: number }> {
   const sql = ctx.db.sql;
-  const cutoff = new Date(ctx.now().getTime() - olderThanMs).toISOString();
-  const staleBefore = new Date(ctx.now().getTime() - STALE_CLAIM_MS).toISOString();
-  await sql`update outbox set status = 'pending', claimed_at = null where status = 'sending' and claimed_at < ${staleBefore}::timestamptz`;
+  await sql`
+    update outbox set status = 'pending', claimed_at = null
+    where status = 'sending' and claimed_at < now() - ${STALE_CLAIM_MS} * interval '1 millisecond'`;
   const inbound = await sql<{ id: string; identity_id: string }[]>`
-    select id, identity_id from messages where processed_at is null and received_at < ${cutoff}::timestamptz order by id limit ${BATCH}`;
+    select id, identity_id from messages
+    where processed_at is null and received_at < now() - ${olderThanMs} * interval '1 millisecond'
+    order by id limit ${BATCH}`;
   const outbound = await sql<{ id: string; identity_id: string; channel: ChannelName }[]>`
-    select id, identity_id, channel from outbox where status = 'pending' and created_at < ${cutoff}::timestamptz order by id limit ${BATCH}`;
+    select id, identity_id, channel from outbox
+    where status = 'pending' and created_at < now() - ${olderThanMs} * interval '1 millisecond'
+    order by id limit ${BATCH}`;
   if (inbound.length > 0) {
     await ctx.transport.queue<InboundJob>(INBOUND_QUEUE).addBulk(
       inbound.map((r) => ({
