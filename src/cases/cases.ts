@@ -9,7 +9,7 @@ import * as t from '../db/schema.js';
 import type { CaseDraft, CaseSummary, CaseStatus, CaseKind } from '../conversation/contract.js';
 import { decryptNik, hashNik, type NikKeys } from '../pii/nik.js';
 import { newTicket } from './ticket.js';
-import { addWorkingDays } from './working-days.js';
+import { addWorkingDays, localIso } from './working-days.js';
 
 interface Route {
   dinasId: number;
@@ -127,10 +127,22 @@ const summaryColumns = {
   updatedAt: t.cases.updatedAt,
   dueAt: t.cases.slaDueAt,
   note: sql<string | null>`(select e.note from case_events e where e.case_id = ${t.cases.id} and e.public and e.note is not null order by e.id desc limit 1)`,
+  timeZone: sql<string>`(select d.staff_availability->>'timeZone' from dinas d where d.id = ${t.cases.dinasId})`,
 };
 
-type SummaryRow = { ticket: string; kind: string; status: string; categoryName: { id: string; en: string } | null; createdAt: Date; updatedAt: Date; dueAt: Date | null; note: string | null };
+type SummaryRow = {
+  ticket: string;
+  kind: string;
+  status: string;
+  categoryName: { id: string; en: string } | null;
+  createdAt: Date;
+  updatedAt: Date;
+  dueAt: Date | null;
+  note: string | null;
+  timeZone: string;
+};
 
+/** Times go out in the dinas's local time, so the dates the citizen reads are the local dates. */
 function toSummary(row: SummaryRow): CaseSummary {
   const finished = row.status === 'selesai' || row.status === 'ditutup' || row.status === 'ditolak';
   return {
@@ -138,9 +150,9 @@ function toSummary(row: SummaryRow): CaseSummary {
     kind: row.kind as CaseKind,
     status: row.status as CaseStatus,
     categoryName: row.categoryName ?? { id: 'Lainnya', en: 'Other' },
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    dueAt: finished || !row.dueAt ? null : row.dueAt.toISOString(),
+    createdAt: localIso(row.createdAt, row.timeZone),
+    updatedAt: localIso(row.updatedAt, row.timeZone),
+    dueAt: finished || !row.dueAt ? null : localIso(row.dueAt, row.timeZone),
     note: row.note,
   };
 }
