@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import { startApp, type App, type Role } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { fileClock } from './clock.js';
 
 export const TEST_POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -84,7 +85,7 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
   });
 }
 
-/** Starts the product against this test's database and Redis prefix. */
+/** Starts the product against this test's database and Redis prefix, on the test clock unless given `now`. */
 export function startTestApp(
   env: TestEnv,
   options: { role?: Role; config?: Record<string, string | undefined>; now?: () => Date; redisUrl?: string } = {},
@@ -96,7 +97,7 @@ export function startTestApp(
     role: options.role ?? 'all',
     databaseUrl: env.databaseUrl,
     transport: { kind: 'redis', url: options.redisUrl ?? TEST_REDIS, prefix: env.redisPrefix },
-    now: options.now,
+    now: options.now ?? fileClock.now,
   });
 }
 
