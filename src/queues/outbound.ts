@@ -80,23 +80,26 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
       await db`update outbox set status = 'pending', claimed_at = null, attempts = attempts + 1, last_error = ${result.reason} where id = ${row.id}`;
       throw new RetryLater(result.failure === 'rate-limited' ? result.retryAfterMs : null, result.reason);
     }
-    // The result, and whether more is owed to this chat, in one statement.
+    // The result, the chat marked unreachable when the platform said so, and whether more is owed
+    // to this chat, in one statement: nobody sees the row finished while the chat still looks
+    // reachable, and a crash cannot keep one without the other.
+    const unreachable = !result.ok && result.unreachable;
     const [after] = await db<{ more: boolean }[]>`
-      update outbox set
-        status = ${result.ok ? 'sent' : 'failed'},
-        claimed_at = null,
-        external_id = ${result.ok ? result.externalId : null},
-        sent_at = case when ${result.ok} then now() end,
-        last_error = ${result.ok ? null : result.reason},
-        attempts = attempts + 1
-      where id = ${row.id}
-      returning exists (select 1 from outbox where identity_id = ${identityId} and status = 'pending') as more`;
-    if (!result.ok) {
-      if (result.unreachable) {
-        await db`update channel_identities set unreachable_at = now(), unreachable_reason = ${result.reason} where id = ${identityId}`;
-      }
-      ctx.log.warn({ outboxId: row.id, identityId, reason: result.reason }, 'send failed permanently');
-    }
+      with finished as (
+        update outbox set
+          status = ${result.ok ? 'sent' : 'failed'},
+          claimed_at = null,
+          external_id = ${result.ok ? result.externalId : null},
+          sent_at = case when ${result.ok} then now() end,
+          last_error = ${result.ok ? null : result.reason},
+          attempts = attempts + 1
+        where id = ${row.id}
+      ), marked as (
+        update channel_identities set unreachable_at = now(), unreachable_reason = ${result.ok ? null : result.reason}
+        where id = ${identityId} and ${unreachable}
+      )
+      select exists (select 1 from outbox where identity_id = ${identityId} and status = 'pending') as more`;
+    if (!result.ok) ctx.log.warn({ outboxId: row.id, identityId, reason: result.reason }, 'send failed permanently');
     finished++;
     if (!after.more) return finished;
   }
