@@ -101,15 +101,24 @@ export function startTestApp(
   });
 }
 
-/** Resolves once nothing is owed: no unprocessed inbound message and no pending outbox row. */
-export async function waitForIdle(app: App, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Resolves once nothing is owed: no unprocessed inbound message and no pending outbox row. Fails
+ * when nothing has moved for `stallMs`: a busy machine only makes the work slower, and the test's
+ * own timeout still bounds the whole wait.
+ */
+export async function waitForIdle(app: App, stallMs = 30_000): Promise<void> {
+  let least = Infinity;
+  let deadline = Date.now() + stallMs;
   for (;;) {
     const [row] = await app.ctx.db.sql<{ n: number }[]>`
       select (select count(*) from outbox where status in ('pending', 'sending'))::int
            + (select count(*) from messages where processed_at is null)::int as n`;
     if (row.n === 0) return;
-    if (Date.now() > deadline) throw new Error(`still ${row.n} messages/replies pending after ${timeoutMs} ms`);
+    if (row.n < least) {
+      least = row.n;
+      deadline = Date.now() + stallMs;
+    }
+    if (Date.now() > deadline) throw new Error(`still ${row.n} messages/replies pending, none done in the last ${stallMs} ms`);
     // Polls a condition in the database; the interval only limits load, correctness does not depend on it.
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
