@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +20,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startPrivateRedis(): Promise<{ url: string; client: Redis; stop(): Promise<void> }> {
-  const port = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), 'kanal-redis-'));
+/** Starts redis-server on `port`; rejects if it exits first (the port was taken meanwhile, say). */
+async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -33,8 +32,25 @@ export async function startPrivateRedis(): Promise<{ url: string; client: Redis;
       out += chunk.toString();
       if (out.includes('Ready to accept connections')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`redis-server on port ${port} exited with ${code}`)));
   });
+  return child;
+}
+
+export async function startPrivateRedis(): Promise<{ url: string; client: Redis; stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'kanal-redis-'));
+  // The free port is free when asked, not necessarily when redis-server binds it: on a shared
+  // machine another process can take it in between, so a refused start tries another port.
+  let started: { child: ChildProcess; port: number } | null = null;
+  for (let attempt = 1; !started; attempt++) {
+    const port = await freePort();
+    try {
+      started = { child: await spawnRedis(port, dir), port };
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
+  const { child, port } = started;
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { maxRetriesPerRequest: null });
   return {
@@ -44,6 +60,7 @@ export async function startPrivateRedis(): Promise<{ url: string; client: Redis;
       client.disconnect();
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }
