@@ -10,7 +10,8 @@
  * @example
  *   const clock = testClock('2026-12-04T16:59:59.500Z');
  *   const app = await startTestApp(env, { now: clock.now });
- *   expect(dueDate(ticket)).toEqual(expectedDue(clock.start));
+ *   const opened = await caseStep(app, ticket, 'baru'); // tests/support/case-dates.ts
+ *   expect(opened.at.getTime()).toBeGreaterThanOrEqual(clock.start.getTime());
  */
 import { z } from 'zod';
 
