@@ -311,7 +311,7 @@ export const conversationMachine = setup({
       cases: ({ context, event }) =>
         event.type === 'result.ownCases'
           ? [...event.cases]
-              .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+              .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
               .slice(0, limits.casesListed)
               .map(({ ticket, status, createdAt }) => ({ ticket, status, createdAt }))
           : context.cases,

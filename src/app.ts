@@ -102,7 +102,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   await runMigrations(options.databaseUrl);
   const db = createDb(options.databaseUrl, config.DATABASE_POOL_SIZE);
   if (await seedCatalogueIfEmpty(db.db, await readCatalogue())) log.info('demo catalogue seeded');
-  await seedPublicHolidays(db.db, (options.now ?? (() => new Date()))());
+  // The one clock of the domain (due dates, idle limits, staff hours, the Cloud API window).
+  const now = options.now ?? (() => new Date());
+  await seedPublicHolidays(db.db, now());
   const transport = await createTransport(options.transport, log.child({ component: 'queue' }));
   const cloud = config.WHATSAPP_CLOUD_ACCESS_TOKEN && config.WHATSAPP_CLOUD_PHONE_NUMBER_ID;
 
@@ -121,7 +123,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       hashKey: keyFromBase64(config.NIK_HASH_KEY, 'NIK_HASH_KEY'),
     },
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
-    now: options.now ?? (() => new Date()),
+    now,
     // Links in staff notifications point at the console; without PUBLIC_URL, at this machine.
     caseSinks: [staffNotificationSink({ enqueue, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` }), ...(options.caseSinks ?? [])],
     cloudPushes: Boolean(cloud),

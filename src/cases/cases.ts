@@ -11,6 +11,7 @@ import { decryptNik, hashNik } from '../pii/nik.js';
 import { recordEvent, type CaseWork } from './lifecycle.js';
 import { newTicket } from './ticket.js';
 import { scheduleTimerJobs, syncTimers } from './timers.js';
+import { localIso } from './working-days.js';
 
 interface Route {
   dinasId: number;
@@ -114,10 +115,22 @@ const summaryColumns = {
   dueAt: t.cases.slaDueAt,
   // The last note staff meant for the citizen: a status note or reason, or a public note (not a chat reply).
   note: sql<string | null>`(select e.note from case_events e where e.case_id = ${t.cases.id} and e.public and e.note is not null and e.type <> 'reply' order by e.id desc limit 1)`,
+  timeZone: sql<string>`(select d.staff_availability->>'timeZone' from dinas d where d.id = ${t.cases.dinasId})`,
 };
 
-type SummaryRow = { ticket: string; kind: string; status: string; categoryName: { id: string; en: string } | null; createdAt: Date; updatedAt: Date; dueAt: Date | null; note: string | null };
+type SummaryRow = {
+  ticket: string;
+  kind: string;
+  status: string;
+  categoryName: { id: string; en: string } | null;
+  createdAt: Date;
+  updatedAt: Date;
+  dueAt: Date | null;
+  note: string | null;
+  timeZone: string;
+};
 
+/** Times go out in the dinas's local time, so the dates the citizen reads are the local dates. */
 function toSummary(row: SummaryRow): CaseSummary {
   const finished = ['selesai', 'ditutup', 'ditolak', 'duplikat'].includes(row.status);
   return {
@@ -125,9 +138,9 @@ function toSummary(row: SummaryRow): CaseSummary {
     kind: row.kind as CaseKind,
     status: row.status as CaseStatus,
     categoryName: row.categoryName ?? { id: 'Lainnya', en: 'Other' },
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    dueAt: finished || !row.dueAt ? null : row.dueAt.toISOString(),
+    createdAt: localIso(row.createdAt, row.timeZone),
+    updatedAt: localIso(row.updatedAt, row.timeZone),
+    dueAt: finished || !row.dueAt ? null : localIso(row.dueAt, row.timeZone),
     note: row.note,
   };
 }

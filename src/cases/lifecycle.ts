@@ -19,6 +19,7 @@
 import { and, eq } from 'drizzle-orm';
 import { copy, type Copy } from '../../flows/copy/index.js';
 import { formatDate, showTicket } from '../../flows/format.js';
+import { localIso } from './working-days.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
 import type { CaseStatus, Lang } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
@@ -108,27 +109,31 @@ async function languageOf(tx: Tx, identityId: number): Promise<Lang> {
   return langOf((conversation?.snapshot as PersistedSnapshot | null) ?? null) ?? 'id';
 }
 
+/** A message to the citizen in their words; dates in the dinas's time zone, so the local date is read. */
+type CitizenText = (words: Copy, timeZone: string) => string;
+
 /** Writes the citizen's message into the outbox, in their language; it is enqueued after commit. */
-async function tellCitizen(work: CaseWork, kase: CaseRow, text: (words: Copy) => string): Promise<void> {
+async function tellCitizen(work: CaseWork, kase: CaseRow, text: CitizenText): Promise<void> {
   const { tx, ctx } = work;
   const words = copy[await languageOf(tx, kase.identityId)];
+  const [dinas] = await tx.select({ availability: t.dinas.staffAvailability }).from(t.dinas).where(eq(t.dinas.id, kase.dinasId));
   const target = await pushTarget(tx, kase.identityId, ctx.cloudPushes);
   // Filed by another system: nobody to tell in a chat (the system reads Open311 or its webhook).
   if (target.channel === CHATLESS_CHANNEL) return;
-  const payload: OutboundMessage = { kind: 'text', chatId: target.chatId, text: text(words) };
+  const payload: OutboundMessage = { kind: 'text', chatId: target.chatId, text: text(words, dinas.availability.timeZone) };
   const [row] = await tx
     .insert(t.outbox)
-    .values({ identityId: target.id, channel: target.channel, payload, caseId: kase.id, createdAt: work.now })
+    .values({ identityId: target.id, channel: target.channel, payload, caseId: kase.id })
     .returning({ id: t.outbox.id });
   work.after.push(async () => void (await ctx.enqueue(outboundJobs(target.id, [{ id: row.id, channel: target.channel as ChannelName }]))));
 }
 
 /** "Kabar laporan X: <status>." with the reason, the staff note and the next step's due date. */
 function statusNotice(kase: CaseRow, note: string | null, detail: ((words: Copy) => string) | null) {
-  return (words: Copy) => {
+  return (words: Copy, timeZone: string) => {
     const status = kase.status as CaseStatus;
     const step = status in words.status.nextStep ? words.status.nextStep[status as keyof Copy['status']['nextStep']] : null;
-    const next = step && kase.slaDueAt ? words.status.dueBy(step, formatDate(kase.slaDueAt.toISOString(), words)) : null;
+    const next = step && kase.slaDueAt ? words.status.dueBy(step, formatDate(localIso(kase.slaDueAt, timeZone), words)) : null;
     return words.statusUpdate(showTicket(kase.ticket), words.status.words[status], note, next, detail?.(words) ?? null);
   };
 }
@@ -142,7 +147,7 @@ export interface EventInput {
   public: boolean;
   data?: Record<string, unknown> | null;
   /** What the citizen is told, in their language; absent: nothing. */
-  tell?: ((words: Copy) => string) | null;
+  tell?: CitizenText | null;
 }
 
 /** One `case_events` row for `kase` (as it is after the event), handed to every sink. */

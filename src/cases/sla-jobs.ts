@@ -12,7 +12,7 @@ import * as t from '../db/schema.js';
 import type { CaseEventRecord } from './events.js';
 import { inCaseTransaction, lockCase, moveCase, recordEvent } from './lifecycle.js';
 import { scheduleTimerJobs } from './timers.js';
-import { ageOf, type OwedWork } from '../queues/relay.js';
+import type { OwedWork } from '../queues/relay.js';
 
 const SYSTEM = { kind: 'system' } as const;
 
@@ -113,5 +113,5 @@ export async function rebuildCaseTimers(ctx: PipelineContext, graceMs = 0): Prom
 /** The relay's step for SLA clocks: overdue alarms fire, the next hour's alarms are set again. */
 export const caseTimerAlarms: OwedWork = {
   name: 'timers',
-  rebuild: async (ctx, round) => (await rebuildCaseTimers(ctx, ageOf(ctx, round))).fired,
+  rebuild: async (ctx, round) => (await rebuildCaseTimers(ctx, round.olderThanMs)).fired,
 };

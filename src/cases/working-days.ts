@@ -60,3 +60,16 @@ export function workingMoment(start: Date, due: Date, fraction: number, holidays
   }
   return due;
 }
+
+/**
+ * `at` in `timeZone`'s local time with its offset ("2026-12-05T00:30:00+07:00"). The chat copy
+ * prints the date part as written, so this is how an instant reaches it: 00:30 WIB is 17:30 UTC
+ * of the day before.
+ */
+export function localIso(at: Date, timeZone: string): string {
+  const offset = offsetMinutes(at, timeZone);
+  const local = new Date(at.getTime() + offset * 60_000).toISOString().slice(0, 19);
+  const abs = Math.abs(offset);
+  const hhmm = `${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${local}${offset < 0 ? '-' : '+'}${hhmm}`;
+}

@@ -45,10 +45,11 @@ export interface CaseSummary {
   kind: CaseKind;
   status: CaseStatus;
   categoryName: { id: string; en: string };
+  /** ISO in the dinas's local time with its offset, so the date part is the local date. */
   createdAt: string;
-  /** Last status change (ISO). */
+  /** Last status change (ISO, local time like `createdAt`). */
   updatedAt: string;
-  /** When the next step is due (ISO date), or null once finished. */
+  /** When the next step is due (ISO, local time like `createdAt`), or null once finished. */
   dueAt: string | null;
   /** Reason given when `ditolak`, or the last public note from staff. */
   note: string | null;

@@ -92,7 +92,7 @@ function performer(work: CaseWork, chat: { identityId: number; channel: ChannelN
         // The same photo sent twice (a forward, a redelivery) is fetched and kept once.
         const [row] = await tx
           .insert(t.media)
-          .values({ identityId, messageId: message.id, channel: chat.channel, platformRef: effect.mediaRef, createdAt: now })
+          .values({ identityId, messageId: message.id, channel: chat.channel, platformRef: effect.mediaRef })
           .onConflictDoNothing()
           .returning({ id: t.media.id });
         kept.refs.push(effect.mediaRef);
@@ -238,10 +238,12 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     const payloads = JSON.stringify(replies.map((r) => toOutbound(chat.chat_id, r)));
     const at = now.toISOString();
     const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp) : null;
+    // The conversation's time is the domain clock (the idle limit reads it); the outbox row's and
+    // the message's are Postgres's, the clock the relay measures their age by.
     const outbox = (await tx.execute(sql`
       with written as (
-        insert into outbox (identity_id, channel, payload, created_at)
-        select ${identityId}, ${chat.channel}, reply.payload, ${at}::timestamptz
+        insert into outbox (identity_id, channel, payload)
+        select ${identityId}, ${chat.channel}, reply.payload
         from jsonb_array_elements(${payloads}::jsonb) with ordinality as reply(payload, position)
         order by reply.position
         returning id
@@ -250,7 +252,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
           version = ${ctx.machineVersion}, updated_at = ${at}::timestamptz
         where identity_id = ${identityId}
       ), message as (
-        update messages set processed_at = ${at}::timestamptz, error = ${giveUp ? 'gave up after repeated failures' : null}
+        update messages set processed_at = now(), error = ${giveUp ? 'gave up after repeated failures' : null}
         where id = ${message.id}
       )
       select id from written order by id`)) as unknown as { id: string }[];

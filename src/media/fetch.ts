@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { ChannelName } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { MEDIA_QUEUE, RetryLater, mediaJobId, type MediaJob } from '../queues/jobs.js';
-import { ageOf, type OwedWork } from '../queues/relay.js';
+import { MEDIA_QUEUE, RetryLater, mediaJobId, type MediaJob, type QueuedJob } from '../queues/jobs.js';
+import { pages, RELAY_BATCH, stalledBefore, type OwedWork, type RelayRound } from '../queues/relay.js';
 import { checkImage, thumbnail } from './image.js';
 import { MediaFetchError, type MediaSource } from './sources.js';
 import type { MediaStorage } from './storage.js';
@@ -24,21 +24,25 @@ export interface MediaFetcher {
 
 /** After the step that wrote the rows committed. A lost enqueue is found again by the relay. */
 export async function enqueueMediaFetches(ctx: PipelineContext, mediaIds: readonly number[]): Promise<void> {
-  await ctx.enqueue(mediaIds.map((mediaId) => ({ queue: MEDIA_QUEUE, name: 'fetch', data: { mediaId } satisfies MediaJob, jobId: mediaJobId(mediaId) })));
+  await ctx.enqueue(mediaJobs(mediaIds));
 }
 
-const BATCH = 1_000;
+const mediaJobs = (mediaIds: readonly number[]): QueuedJob[] =>
+  mediaIds.map((mediaId) => ({ queue: MEDIA_QUEUE, name: 'fetch', data: { mediaId } satisfies MediaJob, jobId: mediaJobId(mediaId) }));
 
 /**
- * Enqueues again every photo still pending after `olderThanMs` (Redis flushed, an enqueue lost).
- * Job ids come from row ids, so a fetch that is queued or waiting for its retry is not doubled.
+ * Enqueues again every photo still pending (Redis flushed, an enqueue lost). Job ids come from row
+ * ids, so a fetch that is queued or waiting for its retry is not doubled.
  */
-export async function rebuildMediaFetches(ctx: PipelineContext, olderThanMs = 0): Promise<number> {
-  const cutoff = new Date(ctx.now().getTime() - olderThanMs).toISOString();
-  const rows = await ctx.db.sql<{ id: string }[]>`
-    select id from media where status = 'pending' and created_at < ${cutoff}::timestamptz order by id limit ${BATCH}`;
-  await enqueueMediaFetches(ctx, rows.map((r) => Number(r.id)));
-  return rows.length;
+export function rebuildMediaFetches(ctx: PipelineContext, round: RelayRound): Promise<number> {
+  return pages(
+    ctx,
+    round,
+    (afterId) => ctx.db.sql<{ id: string }[]>`
+      select id from media where status = 'pending' and created_at < ${stalledBefore(ctx, round)} and id > ${afterId}
+      order by id limit ${RELAY_BATCH}`,
+    (rows) => mediaJobs(rows.map((r) => Number(r.id))),
+  );
 }
 
 interface ClaimedMedia {
@@ -93,5 +97,5 @@ export async function fetchMedia(ctx: PipelineContext, fetcher: MediaFetcher, me
 /** The relay's step for photos still waiting to be fetched. */
 export const mediaFetches: OwedWork = {
   name: 'media',
-  rebuild: (ctx, round) => rebuildMediaFetches(ctx, ageOf(ctx, round)),
+  rebuild: rebuildMediaFetches,
 };

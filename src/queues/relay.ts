@@ -14,7 +14,8 @@ import type { PipelineContext } from '../conversation/context.js';
 import { inboundJob, outboundJobs } from './jobs.js';
 
 /** Rows a step reads per statement; a catch-up pages through all of them. */
-const BATCH = 1_000;
+export const RELAY_BATCH = 1_000;
+const BATCH = RELAY_BATCH;
 
 /**
  * A claim older than this was left by a worker that died mid-send. Generous on purpose: releasing
@@ -25,17 +26,22 @@ export const STALE_CLAIM_MS = 10 * 60_000;
 
 export interface RelayRound {
   /**
-   * `interval`: work that made no progress since `cutoff` (newer work may still have its own
+   * `interval`: work that made no progress for `olderThanMs` (newer work may still have its own
    * enqueue under way). `catch-up`: the transport just came back, perhaps empty: everything owed,
-   * whatever its age, delayed jobs included (rebuild them with the delay left, from Postgres).
+   * whatever its age (`olderThanMs` 0), delayed jobs included (rebuilt with the delay left, from
+   * Postgres).
+   *
+   * Ages are measured on Postgres's clock (`now() - interval`), never `ctx.now()`: `received_at`,
+   * `created_at` and `claimed_at` are written by Postgres's `now()`, and the domain clock may be set
+   * elsewhere (a test at 31 December, a server whose clock drifts from the database's).
    */
   kind: 'interval' | 'catch-up';
-  cutoff: Date;
+  olderThanMs: number;
 }
 
-/** How old owed work must be to be offered again in this round (0 in a catch-up). */
-export function ageOf(ctx: PipelineContext, round: RelayRound): number {
-  return Math.max(0, ctx.now().getTime() - round.cutoff.getTime());
+/** Postgres's moment before which work counts as stalled in this round. */
+export function stalledBefore(ctx: PipelineContext, round: RelayRound) {
+  return ctx.db.sql`now() - ${round.olderThanMs} * interval '1 millisecond'`;
 }
 
 /** One kind of work Postgres says is owed, and how to put it back on the queue. */
@@ -50,7 +56,7 @@ export interface OwedWork {
  * Reads owed rows with `page(afterId)` (ordered by id, at most BATCH) and enqueues them: one page in
  * an interval round, every page in a catch-up.
  */
-async function pages<R extends { id: string }>(
+export async function pages<R extends { id: string }>(
   ctx: PipelineContext,
   round: RelayRound,
   page: (afterId: string) => Promise<R[]>,
@@ -77,7 +83,7 @@ export const inboundMessages: OwedWork = {
       round,
       (afterId) => ctx.db.sql<{ id: string; identity_id: string }[]>`
         select id, identity_id from messages
-        where processed_at is null and received_at < ${round.cutoff.toISOString()}::timestamptz and id > ${afterId}
+        where processed_at is null and received_at < ${stalledBefore(ctx, round)} and id > ${afterId}
         order by id limit ${BATCH}`,
       (rows) => rows.map((r) => inboundJob(Number(r.identity_id), Number(r.id))),
     ),
@@ -87,14 +93,15 @@ export const inboundMessages: OwedWork = {
 export const outboxRows: OwedWork = {
   name: 'outbox',
   async rebuild(ctx, round) {
-    const staleBefore = new Date(ctx.now().getTime() - STALE_CLAIM_MS).toISOString();
-    await ctx.db.sql`update outbox set status = 'pending', claimed_at = null where status = 'sending' and claimed_at < ${staleBefore}::timestamptz`;
+    await ctx.db.sql`
+      update outbox set status = 'pending', claimed_at = null
+      where status = 'sending' and claimed_at < now() - ${STALE_CLAIM_MS} * interval '1 millisecond'`;
     return pages(
       ctx,
       round,
       (afterId) => ctx.db.sql<{ id: string; identity_id: string; channel: ChannelName }[]>`
         select id, identity_id, channel from outbox
-        where status = 'pending' and created_at < ${round.cutoff.toISOString()}::timestamptz and id > ${afterId}
+        where status = 'pending' and created_at < ${stalledBefore(ctx, round)} and id > ${afterId}
         order by id limit ${BATCH}`,
       (rows) => rows.flatMap((r) => outboundJobs(Number(r.identity_id), [{ id: Number(r.id), channel: r.channel }])),
     );
@@ -137,8 +144,7 @@ export function startRelay(ctx: PipelineContext, options: { intervalMs: number; 
       while (ctx.transport.up && !stopped) {
         const kind = catchUpOwed ? 'catch-up' : 'interval';
         catchUpOwed = false;
-        const cutoff = kind === 'catch-up' ? ctx.now() : new Date(ctx.now().getTime() - options.olderThanMs);
-        const counts = await relayOnce(ctx, options.owed, { kind, cutoff });
+        const counts = await relayOnce(ctx, options.owed, { kind, olderThanMs: kind === 'catch-up' ? 0 : options.olderThanMs });
         if (Object.values(counts).some((n) => n > 0)) ctx.log.info({ ...counts, round: kind }, 'relay re-enqueued owed work');
         if (!catchUpOwed) break;
       }

@@ -13,29 +13,31 @@ import type { SendResult } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import * as t from '../db/schema.js';
 import {
-  RetryLater, STAFF_NOTIFICATION_QUEUE, backoffStrategy, jobOptions, staffNotificationJobId, type StaffNotificationJob,
+  RetryLater, STAFF_NOTIFICATION_QUEUE, backoffStrategy, jobOptions, staffNotificationJobId, type StaffNotificationJob, type QueuedJob,
 } from './jobs.js';
 import type { Enqueue } from './enqueue.js';
-import { ageOf, type OwedWork } from './relay.js';
+import { pages, RELAY_BATCH, stalledBefore, type OwedWork, type RelayRound } from './relay.js';
 
-const BATCH = 1_000;
+const staffJobs = (ids: readonly number[]): QueuedJob[] =>
+  ids.map((id) => ({ queue: STAFF_NOTIFICATION_QUEUE, name: 'notify', data: { notificationId: id } satisfies StaffNotificationJob, jobId: staffNotificationJobId(id) }));
 
 export async function enqueueStaffNotifications(enqueue: Enqueue, ids: number[]): Promise<void> {
-  await enqueue(
-    ids.map((id) => ({ queue: STAFF_NOTIFICATION_QUEUE, name: 'notify', data: { notificationId: id } satisfies StaffNotificationJob, jobId: staffNotificationJobId(id) })),
-  );
+  await enqueue(staffJobs(ids));
 }
 
 /**
  * Enqueues pending notifications again (after a Redis flush, or an enqueue lost after commit).
  * A row whose job still exists, waiting for its retry, is not duplicated: job ids come from row ids.
  */
-export async function rebuildStaffNotifications(ctx: Pick<PipelineContext, 'db' | 'enqueue' | 'now'>, olderThanMs = 0): Promise<number> {
-  const cutoff = new Date(ctx.now().getTime() - olderThanMs).toISOString();
-  const rows = await ctx.db.sql<{ id: string }[]>`
-    select id from staff_notifications where status = 'pending' and created_at <= ${cutoff}::timestamptz order by id limit ${BATCH}`;
-  await enqueueStaffNotifications(ctx.enqueue, rows.map((r) => Number(r.id)));
-  return rows.length;
+export function rebuildStaffNotifications(ctx: PipelineContext, round: RelayRound): Promise<number> {
+  return pages(
+    ctx,
+    round,
+    (afterId) => ctx.db.sql<{ id: string }[]>`
+      select id from staff_notifications where status = 'pending' and created_at <= ${stalledBefore(ctx, round)} and id > ${afterId}
+      order by id limit ${RELAY_BATCH}`,
+    (rows) => staffJobs(rows.map((r) => Number(r.id))),
+  );
 }
 
 const never = (reason: string): SendResult => ({ ok: false, failure: 'permanent', reason, unreachable: false });
@@ -103,5 +105,5 @@ export function startStaffNotificationWorker(ctx: PipelineContext, channels: Sta
 /** The relay's step for staff notifications not sent yet. */
 export const staffNotificationsOwed: OwedWork = {
   name: 'staff',
-  rebuild: (ctx, round) => rebuildStaffNotifications(ctx, ageOf(ctx, round)),
+  rebuild: rebuildStaffNotifications,
 };

@@ -135,5 +135,5 @@ describe('after Redis loses every job', () => {
 
 /** One interval round of the relay as the worker role runs it, for work idle longer than a second. */
 function relayRound() {
-  return relayOnce(app.ctx, [...PIPELINE_OWED_WORK, caseTimerAlarms], { kind: 'interval', cutoff: new Date(app.ctx.now().getTime() - 1000) });
+  return relayOnce(app.ctx, [...PIPELINE_OWED_WORK, caseTimerAlarms], { kind: 'interval', olderThanMs: 1000 });
 }

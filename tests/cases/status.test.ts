@@ -11,6 +11,8 @@ import { TransitionRefused } from '../../src/cases/lifecycle.js';
 import { TICKET_ALPHABET } from '../../src/cases/ticket.js';
 import { fakeClientFactory } from '../channels/whatsapp-web/fakes.js';
 import { sentTo, startTestAppWithWhatsAppWeb, telegramCitizen, whatsappWebCitizen, type ChannelCitizen } from '../support/citizens.js';
+import { caseStep } from '../support/case-dates.js';
+import { fileClock } from '../support/clock.js';
 import { createTestEnv, waitForIdle, type TestEnv } from '../support/env.js';
 import { startFakeGraph, type FakeGraph } from '../support/fake-graph.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
@@ -54,7 +56,7 @@ afterAll(async () => {
 });
 
 it('starts with the national holidays in the table the SLA clock reads', async () => {
-  const year = new Date().getUTCFullYear();
+  const year = fileClock.start.getUTCFullYear();
   const rows = await app.ctx.db.sql<{ day: string }[]>`select day::text from holidays where day in (${`${year}-08-17`}, ${`${year + 1}-08-17`})`;
   expect(rows.map((r) => r.day).sort()).toEqual([`${year}-08-17`, `${year + 1}-08-17`]);
 });
@@ -70,7 +72,10 @@ describe('a status change', () => {
     expect(pushes[0]).toContain(`Kabar laporan *${ticket.slice(0, 4)}-${ticket.slice(4)}*: Sudah diverifikasi.`);
     expect(pushes[1]).toContain('Diteruskan ke unit yang menangani');
     expect(pushes[1]).toContain('Catatan petugas: Diteruskan ke Bidang Linjamsos.');
-    expect(pushes[1]).toMatch(/Langkah berikutnya: tindak lanjut oleh dinas, paling lambat \d{1,2} \w+ \d{4}/);
+    const forwarded = await caseStep(app, ticket, 'diteruskan');
+    expect(forwarded.at.getTime()).toBeGreaterThanOrEqual(fileClock.start.getTime());
+    expect(forwarded.at.getTime()).toBeLessThanOrEqual(fileClock.now().getTime());
+    expect(pushes[1]).toContain(`Langkah berikutnya: tindak lanjut oleh dinas, paling lambat ${await forwarded.dueShown('followUpDays')}`);
 
     // The citizen's own status check shows the note and the event trail is kept.
     const [events] = await app.ctx.db.sql<{ n: number }[]>`

@@ -24,6 +24,7 @@ import { processConversation } from '../../src/conversation/runtime.js';
 import type { PersistedSnapshot, ReplyEffect } from '../../src/conversation/step.js';
 import * as t from '../../src/db/schema.js';
 import type { NikKeys } from '../../src/pii/nik.js';
+import { DEFAULT_TEST_INSTANT } from '../support/clock.js';
 import { createTestEnv, startTestApp, TEST_KEYS, type TestEnv } from '../support/env.js';
 
 /** The demo catalogue the app seeds its database with. */
@@ -36,8 +37,11 @@ export const nikKeys: NikKeys = {
 };
 
 const CHANNEL = 'web';
-/** Tuesday 1 December 2026, 09:00 WIB: a working day, within the demo dinas's staff hours. */
-const START = Date.parse('2026-12-01T02:00:00.000Z');
+/**
+ * Fixed, not `KANAL_TEST_CLOCK`: the scripts assert literal dates (due "4 Desember 2026"), and
+ * this clock only moves when the script does.
+ */
+const START = Date.parse(DEFAULT_TEST_INSTANT);
 
 let env: TestEnv | null = null;
 let app: App | null = null;

@@ -87,6 +87,17 @@ describe('cek status', () => {
     }
   });
 
+  it('dates a change by the local day: 00:30 WIB on 5 December is 17:30 UTC on the 4th', async () => {
+    const world = new World();
+    const { ticket } = await world.seedCase('citizen-a');
+    const chat = new Chat(world);
+    await chat.say('halo', '2');
+
+    await world.update(ticket, { status: 'diverifikasi', updatedAt: '2026-12-04T17:30:00Z' });
+    const [reply] = await chat.send(ticket);
+    expect(reply).toContain('Pembaruan terakhir: 5 Desember 2026');
+  });
+
   it('describes each status in words, with the reason of a rejection and the next due date', async () => {
     const world = new World();
     const { ticket } = await world.seedCase('citizen-a');

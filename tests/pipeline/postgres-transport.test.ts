@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
+import { fileClock } from '../support/clock.js';
 import { createTestEnv, testConfig, waitForIdle, type TestEnv } from '../support/env.js';
 
 let env: TestEnv;
@@ -19,6 +20,7 @@ beforeAll(async () => {
     role: 'all',
     databaseUrl: env.databaseUrl,
     transport: { kind: 'postgres', url: env.databaseUrl, schema: 'bullmq' },
+    now: fileClock.now,
   });
 });
 

@@ -16,6 +16,7 @@ import type { ChannelName } from '../../src/channels/types.js';
 import type { WebJsClient } from '../../src/channels/whatsapp-web/client.js';
 import { createLogger } from '../../src/logger.js';
 import { libraryMessage, type FakeWebJsClient } from '../channels/whatsapp-web/fakes.js';
+import { fileClock } from './clock.js';
 import { testConfig, TEST_REDIS, type TestEnv } from './env.js';
 import type { FakeGraph, FakeGraphRequest } from './fake-graph.js';
 import type { FakeSentMessage, FakeTelegram } from './fake-telegram.js';
@@ -26,7 +27,7 @@ import { cloudInteractiveReply, cloudText, cloudWebhook, nextWamid, postCloudWeb
 /** `startTestApp`, plus the WhatsApp Web client factory that production leaves to the real library. */
 export function startTestAppWithWhatsAppWeb(
   env: TestEnv,
-  options: { config: Record<string, string | undefined>; whatsappWebClientFactory: () => WebJsClient },
+  options: { config: Record<string, string | undefined>; whatsappWebClientFactory: () => WebJsClient; now?: () => Date },
 ): Promise<App> {
   const config = testConfig(options.config);
   return startApp({
@@ -36,6 +37,7 @@ export function startTestAppWithWhatsAppWeb(
     databaseUrl: env.databaseUrl,
     transport: { kind: 'redis', url: TEST_REDIS, prefix: env.redisPrefix },
     whatsappWebClientFactory: options.whatsappWebClientFactory,
+    now: options.now ?? fileClock.now,
   });
 }
 
@@ -118,7 +120,7 @@ export function telegramCitizen(app: App, telegram: FakeTelegram, chatId: number
           message_id: message.messageId,
           from: { id: telegram.botInfo.id, is_bot: true, first_name: telegram.botInfo.first_name, username: telegram.botInfo.username },
           chat: { id: chatId, first_name: 'Siti', last_name: 'Rahayu', type: 'private' },
-          date: Math.floor(Date.now() / 1000),
+          date: Math.floor(fileClock.now().getTime() / 1000),
           text: message.text,
           reply_markup: message.replyMarkup,
         },
@@ -159,7 +161,7 @@ export function whatsappWebCitizen(app: App, client: () => FakeWebJsClient, phon
     taps: 0,
     async say(text) {
       const shortId = `3EB0${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`;
-      const message = { ...libraryMessage({ type: 'chat', body: text, from: chatId, id: shortId, notifyName: 'Siti Rahayu' }), timestamp: Math.floor(Date.now() / 1000) };
+      const message = { ...libraryMessage({ type: 'chat', body: text, from: chatId, id: shortId, notifyName: 'Siti Rahayu' }), timestamp: Math.floor(fileClock.now().getTime() / 1000) };
       client().emit('message', message);
       await waitForChat(app, 'whatsapp-web', chatId, ++stored);
       const sent = client()

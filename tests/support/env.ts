@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import { startApp, type App, type Role } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { fileClock } from './clock.js';
 
 export const TEST_POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -89,7 +90,7 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
   return parseConfig(testSettings(overrides));
 }
 
-/** Starts the product against this test's database and Redis prefix. */
+/** Starts the product against this test's database and Redis prefix, on the test clock unless given `now`. */
 export function startTestApp(
   env: TestEnv,
   options: { role?: Role; config?: Record<string, string | undefined>; now?: () => Date; redisUrl?: string } = {},
@@ -101,24 +102,33 @@ export function startTestApp(
     role: options.role ?? 'all',
     databaseUrl: env.databaseUrl,
     transport: { kind: 'redis', url: options.redisUrl ?? TEST_REDIS, prefix: env.redisPrefix },
-    now: options.now,
+    now: options.now ?? fileClock.now,
   });
 }
 
 /** Resolves once nothing is owed: no unprocessed inbound message and no pending outbox row. */
-export function waitForIdle(app: App, timeoutMs = 30_000): Promise<void> {
-  return waitForNothingOwed(app.ctx.db.sql, timeoutMs);
+export function waitForIdle(app: App, stallMs = 30_000): Promise<void> {
+  return waitForNothingOwed(app.ctx.db.sql, stallMs);
 }
 
-/** `waitForIdle` on a database connection of the test's own (the product runs in other processes). */
-export async function waitForNothingOwed(sql: postgres.Sql, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * `waitForIdle` on any database connection (the product may run in other processes). Fails when
+ * nothing has moved for `stallMs`: a busy machine only makes the work slower, and the test's own
+ * timeout still bounds the whole wait.
+ */
+export async function waitForNothingOwed(sql: postgres.Sql, stallMs = 30_000): Promise<void> {
+  let least = Infinity;
+  let deadline = Date.now() + stallMs;
   for (;;) {
     const [row] = await sql<{ n: number }[]>`
       select (select count(*) from outbox where status in ('pending', 'sending'))::int
            + (select count(*) from messages where processed_at is null)::int as n`;
     if (row.n === 0) return;
-    if (Date.now() > deadline) throw new Error(`still ${row.n} messages/replies pending after ${timeoutMs} ms`);
+    if (row.n < least) {
+      least = row.n;
+      deadline = Date.now() + stallMs;
+    }
+    if (Date.now() > deadline) throw new Error(`still ${row.n} messages/replies pending, none done in the last ${stallMs} ms`);
     // Polls a condition in the database; the interval only limits load, correctness does not depend on it.
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

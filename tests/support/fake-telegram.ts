@@ -20,6 +20,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { UserFromGetMe } from 'grammy/types';
+import { fileClock } from './clock.js';
 
 /** One request the fake received, successful or not. */
 export interface FakeTelegramCall {
@@ -288,7 +289,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         message_id: messageId,
         from: { id: botInfo.id, is_bot: true, first_name: botInfo.first_name, username: botInfo.username },
         chat: { id: Number(chatId), type: 'private' },
-        date: Math.floor(Date.now() / 1000),
+        date: Math.floor(fileClock.now().getTime() / 1000),
         text,
         ...(replyMarkup !== undefined ? { reply_markup: replyMarkup } : {}),
       },

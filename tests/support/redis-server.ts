@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts redis-server on `port` and resolves once it accepts connections (no sleeping). */
+/** Starts redis-server on `port`; rejects if it exits first (the port was taken meanwhile, say). */
 async function launch(port: number, dir: string): Promise<ChildProcess> {
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -32,7 +32,7 @@ async function launch(port: number, dir: string): Promise<ChildProcess> {
       out += chunk.toString();
       if (out.includes('Ready to accept connections')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`redis-server on port ${port} exited with ${code}`)));
   });
   // Keep reading, so a full pipe never blocks the server.
   child.stdout!.resume();
@@ -62,9 +62,20 @@ export interface PrivateRedis {
 }
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'kanal-redis-'));
-  let child = await launch(port, dir);
+  // The free port is free when asked, not necessarily when redis-server binds it: on a shared
+  // machine another process can take it in between, so a refused start tries another port.
+  let started: { child: ChildProcess; port: number } | null = null;
+  for (let attempt = 1; !started; attempt++) {
+    const port = await freePort();
+    try {
+      started = { child: await launch(port, dir), port };
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
+  let child = started.child;
+  const port = started.port;
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { maxRetriesPerRequest: null });
   client.on('error', () => {}); // refused connections while the test has the server down
@@ -80,6 +91,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     async stop() {
       client.disconnect();
       await terminate(child, 'SIGTERM');
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

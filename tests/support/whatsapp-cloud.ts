@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { WHATSAPP_CLOUD_WEBHOOK_PATH } from '../../src/app.js';
+import { fileClock } from './clock.js';
 import { signCloudPayload } from './fake-graph.js';
 
 /** The test business number and Meta app; any values of the right shape would do. */
@@ -38,8 +39,8 @@ export function nextWamid(): string {
   return `wamid.HBgN${randomBytes(18).toString('base64url')}`;
 }
 
-/** Seconds since the epoch as Meta writes them: a string. Now, so the 24-hour window is open. */
-export function cloudTimestamp(at: Date = new Date()): string {
+/** Seconds since the epoch as Meta writes them: a string. Now on the test clock, so the 24-hour window is open. */
+export function cloudTimestamp(at: Date = fileClock.now()): string {
   return String(Math.floor(at.getTime() / 1000));
 }
 

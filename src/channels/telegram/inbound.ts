@@ -84,12 +84,13 @@ const update = z.looseObject({
  * Turns one raw Telegram update into what the conversation should do with it. Never throws:
  * anything it cannot read is `ignore` with a reason for the log.
  *
- * @param receivedAt stands in for the send time where Telegram gives none (callback queries).
+ * @param receivedAt stands in for the send time where Telegram gives none (callback queries):
+ *   the product's clock (`ctx.now()`), never the wall clock read here.
  * @example
- *   const result = parseTelegramUpdate(req.body);
+ *   const result = parseTelegramUpdate(req.body, ctx.now());
  *   if (result.action === 'message') await inbox.store(result.message);
  */
-export function parseTelegramUpdate(raw: unknown, receivedAt: Date = new Date()): TelegramInbound {
+export function parseTelegramUpdate(raw: unknown, receivedAt: Date): TelegramInbound {
   const parsed = update.safeParse(raw);
   if (!parsed.success) return ignore('not a Telegram update');
   const u = parsed.data;

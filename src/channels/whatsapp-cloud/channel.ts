@@ -16,11 +16,12 @@ export interface WhatsAppCloudChannelOptions {
   /** Spacing of business-initiated messages to one user. */
   perUserIntervalMs?: number;
   messagesPerSecond?: number;
-  now?: () => Date;
+  /** The product's clock (`ctx.now`): the 24-hour window is domain time, as the citizen's message timestamps are. */
+  now: () => Date;
 }
 
 export function createWhatsAppCloudChannel(options: WhatsAppCloudChannelOptions): ChannelSender {
-  const now = options.now ?? (() => new Date());
+  const { now } = options;
   const pacer = new CloudPacer({ perUserIntervalMs: options.perUserIntervalMs, messagesPerSecond: options.messagesPerSecond });
 
   const sendTemplate = async (message: OutboundMessage) => {

@@ -14,7 +14,7 @@ import { DelayedError } from 'bullmq';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { PipelineContext } from '../../conversation/context.js';
 import * as t from '../../db/schema.js';
-import { ageOf, type OwedWork } from '../../queues/relay.js';
+import { RELAY_BATCH, stalledBefore, type OwedWork, type RelayRound } from '../../queues/relay.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.js';
 import { enqueueWebhookDeliveries, WEBHOOK_QUEUE, type WebhookJob } from './queue.js';
 
@@ -27,7 +27,6 @@ export interface WebhookSettings {
 
 /** A job whose pair another worker is sending comes back after this long. */
 const BUSY_DELAY_MS = 200;
-const RELAY_BATCH = 1_000;
 
 type PairOutcome = 'done' | 'busy' | { retryInMs: number };
 type AttemptResult = { statusCode: number | null; durationMs: number; error: string | null };
@@ -86,7 +85,9 @@ export async function drivePair(ctx: PipelineContext, settings: WebhookSettings,
       const wait = delivery.nextAttemptAt.getTime() - now.getTime();
       if (wait > 0) return { retryInMs: wait };
 
-      const result = await post(endpoint.url, endpoint.secret, delivery.id, delivery.eventType, JSON.stringify(delivery.payload), now, settings.timeoutMs);
+      // The signature's timestamp is the wall clock: the receiver checks it against its own clock to
+      // refuse replays, whatever the product's domain clock says.
+      const result = await post(endpoint.url, endpoint.secret, delivery.id, delivery.eventType, JSON.stringify(delivery.payload), new Date(), settings.timeoutMs);
       const attempts = delivery.attempts + 1;
       await tx.insert(t.webhookAttempts).values({ deliveryId: delivery.id, at: now, ...result });
       const last = { attempts, lastStatusCode: result.statusCode, lastDurationMs: result.durationMs, lastError: result.error };
@@ -142,22 +143,31 @@ export function startWebhookWorker(ctx: PipelineContext, settings: WebhookSettin
  * Re-enqueues what Postgres says is owed (after a Redis flush, or an enqueue lost after a
  * commit): the oldest pending delivery of every (endpoint, case) pair of an active endpoint, due
  * when its next attempt is. Job ids are delivery ids, so jobs that still exist are not duplicated.
+ * One page of pairs in an interval round, every page in a catch-up.
  */
-export async function rebuildWebhookDeliveries(ctx: PipelineContext, olderThanMs = 0, endpointId: number | null = null): Promise<number> {
-  const cutoff = new Date(ctx.now().getTime() - olderThanMs).toISOString();
-  const rows = await ctx.db.sql<{ id: string; endpoint_id: number; case_id: string; next_attempt_at: string }[]>`
-    select distinct on (d.endpoint_id, d.case_id) d.id, d.endpoint_id, d.case_id, d.next_attempt_at
-    from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
-    where d.status = 'pending' and e.active and d.created_at <= ${cutoff}::timestamptz
-      ${endpointId === null ? ctx.db.sql`` : ctx.db.sql`and d.endpoint_id = ${endpointId}`}
-    order by d.endpoint_id, d.case_id, d.case_event_id
-    limit ${RELAY_BATCH}`;
-  const now = ctx.now().getTime();
-  await enqueueWebhookDeliveries(
-    ctx,
-    rows.map((r) => ({ id: Number(r.id), endpointId: r.endpoint_id, caseId: Number(r.case_id), delayMs: Math.max(0, new Date(r.next_attempt_at).getTime() - now) })),
-  );
-  return rows.length;
+export async function rebuildWebhookDeliveries(ctx: PipelineContext, round: RelayRound, endpointId: number | null = null): Promise<number> {
+  const sql = ctx.db.sql;
+  let offered = 0;
+  let after = { endpointId: 0, caseId: '0' };
+  for (;;) {
+    const rows = await sql<{ id: string; endpoint_id: number; case_id: string; next_attempt_at: string }[]>`
+      select distinct on (d.endpoint_id, d.case_id) d.id, d.endpoint_id, d.case_id, d.next_attempt_at
+      from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+      where d.status = 'pending' and e.active and d.created_at <= ${stalledBefore(ctx, round)}
+        and (d.endpoint_id, d.case_id) > (${after.endpointId}, ${after.caseId}::bigint)
+        ${endpointId === null ? sql`` : sql`and d.endpoint_id = ${endpointId}`}
+      order by d.endpoint_id, d.case_id, d.case_event_id
+      limit ${RELAY_BATCH}`;
+    const now = ctx.now().getTime();
+    await enqueueWebhookDeliveries(
+      ctx,
+      rows.map((r) => ({ id: Number(r.id), endpointId: r.endpoint_id, caseId: Number(r.case_id), delayMs: Math.max(0, new Date(r.next_attempt_at).getTime() - now) })),
+    );
+    offered += rows.length;
+    if (round.kind === 'interval' || rows.length < RELAY_BATCH) return offered;
+    const last = rows[rows.length - 1];
+    after = { endpointId: last.endpoint_id, caseId: last.case_id };
+  }
 }
 
 /**
@@ -179,11 +189,11 @@ export async function redeliverWebhook(ctx: PipelineContext, deliveryId: number)
 /** Switches an endpoint back on (after a 410, or by staff) and sends what waited for it. */
 export async function reactivateWebhookEndpoint(ctx: PipelineContext, endpointId: number): Promise<void> {
   await ctx.db.db.update(t.webhookEndpoints).set({ active: true, disabledReason: null }).where(eq(t.webhookEndpoints.id, endpointId));
-  await rebuildWebhookDeliveries(ctx, 0, endpointId);
+  await rebuildWebhookDeliveries(ctx, { kind: 'catch-up', olderThanMs: 0 }, endpointId);
 }
 
 /** The relay's step for webhook deliveries not delivered yet. */
 export const webhookDeliveries: OwedWork = {
   name: 'webhooks',
-  rebuild: (ctx, round) => rebuildWebhookDeliveries(ctx, ageOf(ctx, round)),
+  rebuild: (ctx, round) => rebuildWebhookDeliveries(ctx, round),
 };

@@ -509,11 +509,9 @@ describe('parseTelegramUpdate', () => {
   });
 
   it('keeps a message and its edit apart: different externalIds, so the edit is not dropped as a redelivery', () => {
-    const original = parseTelegramUpdate(privateMessage({ text: 'a' }));
-    const edited = parseTelegramUpdate({
-      update_id: 2,
-      edited_message: { ...privateMessage({ text: 'b' }).message, edit_date: DATE + 1 },
-    });
+    const original = parseTelegramUpdate(privateMessage({ text: 'a' }), RECEIVED_AT);
+    const edit = { update_id: 2, edited_message: { ...privateMessage({ text: 'b' }).message, edit_date: DATE + 1 } };
+    const edited = parseTelegramUpdate(edit, RECEIVED_AT);
     const ids = [original, edited].map((result) => (result.action === 'message' ? result.message.externalId : result.action));
     expect(ids).toEqual(['m:5012345678:1021', `e:5012345678:1021:${DATE + 1}`]);
   });
