@@ -774,6 +774,7 @@ export const conversationMachine = setup({
         ],
         'citizen.text': [
           { guard: saidExactly(choiceWords.done), target: 'menu' },
+          { guard: 'isStaleChoice', actions: [note('staleChoice'), 'prompt'] },
           { guard: 'isDescriptionTooLong', actions: [note('descriptionTooLong'), 'prompt'] },
           { guard: 'isOwnWords', actions: ['resetMisses', 'sendInfoText'] },
         ],

@@ -183,7 +183,7 @@ interface LockedChat {
   updated_at: string;
   channel: ChannelName;
   chat_id: string;
-  /** A case of this citizen that became `selesai` (its rating asked in the push) since the chat's last step. */
+  /** A case of this citizen that became `selesai` (its rating asked in the push) since the chat's last step, or before its first (a push to a new WhatsApp Cloud chat). */
   rating_ticket: string | null;
 }
 
@@ -206,10 +206,12 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     // The conversation row exists from the chat's first message (ingest creates it). Lock first,
     // read the messages after, in two statements: a read in the locking statement would use a
     // snapshot taken before the lock, and could see a message the previous holder just processed.
+    // (The finished case it looks up may be read that early: the rating effect checks it again under the case's lock.)
     const [chat] = (await tx.execute(sql`
       select c.snapshot, c.version, c.updated_at, i.channel, i.chat_id,
         (select k.ticket from cases k join case_timers ct on ct.case_id = k.id and ct.kind = 'close' and ct.done_at is null
-         where k.citizen_id = i.citizen_id and k.status = 'selesai' and ct.started_at > c.updated_at
+         where k.citizen_id = i.citizen_id and k.status = 'selesai' and (c.snapshot is null or ct.started_at > c.updated_at)
+           and (k.rated_at is null or k.rated_at < ct.started_at)
          order by ct.started_at desc limit 1) as rating_ticket
       from conversations c join channel_identities i on i.id = c.identity_id
       where c.identity_id = ${identityId}
