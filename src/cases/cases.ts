@@ -171,13 +171,16 @@ export async function ownCase(tx: Tx, identityId: number, ticket: string): Promi
   return row ? toSummary(row) : null;
 }
 
+/** Statuses that take nothing more from the citizen: no information added, no duplicate hint. */
+const CLOSED: CaseStatus[] = ['ditutup', 'ditolak', 'duplikat'];
+
 /** How far back the duplicate hint looks for the citizen's own report of the same category. */
 export const SIMILAR_WITHIN_MS = 7 * 24 * 60 * 60_000;
 
 /**
  * The duplicate hint: the newest case of the same category opened in the last 7 days by the same
- * citizen, or by whoever gave the same NIK (another chat of the same person). Rejected cases and
- * duplicates do not count: there is nothing to add to them.
+ * citizen, or by whoever gave the same NIK (another chat of the same person). Only a case still
+ * open counts: the citizen is offered to add to it instead.
  */
 export async function similarRecentCase(work: CaseWork, identityId: number, args: { categoryCode: string; nik?: SealedNik }): Promise<{ ticket: string; createdAt: Date } | null> {
   const { tx, ctx, now } = work;
@@ -197,7 +200,7 @@ export async function similarRecentCase(work: CaseWork, identityId: number, args
         or(...who),
         eq(t.cases.categoryCode, args.categoryCode),
         gt(t.cases.createdAt, new Date(now.getTime() - SIMILAR_WITHIN_MS)),
-        notInArray(t.cases.status, ['ditolak', 'duplikat']),
+        notInArray(t.cases.status, CLOSED),
       ),
     )
     .orderBy(desc(t.cases.createdAt), desc(t.cases.id))
@@ -250,9 +253,6 @@ export async function rateOwnCase(
   await moveCase(work, rated, actor, 'diproses', { note: answer.comment, internal: true });
   return 'reopened';
 }
-
-/** Statuses a citizen may still add information to. */
-const CLOSED: readonly CaseStatus[] = ['ditutup', 'ditolak', 'duplikat'];
 
 /** Adds the citizen's text and/or photos to their open case: a `citizen-info` event, which the unit is notified of. */
 export async function addCitizenInfo(work: CaseWork, identityId: number, info: { ticket: string; text: string | null; photos: string[] }): Promise<boolean> {
