@@ -1,8 +1,8 @@
 /**
- * The citizen conversation: main menu, lapor (report), cek status (with "tambah info" and the
- * rating of a finished case), persyaratan (service requirements) and petugas (ask for a human). A pure XState machine: it never does I/O, it emits
- * `Effect`s (replies, "create this case", "find that ticket") and the runtime answers with result
- * events. Run it with `step` from src/conversation/step.ts.
+ * The citizen conversation: main menu, lapor (report, with the duplicate hint), cek status (with
+ * "tambah info" and the rating or reopening of a finished case), persyaratan (service requirements)
+ * and petugas (ask for a human). A pure XState machine: it never does I/O, it emits `Effect`s
+ * (replies, "create this case", "find that ticket") and the runtime answers with result events. Run it with `step` from src/conversation/step.ts.
  *
  * Every question the citizen is asked is a state; global words (menu/0, batal, bantuan, petugas,
  * english/bahasa) and the catch-all for unusable input live on the root, so a state only lists the
@@ -11,11 +11,12 @@
 import { and, assign, emit, enqueueActions, setup } from 'xstate';
 import type {
   CaseDraft,
+  CaseStatus,
   ConversationEvent,
   ConversationInput,
   Effect,
-  CaseStatus,
   Lang,
+  RatingOutcome,
   ServiceSummary,
 } from '../src/conversation/contract.js';
 import { validateNik, type NikProblem } from '../src/pii/nik-rules.js';
@@ -108,6 +109,14 @@ function scoreOf(event: ConversationEvent): number | null {
 /** Questions where the citizen is not in the middle of something, so news of a finished case may take over. */
 const restingQuestions: readonly Question[] = ['menu', 'ticket', 'noCases', 'service', 'serviceNext', 'petugas'];
 const closedStatuses: readonly CaseStatus[] = ['ditutup', 'ditolak', 'duplikat'];
+
+const ratingNote: Record<RatingOutcome, NoteKey> = {
+  rated: 'ratingThanks',
+  reopened: 'reopened',
+  tooLate: 'reopenTooLate',
+  notRateable: 'notRateable',
+  notFound: 'caseNotFound',
+};
 
 /** Text that is the citizen's own words: not empty and not one of the global words. */
 function isOwnWords(event: ConversationEvent): boolean {
@@ -379,17 +388,7 @@ export const conversationMachine = setup({
       reopen: true,
     }) as const),
     noteRatingOutcome: assign({
-      notes: ({ context, event }) => {
-        if (event.type !== 'result.rated') return context.notes;
-        const key: NoteKey = {
-          rated: 'ratingThanks',
-          reopened: 'reopened',
-          tooLate: 'reopenTooLate',
-          notRateable: 'notRateable',
-          notFound: 'caseNotFound',
-        }[event.outcome] as NoteKey;
-        return [...context.notes, key];
-      },
+      notes: ({ context, event }) => (event.type === 'result.rated' ? [...context.notes, ratingNote[event.outcome]] : context.notes),
       rating: null,
     }),
 
