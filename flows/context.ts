@@ -22,7 +22,12 @@ export type Question =
   | 'noCases'
   | 'service'
   | 'serviceNext'
-  | 'petugas';
+  | 'petugas'
+  | 'ratingScore'
+  | 'ratingComment'
+  | 'reopenReason'
+  | 'addInfo'
+  | 'duplicate';
 
 /** A note said before the next question; `hint` is the hint for the current question. */
 export type NoteKey = keyof Copy['notes'] | 'hint';
@@ -58,6 +63,14 @@ export interface ConversationContext {
   human: { availableNow: boolean; hours: { id: string; en: string } } | null;
   /** Whether a message written to staff has been acknowledged already (once is enough). */
   staffAcknowledged: boolean;
+  /** The case last shown in cek status, so "tambah info" or "nilai" know which one. */
+  shownCase: { ticket: string; status: CaseStatus } | null;
+  /** The finished case being rated; `pushed`: the status push already asked, so the question is not repeated. */
+  rating: { ticket: string; score: number | null; pushed: boolean } | null;
+  /** The case "tambah info" adds to, and how many photos were added in this visit. */
+  info: { ticket: string; photos: number } | null;
+  /** The citizen's own recent case of the same category, found before sending a report (the duplicate hint). */
+  similar: { ticket: string; createdAt: string } | null;
 }
 
 export function emptyDraft(): Draft {

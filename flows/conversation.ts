@@ -1,8 +1,8 @@
 /**
- * The citizen conversation: main menu, lapor (report), cek status, persyaratan (service
- * requirements) and petugas (ask for a human). A pure XState machine: it never does I/O, it emits
- * `Effect`s (replies, "create this case", "find that ticket") and the runtime answers with result
- * events. Run it with `step` from src/conversation/step.ts.
+ * The citizen conversation: main menu, lapor (report, with the duplicate hint), cek status (with
+ * "tambah info" and the rating or reopening of a finished case), persyaratan (service requirements)
+ * and petugas (ask for a human). A pure XState machine: it never does I/O, it emits `Effect`s
+ * (replies, "create this case", "find that ticket") and the runtime answers with result events. Run it with `step` from src/conversation/step.ts.
  *
  * Every question the citizen is asked is a state; global words (menu/0, batal, bantuan, petugas,
  * english/bahasa) and the catch-all for unusable input live on the root, so a state only lists the
@@ -11,10 +11,12 @@
 import { and, assign, emit, enqueueActions, setup } from 'xstate';
 import type {
   CaseDraft,
+  CaseStatus,
   ConversationEvent,
   ConversationInput,
   Effect,
   Lang,
+  RatingOutcome,
   ServiceSummary,
 } from '../src/conversation/contract.js';
 import { validateNik, type NikProblem } from '../src/pii/nik-rules.js';
@@ -25,6 +27,8 @@ import { limits } from './limits.js';
 import {
   caseCreated,
   caseDetail,
+  infoAdded,
+  LOW_RATING,
   photoReceived,
   photoRefused,
   renderQuestion,
@@ -36,7 +40,7 @@ import type { Reply } from './reply.js';
 import { charCount, matchesWord, normalise, visible } from './text.js';
 
 /** Stored beside each snapshot; bump whenever states or context change shape, so old snapshots restart politely. */
-export const CONVERSATION_VERSION = 1;
+export const CONVERSATION_VERSION = 2;
 
 const everyGlobalWord: readonly string[] = Object.values(globalWords).flat();
 const finishedPhotos = [...choiceWords.done, ...choiceWords.skip];
@@ -93,6 +97,27 @@ function categoryChoice(context: ConversationContext, event: ConversationEvent):
   return named?.code ?? null;
 }
 
+/** A rating 1–5, by number or as *puas* (5) / *tidak puas* (1). */
+function scoreOf(event: ConversationEvent): number | null {
+  const number = pickedNumber(event, 5);
+  if (number !== null) return number;
+  const said = saidOf(event);
+  if (matchesWord(said, choiceWords.unsatisfied, true)) return 1;
+  return matchesWord(said, choiceWords.satisfied, true) ? 5 : null;
+}
+
+/** Questions where the citizen is not in the middle of something, so news of a finished case may take over. */
+const restingQuestions: readonly Question[] = ['menu', 'ticket', 'noCases', 'service', 'serviceNext', 'petugas'];
+const closedStatuses: readonly CaseStatus[] = ['ditutup', 'ditolak', 'duplikat'];
+
+const ratingNote: Record<RatingOutcome, NoteKey> = {
+  rated: 'ratingThanks',
+  reopened: 'reopened',
+  tooLate: 'reopenTooLate',
+  notRateable: 'notRateable',
+  notFound: 'caseNotFound',
+};
+
 /** Text that is the citizen's own words: not empty and not one of the global words. */
 function isOwnWords(event: ConversationEvent): boolean {
   const said = saidOf(event);
@@ -128,6 +153,7 @@ function toCaseDraft(draft: Draft): CaseDraft {
     ...(draft.nik ? { nik: draft.nik } : {}),
     anonymous: draft.anonymous,
     confidential: draft.confidential,
+    ...(draft.possibleDuplicateOf ? { possibleDuplicateOf: draft.possibleDuplicateOf } : {}),
   };
 }
 
@@ -211,6 +237,16 @@ export const conversationMachine = setup({
     isServiceQuery: ({ event }) =>
       isOwnWords(event) && !/^\d+$/.test(saidOf(event)) && visibleLength(event) <= limits.serviceQueryMax,
     serviceFound: ({ event }) => event.type === 'result.service' && event.service !== null,
+    isResting: ({ context }) => restingQuestions.includes(context.question),
+    isScore: ({ event }) => scoreOf(event) !== null,
+    canAddInfo: ({ context }) => context.shownCase !== null && !closedStatuses.includes(context.shownCase.status),
+    canRate: ({ context }) => context.shownCase?.status === 'selesai' || context.shownCase?.status === 'ditutup',
+    canReopen: ({ context }) => context.shownCase?.status === 'selesai',
+    hasRoomForInfoPhoto: ({ context }) => (context.info?.photos ?? 0) < limits.photos,
+    infoAdded: ({ event }) => event.type === 'result.infoAdded' && event.added,
+    similarFound: ({ event }) => event.type === 'result.similarCase' && event.similar !== null,
+    /** The citizen already said this report is new: the hint is not shown twice. */
+    similarAnswered: ({ context }) => context.draft.possibleDuplicateOf !== undefined,
   },
   actions: {
     enter: assign((_, params: { question: Question }) => ({ question: params.question, misses: 0 })),
@@ -322,8 +358,66 @@ export const conversationMachine = setup({
     }) as const),
     findTypedTicket: emit(({ event }) => ({ type: 'findCase', ticket: readTicket(textOf(event) ?? '') ?? '' }) as const),
     showCase: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type === 'result.case' && event.case) speak(enqueue, context, caseDetail(context, event.case));
+      if (event.type !== 'result.case' || !event.case) return;
+      speak(enqueue, context, caseDetail(context, event.case));
+      enqueue.assign({ shownCase: { ticket: event.case.ticket, status: event.case.status } });
     }),
+    forgetShownCase: assign({ shownCase: null }),
+
+    /** The status push asked already; the citizen's message that follows is the answer. */
+    awaitRating: assign({
+      rating: ({ context, event }) => (event.type === 'case.awaitingRating' ? { ticket: event.ticket, score: null, pushed: true } : context.rating),
+    }),
+    rateShownCase: assign({ rating: ({ context }) => (context.shownCase ? { ticket: context.shownCase.ticket, score: null, pushed: false } : null) }),
+    promptRating: enqueueActions(({ context, enqueue }) => {
+      if (!context.rating?.pushed) speak(enqueue, context, renderQuestion(context));
+    }),
+    storeScore: assign({ rating: ({ context, event }) => (context.rating ? { ...context.rating, score: scoreOf(event) } : null) }),
+    submitRating: emit(({ context, event }, params: { withComment: boolean }) => {
+      const score = context.rating?.score ?? null;
+      const comment = params.withComment ? (textOf(event) ?? '').trim() : null;
+      // A low rating with a reason says it is not finished: the case is reopened (within the window).
+      const reopen = comment !== null && score !== null && score <= LOW_RATING;
+      return { type: 'rateCase', ticket: context.rating?.ticket ?? '', score, comment, reopen } as const;
+    }),
+    submitReopen: emit(({ context, event }, params: { withReason: boolean }) => ({
+      type: 'rateCase',
+      ticket: context.rating?.ticket ?? '',
+      score: null,
+      comment: params.withReason ? (textOf(event) ?? '').trim() : null,
+      reopen: true,
+    }) as const),
+    noteRatingOutcome: assign({
+      notes: ({ context, event }) => (event.type === 'result.rated' ? [...context.notes, ratingNote[event.outcome]] : context.notes),
+      rating: null,
+    }),
+
+    chooseInfoCase: assign({ info: ({ context }) => (context.shownCase ? { ticket: context.shownCase.ticket, photos: 0 } : null) }),
+    sendInfoText: emit(({ context, event }) => ({ type: 'addCaseInfo', ticket: context.info?.ticket ?? '', text: textOf(event) ?? '', photos: [] }) as const),
+    /** Kept like a report's photo (fetched into storage now), then added to the case. */
+    sendInfoPhoto: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'citizen.photo' || !context.info) return;
+      enqueue.emit({ type: 'keepMedia', mediaRef: event.mediaRef });
+      enqueue.emit({ type: 'addCaseInfo', ticket: context.info.ticket, text: event.caption?.trim() || null, photos: [event.mediaRef] });
+      enqueue.assign({ info: { ...context.info, photos: context.info.photos + 1 } });
+    }),
+    acknowledgeInfo: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'result.infoAdded') speak(enqueue, context, infoAdded(context, event.ticket));
+    }),
+
+    findSimilarCase: emit(({ context }) => ({
+      type: 'findSimilarCase',
+      categoryCode: context.draft.categoryCode ?? '',
+      ...(context.draft.nik ? { nik: context.draft.nik } : {}),
+    }) as const),
+    storeSimilar: assign({ similar: ({ context, event }) => (event.type === 'result.similarCase' ? event.similar : context.similar) }),
+    markPossibleDuplicate: assign({ draft: ({ context }) => ({ ...context.draft, possibleDuplicateOf: context.similar?.ticket }) }),
+    addDraftToSimilar: emit(({ context }) => ({
+      type: 'addCaseInfo',
+      ticket: context.similar?.ticket ?? '',
+      text: context.draft.description ?? null,
+      photos: context.draft.photos,
+    }) as const),
 
     requestAllServices: emit({ type: 'searchServices', query: '' }),
     searchServices: emit(({ event }) => ({ type: 'searchServices', query: saidOf(event) }) as const),
@@ -375,6 +469,10 @@ export const conversationMachine = setup({
     cases: [],
     human: null,
     staffAcknowledged: false,
+    shownCase: null,
+    rating: null,
+    info: null,
+    similar: null,
   }),
   initial: 'start',
   on: {
@@ -394,6 +492,8 @@ export const conversationMachine = setup({
     'citizen.contact': { actions: [note('strayContact'), 'prompt'] },
     'citizen.unsupported': { actions: [note('unsupported'), 'prompt'] },
     'result.categories': { actions: 'storeCategories' },
+    // Mid-report the news waits: the citizen can still rate from cek status.
+    'case.awaitingRating': { guard: 'isResting', target: '#conversation.rating', actions: 'awaitRating' },
   },
   states: {
     /** Before the first message. Whatever it is, the citizen is welcomed; a menu choice is acted on at once. */
@@ -546,11 +646,29 @@ export const conversationMachine = setup({
       entry: ['stopEditing', ...askQuestion('confirm')],
       on: {
         'citizen.text': [
-          { guard: pick(1, choiceWords.send), actions: 'submitCase' },
+          { guard: and([pick(1, choiceWords.send), 'similarAnswered']), actions: 'submitCase' },
+          { guard: pick(1, choiceWords.send), actions: 'findSimilarCase' },
           { guard: pick(2, choiceWords.change), target: 'editChoice' },
           { guard: pick(3), target: 'menu', actions: note('cancelled') },
         ],
+        'result.similarCase': [{ guard: 'similarFound', target: 'askDuplicate', actions: 'storeSimilar' }, { actions: 'submitCase' }],
         'result.caseCreated': { target: 'menu', actions: 'announceTicket' },
+      },
+    },
+
+    /** The duplicate hint: the citizen reported about this category in the last 7 days. */
+    askDuplicate: {
+      entry: askQuestion('duplicate'),
+      on: {
+        'citizen.text': [
+          { guard: pick(1, choiceWords.newReport), actions: ['markPossibleDuplicate', 'submitCase'] },
+          { guard: pick(2, choiceWords.sameReport), actions: 'addDraftToSimilar' },
+        ],
+        'result.caseCreated': { target: 'menu', actions: 'announceTicket' },
+        'result.infoAdded': [
+          { guard: 'infoAdded', target: 'menu', actions: note('addedToEarlier') },
+          { target: 'menu', actions: note('infoNotAdded') },
+        ],
       },
     },
 
@@ -574,7 +692,7 @@ export const conversationMachine = setup({
       on: {
         'result.case': [
           { guard: 'caseFound', actions: 'showCase' },
-          { actions: [note('caseNotFound'), 'prompt'] },
+          { actions: ['forgetShownCase', note('caseNotFound'), 'prompt'] },
         ],
       },
       states: {
@@ -588,9 +706,12 @@ export const conversationMachine = setup({
           },
         },
         askTicket: {
-          entry: askQuestion('ticket'),
+          entry: ['forgetShownCase', ...askQuestion('ticket')],
           on: {
             'citizen.text': [
+              { guard: and([said(choiceWords.addInfo), 'canAddInfo']), target: '#conversation.addInfo', actions: 'chooseInfoCase' },
+              { guard: and([said(choiceWords.rate), 'canRate']), target: '#conversation.rating', actions: 'rateShownCase' },
+              { guard: and([said(choiceWords.notFinished), 'canReopen']), target: '#conversation.rating.askReopenReason', actions: 'rateShownCase' },
               { guard: 'isCaseChoice', actions: ['resetMisses', 'findChosenCase'] },
               { guard: 'isTicket', actions: ['resetMisses', 'findTypedTicket'] },
             ],
@@ -636,6 +757,63 @@ export const conversationMachine = setup({
             'citizen.text': [
               { guard: pick(1, choiceWords.lapor), target: '#conversation.askKind', actions: 'startDraftForService' },
               { guard: pick(2, choiceWords.otherService), target: 'askService' },
+            ],
+          },
+        },
+      },
+    },
+
+    /** "tambah info": text and photos for an open case of the citizen's, each added as it comes. */
+    addInfo: {
+      entry: askQuestion('addInfo'),
+      on: {
+        'citizen.photo': [
+          { guard: 'hasRoomForInfoPhoto', actions: ['resetMisses', 'sendInfoPhoto'] },
+          { actions: [note('infoPhotoLimit'), 'prompt'] },
+        ],
+        'citizen.text': [
+          { guard: saidExactly(choiceWords.done), target: 'menu' },
+          { guard: 'isStaleChoice', actions: [note('staleChoice'), 'prompt'] },
+          { guard: 'isDescriptionTooLong', actions: [note('descriptionTooLong'), 'prompt'] },
+          { guard: 'isOwnWords', actions: ['resetMisses', 'sendInfoText'] },
+        ],
+        'result.infoAdded': [{ guard: 'infoAdded', actions: 'acknowledgeInfo' }, { target: 'menu', actions: note('infoNotAdded') }],
+      },
+    },
+
+    /** After `selesai`: a rating with an optional comment, or "belum selesai" to reopen. */
+    rating: {
+      initial: 'askScore',
+      on: {
+        'result.rated': { target: '#conversation.menu', actions: 'noteRatingOutcome' },
+      },
+      states: {
+        askScore: {
+          entry: [enter('ratingScore'), 'promptRating'],
+          on: {
+            'citizen.text': [
+              { guard: said(choiceWords.notFinished), target: 'askReopenReason' },
+              { guard: 'isScore', target: 'askComment', actions: 'storeScore' },
+            ],
+          },
+        },
+        askComment: {
+          entry: askQuestion('ratingComment'),
+          on: {
+            'citizen.text': [
+              { guard: saidExactly(choiceWords.skip), actions: { type: 'submitRating', params: { withComment: false } } },
+              { guard: 'isDescriptionTooLong', actions: [note('descriptionTooLong'), 'prompt'] },
+              { guard: 'isOwnWords', actions: { type: 'submitRating', params: { withComment: true } } },
+            ],
+          },
+        },
+        askReopenReason: {
+          entry: askQuestion('reopenReason'),
+          on: {
+            'citizen.text': [
+              { guard: saidExactly(choiceWords.skip), actions: { type: 'submitReopen', params: { withReason: false } } },
+              { guard: 'isDescriptionTooLong', actions: [note('descriptionTooLong'), 'prompt'] },
+              { guard: 'isOwnWords', actions: { type: 'submitReopen', params: { withReason: true } } },
             ],
           },
         },

@@ -28,4 +28,11 @@ export const choiceWords = {
   /** Moving on from optional steps (location, photos, NIK). */
   skip: ['lewati', 'lewat', 'skip', 'tidak ada', 'tidak', 'gak ada', 'ga ada', 'none', 'no'],
   done: ['selesai', 'lanjut', 'sudah', 'cukup', 'done', 'next', 'continue'],
+  addInfo: ['tambah info', 'tambah informasi', 'tambah keterangan', 'tambah', 'add info', 'add information'],
+  rate: ['nilai', 'beri nilai', 'penilaian', 'rating', 'rate'],
+  satisfied: ['puas', 'sangat puas', 'satisfied'],
+  unsatisfied: ['tidak puas', 'kurang puas', 'not satisfied', 'unsatisfied', 'dissatisfied'],
+  notFinished: ['belum selesai', 'belum', 'belum beres', 'not finished', 'not done', 'not solved'],
+  newReport: ['baru', 'laporan baru', 'new', 'new report'],
+  sameReport: ['sama', 'tambahkan', 'same'],
 } as const;

@@ -58,6 +58,25 @@ export function renderQuestion(context: ConversationContext): Reply {
       );
     case 'serviceNext':
       return choiceReply(c.services.next.prompt, c.services.next.options, footer.back);
+    case 'ratingScore':
+      return withButtons(textReply(c.rating.prompt(showTicket(context.rating?.ticket ?? '')), footer.back), [
+        wordButton(c.rating.satisfied),
+        wordButton(c.rating.unsatisfied),
+        wordButton(c.rating.notFinished),
+      ]);
+    case 'ratingComment': {
+      const low = (context.rating?.score ?? 5) <= LOW_RATING;
+      return withButtons(textReply(low ? c.rating.lowComment : c.rating.comment, footer.back), [wordButton(c.rating.skip)]);
+    }
+    case 'reopenReason':
+      return withButtons(textReply(c.rating.reopenReason, footer.back), [wordButton(c.rating.skip)]);
+    case 'addInfo':
+      return textReply(c.addInfo.prompt(showTicket(context.info?.ticket ?? '')), footer.back);
+    case 'duplicate': {
+      const similar = context.similar;
+      const ticket = showTicket(similar?.ticket ?? '');
+      return choiceReply(c.duplicate.prompt(ticket, similar ? formatDate(similar.createdAt, c) : '-'), c.duplicate.options(ticket), footer.back);
+    }
     case 'petugas': {
       const human = context.human;
       const availability = !human || human.availableNow ? c.petugas.online : c.petugas.offline(human.hours[context.lang]);
@@ -66,7 +85,10 @@ export function renderQuestion(context: ConversationContext): Reply {
   }
 }
 
-const hintFor: Partial<Record<Question, keyof Copy['hints']>> = { photos: 'photos', ticket: 'ticket' };
+const hintFor: Partial<Record<Question, keyof Copy['hints']>> = { photos: 'photos', ticket: 'ticket', ratingScore: 'rating' };
+
+/** Ratings at or below this ask what was missing, and a reason given reopens the case. */
+export const LOW_RATING = 2;
 
 /** The notes waiting in context, as text, in front of `reply`. */
 export function withNotes(context: ConversationContext, reply: Reply): Reply {
@@ -127,7 +149,27 @@ export function caseDetail(context: ConversationContext, found: CaseSummary): Re
     `${labels.updated}: ${formatDate(found.updatedAt, c)}`,
     nextStep && found.dueAt ? `${labels.next}: ${c.status.dueBy(nextStep, formatDate(found.dueAt, c))}` : null,
   ];
-  return textReply(lines.filter((line) => line !== null).join('\n'), c.status.another);
+  return textReply(lines.filter((line) => line !== null).join('\n'), caseActions(found, c), c.status.another);
+}
+
+/** What the citizen can do with the case shown: add to it while open, rate it once finished. */
+function caseActions(found: CaseSummary, c: Copy): string | null {
+  switch (found.status) {
+    case 'selesai':
+      return `${c.status.rateHint}\n${c.status.addInfoHint}`;
+    case 'ditutup':
+      return c.status.rateOnlyHint;
+    case 'ditolak':
+    case 'duplikat':
+      return null;
+    default:
+      return c.status.addInfoHint;
+  }
+}
+
+export function infoAdded(context: ConversationContext, ticket: string): Reply {
+  const c = copy[context.lang];
+  return withButtons(textReply(c.addInfo.added(showTicket(ticket))), [wordButton(c.photos.done)]);
 }
 
 export function serviceDetail(context: ConversationContext, service: ServiceDetail): Reply {

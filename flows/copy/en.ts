@@ -51,12 +51,20 @@ export const en: Copy = {
     caseNotFound: 'That ticket was not found among your reports. Please check the number.',
     serviceMatches: 'Several services match:',
     serviceNotFound: 'Sorry, that service is not in our list yet. Here are all available services.',
+    ratingThanks: 'Thank you, your rating has been recorded.',
+    reopened: 'We have reopened your report and passed it back to the officers.',
+    reopenTooLate: 'Sorry, the time to reopen that report has passed. If the problem is still there, please make a new report.',
+    notRateable: 'That report is not finished yet, so it cannot be rated.',
+    infoNotAdded: 'Sorry, that report is closed, so nothing can be added. If needed, please make a new report.',
+    infoPhotoLimit: 'Sorry, at most 3 photos at a time. Type *done* when finished.',
+    addedToEarlier: 'Your description and photos have been added to your earlier report and passed to the officers.',
   },
 
   hints: {
     choice: 'Sorry, that is not one of the choices. Please reply with one of the numbers below.',
     photos: 'Sorry, I am waiting for a photo. Send a photo, or type *done*.',
     ticket: 'Sorry, that is not a ticket number. A ticket has 8 letters/digits, e.g. ABCD-2345.',
+    rating: 'Sorry, please reply with a number 1–5, *satisfied*, *not satisfied* or *not finished*.',
   },
 
   menu: {
@@ -210,6 +218,32 @@ export const en: Copy = {
     },
     dueBy: (step: string, date: string) => `${step}, by ${date}`,
     another: 'Type another ticket number, or 0 to go back to the menu.',
+    addInfoHint: 'Type *add info* to add details or photos.',
+    rateHint: 'Type *rate* to rate how it was handled, or *not finished* if the problem is not solved.',
+    rateOnlyHint: 'Type *rate* to rate how it was handled.',
+  },
+
+  rating: {
+    asked: 'Is your problem solved? Reply with a rating 1–5 (5 = very satisfied), *satisfied* or *not satisfied*. If it is not solved, reply *not finished*.',
+    prompt: (ticket: string) =>
+      `How was report *${ticket}* handled? Reply with a rating 1–5 (5 = very satisfied), *satisfied* or *not satisfied*. If the problem is not solved, reply *not finished*.`,
+    comment: 'Thank you. Any suggestion or comment? Write it here, or type *skip*.',
+    lowComment: 'We are sorry it was not satisfying. What was missing? If the problem is not solved, say what is left: the report will be reopened. Or type *skip*.',
+    reopenReason: 'What is not solved yet? A short note helps the officers follow up, or type *skip*.',
+    satisfied: 'Satisfied',
+    unsatisfied: 'Not satisfied',
+    notFinished: 'Not finished',
+    skip: 'Skip',
+  },
+
+  addInfo: {
+    prompt: (ticket: string) => `Send more details or photos for report *${ticket}*. Type *done* when finished.`,
+    added: (ticket: string) => `Added to report *${ticket}* and passed to the officers. Send more details or photos, or type *done*.`,
+  },
+
+  duplicate: {
+    prompt: (ticket: string, date: string) => `You already reported about this category on ${date} (ticket *${ticket}*). Is this a new report?`,
+    options: (ticket: string) => ['Yes, this is a new problem', `The same problem: add it to *${ticket}*`],
   },
 
   services: {

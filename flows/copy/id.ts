@@ -55,6 +55,13 @@ export const id = {
     caseNotFound: 'Tiket itu tidak ditemukan di antara laporan Anda. Mohon periksa kembali nomornya.',
     serviceMatches: 'Ada beberapa layanan yang cocok:',
     serviceNotFound: 'Maaf, layanan itu belum ada di daftar kami. Berikut semua layanan yang tersedia.',
+    ratingThanks: 'Terima kasih, penilaian Anda sudah kami catat.',
+    reopened: 'Laporan Anda kami buka kembali dan sudah diteruskan lagi ke petugas.',
+    reopenTooLate: 'Maaf, batas waktu untuk membuka kembali laporan itu sudah lewat. Bila masalahnya masih ada, silakan buat laporan baru.',
+    notRateable: 'Laporan itu belum selesai ditindaklanjuti, jadi belum bisa dinilai.',
+    infoNotAdded: 'Maaf, laporan itu sudah ditutup, jadi tidak bisa ditambah. Bila perlu, silakan buat laporan baru.',
+    infoPhotoLimit: 'Maaf, maksimal 3 foto sekali tambah. Ketik *selesai* bila sudah.',
+    addedToEarlier: 'Uraian dan foto Anda sudah ditambahkan ke laporan sebelumnya dan diteruskan ke petugas.',
   },
 
   /** Said in front of a question again after input we could not use. */
@@ -62,6 +69,7 @@ export const id = {
     choice: 'Maaf, pilihan itu tidak ada. Balas dengan salah satu nomor di bawah.',
     photos: 'Maaf, saya sedang menunggu foto. Kirim foto, atau ketik *selesai*.',
     ticket: 'Maaf, itu bukan nomor tiket. Nomor tiket berisi 8 huruf/angka, misalnya ABCD-2345.',
+    rating: 'Maaf, balas dengan angka 1–5, *puas*, *tidak puas*, atau *belum selesai*.',
   },
 
   menu: {
@@ -217,6 +225,35 @@ export const id = {
     },
     dueBy: (step: string, date: string) => `${step}, paling lambat ${date}`,
     another: 'Ketik nomor tiket lain, atau 0 untuk kembali ke menu.',
+    addInfoHint: 'Ketik *tambah info* untuk menambah keterangan atau foto.',
+    rateHint: 'Ketik *nilai* untuk menilai penanganannya, atau *belum selesai* bila masalahnya belum beres.',
+    rateOnlyHint: 'Ketik *nilai* untuk menilai penanganannya.',
+  },
+
+  /** After `selesai`: the question in the status push, and the chat that follows. */
+  rating: {
+    asked: 'Apakah masalah Anda sudah beres? Balas dengan nilai 1–5 (5 = sangat puas), *puas* atau *tidak puas*. Bila belum beres, balas *belum selesai*.',
+    prompt: (ticket: string) =>
+      `Bagaimana penanganan laporan *${ticket}*? Balas dengan nilai 1–5 (5 = sangat puas), *puas* atau *tidak puas*. Bila masalahnya belum beres, balas *belum selesai*.`,
+    comment: 'Terima kasih. Ada saran atau komentar? Tulis di sini, atau ketik *lewati*.',
+    lowComment: 'Mohon maaf penanganannya belum memuaskan. Apa yang kurang? Bila masalahnya belum beres, tulis apa yang belum: laporan akan dibuka kembali. Atau ketik *lewati*.',
+    reopenReason: 'Apa yang belum beres? Tulis singkat agar petugas bisa menindaklanjuti, atau ketik *lewati*.',
+    satisfied: 'Puas',
+    unsatisfied: 'Tidak puas',
+    notFinished: 'Belum selesai',
+    skip: 'Lewati',
+  },
+
+  /** "tambah info": the citizen adds to an open case. */
+  addInfo: {
+    prompt: (ticket: string) => `Kirim keterangan tambahan atau foto untuk laporan *${ticket}*. Ketik *selesai* bila sudah.`,
+    added: (ticket: string) => `Sudah ditambahkan ke laporan *${ticket}* dan diteruskan ke petugas. Kirim keterangan atau foto lain, atau ketik *selesai*.`,
+  },
+
+  /** The duplicate hint before a report is sent. */
+  duplicate: {
+    prompt: (ticket: string, date: string) => `Anda sudah melapor tentang kategori ini pada ${date} (tiket *${ticket}*). Apakah ini laporan baru?`,
+    options: (ticket: string) => ['Ya, ini masalah baru', `Masalah yang sama: tambahkan ke *${ticket}*`],
   },
 
   services: {

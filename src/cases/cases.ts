@@ -3,12 +3,13 @@
  * clock started, first event recorded) and reading the citizen's own cases. Everything runs inside
  * the caller's transaction, so a case exists exactly when the conversation step that made it commits.
  */
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
-import type { CaseDraft, CaseSummary, CaseStatus, CaseKind } from '../conversation/contract.js';
+import type { CaseDraft, CaseSummary, CaseStatus, CaseKind, RatingOutcome, SealedNik } from '../conversation/contract.js';
 import { decryptNik, hashNik } from '../pii/nik.js';
-import { recordEvent, type CaseWork } from './lifecycle.js';
+import type { Actor } from './events.js';
+import { lockCase, moveCase, recordEvent, type CaseRow, type CaseWork } from './lifecycle.js';
 import { newTicket } from './ticket.js';
 import { scheduleTimerJobs, syncTimers } from './timers.js';
 import { localIso } from './working-days.js';
@@ -69,6 +70,10 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
   if (Object.keys(citizenUpdate).length > 0) await tx.update(t.citizens).set(citizenUpdate).where(eq(t.citizens.id, citizenId));
 
   const target = await route(tx, draft, regionCode);
+  // Only a ticket of this citizen's own counts: the hint showed them nothing else.
+  const [earlier] = draft.possibleDuplicateOf
+    ? await tx.select({ id: t.cases.id }).from(t.cases).where(and(eq(t.cases.ticket, draft.possibleDuplicateOf), eq(t.cases.citizenId, citizenId)))
+    : [];
   for (;;) {
     const ticket = newTicket();
     const [row] = await tx
@@ -90,6 +95,7 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
         status: 'baru',
         anonymous: draft.anonymous,
         confidential: draft.confidential,
+        possibleDuplicateOf: earlier?.id ?? null,
         createdAt: now,
         updatedAt: now,
       })
@@ -100,7 +106,8 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
     const { dueAt, started } = await syncTimers(tx, row, 'baru', now);
     const [opened] = await tx.update(t.cases).set({ slaDueAt: dueAt }).where(eq(t.cases.id, row.id)).returning();
     work.after.push(() => scheduleTimerJobs(ctx, started));
-    await recordEvent(work, opened, { type: 'created', actor: { kind: 'citizen', identityId }, from: null, public: false });
+    const data = earlier ? { possibleDuplicateOf: draft.possibleDuplicateOf } : null;
+    await recordEvent(work, opened, { type: 'created', actor: { kind: 'citizen', identityId }, from: null, public: false, data });
     return { ticket, dueAt: dueAt! };
   }
 }
@@ -175,4 +182,103 @@ export async function ownCase(tx: Tx, identityId: number, ticket: string): Promi
     .leftJoin(t.categories, eq(t.categories.code, t.cases.categoryCode))
     .where(and(eq(t.cases.ticket, ticket), eq(t.cases.citizenId, citizenId)));
   return row ? toSummary(row) : null;
+}
+
+/** Statuses that take nothing more from the citizen: no information added, no duplicate hint. */
+const CLOSED: CaseStatus[] = ['ditutup', 'ditolak', 'duplikat'];
+
+/** How far back the duplicate hint looks for the citizen's own report of the same category. */
+export const SIMILAR_WITHIN_MS = 7 * 24 * 60 * 60_000;
+
+/**
+ * The duplicate hint: the newest case of the same category opened in the last 7 days by the same
+ * citizen, or by whoever gave the same NIK (another chat of the same person). Only a case still
+ * open counts: the citizen is offered to add to it instead.
+ */
+export async function similarRecentCase(work: CaseWork, identityId: number, args: { categoryCode: string; nik?: SealedNik }): Promise<{ ticket: string; createdAt: Date } | null> {
+  const { tx, ctx, now } = work;
+  const citizenId = await existingCitizen(tx, identityId);
+  const nikHash = args.nik ? hashNik(decryptNik(args.nik.sealed, ctx.nikKeys), ctx.nikKeys) : null;
+  const who = [
+    ...(citizenId !== null ? [eq(t.cases.citizenId, citizenId)] : []),
+    ...(nikHash !== null ? [eq(t.citizens.nikHash, nikHash)] : []),
+  ];
+  if (who.length === 0) return null;
+  const [row] = await tx
+    .select({ ticket: t.cases.ticket, createdAt: t.cases.createdAt })
+    .from(t.cases)
+    .innerJoin(t.citizens, eq(t.citizens.id, t.cases.citizenId))
+    .where(
+      and(
+        or(...who),
+        eq(t.cases.categoryCode, args.categoryCode),
+        gt(t.cases.createdAt, new Date(now.getTime() - SIMILAR_WITHIN_MS)),
+        notInArray(t.cases.status, CLOSED),
+      ),
+    )
+    .orderBy(desc(t.cases.createdAt), desc(t.cases.id))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The citizen's own case by ticket, locked; null when it is someone else's or does not exist. */
+async function lockOwnCase(tx: Tx, identityId: number, ticket: string): Promise<CaseRow | null> {
+  const citizenId = await existingCitizen(tx, identityId);
+  if (citizenId === null) return null;
+  const [found] = await tx.select({ id: t.cases.id }).from(t.cases).where(and(eq(t.cases.ticket, ticket), eq(t.cases.citizenId, citizenId)));
+  return found ? lockCase(tx, found.id) : null;
+}
+
+/** Whether the citizen may still reopen a `selesai` case: its close clock has not run out. */
+async function withinCloseWindow(work: CaseWork, kase: CaseRow): Promise<boolean> {
+  if (kase.status !== 'selesai') return false;
+  const [clock] = await work.tx
+    .select({ dueAt: t.caseTimers.dueAt })
+    .from(t.caseTimers)
+    .where(and(eq(t.caseTimers.caseId, kase.id), eq(t.caseTimers.kind, 'close'), isNull(t.caseTimers.doneAt)));
+  return !!clock && clock.dueAt.getTime() > work.now.getTime();
+}
+
+/**
+ * The citizen's answer after `selesai`: a rating (kept on the case for statistics and as a `rating`
+ * event with the comment), and/or a reopen to `diproses` while the close clock runs (a `reopened`
+ * event, which the unit is notified of). A rating is taken for a finished case, even after closing.
+ */
+export async function rateOwnCase(
+  work: CaseWork,
+  identityId: number,
+  answer: { ticket: string; score: number | null; comment: string | null; reopen: boolean },
+): Promise<RatingOutcome> {
+  const kase = await lockOwnCase(work.tx, identityId, answer.ticket);
+  if (!kase) return 'notFound';
+  const status = kase.status as CaseStatus;
+  const canReopen = answer.reopen && (await withinCloseWindow(work, kase));
+  if (answer.score === null && !canReopen) return status === 'selesai' || status === 'ditutup' ? 'tooLate' : 'notRateable';
+  const actor: Actor = { kind: 'citizen', identityId };
+  let rated = kase;
+  if (answer.score !== null) {
+    if (status !== 'selesai' && status !== 'ditutup') return 'notRateable';
+    [rated] = await work.tx.update(t.cases).set({ rating: answer.score, ratedAt: work.now }).where(eq(t.cases.id, kase.id)).returning();
+    await recordEvent(work, rated, { type: 'rating', actor, from: status, note: answer.comment, public: false, data: { score: answer.score, comment: answer.comment } });
+  }
+  if (!canReopen) return answer.reopen ? 'tooLate' : 'rated';
+  // The citizen's reason is for the unit; the citizen's status check shows staff notes only.
+  await moveCase(work, rated, actor, 'diproses', { note: answer.comment, internal: true });
+  return 'reopened';
+}
+
+/** Adds the citizen's text and/or photos to their open case: a `citizen-info` event, which the unit is notified of. */
+export async function addCitizenInfo(work: CaseWork, identityId: number, info: { ticket: string; text: string | null; photos: string[] }): Promise<boolean> {
+  const kase = await lockOwnCase(work.tx, identityId, info.ticket);
+  if (!kase || CLOSED.includes(kase.status as CaseStatus)) return false;
+  const status = kase.status as CaseStatus;
+  await recordEvent(work, kase, {
+    type: 'citizen-info',
+    actor: { kind: 'citizen', identityId },
+    from: status,
+    note: info.text,
+    public: false,
+    data: info.photos.length > 0 ? { photos: info.photos } : null,
+  });
+  return true;
 }

@@ -86,7 +86,9 @@ export interface CaseEventRecord {
   /**
    * Details by type — `rerouted`: { fromDinasId, fromUnitId, dinasId, unitId }; `assigned`:
    * { unitId, staffId }; `merged`: { originalTicket }; `reminder` / `escalation`: { clock:
-   * 'verify' | 'follow_up', dueAt, supervisorStaffIds }; otherwise null.
+   * 'verify' | 'follow_up', dueAt, supervisorStaffIds }; `rating`: { score, comment };
+   * `citizen-info`: { photos } (media refs, when photos were added; the text is the note);
+   * `created`: { possibleDuplicateOf } when the duplicate hint was answered "new"; otherwise null.
    */
   data: Record<string, unknown> | null;
 }

@@ -233,7 +233,13 @@ export async function moveCase(work: CaseWork, kase: CaseRow, actor: Actor, to: 
   if (to === 'duplikat') throw new TransitionRefused('a duplicate needs its original case: mark it as a duplicate instead');
   // A rejection's reason is for the citizen by definition.
   const isPublic = to === 'ditolak' || !options.internal;
-  return applyChange(work, kase, actor, to, { type: from === 'selesai' && to === 'diproses' ? 'reopened' : 'status', note, public: isPublic });
+  return applyChange(work, kase, actor, to, {
+    type: from === 'selesai' && to === 'diproses' ? 'reopened' : 'status',
+    note,
+    public: isPublic,
+    // The chat reads the citizen's next message as the answer (see `case.awaitingRating`).
+    detail: to === 'selesai' ? (words) => words.rating.asked : null,
+  });
 }
 
 /** Marks a locked case as repeating `original` (which the caller found in the actor's scope). */

@@ -103,6 +103,10 @@ export interface CaseDetail extends Omit<CaseListItem, 'summary'> {
   photos: string[];
   /** Ticket of the case this one repeats. */
   duplicateOf: string | null;
+  /** The citizen's own case of the same category in the 7 days before, which they said this one is not (the verifikator checks). */
+  possibleDuplicateOf: string | null;
+  /** The citizen's latest rating (1–5) after `selesai`; each rating's comment is on the timeline. */
+  rating: number | null;
   /** Null for an anonymous case (unless the citizen themself or the system asks). */
   reporter: { name: string | null; nikMasked: string | null; phone: string | null; displayName: string | null; chatId: string } | null;
   clocks: { kind: string; startedAt: Date; dueAt: Date; remindAt: Date | null; remindedAt: Date | null; escalatedAt: Date | null; doneAt: Date | null }[];
@@ -212,6 +216,8 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
     const [identity] = await tx.select().from(t.channelIdentities).where(eq(t.channelIdentities.id, kase.identityId));
     const [citizen] = await tx.select().from(t.citizens).where(eq(t.citizens.id, kase.citizenId));
     const original = kase.duplicateOf === null ? [] : await tx.select({ ticket: t.cases.ticket }).from(t.cases).where(eq(t.cases.id, kase.duplicateOf));
+    const earlier =
+      kase.possibleDuplicateOf === null ? [] : await tx.select({ ticket: t.cases.ticket }).from(t.cases).where(eq(t.cases.id, kase.possibleDuplicateOf));
     const clocks = await tx.select().from(t.caseTimers).where(eq(t.caseTimers.caseId, kase.id)).orderBy(asc(t.caseTimers.id));
     const events = await tx.select().from(t.caseEvents).where(eq(t.caseEvents.caseId, kase.id)).orderBy(asc(t.caseEvents.id));
     const since = new Date(kase.createdAt.getTime() - 60 * 60_000);
@@ -250,6 +256,8 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
       anonymous: kase.anonymous,
       confidential: kase.confidential,
       duplicateOf: original[0]?.ticket ?? null,
+      possibleDuplicateOf: earlier[0]?.ticket ?? null,
+      rating: kase.rating,
       createdAt: kase.createdAt,
       updatedAt: kase.updatedAt,
       slaDueAt: kase.slaDueAt,

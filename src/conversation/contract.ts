@@ -72,7 +72,12 @@ export interface CaseDraft {
   nik?: SealedNik;
   anonymous: boolean;
   confidential: boolean;
+  /** The citizen's earlier ticket of the same category they were shown, when they said this report is new. */
+  possibleDuplicateOf?: string;
 }
+
+/** What became of a rating or a reopen request; `notRateable`: the case is not finished (any more). */
+export type RatingOutcome = 'rated' | 'reopened' | 'tooLate' | 'notRateable' | 'notFound';
 
 /** Results the runtime feeds back after performing an effect. */
 export type ResultEvent =
@@ -84,9 +89,20 @@ export type ResultEvent =
   /** `case` is null both when the ticket does not exist and when it is someone else's. */
   | { type: 'result.case'; ticket: string; case: CaseSummary | null }
   | { type: 'result.nikSealed'; nik: SealedNik }
-  | { type: 'result.humanRequested'; staffAvailableNow: boolean; hours: { id: string; en: string } };
+  | { type: 'result.humanRequested'; staffAvailableNow: boolean; hours: { id: string; en: string } }
+  /** The citizen's own recent case about the same category, if any (the duplicate hint). */
+  | { type: 'result.similarCase'; similar: { ticket: string; createdAt: string } | null }
+  | { type: 'result.rated'; ticket: string; outcome: RatingOutcome }
+  /** `added` is false when the case is not the citizen's or no longer open. */
+  | { type: 'result.infoAdded'; ticket: string; added: boolean };
 
-export type ConversationEvent = CitizenEvent | ResultEvent;
+/**
+ * Told by the runtime before the citizen's message: one of their cases became `selesai` since the
+ * chat's last step, and the status push asked them to rate it, so this message may be the answer.
+ */
+export type CaseNewsEvent = { type: 'case.awaitingRating'; ticket: string };
+
+export type ConversationEvent = CitizenEvent | ResultEvent | CaseNewsEvent;
 
 /** What a machine asks the runtime to do. Every effect but `reply`, `redactMessage` and `keepMedia` is answered with a `ResultEvent`. */
 export type Effect =
@@ -104,7 +120,13 @@ export type Effect =
   | { type: 'redactMessage' }
   /** Fetch and keep the photo the flow just accepted (photos it did not ask for are never kept). */
   | { type: 'keepMedia'; mediaRef: string }
-  | { type: 'requestHuman' };
+  | { type: 'requestHuman' }
+  /** The citizen's (or their NIK's) case about the same category in the last 7 days. */
+  | { type: 'findSimilarCase'; categoryCode: string; nik?: SealedNik }
+  /** Rate a finished case (`score` 1–5) and/or reopen it (`reopen`: the citizen says it is not finished). */
+  | { type: 'rateCase'; ticket: string; score: number | null; comment: string | null; reopen: boolean }
+  /** Add the citizen's text and/or photos (already kept with `keepMedia`) to their open case. */
+  | { type: 'addCaseInfo'; ticket: string; text: string | null; photos: string[] };
 
 /** Input a machine starts with. `restartReason` lets the first reply explain why we start over. */
 export interface ConversationInput {

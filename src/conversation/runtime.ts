@@ -11,7 +11,7 @@ import { copy } from '../../flows/copy/index.js';
 import { cleanText } from '../channels/clean-text.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
 import { errorText } from '../db/errors.js';
-import { openCase, ownCase, ownCases } from '../cases/cases.js';
+import { addCitizenInfo, openCase, ownCase, ownCases, rateOwnCase, similarRecentCase } from '../cases/cases.js';
 import type { AfterCommit } from '../cases/events.js';
 import { runAfterCommit, type CaseWork } from '../cases/lifecycle.js';
 import { searchServices } from '../catalogue/search.js';
@@ -20,7 +20,7 @@ import { enqueueMediaFetches } from '../media/fetch.js';
 import { maskNik } from '../pii/nik-rules.js';
 import { outboundJobs } from '../queues/jobs.js';
 import { staffAvailableNow } from './availability.js';
-import type { CitizenEvent, ConversationInput, Lang, ResultEvent } from './contract.js';
+import type { CitizenEvent, ConversationEvent, ConversationInput, Lang, ResultEvent } from './contract.js';
 import type { PipelineContext } from './context.js';
 import { step, type Perform, type PersistedSnapshot, type ReplyEffect } from './step.js';
 
@@ -102,6 +102,14 @@ function performer(work: CaseWork, chat: { identityId: number; channel: ChannelN
       case 'redactMessage':
         await tx.update(t.messages).set({ body: maskDigits(message.body ?? '') }).where(eq(t.messages.id, message.id));
         return null;
+      case 'findSimilarCase': {
+        const similar = await similarRecentCase(work, identityId, effect);
+        return { type: 'result.similarCase', similar: similar && { ticket: similar.ticket, createdAt: similar.createdAt.toISOString() } };
+      }
+      case 'rateCase':
+        return { type: 'result.rated', ticket: effect.ticket, outcome: await rateOwnCase(work, identityId, effect) };
+      case 'addCaseInfo':
+        return { type: 'result.infoAdded', ticket: effect.ticket, added: await addCitizenInfo(work, identityId, effect) };
       case 'requestHuman': {
         await tx.insert(t.handoffRequests).values({ identityId, createdAt: now });
         const [desk] = await tx.select().from(t.dinas).orderBy(asc(t.dinas.id)).limit(1);
@@ -175,6 +183,8 @@ interface LockedChat {
   updated_at: string;
   channel: ChannelName;
   chat_id: string;
+  /** A case of this citizen that became `selesai` (its rating asked in the push) since the chat's last step, or before its first (a push to a new WhatsApp Cloud chat). */
+  rating_ticket: string | null;
 }
 
 interface PendingMessage {
@@ -196,8 +206,13 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     // The conversation row exists from the chat's first message (ingest creates it). Lock first,
     // read the messages after, in two statements: a read in the locking statement would use a
     // snapshot taken before the lock, and could see a message the previous holder just processed.
+    // (The finished case it looks up may be read that early: the rating effect checks it again under the case's lock.)
     const [chat] = (await tx.execute(sql`
-      select c.snapshot, c.version, c.updated_at, i.channel, i.chat_id
+      select c.snapshot, c.version, c.updated_at, i.channel, i.chat_id,
+        (select k.ticket from cases k join case_timers ct on ct.case_id = k.id and ct.kind = 'close' and ct.done_at is null
+         where k.citizen_id = i.citizen_id and k.status = 'selesai' and (c.snapshot is null or ct.started_at > c.updated_at)
+           and (k.rated_at is null or k.rated_at < ct.started_at)
+         order by ct.started_at desc limit 1) as rating_ticket
       from conversations c join channel_identities i on i.id = c.identity_id
       where c.identity_id = ${identityId}
       for update of c skip locked`)) as unknown as LockedChat[];
@@ -230,7 +245,9 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
       replies = [{ type: 'reply', text: copy[input.lang ?? 'id'].notes.failed }];
       snapshot = null;
     } else {
-      const outcome = await step(ctx.machine, persisted, input, toEvent(message), performer(work, { identityId, channel: chat.channel }, message, kept));
+      const events: ConversationEvent[] = [toEvent(message)];
+      if (chat.rating_ticket) events.unshift({ type: 'case.awaitingRating', ticket: chat.rating_ticket });
+      const outcome = await step(ctx.machine, persisted, input, events, performer(work, { identityId, channel: chat.channel }, message, kept));
       replies = outcome.replies;
       snapshot = outcome.snapshot;
     }

@@ -38,7 +38,8 @@ export async function step(
   machine: AnyStateMachine,
   persisted: PersistedSnapshot | null,
   input: ConversationInput,
-  event: ConversationEvent,
+  /** One event, or several in order (news about the citizen's cases, then their message). */
+  event: ConversationEvent | readonly ConversationEvent[],
   perform: Perform,
 ): Promise<StepOutcome> {
   let snapshot;
@@ -51,8 +52,10 @@ export async function step(
     pending.push(...start.effects);
   }
   let actions;
-  [snapshot, actions] = transition(machine, snapshot, event);
-  pending.push(...emitted(actions));
+  for (const each of Array.isArray(event) ? event : [event]) {
+    [snapshot, actions] = transition(machine, snapshot, each);
+    pending.push(...emitted(actions));
+  }
 
   const replies: ReplyEffect[] = [];
   let performed = 0;

@@ -238,6 +238,11 @@ export const cases = pgTable(
     assigneeStaffId: integer('assignee_staff_id').references(() => staff.id),
     /** Set with status `duplikat`: the case this one repeats. */
     duplicateOf: bigint('duplicate_of', { mode: 'number' }).references((): AnyPgColumn => cases.id),
+    /** The citizen's own earlier case of the same category within 7 days, when they said this one is new: for the verifikator. */
+    possibleDuplicateOf: bigint('possible_duplicate_of', { mode: 'number' }).references((): AnyPgColumn => cases.id),
+    /** The citizen's latest rating (1–5) after `selesai`, for statistics; each rating is also a `rating` event with its comment. */
+    rating: smallint(),
+    ratedAt: timestamp('rated_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

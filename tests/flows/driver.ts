@@ -49,6 +49,11 @@ let app: App | null = null;
 let clock = START;
 let messageCount = 0;
 
+/** Time passes for the app (staff act later, the citizen answers days later). */
+export function advanceClock(ms: number) {
+  clock += ms;
+}
+
 /**
  * Gives the calling test file its own database and app for all its tests. Call once, at the top
  * level of the file. Staff availability is reset to the seeded hours before each test.
@@ -254,20 +259,30 @@ export class Chat {
     const stepped = await processConversation(ctx, identityId);
     if (stepped === 'busy' || stepped.processed !== 1) throw new Error(`expected one message processed, got ${JSON.stringify(stepped)}`);
 
-    const { db } = ctx.db;
-    const written = await db
+    this.replies = await this.written(identityId);
+    const [conversation] = await ctx.db.db.select().from(t.conversations).where(eq(t.conversations.identityId, identityId));
+    this.snapshot = conversation.snapshot as PersistedSnapshot | null;
+    return this.replies.map((reply) => reply.text);
+  }
+
+  /** Messages pushed to the chat since the last look (status updates from staff), without sending anything. */
+  async pushed(): Promise<string[]> {
+    this.identityId ??= await this.world.identityOf(this.citizen);
+    return (await this.written(this.identityId)).map((reply) => reply.text);
+  }
+
+  /** The outbox rows written for the chat since the last look. */
+  private async written(identityId: number): Promise<ReplyEffect[]> {
+    const written = await this.world.app.ctx.db.db
       .select({ id: t.outbox.id, payload: t.outbox.payload })
       .from(t.outbox)
       .where(and(eq(t.outbox.identityId, identityId), gt(t.outbox.id, this.lastOutboxId)))
       .orderBy(asc(t.outbox.id));
     this.lastOutboxId = written.at(-1)?.id ?? this.lastOutboxId;
-    this.replies = written.map(({ payload }) => {
+    return written.map(({ payload }) => {
       if (payload.kind !== 'text') throw new Error(`unexpected ${payload.kind} reply`);
       return { type: 'reply', text: payload.text, ...(payload.options ? { options: payload.options } : {}) };
     });
-    const [conversation] = await db.select().from(t.conversations).where(eq(t.conversations.identityId, identityId));
-    this.snapshot = conversation.snapshot as PersistedSnapshot | null;
-    return this.replies.map((reply) => reply.text);
   }
 
   /** Sends messages in order and returns the replies to the last one. */

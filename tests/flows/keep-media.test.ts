@@ -1,13 +1,14 @@
 /**
  * Which photos the conversation asks the runtime to keep: the machine stepped directly (no
- * database), its `keepMedia` effects collected. Only photos the lapor flow asked for and took are
- * kept; a photo anywhere else, or beyond the limit, is answered but never fetched.
+ * database), its `keepMedia` effects collected. Only photos the lapor flow (or "tambah info", see
+ * back-to-citizen.test.ts) asked for and took are kept; a photo anywhere else, or beyond the
+ * limit, is answered but never fetched.
  */
 import { describe, expect, it } from 'vitest';
 import { conversationMachine } from '../../flows/conversation.js';
 import { limits } from '../../flows/limits.js';
 import { readCatalogue } from '../../src/catalogue/seed.js';
-import type { CitizenEvent, Effect } from '../../src/conversation/contract.js';
+import type { CitizenEvent, ConversationEvent, Effect } from '../../src/conversation/contract.js';
 import { step, type PersistedSnapshot } from '../../src/conversation/step.js';
 
 const catalogue = await readCatalogue();
@@ -18,7 +19,7 @@ const photo = (mediaRef: string): CitizenEvent => ({ type: 'citizen.photo', medi
 const TO_PHOTOS = ['halo', '1', '1', '1', 'Jalan berlubang di depan sekolah dasar sejak bulan lalu.', 'lewati'].map(text);
 
 /** The media references the machine asked to keep while going through `events`. */
-async function keptWhile(events: CitizenEvent[]): Promise<string[]> {
+async function keptWhile(events: ConversationEvent[]): Promise<string[]> {
   let snapshot: PersistedSnapshot | null = null;
   const kept: string[] = [];
   for (const event of events) {
@@ -52,6 +53,7 @@ describe('photos the conversation keeps', () => {
     { where: 'at the location question', events: [...TO_PHOTOS.slice(0, 5), photo('x')] },
     { where: 'to a human (petugas)', events: [text('halo'), text('4'), photo('x')] },
     { where: 'at the requirements question', events: [text('halo'), text('3'), photo('x')] },
+    { where: 'at the rating question', events: [text('halo'), { type: 'case.awaitingRating', ticket: 'ABCD2345' } as const, photo('x')] },
   ])('keeps nothing sent $where', async ({ events }) => {
     expect(await keptWhile(events)).toEqual([]);
   });
