@@ -14,6 +14,7 @@ import type { App } from '../../src/app.js';
 import { webJsReceivedKey } from '../../src/media/sources.js';
 import { fakeClientFactory, libraryMessage } from '../channels/whatsapp-web/fakes.js';
 import { startTestAppWithWhatsAppWeb, waitForChat } from '../support/citizens.js';
+import { eventually } from '../support/cases.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { graphErrors, startFakeGraph, type FakeGraph } from '../support/fake-graph.js';
 import { startFakeTelegram, telegramErrors, type FakeTelegram } from '../support/fake-telegram.js';
@@ -353,6 +354,9 @@ describe('a failing fetch', () => {
     telegram.failNext('getFile', telegramErrors.badGateway(), 1_000);
     await chat.photo('AgACAgUAAxkBAAIBQ2X-lost');
     await telegram.waitForCalls('getFile', before + 1);
+    // Flush once the failed job sits in the delayed set: flushing while the worker still holds it
+    // lets BullMQ write parts of it back, a half job the relay's add would then be ignored against.
+    await eventually('the fetch waiting for its retry', async () => (await env.redis.zcard(`${env.redisPrefix}:media:delayed`)) > 0);
     // What FLUSHALL does to this test's queues: the job waiting for its retry is gone, so from
     // here only the relay, reading the pending row in Postgres, can bring the fetch back.
     await env.flushQueues();
