@@ -6,7 +6,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
-import type { CaseDraft, CaseSummary, CaseStatus, CaseKind } from '../conversation/contract.js';
+import { FINISHED_STATUSES, type CaseDraft, type CaseSummary, type CaseStatus, type CaseKind } from '../conversation/contract.js';
 import { decryptNik, hashNik } from '../pii/nik.js';
 import { recordEvent, type CaseWork } from './lifecycle.js';
 import { newTicket } from './ticket.js';
@@ -119,7 +119,7 @@ const summaryColumns = {
 type SummaryRow = { ticket: string; kind: string; status: string; categoryName: { id: string; en: string } | null; createdAt: Date; updatedAt: Date; dueAt: Date | null; note: string | null };
 
 function toSummary(row: SummaryRow): CaseSummary {
-  const finished = ['selesai', 'ditutup', 'ditolak', 'duplikat'].includes(row.status);
+  const finished = FINISHED_STATUSES.includes(row.status as CaseStatus);
   return {
     ticket: row.ticket,
     kind: row.kind as CaseKind,
