@@ -13,7 +13,7 @@ import type { SendResult } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import * as t from '../db/schema.js';
 import {
-  RetryLater, STAFF_NOTIFICATION_QUEUE, backoffStrategy, jobOptions, staffNotificationJobId, type StaffNotificationJob,
+  RetryLater, STAFF_NOTIFICATION_QUEUE, backoffStrategy, staffNotificationJobId, type StaffNotificationJob,
 } from './jobs.js';
 import type { Enqueue } from './enqueue.js';
 import { ageOf, type OwedWork } from './relay.js';
