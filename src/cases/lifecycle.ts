@@ -22,7 +22,7 @@ import { formatDate, showTicket } from '../../flows/format.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
 import type { CaseStatus, Lang } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { langOf } from '../conversation/runtime.js';
+import { langOf } from '../conversation/lang.js';
 import { outboundJobs } from '../queues/jobs.js';
 import type { PersistedSnapshot } from '../conversation/step.js';
 import { errorKind } from '../db/errors.js';
