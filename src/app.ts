@@ -6,7 +6,6 @@
 import type { FastifyInstance } from 'fastify';
 import { conversationMachine, CONVERSATION_VERSION } from '../flows/conversation.js';
 import { seedPublicHolidays } from './cases/holidays.js';
-import type { CaseEventSink } from './cases/events.js';
 import { caseService, type CaseService } from './cases/service.js';
 import { CatalogueCache } from './catalogue/search.js';
 import { readCatalogue, seedCatalogueIfEmpty } from './catalogue/seed.js';
@@ -37,7 +36,7 @@ import { buildServer } from './http/server.js';
 import { registerIntegrationAdmin } from './integrations/admin-routes.js';
 import { registerOpen311 } from './integrations/open311/routes.js';
 import { registerStatusApi } from './integrations/status-api.js';
-import { startWebhookWorker, webhookDeliveries } from './integrations/webhooks/deliver.js';
+import { webhookDeliveries } from './integrations/webhooks/deliver.js';
 import { webhookSink } from './integrations/webhooks/sink.js';
 import type { Logger } from './logger.js';
 import { mediaFetches, type MediaFetcher } from './media/fetch.js';
@@ -62,8 +61,6 @@ export interface AppOptions {
   now?: () => Date;
   /** Tests drive WhatsApp Web with a fake client; production builds the real one. */
   whatsappWebClientFactory?: () => WebJsClient;
-  /** Receive every case event inside its transaction (outgoing webhooks, staff notifications…). */
-  caseSinks?: CaseEventSink[];
 }
 
 export interface App {
@@ -82,12 +79,6 @@ export const WEBHOOK_PATH = '/telegram/webhook';
 export const WHATSAPP_CLOUD_WEBHOOK_PATH = '/whatsapp/webhook';
 /** Fetches are mostly waiting on the network; the thumbnail is the only CPU work. */
 const MEDIA_FETCH_CONCURRENCY = 4;
-
-function without<K, V>(map: ReadonlyMap<K, V>, key: K): Map<K, V> {
-  const copy = new Map(map);
-  copy.delete(key);
-  return copy;
-}
 
 function keyFromBase64(value: string | undefined, name: string): Buffer {
   if (!value) throw new Error(`${name} is required (32 bytes, base64: openssl rand -base64 32)`);
@@ -125,7 +116,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
     now,
     // Links in staff notifications point at the console; without PUBLIC_URL, at this machine.
-    caseSinks: [staffNotificationSink({ enqueue, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` }), ...(options.caseSinks ?? [])],
+    caseSinks: [staffNotificationSink({ enqueue, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` })],
     cloudPushes: Boolean(cloud),
   };
 
@@ -199,25 +190,22 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
   // The dinas's own systems hear of every public case event (the sink needs the finished context).
   ctx.caseSinks.push(webhookSink(ctx));
-  const webhookWorker = worker
-    ? startWebhookWorker(
-        ctx,
-        {
-          retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
-          retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
-          retryForMs: config.WEBHOOK_RETRY_FOR_HOURS * 3_600_000,
-          timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-        },
-        config.WEBHOOK_CONCURRENCY,
-      )
-    : null;
   const workers = worker
-    ? startWorkers(ctx, whatsappWeb && role === 'worker' ? without(senders, 'whatsapp-web') : senders, {
+    ? startWorkers(ctx, senders, {
         ...workerOptions,
         inbound: true,
         relay: true,
         staff: staffChannels(config),
         media: { fetcher: mediaFetcher, concurrency: MEDIA_FETCH_CONCURRENCY },
+        webhooks: {
+          settings: {
+            retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+            retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
+            retryForMs: config.WEBHOOK_RETRY_FOR_HOURS * 3_600_000,
+            timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+          },
+          concurrency: config.WEBHOOK_CONCURRENCY,
+        },
         owedWork: [caseTimerAlarms, staffNotificationsOwed, mediaFetches, webhookDeliveries],
       })
     : whatsappWeb
@@ -278,7 +266,6 @@ export async function startApp(options: AppOptions): Promise<App> {
       await whatsappWeb?.stop();
       await http?.close();
       await workers?.close();
-      await webhookWorker?.close();
       await transport.close();
       await db.close();
     },

@@ -6,7 +6,7 @@
 import { and, asc, desc, eq, gt, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
-import type { CaseDraft, CaseSummary, CaseStatus, CaseKind, RatingOutcome, SealedNik } from '../conversation/contract.js';
+import { FINISHED_STATUSES, type CaseDraft, type CaseSummary, type CaseStatus, type CaseKind, type RatingOutcome, type SealedNik } from '../conversation/contract.js';
 import { decryptNik, hashNik } from '../pii/nik.js';
 import type { Actor } from './events.js';
 import { lockCase, moveCase, recordEvent, type CaseRow, type CaseWork } from './lifecycle.js';
@@ -139,7 +139,7 @@ type SummaryRow = {
 
 /** Times go out in the dinas's local time, so the dates the citizen reads are the local dates. */
 function toSummary(row: SummaryRow): CaseSummary {
-  const finished = ['selesai', 'ditutup', 'ditolak', 'duplikat'].includes(row.status);
+  const finished = FINISHED_STATUSES.includes(row.status as CaseStatus);
   return {
     ticket: row.ticket,
     kind: row.kind as CaseKind,

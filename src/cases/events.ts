@@ -42,7 +42,7 @@ export type Actor =
       kind: 'staff';
       staffId: number;
       role: 'admin' | 'verifikator' | 'petugas' | 'pimpinan';
-      /** Null for staff who see every dinas (admin, central verifikator). */
+      /** Null only for an admin who sees every dinas; any other role without a dinas sees nothing. */
       dinasId: number | null;
       unitId: number | null;
       /** Kemendagri region-code prefix the officer is limited to, if any. */

@@ -23,9 +23,10 @@ import { localIso } from './working-days.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
 import type { CaseStatus, Lang } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { langOf } from '../conversation/runtime.js';
+import { langOf } from '../conversation/lang.js';
 import { outboundJobs } from '../queues/jobs.js';
 import type { PersistedSnapshot } from '../conversation/step.js';
+import { errorKind } from '../db/errors.js';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { actorLabel, type Actor, type AfterCommit, type CaseEventRecord, type CaseEventType } from './events.js';
@@ -78,7 +79,7 @@ export async function runAfterCommit(ctx: PipelineContext, after: AfterCommit[])
     try {
       await work();
     } catch (err) {
-      ctx.log.warn({ err }, 'after-commit work failed; the relay will pick it up');
+      ctx.log.warn({ ...errorKind(err) }, 'after-commit work failed; the relay will pick it up');
     }
   }
 }

@@ -2,15 +2,16 @@
  * The staff-facing case service: the one API the console, Open311 and the dinas's own systems
  * call. Every call names its `Actor`, and scope is enforced in the query itself — a case outside
  * the actor's dinas, unit (for a petugas) or region prefix, or a confidential case outside its
- * assigned unit, behaves exactly as a ticket that does not exist. Anonymous cases never show the
- * reporter's identity to staff or integrations.
+ * assigned unit, behaves exactly as a ticket that does not exist. Scope fails closed: a petugas
+ * without a unit, or anyone but an admin without a dinas, sees nothing. Anonymous cases never
+ * show the reporter's identity to staff or integrations.
  *
  * @example
  *   const officer: Actor = { kind: 'staff', staffId: 7, role: 'petugas', dinasId: 1, unitId: 2, regionPrefix: null };
  *   const { cases, next } = await listCases(ctx, officer, { status: ['diteruskan'], sla: 'breached' });
  *   await transition(ctx, officer, cases[0].ticket, 'diproses', { note: 'Petugas sudah ke lokasi.' });
  */
-import { and, asc, desc, eq, gte, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ChannelName } from '../channels/types.js';
 import { CASE_STATUSES, type CaseKind, type CaseStatus } from '../conversation/contract.js';
@@ -111,9 +112,12 @@ export interface CaseDetail extends Omit<CaseListItem, 'summary'> {
   reporter: { name: string | null; nikMasked: string | null; phone: string | null; displayName: string | null; chatId: string } | null;
   clocks: { kind: string; startedAt: Date; dueAt: Date; remindAt: Date | null; remindedAt: Date | null; escalatedAt: Date | null; doneAt: Date | null }[];
   timeline: CaseTimelineEntry[];
-  /** The citizen's chat around the case: from an hour before it was opened, oldest first. */
+  /** The citizen's chat around the case: from an hour before it was opened (not reaching into their other cases), oldest first. */
   transcript: TranscriptEntry[];
 }
+
+/** Matches no case: where scope cannot be decided, it fails closed. */
+const NOTHING = sql`false`;
 
 /** The cases an actor may see, as a condition on `cases`. */
 function scopeOf(actor: Actor): SQL | undefined {
@@ -123,18 +127,32 @@ function scopeOf(actor: Actor): SQL | undefined {
     case 'citizen':
       return sql`${t.cases.citizenId} = (select citizen_id from channel_identities where id = ${actor.identityId})`;
     case 'integration':
-      return and(eq(t.cases.dinasId, actor.dinasId), eq(t.cases.confidential, false));
+      // The dinas owns its confidential cases too: its system receives them by webhook and answers them.
+      return eq(t.cases.dinasId, actor.dinasId);
     case 'staff': {
+      // Only an admin may stand above every dinas, and a petugas works only inside a unit.
+      if (actor.dinasId === null && actor.role !== 'admin') return NOTHING;
+      if (actor.role === 'petugas' && actor.unitId === null) return NOTHING;
       const parts: SQL[] = [];
       if (actor.dinasId !== null) parts.push(eq(t.cases.dinasId, actor.dinasId));
       // A petugas works their unit's cases; verifikator and pimpinan see their whole dinas.
-      if (actor.role === 'petugas' && actor.unitId !== null) parts.push(eq(t.cases.unitId, actor.unitId));
+      if (actor.role === 'petugas') parts.push(eq(t.cases.unitId, actor.unitId!));
       if (actor.regionPrefix) parts.push(like(t.cases.regionCode, `${actor.regionPrefix.replace(/[\\%_]/g, '')}%`));
-      // Rahasia: only the unit the case is assigned to reads it.
-      parts.push(actor.unitId === null ? eq(t.cases.confidential, false) : or(eq(t.cases.confidential, false), eq(t.cases.unitId, actor.unitId))!);
+      parts.push(confidentialScope(actor));
       return and(...parts);
     }
   }
+}
+
+/**
+ * Rahasia: only the unit the case is assigned to reads it; while it has no unit (routed or
+ * rerouted, not yet assigned) the dinas's verifikator and admin do, so it is never stranded.
+ */
+function confidentialScope(actor: Extract<Actor, { kind: 'staff' }>): SQL {
+  const readers: SQL[] = [eq(t.cases.confidential, false)];
+  if (actor.unitId !== null) readers.push(eq(t.cases.unitId, actor.unitId));
+  if (actor.dinasId !== null && (actor.role === 'verifikator' || actor.role === 'admin')) readers.push(isNull(t.cases.unitId));
+  return or(...readers)!;
 }
 
 const seesIdentity = (actor: Actor) => actor.kind === 'system' || actor.kind === 'citizen';
@@ -209,6 +227,20 @@ export async function listCases(ctx: PipelineContext, actor: Actor, filters: Cas
   return { cases, next: rows.length > f.limit ? String(page[page.length - 1].id) : null };
 }
 
+/**
+ * The stretch of the citizen's chat that belongs to a case, when the same chat may hold a case of
+ * another dinas, or a confidential one, that this reader must not see. Each case of a chat claims
+ * from an hour before it was opened (not before the previous case was) up to where the next
+ * case's claim begins, so no two cases share a message.
+ */
+async function transcriptWindow(tx: Tx, kase: lifecycle.CaseRow): Promise<{ since: Date; until: Date | undefined }> {
+  const sameChat = eq(t.cases.identityId, kase.identityId);
+  const [previous] = await tx.select({ at: t.cases.createdAt }).from(t.cases).where(and(sameChat, lt(t.cases.id, kase.id))).orderBy(desc(t.cases.id)).limit(1);
+  const [next] = await tx.select({ at: t.cases.createdAt }).from(t.cases).where(and(sameChat, gt(t.cases.id, kase.id))).orderBy(asc(t.cases.id)).limit(1);
+  const claimStart = (opened: Date, before: Date | undefined) => new Date(Math.max(opened.getTime() - 60 * 60_000, before?.getTime() ?? 0));
+  return { since: claimStart(kase.createdAt, previous?.at), until: next && claimStart(next.at, kase.createdAt) };
+}
+
 /** One case with its clocks, timeline and the citizen's chat transcript. */
 export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string): Promise<CaseDetail> {
   return ctx.db.db.transaction(async (tx) => {
@@ -220,17 +252,22 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
       kase.possibleDuplicateOf === null ? [] : await tx.select({ ticket: t.cases.ticket }).from(t.cases).where(eq(t.cases.id, kase.possibleDuplicateOf));
     const clocks = await tx.select().from(t.caseTimers).where(eq(t.caseTimers.caseId, kase.id)).orderBy(asc(t.caseTimers.id));
     const events = await tx.select().from(t.caseEvents).where(eq(t.caseEvents.caseId, kase.id)).orderBy(asc(t.caseEvents.id));
-    const since = new Date(kase.createdAt.getTime() - 60 * 60_000);
+    const { since, until } = await transcriptWindow(tx, kase);
     const inbound = await tx
       .select({ at: t.messages.sentAt, kind: t.messages.kind, text: t.messages.body })
       .from(t.messages)
-      .where(and(eq(t.messages.identityId, kase.identityId), gte(t.messages.receivedAt, since)))
+      .where(and(eq(t.messages.identityId, kase.identityId), gte(t.messages.receivedAt, since), until && lt(t.messages.receivedAt, until)))
       .orderBy(asc(t.messages.id))
       .limit(200);
     const outbound = await tx
       .select({ at: t.outbox.createdAt, payload: t.outbox.payload })
       .from(t.outbox)
-      .where(or(and(eq(t.outbox.identityId, kase.identityId), gte(t.outbox.createdAt, since)), eq(t.outbox.caseId, kase.id)))
+      .where(
+        or(
+          eq(t.outbox.caseId, kase.id),
+          and(eq(t.outbox.identityId, kase.identityId), isNull(t.outbox.caseId), gte(t.outbox.createdAt, since), until && lt(t.outbox.createdAt, until)),
+        ),
+      )
       .orderBy(asc(t.outbox.id))
       .limit(200);
     const transcript: TranscriptEntry[] = [

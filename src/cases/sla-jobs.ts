@@ -8,6 +8,7 @@ import { and, asc, eq, isNotNull, lte } from 'drizzle-orm';
 import type { CaseStatus } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { Tx } from '../db/client.js';
+import { errorKind } from '../db/errors.js';
 import * as t from '../db/schema.js';
 import type { CaseEventRecord } from './events.js';
 import { inCaseTransaction, lockCase, moveCase, recordEvent } from './lifecycle.js';
@@ -96,7 +97,7 @@ export async function rebuildCaseTimers(ctx: PipelineContext, graceMs = 0): Prom
     try {
       if (await fireTimer(ctx, id)) fired++;
     } catch (err) {
-      ctx.log.warn({ err, timerId: id }, 'SLA timer failed to fire; next round tries again');
+      ctx.log.warn({ ...errorKind(err), timerId: id }, 'SLA timer failed to fire; next round tries again');
     }
   }
 

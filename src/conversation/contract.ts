@@ -11,6 +11,8 @@ export type CaseKind = 'pengaduan' | 'aspirasi' | 'informasi';
 /** Where a case stands; the allowed moves between them are `TRANSITIONS` in src/cases/lifecycle.ts. */
 export const CASE_STATUSES = ['baru', 'diverifikasi', 'diteruskan', 'diproses', 'selesai', 'ditutup', 'ditolak', 'duplikat'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** Statuses where the work on a case is over: no due date, shown as closed. */
+export const FINISHED_STATUSES: readonly CaseStatus[] = ['selesai', 'ditutup', 'ditolak', 'duplikat'];
 
 /** Events that come from the citizen. */
 export type CitizenEvent =

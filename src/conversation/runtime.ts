@@ -22,6 +22,7 @@ import { outboundJobs } from '../queues/jobs.js';
 import { staffAvailableNow } from './availability.js';
 import type { CitizenEvent, ConversationEvent, ConversationInput, Lang, ResultEvent } from './contract.js';
 import type { PipelineContext } from './context.js';
+import { langOf } from './lang.js';
 import { step, type Perform, type PersistedSnapshot, type ReplyEffect } from './step.js';
 
 type MessageRow = Pick<typeof t.messages.$inferSelect, 'id' | 'kind' | 'body' | 'payload'>;
@@ -40,12 +41,6 @@ function toEvent(message: MessageRow): CitizenEvent {
     default:
       return { type: 'citizen.unsupported', what: (payload.what as 'other') ?? 'other' };
   }
-}
-
-/** The language the citizen chose in this conversation, if any. */
-export function langOf(snapshot: PersistedSnapshot | null): Lang | undefined {
-  const lang = (snapshot?.context as { lang?: unknown } | undefined)?.lang;
-  return lang === 'en' || lang === 'id' ? lang : undefined;
 }
 
 /** A conversation resting at the menu has nothing to lose by starting over, so it needs no notice. */

@@ -10,6 +10,7 @@
  * whenever the transport comes back, since it may have come back empty.
  */
 import type { ChannelName } from '../channels/types.js';
+import { errorKind } from '../db/errors.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { inboundJob, outboundJobs } from './jobs.js';
 
@@ -118,7 +119,7 @@ export async function relayOnce(ctx: PipelineContext, owed: readonly OwedWork[],
     try {
       counts[work.name] = await work.rebuild(ctx, round);
     } catch (err) {
-      ctx.log.warn({ err, work: work.name, round: round.kind }, 'relay step failed; tried again next round');
+      ctx.log.warn({ ...errorKind(err), work: work.name, round: round.kind }, 'relay step failed; tried again next round');
     }
   }
   return counts;

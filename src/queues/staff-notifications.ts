@@ -13,7 +13,7 @@ import type { SendResult } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import * as t from '../db/schema.js';
 import {
-  RetryLater, STAFF_NOTIFICATION_QUEUE, backoffStrategy, jobOptions, staffNotificationJobId, type StaffNotificationJob, type QueuedJob,
+  RetryLater, STAFF_NOTIFICATION_QUEUE, backoffStrategy, staffNotificationJobId, type StaffNotificationJob, type QueuedJob,
 } from './jobs.js';
 import type { Enqueue } from './enqueue.js';
 import { pages, RELAY_BATCH, stalledBefore, type OwedWork, type RelayRound } from './relay.js';

@@ -12,6 +12,7 @@ import { processConversation, type Deliver, type ReleaseMedia } from '../convers
 import { countSetAside } from '../conversation/set-aside.js';
 import { fireTimer } from '../cases/sla-jobs.js';
 import { classifyWriteError, errorKind } from '../db/errors.js';
+import { startWebhookWorker, type WebhookSettings } from '../integrations/webhooks/deliver.js';
 import { fetchMedia, type MediaFetcher } from '../media/fetch.js';
 import { CASE_TIMER_QUEUE, INBOUND_QUEUE, MEDIA_QUEUE, RetryLater, backoffStrategy, outboundJobs, outboundQueue, type CaseTimerJob, type InboundJob, type MediaJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
@@ -109,6 +110,8 @@ export interface WorkerOptions {
   staff: StaffChannels | null;
   /** Fetch accepted photos into media storage in this process. */
   media?: { fetcher: MediaFetcher; concurrency: number };
+  /** Deliver the dinas's outgoing webhooks in this process. */
+  webhooks?: { settings: WebhookSettings; concurrency: number };
   /** Owed work the relay rebuilds besides the pipeline's own (SLA timers, webhook deliveries, broadcasts…). */
   owedWork?: readonly OwedWork[];
 }
@@ -184,6 +187,10 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
       retryMaxMs: options.retryMaxMs,
     });
     workers.push(staff as Worker);
+  }
+
+  if (options.webhooks) {
+    workers.push(startWebhookWorker(ctx, options.webhooks.settings, options.webhooks.concurrency) as Worker);
   }
 
   for (const worker of workers) {

@@ -12,7 +12,7 @@ import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../suppo
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { telegramConfig } from '../support/telegram.js';
 
-const officer: Actor = { kind: 'staff', staffId: 1, role: 'verifikator', dinasId: null, unitId: null, regionPrefix: null };
+const officer: Actor = { kind: 'staff', staffId: 1, role: 'admin', dinasId: null, unitId: null, regionPrefix: null };
 
 let env: TestEnv;
 let telegram: FakeTelegram;

@@ -99,10 +99,12 @@ describe('scope', () => {
     await expect(app.cases.getCase(staff('verifikator', ids.dinsos, ids.verifikator, '3273'), cases.regency)).rejects.toBeInstanceOf(CaseNotFound);
   });
 
-  it('shows a confidential case to its assigned unit only', async () => {
+  it('shows a confidential case to its assigned unit (and its dinas\'s own system) only', async () => {
     await expect(app.cases.getCase(staff('verifikator', ids.dinsos, ids.verifikator), cases.confidential)).rejects.toBeInstanceOf(CaseNotFound);
     await expect(app.cases.getCase(staff('admin', null, null), cases.confidential)).rejects.toBeInstanceOf(CaseNotFound);
-    await expect(app.cases.getCase({ kind: 'integration', dinasId: ids.dinsos, name: 'simpel' }, cases.confidential)).rejects.toBeInstanceOf(CaseNotFound);
+    await expect(app.cases.getCase({ kind: 'integration', dinasId: ids.disdik, name: 'simpel' }, cases.confidential)).rejects.toBeInstanceOf(CaseNotFound);
+    // The dinas owns it: its own system, which receives it by webhook, may read and answer it.
+    expect((await app.cases.getCase({ kind: 'integration', dinasId: ids.dinsos, name: 'simpel' }, cases.confidential)).ticket).toBe(cases.confidential);
     const unit = staff('petugas', ids.dinsos, ids.linjamsos);
     expect((await app.cases.getCase(unit, cases.confidential)).description).toContain('meminta uang');
     expect(await visible(staff('admin', null, null))).toEqual(ticketsOf('plain', 'school', 'anonymous', 'regency'));
@@ -219,5 +221,54 @@ describe('one case', () => {
     expect(outbound.some((text) => text.includes(`${ticket.slice(0, 4)}-${ticket.slice(4)}`))).toBe(true);
     expect(outbound.at(-1)).toContain('Terima kasih, kami teruskan ke petugas PJU.');
     expect(detail.transcript.map((m) => m.at.getTime())).toEqual([...detail.transcript.map((m) => m.at.getTime())].sort((a, b) => a - b));
+  });
+});
+
+describe('scope fails closed, and strands nothing', () => {
+  it('shows a confidential case without a unit to its dinas verifikator and admin, and to no one else', async () => {
+    const ticket = await openTestCase(app, await seedIdentity(app, 'web', 'svc-stranded'), { confidential: true, description: 'Kepala sekolah meminta setoran.' });
+    await app.cases.reroute(SYSTEM, ticket, { dinasId: ids.disdik });
+    expect((await caseRow(app, ticket)).unitId).toBeNull();
+    for (const reader of [staff('verifikator', ids.disdik, null), staff('admin', ids.disdik, null)]) {
+      expect((await app.cases.getCase(reader, ticket)).description).toContain('setoran');
+      expect(await visible(reader)).toContain(ticket);
+    }
+    for (const outsider of [staff('pimpinan', ids.disdik, null), staff('petugas', ids.disdik, ids.sekretariat), staff('verifikator', ids.dinsos, ids.verifikator), staff('admin', null, null)]) {
+      await expect(app.cases.getCase(outsider, ticket)).rejects.toBeInstanceOf(CaseNotFound);
+    }
+  });
+
+  it('shows nothing to a petugas without a unit, nor to anyone but an admin without a dinas', async () => {
+    expect(await visible(staff('admin', null, null))).toContain(cases.plain);
+    expect(await visible(staff('petugas', ids.dinsos, null))).toEqual([]);
+    await expect(app.cases.getCase(staff('petugas', ids.dinsos, null), cases.plain)).rejects.toBeInstanceOf(CaseNotFound);
+    for (const role of ['verifikator', 'pimpinan', 'petugas'] as const) {
+      expect(await visible(staff(role, null, null))).toEqual([]);
+      await expect(app.cases.getCase(staff(role, null, null), cases.school)).rejects.toBeInstanceOf(CaseNotFound);
+    }
+  });
+
+  it("keeps a citizen's other cases, in another dinas or confidential, out of a case's transcript", async () => {
+    const identityId = await seedIdentity(app, 'telegram', '9600010');
+    const hour = 60 * 60_000;
+    const t0 = new Date(Date.now() - 10 * hour);
+    const at = (hours: number) => new Date(t0.getTime() + hours * hour);
+    const said = (hours: number, body: string) =>
+      app.ctx.db.db.insert(t.messages).values({ identityId, channel: 'telegram', externalId: `transcript-${hours}`, kind: 'text', body, sentAt: at(hours), receivedAt: at(hours), processedAt: at(hours) });
+    const told = (hours: number, text: string, caseId: number | null) =>
+      app.ctx.db.db.insert(t.outbox).values({ identityId, channel: 'telegram', payload: { kind: 'text', chatId: '9600010', text }, status: 'sent', createdAt: at(hours), caseId });
+
+    await said(-0.2, 'RAHASIA-1 kepala seksi minta uang');
+    const first = await openTestCase(app, identityId, { confidential: true, description: 'Kepala seksi meminta uang.' }, at(0));
+    await said(2.5, 'Sekolah meminta pungutan buku.');
+    const school = await openTestCase(app, identityId, { categoryCode: 'pendidikan', description: 'Sekolah meminta pungutan buku.' }, at(3));
+    await told(3.5, 'Balasan untuk sekolah.', (await caseRow(app, school)).id);
+    await told(4, 'RAHASIA-1 sedang diproses', (await caseRow(app, first)).id);
+    await said(5.5, 'RAHASIA-2 pendamping PKH memotong bantuan');
+    await openTestCase(app, identityId, { confidential: true, description: 'Pendamping PKH memotong bantuan.' }, at(6));
+
+    const detail = await app.cases.getCase(staff('verifikator', ids.disdik, null), school);
+    const texts = detail.transcript.map((m) => m.text);
+    expect(texts).toEqual(['Sekolah meminta pungutan buku.', 'Balasan untuk sekolah.']);
   });
 });

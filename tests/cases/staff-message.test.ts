@@ -63,6 +63,7 @@ const facts = (over: Partial<StaffMessageFacts> = {}): StaffMessageFacts => ({
   timeZone: 'Asia/Jakarta',
   description: 'Bantuan PKH belum cair sejak tiga bulan.',
   confidential: false,
+  anonymous: false,
   publicUrl: 'https://aduan.example.go.id/',
   ...over,
 });
@@ -89,6 +90,12 @@ describe('the message', () => {
     const m = staffMessage(facts({ confidential: true, description: 'Kepala desa meminta uang agar nama saya masuk DTKS.' }));
     expect(m.text).not.toContain('Kepala desa');
     expect(m.text).toContain('Laporan rahasia: uraian hanya dapat dibaca di konsol.');
+  });
+
+  it('never shows the description of an anonymous case: its words may give the reporter away', () => {
+    const m = staffMessage(facts({ anonymous: true, description: 'Saya tetangga Pak RT di gang Melati, bantuan saya dipotong.' }));
+    expect(m.text).not.toContain('Melati');
+    expect(m.text).toContain('Laporan anonim: uraian hanya dapat dibaca di konsol.');
   });
 
   it('cuts a long description to an excerpt on one line', () => {

@@ -27,7 +27,7 @@ let telegram: FakeTelegram;
 let graph: FakeGraph;
 let app: App;
 const webjs = fakeClientFactory();
-const verifikator: Actor = { kind: 'staff', staffId: 1, role: 'verifikator', dinasId: null, unitId: null, regionPrefix: null };
+const admin: Actor = { kind: 'staff', staffId: 1, role: 'admin', dinasId: null, unitId: null, regionPrefix: null };
 
 async function report(citizen: ChannelCitizen): Promise<string> {
   let last: string[] = [];
@@ -65,8 +65,8 @@ describe('a status change', () => {
   it('tells a Telegram citizen in their chat, with the staff note and the next due date', async () => {
     const citizen = telegramCitizen(app, telegram, 9_300_001);
     const ticket = await report(citizen);
-    await app.cases.transition(verifikator, ticket, 'diverifikasi');
-    await app.cases.transition(verifikator, ticket, 'diteruskan', { note: 'Diteruskan ke Bidang Linjamsos.' });
+    await app.cases.transition(admin, ticket, 'diverifikasi');
+    await app.cases.transition(admin, ticket, 'diteruskan', { note: 'Diteruskan ke Bidang Linjamsos.' });
     await waitForIdle(app);
     const pushes = telegram.sent('9300001').slice(-2).map((m) => m.text);
     expect(pushes[0]).toContain(`Kabar laporan *${ticket.slice(0, 4)}-${ticket.slice(4)}*: Sudah diverifikasi.`);
@@ -87,7 +87,7 @@ describe('a status change', () => {
     const citizen = whatsappWebCitizen(app, webjs.latest, '6281377770001');
     const ticket = await report(citizen);
     const viaWebJs = webjs.latest().sendMessage.mock.calls.length;
-    await app.cases.transition(verifikator, ticket, 'ditolak', { note: 'Bukan kewenangan Dinas Sosial.' });
+    await app.cases.transition(admin, ticket, 'ditolak', { note: 'Bukan kewenangan Dinas Sosial.' });
     await waitForIdle(app);
 
     expect(webjs.latest().sendMessage.mock.calls.length).toBe(viaWebJs);
@@ -102,8 +102,8 @@ describe('a status change', () => {
   it('refuses a transition the lifecycle does not allow, and a rejection without a reason', async () => {
     const citizen = telegramCitizen(app, telegram, 9_300_002);
     const ticket = await report(citizen);
-    await expect(app.cases.transition(verifikator, ticket, 'selesai')).rejects.toBeInstanceOf(TransitionRefused);
-    await expect(app.cases.transition(verifikator, ticket, 'ditolak', { note: '  ' })).rejects.toThrow(/reason/);
+    await expect(app.cases.transition(admin, ticket, 'selesai')).rejects.toBeInstanceOf(TransitionRefused);
+    await expect(app.cases.transition(admin, ticket, 'ditolak', { note: '  ' })).rejects.toThrow(/reason/);
     const [row] = await app.ctx.db.sql<{ status: string }[]>`select status from cases where ticket = ${ticket}`;
     expect(row.status).toBe('baru');
   });

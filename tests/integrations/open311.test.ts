@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { TICKET_ALPHABET } from '../../src/cases/ticket.js';
+import { openTestCase, seedIdentity } from '../support/cases.js';
 import { telegramCitizen } from '../support/citizens.js';
 import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../support/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
@@ -195,6 +196,35 @@ describe('GET requests.json', () => {
   it('404s an unknown request and an unknown token', async () => {
     expect((await open311Get(app, 'requests/ZZZZ2222.json')).status).toBe(404);
     expect(await open311Get(app, 'tokens/00000000-0000-0000-0000-000000000000.json')).toEqual({ status: 404, body: [{ code: 404, description: 'token 00000000-0000-0000-0000-000000000000 not found' }] });
+  });
+});
+
+describe('what a request says of its handling', () => {
+  it("shows the last public note with long numbers masked, never a staff reply into the citizen's chat", async () => {
+    const ticket = await openTestCase(app, await seedIdentity(app, 'telegram', '9400101'), { description: 'Bantuan belum cair.' });
+    await app.cases.transition(SYSTEM, ticket, 'diverifikasi', { note: 'Dicek dengan nomor KK 3273012345678901.' });
+    await app.cases.replyToCitizen(SYSTEM, ticket, 'Bu Siti, mohon hubungi petugas kami di 081298765432.');
+    const [request] = (await open311Get(app, `requests/${ticket}.json`)).body;
+    expect(request.status_notes).toBe('Dicek dengan nomor KK ••••••••••••••••.');
+    expect(JSON.stringify(request)).not.toMatch(/Siti|081298765432|3273012345678901/);
+  });
+
+  it('shows a duplicate as closed', async () => {
+    const original = await file({ description: 'Jalan rusak di depan kantor kelurahan.' });
+    const again = await file({ description: 'Jalan rusak depan kelurahan.' });
+    await app.cases.markDuplicate(SYSTEM, again, original);
+    expect((await open311Get(app, `requests/${again}.json`)).body[0]).toMatchObject({ status: 'closed', expected_datetime: null });
+    const ids = async (status: string) => (await open311Get(app, `requests.json?status=${status}`)).body.map((r: { service_request_id: string }) => r.service_request_id);
+    expect(await ids('closed')).toContain(again);
+    expect(await ids('open')).not.toContain(again);
+  });
+});
+
+describe('status posted back for a confidential case', () => {
+  it('is accepted from the dinas that owns the case, and answered like an unknown ticket for another', async () => {
+    const ticket = await file({ description: 'Laporan rahasia tentang pungutan.', 'attribute[rahasia]': 'true' });
+    expect((await postStatus(app, ticket, { status: 'diverifikasi' }, disdikKey)).status).toBe(404);
+    expect(await postStatus(app, ticket, { status: 'diverifikasi', note: 'Ditangani langsung oleh inspektorat dinas.' }, dinsosKey)).toEqual({ status: 200, body: { ticket, status: 'diverifikasi' } });
   });
 });
 

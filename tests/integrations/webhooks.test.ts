@@ -187,13 +187,15 @@ describe('deliveries', () => {
     await until(async () => (await deliveriesOf(ticket))[0]?.status === 'delivered', 'delivery after reactivation');
   });
 
-  it('send only the event types an endpoint asked for, and never an internal note', async () => {
+  it('send only the event types an endpoint asked for, never an internal note, and the description masked', async () => {
     const statusOnly = await startWebhookReceiver('unused');
     try {
       const { id } = await webhookFor(app, 'dinsos-bandung', statusOnly.url, { eventTypes: ['case.status'] });
-      const ticket = await fileCase('Hanya status.');
+      const ticket = await fileCase('Hanya status. Nomor KK 3273012345678901.');
       await app.cases.transition(SYSTEM, ticket, 'diverifikasi');
       await statusOnly.waitFor((r) => r.some((w) => w.body.case.ticket === ticket));
+      // The citizen's free text goes with its long numbers masked.
+      expect(statusOnly.received.find((w) => w.body.case.ticket === ticket)!.body.case.description).toBe('Hanya status. Nomor KK ••••••••••••••••.');
       const [caseRow] = await app.ctx.db.db.select().from(t.cases).where(eq(t.cases.ticket, ticket));
       const types = await app.ctx.db.sql<{ event_type: string }[]>`select event_type from webhook_deliveries where endpoint_id = ${id} and case_id = ${caseRow.id}`;
       expect(types.map((r) => r.event_type)).toEqual(['case.status']);
@@ -209,6 +211,13 @@ describe('deliveries', () => {
       });
       expect(written.after).toBeUndefined();
       expect(written.rows).toHaveLength(0);
+
+      // A status change with an internal note still goes out, without the note.
+      await app.cases.transition(SYSTEM, ticket, 'diteruskan', { note: 'Catatan internal lain.', internal: true });
+      await statusOnly.waitFor((r) => r.some((w) => w.body.case.ticket === ticket && w.body.event.toStatus === 'diteruskan'));
+      const forwarded = statusOnly.received.find((w) => w.body.case.ticket === ticket && w.body.event.toStatus === 'diteruskan')!;
+      expect(forwarded.body.event).toMatchObject({ type: 'status', fromStatus: 'diverifikasi', note: null });
+      expect(JSON.stringify(statusOnly.received)).not.toContain('Catatan internal');
     } finally {
       await statusOnly.close();
     }

@@ -22,6 +22,8 @@ export const staffCopy = {
   description: 'Uraian',
   /** Shown instead of the description of a case marked rahasia. */
   confidential: 'Laporan rahasia: uraian hanya dapat dibaca di konsol.',
+  /** Shown instead of the description of an anonymous case: its words may name the reporter. */
+  anonymous: 'Laporan anonim: uraian hanya dapat dibaca di konsol.',
   open: 'Buka',
   otherCategory: 'Lainnya',
 } as const;

@@ -1,8 +1,9 @@
 /**
  * The staff notice as it is stored and sent: headline, ticket, category, SLA due date in the
- * dinas's time zone, a short description for non-confidential cases, and the console link.
- * Built only from the case's own fields, never from the citizen's: no name, NIK, phone or
- * address can reach it, and contact details typed into the description are masked.
+ * dinas's time zone, a short description (not for confidential or anonymous cases, whose
+ * reporter's own words may give them away), and the console link. Built only from the case's own
+ * fields, never from the citizen's: no name, NIK, phone or address can reach it, and contact
+ * details typed into the description are masked.
  */
 import { showTicket } from '../../../flows/format.js';
 import { truncate } from '../../../flows/text.js';
@@ -27,6 +28,7 @@ export interface StaffMessageFacts {
   timeZone: string;
   description: string;
   confidential: boolean;
+  anonymous: boolean;
   /** Base of the console's address, e.g. `https://aduan.bandung.go.id`. */
   publicUrl: string;
 }
@@ -70,7 +72,9 @@ export function staffMessage(facts: StaffMessageFacts): StaffMessage {
   const link = caseLink(facts.publicUrl, facts.ticket);
   const description = facts.confidential
     ? staffCopy.confidential
-    : `${staffCopy.description}: ${truncate(maskContacts(facts.description.replace(/\s+/g, ' ').trim()), DESCRIPTION_EXCERPT)}`;
+    : facts.anonymous
+      ? staffCopy.anonymous
+      : `${staffCopy.description}: ${truncate(maskContacts(facts.description.replace(/\s+/g, ' ').trim()), DESCRIPTION_EXCERPT)}`;
   const text = [
     `${headline} — ${staffCopy.ticket} ${ticket}`,
     `${staffCopy.category}: ${category}`,

@@ -35,6 +35,7 @@ export function staffNotificationSink(options: StaffNotificationSinkOptions): Ca
       .select({
         description: t.cases.description,
         confidential: t.cases.confidential,
+        anonymous: t.cases.anonymous,
         categoryName: t.categories.name,
         availability: t.dinas.staffAvailability,
       })
@@ -51,6 +52,7 @@ export function staffNotificationSink(options: StaffNotificationSinkOptions): Ca
       timeZone: found.availability.timeZone,
       description: found.description,
       confidential: found.confidential,
+      anonymous: found.anonymous,
       publicUrl: options.publicUrl,
     });
     const rows = await tx

@@ -1,18 +1,19 @@
 /**
  * Cases as Open311 service requests. What a public response may say: the ticket, the service,
- * the status and the last public note, the dinas, the times, the description with long numbers
+ * the status and the last public note (never a reply into the citizen's chat, which may name
+ * people; long numbers masked), the dinas, the times, the description with long numbers
  * masked, and the place to about 100 m. What it never says: anything about the reporter (name,
  * phone, NIK, e-mail), and the typed address — the lapor flow asks for "jalan, RT/RW,
  * kelurahan", which for a social-assistance case is usually somebody's home. Confidential
  * (rahasia) cases are never listed nor found.
  */
 import { and, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { FINISHED_STATUSES, type CaseStatus } from '../../conversation/contract.js';
 import type { Db } from '../../db/client.js';
 import * as t from '../../db/schema.js';
 import { maskLongNumbers } from '../../pii/public-text.js';
 import { CATEGORY_PREFIX } from './services.js';
 
-const CLOSED = ['selesai', 'ditutup', 'ditolak'];
 /** The spec's default window, and our ceiling on one answer. */
 export const DEFAULT_DAYS = 90;
 export const MAX_REQUESTS = 1_000;
@@ -42,7 +43,7 @@ const columns = {
   updatedAt: t.cases.updatedAt,
   slaDueAt: t.cases.slaDueAt,
   location: t.cases.location,
-  note: sql<string | null>`(select e.note from case_events e where e.case_id = ${t.cases.id} and e.public and e.note is not null order by e.id desc limit 1)`,
+  note: sql<string | null>`(select e.note from case_events e where e.case_id = ${t.cases.id} and e.public and e.type <> 'reply' and e.note is not null order by e.id desc limit 1)`,
 };
 
 function selectRequests(db: Db) {
@@ -58,11 +59,11 @@ function selectRequests(db: Db) {
 type Row = Awaited<ReturnType<typeof selectRequests>>[number];
 
 function toServiceRequest(row: Row) {
-  const open = !CLOSED.includes(row.status);
+  const open = !FINISHED_STATUSES.includes(row.status as CaseStatus);
   return {
     service_request_id: row.ticket,
     status: open ? 'open' : 'closed',
-    status_notes: row.note,
+    status_notes: row.note === null ? null : maskLongNumbers(row.note),
     service_name: row.serviceName?.id ?? row.categoryName?.id ?? row.categoryCode,
     service_code: row.serviceCode ?? `${CATEGORY_PREFIX}${row.categoryCode}`,
     description: maskLongNumbers(row.description),
@@ -98,7 +99,7 @@ export async function findServiceRequests(db: Db, filter: RequestFilter, now: Da
     conditions.push(gte(t.cases.createdAt, start), lte(t.cases.createdAt, end));
     if (filter.serviceCodes?.length) conditions.push(serviceCodeCondition(filter.serviceCodes));
     if (filter.status?.length === 1) {
-      const closed = inArray(t.cases.status, CLOSED);
+      const closed = inArray(t.cases.status, [...FINISHED_STATUSES]);
       conditions.push(filter.status[0] === 'closed' ? closed : sql`not ${closed}`);
     }
   }

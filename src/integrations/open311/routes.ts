@@ -16,6 +16,7 @@ import { CHATLESS_CHANNEL } from '../../cases/lifecycle.js';
 import { normaliseTicket } from '../../cases/ticket.js';
 import type { CaseKind } from '../../conversation/contract.js';
 import type { PipelineContext } from '../../conversation/context.js';
+import { errorKind } from '../../db/errors.js';
 import * as t from '../../db/schema.js';
 import { authenticateKey } from '../keys.js';
 import { openCaseFromIntegration } from '../lifecycle.js';
@@ -131,7 +132,7 @@ export function registerOpen311(app: FastifyInstance, ctx: PipelineContext) {
       scope.setErrorHandler((err: { statusCode?: number }, _req, reply) => {
         const status = err.statusCode ?? 500;
         if (status >= 500) {
-          ctx.log.error({ err }, 'open311 request failed');
+          ctx.log.error({ ...errorKind(err) }, 'open311 request failed');
           return reply.code(500).send([{ code: 500, description: 'internal error' }]);
         }
         return fail(reply, status === 403 || status === 404 ? status : 400, 'the request could not be read');

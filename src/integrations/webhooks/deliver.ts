@@ -122,6 +122,7 @@ export async function drivePair(ctx: PipelineContext, settings: WebhookSettings,
  * The webhook worker. A job that has to wait (a retry later, or the pair busy in another worker)
  * moves itself to the delayed set rather than failing, so waiting is not counted as an attempt.
  * Each running job holds a database connection while it sends, hence its own small concurrency.
+ * Started by `startWorkers`, which logs its errors as every worker's (Redis outages quietly).
  */
 export function startWebhookWorker(ctx: PipelineContext, settings: WebhookSettings, concurrency: number) {
   const worker = ctx.transport.worker<WebhookJob>(
@@ -134,8 +135,6 @@ export function startWebhookWorker(ctx: PipelineContext, settings: WebhookSettin
     },
     { concurrency },
   );
-  worker.on('error', (err) => ctx.log.warn({ err, queue: WEBHOOK_QUEUE }, 'worker error'));
-  worker.on('failed', (job, err) => ctx.log.warn({ err, queue: WEBHOOK_QUEUE, jobId: job?.id }, 'webhook job failed; the relay will retry it'));
   return worker;
 }
 

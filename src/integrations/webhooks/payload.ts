@@ -3,11 +3,14 @@
  * cases are sent too (flagged, for the receiver to keep out of anything public). No personal data
  * of the reporter is ever in a payload — no name, phone, NIK or e-mail, anonymous or not: staff
  * see the identity in the console, where access is logged. The location is the problem's place.
+ * The description is the citizen's free text, so long numbers (NIK, KK, phone) in it are masked;
+ * an event's note goes only when it is public.
  */
 import { eq } from 'drizzle-orm';
 import type { CaseEventRecord } from '../../cases/events.js';
 import type { Tx } from '../../db/client.js';
 import * as t from '../../db/schema.js';
+import { maskLongNumbers } from '../../pii/public-text.js';
 
 export const webhookEventType = (event: Pick<CaseEventRecord, 'type'>) => `case.${event.type}`;
 
@@ -27,7 +30,7 @@ export async function webhookPayload(tx: Tx, event: CaseEventRecord) {
       type: event.type,
       fromStatus: event.fromStatus,
       toStatus: event.toStatus,
-      note: event.note,
+      note: event.public ? event.note : null,
       actor: event.actor,
       at: event.at.toISOString(),
     },
@@ -37,7 +40,7 @@ export async function webhookPayload(tx: Tx, event: CaseEventRecord) {
       status: c.status,
       categoryCode: c.categoryCode,
       serviceCode: c.serviceCode,
-      description: c.description,
+      description: maskLongNumbers(c.description),
       location: c.location,
       regionCode: c.regionCode,
       dinas: row.dinas,

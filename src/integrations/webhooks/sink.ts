@@ -1,7 +1,8 @@
 /**
  * The lifecycle's webhook sink: inside the event's transaction it writes one delivery row per
  * active endpoint of the case's dinas that wants this event type, and after the commit enqueues
- * their jobs. Internal notes (staff-only text) never leave.
+ * their jobs. Internal notes (staff-only text) never leave; a status change with an internal
+ * note goes without it.
  */
 import { and, eq } from 'drizzle-orm';
 import type { CaseEventSink } from '../../cases/events.js';
@@ -12,8 +13,9 @@ import { enqueueWebhookDeliveries } from './queue.js';
 
 export function webhookSink(ctx: PipelineContext): CaseEventSink {
   return async (tx, event) => {
-    // Staff-only text never leaves; events without text (created, assigned, reminders) do.
-    if (!event.public && event.note !== null) return;
+    // An internal note is nothing but staff-only text: it never leaves. Any other event does,
+    // with its note only if public (webhookPayload drops an internal one).
+    if (event.type === 'note' && !event.public) return;
     const eventType = webhookEventType(event);
     const endpoints = await tx
       .select({ id: t.webhookEndpoints.id, eventTypes: t.webhookEndpoints.eventTypes })
