@@ -109,7 +109,7 @@ async function openTestCase(over: Partial<CaseDraft> = {}): Promise<OpenedCase> 
     confidential: false,
     ...over,
   };
-  const { ticket } = await app.ctx.db.db.transaction((tx) => openCase({ ctx: { ...app.ctx, caseSinks: [] }, tx, now: new Date(), after: [] }, { identityId, draft }));
+  const { ticket } = await app.ctx.db.db.transaction((tx) => openCase({ ctx: { ...app.ctx, caseSinks: [] }, tx, now: app.ctx.now(), after: [] }, { identityId, draft }));
   const [c] = await app.ctx.db.db.select().from(t.cases).where(eq(t.cases.ticket, ticket));
   const [created] = await app.ctx.db.db.select().from(t.caseEvents).where(eq(t.caseEvents.caseId, c.id));
   return { caseId: c.id, ticket, shown: `${ticket.slice(0, 4)}-${ticket.slice(4)}`, dinasId: c.dinasId, unitId: c.unitId, slaDueAt: c.slaDueAt!, createdEventId: created.id };
@@ -119,7 +119,7 @@ async function openTestCase(over: Partial<CaseDraft> = {}): Promise<OpenedCase> 
 async function eventOf(c: OpenedCase, type: CaseEventType, over: Partial<CaseEventRecord> & { toStatus?: CaseStatus } = {}): Promise<CaseEventRecord> {
   const base: CaseEventRecord = {
     id: c.createdEventId, type, caseId: c.caseId, ticket: c.ticket, dinasId: c.dinasId, unitId: c.unitId, categoryCode: 'sosial-ekonomi',
-    fromStatus: null, toStatus: 'baru', actor: 'system', public: false, note: null, slaDueAt: c.slaDueAt, at: new Date(), data: null, ...over,
+    fromStatus: null, toStatus: 'baru', actor: 'system', public: false, note: null, slaDueAt: c.slaDueAt, at: app.ctx.now(), data: null, ...over,
   };
   if (type === 'created') return base;
   const [row] = await app.ctx.db.db

@@ -73,7 +73,7 @@ async function owedMail(address: string): Promise<{ notificationId: number; targ
   const target = await addNotificationTarget(db, { dinasId: dinas.id, unitId: verifikator.id, kind: 'email', address });
   const [identity] = await db.insert(t.channelIdentities).values({ channel: 'web', chatId: `owed-${address}` }).returning();
   const draft = { kind: 'pengaduan' as const, categoryCode: 'infrastruktur', description: 'Lampu jalan padam.', photos: [], anonymous: false, confidential: false };
-  const { ticket } = await db.transaction((tx) => openCase({ ctx: { ...app.ctx, caseSinks: [] }, tx, now: new Date(), after: [] }, { identityId: identity.id, draft }));
+  const { ticket } = await db.transaction((tx) => openCase({ ctx: { ...app.ctx, caseSinks: [] }, tx, now: app.ctx.now(), after: [] }, { identityId: identity.id, draft }));
   const [c] = await db.select().from(t.cases).where(eq(t.cases.ticket, ticket));
   expect(c.unitId).toBe(verifikator.id);
   const [created] = await db.select().from(t.caseEvents).where(eq(t.caseEvents.caseId, c.id));
