@@ -11,6 +11,7 @@ import { CaseNotFound, transition } from '../cases/service.js';
 import { normaliseTicket } from '../cases/ticket.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { errorKind } from '../db/errors.js';
+import { bearerToken } from '../http/admin-token.js';
 import { authenticateKey } from './keys.js';
 
 const statusBody = z.object({
@@ -18,14 +19,9 @@ const statusBody = z.object({
   note: z.string().trim().max(2_000).optional(),
 });
 
-export function bearerKey(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  return match?.[1];
-}
-
 export function registerStatusApi(app: FastifyInstance, ctx: PipelineContext) {
   app.post<{ Params: { ticket: string } }>('/api/v1/integrations/cases/:ticket/status', async (req, reply) => {
-    const client = await authenticateKey(ctx.db.db, bearerKey(req.headers.authorization));
+    const client = await authenticateKey(ctx.db.db, bearerToken(req.headers.authorization));
     if (!client) return reply.code(401).send({ error: 'unauthorized', message: 'a valid API key is required (Authorization: Bearer …)' });
     const body = statusBody.safeParse(req.body);
     if (!body.success) return reply.code(400).send({ error: 'invalid_body', issues: body.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
