@@ -20,6 +20,8 @@ export interface ProductProcess {
   /** Log lines at warn level or above (pino levels 40+). */
   warnings(): number;
   exited: Promise<number | null>;
+  /** The web chat's base URL as the process printed it once listening (never resolves for a worker). */
+  listening: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -41,8 +43,20 @@ export function startProduct(
   });
   let tail = '';
   let warnings = 0;
+  let printed: string | null = '';
+  let announce: (url: string) => void = () => {};
+  const listening = new Promise<string>((resolve) => (announce = resolve));
   const keep = (chunk: Buffer) => {
     const text = chunk.toString();
+    if (printed !== null) {
+      // The start-up banner names the bound port: with PORT=0 it is the only way to learn it.
+      printed += text;
+      const match = /Web chat:\s+(http\S+)\/chat/.exec(printed);
+      if (match) {
+        announce(match[1]);
+        printed = null;
+      }
+    }
     warnings += text.match(/"level":[4-6]\d/g)?.length ?? 0;
     tail = (tail + text).slice(-4000);
   };
@@ -55,6 +69,7 @@ export function startProduct(
     outputTail: () => tail,
     warnings: () => warnings,
     exited,
+    listening,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

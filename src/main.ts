@@ -60,7 +60,8 @@ async function main() {
   const app = await startApp({ config, log, role, databaseUrl, transport });
 
   if (app.url) {
-    const base = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+    // The port actually bound (PORT=0 picks a free one), not the one asked for.
+    const base = config.PUBLIC_URL ?? `http://localhost:${new URL(app.url).port}`;
     const lines = [
       '',
       '  Kanal Aduan is running.',

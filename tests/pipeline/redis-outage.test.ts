@@ -17,7 +17,7 @@ import { inboundJob } from '../../src/queues/jobs.js';
 import { createTransport, type Transport } from '../../src/queues/transport.js';
 import { createTestEnv, startTestApp, testSettings, waitForNothingOwed, type TestEnv } from '../support/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
-import { freePort, startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
+import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 import { fireScript, NAVIGATION_SCRIPT, postUpdate, recordBaseline, telegramConfig, textUpdate, type ProductProcesses } from '../support/telegram.js';
 import { postChatMessage } from '../support/webchat.js';
 import { cloudText, cloudWebhook, nextWamid, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
@@ -143,25 +143,24 @@ describe('Redis killed mid-conversation, web and worker as separate processes', 
     telegram = await startFakeTelegram();
     redis = await startPrivateRedis();
     sql = postgres(env.databaseUrl, { max: 2, onnotice: () => {} });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
     const settings = testSettings({
       ...telegramConfig(telegram, SLOW_RELAY),
       DATABASE_URL: env.databaseUrl,
       REDIS_URL: redis.url,
       QUEUE_PREFIX: env.redisPrefix,
-      PORT: String(port),
+      // A port the web process binds itself and prints: a port picked here and bound later could
+      // meanwhile be taken by another test file's server, which would then answer our requests.
+      PORT: '0',
       // Warnings show in the failure message below if a process dies.
       LOG_LEVEL: 'warn',
     });
     const childEnv = Object.fromEntries(Object.entries(settings).filter((e): e is [string, string] => e[1] !== undefined));
-    processes.push(startProduct('web', 'web', childEnv), startProduct('worker', 'worker', childEnv));
+    const web = startProduct('web', 'web', childEnv);
+    processes.push(web, startProduct('worker', 'worker', childEnv));
     const died = Promise.race(processes.map(async (p) => `${p.label} exited with ${await p.exited}:\n${p.outputTail()}`));
-    await Promise.race([
-      // Two processes migrating, seeding and loading through tsx: slow when the machine is busy.
-      until('the web process to listen', () => fetch(`${url}/healthz`).then((r) => r.ok, () => false), 100_000),
-      died.then((why) => Promise.reject(new Error(why))),
-    ]);
+    // Two processes migrating, seeding and loading through tsx: slow when the machine is busy.
+    url = await Promise.race([web.listening, died.then((why) => Promise.reject(new Error(why)))]);
+    expect((await fetch(`${url}/healthz`)).ok).toBe(true);
   }, 120_000);
   afterAll(async () => {
     for (const p of processes) await p.stop();
