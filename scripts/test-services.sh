@@ -20,6 +20,17 @@ if [ -z "${TEST_REDIS_URL:-}" ] && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/n
     exit 1
   fi
 fi
+# The console's browser tests drive Debian's Chromium through playwright-core (nothing downloads a
+# browser at npm ci). CHROMIUM_PATH points at another build.
+if [ -z "${CHROMIUM_PATH:-}" ] && ! [ -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null ||
+      { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }
+  else
+    echo "No Chromium at /usr/bin/chromium: apt-get install chromium, or set CHROMIUM_PATH." >&2
+    exit 1
+  fi
+fi
 for _ in $(seq 1 50); do
   { [ -n "${TEST_DATABASE_URL:-}" ] || pg_isready -h 127.0.0.1 -p 5432 -q; } &&
     { [ -n "${TEST_REDIS_URL:-}" ] || redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; } && exit 0
