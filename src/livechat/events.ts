@@ -1,30 +1,25 @@
 /**
- * What staff watching the live-chat queue hear: ids only (never a message or a name), sent with
- * `pg_notify` inside the transaction that made the change, so it arrives exactly when that commits,
- * in every process; the console refetches through the API, which enforces scope.
+ * What staff watching live chats hear: `handoff` console events (ids and the kind of change only,
+ * never a message or a name), sent with `notifyConsole` inside the transaction that made the
+ * change, so they arrive exactly when it commits, in every process; the console refetches through
+ * the API, which enforces scope.
  */
-import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
+import { notifyConsole } from '../console/live.js';
 
-export type LivechatEventType =
+export type LivechatChange =
   /** A citizen asked for a human: a new request in the queue. */
-  | 'livechat.queued'
-  | 'livechat.taken'
+  | 'queued'
+  | 'taken'
   /** A message either way in a chat with an open request. */
-  | 'livechat.message'
-  | 'livechat.handedBack'
+  | 'message'
+  | 'handed-back'
   /** The citizen left the petugas flow before anyone took the request. */
-  | 'livechat.withdrawn'
+  | 'withdrawn'
   /** Nobody took the request in time: staff are reminded. */
-  | 'livechat.reminder'
+  | 'reminder'
   /** Back in the queue: the officer never answered, or the chat went idle. */
-  | 'livechat.returned';
-
-export interface LivechatEvent {
-  type: LivechatEventType;
-  dinasId: number;
-  handoffId: number;
-}
+  | 'returned';
 
 /** How long a request may wait untaken before staff are reminded, and a taken chat sit idle. */
 export interface LivechatTimes {
@@ -34,6 +29,6 @@ export interface LivechatTimes {
   idleMs: number;
 }
 
-export async function livechatNotice(tx: Tx, event: LivechatEvent): Promise<void> {
-  await tx.execute(sql`select pg_notify('console_events', ${JSON.stringify(event)})`);
+export async function livechatNotice(tx: Tx, change: LivechatChange, chat: { dinasId: number; handoffId: number }): Promise<void> {
+  await notifyConsole(tx, { type: 'handoff', change, dinasId: chat.dinasId, handoffId: chat.handoffId });
 }

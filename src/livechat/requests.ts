@@ -62,7 +62,7 @@ export async function requestHuman(work: CaseWork, identityId: number, messageId
         dinas_id: number;
       }[]);
   if (opened) {
-    await livechatNotice(tx, { type: 'livechat.queued', dinasId, handoffId: Number(opened.id) });
+    await livechatNotice(tx, 'queued', { dinasId, handoffId: Number(opened.id) });
     work.after.push(() => scheduleLivechatTimers(ctx, [{ id: Number(opened.id), nextAt }]));
   }
   const [desk] = (await tx.execute(sql`select hours, staff_availability from dinas where id = ${open.dinas_id}`)) as unknown as {
@@ -87,7 +87,7 @@ export async function withdrawHuman(work: CaseWork, identityId: number): Promise
     update handoff_requests set resolved_at = ${now.toISOString()}::timestamptz, resolution = 'withdrawn', next_at = null
     where identity_id = ${identityId} and resolved_at is null and taken_by_staff_id is null
     returning id, dinas_id`)) as unknown as { id: string; dinas_id: number }[];
-  for (const row of rows) await livechatNotice(tx, { type: 'livechat.withdrawn', dinasId: row.dinas_id, handoffId: Number(row.id) });
+  for (const row of rows) await livechatNotice(tx, 'withdrawn', { dinasId: row.dinas_id, handoffId: Number(row.id) });
 }
 
 /**
@@ -105,5 +105,5 @@ export async function citizenWrote(work: CaseWork, handoff: OpenHandoff): Promis
       returning id, next_at`)) as unknown as { id: string; next_at: string | null }[];
     if (moved?.next_at) work.after.push(() => scheduleLivechatTimers(ctx, [{ id: handoff.id, nextAt: new Date(moved.next_at!) }]));
   }
-  await livechatNotice(tx, { type: 'livechat.message', dinasId: handoff.dinasId, handoffId: handoff.id });
+  await livechatNotice(tx, 'message', { dinasId: handoff.dinasId, handoffId: handoff.id });
 }

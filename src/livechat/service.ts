@@ -220,7 +220,7 @@ export async function takeLivechat(ctx: PipelineContext, actor: Actor, id: numbe
       .set({ takenByStaffId: officer.staffId, takenAt: now, activityAt: now, officerAt: null, nextAt })
       .where(eq(t.handoffRequests.id, id));
     await writeToChat(work, handoff.identityId, chat, copy[langOf(chat.snapshot) ?? 'id'].petugas.joined);
-    await livechatNotice(tx, { type: 'livechat.taken', dinasId: handoff.dinasId, handoffId: id });
+    await livechatNotice(tx, 'taken', { dinasId: handoff.dinasId, handoffId: id });
     work.after.push(() => scheduleLivechatTimers(ctx, [{ id, nextAt }]));
   });
   return toItem(await findOpen(ctx, actor, id), ctx.now());
@@ -283,7 +283,7 @@ export async function sendAsOfficer(ctx: PipelineContext, actor: Actor, id: numb
     await tx.insert(t.handoffReplies).values({ handoffId: id, staffId: officer.staffId, outboxId, clientKey, createdAt: now });
     const nextAt = new Date(now.getTime() + ctx.livechat.idleMs);
     await tx.update(t.handoffRequests).set({ officerAt: now, activityAt: now, nextAt }).where(eq(t.handoffRequests.id, id));
-    await livechatNotice(tx, { type: 'livechat.message', dinasId: handoff.dinasId, handoffId: id });
+    await livechatNotice(tx, 'message', { dinasId: handoff.dinasId, handoffId: id });
     work.after.push(() => scheduleLivechatTimers(ctx, [{ id, nextAt }]));
     return { outboxId };
   });
@@ -302,6 +302,6 @@ export async function handBack(ctx: PipelineContext, actor: Actor, id: number): 
       .where(eq(t.handoffRequests.id, id));
     const rows = await stepWithNews(work, handoff.identityId, { type: 'staff.handedBack' });
     work.after.push(async () => void (await ctx.enqueue(outboundJobs(handoff.identityId, rows))));
-    await livechatNotice(tx, { type: 'livechat.handedBack', dinasId: handoff.dinasId, handoffId: id });
+    await livechatNotice(tx, 'handed-back', { dinasId: handoff.dinasId, handoffId: id });
   });
 }

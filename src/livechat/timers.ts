@@ -60,7 +60,7 @@ export async function fireLivechatTimer(ctx: PipelineContext, handoffId: number)
     const event = { dinasId: handoff.dinas_id, handoffId };
     if (handoff.taken_by_staff_id === null) {
       await tx.execute(sql`update handoff_requests set reminded_at = ${now.toISOString()}::timestamptz, next_at = null where id = ${handoffId}`);
-      await livechatNotice(tx, { type: 'livechat.reminder', ...event });
+      await livechatNotice(tx, 'reminder', event);
       return 'reminded';
     }
     const nextAt = new Date(now.getTime() + ctx.livechat.remindMs);
@@ -68,7 +68,7 @@ export async function fireLivechatTimer(ctx: PipelineContext, handoffId: number)
       update handoff_requests set taken_by_staff_id = null, taken_at = null, officer_at = null, activity_at = null, reminded_at = null,
         queued_at = ${now.toISOString()}::timestamptz, returns = returns + 1, next_at = ${nextAt.toISOString()}::timestamptz
       where id = ${handoffId}`);
-    await livechatNotice(tx, { type: 'livechat.returned', ...event });
+    await livechatNotice(tx, 'returned', event);
     work.after.push(() => scheduleLivechatTimers(ctx, [{ id: handoffId, nextAt }]));
     return 'returned';
   });

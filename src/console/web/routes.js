@@ -3,4 +3,6 @@
 // `permission` hides it from those without it. The first entry the person may see is the home page.
 export const routes = [
   { path: '/account', load: () => import('./pages/account.js'), permission: null },
+  { path: '/live', load: () => import('./pages/livechat.js'), nav: 'livechat.nav', permission: 'livechat' },
+  { path: '/live/:id', load: () => import('./pages/livechat.js'), permission: 'livechat' },
 ];
