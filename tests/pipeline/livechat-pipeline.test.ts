@@ -11,6 +11,7 @@ import type { App } from '../../src/app.js';
 import type { Actor } from '../../src/cases/events.js';
 import * as t from '../../src/db/schema.js';
 import { handBack, sendAsOfficer, takeLivechat } from '../../src/livechat/service.js';
+import { eventually } from '../support/cases.js';
 import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../support/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { postUpdate, telegramConfig, textUpdate } from '../support/telegram.js';
@@ -73,17 +74,6 @@ function citizen(app: App) {
   };
 }
 
-/** Polls a condition in the database until it holds; the interval only limits load. */
-async function until<T>(read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (holds(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('a live chat over Telegram', () => {
   const product = useApp();
 
@@ -133,12 +123,12 @@ describe('live-chat clocks', () => {
     const { app } = product;
     const first = citizen(app);
     await first.say('petugas');
-    expect((await until(() => first.request(), (r) => r.reminded_at !== null)).reminded_at).not.toBeNull();
+    await eventually('the reminder', async () => (await first.request()).reminded_at);
 
     const second = citizen(app);
     await second.say('petugas');
     await env.flushQueues();
-    expect((await until(() => second.request(), (r) => r.reminded_at !== null)).reminded_at).not.toBeNull();
+    await eventually('the reminder after the flush', async () => (await second.request()).reminded_at);
   });
 
   it('returns a taken chat the officer never answers to the queue', async () => {
@@ -148,7 +138,10 @@ describe('live-chat clocks', () => {
     await siti.say('petugas');
     const request = await siti.request();
     await takeLivechat(app.ctx, officer, request.id);
-    const returned = await until(() => siti.request(), (r) => r.returns > 0);
+    const returned = await eventually('the return to the queue', async () => {
+      const row = await siti.request();
+      return row.returns > 0 && row;
+    });
     expect(returned.taken_by_staff_id).toBeNull();
     const [row] = await app.ctx.db.db.select().from(t.handoffRequests).where(eq(t.handoffRequests.id, request.id));
     expect(row.resolvedAt).toBeNull();

@@ -36,7 +36,8 @@ const entry = z.object({
 });
 
 const params = z.object({ id: z.coerce.number().int().positive() });
-const refused = z.object({ error: z.string(), message: z.string(), takenBy: z.object({ id: z.number(), name: z.string() }).nullable().optional() });
+// 403 also comes from the scope's own hooks (CSRF, permission) with only `error`.
+const refused = z.object({ error: z.string(), message: z.string().optional(), takenBy: z.object({ id: z.number(), name: z.string() }).nullable().optional() });
 const notFound = z.object({ error: z.literal('not_found') });
 const tags = ['livechat'];
 
