@@ -5,6 +5,8 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, html, me, navigate, t, useLive } from '../lib.js';
 
 const MINUTE = 60_000;
+/** Live events steer the page; this slow refetch only heals what a dropped stream missed. */
+const REFRESH_MS = 60_000;
 const CHANNELS = { telegram: 'Telegram', web: 'Web chat', 'whatsapp-web': 'WhatsApp', 'whatsapp-cloud': 'WhatsApp' };
 
 /** "3 mnt", "1 j 20 mnt": how long a citizen has waited. */
@@ -75,8 +77,11 @@ function ChatView({ id, staffId, onChanged }) {
   const [busy, setBusy] = useState(false);
   const pendingKey = useRef(null);
   const logRef = useRef(null);
+  // Once handed back the chat is over: its own last events must not fetch a transcript that is gone.
+  const ended = useRef(false);
 
   const load = useCallback(async () => {
+    if (ended.current) return;
     try {
       setTranscript(await api.get(`/livechats/${id}/messages`));
       setError(null);
@@ -89,7 +94,7 @@ function ChatView({ id, staffId, onChanged }) {
     load();
   }, [load]);
   useLive((event) => {
-    if (event.handoffId === id) load();
+    if (event.type === 'handoff' && event.handoffId === id) load();
   });
   useEffect(() => {
     const log = logRef.current;
@@ -110,11 +115,18 @@ function ChatView({ id, staffId, onChanged }) {
     }
   };
   const take = () => act(() => api.post(`/livechats/${id}/take`));
-  const handBack = () =>
-    act(async () => {
+  const handBack = async () => {
+    setBusy(true);
+    ended.current = true;
+    try {
       await api.post(`/livechats/${id}/hand-back`);
       navigate('#/live');
-    });
+    } catch (e) {
+      ended.current = false;
+      setError(e);
+      setBusy(false);
+    }
+  };
   const send = (e) => {
     e.preventDefault();
     const text = draft.trim();
@@ -173,6 +185,7 @@ export default function LiveChats({ params }) {
   const [fetchedAt, setFetchedAt] = useState(Date.now());
   const [error, setError] = useState(null);
   const now = useNow(15_000);
+  const refreshed = useNow(REFRESH_MS);
 
   const load = useCallback(async () => {
     try {
@@ -186,9 +199,9 @@ export default function LiveChats({ params }) {
   }, []);
   useEffect(() => {
     load();
-  }, [load]);
+  }, [load, refreshed]);
   useLive((event) => {
-    if (typeof event.type === 'string' && event.type.startsWith('livechat.')) load();
+    if (event.type === 'handoff') load();
   });
 
   const take = async (id) => {
