@@ -52,6 +52,7 @@ export default {
     title: 'Live chats',
     waiting: 'Waiting ({n})',
     taken: 'Being handled ({n})',
+    status: '{n} citizens waiting, {late} not taken in time.',
     noneWaiting: 'No citizen is waiting.',
     noneTaken: 'No chat is being handled.',
     pick: 'Pick a chat from the queue to read it.',

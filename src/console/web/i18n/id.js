@@ -52,6 +52,7 @@ export default {
     title: 'Chat langsung',
     waiting: 'Menunggu ({n})',
     taken: 'Sedang ditangani ({n})',
+    status: '{n} warga menunggu, {late} belum diambil melewati batas waktu.',
     noneWaiting: 'Tidak ada warga yang menunggu.',
     noneTaken: 'Tidak ada chat yang sedang ditangani.',
     pick: 'Pilih chat dari antrean untuk membacanya.',

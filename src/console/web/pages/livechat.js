@@ -223,6 +223,7 @@ export default function LiveChats({ params }) {
     <section class="livechat-queue" aria-labelledby="livechat-waiting">
       <h1>${t('livechat.title')}</h1>
       ${error ? html`<p role="alert" class="livechat-error">${errorText(error)}</p>` : null}
+      <p class="livechat-status" role="status">${chats === null ? '' : t('livechat.status', { n: waiting.length, late: waiting.filter((c) => c.reminded).length })}</p>
       <h2 id="livechat-waiting">${t('livechat.waiting', { n: waiting.length })}</h2>
       ${chats === null ? html`<p>${t('livechat.loading')}</p>` : waiting.length === 0 ? html`<p>${t('livechat.noneWaiting')}</p>` : html`<ul class="livechat-list">${waiting.map(item)}</ul>`}
       <h2>${t('livechat.taken', { n: taken.length })}</h2>
