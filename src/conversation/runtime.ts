@@ -246,13 +246,26 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     const kept = { refs: [] as string[], rows: [] as number[] };
     const handoff: OpenHandoff | null = chat.handoff_id ? { id: Number(chat.handoff_id), dinasId: Number(chat.handoff_dinas_id), taken: Boolean(chat.handoff_taken) } : null;
     if (handoff) await citizenWrote(work, handoff);
-    if (handoff?.taken && !giveUp) {
+    if (handoff?.taken) {
       // The rule of a taken chat: an officer answers, so the bot stays quiet. The message is stored
-      // (the officer's transcript reads it from `messages`) and marked processed without a step.
+      // (the officer's transcript reads it from `messages`) and marked processed without a step;
+      // one given up on is set aside without the bot's apology, the officer still sees it.
       const photoRef = message.kind === 'photo' ? String(next.payload?.mediaRef ?? '') : '';
-      if (photoRef) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: photoRef }, kept);
-      await tx.update(t.messages).set({ processedAt: sql`now()` }).where(eq(t.messages.id, message.id));
-      return { channel: chat.channel, outbox: [], media: kept.rows, declinedMedia: null, more: pending.length > 1, after: work.after };
+      if (photoRef && !giveUp) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: photoRef }, kept);
+      const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp) : null;
+      await tx
+        .update(t.messages)
+        .set({ processedAt: sql`now()`, error: giveUp ? 'gave up after repeated failures' : null })
+        .where(eq(t.messages.id, message.id));
+      return {
+        channel: chat.channel,
+        outbox: [],
+        media: kept.rows,
+        declinedMedia: null,
+        more: pending.length > 1,
+        after: work.after,
+        ...(giveUp ? { gaveUp: { channel: chat.channel, setAsideId } } : {}),
+      };
     }
     if (giveUp) {
       replies = [{ type: 'reply', text: copy[input.lang ?? 'id'].notes.failed }];

@@ -10,6 +10,8 @@ import { id } from '../../flows/copy/id.js';
 import { openCase } from '../../src/cases/cases.js';
 import type { Actor } from '../../src/cases/events.js';
 import { inCaseTransaction } from '../../src/cases/lifecycle.js';
+import { ingest } from '../../src/conversation/ingest.js';
+import { processConversation } from '../../src/conversation/runtime.js';
 import * as t from '../../src/db/schema.js';
 import { handBack, listLivechats, livechatTranscript, LivechatNotFound, LivechatRefused, sendAsOfficer, takeLivechat } from '../../src/livechat/service.js';
 import { fireLivechatTimer, rebuildLivechatTimers } from '../../src/livechat/timers.js';
@@ -178,6 +180,26 @@ describe('an officer in the chat', () => {
     await expect(sendAsOfficer(world.app.ctx, loser, request.id, 'Halo', 'x')).rejects.toMatchObject({ reason: 'not-taker' });
     await expect(handBack(world.app.ctx, loser, request.id)).rejects.toMatchObject({ reason: 'not-taker' });
     await expect(takeLivechat(world.app.ctx, await staffOf(world, dinsos, 'pimpinan'), request.id)).rejects.toMatchObject({ reason: 'read-only' });
+  });
+
+  it('sets a message that keeps failing in a taken chat aside without the bot apologising or starting over', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    const officer = await staffOf(world, dinsos);
+    await chat.say('halo', 'petugas');
+    const request = await requestOf(world, chat);
+    await takeLivechat(world.app.ctx, officer, request.id);
+    await chat.pushed();
+    const { ctx } = world.app;
+    await ingest(ctx, { channel: 'web', chatId: world.chatId(chat.citizen), externalId: `poison-${request.id}`, content: { kind: 'text', text: 'Pesan yang gagal' }, sentAt: new Date() });
+    const identityId = await world.identityOf(chat.citizen);
+    const outcome = await processConversation(ctx, identityId, { giveUpOnFirst: { error: new Error('keeps failing'), attempts: 3 } });
+    expect(outcome).toMatchObject({ processed: 1, gaveUp: { channel: 'web' } });
+    expect(await chat.pushed()).toEqual([]);
+    const [conversation] = await ctx.db.db.select().from(t.conversations).where(eq(t.conversations.identityId, identityId));
+    expect((conversation.snapshot as { value: unknown }).value).toBe('petugas');
+    const [failed] = (await chat.stored()).slice(-1);
+    expect([failed.body, failed.error]).toEqual(['Pesan yang gagal', 'gave up after repeated failures']);
   });
 });
 
