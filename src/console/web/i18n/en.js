@@ -59,6 +59,7 @@ export default {
     loading: 'Loading…',
     request: 'Request #{id}',
     waited: 'waiting {time}',
+    takenAt: 'taken at {time}',
     lessThanMinute: 'less than a minute',
     minutes: '{n} min',
     hours: '{h} h {m} min',

@@ -59,6 +59,7 @@ export default {
     loading: 'Memuat…',
     request: 'Permintaan #{id}',
     waited: 'menunggu {time}',
+    takenAt: 'diambil pukul {time}',
     lessThanMinute: 'kurang dari 1 menit',
     minutes: '{n} mnt',
     hours: '{h} j {m} mnt',

@@ -2,7 +2,7 @@
 // an officer has taken: the citizen's messages arrive live, the officer writes back, then hands
 // the chat back to the bot. On a phone the queue and the chat are one screen each (#/live, #/live/:id).
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, html, me, navigate, t, useLive } from '../lib.js';
+import { api, getLang, html, me, navigate, t, useLive } from '../lib.js';
 
 const MINUTE = 60_000;
 /** Live events steer the page; this slow refetch only heals what a dropped stream missed. */
@@ -17,8 +17,9 @@ function waited(ms) {
   return t('livechat.hours', { h: Math.floor(minutes / 60), m: minutes % 60 });
 }
 
+/** "14.05": a time as the office reads it (Asia/Jakarta, like the rest of the console). */
 function timeOf(iso) {
-  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return new Intl.DateTimeFormat(getLang() === 'en' ? 'en-GB' : 'id-ID', { timeStyle: 'short', timeZone: 'Asia/Jakarta' }).format(new Date(iso));
 }
 
 /** A fresh key per message typed: a send retried after a dropped connection is not sent twice. */
@@ -51,7 +52,7 @@ function QueueItem({ chat, now, fetchedAt, selected, mine, onTake }) {
     <a href=${`#/live/${chat.id}`} aria-current=${selected ? 'page' : undefined}>
       <span class="livechat-item-title">${label}</span>
       <span class="livechat-item-meta">
-        ${CHANNELS[chat.channel] ?? chat.channel} · ${t('livechat.waited', { time: waited(waitingMs) })} · ${t('livechat.messages', { n: chat.citizenMessages })}
+        ${CHANNELS[chat.channel] ?? chat.channel} · ${chat.takenBy ? t('livechat.takenAt', { time: timeOf(chat.takenAt) }) : t('livechat.waited', { time: waited(waitingMs) })} · ${t('livechat.messages', { n: chat.citizenMessages })}
         ${chat.reminded ? html` · <strong>${t('livechat.reminded')}</strong>` : null}
         ${chat.returns > 0 ? html` · ${t('livechat.returned', { n: chat.returns })}` : null}
       </span>
