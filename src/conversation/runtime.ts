@@ -331,16 +331,16 @@ export async function lockConversation(tx: Tx, identityId: number): Promise<{ sn
  * and the replies; returns the outbox rows for the caller to enqueue once it commits.
  */
 export async function stepWithNews(work: CaseWork, identityId: number, event: StaffNewsEvent): Promise<{ id: number; channel: ChannelName }[]> {
-  const { ctx, tx, now } = work;
+  const { ctx, tx } = work;
   const chat = await lockConversation(tx, identityId);
   const current = chat.version === ctx.machineVersion ? chat.snapshot : null;
   const input: ConversationInput = { lang: langOf(chat.snapshot), ...(chat.snapshot && !current ? { restartReason: 'upgrade' as const } : {}) };
   const kept = { refs: [] as string[], rows: [] as number[] };
   const outcome = await step(ctx.machine, current, input, event, performer(work, { identityId, channel: chat.channel }, null, kept));
-  await tx
-    .update(t.conversations)
-    .set({ snapshot: outcome.snapshot, version: ctx.machineVersion, updatedAt: now })
-    .where(eq(t.conversations.identityId, identityId));
+  // `updated_at` stays the moment of the citizen's own last step: news of a case finished while the
+  // officer held the chat (the rating asked in its push) is measured against it, and reaches the
+  // citizen's next message; the idle limit leaves a conversation at the menu alone anyway.
+  await tx.update(t.conversations).set({ snapshot: outcome.snapshot, version: ctx.machineVersion }).where(eq(t.conversations.identityId, identityId));
   if (outcome.replies.length === 0) return [];
   const rows = await tx
     .insert(t.outbox)

@@ -182,6 +182,28 @@ describe('an officer in the chat', () => {
     await expect(takeLivechat(world.app.ctx, await staffOf(world, dinsos, 'pimpinan'), request.id)).rejects.toMatchObject({ reason: 'read-only' });
   });
 
+  it('keeps the rating a status push asked for while the officer held the chat, for after the hand back', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    const officer = await staffOf(world, dinsos);
+    await chat.say('halo', 'petugas');
+    const request = await requestOf(world, chat);
+    await takeLivechat(world.app.ctx, officer, request.id);
+    // Meanwhile staff finish one of the citizen's cases; its push asks for a rating.
+    const { ticket } = await world.seedCase(chat.citizen);
+    const { db } = world.app.ctx.db;
+    const [kase] = await db.select().from(t.cases).where(eq(t.cases.ticket, ticket));
+    const [unit] = await db.select().from(t.units).where(eq(t.units.dinasId, kase.dinasId)).limit(1);
+    advanceClock(60_000);
+    await world.app.cases.assign({ kind: 'system' }, ticket, { unitId: unit.id });
+    for (const status of ['diverifikasi', 'diteruskan', 'diproses', 'selesai'] as const) await world.app.cases.transition({ kind: 'system' }, ticket, status);
+    expect((await chat.pushed()).at(-1)).toContain(id.rating.asked);
+    await handBack(world.app.ctx, officer, request.id);
+    await chat.pushed();
+    const [reply] = await chat.send('5');
+    expect(reply).toContain(id.rating.comment);
+  });
+
   it('sets a message that keeps failing in a taken chat aside without the bot apologising or starting over', async () => {
     const world = new World();
     const chat = new Chat(world);
