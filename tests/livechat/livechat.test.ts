@@ -52,6 +52,17 @@ async function outboxTexts(world: World, chat: Chat): Promise<string[]> {
 const dinsos = catalogue.dinas[0].code;
 const disdik = catalogue.dinas[1].code;
 
+/** A citizen who asked for petugas, and the Dinas Sosial officer who took the chat. */
+async function takenChat() {
+  const world = new World();
+  const chat = new Chat(world);
+  const officer = await staffOf(world, dinsos);
+  await chat.say('halo', 'petugas');
+  const request = await requestOf(world, chat);
+  await takeLivechat(world.app.ctx, officer, request.id);
+  return { world, chat, officer, request };
+}
+
 describe('the queue', () => {
   it('puts a citizen who asks for petugas in the default triage dinas queue, once, with the waiting time', async () => {
     const world = new World();
@@ -183,12 +194,7 @@ describe('an officer in the chat', () => {
   });
 
   it('keeps the rating a status push asked for while the officer held the chat, for after the hand back', async () => {
-    const world = new World();
-    const chat = new Chat(world);
-    const officer = await staffOf(world, dinsos);
-    await chat.say('halo', 'petugas');
-    const request = await requestOf(world, chat);
-    await takeLivechat(world.app.ctx, officer, request.id);
+    const { world, chat, officer, request } = await takenChat();
     // Meanwhile staff finish one of the citizen's cases; its push asks for a rating.
     const { ticket } = await world.seedCase(chat.citizen);
     const { db } = world.app.ctx.db;
@@ -205,12 +211,7 @@ describe('an officer in the chat', () => {
   });
 
   it('sets a message that keeps failing in a taken chat aside without the bot apologising or starting over', async () => {
-    const world = new World();
-    const chat = new Chat(world);
-    const officer = await staffOf(world, dinsos);
-    await chat.say('halo', 'petugas');
-    const request = await requestOf(world, chat);
-    await takeLivechat(world.app.ctx, officer, request.id);
+    const { world, chat, officer, request } = await takenChat();
     await chat.pushed();
     const { ctx } = world.app;
     await ingest(ctx, { channel: 'web', chatId: world.chatId(chat.citizen), externalId: `poison-${request.id}`, content: { kind: 'text', text: 'Pesan yang gagal' }, sentAt: new Date() });
@@ -243,14 +244,8 @@ describe('the clocks', () => {
   });
 
   it('returns a chat the officer took but never answered, and one gone idle, to the queue', async () => {
-    const world = new World();
-    const chat = new Chat(world);
-    const officer = await staffOf(world, dinsos);
-    await chat.say('halo', 'petugas');
-    const request = await requestOf(world, chat);
+    const { world, chat, officer, request } = await takenChat();
     const { remindMs, idleMs } = world.app.ctx.livechat;
-
-    await takeLivechat(world.app.ctx, officer, request.id);
     // The citizen writing does not buy an officer who never answers more time.
     await chat.send('Halo pak?');
     advanceClock(remindMs);
