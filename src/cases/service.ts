@@ -451,19 +451,19 @@ const UNMASKS_NIK: readonly string[] = ['admin', 'verifikator'];
  * scope. The caller writes the audit row (`case.nik.unmask`) before showing it. An anonymous
  * case's reporter stays unknown: asking is `CaseForbidden`.
  */
-export async function unmaskNik(ctx: PipelineContext, actor: Actor, ticket: string): Promise<string | null> {
+export async function unmaskNik(ctx: PipelineContext, actor: Actor, ticket: string): Promise<{ ticket: string; nik: string | null }> {
   if (actor.kind !== 'staff' || !UNMASKS_NIK.includes(actor.role)) throw new CaseForbidden('only admins and verifikators unmask a NIK');
   const kase = await findInScope(ctx.db.db, actor, ticket, false);
   if (kase.anonymous) throw new CaseForbidden('an anonymous case shows no identity');
   const [citizen] = await ctx.db.db.select({ nik: t.citizens.nikEncrypted }).from(t.citizens).where(eq(t.citizens.id, kase.citizenId));
-  return citizen?.nik ? decryptNik(citizen.nik, ctx.nikKeys) : null;
+  return { ticket: kase.ticket, nik: citizen?.nik ? decryptNik(citizen.nik, ctx.nikKeys) : null };
 }
 
 /**
  * Where one stored photo of a case in scope is kept, full size or as its thumbnail (a WebP). A
  * photo that is not the case's, or not stored (yet), is `CaseNotFound` like the case itself.
  */
-export async function casePhoto(ctx: PipelineContext, actor: Actor, ticket: string, mediaId: number, size: 'thumb' | 'full'): Promise<{ key: string; contentType: string }> {
+export async function casePhoto(ctx: PipelineContext, actor: Actor, ticket: string, mediaId: number, size: 'thumb' | 'full'): Promise<{ ticket: string; key: string; contentType: string }> {
   const { db } = ctx.db;
   const kase = await findInScope(db, actor, ticket, false);
   const events = await db.select({ type: t.caseEvents.type, data: t.caseEvents.data }).from(t.caseEvents).where(and(eq(t.caseEvents.caseId, kase.id), eq(t.caseEvents.type, 'citizen-info')));
@@ -474,7 +474,15 @@ export async function casePhoto(ctx: PipelineContext, actor: Actor, ticket: stri
     .from(t.media)
     .where(and(eq(t.media.id, mediaId), eq(t.media.status, 'stored'), citizenSent(kase), inArray(t.media.platformRef, refs)));
   if (!file?.storageKey || !file.thumbnailKey) throw new CaseNotFound(ticket);
-  return size === 'thumb' ? { key: file.thumbnailKey, contentType: 'image/webp' } : { key: file.storageKey, contentType: file.contentType ?? 'application/octet-stream' };
+  const { ticket: normal } = kase;
+  return size === 'thumb'
+    ? { ticket: normal, key: file.thumbnailKey, contentType: 'image/webp' }
+    : { ticket: normal, key: file.storageKey, contentType: file.contentType ?? 'application/octet-stream' };
+}
+
+/** The dinas a case in scope belongs to (which ready answers serve it). */
+export async function caseDinas(ctx: PipelineContext, actor: Actor, ticket: string): Promise<number> {
+  return (await findInScope(ctx.db.db, actor, ticket, false)).dinasId;
 }
 
 /** What the case page offers to choose from: the units and active officers of the case's dinas, and every dinas to re-route to. */
@@ -506,6 +514,7 @@ export function caseService(ctx: PipelineContext) {
     unmaskNik: (actor: Actor, ticket: string) => unmaskNik(ctx, actor, ticket),
     casePhoto: (actor: Actor, ticket: string, mediaId: number, size: 'thumb' | 'full') => casePhoto(ctx, actor, ticket, mediaId, size),
     caseChoices: (actor: Actor, ticket: string) => caseChoices(ctx, actor, ticket),
+    caseDinas: (actor: Actor, ticket: string) => caseDinas(ctx, actor, ticket),
   };
 }
 export type CaseService = ReturnType<typeof caseService>;

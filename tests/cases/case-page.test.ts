@@ -104,9 +104,9 @@ describe('ready answers', () => {
 
 describe('the full NIK', () => {
   it('is shown to admins and verifikators with the case in scope, and never for an anonymous case', async () => {
-    expect(await app.cases.unmaskNik(staff('verifikator', ids.dinsos), cases.named)).toBe(NIK);
-    expect(await app.cases.unmaskNik(staff('admin', null), cases.named)).toBe(NIK);
-    expect(await app.cases.unmaskNik(staff('verifikator', ids.dinsos), cases.english)).toBeNull();
+    expect(await app.cases.unmaskNik(staff('verifikator', ids.dinsos), cases.named.toLowerCase())).toEqual({ ticket: cases.named, nik: NIK });
+    expect((await app.cases.unmaskNik(staff('admin', null), cases.named)).nik).toBe(NIK);
+    expect((await app.cases.unmaskNik(staff('verifikator', ids.dinsos), cases.english)).nik).toBeNull();
     const unit = (await caseRow(app, cases.named)).unitId;
     await expect(app.cases.unmaskNik(staff('petugas', ids.dinsos, unit), cases.named)).rejects.toBeInstanceOf(CaseForbidden);
     await expect(app.cases.unmaskNik(staff('pimpinan', ids.dinsos), cases.named)).rejects.toBeInstanceOf(CaseForbidden);
@@ -140,8 +140,8 @@ describe('photos', () => {
 
     const detail = await app.cases.getCase(reader, ticket);
     expect(detail.photoFiles.map((p) => [p.id, p.status])).toEqual([[first, 'stored'], [later, 'stored'], [pending, 'pending']]);
-    expect(await app.cases.casePhoto(reader, ticket, first, 'thumb')).toEqual({ key: 'photos/telegram:file:first.thumb.webp', contentType: 'image/webp' });
-    expect(await app.cases.casePhoto(reader, ticket, later, 'full')).toEqual({ key: 'photos/telegram:file:later.jpg', contentType: 'image/jpeg' });
+    expect(await app.cases.casePhoto(reader, ticket, first, 'thumb')).toEqual({ ticket, key: 'photos/telegram:file:first.thumb.webp', contentType: 'image/webp' });
+    expect(await app.cases.casePhoto(reader, ticket, later, 'full')).toEqual({ ticket, key: 'photos/telegram:file:later.jpg', contentType: 'image/jpeg' });
     await expect(app.cases.casePhoto(reader, ticket, other, 'full')).rejects.toBeInstanceOf(CaseNotFound);
     await expect(app.cases.casePhoto(reader, ticket, pending, 'full')).rejects.toBeInstanceOf(CaseNotFound);
     expect(await app.cases.casePhoto(reader, otherTicket, other, 'full')).toMatchObject({ contentType: 'image/jpeg' });
