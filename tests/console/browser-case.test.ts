@@ -3,13 +3,20 @@
  * product: a citizen reports over the fake Telegram Bot API, a verifikator opens the case, replies,
  * changes its status with a public note and writes an internal note. The reply and the status
  * change reach that citizen's chat; the internal note does not. A change made elsewhere shows up
- * on the open page without reloading it.
+ * on the open page without reloading it. On a named case with a photo and a NIK, the thumbnail
+ * opens the full photo, and only a verifikator gets the button that unmasks the NIK.
  */
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { TICKET_ALPHABET } from '../../src/cases/ticket.js';
-import { SYSTEM, eventsOf } from '../support/cases.js';
+import * as t from '../../src/db/schema.js';
+import { thumbnail } from '../../src/media/image.js';
+import { encryptNik } from '../../src/pii/nik.js';
+import { maskNik } from '../../src/pii/nik-rules.js';
+import { SYSTEM, eventsOf, openTestCase, seedIdentity } from '../support/cases.js';
 import { launchBrowser, loginInBrowser } from '../support/browser.js';
 import { telegramCitizen } from '../support/citizens.js';
 import { createTestEnv, waitForIdle, type TestEnv } from '../support/env.js';
@@ -91,4 +98,65 @@ it("sends a public reply and a status change to the citizen's chat, and keeps an
   // Someone else changes the case: the open page shows it without a reload.
   await app.cases.addNote(SYSTEM, ticket, 'Dicatat dari sistem dinas.', true);
   await page.getByTestId('case-event').filter({ hasText: 'Dicatat dari sistem dinas.' }).waitFor();
+});
+
+it('opens a photo full size from its thumbnail, links the place to OpenStreetMap, and unmasks the NIK for a verifikator only', async () => {
+  const NIK = '3273015508900002';
+  const { db } = app.ctx.db;
+  const identityId = await seedIdentity(app, 'telegram', '9450002', { phone: '+6281200007777' });
+  const [message] = await db
+    .insert(t.messages)
+    .values({ identityId, channel: 'telegram', externalId: 'browser-photo', kind: 'photo', body: null, sentAt: app.ctx.now(), receivedAt: app.ctx.now() })
+    .returning();
+  const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 200, g: 40, b: 40 } } }).jpeg().toBuffer();
+  await app.mediaStorage.put('photos/browser/1.jpg', photo, 'image/jpeg');
+  await app.mediaStorage.put('photos/browser/1.thumb.webp', await thumbnail(photo), 'image/webp');
+  await db.insert(t.media).values({
+    identityId,
+    messageId: message.id,
+    channel: 'telegram',
+    platformRef: 'telegram:file:browser-photo',
+    status: 'stored',
+    storageKey: 'photos/browser/1.jpg',
+    thumbnailKey: 'photos/browser/1.thumb.webp',
+    contentType: 'image/jpeg',
+    width: 640,
+    height: 480,
+  });
+  const ticket = await openTestCase(app, identityId, {
+    reporterName: 'Dewi Lestari',
+    nik: { sealed: encryptNik(NIK, app.ctx.nikKeys), masked: maskNik(NIK) },
+    location: { address: 'Jl. Kenanga 3', latitude: -6.9147, longitude: 107.6098 },
+    photos: ['telegram:file:browser-photo'],
+  });
+
+  const petugas = await createStaff(app, { role: 'petugas', dinasCode: 'dinsos-bandung', unitCode: 'linjamsos' });
+  const officer = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await loginInBrowser(officer, app.url!, petugas.email, petugas.password);
+  await officer.goto(`${app.url}/console#/cases/${ticket}`);
+  await officer.getByText('Dewi Lestari').waitFor();
+  expect(await officer.getByTestId('case-nik').textContent()).toBe(maskNik(NIK));
+  expect(await officer.getByRole('button', { name: 'Tampilkan NIK lengkap' }).count()).toBe(0);
+  await officer.close();
+
+  const staff = await createStaff(app, { role: 'verifikator', dinasCode: 'dinsos-bandung', unitCode: 'verifikator' });
+  const verifier = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await loginInBrowser(verifier, app.url!, staff.email, staff.password);
+  await verifier.goto(`${app.url}/console#/cases/${ticket}`);
+  const map = verifier.getByRole('link', { name: 'Buka di OpenStreetMap' });
+  expect(await map.getAttribute('href')).toBe('https://www.openstreetmap.org/?mlat=-6.9147&mlon=107.6098#map=17/-6.9147/107.6098');
+
+  const thumb = verifier.getByRole('img', { name: 'Foto 1 dari pelapor' });
+  await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320);
+  await verifier.getByRole('button', { name: 'Buka foto 1 ukuran penuh' }).press('Enter');
+  const full = verifier.getByRole('img', { name: 'Foto ukuran penuh' });
+  await expect.poll(() => full.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(640);
+  await verifier.keyboard.press('Escape');
+  await expect.poll(() => full.count()).toBe(0);
+
+  await verifier.getByRole('button', { name: 'Tampilkan NIK lengkap' }).click();
+  await expect.poll(() => verifier.getByTestId('case-nik').textContent()).toBe(NIK);
+  const audit = await db.select().from(t.auditLog).where(eq(t.auditLog.ticket, ticket)).orderBy(t.auditLog.id);
+  expect(audit.filter((row) => row.staffId === staff.id).map((row) => row.action)).toEqual(expect.arrayContaining(['case.view', 'case.photo', 'case.nik.unmask']));
+  await verifier.close();
 });
