@@ -61,7 +61,8 @@ it("sends a public reply and a status change to the citizen's chat, and keeps an
   const staff = await createStaff(app, { role: 'verifikator', dinasCode: 'dinsos-bandung', unitCode: 'verifikator' });
   page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await loginInBrowser(page, app.url!, staff.email, staff.password);
-  await page.goto(`${app.url}/console#/cases/${ticket}`);
+  // As the unit's notification links it.
+  await page.goto(`${app.url}/console/cases/${ticket}`);
   await page.getByRole('heading', { name: `Laporan ${shown}` }).waitFor();
   await page.getByText('Bantuan sembako tidak sampai ke RT 05.').first().waitFor();
   const before = telegram.sent(chat).length;
