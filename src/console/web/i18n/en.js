@@ -85,6 +85,7 @@ export default {
     photoStatus: { pending: 'Photo being fetched…', failed: 'Photo could not be fetched' },
     close: 'Close',
     transcript: 'Chat',
+    messageKind: { photo: 'photo', location: 'location', contact: 'contact', unsupported: 'unsupported message' },
     noMessages: 'No messages yet.',
     fromCitizen: 'Citizen',
     toCitizen: 'To citizen',

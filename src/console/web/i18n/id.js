@@ -85,6 +85,7 @@ export default {
     photoStatus: { pending: 'Foto sedang diambil…', failed: 'Foto gagal diambil' },
     close: 'Tutup',
     transcript: 'Percakapan',
+    messageKind: { photo: 'foto', location: 'lokasi', contact: 'kontak', unsupported: 'pesan yang tidak didukung' },
     noMessages: 'Belum ada pesan.',
     fromCitizen: 'Warga',
     toCitizen: 'Ke warga',

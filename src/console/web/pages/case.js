@@ -183,6 +183,13 @@ function Photos({ kase }) {
   </section>`;
 }
 
+/** A message without text by what it was (photo, location…), in words where the console has them. */
+function messageKind(kind) {
+  const key = `case.messageKind.${kind}`;
+  const words = t(key);
+  return words === key ? kind : words;
+}
+
 function Transcript({ entries }) {
   // What the bot sent without words (answers to button presses) is not part of the conversation.
   const shown = entries.filter((m) => m.direction === 'in' || m.text);
@@ -199,7 +206,7 @@ function Transcript({ entries }) {
           ${shown.map(
             (m) => html`<li class=${`msg msg-${m.direction}`}>
               <span class="msg-meta">${m.direction === 'in' ? t('case.fromCitizen') : t('case.toCitizen')} · ${when(m.at)}</span>
-              <span class="msg-text">${m.text ?? `[${m.kind}]`}</span>
+              <span class="msg-text">${m.text ?? `[${messageKind(m.kind)}]`}</span>
             </li>`,
           )}
         </ol>`}
