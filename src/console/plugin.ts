@@ -69,6 +69,10 @@ export async function registerConsole(http: FastifyInstance, deps: ConsoleDeps, 
       };
       pages.get(CONSOLE_PATH, page);
       pages.get(`${CONSOLE_PATH}/`, page);
+      // The link staff notifications carry (PUBLIC_URL/console/cases/<ticket>) opens the case page.
+      pages.get<{ Params: { ticket: string } }>(`${CONSOLE_PATH}/cases/:ticket`, async (request, reply) =>
+        reply.redirect(`${CONSOLE_PATH}#/cases/${encodeURIComponent(request.params.ticket)}`),
+      );
 
       pages.get<{ Params: { name: string } }>(`${CONSOLE_PATH}/vendor/:name`, async (request, reply) => {
         const entry = VENDOR[request.params.name];

@@ -1,6 +1,7 @@
 /** Every area's `/api/v1` routes. An area adds its module here (one line). */
 import type { ConsoleRouteModule } from '../api.js';
 import { authRoutes } from './auth.js';
+import { caseRoutes } from './case.js';
 import { eventRoutes } from './events.js';
 
-export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes];
+export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, caseRoutes];
