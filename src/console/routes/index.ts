@@ -1,7 +1,8 @@
 /** Every area's `/api/v1` routes. An area adds its module here (one line). */
 import type { ConsoleRouteModule } from '../api.js';
 import { authRoutes } from './auth.js';
+import { caseRoutes } from './case.js';
 import { eventRoutes } from './events.js';
 import { livechatRoutes } from './livechat.js';
 
-export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, livechatRoutes];
+export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, caseRoutes, livechatRoutes];
