@@ -62,6 +62,32 @@ describe('live-chat API', () => {
     );
   });
 
+  it('answers every route by role and scope: pimpinan 403, another dinas 404, the dinas and admins the work', async () => {
+    const table: [string, Parameters<typeof as>, 'forbidden' | 'outside' | 'works'][] = [
+      ['admin (every dinas)', ['admin'], 'works'],
+      ['verifikator of Dinas Sosial', ['verifikator', 'dinsos-bandung', 'verifikator'], 'works'],
+      ['petugas of Dinas Sosial', ['petugas'], 'works'],
+      ['pimpinan of Dinas Sosial', ['pimpinan'], 'forbidden'],
+      ['verifikator of Dinas Pendidikan', ['verifikator', 'disdik-bandung', 'sekretariat'], 'outside'],
+      ['petugas of Dinas Pendidikan', ['petugas', 'disdik-bandung', 'pembinaan-sd'], 'outside'],
+    ];
+    for (const [who, role, expected] of table) {
+      const siti = await citizenAskingForStaff();
+      const { client } = await as(...role);
+      const base = `/livechats/${siti.handoffId}`;
+      const list = await client.get('/livechats');
+      const statuses = [
+        (await client.get(`${base}/messages`)).status,
+        (await client.post(`${base}/take`)).status,
+        (await client.post(`${base}/messages`, { text: 'Selamat siang.', clientKey: 'table' })).status,
+        (await client.post(`${base}/hand-back`)).status,
+      ];
+      const listed = list.status === 200 && list.body.chats.some((c: any) => c.id === siti.handoffId);
+      const want = { forbidden: [403, [403, 403, 403, 403], false], outside: [200, [404, 404, 404, 404], false], works: [200, [200, 200, 200, 200], true] }[expected];
+      expect([who, list.status, statuses, listed]).toEqual([who, ...want]);
+    }
+  });
+
   it('shows a chat to staff of its dinas only: another dinas gets 404 on every call', async () => {
     const siti = await citizenAskingForStaff();
     const { client: mine } = await as('petugas');
