@@ -76,9 +76,10 @@ describe('live chat in the browser', () => {
     await waitForIdle(app);
     expect(received()).toHaveLength(before);
 
-    // The officer answers from the keyboard: Enter sends.
-    await page.getByLabel('Balasan untuk warga').fill('Selamat siang Bu, kami cek datanya dulu.');
-    await page.getByLabel('Balasan untuk warga').press('Enter');
+    // The officer answers from the keyboard, where taking the chat put it: Enter sends.
+    await page.waitForFunction(() => document.activeElement?.id === 'livechat-reply-text');
+    await page.keyboard.type('Selamat siang Bu, kami cek datanya dulu.');
+    await page.keyboard.press('Enter');
     await telegram.waitForSends(before + 1, { chatId: String(chatId) });
     expect(received().at(-1)).toBe('Selamat siang Bu, kami cek datanya dulu.');
     await log.getByText('Selamat siang Bu, kami cek datanya dulu.').waitFor();

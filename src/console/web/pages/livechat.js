@@ -78,6 +78,7 @@ function ChatView({ id, staffId, onChanged }) {
   const [busy, setBusy] = useState(false);
   const pendingKey = useRef(null);
   const logRef = useRef(null);
+  const replyRef = useRef(null);
   // Once handed back the chat is over: its own last events must not fetch a transcript that is gone.
   const ended = useRef(false);
 
@@ -101,6 +102,11 @@ function ChatView({ id, staffId, onChanged }) {
     const log = logRef.current;
     if (log) log.scrollTop = log.scrollHeight;
   }, [transcript?.entries.length]);
+  // Once the chat is the officer's, the keyboard goes to the reply box.
+  const holding = transcript?.chat.takenBy?.id === staffId;
+  useEffect(() => {
+    if (holding) replyRef.current?.focus();
+  }, [holding]);
 
   const act = async (work) => {
     setBusy(true);
@@ -165,7 +171,7 @@ function ChatView({ id, staffId, onChanged }) {
     ${mine
       ? html`<form class="livechat-reply" onSubmit=${send}>
           <label for="livechat-reply-text">${t('livechat.replyLabel')}</label>
-          <textarea id="livechat-reply-text" rows="3" maxlength="4000" value=${draft}
+          <textarea id="livechat-reply-text" ref=${replyRef} rows="3" maxlength="4000" value=${draft}
             onInput=${(e) => { setDraft(e.currentTarget.value); pendingKey.current = null; }}
             onKeyDown=${onKeyDown} placeholder=${t('livechat.replyHint')}></textarea>
           <div class="livechat-actions">
