@@ -106,6 +106,18 @@ describe('the queue', () => {
     expect((await listLivechats(world.app.ctx, await staffOf(world, dinsos))).map((item) => item.id)).not.toContain(request.id);
   });
 
+  it('keeps a waiting citizen in the queue past the conversation idle limit', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await chat.say('halo', 'petugas');
+    await chat.idle();
+    const [reply] = await chat.send('Masih menunggu petugas, Pak.');
+    expect(reply).not.toContain(id.notes.restartIdle);
+    expect(reply).toContain(id.petugas.forwarded);
+    expect(chat.state).toBe('petugas');
+    expect((await requestOf(world, chat)).resolvedAt).toBeNull();
+  });
+
   it('lets the citizen withdraw a request nobody took by leaving the petugas flow', async () => {
     const world = new World();
     const chat = new Chat(world);
