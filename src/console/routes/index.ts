@@ -3,5 +3,6 @@ import type { ConsoleRouteModule } from '../api.js';
 import { authRoutes } from './auth.js';
 import { caseRoutes } from './case.js';
 import { eventRoutes } from './events.js';
+import { livechatRoutes } from './livechat.js';
 
-export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, caseRoutes];
+export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, caseRoutes, livechatRoutes];
