@@ -51,49 +51,47 @@ export const statisticsRange = z
   .refine((r) => (Date.parse(r.to) - Date.parse(r.from)) / DAY_MS < MAX_RANGE_DAYS, { message: `at most ${MAX_RANGE_DAYS} days`, path: ['to'] });
 export type StatisticsRange = z.infer<typeof statisticsRange>;
 
-export interface SlaCounts {
-  met: number;
-  breached: number;
-  running: number;
-  /** met / (met + breached); null when no clock has an outcome yet. */
-  compliance: number | null;
-}
+const count = z.number().int().nonnegative();
+const seconds = z.number().int().nonnegative().nullable();
 
-export interface Aggregate {
-  received: number;
-  /** Resolved + rejected + duplicate. */
-  handled: number;
-  /** handled / received; null without cases. */
-  handledShare: number | null;
-  /** `selesai` or `ditutup` now. */
-  resolved: number;
-  rejected: number;
-  duplicate: number;
-  /** Received and not handled (yet). */
-  open: number;
-  /** Median seconds from receipt to the first response; null when no case has one. */
-  medianFirstResponseSeconds: number | null;
-  /** Cases with a first response (the median's sample). */
-  responded: number;
-  /** Median seconds from receipt to the first `selesai`. */
-  medianResolutionSeconds: number | null;
-  /** Cases that reached `selesai` at least once. */
-  resolvedOnce: number;
-  ratings: { count: number; mean: number | null; /** Counts of 1 to 5 stars, in that order. */ distribution: [number, number, number, number, number] };
-  sla: { verify: SlaCounts; followUp: SlaCounts };
-}
+export const slaCountsSchema = z.object({
+  met: count,
+  breached: count,
+  running: count,
+  compliance: z.number().nullable().describe('met / (met + breached); null when no clock has an outcome yet'),
+});
+export type SlaCounts = z.infer<typeof slaCountsSchema>;
 
-export interface CaseStatistics {
-  range: { from: string; to: string; dinasId: number | null; timeZone: string };
-  total: Aggregate;
-  /** Every month of the range, oldest first, months without cases included. */
-  months: (Aggregate & { month: string })[];
-  /** Categories with cases in the range, most received first. */
-  categories: (Aggregate & { category: string })[];
-  /** Month × category cells with cases. */
-  monthCategories: (Aggregate & { month: string; category: string })[];
-  channels: (Aggregate & { channel: string })[];
-}
+export const aggregateSchema = z.object({
+  received: count,
+  handled: count.describe('resolved + rejected + duplicate'),
+  handledShare: z.number().nullable().describe('handled / received; null without cases'),
+  resolved: count.describe('selesai or ditutup now'),
+  rejected: count,
+  duplicate: count,
+  open: count.describe('received and not handled (yet)'),
+  medianFirstResponseSeconds: seconds,
+  responded: count.describe('cases with a first response: the median’s sample'),
+  medianResolutionSeconds: seconds,
+  resolvedOnce: count.describe('cases that reached selesai at least once'),
+  ratings: z.object({
+    count,
+    mean: z.number().nullable(),
+    distribution: z.tuple([count, count, count, count, count]).describe('counts of 1 to 5 stars'),
+  }),
+  sla: z.object({ verify: slaCountsSchema, followUp: slaCountsSchema }),
+});
+export type Aggregate = z.infer<typeof aggregateSchema>;
+
+export const caseStatisticsSchema = z.object({
+  range: z.object({ from: z.string(), to: z.string(), dinasId: z.number().int().nullable(), timeZone: z.string() }),
+  total: aggregateSchema,
+  months: z.array(aggregateSchema.extend({ month: z.string() })).describe('every month of the range, oldest first, months without cases included'),
+  categories: z.array(aggregateSchema.extend({ category: z.string() })).describe('categories with cases, most received first'),
+  monthCategories: z.array(aggregateSchema.extend({ month: z.string(), category: z.string() })),
+  channels: z.array(aggregateSchema.extend({ channel: z.string() })),
+});
+export type CaseStatistics = z.infer<typeof caseStatisticsSchema>;
 
 /** The months ('YYYY-MM') a range of local dates touches. */
 export function monthsOf(from: string, to: string): string[] {
@@ -225,8 +223,8 @@ export async function caseStatistics(ctx: PipelineContext, actor: Extract<Actor,
              count(*) filter (where s.rating = 3)::int as r3,
              count(*) filter (where s.rating = 4)::int as r4,
              count(*) filter (where s.rating = 5)::int as r5,
-             sum(k.v_met)::int as v_met, sum(k.v_breached)::int as v_breached, sum(k.v_running)::int as v_running,
-             sum(k.f_met)::int as f_met, sum(k.f_breached)::int as f_breached, sum(k.f_running)::int as f_running
+             coalesce(sum(k.v_met), 0)::int as v_met, coalesce(sum(k.v_breached), 0)::int as v_breached, coalesce(sum(k.v_running), 0)::int as v_running,
+             coalesce(sum(k.f_met), 0)::int as f_met, coalesce(sum(k.f_breached), 0)::int as f_breached, coalesce(sum(k.f_running), 0)::int as f_running
       from s
       -- Per case, through indexes: the work grows with the scope's cases, not with the tables.
       left join lateral (

@@ -102,6 +102,7 @@ describe('scope', () => {
     const empty = await caseStatistics(app.ctx, staff('petugas', fx.dinsosId, null), NOVEMBER_DECEMBER);
     expect(empty.total.received).toBe(0);
     expect(empty.months.every((m) => m.received === 0 && m.handledShare === null)).toBe(true);
+    expect(empty.total.sla.verify).toEqual({ met: 0, breached: 0, running: 0, compliance: null });
   });
 });
 

@@ -24,6 +24,10 @@ import * as t from '../../src/db/schema.js';
 import { caseRow, openTestCase, seedIdentity } from './cases.js';
 import { testClock } from './clock.js';
 
+/** Every fixture case's reporter is named so, and its description starts so: neither may reach a CSV. */
+export const REPORTER = 'Siti Aminah';
+export const DESCRIPTION = 'Laporan bantuan untuk statistik';
+
 export const STATISTICS_NOW = '2026-12-15T03:00:00.000Z';
 export const statisticsClock = () => testClock(STATISTICS_NOW);
 
@@ -45,9 +49,9 @@ export async function buildStatisticsCases(app: App): Promise<StatisticsFixture>
   const identities = new Map<string, number>();
 
   const open = async (name: string, channel: ChannelName, opened: Date, categoryCode = 'bantuan-sosial') => {
-    const identityId = await seedIdentity(app, channel, `stats-${name}`);
+    const identityId = await seedIdentity(app, channel, `stats-${name}`, { phone: `+62812000000${name.charCodeAt(0)}` });
     identities.set(name, identityId);
-    return openTestCase(app, identityId, { categoryCode, description: `Laporan ${name} untuk statistik.` }, opened);
+    return openTestCase(app, identityId, { categoryCode, reporterName: `${REPORTER} ${name}`, description: `${DESCRIPTION} ${name}.` }, opened);
   };
   const act = async (ticket: string, when: Date, fn: (work: lifecycle.CaseWork, kase: lifecycle.CaseRow) => Promise<unknown>) => {
     const { id } = await caseRow(app, ticket);

@@ -2,5 +2,6 @@
 import type { ConsoleRouteModule } from '../api.js';
 import { authRoutes } from './auth.js';
 import { eventRoutes } from './events.js';
+import { statisticsRoutes } from './statistics.js';
 
-export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes];
+export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, statisticsRoutes];
