@@ -15,6 +15,8 @@ import { requirePermission } from '../permissions.js';
 const response = caseStatisticsSchema.extend({
   /** The dinas this person may narrow the numbers to (one, unless they stand above every dinas). */
   dinasOptions: z.array(z.object({ id: z.number().int(), name: z.string() })),
+  /** Names of the categories by code, in both languages, for the tables. */
+  categoryNames: z.record(z.string(), z.object({ id: z.string(), en: z.string() })),
 });
 
 export const statisticsRoutes: ConsoleRouteModule = (api, { ctx }) => {
@@ -42,7 +44,12 @@ export const statisticsRoutes: ConsoleRouteModule = (api, { ctx }) => {
         .from(t.dinas)
         .where(staff.dinasId === null ? undefined : eq(t.dinas.id, staff.dinasId))
         .orderBy(asc(t.dinas.name));
-      return { ...stats, dinasOptions: staff.role === 'admin' || staff.dinasId !== null ? dinasOptions : [] };
+      const categories = await db.select({ code: t.categories.code, name: t.categories.name }).from(t.categories);
+      return {
+        ...stats,
+        dinasOptions: staff.role === 'admin' || staff.dinasId !== null ? dinasOptions : [],
+        categoryNames: Object.fromEntries(categories.map((c) => [c.code, c.name])),
+      };
     },
   );
 

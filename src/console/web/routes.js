@@ -3,4 +3,5 @@
 // `permission` hides it from those without it. The first entry the person may see is the home page.
 export const routes = [
   { path: '/account', load: () => import('./pages/account.js'), permission: null },
+  { path: '/statistics', load: () => import('./pages/statistics.js'), nav: 'statistics.nav', permission: 'stats.read' },
 ];
