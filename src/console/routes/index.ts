@@ -2,6 +2,7 @@
 import type { ConsoleRouteModule } from '../api.js';
 import { authRoutes } from './auth.js';
 import { eventRoutes } from './events.js';
+import { operationsRoutes } from './operations.js';
 import { statisticsRoutes } from './statistics.js';
 
-export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, statisticsRoutes];
+export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, statisticsRoutes, operationsRoutes];
