@@ -4,4 +4,5 @@
 export const routes = [
   { path: '/account', load: () => import('./pages/account.js'), permission: null },
   { path: '/statistics', load: () => import('./pages/statistics.js'), nav: 'statistics.nav', permission: 'stats.read' },
+  { path: '/operations', load: () => import('./pages/operations.js'), nav: 'operations.nav', permission: 'ops' },
 ];
