@@ -1,8 +1,9 @@
 /** Every area's `/api/v1` routes. An area adds its module here (one line). */
 import type { ConsoleRouteModule } from '../api.js';
 import { authRoutes } from './auth.js';
+import { caseRoutes } from './case.js';
 import { eventRoutes } from './events.js';
 import { operationsRoutes } from './operations.js';
 import { statisticsRoutes } from './statistics.js';
 
-export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, statisticsRoutes, operationsRoutes];
+export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, caseRoutes, statisticsRoutes, operationsRoutes];

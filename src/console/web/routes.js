@@ -2,6 +2,8 @@
 // (default export: a component receiving `{ params }`), `nav` puts it in the menu (a t() key),
 // `permission` hides it from those without it. The first entry the person may see is the home page.
 export const routes = [
+  { path: '/cases/:ticket', load: () => import('./pages/case.js'), permission: 'cases.read' },
+  { path: '/canned-replies', load: () => import('./pages/canned-replies.js'), nav: 'case.canned.title', permission: 'cases.read' },
   { path: '/account', load: () => import('./pages/account.js'), permission: null },
   { path: '/statistics', load: () => import('./pages/statistics.js'), nav: 'statistics.nav', permission: 'stats.read' },
   { path: '/operations', load: () => import('./pages/operations.js'), nav: 'operations.nav', permission: 'ops' },
