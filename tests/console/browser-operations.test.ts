@@ -43,10 +43,10 @@ describe('operations page', () => {
     await board.getByText('case-timers').first().waitFor();
     await board.close();
 
-    await page.getByRole('tab', { name: 'Log audit' }).click();
+    await page.getByRole('button', { name: 'Log audit' }).click();
     await page.getByRole('cell', { name: 'auth.login' }).first().waitFor();
 
-    await page.getByRole('tab', { name: 'Pembaruan disisihkan' }).click();
+    await page.getByRole('button', { name: 'Pembaruan disisihkan' }).click();
     await page.getByRole('cell', { name: 'telegram' }).waitFor();
     expect(await page.locator('main').textContent()).not.toContain('isi rahasia warga');
     await page.getByRole('button', { name: /Tampilkan isi/ }).click();
@@ -60,8 +60,8 @@ describe('operations page', () => {
     const page = await browser.newPage();
     await loginInBrowser(page, app.url!, staff.email, staff.password);
     await page.getByRole('link', { name: 'Operasional' }).click();
-    await page.getByRole('tab', { name: 'Webhook' }).waitFor();
-    expect(await page.getByRole('tab').allTextContents()).toEqual(['Webhook', 'Log audit']);
+    await page.getByRole('button', { name: 'Webhook' }).waitFor();
+    expect(await page.locator('.ops-tabs button').allTextContents()).toEqual(['Webhook', 'Log audit']);
     await page.close();
   });
 });

@@ -80,6 +80,7 @@ describe('queues', () => {
   it('serves Bull Board behind the session, read-only', async () => {
     const page = await clients.central.get<string>(`${BULL_BOARD_PATH}/`);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
     const board = await clients.central.get(`${BULL_BOARD_PATH}/api/queues`);
     expect(board.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([...QUEUE_NAMES].sort());
     expect(board.body.queues.every((q: { readOnlyMode: boolean }) => q.readOnlyMode)).toBe(true);

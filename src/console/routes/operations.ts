@@ -62,6 +62,10 @@ export const operationsRoutes: ConsoleRouteModule = (api, { ctx, whatsappWeb }) 
   api.register(
     async (board) => {
       board.addHook('onRequest', onlyOps(true));
+      // Its pages carry inline scripts, so no script policy; but never inside another site's frame.
+      board.addHook('onSend', async (_request, reply) => {
+        reply.header('content-security-policy', "frame-ancestors 'none'").header('x-frame-options', 'DENY').header('x-content-type-options', 'nosniff');
+      });
       const adapter = new FastifyAdapter().setBasePath(`${API_PREFIX}${BULL_BOARD_PATH}`);
       createBullBoard({
         queues: QUEUE_NAMES.map((name) => new BullMQAdapter(ctx.transport.queue(name), { readOnlyMode: true })),

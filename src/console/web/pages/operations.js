@@ -183,8 +183,8 @@ export default function OperationsPage() {
   return html`
     <h1>${t('operations.title')}</h1>
     ${!central && html`<p class="muted">${t('operations.dinasOnly')}</p>`}
-    <div class="ops-tabs" role="tablist">
-      ${sections.map(([name]) => html`<button type="button" role="tab" aria-selected=${tab === name} class=${tab === name ? '' : 'secondary'} onClick=${() => setTab(name)}>${t(`operations.${name}`)}</button>`)}
-    </div>
-    <div role="tabpanel"><${Section} key=${tab} /></div>`;
+    <nav class="ops-tabs" aria-label=${t('operations.title')}>
+      ${sections.map(([name]) => html`<button type="button" aria-pressed=${tab === name} class=${tab === name ? '' : 'secondary'} onClick=${() => setTab(name)}>${t(`operations.${name}`)}</button>`)}
+    </nav>
+    <${Section} key=${tab} />`;
 }
