@@ -4,11 +4,9 @@
  * the database's own figures instead of Redis's.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startApp, type App } from '../../src/app.js';
+import type { App } from '../../src/app.js';
 import { BULL_BOARD_PATH, QUEUE_NAMES } from '../../src/console/routes/operations.js';
-import { createLogger } from '../../src/logger.js';
-import { fileClock } from '../support/clock.js';
-import { createTestEnv, testConfig, type TestEnv } from '../support/env.js';
+import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
 import { ConsoleClient, createStaff } from './support.js';
 
 let env: TestEnv;
@@ -16,15 +14,7 @@ let app: App;
 
 beforeAll(async () => {
   env = await createTestEnv();
-  const config = testConfig({ CONSOLE_LOGIN_PER_MINUTE: '1000' });
-  app = await startApp({
-    config,
-    log: createLogger(config.LOG_LEVEL),
-    role: 'web',
-    databaseUrl: env.databaseUrl,
-    transport: { kind: 'postgres', url: env.databaseUrl, schema: 'bullmq' },
-    now: fileClock.now,
-  });
+  app = await startTestApp(env, { role: 'web', config: { CONSOLE_LOGIN_PER_MINUTE: '1000' }, postgresQueues: true });
 });
 
 afterAll(async () => {
