@@ -3,7 +3,8 @@ import type { ConsoleRouteModule } from '../api.js';
 import { authRoutes } from './auth.js';
 import { caseRoutes } from './case.js';
 import { eventRoutes } from './events.js';
+import { livechatRoutes } from './livechat.js';
 import { operationsRoutes } from './operations.js';
 import { statisticsRoutes } from './statistics.js';
 
-export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, caseRoutes, statisticsRoutes, operationsRoutes];
+export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, caseRoutes, livechatRoutes, statisticsRoutes, operationsRoutes];

@@ -7,4 +7,6 @@ export const routes = [
   { path: '/account', load: () => import('./pages/account.js'), permission: null },
   { path: '/statistics', load: () => import('./pages/statistics.js'), nav: 'statistics.nav', permission: 'stats.read' },
   { path: '/operations', load: () => import('./pages/operations.js'), nav: 'operations.nav', permission: 'ops' },
+  { path: '/live', load: () => import('./pages/livechat.js'), nav: 'livechat.nav', permission: 'livechat' },
+  { path: '/live/:id', load: () => import('./pages/livechat.js'), permission: 'livechat' },
 ];
