@@ -232,7 +232,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (config.CONSOLE_SESSION_SECRET) {
       live = new ConsoleLive(db.sql);
       await live.start();
-      await registerConsole(http, { ctx, config, cases: caseService(ctx), mediaStorage, live }, { sessionSecret: config.CONSOLE_SESSION_SECRET });
+      await registerConsole(http, { ctx, config, cases: caseService(ctx), mediaStorage, live, whatsappWeb }, { sessionSecret: config.CONSOLE_SESSION_SECRET });
     } else {
       log.warn('CONSOLE_SESSION_SECRET not set: the agent console is off');
     }

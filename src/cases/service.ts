@@ -133,8 +133,8 @@ export interface CasePhotoFile {
 /** Matches no case: where scope cannot be decided, it fails closed. */
 const NOTHING = sql`false`;
 
-/** The cases an actor may see, as a condition on `cases`. */
-function scopeOf(actor: Actor): SQL | undefined {
+/** The cases an actor may see, as a condition on `cases` (statistics count within the same scope). */
+export function scopeOf(actor: Actor): SQL | undefined {
   switch (actor.kind) {
     case 'system':
       return undefined;

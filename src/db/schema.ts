@@ -293,9 +293,20 @@ export const cases = pgTable(
   (t) => [
     index('cases_citizen').on(t.citizenId, t.createdAt),
     index('cases_dinas_status').on(t.dinasId, t.status),
+    // Statistics read a dinas's cases received in a date range.
+    index('cases_dinas_created').on(t.dinasId, t.createdAt),
     index('cases_search').using('gin', sql`to_tsvector('simple', ${t.description})`),
   ],
 );
+
+/**
+ * The dinas answering a case (statistics' "first response"): its staff or its own system moving
+ * the case or speaking to the citizen — not internal notes, assignments or the system's reminders.
+ */
+export const CASE_RESPONSE_EVENT =
+  "(actor like 'staff:%' or actor like 'integration:%') and (type in ('status', 'rerouted', 'merged', 'reply') or (type = 'note' and public))";
+/** A case reaching `selesai` (statistics' "resolution"). */
+export const CASE_RESOLUTION_EVENT = "type = 'status' and to_status = 'selesai'";
 
 export const caseEvents = pgTable(
   'case_events',
@@ -318,7 +329,12 @@ export const caseEvents = pgTable(
     data: jsonb().$type<Record<string, unknown>>(),
     createdAt: createdAt(),
   },
-  (t) => [index('case_events_case').on(t.caseId, t.id)],
+  (t) => [
+    index('case_events_case').on(t.caseId, t.id),
+    // Statistics: a case's first response and first resolution, one index entry each.
+    index('case_events_first_response').on(t.caseId, t.createdAt).where(sql.raw(CASE_RESPONSE_EVENT)),
+    index('case_events_resolution').on(t.caseId, t.createdAt).where(sql.raw(CASE_RESOLUTION_EVENT)),
+  ],
 );
 
 /**

@@ -4,5 +4,7 @@ import { authRoutes } from './auth.js';
 import { caseRoutes } from './case.js';
 import { eventRoutes } from './events.js';
 import { livechatRoutes } from './livechat.js';
+import { operationsRoutes } from './operations.js';
+import { statisticsRoutes } from './statistics.js';
 
-export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, caseRoutes, livechatRoutes];
+export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, caseRoutes, livechatRoutes, statisticsRoutes, operationsRoutes];

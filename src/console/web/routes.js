@@ -5,6 +5,8 @@ export const routes = [
   { path: '/cases/:ticket', load: () => import('./pages/case.js'), permission: 'cases.read' },
   { path: '/canned-replies', load: () => import('./pages/canned-replies.js'), nav: 'case.canned.title', permission: 'cases.read' },
   { path: '/account', load: () => import('./pages/account.js'), permission: null },
+  { path: '/statistics', load: () => import('./pages/statistics.js'), nav: 'statistics.nav', permission: 'stats.read' },
+  { path: '/operations', load: () => import('./pages/operations.js'), nav: 'operations.nav', permission: 'ops' },
   { path: '/live', load: () => import('./pages/livechat.js'), nav: 'livechat.nav', permission: 'livechat' },
   { path: '/live/:id', load: () => import('./pages/livechat.js'), permission: 'livechat' },
 ];
