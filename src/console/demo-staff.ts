@@ -1,8 +1,7 @@
 /**
  * Demo staff for the quick start (development only): an admin above every dinas, and for each
- * demo dinas an admin, a verifikator,
- * a petugas and a pimpinan, with random passwords kept in DATA_DIR/demo-staff.json (never in the
- * repository) so `npm start` can print them every time. Seeded once, into a database that has no
+ * demo dinas an admin, a verifikator, a petugas and a pimpinan, with random passwords kept in
+ * DATA_DIR/demo-staff.json (never in the repository) so `npm start` can print them every time. Seeded once, into a database that has no
  * console account yet.
  */
 import { randomBytes } from 'node:crypto';
