@@ -62,7 +62,11 @@ export const serviceInput = z.object({
   unitId: id.nullable().default(null),
   position: z.number().int().min(0).optional(),
 });
-export const serviceUpdate = serviceInput.omit({ code: true }).partial().extend({ keywords: serviceInput.shape.keywords.removeDefault().optional() });
+/** Only the fields given change (written out: zod's `partial()` would still fill in the defaults). */
+export const serviceUpdate = serviceInput
+  .omit({ code: true })
+  .partial()
+  .extend({ keywords: serviceInput.shape.keywords.removeDefault().optional(), unitId: id.nullable().optional() });
 
 export const routingRuleInput = z.object({
   /** Lower numbers are tried first. */

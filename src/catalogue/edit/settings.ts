@@ -38,7 +38,7 @@ export const slaPolicyUpdate = slaPolicyInput.pick({ verifyDays: true, followUpD
 export const HOLIDAY_KINDS = ['public', 'cuti-bersama', 'local', 'cancelled'] as const;
 const isoDay = z.iso.date();
 export const holidayInput = z.object({ day: isoDay, name: z.string().trim().min(1).max(200), kind: z.enum(HOLIDAY_KINDS).default('cuti-bersama') });
-export const holidayUpdate = holidayInput.omit({ day: true }).partial();
+export const holidayUpdate = z.object({ name: holidayInput.shape.name.optional(), kind: z.enum(HOLIDAY_KINDS).optional() });
 
 export const notificationTargetCreate = z.object({
   dinasId: id,
@@ -48,7 +48,10 @@ export const notificationTargetCreate = z.object({
   audience: z.enum(AUDIENCES).default('unit'),
   eventTypes: z.array(z.enum(STAFF_NOTICE_KINDS)).min(1).optional(),
 });
-export const notificationTargetUpdate = notificationTargetCreate.omit({ dinasId: true }).partial().extend({ active: z.boolean().optional() });
+export const notificationTargetUpdate = notificationTargetCreate
+  .omit({ dinasId: true })
+  .partial()
+  .extend({ unitId: id.nullable().optional(), audience: z.enum(AUDIENCES).optional(), active: z.boolean().optional() });
 
 const webhookEventType = z.string().regex(/^case\.[a-z-]+$/, 'a case event type, e.g. case.status');
 export const webhookCreate = z.object({
