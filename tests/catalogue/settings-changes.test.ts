@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { updateService } from '../../src/catalogue/edit/catalogue.js';
 import type { Editor } from '../../src/catalogue/edit/change.js';
-import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../support/env.js';
+import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
-import { postUpdate, telegramConfig, textUpdate } from '../support/telegram.js';
+import { citizenChat, telegramConfig } from '../support/telegram.js';
 
 let env: TestEnv;
 let telegram: FakeTelegram;
@@ -20,21 +20,14 @@ let consoleProcess: App;
 let botProcess: App;
 
 const editor: Editor = { dinasId: null, audit: async () => {} };
-const CHAT = 8_100_001;
-let messageId = 1;
-
-async function say(text: string): Promise<string> {
-  const before = telegram.sent(String(CHAT)).length;
-  expect(await postUpdate(botProcess.url!, textUpdate(CHAT, messageId++, text))).toBe(200);
-  await waitForIdle(botProcess);
-  return telegram.sent(String(CHAT)).slice(before).map((m) => m.text).join('\n---\n');
-}
+let say: (text: string) => Promise<string>;
 
 beforeAll(async () => {
   env = await createTestEnv();
   telegram = await startFakeTelegram();
   botProcess = await startTestApp(env, { config: telegramConfig(telegram) });
   consoleProcess = await startTestApp(env, { role: 'web', config: telegramConfig(telegram) });
+  say = citizenChat(botProcess, telegram, 8_100_001);
 });
 
 afterAll(async () => {

@@ -75,7 +75,11 @@ export async function readSettings(ctx: Pick<PipelineContext, 'db' | 'now'>, edi
   const own = (column: Parameters<typeof eq>[0]): SQL | undefined => (editor.dinasId === null ? undefined : eq(column, editor.dinasId));
   // From the start of last year: this year's list and the next, without decades of history.
   const since = `${ctx.now().getUTCFullYear() - 1}-01-01`;
-  const [slaPolicies, holidays, notificationTargets, webhooks] = await Promise.all([
+  const [dinas, units, categories, slaPolicies, holidays, notificationTargets, webhooks] = await Promise.all([
+    // Names for the page's choices.
+    db.select({ id: t.dinas.id, name: t.dinas.name }).from(t.dinas).where(own(t.dinas.id)).orderBy(asc(t.dinas.name)),
+    db.select({ id: t.units.id, dinasId: t.units.dinasId, name: t.units.name }).from(t.units).where(own(t.units.dinasId)).orderBy(asc(t.units.name)),
+    db.select({ code: t.categories.code, name: t.categories.name }).from(t.categories).orderBy(asc(t.categories.position)),
     db
       .select()
       .from(t.slaPolicies)
@@ -97,7 +101,7 @@ export async function readSettings(ctx: Pick<PipelineContext, 'db' | 'now'>, edi
       .where(own(t.webhookEndpoints.dinasId))
       .orderBy(desc(t.webhookEndpoints.id)),
   ]);
-  return { slaPolicies, holidays, notificationTargets, webhooks };
+  return { dinas, units, categories, slaPolicies, holidays, notificationTargets, webhooks };
 }
 
 // ---- SLA policies ------------------------------------------------------------------------------
