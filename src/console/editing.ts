@@ -10,14 +10,19 @@ import { SettingsRefused, type Editor } from '../catalogue/edit/change.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { ConsoleApi } from './api.js';
 import { recordAudit } from './audit.js';
+import { notifyConsole } from './live.js';
 import { requirePermission, type Permission } from './permissions.js';
 
-/** The person behind `request`, editing within their dinas (or everything, without one). */
+/** The person behind `request`, editing within their dinas (or everything, without one); each change is audited under their name and announced to open consoles. */
 export function editorFor(request: FastifyRequest, ctx: Pick<PipelineContext, 'now'>): Editor {
   const staff = request.staff;
   return {
     dinasId: staff.dinasId,
-    audit: (tx, change) => recordAudit(tx, { staff, action: change.action, details: change.details, ip: request.ip, at: ctx.now() }),
+    audit: async (tx, change) => {
+      await recordAudit(tx, { staff, action: change.action, details: change.details, ip: request.ip, at: ctx.now() });
+      // Other open consoles reload their lists (the event names the action only).
+      await notifyConsole(tx, { type: 'catalogue', change: change.action });
+    },
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
+import { CONSOLE_CHANNEL } from '../../src/console/live.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { ConsoleClient, createStaff, startConsoleApp, type TestStaff } from './support.js';
 
@@ -50,6 +51,12 @@ describe('catalogue API', () => {
   it("changes a service's required documents: the bot's catalogue has them at once and the audit row says what changed", async () => {
     const pkh = await idOf('services', 'pkh');
     await app.ctx.catalogue.get();
+    // Open consoles hear of it (the action only) and reload.
+    let heard!: (event: unknown) => void;
+    const consoleEvent = new Promise((resolve) => (heard = resolve));
+    const { unlisten } = await app.ctx.db.sql.listen(CONSOLE_CHANNEL, (payload) => {
+      if (JSON.parse(payload).type === 'catalogue') heard(JSON.parse(payload));
+    });
     const answer = await asAdmin.patch(`/catalogue/services/${pkh}`, {
       requirements: { id: ['KTP-el', 'Kartu Keluarga', 'Surat pengantar RT/RW'], en: ['e-KTP', 'Family card', 'Letter from the RT/RW'] },
     });
@@ -61,6 +68,8 @@ describe('catalogue API', () => {
     expect(row.staff_id).toBe(admin.id);
     expect(row.details).toMatchObject({ id: pkh, code: 'pkh', changed: { requirements: { to: { en: ['e-KTP', 'Family card', 'Letter from the RT/RW'] } } } });
     expect(Object.keys(row.details.changed)).toEqual(['requirements']);
+    expect(await consoleEvent).toEqual({ type: 'catalogue', change: 'catalogue.service.update' });
+    await unlisten();
   });
 
   it('refuses a list whose languages disagree, and a POST without the CSRF token', async () => {

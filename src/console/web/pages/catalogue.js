@@ -2,7 +2,7 @@
 // Indonesian and English), categories, dinas profiles and units, and routing rules. A change is
 // used by the bot at once. A dinas's own admin edits its own dinas, units and services.
 import { useState } from 'preact/hooks';
-import { html, t, useApi, useLang } from '../lib.js';
+import { html, t, useApi, useLang, useLive } from '../lib.js';
 import { EditableList, Sections } from './edit-forms.js';
 
 const SECTIONS = [
@@ -23,6 +23,8 @@ export default function Catalogue() {
   const lang = useLang();
   const [section, setSection] = useState('services');
   const { data, error, reload } = useApi('/catalogue');
+  // Another editor's change shows here without a reload.
+  useLive((event) => event.type === 'catalogue' && reload());
   if (error) return html`<p class="error" role="alert">${error.status === 403 ? t('app.forbidden') : t('app.error')}</p>`;
   if (!data) return html`<p class="loading">${t('app.loading')}</p>`;
 

@@ -115,6 +115,9 @@ export function explain(error) {
 export function EditableList({ title, rows, columns, fields, path, keyOf = (row) => row.id, newValue, toBody = (d) => d, onChanged, canAdd = true, canEdit = () => true, canRemove = () => true, rowActions, onCreated, describeRow }) {
   const [editing, setEditing] = useState(null);
   const [notice, setNotice] = useState(null);
+  // After a form closes, keyboard focus goes to what happened (or stays in the list).
+  const noticeRef = useRef(null);
+  useEffect(() => noticeRef.current?.focus(), [notice, editing]);
   const close = (message) => {
     setEditing(null);
     setNotice(message ?? null);
@@ -149,7 +152,7 @@ export function EditableList({ title, rows, columns, fields, path, keyOf = (row)
         <h2>${title}</h2>
         ${canAdd && html`<button type="button" onClick=${() => setEditing('new')}>${t('edit.add')}</button>`}
       </div>
-      ${notice && html`<p role="status" class="notice">${notice}</p>`}
+      ${notice && html`<p role="status" class="notice" tabindex="-1" ref=${noticeRef}>${notice}</p>`}
       <div class="table-scroll">
         <table class="editable">
           <thead><tr>${columns.map((c) => html`<th scope="col">${t(c.label)}</th>`)}<th scope="col"><span class="sr-only">${t('edit.actions')}</span></th></tr></thead>

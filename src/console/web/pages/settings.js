@@ -1,7 +1,7 @@
 // Settings: SLA policies (working days per step), holidays and cuti bersama (days the SLA clocks
 // skip), where staff are told about cases, and webhooks to a dinas's own systems.
 import { useState } from 'preact/hooks';
-import { html, t, useApi, useLang } from '../lib.js';
+import { html, t, useApi, useLang, useLive } from '../lib.js';
 import { EditableList, Sections } from './edit-forms.js';
 
 const SECTIONS = [
@@ -21,6 +21,8 @@ export default function Settings() {
   const lang = useLang();
   const [section, setSection] = useState('sla');
   const { data, error, reload } = useApi('/settings');
+  // Another editor's change shows here without a reload.
+  useLive((event) => event.type === 'catalogue' && reload());
   if (error) return html`<p class="error" role="alert">${error.status === 403 ? t('app.forbidden') : t('app.error')}</p>`;
   if (!data) return html`<p class="loading">${t('app.loading')}</p>`;
 

@@ -1,6 +1,6 @@
 // Staff accounts: create with a one-time password (changed at the first login), change role and
 // scope, switch off, reset a password, lift a lockout, remove a lost TOTP phone.
-import { html, t, api, formatDateTime, me, useApi } from '../lib.js';
+import { api, formatDateTime, html, me, t, useApi, useLang } from '../lib.js';
 import { EditableList, explain } from './edit-forms.js';
 
 const ROLES = ['admin', 'verifikator', 'petugas', 'pimpinan'];
@@ -17,6 +17,7 @@ function Status({ account }) {
 }
 
 export default function Staff() {
+  useLang();
   const { data, error, reload } = useApi('/staff');
   if (error) return html`<p class="error" role="alert">${error.status === 403 ? t('app.forbidden') : t('app.error')}</p>`;
   if (!data) return html`<p class="loading">${t('app.loading')}</p>`;
