@@ -120,6 +120,7 @@ export default {
       where: 'Office name, address and opening hours.',
       regionCode: 'Kemendagri code: 2, 4, 6 or 10 digits.',
       priority: 'Lower numbers are tried first.',
+      position: "Order in the bot's service list: lower numbers come first.",
       regionPrefix: 'E.g. 3273 for Kota Bandung; empty for every region.',
     },
     zones: { 'Asia/Jakarta': 'WIB (Asia/Jakarta)', 'Asia/Makassar': 'WITA (Asia/Makassar)', 'Asia/Jayapura': 'WIT (Asia/Jayapura)' },

@@ -120,6 +120,7 @@ export default {
       where: 'Nama kantor, alamat dan jam layanan.',
       regionCode: 'Kode Kemendagri: 2, 4, 6 atau 10 angka.',
       priority: 'Angka kecil dicoba lebih dulu.',
+      position: 'Urutan di daftar layanan bot: angka kecil tampil lebih dulu.',
       regionPrefix: 'Mis. 3273 untuk Kota Bandung; kosong untuk semua wilayah.',
     },
     zones: { 'Asia/Jakarta': 'WIB (Asia/Jakarta)', 'Asia/Makassar': 'WITA (Asia/Makassar)', 'Asia/Jayapura': 'WIT (Asia/Jayapura)' },

@@ -62,6 +62,7 @@ export default function Catalogue() {
         { name: 'categoryCode', label: 'catalogue.fields.category', type: 'select', required: true, options: categoryOptions },
         { name: 'dinasId', label: 'catalogue.fields.dinas', type: 'select', required: true, options: dinasOptions },
         { name: 'unitId', label: 'catalogue.fields.unit', type: 'select', options: unitOptions },
+        { name: 'position', label: 'catalogue.fields.position', type: 'number', help: 'catalogue.help.position' },
       ]}
       newValue=${{
         code: '',
@@ -73,8 +74,9 @@ export default function Catalogue() {
         categoryCode: data.categories[0]?.code,
         dinasId: firstDinas,
         unitId: null,
+        position: data.services.length,
       }}
-      toBody=${(d, creating) => (creating ? without(d, 'id', 'position') : without(d, 'id', 'code', 'position'))} />`,
+      toBody=${(d, creating) => (creating ? without(d, 'id') : without(d, 'id', 'code'))} />`,
 
     categories: html`<${EditableList}
       ...${common}
