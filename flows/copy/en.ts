@@ -178,6 +178,7 @@ export const en: Copy = {
       .join('\n\n'),
 
   staffReply: (ticket: string, text: string) => `Staff reply about report *${ticket}*:\n\n${text}`,
+  unnamedCitizen: 'Sir/Madam',
   rerouted: (dinas: string) => `Your report was transferred to ${dinas}, which is responsible for it.`,
   duplicateOf: (original: string | null) =>
     original

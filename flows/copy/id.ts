@@ -184,6 +184,8 @@ export const id = {
 
   /** A staff member writes into the citizen's chat about a case. */
   staffReply: (ticket: string, text: string) => `Balasan petugas untuk laporan *${ticket}*:\n\n${text}`,
+  /** What `{nama}` in a staff's ready answer becomes when the name may not be shown (anonymous) or is unknown. */
+  unnamedCitizen: 'Bapak/Ibu',
   /** Why the case moved, told with the status update. */
   rerouted: (dinas: string) => `Laporan Anda dialihkan ke ${dinas} yang berwenang menanganinya.`,
   duplicateOf: (original: string | null) =>

@@ -584,3 +584,22 @@ export const open311Requests = pgTable('open311_requests', {
   mediaUrl: text('media_url'),
   createdAt: createdAt(),
 });
+
+/**
+ * Ready answers staff pick when replying to a citizen: a dinas's own, or global (no dinas) for
+ * every dinas. `{nama}`, `{tiket}` and `{status}` are filled in when one is sent (see
+ * src/cases/canned-replies.ts); the text is chosen by the citizen's language, `en` falling back to `id`.
+ */
+export const cannedReplies = pgTable(
+  'canned_replies',
+  {
+    id: serial().primaryKey(),
+    dinasId: integer('dinas_id').references(() => dinas.id),
+    title: text().notNull(),
+    text: bilingual().notNull(),
+    createdByStaffId: integer('created_by_staff_id').references(() => staff.id),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('canned_replies_dinas').on(t.dinasId)],
+);

@@ -1,9 +1,10 @@
 /** Every area's `/api/v1` routes. An area adds its module here (one line). */
 import type { ConsoleRouteModule } from '../api.js';
 import { authRoutes } from './auth.js';
+import { caseRoutes } from './case.js';
 import { catalogueRoutes } from './catalogue.js';
 import { eventRoutes } from './events.js';
 import { settingsRoutes } from './settings.js';
 import { staffRoutes } from './staff.js';
 
-export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, catalogueRoutes, settingsRoutes, staffRoutes];
+export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, caseRoutes, catalogueRoutes, settingsRoutes, staffRoutes];
