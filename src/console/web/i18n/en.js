@@ -13,8 +13,7 @@ export default {
     save: 'Save',
     cancel: 'Cancel',
   },
-  nav: {
-    catalogue: 'Catalogue', settings: 'Settings', staff: 'Staff accounts', account: 'My account' },
+  nav: { catalogue: 'Catalogue', settings: 'Settings', staff: 'Staff accounts', account: 'My account' },
   roles: { admin: 'Admin', verifikator: 'Verifier', petugas: 'Officer', pimpinan: 'Head' },
   login: {
     subtitle: 'Agency staff console',

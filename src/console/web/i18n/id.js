@@ -13,8 +13,7 @@ export default {
     save: 'Simpan',
     cancel: 'Batal',
   },
-  nav: {
-    catalogue: 'Katalog', settings: 'Pengaturan', staff: 'Akun petugas', account: 'Akun saya' },
+  nav: { catalogue: 'Katalog', settings: 'Pengaturan', staff: 'Akun petugas', account: 'Akun saya' },
   roles: { admin: 'Admin', verifikator: 'Verifikator', petugas: 'Petugas', pimpinan: 'Pimpinan' },
   login: {
     subtitle: 'Konsol petugas dinas',
