@@ -58,8 +58,12 @@ describe('catalogue page', () => {
     expect(audit.staff_id).toBe(admin.id);
   });
 
-  it('shows a refusal in words, on the page, when the two languages disagree', async () => {
-    await page.getByRole('button', { name: 'Ubah Program Keluarga Harapan (PKH)' }).click();
+  it('works from the keyboard, and shows a refusal in words when the two languages disagree', async () => {
+    // Enter on the row's button opens the form with focus on its heading, so a screen reader says where it is.
+    await page.getByRole('button', { name: 'Ubah Program Keluarga Harapan (PKH)' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Ubah Program Keluarga Harapan (PKH)' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Ubah Program Keluarga Harapan (PKH)');
     await page.getByLabel('Persyaratan / dokumen (English)').fill('e-KTP');
     await page.getByRole('button', { name: 'Simpan' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toBeTruthy();
