@@ -49,6 +49,7 @@ import { createMetrics } from './metrics.js';
 import { createEnqueue } from './queues/enqueue.js';
 import { staffNotificationsOwed } from './queues/staff-notifications.js';
 import { caseTimerAlarms } from './cases/sla-jobs.js';
+import { livechatTimers } from './livechat/timers.js';
 import { createTransport, type TransportConfig } from './queues/transport.js';
 import { startWorkers } from './queues/workers.js';
 
@@ -117,6 +118,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       hashKey: keyFromBase64(config.NIK_HASH_KEY, 'NIK_HASH_KEY'),
     },
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
+    livechat: { remindMs: config.LIVECHAT_REMIND_MINUTES * 60_000, idleMs: config.LIVECHAT_IDLE_MINUTES * 60_000 },
     now,
     // Links in staff notifications point at the console; without PUBLIC_URL, at this machine.
     caseSinks: [staffNotificationSink({ enqueue, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` })],
@@ -214,7 +216,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           },
           concurrency: config.WEBHOOK_CONCURRENCY,
         },
-        owedWork: [caseTimerAlarms, staffNotificationsOwed, mediaFetches, webhookDeliveries],
+        owedWork: [caseTimerAlarms, livechatTimers, staffNotificationsOwed, mediaFetches, webhookDeliveries],
       })
     : whatsappWeb
       ? startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })

@@ -354,15 +354,72 @@ export const caseTimers = pgTable(
   ],
 );
 
-/** A citizen asked for a human (`petugas`); the console picks these up. */
-export const handoffRequests = pgTable('handoff_requests', {
-  id: bigserial({ mode: 'number' }).primaryKey(),
-  identityId: bigint('identity_id', { mode: 'number' })
-    .notNull()
-    .references(() => channelIdentities.id),
-  createdAt: createdAt(),
-  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
-});
+/**
+ * A citizen asked for a human (`petugas`): a live chat. It waits in its dinas's queue until an
+ * officer takes it (`taken_by_staff_id`); while taken the bot is quiet in that chat and the
+ * citizen's messages go to the officer. It ends when handed back to the bot or withdrawn by the
+ * citizen (`resolved_at`, `resolution`). `next_at` is its clock's next moment (reminder, return to
+ * the queue), fired by delayed jobs and rebuilt from here; see src/livechat/.
+ */
+export const handoffRequests = pgTable(
+  'handoff_requests',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    identityId: bigint('identity_id', { mode: 'number' })
+      .notNull()
+      .references(() => channelIdentities.id),
+    /** Whose staff answer: the dinas of the citizen's latest case, else the default triage dinas. */
+    dinasId: integer('dinas_id')
+      .notNull()
+      .references(() => dinas.id),
+    /** The message that asked: the chat's transcript for the officer starts there. */
+    messageId: bigint('message_id', { mode: 'number' }).references(() => messages.id),
+    createdAt: createdAt(),
+    /** When it last entered the queue (asked, or returned); the reminder counts from here. */
+    queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+    remindedAt: timestamp('reminded_at', { withTimezone: true }),
+    takenByStaffId: integer('taken_by_staff_id').references(() => staff.id),
+    takenAt: timestamp('taken_at', { withTimezone: true }),
+    /** The taking officer's last message: a taken chat the officer never answers goes back to the queue. */
+    officerAt: timestamp('officer_at', { withTimezone: true }),
+    /** Last message either way while taken: the idle clock. */
+    activityAt: timestamp('activity_at', { withTimezone: true }),
+    /** Times it went back to the queue untouched or idle. */
+    returns: smallint().notNull().default(0),
+    nextAt: timestamp('next_at', { withTimezone: true }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** 'handed-back' (by the officer) | 'withdrawn' (the citizen left the petugas flow). */
+    resolution: text(),
+  },
+  (t) => [
+    uniqueIndex('handoff_requests_one_open').on(t.identityId).where(sql`resolved_at is null`),
+    index('handoff_requests_queue').on(t.dinasId, t.queuedAt).where(sql`resolved_at is null`),
+    index('handoff_requests_next').on(t.nextAt).where(sql`next_at is not null`),
+  ],
+);
+
+/**
+ * What officers wrote into a live chat: each is one outbox row (sent like any reply, in order),
+ * and `client_key` makes a retried send write nothing twice.
+ */
+export const handoffReplies = pgTable(
+  'handoff_replies',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    handoffId: bigint('handoff_id', { mode: 'number' })
+      .notNull()
+      .references(() => handoffRequests.id),
+    staffId: integer('staff_id')
+      .notNull()
+      .references(() => staff.id),
+    outboxId: bigint('outbox_id', { mode: 'number' })
+      .notNull()
+      .references(() => outbox.id),
+    clientKey: text('client_key').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('handoff_replies_client_key').on(t.handoffId, t.clientKey), index('handoff_replies_outbox').on(t.outboxId)],
+);
 
 /**
  * Where a unit's staff (or, with `unit_id` null, a whole dinas) are told about cases: an e-mail

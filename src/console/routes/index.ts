@@ -4,7 +4,8 @@ import { authRoutes } from './auth.js';
 import { caseRoutes } from './case.js';
 import { catalogueRoutes } from './catalogue.js';
 import { eventRoutes } from './events.js';
+import { livechatRoutes } from './livechat.js';
 import { settingsRoutes } from './settings.js';
 import { staffRoutes } from './staff.js';
 
-export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, caseRoutes, catalogueRoutes, settingsRoutes, staffRoutes];
+export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, caseRoutes, livechatRoutes, catalogueRoutes, settingsRoutes, staffRoutes];

@@ -8,4 +8,6 @@ export const routes = [
   { path: '/settings', load: () => import('./pages/settings.js'), nav: 'nav.settings', permission: 'settings.edit' },
   { path: '/staff', load: () => import('./pages/staff.js'), nav: 'nav.staff', permission: 'staff.manage' },
   { path: '/account', load: () => import('./pages/account.js'), permission: null },
+  { path: '/live', load: () => import('./pages/livechat.js'), nav: 'livechat.nav', permission: 'livechat' },
+  { path: '/live/:id', load: () => import('./pages/livechat.js'), permission: 'livechat' },
 ];
