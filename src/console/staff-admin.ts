@@ -6,7 +6,7 @@
  * changes their own role, scope or active flag here (no locking oneself out by accident).
  * Accounts are never deleted: cases, events and the audit log name them.
  */
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { asc, eq, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { SettingsRefused, notFound, changedFields, parseInput } from '../catalogue/edit/change.js';
 import type { PipelineContext } from '../conversation/context.js';
@@ -177,7 +177,7 @@ export async function unlockAccount(ctx: Ctx, manager: Manager, staffId: number)
 export async function removeTotp(ctx: Ctx, manager: Manager, staffId: number) {
   return audited(ctx, manager, 'staff.totp.remove', async (tx) => {
     await lockAccount(tx, manager, staffId);
-    await tx.update(t.staff).set({ totpSecret: null }).where(and(eq(t.staff.id, staffId)));
+    await tx.update(t.staff).set({ totpSecret: null }).where(eq(t.staff.id, staffId));
     return { result: await showAccount(tx, staffId), details: { staffId } };
   });
 }
