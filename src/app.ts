@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { conversationMachine, CONVERSATION_VERSION } from '../flows/conversation.js';
 import { seedPublicHolidays } from './cases/holidays.js';
 import { caseService, type CaseService } from './cases/service.js';
+import { listenForSettingsChanges } from './catalogue/changes.js';
 import { CatalogueCache } from './catalogue/search.js';
 import { readCatalogue, seedCatalogueIfEmpty } from './catalogue/seed.js';
 import { staffChannels } from './cases/staff-notifications/channels.js';
@@ -123,6 +124,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     caseSinks: [staffNotificationSink({ enqueue, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` })],
     cloudPushes: Boolean(cloud),
   };
+
+  // Staff edits in any process reach this one's caches at once.
+  const settingsListener = await listenForSettingsChanges(db.sql, [ctx.catalogue], log.child({ component: 'settings' }));
 
   const senders = new Map<ChannelName, ChannelSender>([['web', createWebChatSender()]]);
   const telegramToken = config.TELEGRAM_BOT_TOKEN;
@@ -282,6 +286,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       await live?.close();
       await workers?.close();
       await transport.close();
+      await settingsListener.close();
       await db.close();
     },
   };

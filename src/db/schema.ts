@@ -79,7 +79,10 @@ export const slaPolicies = pgTable('sla_policies', {
 export const holidays = pgTable('holidays', {
   day: date().primaryKey(),
   name: text().notNull(),
-  /** 'public' (seeded from date-holidays), 'cuti-bersama' or 'local': rows staff add. */
+  /**
+   * 'public' (seeded from date-holidays), 'cuti-bersama' or 'local': rows staff add; 'cancelled':
+   * a public holiday staff took off the list, kept so the seed does not add it back.
+   */
   kind: text().notNull().default('public'),
 });
 

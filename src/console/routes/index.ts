@@ -2,9 +2,22 @@
 import type { ConsoleRouteModule } from '../api.js';
 import { authRoutes } from './auth.js';
 import { caseRoutes } from './case.js';
+import { catalogueRoutes } from './catalogue.js';
 import { eventRoutes } from './events.js';
 import { livechatRoutes } from './livechat.js';
 import { operationsRoutes } from './operations.js';
+import { settingsRoutes } from './settings.js';
+import { staffRoutes } from './staff.js';
 import { statisticsRoutes } from './statistics.js';
 
-export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, caseRoutes, livechatRoutes, statisticsRoutes, operationsRoutes];
+export const routeModules: ConsoleRouteModule[] = [
+  authRoutes,
+  eventRoutes,
+  caseRoutes,
+  livechatRoutes,
+  catalogueRoutes,
+  settingsRoutes,
+  staffRoutes,
+  statisticsRoutes,
+  operationsRoutes,
+];
