@@ -133,8 +133,12 @@ export interface CasePhotoFile {
 /** Matches no case: where scope cannot be decided, it fails closed. */
 const NOTHING = sql`false`;
 
-/** The cases an actor may see, as a condition on `cases` (statistics count within the same scope). */
-export function scopeOf(actor: Actor): SQL | undefined {
+/**
+ * The cases an actor may see, as a condition on `cases`. Statistics count within the same scope
+ * with `aggregate: true`: a confidential case is then counted for its whole dinas (a number says
+ * nothing of its content), where only its unit may read it.
+ */
+export function scopeOf(actor: Actor, options: { aggregate?: boolean } = {}): SQL | undefined {
   switch (actor.kind) {
     case 'system':
       return undefined;
@@ -152,7 +156,7 @@ export function scopeOf(actor: Actor): SQL | undefined {
       // A petugas works their unit's cases; verifikator and pimpinan see their whole dinas.
       if (actor.role === 'petugas') parts.push(eq(t.cases.unitId, actor.unitId!));
       if (actor.regionPrefix) parts.push(like(t.cases.regionCode, `${actor.regionPrefix.replace(/[\\%_]/g, '')}%`));
-      parts.push(confidentialScope(actor));
+      if (!options.aggregate) parts.push(confidentialScope(actor));
       return and(...parts);
     }
   }

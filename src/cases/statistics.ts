@@ -19,8 +19,9 @@
  * - **Resolution**: from receipt to the first `selesai`; rejected and duplicate cases have none.
  * - **Ratings**: the citizen's latest rating (1–5) of each case.
  *
- * Scope is the case service's own (`scopeOf`): the numbers never include a case the staff
- * member could not open. The results are aggregates only; nothing here lists cases or people.
+ * Scope is the case service's own (`scopeOf`, as an aggregate): the numbers never include a case
+ * of another dinas, unit or region; a confidential case counts for its whole dinas, though only
+ * its unit may open it. The results are aggregates only; nothing here lists cases or people.
  *
  * @example
  *   const stats = await caseStatistics(ctx, staff.actor, { from: '2026-01-01', to: '2026-12-31' });
@@ -182,7 +183,7 @@ function scopedCases(actor: Actor, range: StatisticsRange): SQL {
     sql`${t.cases.createdAt} >= (${range.from}::date)::timestamp at time zone ${STATISTICS_TIME_ZONE}`,
     sql`${t.cases.createdAt} < (${range.to}::date + 1)::timestamp at time zone ${STATISTICS_TIME_ZONE}`,
   ];
-  const scope = scopeOf(actor);
+  const scope = scopeOf(actor, { aggregate: true });
   if (scope) conditions.push(scope);
   if (range.dinasId !== undefined) conditions.push(eq(t.cases.dinasId, range.dinasId));
   return sql`

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Actor } from '../../src/cases/events.js';
 import { caseStatistics, monthsOf, statisticsCsv, statisticsRange } from '../../src/cases/statistics.js';
+import { CaseNotFound } from '../../src/cases/service.js';
+import { openTestCase, seedIdentity } from '../support/cases.js';
 import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
 import { buildStatisticsCases, statisticsClock, type StatisticsFixture } from '../support/statistics-cases.js';
 
@@ -125,5 +127,18 @@ describe('range and CSV', () => {
     expect(cell(total, 'sla_verify_compliance_pct')).toBe('66.7');
     expect([cell(november, 'group'), cell(november, 'month'), cell(november, 'received')]).toEqual(['month', '2026-11', '5']);
     for (const ticket of Object.values(fx.tickets)) expect(csv).not.toContain(ticket);
+  });
+});
+
+describe('confidential cases', () => {
+  it('counts a confidential case for its whole dinas, though only its unit may open it', async () => {
+    const pimpinan = staff('pimpinan', fx.dinsosId);
+    const july = { from: '2026-07-01', to: '2026-07-31' };
+    const before = (await caseStatistics(app.ctx, pimpinan, july)).total.received;
+    const identity = await seedIdentity(app, 'telegram', '7770001', { lang: 'id' });
+    const ticket = await openTestCase(app, identity, { serviceCode: 'pkh', confidential: true }, new Date('2026-07-14T03:00:00Z'));
+    await expect(app.cases.getCase(pimpinan, ticket)).rejects.toThrow(CaseNotFound);
+    expect((await caseStatistics(app.ctx, pimpinan, july)).total.received).toBe(before + 1);
+    expect((await caseStatistics(app.ctx, staff('pimpinan', fx.disdikId), july)).total.received).toBe(0);
   });
 });
