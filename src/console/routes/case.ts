@@ -4,7 +4,7 @@
  * from media storage, the choices its forms offer, and the ready answers (`/canned-replies`).
  * Scope is the case service's: a case outside it is 404 with no content; a pimpinan reads only.
  */
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { ReadableStream } from 'node:stream/web';
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
@@ -149,11 +149,19 @@ export const caseRoutes: ConsoleRouteModule = (api, deps) => {
       const { ticket, key, contentType } = await cases.casePhoto(staff.actor, req.params.ticket, req.params.id, req.query.size);
       await recordAudit(ctx.db.db, { staff, action: 'case.photo', ticket, details: { mediaId: req.params.id, size: req.query.size }, ip: req.ip, at: ctx.now() });
       const handle = await deps.mediaStorage.locate(key);
+      // A file missing from storage (removed by hand, a lost volume) is the storage's fault, not the case's: 502.
+      let body: Readable;
+      if ('path' in handle) {
+        const file = await open(handle.path).catch(() => null);
+        if (!file) return reply.code(502).send({ error: 'media_unavailable' });
+        body = file.createReadStream();
+      } else {
+        const upstream = await fetch(handle.url);
+        if (!upstream.ok || !upstream.body) return reply.code(502).send({ error: 'media_unavailable' });
+        body = Readable.fromWeb(upstream.body as ReadableStream);
+      }
       reply.header('content-type', contentType).header('cache-control', 'private, max-age=300').header('x-content-type-options', 'nosniff');
-      if ('path' in handle) return reply.send(createReadStream(handle.path));
-      const upstream = await fetch(handle.url);
-      if (!upstream.ok || !upstream.body) return reply.code(502).send({ error: 'media_unavailable' });
-      return reply.send(Readable.fromWeb(upstream.body as ReadableStream));
+      return reply.send(body);
     },
   );
 
