@@ -75,8 +75,12 @@ export type CaseListFilters = z.input<typeof caseListFilters>;
 export const caseCountFilters = z.object(narrowingFilters);
 export type CaseCountFilters = z.input<typeof caseCountFilters>;
 
-/** Counts stop here: a side bar needs "more than 10,000", not the exact figure, and stopping keeps every count an index range of bounded length. */
-export const COUNT_CAP = 10_000;
+/**
+ * Counts stop here: a side bar needs "more than 1,000", not the exact figure, and stopping keeps
+ * every count a walk of bounded length however many cases a dinas has. Exact figures are the
+ * statistics' job.
+ */
+export const COUNT_CAP = 1_000;
 
 /** Per view of the inbox, within the actor's scope and the narrowing filters; a count of `COUNT_CAP + 1` means "more than COUNT_CAP". */
 export interface CaseCounts {
@@ -151,6 +155,9 @@ export interface CaseDetail extends Omit<CaseListItem, 'summary' | 'sla'> {
   /** The citizen's chat around the case: from an hour before it was opened (not reaching into their other cases), oldest first. */
   transcript: TranscriptEntry[];
 }
+
+/** What the list and its counts need of the context (the bench runs them on a bare database). */
+export type ReadContext = Pick<PipelineContext, 'db' | 'now'>;
 
 /** Matches no case: where scope cannot be decided, it fails closed. */
 const NOTHING = sql`false`;
@@ -270,9 +277,29 @@ const unassignedCondition = sql`${OPEN} and ${t.cases.assigneeStaffId} is null`;
  * running clock's due moment. Keyset pages (pass `next` as `after`): cases arriving meanwhile go
  * before the first page and never shift the later ones.
  */
-export async function listCases(ctx: PipelineContext, actor: Actor, filters: CaseListFilters = {}): Promise<{ cases: CaseListItem[]; next: string | null }> {
+export async function listCases(ctx: ReadContext, actor: Actor, filters: CaseListFilters = {}): Promise<{ cases: CaseListItem[]; next: string | null }> {
   const f = caseListFilters.parse(filters);
   const now = ctx.now();
+  const rows = await listQuery(ctx, actor, f, now);
+  const page = rows.slice(0, f.limit);
+  const cases = page.map(({ id: _id, slaRemindAt, ...row }) => ({
+    ...row,
+    kind: row.kind as CaseKind,
+    status: row.status as CaseStatus,
+    channel: row.channel as ChannelName,
+    sla: slaState({ status: row.status, slaDueAt: row.slaDueAt, slaRemindAt }, now),
+  }));
+  const last = page[page.length - 1];
+  const next = rows.length > f.limit ? (f.sort === 'due' ? `${last.slaDueAt!.getTime()}_${last.id}` : String(last.id)) : null;
+  return { cases, next };
+}
+
+/** The statement `listCases` runs, for EXPLAIN in the bench. */
+export function listCasesStatement(ctx: ReadContext, actor: Actor, filters: CaseListFilters = {}): SQL {
+  return listQuery(ctx, actor, caseListFilters.parse(filters), ctx.now()).getSQL();
+}
+
+function listQuery(ctx: ReadContext, actor: Actor, f: z.output<typeof caseListFilters>, now: Date) {
   const conditions = narrowing(actor, f);
   if (f.assigneeStaffId) conditions.push(eq(t.cases.assigneeStaffId, f.assigneeStaffId));
   if (f.unassigned) conditions.push(unassignedCondition);
@@ -304,23 +331,12 @@ export async function listCases(ctx: PipelineContext, actor: Actor, filters: Cas
     );
     conditions.splice(0, conditions.length, sql`${t.cases.id} in (${branches})`);
   }
-  const rows = await ctx.db.db
+  return ctx.db.db
     .select(listColumns)
     .from(t.cases)
     .where(and(...conditions))
     .orderBy(...order)
     .limit(f.limit + 1);
-  const page = rows.slice(0, f.limit);
-  const cases = page.map(({ id: _id, slaRemindAt, ...row }) => ({
-    ...row,
-    kind: row.kind as CaseKind,
-    status: row.status as CaseStatus,
-    channel: row.channel as ChannelName,
-    sla: slaState({ status: row.status, slaDueAt: row.slaDueAt, slaRemindAt }, now),
-  }));
-  const last = page[page.length - 1];
-  const next = rows.length > f.limit ? (f.sort === 'due' ? `${last.slaDueAt!.getTime()}_${last.id}` : String(last.id)) : null;
-  return { cases, next };
 }
 
 /**
@@ -328,7 +344,21 @@ export async function listCases(ctx: PipelineContext, actor: Actor, filters: Cas
  * unassigned, assigned to the actor), within the actor's scope and the narrowing filters, each
  * counted up to `COUNT_CAP + 1`. One statement; each count walks one index range.
  */
-export async function countCases(ctx: PipelineContext, actor: Actor, filters: CaseCountFilters = {}): Promise<CaseCounts> {
+export async function countCases(ctx: ReadContext, actor: Actor, filters: CaseCountFilters = {}): Promise<CaseCounts> {
+  const [row] = (await ctx.db.db.execute(countCasesStatement(ctx, actor, filters))) as unknown as Record<string, number>[];
+  return {
+    total: row.total,
+    status: Object.fromEntries(CASE_STATUSES.map((s) => [s, row[`status:${s}`]])) as Record<CaseStatus, number>,
+    dueSoon: row.dueSoon,
+    breached: row.breached,
+    unassigned: row.unassigned,
+    mine: row.mine,
+    cap: COUNT_CAP,
+  };
+}
+
+/** The statement `countCases` runs, for EXPLAIN in the bench. */
+export function countCasesStatement(ctx: ReadContext, actor: Actor, filters: CaseCountFilters = {}): SQL {
   const f = caseCountFilters.parse(filters);
   const now = ctx.now().toISOString();
   const base = narrowing(actor, f);
@@ -345,16 +375,7 @@ export async function countCases(ctx: PipelineContext, actor: Actor, filters: Ca
     Object.entries(views).map(([name, query]) => sql`${query} as ${sql.identifier(name)}`),
     sql`, `,
   );
-  const [row] = (await ctx.db.db.execute(sql`select ${columns}`)) as unknown as Record<string, number>[];
-  return {
-    total: row.total,
-    status: Object.fromEntries(CASE_STATUSES.map((s) => [s, row[`status:${s}`]])) as Record<CaseStatus, number>,
-    dueSoon: row.dueSoon,
-    breached: row.breached,
-    unassigned: row.unassigned,
-    mine: row.mine,
-    cap: COUNT_CAP,
-  };
+  return sql`select ${columns}`;
 }
 
 /**
