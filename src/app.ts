@@ -32,6 +32,8 @@ import type { PipelineContext } from './conversation/context.js';
 import { createDb } from './db/client.js';
 import { classifyWriteError } from './db/errors.js';
 import { runMigrations } from './db/migrate.js';
+import { ConsoleLive, consoleCaseSink } from './console/live.js';
+import { registerConsole } from './console/plugin.js';
 import { buildServer } from './http/server.js';
 import { registerIntegrationAdmin } from './integrations/admin-routes.js';
 import { registerOpen311 } from './integrations/open311/routes.js';
@@ -190,6 +192,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
   // The dinas's own systems hear of every public case event (the sink needs the finished context).
   ctx.caseSinks.push(webhookSink(ctx));
+  // Open console pages hear of every case event at commit (ids only).
+  ctx.caseSinks.push(consoleCaseSink);
   const workers = worker
     ? startWorkers(ctx, senders, {
         ...workerOptions,
@@ -215,6 +219,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let http: FastifyInstance | null = null;
   let url: string | null = null;
   let polling: TelegramPolling | null = null;
+  let live: ConsoleLive | null = null;
   if (web) {
     http = buildServer(ctx, whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {});
     if (whatsappWeb && config.ADMIN_TOKEN) registerWhatsAppQrRoute(http, { adminToken: config.ADMIN_TOKEN, connection: whatsappWeb });
@@ -222,6 +227,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     registerStatusApi(http, ctx);
     registerOpen311(http, ctx);
     registerIntegrationAdmin(http, ctx, config.ADMIN_TOKEN);
+    if (config.CONSOLE_SESSION_SECRET) {
+      live = new ConsoleLive(db.sql);
+      await live.start();
+      await registerConsole(http, { ctx, config, cases: caseService(ctx), mediaStorage, live }, { sessionSecret: config.CONSOLE_SESSION_SECRET });
+    } else {
+      log.warn('CONSOLE_SESSION_SECRET not set: the agent console is off');
+    }
     if (telegramToken && config.TELEGRAM_MODE === 'webhook') {
       registerTelegramWebhook(http, {
         path: WEBHOOK_PATH,
@@ -265,6 +277,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       await polling?.stop();
       await whatsappWeb?.stop();
       await http?.close();
+      await live?.close();
       await workers?.close();
       await transport.close();
       await db.close();

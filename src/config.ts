@@ -103,6 +103,15 @@ const schema = z.object({
   /** Path-style URLs (http://host/bucket/key), which MinIO needs; false for virtual-hosted buckets. */
   MEDIA_S3_PATH_STYLE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 
+  /**
+   * Signs the console's session cookie (at least 32 characters: openssl rand -base64 32). Unset
+   * outside production: a development secret is generated under DATA_DIR. Unset in production:
+   * the console is off.
+   */
+  CONSOLE_SESSION_SECRET: z.string().min(32).optional(),
+  /** Console login attempts one client address may make per minute (each account also locks after 5 bad passwords). */
+  CONSOLE_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
+
   /** Bearer token for operator endpoints (the WhatsApp link QR, dinas integrations). Unset: those endpoints are off. */
   ADMIN_TOKEN: z.string().min(16).optional(),
 });

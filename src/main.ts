@@ -9,6 +9,7 @@ import { parseConfig } from './config.js';
 import { startEmbeddedPostgres } from './local/embedded-postgres.js';
 import { findOrStartRedis } from './local/redis.js';
 import { localSecrets } from './local/secrets.js';
+import { demoStaff } from './console/demo-staff.js';
 import { createLogger } from './logger.js';
 import type { TransportConfig } from './queues/transport.js';
 
@@ -21,15 +22,16 @@ async function main() {
 
   let config = parseConfig();
   const log = createLogger(config.LOG_LEVEL, 'kanal-aduan', Boolean(process.stdout.isTTY) && config.NODE_ENV === 'development');
-  if ((!config.NIK_ENCRYPTION_KEY || !config.NIK_HASH_KEY) && config.NODE_ENV !== 'production') {
+  if ((!config.NIK_ENCRYPTION_KEY || !config.NIK_HASH_KEY || !config.CONSOLE_SESSION_SECRET) && config.NODE_ENV !== 'production') {
     // Only what is missing (unset, or left empty as in .env.example) is filled in.
     const secrets = await localSecrets(config.DATA_DIR);
+    if (!config.NIK_ENCRYPTION_KEY || !config.NIK_HASH_KEY) log.warn('NIK keys not set: using development keys kept in DATA_DIR (set them in production)');
     config = parseConfig({
       ...process.env,
       NIK_ENCRYPTION_KEY: process.env.NIK_ENCRYPTION_KEY || secrets.NIK_ENCRYPTION_KEY,
       NIK_HASH_KEY: process.env.NIK_HASH_KEY || secrets.NIK_HASH_KEY,
+      CONSOLE_SESSION_SECRET: process.env.CONSOLE_SESSION_SECRET || secrets.CONSOLE_SESSION_SECRET,
     });
-    log.warn('NIK keys not set: using development keys kept in DATA_DIR (set them in production)');
   }
 
   let stopPostgres: (() => Promise<void>) | null = null;
@@ -62,9 +64,13 @@ async function main() {
   if (app.url) {
     // The port actually bound (PORT=0 picks a free one), not the one asked for.
     const base = config.PUBLIC_URL ?? `http://localhost:${new URL(app.url).port}`;
+    const demo = config.NODE_ENV === 'development' && config.CONSOLE_SESSION_SECRET ? await demoStaff(app.ctx.db.db, config.DATA_DIR) : [];
     const lines = [
       '',
       '  Kanal Aduan is running.',
+      config.CONSOLE_SESSION_SECRET ? `  Console:    ${base}/console` : '  Console:    off (set CONSOLE_SESSION_SECRET)',
+      ...demo.map((a) => `  ${a.role} (${a.dinas}): ${a.email} / ${a.password}`),
+      `  Console API: ${base}/api/v1 (OpenAPI: ${base}/api/v1/openapi.json)`,
       `  Web chat:   ${base}/chat`,
       `  Health:     ${base}/healthz   Ready: ${base}/readyz`,
       `  Database:   ${config.DATABASE_URL ? 'DATABASE_URL' : 'embedded Postgres in ' + config.DATA_DIR}`,

@@ -101,9 +101,53 @@ export const staff = pgTable(
     regionPrefix: text('region_prefix'),
     supervisor: boolean().notNull().default(false),
     active: boolean().notNull().default(true),
+    /** argon2id (@node-rs/argon2); null: the account cannot log in to the console (yet). */
+    passwordHash: text('password_hash'),
+    /** Set by an admin's password reset: the next login must choose a new password first. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
+    /** Bad passwords since the last good login; at the limit the account is locked for a while. */
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    /** TOTP secret (base32), sealed like a NIK; set once the code was confirmed. */
+    totpSecret: text('totp_secret'),
+    /** The console's language for this person: 'id' or 'en'. */
+    lang: text().$type<'id' | 'en'>().notNull().default('id'),
     createdAt: createdAt(),
   },
   (t) => [index('staff_unit').on(t.unitId)],
+);
+
+/** Console sessions, kept server-side (the cookie holds only the signed id). */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    sid: text().primaryKey(),
+    staffId: integer('staff_id').references(() => staff.id, { onDelete: 'cascade' }),
+    data: jsonb().$type<Record<string, unknown>>().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('console_sessions_expiry').on(t.expiresAt), index('console_sessions_staff').on(t.staffId)],
+);
+
+/**
+ * What staff did and saw: every view of a case's personal data, every NIK unmasked, every change
+ * of settings and accounts. `details` never holds the personal data itself.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    /** Null for an action before login (a failed login names the account in `details.staffId` when it exists). */
+    staffId: integer('staff_id').references(() => staff.id),
+    action: text().notNull(),
+    ticket: text(),
+    details: jsonb().$type<Record<string, unknown>>(),
+    /** The client address as the server saw it. */
+    ip: text(),
+    at: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [index('audit_log_at').on(t.at), index('audit_log_staff').on(t.staffId, t.at), index('audit_log_ticket').on(t.ticket)],
 );
 
 export const citizens = pgTable(

@@ -65,6 +65,7 @@ export async function createTestEnv(): Promise<TestEnv> {
 export const TEST_KEYS = {
   NIK_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   NIK_HASH_KEY: Buffer.alloc(32, 9).toString('base64'),
+  CONSOLE_SESSION_SECRET: 'test-console-session-secret-0123456789abcdef',
 };
 
 /** The environment tests run the product with, as variables: for `startApp` here, or a child process. */

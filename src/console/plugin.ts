@@ -1,0 +1,76 @@
+/**
+ * The agent console: its JSON API at `/api/v1` (api.ts) and its pages at `/console` — Preact and
+ * htm as ES modules with an import map, no build step, every file served from this server (no
+ * CDN), under a strict Content-Security-Policy (helmet, a nonce for the one inline import map).
+ *
+ * @example
+ *   await registerConsole(http, { ctx, config, cases, mediaStorage, live }, { sessionSecret });
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { registerConsoleApi, type ConsoleDeps } from './api.js';
+import { routeModules } from './routes/index.js';
+
+export const CONSOLE_PATH = '/console';
+const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
+const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
+
+/** Libraries the pages import, by the names the import map gives them. */
+const VENDOR: Record<string, { file: string; type: string }> = {
+  'preact.js': { file: 'preact/dist/preact.module.js', type: 'text/javascript' },
+  'hooks.js': { file: 'preact/hooks/dist/hooks.module.js', type: 'text/javascript' },
+  'htm.js': { file: 'htm/dist/htm.module.js', type: 'text/javascript' },
+  'htm-preact.js': { file: 'htm/preact/index.module.js', type: 'text/javascript' },
+  'uplot.js': { file: 'uplot/dist/uPlot.esm.js', type: 'text/javascript' },
+  'uplot.css': { file: 'uplot/dist/uPlot.min.css', type: 'text/css' },
+};
+
+export interface ConsoleOptions {
+  sessionSecret: string;
+}
+
+export async function registerConsole(http: FastifyInstance, deps: ConsoleDeps, options: ConsoleOptions): Promise<void> {
+  await registerConsoleApi(http, deps, { sessionSecret: options.sessionSecret, routes: routeModules, loginPerMinute: deps.config.CONSOLE_LOGIN_PER_MINUTE });
+
+  const vendor = new Map<string, Promise<Buffer>>();
+  const shell = readFile(new URL('./web/index.html', import.meta.url), 'utf8');
+
+  await http.register(
+    async (pages) => {
+      await pages.register(helmet, {
+        enableCSPNonces: true,
+        contentSecurityPolicy: {
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'"],
+            styleSrc: ["'self'"],
+            imgSrc: ["'self'", 'data:', 'blob:'],
+            connectSrc: ["'self'"],
+            // Links to OpenStreetMap open in a new tab; nothing is embedded from elsewhere.
+            frameAncestors: ["'none'"],
+            formAction: ["'self'"],
+          },
+        },
+      });
+      await pages.register(fastifyStatic, { root: WEB_ROOT, prefix: `${CONSOLE_PATH}/`, index: false, wildcard: true, cacheControl: true, maxAge: 0 });
+
+      const page = async (_request: unknown, reply: import('fastify').FastifyReply) => {
+        const nonce = reply.cspNonce.script;
+        const html = (await shell).replaceAll('{{nonce}}', nonce);
+        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+      };
+      pages.get(CONSOLE_PATH, page);
+      pages.get(`${CONSOLE_PATH}/`, page);
+
+      pages.get<{ Params: { name: string } }>(`${CONSOLE_PATH}/vendor/:name`, async (request, reply) => {
+        const entry = VENDOR[request.params.name];
+        if (!entry) return reply.code(404).send({ error: 'not_found' });
+        if (!vendor.has(request.params.name)) vendor.set(request.params.name, readFile(NODE_MODULES + entry.file));
+        return reply.type(entry.type).header('cache-control', 'public, max-age=86400').send(await vendor.get(request.params.name)!);
+      });
+    },
+  );
+}

@@ -1,0 +1,191 @@
+/**
+ * Console accounts over real HTTP: login and logout with a server-side session, 401 without one,
+ * CSRF on every change, lockout after five wrong passwords (and its end), TOTP, a forced password
+ * change after an admin's reset, the audit rows of logins, the OpenAPI description, and the live
+ * stream that hears only the person's own dinas.
+ */
+import { eq } from 'drizzle-orm';
+import { generateSync } from 'otplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../../src/console/accounts.js';
+import * as t from '../../src/db/schema.js';
+import { openTestCase, seedIdentity } from '../support/cases.js';
+import { createTestEnv, type TestEnv } from '../support/env.js';
+import { ConsoleClient, createStaff, startConsoleApp } from './support.js';
+
+/** The app's clock, which a test can move forward (for the lockout's end). */
+function movableClock(start = new Date('2026-12-01T02:00:00Z')) {
+  let offset = 0;
+  const origin = Date.now();
+  return { now: () => new Date(start.getTime() + (Date.now() - origin) + offset), advance: (ms: number) => void (offset += ms) };
+}
+
+describe('console accounts and sessions', () => {
+  let env: TestEnv;
+  let app: App;
+  const clock = movableClock();
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    app = await startConsoleApp(env, { now: clock.now });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.dispose();
+  });
+
+  it('answers 401 to every call without a session, and describes the API without one', async () => {
+    const client = new ConsoleClient(app.url!);
+    expect((await client.get('/me')).status).toBe(401);
+    expect((await client.get('/reference')).status).toBe(401);
+    expect((await client.get('/events')).status).toBe(401);
+    expect((await client.post('/auth/logout')).status).toBe(401);
+    const spec = await client.get('/openapi.json');
+    expect(spec.status).toBe(200);
+    expect(spec.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/me', '/api/v1/events', '/api/v1/reference']));
+    expect(spec.body.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('email');
+  });
+
+  it('logs in with the right password only, keeps the session on the server, and ends it at logout', async () => {
+    const staff = await createStaff(app, { role: 'petugas' });
+    const client = new ConsoleClient(app.url!);
+    const wrong = await client.login(staff.email, 'not-the-password');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toEqual({ error: 'invalid' });
+    const unknown = await client.login('nobody@test.kanal-aduan.test', 'whatever-it-is');
+    expect(unknown.body).toEqual(wrong.body);
+
+    const ok = await client.login(staff.email, staff.password);
+    expect(ok.status).toBe(200);
+    const cookie = ok.headers.getSetCookie().find((c) => c.startsWith('kanal_console='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(ok.body.staff).toMatchObject({ id: staff.id, role: 'petugas', permissions: expect.arrayContaining(['cases.read', 'livechat']) });
+    expect(ok.body.staff.permissions).not.toContain('staff.manage');
+    const [session] = await app.ctx.db.db.select().from(t.consoleSessions).where(eq(t.consoleSessions.staffId, staff.id));
+    expect(session).toBeDefined();
+
+    expect((await client.get('/me')).status).toBe(200);
+    expect((await client.post('/auth/logout')).status).toBe(204);
+    expect(await app.ctx.db.db.select().from(t.consoleSessions).where(eq(t.consoleSessions.staffId, staff.id))).toHaveLength(0);
+    expect((await client.get('/me')).status).toBe(401);
+  });
+
+  it('refuses a change without the CSRF token, and with another session\'s token', async () => {
+    const staff = await createStaff(app, { role: 'verifikator' });
+    const client = await new ConsoleClient(app.url!).loginAs(staff);
+    const without = await client.raw('PATCH', '/me', { body: { lang: 'en' }, csrf: false });
+    expect(without.status).toBe(403);
+    expect(without.body).toEqual({ error: 'csrf' });
+
+    const other = await new ConsoleClient(app.url!).loginAs(await createStaff(app, { role: 'verifikator' }));
+    client.csrfToken = other.csrfToken;
+    expect((await client.patch('/me', { lang: 'en' })).status).toBe(403);
+
+    client.csrfToken = (await client.get('/me')).body.csrfToken;
+    const withToken = await client.patch('/me', { lang: 'en' });
+    expect(withToken.status).toBe(200);
+    expect(withToken.body.lang).toBe('en');
+  });
+
+  it(`locks an account after ${MAX_FAILED_LOGINS} wrong passwords, also against the right one, until the lock runs out`, async () => {
+    const staff = await createStaff(app, { role: 'petugas' });
+    const client = new ConsoleClient(app.url!);
+    for (let i = 1; i < MAX_FAILED_LOGINS; i++) expect((await client.login(staff.email, `wrong-${i}`)).status).toBe(401);
+    const last = await client.login(staff.email, 'wrong-last');
+    expect(last.status).toBe(423);
+    expect(last.body.retryAfterSeconds).toBe(LOCK_MINUTES * 60);
+    expect((await client.login(staff.email, staff.password)).status).toBe(423);
+
+    clock.advance(LOCK_MINUTES * 60_000 + 1_000);
+    expect((await client.login(staff.email, staff.password)).status).toBe(200);
+    const [row] = await app.ctx.db.db.select().from(t.staff).where(eq(t.staff.id, staff.id));
+    expect(row.failedLogins).toBe(0);
+    const failures = await app.ctx.db.db.select().from(t.auditLog).where(eq(t.auditLog.action, 'auth.login.failed'));
+    expect(failures.length).toBeGreaterThanOrEqual(MAX_FAILED_LOGINS);
+  });
+
+  it('lets a person whose password an admin reset do nothing but choose a new one', async () => {
+    const staff = await createStaff(app, { role: 'petugas', mustChangePassword: true });
+    const client = await new ConsoleClient(app.url!).loginAs(staff);
+    expect((await client.get('/reference')).status).toBe(403);
+    expect((await client.post('/me/password', { current: staff.password, next: 'short' })).status).toBe(400);
+    expect((await client.post('/me/password', { current: 'wrong-password!', next: 'a much longer password' })).status).toBe(403);
+    expect((await client.post('/me/password', { current: staff.password, next: 'a much longer password' })).status).toBe(204);
+    expect((await client.get('/reference')).status).toBe(200);
+    expect((await new ConsoleClient(app.url!).login(staff.email, 'a much longer password')).status).toBe(200);
+  });
+
+  it('asks for a TOTP code once it is on, and counts a wrong code as a failure', async () => {
+    const staff = await createStaff(app, { role: 'admin' });
+    const client = await new ConsoleClient(app.url!).loginAs(staff);
+    const setup = await client.post('/me/totp/setup');
+    expect(setup.status).toBe(200);
+    expect(setup.body.uri).toMatch(/^otpauth:\/\/totp\//);
+    expect(setup.body.qrSvg).toMatch(/^<svg/);
+    expect((await client.post('/me/totp/enable', { code: '000000' })).status).toBe(400);
+    expect((await client.post('/me/totp/enable', { code: generateSync({ secret: setup.body.secret }) })).status).toBe(204);
+
+    const next = new ConsoleClient(app.url!);
+    expect((await next.login(staff.email, staff.password)).body).toEqual({ error: 'totp_required' });
+    expect((await next.login(staff.email, staff.password, '123456')).status).toBe(401);
+    const [row] = await app.ctx.db.db.select().from(t.staff).where(eq(t.staff.id, staff.id));
+    expect(row.failedLogins).toBe(1);
+    expect(row.totpSecret).not.toContain(setup.body.secret);
+    expect((await next.login(staff.email, staff.password, generateSync({ secret: setup.body.secret }))).status).toBe(200);
+  });
+
+  it('ends the session of an account that was deactivated', async () => {
+    const staff = await createStaff(app, { role: 'pimpinan' });
+    const client = await new ConsoleClient(app.url!).loginAs(staff);
+    expect((await client.get('/me')).status).toBe(200);
+    await app.ctx.db.db.update(t.staff).set({ active: false }).where(eq(t.staff.id, staff.id));
+    expect((await client.get('/me')).status).toBe(401);
+  });
+
+  it('streams case events of the person\'s own dinas live, and nothing of another dinas', async () => {
+    const dinsos = await createStaff(app, { role: 'verifikator', dinasCode: 'dinsos-bandung', unitCode: 'verifikator' });
+    const disdik = await createStaff(app, { role: 'verifikator', dinasCode: 'disdik-bandung', unitCode: 'sekretariat' });
+    const streams = await Promise.all(
+      [dinsos, disdik].map(async (staff) => {
+        const client = await new ConsoleClient(app.url!).loginAs(staff);
+        const controller = new AbortController();
+        const response = await fetch(`${app.url}/api/v1/events`, { headers: { cookie: (client as any).cookie }, signal: controller.signal });
+        expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+        const events: any[] = [];
+        const reading = (async () => {
+          const decoder = new TextDecoder();
+          let buffer = '';
+          try {
+            for await (const chunk of response.body as any) {
+              buffer += decoder.decode(chunk, { stream: true });
+              for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+                const frame = buffer.slice(0, end);
+                buffer = buffer.slice(end + 2);
+                const data = frame.split('\n').find((line) => line.startsWith('data: '));
+                if (data) events.push(JSON.parse(data.slice(6)));
+              }
+            }
+          } catch {
+            // aborted at the end of the test
+          }
+        })();
+        return { events, stop: () => controller.abort(), reading };
+      }),
+    );
+    // The PKH complaint routes to Dinas Sosial.
+    const identity = await seedIdentity(app, 'telegram', '5550001', { lang: 'id' });
+    const ticket = await openTestCase(app, identity, { serviceCode: 'pkh' });
+    const deadline = Date.now() + 10_000;
+    while (!streams[0].events.some((e) => e.ticket === ticket) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(streams[0].events).toContainEqual(expect.objectContaining({ type: 'case', ticket, change: 'created' }));
+    // A second event after the first proves the other stream had time to hear it, had it been sent.
+    const second = await openTestCase(app, identity, { serviceCode: 'pkh', description: 'Kedua kalinya.' });
+    while (!streams[0].events.some((e) => e.ticket === second) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(streams[1].events.filter((e) => e.ticket === ticket || e.ticket === second)).toEqual([]);
+    for (const s of streams) s.stop();
+    await Promise.all(streams.map((s) => s.reading));
+  });
+});
