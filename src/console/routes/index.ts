@@ -2,5 +2,6 @@
 import type { ConsoleRouteModule } from '../api.js';
 import { authRoutes } from './auth.js';
 import { eventRoutes } from './events.js';
+import { inboxRoutes } from './inbox.js';
 
-export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes];
+export const routeModules: ConsoleRouteModule[] = [authRoutes, eventRoutes, inboxRoutes];
