@@ -7,16 +7,14 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { TICKET_ALPHABET } from '../../src/cases/ticket.js';
 import { launchBrowser, loginInBrowser } from '../support/browser.js';
 import { openTestCase, seedIdentity, SYSTEM } from '../support/cases.js';
-import { telegramCitizen } from '../support/citizens.js';
+import { fileReport, telegramCitizen } from '../support/citizens.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { telegramConfig } from '../support/telegram.js';
 import { createStaff, startConsoleApp } from './support.js';
 
-const TICKET = new RegExp(`\\*([${TICKET_ALPHABET}]{4})-([${TICKET_ALPHABET}]{4})\\*`);
 const REPORT = ['halo', '1', '1', '1', 'Bantuan sembako belum diterima warga RT 03.', 'lewati', 'lewati', '2', '1'];
 
 describe('the inbox in the browser', () => {
@@ -55,12 +53,7 @@ describe('the inbox in the browser', () => {
     const allCount = page.locator('.inbox-count[data-view="all"]');
     await expect.poll(() => allCount.textContent()).toBe('1');
 
-    const citizen = telegramCitizen(app, telegram, 9_400_001);
-    let last: string[] = [];
-    for (const text of REPORT) last = await citizen.say(text);
-    const match = TICKET.exec(last.join('\n'));
-    if (!match) throw new Error(`no ticket in ${JSON.stringify(last)}`);
-    const ticket = match[1] + match[2];
+    const ticket = await fileReport(telegramCitizen(app, telegram, 9_400_001), REPORT);
 
     const row = page.locator(`tr[data-ticket="${ticket}"]`);
     await row.waitFor();
