@@ -110,8 +110,7 @@ async function actorsOf(database: postgres.Sql, sampleTicket: string): Promise<A
     { name: 'counts', counts: {} },
     { name: 'counts, category kesehatan', counts: { category: 'kesehatan' } },
     { name: 'counts, channel web', counts: { channel: 'web' } },
-    { name: `counts, search "${common}"`, counts: { q: common } },
-    { name: `counts, search "${tail}"`, counts: { q: tail } },
+    { name: 'counts, unit rehsos', counts: { unitId: ids.rehsos } },
   ];
   const scoped: Scenario[] = [
     { name: 'all', list: {} },

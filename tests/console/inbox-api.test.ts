@@ -93,7 +93,7 @@ describe('GET /api/v1/cases/counts', () => {
     expect(body.status).toMatchObject({ baru: body.status.baru, ditolak: body.status.ditolak });
     expect(body.status.baru + body.status.ditolak).toBe(2);
     expect((await verifikator.get('/cases/counts?channel=web')).body.total).toBe(1);
-    expect((await verifikator.get('/cases/counts?q=seragam')).body.total).toBe(0);
+    expect((await verifikator.get('/cases/counts?category=pendidikan')).body.total).toBe(0);
   });
 });
 

@@ -24,10 +24,10 @@ const narrowing = z.object({
   category: filters.category,
   unitId: id.optional(),
   channel: filters.channel,
-  q: filters.q,
 });
 
 const listQuery = narrowing.extend({
+  q: filters.q,
   status: statusList.optional(),
   /** An officer's staff id, or `me`. */
   assignee: z.union([z.literal('me'), id]).optional(),

@@ -75,7 +75,8 @@ export default function Inbox() {
 
   const listQuery = { ...narrow, ...VIEWS.find((v) => v.key === view).query, sort: sort === 'newest' ? undefined : sort, limit: PAGE };
   const listPath = `/cases${queryString(listQuery)}`;
-  const countsPath = `/cases/counts${queryString(narrow)}`;
+  // Search narrows the list only; the side bar counts the views within the other filters.
+  const countsPath = `/cases/counts${queryString({ ...narrow, q: undefined })}`;
 
   const load = useCallback(() => {
     const mine = ++generation.current;
