@@ -13,6 +13,7 @@
 import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import { TICKET_ALPHABET, TICKET_LENGTH } from '../src/cases/ticket.js';
+import { cpuSeconds } from './processes.js';
 
 export interface InboxSeedOptions {
   cases: number;
@@ -59,10 +60,15 @@ export async function seedInbox(databaseUrl: string, options: InboxSeedOptions):
   const log = options.log ?? (() => {});
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   const started = Date.now();
+  // The seed's one backend does the work: its CPU time says what the seed costs when other
+  // processes share the cores and stretch the wall-clock time.
+  const [{ pid }] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+  const cpuStart = cpuSeconds(pid);
   const step = async (what: string, work: () => Promise<unknown>) => {
     const t0 = Date.now();
+    const cpu0 = cpuSeconds(pid);
     await work();
-    log(`  seed: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    log(`  seed: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s, postgres CPU ${(cpuSeconds(pid) - cpu0).toFixed(1)} s)`);
   };
   try {
     const n = options.cases;
@@ -212,7 +218,7 @@ export async function seedInbox(databaseUrl: string, options: InboxSeedOptions):
 
     // Statistics for the planner and a visibility map for index-only counts, as autovacuum leaves them.
     await step('vacuum analyze', () => sql.unsafe('vacuum (analyze) cases, case_timers, staff, channel_identities, citizens, messages'));
-    log(`  seed: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    log(`  seed: done in ${((Date.now() - started) / 1000).toFixed(0)} s (postgres CPU ${(cpuSeconds(pid) - cpuStart).toFixed(0)} s)`);
   } finally {
     await sql.end({ timeout: 5 });
   }

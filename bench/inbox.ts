@@ -10,7 +10,6 @@
  * instead of seeding a scratch one), BENCH_INBOX_KEEP=1 (keep the scratch database and print its URL),
  * BENCH_INBOX_ONLY (only scenarios whose "actor / scenario" contains this text).
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
@@ -22,6 +21,7 @@ import { createDb } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { createScratch } from './infra.js';
 import { placeName, seedInbox, VOCABULARY } from './inbox-seed.js';
+import { cpuSeconds } from './processes.js';
 
 export const INBOX_TARGET_P95_MS = 50;
 
@@ -151,15 +151,6 @@ async function runOnce(ctx: ReadContext, actor: Actor, scenario: Scenario): Prom
     after = result.next;
   }
   return rows;
-}
-
-const TICKS_PER_SECOND = 100;
-
-/** User + system CPU seconds a process has used so far (Linux /proc). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  // After "pid (comm) ", utime and stime are the 12th and 13th fields.
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 /** Times the last page of a paged scenario only: the earlier ones fetch its cursor. */
