@@ -3,7 +3,7 @@
 // arriving live. Rows hold no personal data; each links to its case page. Per change it makes one
 // request for the list and one for the counts, never one per row.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, getLang, html, t, useApi, useLang, useLive } from '../lib.js';
+import { api, getLang, html, me, t, useApi, useLang, useLive } from '../lib.js';
 
 const STATUSES = ['baru', 'diverifikasi', 'diteruskan', 'diproses', 'selesai', 'ditutup', 'ditolak', 'duplikat'];
 const CHANNELS = ['telegram', 'whatsapp-cloud', 'whatsapp-web', 'web'];
@@ -98,6 +98,8 @@ export default function Inbox() {
     api.get(listPath).then((page) => {
       if (mine !== generation.current) return;
       setList((l) => {
+        // By due moment, a newcomer belongs anywhere in the list: show the first page afresh.
+        if (sort === 'due') return { cases: page.cases, next: page.next, loading: false, error: null };
         const known = new Set(l.cases.map((c) => c.ticket));
         const latest = new Map(page.cases.map((c) => [c.ticket, c]));
         const arrived = page.cases.filter((c) => !known.has(c.ticket));
@@ -109,7 +111,7 @@ export default function Inbox() {
       });
     }, () => {});
     api.get(countsPath).then(setCounts, () => {});
-  }, [listPath, countsPath]);
+  }, [listPath, countsPath, sort]);
   useLive((event) => {
     if (event.type !== 'case') return;
     clearTimeout(pending.current);
@@ -132,8 +134,15 @@ export default function Inbox() {
     }
   };
 
+  // Unit names for the rows; the filter offers those of my own dinas (all of them above every dinas).
   const units = new Map();
-  for (const d of reference.data?.dinas ?? []) for (const u of d.units) units.set(u.id, u.name);
+  const myUnits = [];
+  for (const d of reference.data?.dinas ?? []) {
+    for (const u of d.units) {
+      units.set(u.id, u.name);
+      if (me()?.dinasId == null || me().dinasId === d.id) myUnits.push(u);
+    }
+  }
   const categoryName = (code) => reference.data?.categories.find((c) => c.code === code)?.name[getLang()] ?? code;
   const setFilter = (name) => (event) => setNarrow({ ...narrow, [name]: event.currentTarget.value });
   const search = (event) => {
@@ -174,7 +183,7 @@ export default function Inbox() {
           <label>${t('inbox.unit')}
             <select value=${narrow.unitId} onChange=${setFilter('unitId')}>
               <option value="">${t('inbox.any')}</option>
-              ${[...units].map(([id, name]) => html`<option value=${id}>${name}</option>`)}
+              ${myUnits.map((u) => html`<option value=${u.id}>${u.name}</option>`)}
             </select>
           </label>
           <label>${t('inbox.channel')}
