@@ -33,10 +33,14 @@ afterAll(async () => {
 });
 
 describe('GET /api/v1/cases', () => {
-  it('answers 401 without a session', async () => {
+  it('answers 401 without a session, and is described in the OpenAPI document', async () => {
     const anonymous = new ConsoleClient(app.url!);
     expect((await anonymous.get('/cases')).status).toBe(401);
     expect((await anonymous.get('/cases/counts')).status).toBe(401);
+    const { paths } = (await anonymous.get('/openapi.json')).body;
+    expect(paths['/api/v1/cases'].get.tags).toEqual(['inbox']);
+    expect(paths['/api/v1/cases'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['status', 'q', 'sla', 'after', 'assignee']));
+    expect(paths['/api/v1/cases/counts'].get.tags).toEqual(['inbox']);
   });
 
   it('lists my dinas\'s cases newest first, a page at a time', async () => {
