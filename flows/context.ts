@@ -60,7 +60,7 @@ export interface ConversationContext {
   /** The citizen's most recent cases as listed, so a number can be resolved. */
   cases: { ticket: string; status: CaseStatus; createdAt: string }[];
   /** Answer to the last request for a human. */
-  human: { availableNow: boolean; hours: { id: string; en: string } } | null;
+  human: { availableNow: boolean; hours: { id: string; en: string }; answerFrom?: string | null } | null;
   /** Whether a message written to staff has been acknowledged already (once is enough). */
   staffAcknowledged: boolean;
   /** The case last shown in cek status, so "tambah info" or "nilai" know which one. */

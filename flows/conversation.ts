@@ -443,9 +443,12 @@ export const conversationMachine = setup({
       enqueue.emit({ type: 'requestHuman' });
       enqueue.assign({ staffAcknowledged: false });
     }),
+    withdrawHuman: emit({ type: 'withdrawHuman' }),
     storeHumanAvailability: assign({
       human: ({ context, event }) =>
-        event.type === 'result.humanRequested' ? { availableNow: event.staffAvailableNow, hours: event.hours } : context.human,
+        event.type === 'result.humanRequested'
+          ? { availableNow: event.staffAvailableNow, hours: event.hours, answerFrom: event.answerFrom }
+          : context.human,
     }),
     /** Messages meant for staff are kept by the runtime; one acknowledgement tells the citizen so without chattering. */
     acknowledgeForStaff: enqueueActions(({ context, enqueue }) => {
@@ -494,6 +497,8 @@ export const conversationMachine = setup({
     'result.categories': { actions: 'storeCategories' },
     // Mid-report the news waits: the citizen can still rate from cek status.
     'case.awaitingRating': { guard: 'isResting', target: '#conversation.rating', actions: 'awaitRating' },
+    // The bot was quiet while an officer talked in this chat; it says it is back, at the menu.
+    'staff.handedBack': { target: '#conversation.menu', actions: note('handedBack') },
   },
   states: {
     /** Before the first message. Whatever it is, the citizen is welcomed; a menu choice is acted on at once. */
@@ -820,12 +825,20 @@ export const conversationMachine = setup({
       },
     },
 
-    /** Talking to a human: staff answer in the same chat from the console; global words still work. */
+    /**
+     * Waiting for a human: staff take the chat from the console's live-chat queue (the runtime then
+     * keeps the bot quiet until they hand it back). Global words still work; leaving withdraws the
+     * request, and asking again only repeats the answer, so the place in the queue is kept.
+     */
     petugas: {
       entry: [enter('petugas'), 'requestHuman'],
+      exit: 'withdrawHuman',
       on: {
         'result.humanRequested': { actions: ['storeHumanAvailability', 'prompt'] },
-        'citizen.text': { guard: 'isOwnWords', actions: 'acknowledgeForStaff' },
+        'citizen.text': [
+          { guard: said(globalWords.human), actions: 'prompt' },
+          { guard: 'isOwnWords', actions: 'acknowledgeForStaff' },
+        ],
         'citizen.photo': { actions: 'acknowledgeForStaff' },
         'citizen.location': { actions: 'acknowledgeForStaff' },
         'citizen.contact': { actions: 'acknowledgeForStaff' },

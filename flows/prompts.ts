@@ -79,10 +79,19 @@ export function renderQuestion(context: ConversationContext): Reply {
     }
     case 'petugas': {
       const human = context.human;
-      const availability = !human || human.availableNow ? c.petugas.online : c.petugas.offline(human.hours[context.lang]);
+      const availability = !human || human.availableNow ? c.petugas.online : offlineNotice(c, human.hours[context.lang], human.answerFrom ?? null);
       return textReply(c.petugas.recorded, availability, footer.backToMenu);
     }
   }
+}
+
+/** Outside staff hours: when someone will answer, read from the local ISO moment as written. */
+function offlineNotice(c: Copy, hours: string, answerFrom: string | null): string {
+  const match = answerFrom && /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(answerFrom);
+  if (!match) return c.petugas.offline(hours);
+  const [year, month, day, hour, minute] = match.slice(1).map(Number);
+  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  return c.petugas.answerFrom(`${c.weekdays[weekday]}, ${c.date(day, month, year)}`, c.time(hour, minute), hours);
 }
 
 const hintFor: Partial<Record<Question, keyof Copy['hints']>> = { photos: 'photos', ticket: 'ticket', ratingScore: 'rating' };

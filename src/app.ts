@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { conversationMachine, CONVERSATION_VERSION } from '../flows/conversation.js';
 import { seedPublicHolidays } from './cases/holidays.js';
 import { caseService, type CaseService } from './cases/service.js';
+import { listenForSettingsChanges } from './catalogue/changes.js';
 import { CatalogueCache } from './catalogue/search.js';
 import { readCatalogue, seedCatalogueIfEmpty } from './catalogue/seed.js';
 import { staffChannels } from './cases/staff-notifications/channels.js';
@@ -48,6 +49,7 @@ import { createMetrics } from './metrics.js';
 import { createEnqueue } from './queues/enqueue.js';
 import { staffNotificationsOwed } from './queues/staff-notifications.js';
 import { caseTimerAlarms } from './cases/sla-jobs.js';
+import { livechatTimers } from './livechat/timers.js';
 import { createTransport, type TransportConfig } from './queues/transport.js';
 import { startWorkers } from './queues/workers.js';
 
@@ -116,11 +118,15 @@ export async function startApp(options: AppOptions): Promise<App> {
       hashKey: keyFromBase64(config.NIK_HASH_KEY, 'NIK_HASH_KEY'),
     },
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
+    livechat: { remindMs: config.LIVECHAT_REMIND_MINUTES * 60_000, idleMs: config.LIVECHAT_IDLE_MINUTES * 60_000 },
     now,
     // Links in staff notifications point at the console; without PUBLIC_URL, at this machine.
     caseSinks: [staffNotificationSink({ enqueue, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` })],
     cloudPushes: Boolean(cloud),
   };
+
+  // Staff edits in any process reach this one's caches at once.
+  const settingsListener = await listenForSettingsChanges(db.sql, [ctx.catalogue], log.child({ component: 'settings' }));
 
   const senders = new Map<ChannelName, ChannelSender>([['web', createWebChatSender()]]);
   const telegramToken = config.TELEGRAM_BOT_TOKEN;
@@ -210,7 +216,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           },
           concurrency: config.WEBHOOK_CONCURRENCY,
         },
-        owedWork: [caseTimerAlarms, staffNotificationsOwed, mediaFetches, webhookDeliveries],
+        owedWork: [caseTimerAlarms, livechatTimers, staffNotificationsOwed, mediaFetches, webhookDeliveries],
       })
     : whatsappWeb
       ? startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })
@@ -230,7 +236,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (config.CONSOLE_SESSION_SECRET) {
       live = new ConsoleLive(db.sql);
       await live.start();
-      await registerConsole(http, { ctx, config, cases: caseService(ctx), mediaStorage, live }, { sessionSecret: config.CONSOLE_SESSION_SECRET });
+      await registerConsole(http, { ctx, config, cases: caseService(ctx), mediaStorage, live, whatsappWeb }, { sessionSecret: config.CONSOLE_SESSION_SECRET });
     } else {
       log.warn('CONSOLE_SESSION_SECRET not set: the agent console is off');
     }
@@ -280,6 +286,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       await live?.close();
       await workers?.close();
       await transport.close();
+      await settingsListener.close();
       await db.close();
     },
   };

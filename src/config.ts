@@ -30,6 +30,13 @@ const schema = z.object({
   NIK_HASH_KEY: key32.optional(),
 
   CONVERSATION_IDLE_MINUTES: z.coerce.number().positive().default(30),
+  /**
+   * Live chats: a request no officer took for this long is reminded to staff; a chat an officer
+   * took but has not answered for this long goes back to the queue.
+   */
+  LIVECHAT_REMIND_MINUTES: z.coerce.number().positive().default(5),
+  /** A taken live chat with no message either way for this long goes back to the queue. */
+  LIVECHAT_IDLE_MINUTES: z.coerce.number().positive().default(15),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
   /** Outbox rows and inbound messages older than this with no progress are re-enqueued. */
   RELAY_AFTER_MS: z.coerce.number().int().positive().default(15_000),

@@ -15,6 +15,7 @@ export const en: Copy = {
 
   notes: {
     welcome: 'Hello, welcome to *Kanal Aduan*. Here you can report a problem, check your report status and see service requirements.',
+    handedBack: 'Your conversation with staff has ended. Thank you. The automated assistant is back to help you.',
     restartIdle: 'Your previous session ended after a period of inactivity, so we are starting over.',
     restartUpgrade: 'This service was just updated, so we are starting over. Sorry for the inconvenience.',
     cancelled: 'OK, cancelled.',
@@ -178,6 +179,7 @@ export const en: Copy = {
       .join('\n\n'),
 
   staffReply: (ticket: string, text: string) => `Staff reply about report *${ticket}*:\n\n${text}`,
+  unnamedCitizen: 'Sir/Madam',
   rerouted: (dinas: string) => `Your report was transferred to ${dinas}, which is responsible for it.`,
   duplicateOf: (original: string | null) =>
     original
@@ -264,7 +266,12 @@ export const en: Copy = {
     offline: (hours: string) =>
       `We are outside service hours (${hours}). Staff will reply here during service hours. Please write your question.`,
     forwarded: 'We have received your message; staff will read it.',
+    answerFrom: (day: string, time: string, hours: string) =>
+      `We are outside service hours (${hours}). Staff will reply here from ${day} at ${time}. Please write your question.`,
+    joined: 'A staff member has joined and will reply to you here.',
   },
 
   date: (day: number, month: number, year: number) => `${day} ${months[month - 1]} ${year}`,
+  weekdays: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+  time: (hour: number, minute: number) => `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`,
 };

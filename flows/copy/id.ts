@@ -19,6 +19,7 @@ export const id = {
   /** Short notes put in front of the next question. */
   notes: {
     welcome: 'Halo, selamat datang di *Kanal Aduan*. Di sini Anda bisa melapor, mengecek status laporan, dan melihat persyaratan layanan.',
+    handedBack: 'Percakapan dengan petugas sudah selesai. Terima kasih. Anda kembali dilayani oleh asisten otomatis.',
     restartIdle: 'Sesi Anda sebelumnya sudah berakhir karena lama tidak aktif, jadi kita mulai lagi dari awal.',
     restartUpgrade: 'Layanan ini baru saja diperbarui, jadi kita mulai lagi dari awal. Mohon maaf atas ketidaknyamanannya.',
     cancelled: 'Baik, dibatalkan.',
@@ -184,6 +185,8 @@ export const id = {
 
   /** A staff member writes into the citizen's chat about a case. */
   staffReply: (ticket: string, text: string) => `Balasan petugas untuk laporan *${ticket}*:\n\n${text}`,
+  /** What `{nama}` in a staff's ready answer becomes when the name may not be shown (anonymous) or is unknown. */
+  unnamedCitizen: 'Bapak/Ibu',
   /** Why the case moved, told with the status update. */
   rerouted: (dinas: string) => `Laporan Anda dialihkan ke ${dinas} yang berwenang menanganinya.`,
   duplicateOf: (original: string | null) =>
@@ -274,9 +277,16 @@ export const id = {
     offline: (hours: string) =>
       `Saat ini di luar jam layanan (${hours}). Petugas akan membalas di sini pada jam layanan. Silakan tulis pertanyaan Anda.`,
     forwarded: 'Pesan Anda sudah kami terima dan akan dibaca petugas.',
+    /** Outside staff hours: when someone will answer ("Senin, 7 Desember 2026", "08.00"). */
+    answerFrom: (day: string, time: string, hours: string) =>
+      `Saat ini di luar jam layanan (${hours}). Petugas akan membalas di sini mulai ${day} pukul ${time}. Silakan tulis pertanyaan Anda.`,
+    /** An officer took the chat from the console: from now on a person answers. */
+    joined: 'Petugas sudah terhubung dan akan membalas Anda di sini.',
   },
 
   date: (day: number, month: number, year: number) => `${day} ${months[month - 1]} ${year}`,
+  weekdays: ['Minggu', 'Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu'],
+  time: (hour: number, minute: number) => `${String(hour).padStart(2, '0')}.${String(minute).padStart(2, '0')}`,
 };
 
 export type Copy = typeof id;

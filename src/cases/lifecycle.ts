@@ -105,7 +105,8 @@ async function pushTarget(tx: Tx, identityId: number, cloudPushes: boolean) {
   return cloud;
 }
 
-async function languageOf(tx: Tx, identityId: number): Promise<Lang> {
+/** The language the citizen behind `identityId` chats in (Indonesian until they chose another). */
+export async function languageOf(tx: Tx, identityId: number): Promise<Lang> {
   const [conversation] = await tx.select({ snapshot: t.conversations.snapshot }).from(t.conversations).where(eq(t.conversations.identityId, identityId));
   return langOf((conversation?.snapshot as PersistedSnapshot | null) ?? null) ?? 'id';
 }

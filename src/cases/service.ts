@@ -11,8 +11,10 @@
  *   const { cases, next } = await listCases(ctx, officer, { status: ['diteruskan'], sla: 'breached' });
  *   await transition(ctx, officer, cases[0].ticket, 'diproses', { note: 'Petugas sudah ke lokasi.' });
  */
-import { and, asc, desc, eq, gt, gte, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, like, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { copy } from '../../flows/copy/index.js';
+import { showTicket } from '../../flows/format.js';
 import type { ChannelName } from '../channels/types.js';
 import { CASE_STATUSES, FINISHED_STATUSES, type CaseKind, type CaseStatus } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
@@ -20,6 +22,7 @@ import type { Db, Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { decryptNik } from '../pii/nik.js';
 import { maskNik } from '../pii/nik-rules.js';
+import { cannedText, fillCannedReply, findCannedReply, CannedReplyNotFound } from './canned-replies.js';
 import type { Actor, CaseEventRecord, CaseEventType } from './events.js';
 import * as lifecycle from './lifecycle.js';
 import { normaliseTicket } from './ticket.js';
@@ -145,6 +148,8 @@ export interface CaseDetail extends Omit<CaseListItem, 'summary' | 'sla'> {
   description: string;
   location: { address?: string; latitude?: number; longitude?: number } | null;
   photos: string[];
+  /** The case's photos (with those the citizen added later) as kept in media storage; see `casePhoto`. */
+  photoFiles: CasePhotoFile[];
   /** Ticket of the case this one repeats. */
   duplicateOf: string | null;
   /** The citizen's own case of the same category in the 7 days before, which they said this one is not (the verifikator checks). */
@@ -162,11 +167,24 @@ export interface CaseDetail extends Omit<CaseListItem, 'summary' | 'sla'> {
 /** What the list and its counts need of the context (the bench runs them on a bare database). */
 export type ReadContext = Pick<PipelineContext, 'db' | 'now'>;
 
+export interface CasePhotoFile {
+  /** `media.id`: what `casePhoto` is asked for. */
+  id: number;
+  /** `pending` while it is fetched, `failed` when it could not be kept. */
+  status: 'pending' | 'stored' | 'failed';
+  width: number | null;
+  height: number | null;
+}
+
 /** Matches no case: where scope cannot be decided, it fails closed. */
 const NOTHING = sql`false`;
 
-/** The cases an actor may see, as a condition on `cases`. */
-function scopeOf(actor: Actor): SQL | undefined {
+/**
+ * The cases an actor may see, as a condition on `cases`. Statistics count within the same scope
+ * with `aggregate: true`: a confidential case is then counted for its whole dinas (a number says
+ * nothing of its content), where only its unit may read it.
+ */
+export function scopeOf(actor: Actor, options: { aggregate?: boolean } = {}): SQL | undefined {
   switch (actor.kind) {
     case 'system':
       return undefined;
@@ -184,7 +202,7 @@ function scopeOf(actor: Actor): SQL | undefined {
       // A petugas works their unit's cases; verifikator and pimpinan see their whole dinas.
       if (actor.role === 'petugas') parts.push(eq(t.cases.unitId, actor.unitId!));
       if (actor.regionPrefix) parts.push(like(t.cases.regionCode, `${actor.regionPrefix.replace(/[\\%_]/g, '')}%`));
-      parts.push(confidentialScope(actor));
+      if (!options.aggregate) parts.push(confidentialScope(actor));
       return and(...parts);
     }
   }
@@ -203,7 +221,7 @@ function confidentialScope(actor: Extract<Actor, { kind: 'staff' }>): SQL {
 
 const seesIdentity = (actor: Actor) => actor.kind === 'system' || actor.kind === 'citizen';
 
-async function findInScope(tx: Tx, actor: Actor, ticket: string, lock: boolean) {
+async function findInScope(tx: Tx | Db, actor: Actor, ticket: string, lock: boolean) {
   const normal = normaliseTicket(ticket);
   if (!normal) throw new CaseNotFound(ticket);
   const query = tx.select().from(t.cases).where(and(eq(t.cases.ticket, normal), scopeOf(actor)));
@@ -415,6 +433,39 @@ async function transcriptWindow(tx: Tx, kase: lifecycle.CaseRow): Promise<{ sinc
   return { since: claimStart(kase.createdAt, previous?.at), until: next && claimStart(next.at, kase.createdAt) };
 }
 
+/** Media refs of the photos that came with the case and those the citizen added to it later. */
+function photoRefsOf(kase: lifecycle.CaseRow, events: { type: string; data: Record<string, unknown> | null }[]): string[] {
+  const added = events.filter((e) => e.type === 'citizen-info').flatMap((e) => (Array.isArray(e.data?.photos) ? (e.data.photos as string[]) : []));
+  return [...new Set([...kase.photos, ...added])];
+}
+
+const citizenSent = (kase: lifecycle.CaseRow) => sql`${t.media.identityId} in (select id from channel_identities where citizen_id = ${kase.citizenId})`;
+
+async function photoFilesOf(tx: Tx, kase: lifecycle.CaseRow, events: { type: string; data: Record<string, unknown> | null }[]): Promise<CasePhotoFile[]> {
+  const refs = photoRefsOf(kase, events);
+  if (refs.length === 0) return [];
+  // Refs are unique per channel; only the citizen's own chats may have sent the case's photos.
+  const rows = await tx
+    .select({ id: t.media.id, status: t.media.status, width: t.media.width, height: t.media.height })
+    .from(t.media)
+    .where(and(citizenSent(kase), inArray(t.media.platformRef, refs)))
+    .orderBy(asc(t.media.id));
+  return rows.map((row) => ({ ...row, status: row.status as CasePhotoFile['status'] }));
+}
+
+/**
+ * Which personal data a case as shown holds (reporter, address, photos): staff seeing any of it is
+ * an audit-log row (`case.view`). Empty for an anonymous case without address or photos.
+ */
+export function personalDataShown(detail: CaseDetail): string[] {
+  const shown: string[] = [];
+  if (detail.reporter) shown.push('reporter');
+  if (detail.reporter?.nikMasked) shown.push('nikMasked');
+  if (detail.location?.address) shown.push('address');
+  if (detail.photoFiles.some((p) => p.status === 'stored')) shown.push('photos');
+  return shown;
+}
+
 /** One case with its clocks, timeline and the citizen's chat transcript. */
 export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string): Promise<CaseDetail> {
   return ctx.db.db.transaction(async (tx) => {
@@ -449,6 +500,7 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
       ...outbound.map((o) => ({ direction: 'out' as const, at: o.at, kind: o.payload.kind, text: 'text' in o.payload ? o.payload.text : null })),
     ].sort((a, b) => a.at.getTime() - b.at.getTime());
 
+    const photoFiles = await photoFilesOf(tx, kase, events);
     const showIdentity = !kase.anonymous || seesIdentity(actor);
     return {
       ticket: kase.ticket,
@@ -459,6 +511,7 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
       description: kase.description,
       location: kase.location,
       photos: kase.photos,
+      photoFiles,
       dinasId: kase.dinasId,
       unitId: kase.unitId,
       assigneeStaffId: kase.assigneeStaffId,
@@ -544,6 +597,86 @@ export async function reroute(ctx: PipelineContext, actor: Actor, ticket: string
   return change(ctx, actor, ticket, (work, kase) => lifecycle.reroute(work, kase, actor, { dinasId: to.dinasId, unitId: to.unitId ?? null }, note));
 }
 
+/**
+ * Replies with a ready answer (canned-replies.ts) in the citizen's language, its variables filled
+ * from the case now: `{tiket}`, `{status}` in the citizen's words, `{nama}` the reporter's name
+ * unless the case is anonymous (then a polite form of address). Only answers usable on the case's
+ * dinas (its own or global) are found.
+ */
+export async function replyWithCanned(ctx: PipelineContext, actor: Actor, ticket: string, cannedReplyId: number) {
+  mayWrite(actor);
+  const canned = await findCannedReply(ctx, actor, cannedReplyId);
+  return change(ctx, actor, ticket, async (work, kase) => {
+    if (canned.dinasId !== null && canned.dinasId !== kase.dinasId) throw new CannedReplyNotFound(cannedReplyId);
+    const lang = await lifecycle.languageOf(work.tx, kase.identityId);
+    const words = copy[lang];
+    const [citizen] = await work.tx.select({ name: t.citizens.name }).from(t.citizens).where(eq(t.citizens.id, kase.citizenId));
+    const name = kase.anonymous ? null : (kase.reporterName ?? citizen.name);
+    const text = fillCannedReply(cannedText(canned, lang), {
+      nama: name?.trim() || words.unnamedCitizen,
+      tiket: showTicket(kase.ticket),
+      status: words.status.words[kase.status as CaseStatus],
+    });
+    return lifecycle.replyToCitizen(work, kase, actor, text);
+  });
+}
+
+/** Who may see a NIK in full (the console's `cases.unmaskNik`); checked here too, so no caller forgets. */
+const UNMASKS_NIK: readonly string[] = ['admin', 'verifikator'];
+
+/**
+ * The reporter's full NIK (null when they gave none), for an admin or verifikator with the case in
+ * scope. The caller writes the audit row (`case.nik.unmask`) before showing it. An anonymous
+ * case's reporter stays unknown: asking is `CaseForbidden`.
+ */
+export async function unmaskNik(ctx: PipelineContext, actor: Actor, ticket: string): Promise<{ ticket: string; nik: string | null }> {
+  if (actor.kind !== 'staff' || !UNMASKS_NIK.includes(actor.role)) throw new CaseForbidden('only admins and verifikators unmask a NIK');
+  const kase = await findInScope(ctx.db.db, actor, ticket, false);
+  if (kase.anonymous) throw new CaseForbidden('an anonymous case shows no identity');
+  const [citizen] = await ctx.db.db.select({ nik: t.citizens.nikEncrypted }).from(t.citizens).where(eq(t.citizens.id, kase.citizenId));
+  return { ticket: kase.ticket, nik: citizen?.nik ? decryptNik(citizen.nik, ctx.nikKeys) : null };
+}
+
+/**
+ * Where one stored photo of a case in scope is kept, full size or as its thumbnail (a WebP). A
+ * photo that is not the case's, or not stored (yet), is `CaseNotFound` like the case itself.
+ */
+export async function casePhoto(ctx: PipelineContext, actor: Actor, ticket: string, mediaId: number, size: 'thumb' | 'full'): Promise<{ ticket: string; key: string; contentType: string }> {
+  const { db } = ctx.db;
+  const kase = await findInScope(db, actor, ticket, false);
+  const events = await db.select({ type: t.caseEvents.type, data: t.caseEvents.data }).from(t.caseEvents).where(and(eq(t.caseEvents.caseId, kase.id), eq(t.caseEvents.type, 'citizen-info')));
+  const refs = photoRefsOf(kase, events);
+  if (refs.length === 0) throw new CaseNotFound(ticket);
+  const [file] = await db
+    .select()
+    .from(t.media)
+    .where(and(eq(t.media.id, mediaId), eq(t.media.status, 'stored'), citizenSent(kase), inArray(t.media.platformRef, refs)));
+  if (!file?.storageKey || !file.thumbnailKey) throw new CaseNotFound(ticket);
+  const { ticket: normal } = kase;
+  return size === 'thumb'
+    ? { ticket: normal, key: file.thumbnailKey, contentType: 'image/webp' }
+    : { ticket: normal, key: file.storageKey, contentType: file.contentType ?? 'application/octet-stream' };
+}
+
+/** The dinas a case in scope belongs to (which ready answers serve it). */
+export async function caseDinas(ctx: PipelineContext, actor: Actor, ticket: string): Promise<number> {
+  return (await findInScope(ctx.db.db, actor, ticket, false)).dinasId;
+}
+
+/** What the case page offers to choose from: the units and active officers of the case's dinas, and every dinas to re-route to. */
+export async function caseChoices(ctx: PipelineContext, actor: Actor, ticket: string) {
+  const { db } = ctx.db;
+  const kase = await findInScope(db, actor, ticket, false);
+  const units = await db.select({ id: t.units.id, name: t.units.name }).from(t.units).where(eq(t.units.dinasId, kase.dinasId)).orderBy(asc(t.units.name));
+  const staff = await db
+    .select({ id: t.staff.id, name: t.staff.name, unitId: t.staff.unitId, role: t.staff.role })
+    .from(t.staff)
+    .where(and(eq(t.staff.dinasId, kase.dinasId), eq(t.staff.active, true), ne(t.staff.role, 'pimpinan')))
+    .orderBy(asc(t.staff.name));
+  const dinas = await db.select({ id: t.dinas.id, name: t.dinas.name }).from(t.dinas).orderBy(asc(t.dinas.name));
+  return { units, staff, dinas };
+}
+
 /** The service bound to one context: what `App.cases` exposes. */
 export function caseService(ctx: PipelineContext) {
   return {
@@ -556,6 +689,11 @@ export function caseService(ctx: PipelineContext) {
     replyToCitizen: (actor: Actor, ticket: string, text: string) => replyToCitizen(ctx, actor, ticket, text),
     markDuplicate: (actor: Actor, ticket: string, originalTicket: string, note?: string) => markDuplicate(ctx, actor, ticket, originalTicket, note),
     reroute: (actor: Actor, ticket: string, to: { dinasId: number; unitId?: number | null }, note?: string) => reroute(ctx, actor, ticket, to, note),
+    replyWithCanned: (actor: Actor, ticket: string, cannedReplyId: number) => replyWithCanned(ctx, actor, ticket, cannedReplyId),
+    unmaskNik: (actor: Actor, ticket: string) => unmaskNik(ctx, actor, ticket),
+    casePhoto: (actor: Actor, ticket: string, mediaId: number, size: 'thumb' | 'full') => casePhoto(ctx, actor, ticket, mediaId, size),
+    caseChoices: (actor: Actor, ticket: string) => caseChoices(ctx, actor, ticket),
+    caseDinas: (actor: Actor, ticket: string) => caseDinas(ctx, actor, ticket),
   };
 }
 export type CaseService = ReturnType<typeof caseService>;

@@ -4,7 +4,7 @@
  * BullMQ jobs are only the alarm (see sla-jobs.ts), so a lost job costs a little lateness, never
  * the reminder itself.
  */
-import { and, eq, gte, isNull } from 'drizzle-orm';
+import { and, eq, gte, isNull, ne } from 'drizzle-orm';
 import type { CaseStatus } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { Tx } from '../db/client.js';
@@ -54,7 +54,11 @@ export async function slaPolicy(tx: Tx, dinasId: number, categoryCode: string): 
 export async function holidaysFrom(tx: Tx, from: Date): Promise<Set<string>> {
   // A day before, so the local date of `from` is covered east of UTC too.
   const since = new Date(from.getTime() - 86_400_000).toISOString().slice(0, 10);
-  const rows = await tx.select({ day: t.holidays.day }).from(t.holidays).where(gte(t.holidays.day, since));
+  // `cancelled`: a public holiday the decree moved, kept so the start-up seed does not add it back.
+  const rows = await tx
+    .select({ day: t.holidays.day })
+    .from(t.holidays)
+    .where(and(gte(t.holidays.day, since), ne(t.holidays.kind, 'cancelled')));
   return new Set(rows.map((r) => r.day));
 }
 

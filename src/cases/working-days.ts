@@ -9,7 +9,7 @@ function localDate(at: Date, timeZone: string): string {
 }
 
 /** Offset of `timeZone` from UTC at `at`, in minutes (WIB → 420). */
-function offsetMinutes(at: Date, timeZone: string): number {
+export function offsetMinutes(at: Date, timeZone: string): number {
   const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
     .formatToParts(at)
     .find((p) => p.type === 'timeZoneName')!.value;

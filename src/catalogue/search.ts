@@ -55,13 +55,32 @@ export function searchServices(catalogue: CatalogueSnapshot, query: string): Ser
     .map(([index]) => catalogue.services[index]);
 }
 
+/**
+ * The catalogue as this process last read it. Staff edits reach every process at once through
+ * `invalidate` (see changes.ts: Postgres NOTIFY); the TTL only bounds how stale a process can be
+ * if a notification was somehow missed.
+ */
 export class CatalogueCache {
   private cached: { at: number; value: Promise<CatalogueSnapshot> } | null = null;
+  private waiters: (() => void)[] = [];
 
   constructor(
     private readonly db: Db,
     private readonly ttlMs = 30_000,
   ) {}
+
+  /** The next `get` reads the database again; loads already under way serve only who asked before. */
+  invalidate(): void {
+    this.cached = null;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Resolves at the next `invalidate`: for callers (and tests) that must know a change has arrived. */
+  nextInvalidation(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
 
   get(now = Date.now()): Promise<CatalogueSnapshot> {
     if (!this.cached || now - this.cached.at > this.ttlMs) {

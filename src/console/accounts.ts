@@ -55,7 +55,7 @@ export const newStaffAccount = z.object({
 export type NewStaffAccount = z.input<typeof newStaffAccount>;
 
 /** Resolves catalogue codes to ids; refuses a unit of another dinas and roles without the scope they need. */
-async function resolveScope(db: Db | Tx, input: z.output<typeof newStaffAccount>): Promise<{ dinasId: number | null; unitId: number | null }> {
+export async function resolveScope(db: Db | Tx, input: z.output<typeof newStaffAccount>): Promise<{ dinasId: number | null; unitId: number | null }> {
   let dinasId = input.dinasId ?? null;
   if (input.dinasCode) {
     const [row] = await db.select({ id: t.dinas.id }).from(t.dinas).where(eq(t.dinas.code, input.dinasCode));

@@ -15,6 +15,7 @@ import swagger from '@fastify/swagger';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { CaseForbidden, CaseNotFound, TransitionRefused, type CaseService } from '../cases/service.js';
+import type { WhatsAppWebConnection } from '../channels/whatsapp-web/connection.js';
 import type { Config } from '../config.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { MediaStorage } from '../media/storage.js';
@@ -30,6 +31,8 @@ export interface ConsoleDeps {
   cases: CaseService;
   mediaStorage: MediaStorage;
   live: ConsoleLive;
+  /** The WhatsApp Web link of this process, when it runs one (its state and QR for the operations page). */
+  whatsappWeb?: Pick<WhatsAppWebConnection, 'state' | 'qr'> | null;
 }
 
 /** The `/api/v1` scope, typed by its zod schemas. */

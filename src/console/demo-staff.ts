@@ -1,7 +1,7 @@
 /**
- * Demo staff for the quick start (development only): for each demo dinas an admin, a verifikator,
- * a petugas and a pimpinan, with random passwords kept in DATA_DIR/demo-staff.json (never in the
- * repository) so `npm start` can print them every time. Seeded once, into a database that has no
+ * Demo staff for the quick start (development only): an admin above every dinas, and for each
+ * demo dinas an admin, a verifikator, a petugas and a pimpinan, with random passwords kept in
+ * DATA_DIR/demo-staff.json (never in the repository) so `npm start` can print them every time. Seeded once, into a database that has no
  * console account yet.
  */
 import { randomBytes } from 'node:crypto';
@@ -31,6 +31,10 @@ export async function demoStaff(db: Db, dataDir: string): Promise<DemoAccount[]>
   const [existing] = await db.select({ id: t.staff.id }).from(t.staff).where(isNotNull(t.staff.passwordHash)).limit(1);
   if (existing) return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as DemoAccount[]) : [];
   const accounts: DemoAccount[] = [];
+  // One admin above every dinas: operations (queues, the WhatsApp link, set-aside updates) are theirs.
+  const central: DemoAccount = { role: 'admin', dinas: 'semua dinas', email: 'admin@demo.kanal-aduan.test', password: randomBytes(9).toString('base64url') };
+  await createStaffAccount(db, { name: 'Demo admin pusat', email: central.email, role: 'admin', password: central.password });
+  accounts.push(central);
   for (const plan of PLAN) {
     for (const role of ['admin', 'verifikator', 'petugas', 'pimpinan'] as const) {
       const account = { role, dinas: plan.dinas, email: `${role}.${plan.short}@demo.kanal-aduan.test`, password: randomBytes(9).toString('base64url') };

@@ -24,7 +24,7 @@ export const PERMISSIONS = [
   'livechat',
   /** Services, categories, units, routing rules. */
   'catalogue.edit',
-  /** SLA policies, holidays, notification targets, webhooks, canned replies. */
+  /** SLA policies, holidays, notification targets, webhooks. (Ready answers: admins and verifikators of their dinas, see src/cases/canned-replies.ts.) */
   'settings.edit',
   /** Accounts: create, deactivate, reset passwords. */
   'staff.manage',

@@ -36,12 +36,15 @@ export async function registerConsole(http: FastifyInstance, deps: ConsoleDeps, 
   await registerConsoleApi(http, deps, { sessionSecret: options.sessionSecret, routes: routeModules, loginPerMinute: deps.config.CONSOLE_LOGIN_PER_MINUTE });
 
   const vendor = new Map<string, Promise<Buffer>>();
+  const https = deps.config.NODE_ENV === 'production' || Boolean(deps.config.PUBLIC_URL?.startsWith('https:'));
   const shell = readFile(new URL('./web/index.html', import.meta.url), 'utf8');
 
   await http.register(
     async (pages) => {
       await pages.register(helmet, {
         enableCSPNonces: true,
+        // HSTS only where the console is served over HTTPS.
+        strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
         contentSecurityPolicy: {
           directives: {
             defaultSrc: ["'self'"],
@@ -52,6 +55,8 @@ export async function registerConsole(http: FastifyInstance, deps: ConsoleDeps, 
             // Links to OpenStreetMap open in a new tab; nothing is embedded from elsewhere.
             frameAncestors: ["'none'"],
             formAction: ["'self'"],
+            // Over plain HTTP (a quick start reached by its LAN address) upgrading would break every asset.
+            upgradeInsecureRequests: https ? [] : null,
           },
         },
       });
@@ -64,6 +69,10 @@ export async function registerConsole(http: FastifyInstance, deps: ConsoleDeps, 
       };
       pages.get(CONSOLE_PATH, page);
       pages.get(`${CONSOLE_PATH}/`, page);
+      // The link staff notifications carry (PUBLIC_URL/console/cases/<ticket>) opens the case page.
+      pages.get<{ Params: { ticket: string } }>(`${CONSOLE_PATH}/cases/:ticket`, async (request, reply) =>
+        reply.redirect(`${CONSOLE_PATH}#/cases/${encodeURIComponent(request.params.ticket)}`),
+      );
 
       pages.get<{ Params: { name: string } }>(`${CONSOLE_PATH}/vendor/:name`, async (request, reply) => {
         const entry = VENDOR[request.params.name];

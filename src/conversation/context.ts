@@ -3,6 +3,7 @@ import type { AnyStateMachine } from 'xstate';
 import type { CaseEventSink } from '../cases/events.js';
 import type { CatalogueCache } from '../catalogue/search.js';
 import type { Database } from '../db/client.js';
+import type { LivechatTimes } from '../livechat/events.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { NikKeys } from '../pii/nik.js';
@@ -23,6 +24,8 @@ export interface PipelineContext {
   nikKeys: NikKeys;
   /** A conversation idle longer than this starts over politely. */
   idleMs: number;
+  /** When a live-chat request is reminded to staff, and a taken chat returned to the queue. */
+  livechat: LivechatTimes;
   now: () => Date;
   /** Every case event is handed to each of these inside its transaction (webhooks, staff notifications…). */
   caseSinks: CaseEventSink[];

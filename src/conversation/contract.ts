@@ -91,7 +91,8 @@ export type ResultEvent =
   /** `case` is null both when the ticket does not exist and when it is someone else's. */
   | { type: 'result.case'; ticket: string; case: CaseSummary | null }
   | { type: 'result.nikSealed'; nik: SealedNik }
-  | { type: 'result.humanRequested'; staffAvailableNow: boolean; hours: { id: string; en: string } }
+  /** `answerFrom`: when staff are next at their desks (ISO, the dinas's local time), if they are not now. */
+  | { type: 'result.humanRequested'; staffAvailableNow: boolean; hours: { id: string; en: string }; answerFrom: string | null }
   /** The citizen's own recent case about the same category, if any (the duplicate hint). */
   | { type: 'result.similarCase'; similar: { ticket: string; createdAt: string } | null }
   | { type: 'result.rated'; ticket: string; outcome: RatingOutcome }
@@ -104,9 +105,12 @@ export type ResultEvent =
  */
 export type CaseNewsEvent = { type: 'case.awaitingRating'; ticket: string };
 
-export type ConversationEvent = CitizenEvent | ResultEvent | CaseNewsEvent;
+/** Told by the runtime when an officer hands a live chat back to the bot (src/livechat/). */
+export type StaffNewsEvent = { type: 'staff.handedBack' };
 
-/** What a machine asks the runtime to do. Every effect but `reply`, `redactMessage` and `keepMedia` is answered with a `ResultEvent`. */
+export type ConversationEvent = CitizenEvent | ResultEvent | CaseNewsEvent | StaffNewsEvent;
+
+/** What a machine asks the runtime to do. Every effect but `reply`, `redactMessage`, `keepMedia` and `withdrawHuman` is answered with a `ResultEvent`. */
 export type Effect =
   | { type: 'reply'; text: string; options?: ReplyOption[] }
   | { type: 'listCategories' }
@@ -122,7 +126,10 @@ export type Effect =
   | { type: 'redactMessage' }
   /** Fetch and keep the photo the flow just accepted (photos it did not ask for are never kept). */
   | { type: 'keepMedia'; mediaRef: string }
+  /** Put the chat in its dinas's live-chat queue (once: an open request is kept). */
   | { type: 'requestHuman' }
+  /** The citizen left the petugas flow: a request no officer has taken leaves the queue. */
+  | { type: 'withdrawHuman' }
   /** The citizen's (or their NIK's) case about the same category in the last 7 days. */
   | { type: 'findSimilarCase'; categoryCode: string; nik?: SealedNik }
   /** Rate a finished case (`score` 1–5) and/or reopen it (`reopen`: the citizen says it is not finished). */

@@ -4,7 +4,7 @@
  * new snapshot and the replies (outbox rows), and marks the message processed. The row lock makes
  * messages of one chat strictly sequential while different chats run in parallel.
  */
-import { asc, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { copy } from '../../flows/copy/index.js';
@@ -19,8 +19,8 @@ import { encryptNik } from '../pii/nik.js';
 import { enqueueMediaFetches } from '../media/fetch.js';
 import { maskNik } from '../pii/nik-rules.js';
 import { outboundJobs } from '../queues/jobs.js';
-import { staffAvailableNow } from './availability.js';
-import type { CitizenEvent, ConversationEvent, ConversationInput, Lang, ResultEvent } from './contract.js';
+import { citizenWrote, requestHuman, withdrawHuman, type OpenHandoff } from '../livechat/requests.js';
+import type { CitizenEvent, ConversationEvent, ConversationInput, Lang, ResultEvent, StaffNewsEvent } from './contract.js';
 import type { PipelineContext } from './context.js';
 import { langOf } from './lang.js';
 import { step, type Perform, type PersistedSnapshot, type ReplyEffect } from './step.js';
@@ -43,16 +43,19 @@ function toEvent(message: MessageRow): CitizenEvent {
   }
 }
 
-/** A conversation resting at the menu has nothing to lose by starting over, so it needs no notice. */
-function isAtRest(snapshot: PersistedSnapshot): boolean {
-  return snapshot.value === 'menu';
+/**
+ * Conversations the idle limit leaves alone: at the menu there is nothing to lose by starting over,
+ * so nothing needs saying; a citizen waiting for staff would lose their place in the queue.
+ */
+function outlivesIdle(snapshot: PersistedSnapshot): boolean {
+  return snapshot.value === 'menu' || snapshot.value === 'petugas';
 }
 
 /**
  * Performs effects inside the step's transaction. `kept` collects the photos the flow took and the
  * media rows written for them, for the caller to enqueue their fetches once the step committed.
  */
-function performer(work: CaseWork, chat: { identityId: number; channel: ChannelName }, message: MessageRow, kept: { refs: string[]; rows: number[] }): Perform {
+function performer(work: CaseWork, chat: { identityId: number; channel: ChannelName }, message: MessageRow | null, kept: { refs: string[]; rows: number[] }): Perform {
   const { ctx, tx, now } = work;
   const { identityId } = chat;
   return async (effect): Promise<ResultEvent | null> => {
@@ -80,22 +83,14 @@ function performer(work: CaseWork, chat: { identityId: number; channel: ChannelN
       case 'sealNik': {
         const masked = maskNik(effect.nik);
         // The NIK must not stay readable in the stored copy of the citizen's message either.
-        await tx.update(t.messages).set({ body: masked }).where(eq(t.messages.id, message.id));
+        if (message) await tx.update(t.messages).set({ body: masked }).where(eq(t.messages.id, message.id));
         return { type: 'result.nikSealed', nik: { sealed: encryptNik(effect.nik, ctx.nikKeys), masked } };
       }
-      case 'keepMedia': {
-        // The same photo sent twice (a forward, a redelivery) is fetched and kept once.
-        const [row] = await tx
-          .insert(t.media)
-          .values({ identityId, messageId: message.id, channel: chat.channel, platformRef: effect.mediaRef })
-          .onConflictDoNothing()
-          .returning({ id: t.media.id });
-        kept.refs.push(effect.mediaRef);
-        if (row) kept.rows.push(row.id);
+      case 'keepMedia':
+        if (message) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: effect.mediaRef }, kept);
         return null;
-      }
       case 'redactMessage':
-        await tx.update(t.messages).set({ body: maskDigits(message.body ?? '') }).where(eq(t.messages.id, message.id));
+        if (message) await tx.update(t.messages).set({ body: maskDigits(message.body ?? '') }).where(eq(t.messages.id, message.id));
         return null;
       case 'findSimilarCase': {
         const similar = await similarRecentCase(work, identityId, effect);
@@ -105,17 +100,24 @@ function performer(work: CaseWork, chat: { identityId: number; channel: ChannelN
         return { type: 'result.rated', ticket: effect.ticket, outcome: await rateOwnCase(work, identityId, effect) };
       case 'addCaseInfo':
         return { type: 'result.infoAdded', ticket: effect.ticket, added: await addCitizenInfo(work, identityId, effect) };
-      case 'requestHuman': {
-        await tx.insert(t.handoffRequests).values({ identityId, createdAt: now });
-        const [desk] = await tx.select().from(t.dinas).orderBy(asc(t.dinas.id)).limit(1);
-        return {
-          type: 'result.humanRequested',
-          staffAvailableNow: desk ? staffAvailableNow(desk.staffAvailability, now) : false,
-          hours: desk?.hours ?? { id: '-', en: '-' },
-        };
-      }
+      case 'requestHuman':
+        return requestHuman(work, identityId, message?.id ?? null);
+      case 'withdrawHuman':
+        await withdrawHuman(work, identityId);
+        return null;
     }
   };
+}
+
+/** Fetch and keep a photo the citizen sent; the same photo sent twice (a forward, a redelivery) is kept once. */
+async function keepMedia(tx: Tx, photo: { identityId: number; channel: ChannelName; messageId: number; mediaRef: string }, kept: { refs: string[]; rows: number[] }) {
+  const [row] = await tx
+    .insert(t.media)
+    .values({ identityId: photo.identityId, messageId: photo.messageId, channel: photo.channel, platformRef: photo.mediaRef })
+    .onConflictDoNothing()
+    .returning({ id: t.media.id });
+  kept.refs.push(photo.mediaRef);
+  if (row) kept.rows.push(row.id);
 }
 
 /** Keeps the shape of what was typed (length, spacing) but none of its digits. */
@@ -180,6 +182,10 @@ interface LockedChat {
   chat_id: string;
   /** A case of this citizen that became `selesai` (its rating asked in the push) since the chat's last step, or before its first (a push to a new WhatsApp Cloud chat). */
   rating_ticket: string | null;
+  /** The chat's open live-chat request, if any, and whether an officer holds it. */
+  handoff_id: string | null;
+  handoff_dinas_id: number | null;
+  handoff_taken: boolean | null;
 }
 
 interface PendingMessage {
@@ -207,8 +213,10 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
         (select k.ticket from cases k join case_timers ct on ct.case_id = k.id and ct.kind = 'close' and ct.done_at is null
          where k.citizen_id = i.citizen_id and k.status = 'selesai' and (c.snapshot is null or ct.started_at > c.updated_at)
            and (k.rated_at is null or k.rated_at < ct.started_at)
-         order by ct.started_at desc limit 1) as rating_ticket
+         order by ct.started_at desc limit 1) as rating_ticket,
+        h.id as handoff_id, h.dinas_id as handoff_dinas_id, h.taken_by_staff_id is not null as handoff_taken
       from conversations c join channel_identities i on i.id = c.identity_id
+        left join handoff_requests h on h.identity_id = c.identity_id and h.resolved_at is null
       where c.identity_id = ${identityId}
       for update of c skip locked`)) as unknown as LockedChat[];
     // Another worker holds this chat and will take our message in its next round.
@@ -227,7 +235,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     if (persisted && chat.version !== ctx.machineVersion) {
       persisted = null;
       input.restartReason = 'upgrade';
-    } else if (persisted && now.getTime() - new Date(chat.updated_at).getTime() > ctx.idleMs && !isAtRest(persisted)) {
+    } else if (persisted && now.getTime() - new Date(chat.updated_at).getTime() > ctx.idleMs && !outlivesIdle(persisted)) {
       persisted = null;
       input.restartReason = 'idle';
     }
@@ -236,6 +244,29 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     let replies: ReplyEffect[];
     let snapshot: PersistedSnapshot | null;
     const kept = { refs: [] as string[], rows: [] as number[] };
+    const handoff: OpenHandoff | null = chat.handoff_id ? { id: Number(chat.handoff_id), dinasId: Number(chat.handoff_dinas_id), taken: Boolean(chat.handoff_taken) } : null;
+    if (handoff) await citizenWrote(work, handoff);
+    if (handoff?.taken) {
+      // The rule of a taken chat: an officer answers, so the bot stays quiet. The message is stored
+      // (the officer's transcript reads it from `messages`) and marked processed without a step;
+      // one given up on is set aside without the bot's apology, the officer still sees it.
+      const photoRef = message.kind === 'photo' ? String(next.payload?.mediaRef ?? '') : '';
+      if (photoRef && !giveUp) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: photoRef }, kept);
+      const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp) : null;
+      await tx
+        .update(t.messages)
+        .set({ processedAt: sql`now()`, error: giveUp ? 'gave up after repeated failures' : null })
+        .where(eq(t.messages.id, message.id));
+      return {
+        channel: chat.channel,
+        outbox: [],
+        media: kept.rows,
+        declinedMedia: null,
+        more: pending.length > 1,
+        after: work.after,
+        ...(giveUp ? { gaveUp: { channel: chat.channel, setAsideId } } : {}),
+      };
+    }
     if (giveUp) {
       replies = [{ type: 'reply', text: copy[input.lang ?? 'id'].notes.failed }];
       snapshot = null;
@@ -279,6 +310,43 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
       ...(giveUp ? { gaveUp: { channel: chat.channel, setAsideId } } : {}),
     };
   });
+}
+
+/**
+ * Locks the chat's conversation row for the rest of the caller's transaction and returns where
+ * its replies go. Every change of a chat's live chat (take, hand back, return) holds this lock, so
+ * each message is stepped either wholly before or wholly after it.
+ */
+export async function lockConversation(tx: Tx, identityId: number): Promise<{ snapshot: PersistedSnapshot | null; version: number; channel: ChannelName; chatId: string }> {
+  const [chat] = (await tx.execute(sql`
+    select c.snapshot, c.version, i.channel, i.chat_id from conversations c join channel_identities i on i.id = c.identity_id
+    where c.identity_id = ${identityId} for update of c`)) as unknown as { snapshot: PersistedSnapshot | null; version: number; channel: ChannelName; chat_id: string }[];
+  if (!chat) throw new Error(`no conversation for identity ${identityId}`);
+  return { snapshot: chat.snapshot, version: chat.version, channel: chat.channel, chatId: chat.chat_id };
+}
+
+/**
+ * Steps a chat's conversation with news from staff (a live chat handed back), in the caller's
+ * transaction, which holds the conversation's lock (`lockConversation`). Writes the new snapshot
+ * and the replies; returns the outbox rows for the caller to enqueue once it commits.
+ */
+export async function stepWithNews(work: CaseWork, identityId: number, event: StaffNewsEvent): Promise<{ id: number; channel: ChannelName }[]> {
+  const { ctx, tx } = work;
+  const chat = await lockConversation(tx, identityId);
+  const current = chat.version === ctx.machineVersion ? chat.snapshot : null;
+  const input: ConversationInput = { lang: langOf(chat.snapshot), ...(chat.snapshot && !current ? { restartReason: 'upgrade' as const } : {}) };
+  const kept = { refs: [] as string[], rows: [] as number[] };
+  const outcome = await step(ctx.machine, current, input, event, performer(work, { identityId, channel: chat.channel }, null, kept));
+  // `updated_at` stays the moment of the citizen's own last step: news of a case finished while the
+  // officer held the chat (the rating asked in its push) is measured against it, and reaches the
+  // citizen's next message; the idle limit leaves a conversation at the menu alone anyway.
+  await tx.update(t.conversations).set({ snapshot: outcome.snapshot, version: ctx.machineVersion }).where(eq(t.conversations.identityId, identityId));
+  if (outcome.replies.length === 0) return [];
+  const rows = await tx
+    .insert(t.outbox)
+    .values(outcome.replies.map((reply) => ({ identityId, channel: chat.channel, payload: toOutbound(chat.chatId, reply) })))
+    .returning({ id: t.outbox.id });
+  return rows.map((row) => ({ id: row.id, channel: chat.channel }));
 }
 
 /** What to do with a step's replies once it has committed: send now, or enqueue them. */

@@ -4,10 +4,13 @@
  * advances its offset, a webhook answers 200 — and the citizen gets a short apology. One bad
  * update must never block the others, and never the whole channel.
  */
+import { desc, eq, lt, sql } from 'drizzle-orm';
 import { copy } from '../../flows/copy/index.js';
 import { cleanText } from '../channels/clean-text.js';
 import type { ChannelName, InboundMessage } from '../channels/types.js';
+import type { Db } from '../db/client.js';
 import { classifyWriteError, errorKind, errorText } from '../db/errors.js';
+import * as t from '../db/schema.js';
 import { outboundJobs } from '../queues/jobs.js';
 import type { PipelineContext } from './context.js';
 import { ingest, type IngestOptions } from './ingest.js';
@@ -103,4 +106,43 @@ export function ingestOrSetAside(ctx: PipelineContext, message: InboundMessage, 
     (error) =>
       setAside(ctx, { channel: message.channel, chatId: message.chatId, externalId: message.externalId, raw: message, error, attempts: 1 }),
   );
+}
+
+/** A set-aside update as the operators' list shows it: what and when, never the citizen's words or chat id. */
+export interface SetAsideSummary {
+  id: number;
+  channel: string;
+  stage: string;
+  externalId: string | null;
+  attempts: number;
+  /** Length of the kept update, so an operator sees whether it is worth opening. */
+  rawChars: number;
+  createdAt: Date;
+}
+
+/** Set-aside updates newest first, a page at a time (keyset: pass `next` as `before`). */
+export async function listSetAside(db: Db, page: { before?: number; limit?: number } = {}): Promise<{ updates: SetAsideSummary[]; next: number | null }> {
+  const limit = page.limit ?? 50;
+  const rows = await db
+    .select({
+      id: t.setAsideUpdates.id,
+      channel: t.setAsideUpdates.channel,
+      stage: t.setAsideUpdates.stage,
+      externalId: t.setAsideUpdates.externalId,
+      attempts: t.setAsideUpdates.attempts,
+      rawChars: sql<number>`length(${t.setAsideUpdates.raw})::int`,
+      createdAt: t.setAsideUpdates.createdAt,
+    })
+    .from(t.setAsideUpdates)
+    .where(page.before === undefined ? undefined : lt(t.setAsideUpdates.id, page.before))
+    .orderBy(desc(t.setAsideUpdates.id))
+    .limit(limit + 1);
+  const updates = rows.slice(0, limit);
+  return { updates, next: rows.length > limit ? updates[updates.length - 1].id : null };
+}
+
+/** One set-aside update with what the list leaves out (the raw update, the error, the chat): opening it is audited by the caller. */
+export async function setAsideDetail(db: Db, id: number) {
+  const [row] = await db.select().from(t.setAsideUpdates).where(eq(t.setAsideUpdates.id, id));
+  return row ?? null;
 }

@@ -80,7 +80,10 @@ export const slaPolicies = pgTable('sla_policies', {
 export const holidays = pgTable('holidays', {
   day: date().primaryKey(),
   name: text().notNull(),
-  /** 'public' (seeded from date-holidays), 'cuti-bersama' or 'local': rows staff add. */
+  /**
+   * 'public' (seeded from date-holidays), 'cuti-bersama' or 'local': rows staff add; 'cancelled':
+   * a public holiday staff took off the list, kept so the seed does not add it back.
+   */
   kind: text().notNull().default('public'),
 });
 
@@ -311,6 +314,8 @@ export const cases = pgTable(
     };
     return [
       index('cases_citizen').on(t.citizenId, t.createdAt),
+      // Statistics read a dinas's cases received in a date range.
+      index('cases_dinas_created').on(t.dinasId, t.createdAt),
       index('cases_dinas_id').on(...covering(t.dinasId, t.id)),
       index('cases_unit_id').on(...covering(t.unitId, t.id)),
       index('cases_dinas_status').on(...covering(t.dinasId, t.status, t.id)),
@@ -328,6 +333,15 @@ export const cases = pgTable(
     ];
   },
 );
+
+/**
+ * The dinas answering a case (statistics' "first response"): its staff or its own system moving
+ * the case or speaking to the citizen — not internal notes, assignments or the system's reminders.
+ */
+export const CASE_RESPONSE_EVENT =
+  "(actor like 'staff:%' or actor like 'integration:%') and (type in ('status', 'rerouted', 'merged', 'reply') or (type = 'note' and public))";
+/** A case reaching `selesai` (statistics' "resolution"). */
+export const CASE_RESOLUTION_EVENT = "type = 'status' and to_status = 'selesai'";
 
 export const caseEvents = pgTable(
   'case_events',
@@ -350,7 +364,12 @@ export const caseEvents = pgTable(
     data: jsonb().$type<Record<string, unknown>>(),
     createdAt: createdAt(),
   },
-  (t) => [index('case_events_case').on(t.caseId, t.id)],
+  (t) => [
+    index('case_events_case').on(t.caseId, t.id),
+    // Statistics: a case's first response and first resolution, one index entry each.
+    index('case_events_first_response').on(t.caseId, t.createdAt).where(sql.raw(CASE_RESPONSE_EVENT)),
+    index('case_events_resolution').on(t.caseId, t.createdAt).where(sql.raw(CASE_RESOLUTION_EVENT)),
+  ],
 );
 
 /**
@@ -383,15 +402,72 @@ export const caseTimers = pgTable(
   ],
 );
 
-/** A citizen asked for a human (`petugas`); the console picks these up. */
-export const handoffRequests = pgTable('handoff_requests', {
-  id: bigserial({ mode: 'number' }).primaryKey(),
-  identityId: bigint('identity_id', { mode: 'number' })
-    .notNull()
-    .references(() => channelIdentities.id),
-  createdAt: createdAt(),
-  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
-});
+/**
+ * A citizen asked for a human (`petugas`): a live chat. It waits in its dinas's queue until an
+ * officer takes it (`taken_by_staff_id`); while taken the bot is quiet in that chat and the
+ * citizen's messages go to the officer. It ends when handed back to the bot or withdrawn by the
+ * citizen (`resolved_at`, `resolution`). `next_at` is its clock's next moment (reminder, return to
+ * the queue), fired by delayed jobs and rebuilt from here; see src/livechat/.
+ */
+export const handoffRequests = pgTable(
+  'handoff_requests',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    identityId: bigint('identity_id', { mode: 'number' })
+      .notNull()
+      .references(() => channelIdentities.id),
+    /** Whose staff answer: the dinas of the citizen's latest case, else the default triage dinas. */
+    dinasId: integer('dinas_id')
+      .notNull()
+      .references(() => dinas.id),
+    /** The message that asked: the chat's transcript for the officer starts there. */
+    messageId: bigint('message_id', { mode: 'number' }).references(() => messages.id),
+    createdAt: createdAt(),
+    /** When it last entered the queue (asked, or returned); the reminder counts from here. */
+    queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+    remindedAt: timestamp('reminded_at', { withTimezone: true }),
+    takenByStaffId: integer('taken_by_staff_id').references(() => staff.id),
+    takenAt: timestamp('taken_at', { withTimezone: true }),
+    /** The taking officer's last message: a taken chat the officer never answers goes back to the queue. */
+    officerAt: timestamp('officer_at', { withTimezone: true }),
+    /** Last message either way while taken: the idle clock. */
+    activityAt: timestamp('activity_at', { withTimezone: true }),
+    /** Times it went back to the queue untouched or idle. */
+    returns: smallint().notNull().default(0),
+    nextAt: timestamp('next_at', { withTimezone: true }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** 'handed-back' (by the officer) | 'withdrawn' (the citizen left the petugas flow). */
+    resolution: text(),
+  },
+  (t) => [
+    uniqueIndex('handoff_requests_one_open').on(t.identityId).where(sql`resolved_at is null`),
+    index('handoff_requests_queue').on(t.dinasId, t.queuedAt).where(sql`resolved_at is null`),
+    index('handoff_requests_next').on(t.nextAt).where(sql`next_at is not null`),
+  ],
+);
+
+/**
+ * What officers wrote into a live chat: each is one outbox row (sent like any reply, in order),
+ * and `client_key` makes a retried send write nothing twice.
+ */
+export const handoffReplies = pgTable(
+  'handoff_replies',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    handoffId: bigint('handoff_id', { mode: 'number' })
+      .notNull()
+      .references(() => handoffRequests.id),
+    staffId: integer('staff_id')
+      .notNull()
+      .references(() => staff.id),
+    outboxId: bigint('outbox_id', { mode: 'number' })
+      .notNull()
+      .references(() => outbox.id),
+    clientKey: text('client_key').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('handoff_replies_client_key').on(t.handoffId, t.clientKey), index('handoff_replies_outbox').on(t.outboxId)],
+);
 
 /**
  * Where a unit's staff (or, with `unit_id` null, a whole dinas) are told about cases: an e-mail
@@ -613,3 +689,22 @@ export const open311Requests = pgTable('open311_requests', {
   mediaUrl: text('media_url'),
   createdAt: createdAt(),
 });
+
+/**
+ * Ready answers staff pick when replying to a citizen: a dinas's own, or global (no dinas) for
+ * every dinas. `{nama}`, `{tiket}` and `{status}` are filled in when one is sent (see
+ * src/cases/canned-replies.ts); the text is chosen by the citizen's language, `en` falling back to `id`.
+ */
+export const cannedReplies = pgTable(
+  'canned_replies',
+  {
+    id: serial().primaryKey(),
+    dinasId: integer('dinas_id').references(() => dinas.id),
+    title: text().notNull(),
+    text: bilingual().notNull(),
+    createdByStaffId: integer('created_by_staff_id').references(() => staff.id),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('canned_replies_dinas').on(t.dinasId)],
+);

@@ -3,7 +3,7 @@
  * `Authorization: Bearer $ADMIN_TOKEN` (absent without a token): make an API key, register a
  * webhook endpoint, read its delivery log, redeliver, switch an endpoint back on.
  */
-import { desc, eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { PipelineContext } from '../conversation/context.js';
@@ -11,6 +11,7 @@ import * as t from '../db/schema.js';
 import { adminCheck } from '../http/admin-token.js';
 import { addWebhookEndpoint, createIntegrationKey } from './keys.js';
 import { reactivateWebhookEndpoint, redeliverWebhook } from './webhooks/deliver.js';
+import { deliveryLog } from './webhooks/log.js';
 
 const keyBody = z.object({ dinas: z.string().min(1), name: z.string().trim().min(1).max(100) });
 const endpointBody = z.object({
@@ -53,30 +54,8 @@ export function registerIntegrationAdmin(app: FastifyInstance, ctx: PipelineCont
       scope.get('/webhooks/:id/deliveries', async (req, reply) => {
         const params = idParams.safeParse(req.params);
         if (!params.success) return reply.code(404).send({ error: 'not_found' });
-        const deliveries = await db
-          .select({
-            id: t.webhookDeliveries.id,
-            caseId: t.webhookDeliveries.caseId,
-            eventType: t.webhookDeliveries.eventType,
-            status: t.webhookDeliveries.status,
-            attempts: t.webhookDeliveries.attempts,
-            nextAttemptAt: t.webhookDeliveries.nextAttemptAt,
-            lastStatusCode: t.webhookDeliveries.lastStatusCode,
-            lastError: t.webhookDeliveries.lastError,
-            createdAt: t.webhookDeliveries.createdAt,
-            deliveredAt: t.webhookDeliveries.deliveredAt,
-          })
-          .from(t.webhookDeliveries)
-          .where(eq(t.webhookDeliveries.endpointId, params.data.id))
-          .orderBy(desc(t.webhookDeliveries.id))
-          .limit(100);
-        const attempts = deliveries.length
-          ? await db.select().from(t.webhookAttempts).where(inArray(t.webhookAttempts.deliveryId, deliveries.map((d) => d.id))).orderBy(t.webhookAttempts.id)
-          : [];
-        return deliveries.map((d) => ({
-          ...d,
-          log: attempts.filter((a) => a.deliveryId === d.id).map(({ at, statusCode, durationMs, error }) => ({ at, statusCode, durationMs, error })),
-        }));
+        const { deliveries } = await deliveryLog(db, { endpointId: params.data.id, limit: 100 });
+        return deliveries;
       });
 
       scope.post('/webhooks/deliveries/:id/redeliver', async (req, reply) => {

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 
 export interface IntegrationClient {
@@ -33,7 +33,7 @@ export async function authenticateKey(db: Db, key: string | undefined): Promise<
 
 /** An endpoint of a dinas's system for signed case events; the secret is generated unless given. */
 export async function addWebhookEndpoint(
-  db: Db,
+  db: Db | Tx,
   args: { dinasId: number; url: string; secret?: string; eventTypes?: string[] },
 ): Promise<{ id: number; secret: string }> {
   const secret = args.secret ?? `whsec_${randomBytes(32).toString('base64url')}`;

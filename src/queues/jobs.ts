@@ -41,6 +41,16 @@ export const caseTimerJobId = (timerId: number, step: 'remind' | 'due') => `time
 /** An alarm is tried a few times only: whatever it misses, the relay fires from Postgres. */
 export const TIMER_JOB_ATTEMPTS = 5;
 
+/** Clocks of live chats (`handoff_requests.next_at`): a reminder, a return to the queue. */
+export const LIVECHAT_TIMER_QUEUE = 'livechat-timers';
+
+export interface LivechatTimerJob {
+  handoffId: number;
+}
+
+/** One job per request and moment: a clock moved on leaves its old job to find nothing due. */
+export const livechatTimerJobId = (handoffId: number, at: Date) => `livechat-${handoffId}-${at.getTime()}`;
+
 /** One job to add: which queue, its name and payload, the id that makes adding it twice harmless. */
 export interface QueuedJob {
   queue: string;

@@ -14,7 +14,8 @@ import { fireTimer } from '../cases/sla-jobs.js';
 import { classifyWriteError, errorKind } from '../db/errors.js';
 import { startWebhookWorker, type WebhookSettings } from '../integrations/webhooks/deliver.js';
 import { fetchMedia, type MediaFetcher } from '../media/fetch.js';
-import { CASE_TIMER_QUEUE, INBOUND_QUEUE, MEDIA_QUEUE, RetryLater, backoffStrategy, outboundJobs, outboundQueue, type CaseTimerJob, type InboundJob, type MediaJob, type OutboundJob } from './jobs.js';
+import { fireLivechatTimer } from '../livechat/timers.js';
+import { CASE_TIMER_QUEUE, INBOUND_QUEUE, LIVECHAT_TIMER_QUEUE, MEDIA_QUEUE, RetryLater, backoffStrategy, outboundJobs, outboundQueue, type CaseTimerJob, type InboundJob, type LivechatTimerJob, type MediaJob, type OutboundJob } from './jobs.js';
 import { drainOutbox } from './outbound.js';
 import { PIPELINE_OWED_WORK, startRelay, type OwedWork } from './relay.js';
 import { startStaffNotificationWorker } from './staff-notifications.js';
@@ -147,15 +148,15 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
     );
     workers.push(inbound as Worker);
 
-    // SLA alarms ride with the conversation worker: every worker process takes them.
-    const timers = ctx.transport.worker<CaseTimerJob>(
-      CASE_TIMER_QUEUE,
-      async (job) => {
-        await fireTimer(ctx, job.data.timerId);
-      },
-      { concurrency: options.concurrency, settings },
-    );
-    workers.push(timers as Worker);
+    // SLA and live-chat alarms ride with the conversation worker: every worker process takes them.
+    const alarms = [
+      ctx.transport.worker<CaseTimerJob>(CASE_TIMER_QUEUE, async (job) => void (await fireTimer(ctx, job.data.timerId)), { concurrency: options.concurrency, settings }),
+      ctx.transport.worker<LivechatTimerJob>(LIVECHAT_TIMER_QUEUE, async (job) => void (await fireLivechatTimer(ctx, job.data.handoffId)), {
+        concurrency: options.concurrency,
+        settings,
+      }),
+    ];
+    workers.push(...(alarms as Worker[]));
   }
 
   if (options.media) {

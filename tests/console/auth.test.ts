@@ -12,7 +12,7 @@ import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../../src/console/accounts.js';
 import * as t from '../../src/db/schema.js';
 import { openTestCase, seedIdentity } from '../support/cases.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
-import { ConsoleClient, createStaff, startConsoleApp } from './support.js';
+import { ConsoleClient, createStaff, openEventStream, startConsoleApp } from './support.js';
 
 /** The app's clock, which a test can move forward (for the lockout's end). */
 function movableClock(start = new Date('2026-12-01T02:00:00Z')) {
@@ -148,33 +148,7 @@ describe('console accounts and sessions', () => {
   it('streams case events of the person\'s own dinas live, and nothing of another dinas', async () => {
     const dinsos = await createStaff(app, { role: 'verifikator', dinasCode: 'dinsos-bandung', unitCode: 'verifikator' });
     const disdik = await createStaff(app, { role: 'verifikator', dinasCode: 'disdik-bandung', unitCode: 'sekretariat' });
-    const streams = await Promise.all(
-      [dinsos, disdik].map(async (staff) => {
-        const client = await new ConsoleClient(app.url!).loginAs(staff);
-        const controller = new AbortController();
-        const response = await fetch(`${app.url}/api/v1/events`, { headers: { cookie: (client as any).cookie }, signal: controller.signal });
-        expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-        const events: any[] = [];
-        const reading = (async () => {
-          const decoder = new TextDecoder();
-          let buffer = '';
-          try {
-            for await (const chunk of response.body as any) {
-              buffer += decoder.decode(chunk, { stream: true });
-              for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-                const frame = buffer.slice(0, end);
-                buffer = buffer.slice(end + 2);
-                const data = frame.split('\n').find((line) => line.startsWith('data: '));
-                if (data) events.push(JSON.parse(data.slice(6)));
-              }
-            }
-          } catch {
-            // aborted at the end of the test
-          }
-        })();
-        return { events, stop: () => controller.abort(), reading };
-      }),
-    );
+    const streams = await Promise.all([dinsos, disdik].map(async (staff) => openEventStream(await new ConsoleClient(app.url!).loginAs(staff))));
     // The PKH complaint routes to Dinas Sosial.
     const identity = await seedIdentity(app, 'telegram', '5550001', { lang: 'id' });
     const ticket = await openTestCase(app, identity, { serviceCode: 'pkh' });
@@ -185,7 +159,6 @@ describe('console accounts and sessions', () => {
     const second = await openTestCase(app, identity, { serviceCode: 'pkh', description: 'Kedua kalinya.' });
     while (!streams[0].events.some((e) => e.ticket === second) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     expect(streams[1].events.filter((e) => e.ticket === ticket || e.ticket === second)).toEqual([]);
-    for (const s of streams) s.stop();
-    await Promise.all(streams.map((s) => s.reading));
+    await Promise.all(streams.map((s) => s.stop()));
   });
 });

@@ -46,6 +46,20 @@ describe('console login in the browser', () => {
     await page.close();
   });
 
+  it('loads the console, logs in and shows the first page in under 300 KB transferred', async () => {
+    const staff = await createStaff(app, { role: 'petugas' });
+    const page = await browser.newPage();
+    const sizes: Promise<number>[] = [];
+    page.on('requestfinished', (request) => sizes.push(request.sizes().then((s) => s.responseBodySize + s.responseHeadersSize)));
+    await loginInBrowser(page, app.url!, staff.email, staff.password);
+    // The first page has rendered (the live stream stays open, so the network is never idle).
+    await page.locator('main#main h1').first().waitFor();
+    const total = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+    expect(sizes.length).toBeGreaterThan(5);
+    expect(total).toBeLessThan(300 * 1024);
+    await page.close();
+  });
+
   it('switches the console to English and back', async () => {
     const staff = await createStaff(app, { role: 'petugas' });
     const page = await browser.newPage();

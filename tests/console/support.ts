@@ -98,3 +98,34 @@ export class ConsoleClient {
     return { status: response.status, body: body as T, headers: response.headers };
   }
 }
+
+/** `GET /api/v1/events` as the logged-in `client` hears it: the events so far, and a way to hang up. */
+export async function openEventStream(client: ConsoleClient): Promise<{ events: any[]; stop(): Promise<void> }> {
+  const controller = new AbortController();
+  const response = await fetch(`${client.baseUrl}/api/v1/events`, { headers: { cookie: client['cookie'] ?? '' }, signal: controller.signal });
+  if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) throw new Error(`events answered ${response.status}`);
+  const events: any[] = [];
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body as any) {
+        buffer += decoder.decode(chunk, { stream: true });
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const data = buffer.slice(0, end).split('\n').find((line) => line.startsWith('data: '));
+          buffer = buffer.slice(end + 2);
+          if (data) events.push(JSON.parse(data.slice(6)));
+        }
+      }
+    } catch {
+      // hung up
+    }
+  })();
+  return {
+    events,
+    async stop() {
+      controller.abort();
+      await reading;
+    },
+  };
+}

@@ -26,7 +26,7 @@ async function keptWhile(events: ConversationEvent[]): Promise<string[]> {
     const outcome = await step(conversationMachine, snapshot, {}, event, async (effect: Effect) => {
       if (effect.type === 'keepMedia') kept.push(effect.mediaRef);
       if (effect.type === 'listCategories') return { type: 'result.categories', categories };
-      if (effect.type === 'requestHuman') return { type: 'result.humanRequested', staffAvailableNow: true, hours: { id: '-', en: '-' } };
+      if (effect.type === 'requestHuman') return { type: 'result.humanRequested', staffAvailableNow: true, hours: { id: '-', en: '-' }, answerFrom: null };
       return null;
     });
     snapshot = outcome.snapshot;

@@ -91,10 +91,13 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
   return parseConfig(testSettings(overrides));
 }
 
-/** Starts the product against this test's database and Redis prefix, on the test clock unless given `now`. */
+/**
+ * Starts the product against this test's database and Redis prefix (or, with `postgresQueues`,
+ * BullMQ's PostgreSQL backend in the same database), on the test clock unless given `now`.
+ */
 export function startTestApp(
   env: TestEnv,
-  options: { role?: Role; config?: Record<string, string | undefined>; now?: () => Date; redisUrl?: string } = {},
+  options: { role?: Role; config?: Record<string, string | undefined>; now?: () => Date; redisUrl?: string; postgresQueues?: boolean } = {},
 ): Promise<App> {
   const config = testConfig(options.config);
   return startApp({
@@ -102,7 +105,9 @@ export function startTestApp(
     log: createLogger(config.LOG_LEVEL),
     role: options.role ?? 'all',
     databaseUrl: env.databaseUrl,
-    transport: { kind: 'redis', url: options.redisUrl ?? TEST_REDIS, prefix: env.redisPrefix },
+    transport: options.postgresQueues
+      ? { kind: 'postgres', url: env.databaseUrl, schema: 'bullmq' }
+      : { kind: 'redis', url: options.redisUrl ?? TEST_REDIS, prefix: env.redisPrefix },
     now: options.now ?? fileClock.now,
   });
 }

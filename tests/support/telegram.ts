@@ -76,3 +76,18 @@ export async function fireScript(baseUrl: string, chatId: number, script = NAVIG
   for (let i = 0; i < script.length; i++) statuses.push(await postUpdate(baseUrl, textUpdate(chatId, i + 1, script[i])));
   return statuses;
 }
+
+/**
+ * One citizen's chat over the fake Bot API: each call posts a message to `product`'s webhook,
+ * waits until nothing is owed, and returns the replies that message got (joined by newlines).
+ */
+export function citizenChat(product: App, telegram: FakeTelegram, chatId: number): (text: string) => Promise<string> {
+  let messageId = 1;
+  return async (text) => {
+    const before = telegram.sent(String(chatId)).length;
+    const status = await postUpdate(product.url!, textUpdate(chatId, messageId++, text));
+    if (status !== 200) throw new Error(`the webhook answered ${status}`);
+    await waitForIdle(product);
+    return telegram.sent(String(chatId)).slice(before).map((m) => m.text).join('\n');
+  };
+}

@@ -1,0 +1,3 @@
+CREATE INDEX "case_events_first_response" ON "case_events" USING btree ("case_id","created_at") WHERE (actor like 'staff:%' or actor like 'integration:%') and (type in ('status', 'rerouted', 'merged', 'reply') or (type = 'note' and public));--> statement-breakpoint
+CREATE INDEX "case_events_resolution" ON "case_events" USING btree ("case_id","created_at") WHERE type = 'status' and to_status = 'selesai';--> statement-breakpoint
+CREATE INDEX "cases_dinas_created" ON "cases" USING btree ("dinas_id","created_at");
