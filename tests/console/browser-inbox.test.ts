@@ -4,39 +4,19 @@
  * the open page without a reload, counted in the side bar and linking to its case page; a view
  * of the side bar and the search narrow the list.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
-import { launchBrowser, loginInBrowser } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { loginInBrowser } from '../support/browser.js';
 import { openTestCase, seedIdentity, SYSTEM } from '../support/cases.js';
 import { fileReport, telegramCitizen } from '../support/citizens.js';
-import { createTestEnv, type TestEnv } from '../support/env.js';
-import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
-import { telegramConfig } from '../support/telegram.js';
-import { createStaff, startConsoleApp } from './support.js';
+import { createStaff, useBrowserConsole } from './support.js';
 
 const REPORT = ['halo', '1', '1', '1', 'Bantuan sembako belum diterima warga RT 03.', 'lewati', 'lewati', '2', '1'];
 
 describe('the inbox in the browser', () => {
-  let env: TestEnv;
-  let telegram: FakeTelegram;
-  let app: App;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    env = await createTestEnv();
-    telegram = await startFakeTelegram();
-    app = await startConsoleApp(env, { config: telegramConfig(telegram) });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await telegram?.close();
-    await env?.dispose();
-  });
+  const fixture = useBrowserConsole();
 
   it('shows a case filed over Telegram as it arrives, without a reload', async () => {
+    const { app, telegram, browser } = fixture;
     const earlier = await openTestCase(app, await seedIdentity(app, 'web', 'browser-inbox-1'), { description: 'Lampu jalan mati.' });
     const staff = await createStaff(app, { role: 'verifikator', unitCode: 'verifikator' });
     const page = await browser.newPage();
@@ -69,6 +49,7 @@ describe('the inbox in the browser', () => {
   });
 
   it('narrows the list by a view of the side bar and by search', async () => {
+    const { app, browser } = fixture;
     const rejected = await openTestCase(app, await seedIdentity(app, 'web', 'browser-inbox-2'), { description: 'Pertanyaan jadwal posyandu.' });
     await app.cases.transition(SYSTEM, rejected, 'ditolak', { note: 'Bukan pengaduan.' });
     const staff = await createStaff(app, { role: 'verifikator', unitCode: 'verifikator' });
