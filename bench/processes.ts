@@ -91,7 +91,7 @@ export function memory(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 /** utime + stime of a process in seconds, or 0 once gone. */
-function cpuSeconds(pid: number | string): number {
+export function cpuSeconds(pid: number | string): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may contain spaces: count fields after the last ')'.

@@ -14,6 +14,10 @@
  * to see where their time goes: NODE_OPTIONS refuses --cpu-prof).
  * Product settings not set here (WORKER_CONCURRENCY, DATABASE_POOL_SIZE…) pass through from the
  * environment, so their effect can be measured without editing anything.
+ *
+ * Then the inbox phase (bench/inbox.ts: the console's case list and counts on a seeded million
+ * cases; its own BENCH_INBOX_* settings). Phases by name: `npm run bench -- inbox` runs only the
+ * inbox, `npm run bench -- channels` only the channels.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +27,7 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { INBOUND_QUEUE, outboundQueue } from '../src/queues/jobs.js';
 import { CHANNELS, type BenchChannel } from './channels.js';
+import { inboxReport, runInboxBench, type InboxRow } from './inbox.js';
 import { createScratch, freePort, machineInfo, REDIS_URL, type MachineInfo } from './infra.js';
 import { CitizenLoad, LAPOR_SCRIPT, type PhaseResult } from './load.js';
 import { cpuBetween, cpuSnapshot, memory, RssSampler, startProduct, type CpuUse, type ProductProcess } from './processes.js';
@@ -51,7 +56,18 @@ const settings = {
   shapes: listFromEnv('BENCH_SHAPES', 'all,split'),
   apiDelayMs: numberFromEnv('BENCH_API_DELAY_MS', 0, { allowZero: true }),
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  inbox: {
+    cases: Math.round(numberFromEnv('BENCH_INBOX_CASES', 1_000_000)),
+    messages: Math.round(numberFromEnv('BENCH_INBOX_MESSAGES', 10_000_000, { allowZero: true })),
+    runs: Math.round(numberFromEnv('BENCH_INBOX_RUNS', 50)),
+    explain: process.env.BENCH_INBOX_EXPLAIN === '1',
+    databaseUrl: process.env.BENCH_INBOX_DATABASE_URL || null,
+    keep: process.env.BENCH_INBOX_KEEP === '1',
+    only: process.env.BENCH_INBOX_ONLY || null,
+  },
 };
+
+const PHASES = ['channels', 'inbox'] as const;
 
 /** Targets from the issue. */
 const TARGET_P95_MS = 150;
@@ -433,12 +449,22 @@ function pick<T extends { key: string }>(variable: string, all: readonly T[], wa
 }
 
 async function main() {
-  const channels = pick('BENCH_CHANNELS', CHANNELS, settings.channels);
-  const shapes = pick('BENCH_SHAPES', SHAPES, settings.shapes);
+  const named = process.argv.slice(2);
+  const unknown = named.filter((name) => !(PHASES as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`unknown phase ${unknown.join(', ')}: name some of ${PHASES.join(', ')}, or none for all`);
+  const runs = (phase: (typeof PHASES)[number]) => named.length === 0 || named.includes(phase);
   const machine = await machineInfo();
   const reports: RunReport[] = [];
-  for (const channel of channels) for (const shape of shapes) reports.push(await runShape(channel, shape));
-  printReport(machine, reports);
+  if (runs('channels')) {
+    const channels = pick('BENCH_CHANNELS', CHANNELS, settings.channels);
+    const shapes = pick('BENCH_SHAPES', SHAPES, settings.shapes);
+    for (const channel of channels) for (const shape of shapes) reports.push(await runShape(channel, shape));
+  }
+  let inbox: InboxRow[] = [];
+  if (runs('inbox')) inbox = await runInboxBench(settings.inbox, log, cleanups);
+  if (reports.length > 0) printReport(machine, reports);
+  else log(`\nmachine   ${machine.cpu}, ${machine.cores} cores, ${fmt(machine.memoryGiB)} GiB RAM; PostgreSQL ${machine.postgres}`);
+  if (inbox.length > 0) inboxReport(inbox, table, log);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

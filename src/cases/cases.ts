@@ -93,6 +93,7 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
         dinasId: target.dinasId,
         unitId: target.unitId,
         status: 'baru',
+        channel: sql`(select channel from channel_identities where id = ${identityId})`,
         anonymous: draft.anonymous,
         confidential: draft.confidential,
         possibleDuplicateOf: earlier?.id ?? null,
@@ -103,8 +104,8 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
       .returning();
     // A collision among 8.5·10^11 tickets is rare; draw again rather than fail the citizen.
     if (!row) continue;
-    const { dueAt, started } = await syncTimers(tx, row, 'baru', now);
-    const [opened] = await tx.update(t.cases).set({ slaDueAt: dueAt }).where(eq(t.cases.id, row.id)).returning();
+    const { dueAt, remindAt, started } = await syncTimers(tx, row, 'baru', now);
+    const [opened] = await tx.update(t.cases).set({ slaDueAt: dueAt, slaRemindAt: remindAt }).where(eq(t.cases.id, row.id)).returning();
     work.after.push(() => scheduleTimerJobs(ctx, started));
     const data = earlier ? { possibleDuplicateOf: draft.possibleDuplicateOf } : null;
     await recordEvent(work, opened, { type: 'created', actor: { kind: 'citizen', identityId }, from: null, public: false, data });

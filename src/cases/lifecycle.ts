@@ -209,10 +209,10 @@ async function applyChange(work: CaseWork, kase: CaseRow, actor: Actor, to: Case
   const { tx, ctx, now } = work;
   const from = kase.status as CaseStatus;
   const target = { ...kase, ...change.set };
-  const { dueAt, started } = await syncTimers(tx, target, to, now, change.restartClock);
+  const { dueAt, remindAt, started } = await syncTimers(tx, target, to, now, change.restartClock);
   const [updated] = await tx
     .update(t.cases)
-    .set({ ...change.set, status: to, slaDueAt: dueAt, updatedAt: now })
+    .set({ ...change.set, status: to, slaDueAt: dueAt, slaRemindAt: remindAt, updatedAt: now })
     .where(eq(t.cases.id, kase.id))
     .returning();
   if (started.length > 0) work.after.push(() => scheduleTimerJobs(ctx, started));

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { copy } from '../../flows/copy/index.js';
 import { showTicket } from '../../flows/format.js';
 import type { ChannelName } from '../channels/types.js';
-import { CASE_STATUSES, type CaseKind, type CaseStatus } from '../conversation/contract.js';
+import { CASE_STATUSES, FINISHED_STATUSES, type CaseKind, type CaseStatus } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { Db, Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
@@ -44,22 +44,63 @@ export { TransitionRefused } from './lifecycle.js';
 
 const CHANNELS = ['telegram', 'web', 'whatsapp-web', 'whatsapp-cloud'] as const satisfies readonly ChannelName[];
 
-/** Filters of the case list, as the console and API send them. */
-export const caseListFilters = z.object({
-  status: z.array(z.enum(CASE_STATUSES)).optional(),
+/** Statuses whose verify or follow-up clock runs: the work still owed, where SLA and assignment matter. */
+export const OPEN_STATUSES = CASE_STATUSES.filter((s) => !FINISHED_STATUSES.includes(s));
+/** As a literal list, so the planner can match the partial indexes written with the same list. */
+const OPEN = sql.raw(`${'"cases"."status"'} in (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+
+/** Filters that narrow the inbox; the side bar's counts keep these and count each view within them. */
+const narrowingFilters = {
   category: z.string().min(1).optional(),
   unitId: z.number().int().positive().optional(),
-  assigneeStaffId: z.number().int().positive().optional(),
   channel: z.enum(CHANNELS).optional(),
+};
+
+/** Filters of the case list, as the console and API send them. */
+export const caseListFilters = z.object({
+  ...narrowingFilters,
+  /**
+   * A ticket number (typed loosely), or words of the ticket and description (Postgres full text,
+   * `simple` config). Search narrows the list only: the side bar keeps counting its views.
+   */
+  q: z.string().trim().min(1).max(200).optional(),
+  status: z.array(z.enum(CASE_STATUSES)).optional(),
+  assigneeStaffId: z.number().int().positive().optional(),
+  /** Open cases nobody is assigned to. */
+  unassigned: z.boolean().optional(),
   /** `due-soon`: a running clock passed its reminder moment; `breached`: a verify/follow-up clock ran out. */
   sla: z.enum(['due-soon', 'breached']).optional(),
-  /** A ticket number, or words of the description. */
-  q: z.string().trim().min(1).max(200).optional(),
-  /** The `next` of the previous page. */
-  after: z.string().regex(/^\d+$/).optional(),
+  /** `newest` first (default), or `due`: open cases only, the clock closest to running out first. */
+  sort: z.enum(['newest', 'due']).default('newest'),
+  /** The `next` of the previous page (of the same sort). */
+  after: z.string().regex(/^\d+(_\d+)?$/).optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });
 export type CaseListFilters = z.input<typeof caseListFilters>;
+
+export const caseCountFilters = z.object(narrowingFilters);
+export type CaseCountFilters = z.input<typeof caseCountFilters>;
+
+/**
+ * Counts stop here: a side bar needs "more than 1,000", not the exact figure, and stopping keeps
+ * every count a walk of bounded length however many cases a dinas has. Exact figures are the
+ * statistics' job.
+ */
+export const COUNT_CAP = 1_000;
+
+/** Per view of the inbox, within the actor's scope and the narrowing filters; a count of `COUNT_CAP + 1` means "more than COUNT_CAP". */
+export interface CaseCounts {
+  total: number;
+  status: Record<CaseStatus, number>;
+  dueSoon: number;
+  breached: number;
+  unassigned: number;
+  /** Assigned to the actor (staff only; 0 for others). */
+  mine: number;
+  cap: number;
+}
+
+export type SlaState = 'due-soon' | 'breached' | null;
 
 export interface CaseListItem {
   ticket: string;
@@ -78,6 +119,8 @@ export interface CaseListItem {
   createdAt: Date;
   updatedAt: Date;
   slaDueAt: Date | null;
+  /** The running clock as of now: past its reminder, or run out (verify and follow-up clocks only). */
+  sla: SlaState;
 }
 
 export interface CaseTimelineEntry {
@@ -100,7 +143,7 @@ export interface TranscriptEntry {
   text: string | null;
 }
 
-export interface CaseDetail extends Omit<CaseListItem, 'summary'> {
+export interface CaseDetail extends Omit<CaseListItem, 'summary' | 'sla'> {
   serviceCode: string | null;
   description: string;
   location: { address?: string; latitude?: number; longitude?: number } | null;
@@ -120,6 +163,9 @@ export interface CaseDetail extends Omit<CaseListItem, 'summary'> {
   /** The citizen's chat around the case: from an hour before it was opened (not reaching into their other cases), oldest first. */
   transcript: TranscriptEntry[];
 }
+
+/** What the list and its counts need of the context (the bench runs them on a bare database). */
+export type ReadContext = Pick<PipelineContext, 'db' | 'now'>;
 
 export interface CasePhotoFile {
   /** `media.id`: what `casePhoto` is asked for. */
@@ -203,7 +249,7 @@ const listColumns = {
   dinasId: t.cases.dinasId,
   unitId: t.cases.unitId,
   assigneeStaffId: t.cases.assigneeStaffId,
-  channel: t.channelIdentities.channel,
+  channel: t.cases.channel,
   regionCode: t.cases.regionCode,
   anonymous: t.cases.anonymous,
   confidential: t.cases.confidential,
@@ -211,38 +257,166 @@ const listColumns = {
   createdAt: t.cases.createdAt,
   updatedAt: t.cases.updatedAt,
   slaDueAt: t.cases.slaDueAt,
+  slaRemindAt: t.cases.slaRemindAt,
 };
 
-/** Cases in the actor's scope, newest first, a page at a time (keyset: pass `next` as `after`). */
-export async function listCases(ctx: PipelineContext, actor: Actor, filters: CaseListFilters = {}): Promise<{ cases: CaseListItem[]; next: string | null }> {
-  const f = caseListFilters.parse(filters);
-  const now = ctx.now().toISOString();
+const slaCondition = (sla: 'due-soon' | 'breached', now: string): SQL =>
+  sla === 'breached'
+    ? sql`${OPEN} and ${t.cases.slaDueAt} < ${now}::timestamptz`
+    : sql`${OPEN} and ${t.cases.slaRemindAt} <= ${now}::timestamptz and ${t.cases.slaDueAt} >= ${now}::timestamptz`;
+
+function slaState(row: { status: string; slaDueAt: Date | null; slaRemindAt: Date | null }, now: Date): SlaState {
+  if (!OPEN_STATUSES.includes(row.status as CaseStatus) || !row.slaDueAt) return null;
+  if (row.slaDueAt < now) return 'breached';
+  return row.slaRemindAt && row.slaRemindAt <= now ? 'due-soon' : null;
+}
+
+/**
+ * A ticket (typed loosely) finds its case; anything else is words. A word can look like a ticket
+ * ("tetangga" is 8 letters of the ticket alphabet), so a ticket-shaped query matches its words too.
+ */
+function searchCondition(q: string): SQL {
+  const words = sql`${t.cases.search} @@ websearch_to_tsquery('simple', ${q})`;
+  const ticket = normaliseTicket(q);
+  return ticket ? or(eq(t.cases.ticket, ticket), words)! : words;
+}
+
+/** Scope and the narrowing filters: what both the list and its counts start from. */
+function narrowing(actor: Actor, f: z.output<typeof caseCountFilters>): (SQL | undefined)[] {
   const conditions: (SQL | undefined)[] = [scopeOf(actor)];
-  if (f.status) conditions.push(sql`${t.cases.status} in ${f.status}`);
   if (f.category) conditions.push(eq(t.cases.categoryCode, f.category));
   if (f.unitId) conditions.push(eq(t.cases.unitId, f.unitId));
+  if (f.channel) conditions.push(eq(t.cases.channel, f.channel));
+  return conditions;
+}
+
+const unassignedCondition = sql`${OPEN} and ${t.cases.assigneeStaffId} is null`;
+
+/**
+ * Cases in the actor's scope a page at a time: newest first, or (`sort: 'due'`) open cases by the
+ * running clock's due moment. Keyset pages (pass `next` as `after`): cases arriving meanwhile go
+ * before the first page and never shift the later ones.
+ */
+export async function listCases(ctx: ReadContext, actor: Actor, filters: CaseListFilters = {}): Promise<{ cases: CaseListItem[]; next: string | null }> {
+  const f = caseListFilters.parse(filters);
+  const now = ctx.now();
+  const rows = await withOwnPlans(ctx, (db) => listQuery(db, actor, f, now));
+  const page = rows.slice(0, f.limit);
+  const cases = page.map(({ id: _id, slaRemindAt, ...row }) => ({
+    ...row,
+    kind: row.kind as CaseKind,
+    status: row.status as CaseStatus,
+    channel: row.channel as ChannelName,
+    sla: slaState({ status: row.status, slaDueAt: row.slaDueAt, slaRemindAt }, now),
+  }));
+  const last = page[page.length - 1];
+  const next = rows.length > f.limit ? (f.sort === 'due' ? `${last.slaDueAt!.getTime()}_${last.id}` : String(last.id)) : null;
+  return { cases, next };
+}
+
+/** The statement `listCases` runs, for EXPLAIN in the bench. */
+export function listCasesStatement(ctx: ReadContext, actor: Actor, filters: CaseListFilters = {}): SQL {
+  return listQuery(ctx.db.db, actor, caseListFilters.parse(filters), ctx.now()).getSQL();
+}
+
+/**
+ * Runs an inbox read with plans made for its own values. postgres.js prepares each statement
+ * once per connection, and after five runs Postgres may keep one generic plan for all values: a
+ * plan good for a word in every case then walks the whole inbox for a word in none (seen in the
+ * bench: 3 s instead of 1 ms). Planning each time costs well under a millisecond here.
+ */
+function withOwnPlans<T>(ctx: ReadContext, read: (db: Db | Tx) => Promise<T>): Promise<T> {
+  return ctx.db.db.transaction(async (tx) => {
+    await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+    return read(tx);
+  });
+}
+
+function listQuery(db: Db | Tx, actor: Actor, f: z.output<typeof caseListFilters>, now: Date) {
+  const conditions = narrowing(actor, f);
+  if (f.q) conditions.push(searchCondition(f.q));
   if (f.assigneeStaffId) conditions.push(eq(t.cases.assigneeStaffId, f.assigneeStaffId));
-  if (f.channel) conditions.push(eq(t.channelIdentities.channel, f.channel));
-  if (f.sla === 'breached') {
-    conditions.push(sql`exists (select 1 from case_timers ct where ct.case_id = ${t.cases.id} and ct.done_at is null and ct.kind <> 'close' and ct.due_at < ${now}::timestamptz)`);
-  } else if (f.sla === 'due-soon') {
-    conditions.push(sql`exists (select 1 from case_timers ct where ct.case_id = ${t.cases.id} and ct.done_at is null and ct.remind_at <= ${now}::timestamptz and ct.due_at >= ${now}::timestamptz)`);
+  if (f.unassigned) conditions.push(unassignedCondition);
+  if (f.sla) conditions.push(slaCondition(f.sla, now.toISOString()));
+  const statuses = f.status ? [...new Set(f.status)] : [];
+  if (statuses.length === 1) conditions.push(eq(t.cases.status, statuses[0]));
+
+  let order: SQL[];
+  if (f.sort === 'due') {
+    conditions.push(OPEN, sql`${t.cases.slaDueAt} is not null`);
+    if (f.after) {
+      const [dueMs, id] = f.after.split('_').map(Number);
+      const due = new Date(dueMs).toISOString();
+      conditions.push(sql`(${t.cases.slaDueAt}, ${t.cases.id}) > (${due}::timestamptz, ${id ?? 0})`);
+    }
+    order = [asc(t.cases.slaDueAt), asc(t.cases.id)];
+  } else {
+    if (f.after) conditions.push(lt(t.cases.id, Number(f.after.split('_')[0])));
+    order = [desc(t.cases.id)];
   }
-  if (f.q) {
-    const ticket = normaliseTicket(f.q);
-    conditions.push(ticket ? eq(t.cases.ticket, ticket) : sql`to_tsvector('simple', ${t.cases.description}) @@ plainto_tsquery('simple', ${f.q})`);
-  }
-  if (f.after) conditions.push(lt(t.cases.id, Number(f.after)));
-  const rows = await ctx.db.db
+
+  // The page is picked by id alone, which the inbox indexes answer without reading the table;
+  // only its rows are read. Several statuses: each is its own ordered walk of (dinas, status, id),
+  // merged; one walk filtering on the list would pass every case of the other statuses.
+  const orderSql = sql.join(order, sql`, `);
+  const pick = (extra?: SQL) => sql`select ${t.cases.id} from ${t.cases} where ${and(...conditions, extra)} order by ${orderSql} limit ${f.limit + 1}`;
+  const page =
+    statuses.length > 1
+      ? sql.join(
+          statuses.map((status) => sql`(${pick(eq(t.cases.status, status))})`),
+          sql` union all `,
+        )
+      : pick();
+  return db
     .select(listColumns)
     .from(t.cases)
-    .innerJoin(t.channelIdentities, eq(t.channelIdentities.id, t.cases.identityId))
-    .where(and(...conditions))
-    .orderBy(desc(t.cases.id))
+    .where(sql`${t.cases.id} in (${page})`)
+    .orderBy(...order)
     .limit(f.limit + 1);
-  const page = rows.slice(0, f.limit);
-  const cases = page.map(({ id: _id, ...row }) => ({ ...row, kind: row.kind as CaseKind, status: row.status as CaseStatus, channel: row.channel as ChannelName }));
-  return { cases, next: rows.length > f.limit ? String(page[page.length - 1].id) : null };
+}
+
+/**
+ * The inbox side bar: how many cases each view holds (all, per status, SLA due soon and breached,
+ * unassigned, assigned to the actor), within the actor's scope and the narrowing filters (not the
+ * search: each count would repeat it), each counted up to `COUNT_CAP + 1`. One statement; each
+ * count walks one index range.
+ */
+export async function countCases(ctx: ReadContext, actor: Actor, filters: CaseCountFilters = {}): Promise<CaseCounts> {
+  const statement = countCasesStatement(ctx, actor, filters);
+  const [row] = (await withOwnPlans(ctx, (db) => db.execute(statement))) as unknown as Record<string, number>[];
+  return {
+    total: row.total,
+    status: Object.fromEntries(CASE_STATUSES.map((s) => [s, row[`status:${s}`]])) as Record<CaseStatus, number>,
+    dueSoon: row.dueSoon,
+    breached: row.breached,
+    unassigned: row.unassigned,
+    mine: row.mine,
+    cap: COUNT_CAP,
+  };
+}
+
+/** The statement `countCases` runs, for EXPLAIN in the bench. */
+export function countCasesStatement(ctx: ReadContext, actor: Actor, filters: CaseCountFilters = {}): SQL {
+  const f = caseCountFilters.parse(filters);
+  const now = ctx.now().toISOString();
+  const base = narrowing(actor, f);
+  // Every case has a dinas: said outright for those above every dinas, so each count can walk the
+  // (dinas, …) indexes once per dinas instead of a whole index that does not lead with its filter.
+  if (actor.kind !== 'staff' || actor.dinasId === null) base.push(sql`${t.cases.dinasId} = any(array(select id from dinas))`);
+  const capped = (extra?: SQL) => sql`(select count(*)::int from (select 1 from ${t.cases} where ${and(...base, extra)} limit ${COUNT_CAP + 1}) c)`;
+  const views: Record<string, SQL> = {
+    total: capped(),
+    dueSoon: capped(slaCondition('due-soon', now)),
+    breached: capped(slaCondition('breached', now)),
+    unassigned: capped(unassignedCondition),
+    mine: actor.kind === 'staff' ? capped(eq(t.cases.assigneeStaffId, actor.staffId)) : sql`0`,
+  };
+  for (const status of CASE_STATUSES) views[`status:${status}`] = capped(eq(t.cases.status, status));
+  const columns = sql.join(
+    Object.entries(views).map(([name, query]) => sql`${query} as ${sql.identifier(name)}`),
+    sql`, `,
+  );
+  return sql`select ${columns}`;
 }
 
 /**
@@ -341,7 +515,7 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
       dinasId: kase.dinasId,
       unitId: kase.unitId,
       assigneeStaffId: kase.assigneeStaffId,
-      channel: identity.channel as ChannelName,
+      channel: kase.channel as ChannelName,
       regionCode: kase.regionCode,
       anonymous: kase.anonymous,
       confidential: kase.confidential,
@@ -507,6 +681,7 @@ export async function caseChoices(ctx: PipelineContext, actor: Actor, ticket: st
 export function caseService(ctx: PipelineContext) {
   return {
     listCases: (actor: Actor, filters?: CaseListFilters) => listCases(ctx, actor, filters),
+    countCases: (actor: Actor, filters?: CaseCountFilters) => countCases(ctx, actor, filters),
     getCase: (actor: Actor, ticket: string) => getCase(ctx, actor, ticket),
     transition: (actor: Actor, ticket: string, to: CaseStatus, options?: { note?: string; internal?: boolean }) => transition(ctx, actor, ticket, to, options),
     assign: (actor: Actor, ticket: string, to: { unitId?: number | null; staffId?: number | null }) => assign(ctx, actor, ticket, to),

@@ -77,7 +77,7 @@ export async function syncTimers(
   status: CaseStatus,
   now: Date,
   restart = false,
-): Promise<{ dueAt: Date | null; started: TimerRow[] }> {
+): Promise<{ dueAt: Date | null; remindAt: Date | null; started: TimerRow[] }> {
   const wanted = CLOCK_OF[status];
   const running = await tx.select().from(t.caseTimers).where(and(eq(t.caseTimers.caseId, kase.id), isNull(t.caseTimers.doneAt)));
   let keep: TimerRow | null = null;
@@ -85,7 +85,7 @@ export async function syncTimers(
     if (timer.kind === wanted && !restart) keep = timer;
     else await tx.update(t.caseTimers).set({ doneAt: now, nextAt: null }).where(eq(t.caseTimers.id, timer.id));
   }
-  if (keep || !wanted) return { dueAt: keep?.dueAt ?? null, started: [] };
+  if (keep || !wanted) return { dueAt: keep?.dueAt ?? null, remindAt: keep?.remindAt ?? null, started: [] };
 
   const [dinas] = await tx.select({ availability: t.dinas.staffAvailability }).from(t.dinas).where(eq(t.dinas.id, kase.dinasId));
   const timeZone = dinas.availability.timeZone;
@@ -97,7 +97,7 @@ export async function syncTimers(
     .insert(t.caseTimers)
     .values({ caseId: kase.id, kind: wanted, startedAt: now, dueAt, remindAt, nextAt: remindAt ?? dueAt })
     .returning();
-  return { dueAt, started: [timer] };
+  return { dueAt, remindAt, started: [timer] };
 }
 
 /** The steps a timer still has to take: each one gets its own alarm. */

@@ -4,11 +4,12 @@
  */
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, bigint, boolean, type AnyPgColumn, date, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
+  bigserial, bigint, boolean, type AnyPgColumn, customType, date, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { OutboundMessage } from '../channels/types.js';
 
 const bilingual = () => jsonb().$type<{ id: string; en: string }>();
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 export const dinas = pgTable('dinas', {
@@ -277,8 +278,12 @@ export const cases = pgTable(
       .references(() => dinas.id),
     unitId: integer('unit_id').references(() => units.id),
     status: text().notNull().default('baru'),
+    /** The identity's channel, copied at opening (it never changes) so the inbox filters on it without a join. */
+    channel: text().notNull(),
     /** Due moment of the clock now running (verify, follow-up or close); see case_timers. */
     slaDueAt: timestamp('sla_due_at', { withTimezone: true }),
+    /** Reminder moment of the clock now running (null for close): the inbox's "due soon" starts here. */
+    slaRemindAt: timestamp('sla_remind_at', { withTimezone: true }),
     anonymous: boolean().notNull().default(false),
     confidential: boolean().notNull().default(false),
     /** The officer handling the case, within `unit_id`. */
@@ -292,14 +297,41 @@ export const cases = pgTable(
     ratedAt: timestamp('rated_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Words of the ticket and description for the inbox search; 'simple': Postgres has no Indonesian stemmer. */
+    search: tsvector()
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, ticket || ' ' || description)`),
   },
-  (t) => [
-    index('cases_citizen').on(t.citizenId, t.createdAt),
-    index('cases_dinas_status').on(t.dinasId, t.status),
-    // Statistics read a dinas's cases received in a date range.
-    index('cases_dinas_created').on(t.dinasId, t.createdAt),
-    index('cases_search').using('gin', sql`to_tsvector('simple', ${t.description})`),
-  ],
+  // The inbox reads newest first (id desc) inside a dinas or unit: each filter it offers has an
+  // index that walks its cases in that order. Every one of them also carries every column a filter
+  // or the scope looks at (after id, so order and size of the upper levels are unchanged): a page
+  // is picked by an index-only scan, and only its rows are read from the table.
+  (t) => {
+    const inboxColumns = [t.dinasId, t.unitId, t.confidential, t.regionCode, t.status, t.categoryCode, t.channel, t.assigneeStaffId, t.slaDueAt, t.slaRemindAt] as const;
+    const covering = (...leading: (typeof t.id)[]) => {
+      const rest = inboxColumns.filter((c) => !leading.some((l) => l.name === c.name));
+      return [...leading, ...rest] as [typeof t.id, ...(typeof t.id)[]];
+    };
+    return [
+      index('cases_citizen').on(t.citizenId, t.createdAt),
+      // Statistics read a dinas's cases received in a date range.
+      index('cases_dinas_created').on(t.dinasId, t.createdAt),
+      index('cases_dinas_id').on(...covering(t.dinasId, t.id)),
+      index('cases_unit_id').on(...covering(t.unitId, t.id)),
+      index('cases_dinas_status').on(...covering(t.dinasId, t.status, t.id)),
+      index('cases_dinas_category').on(...covering(t.dinasId, t.categoryCode, t.id)),
+      index('cases_dinas_channel').on(...covering(t.dinasId, t.channel, t.id)),
+      index('cases_assignee').on(...covering(t.assigneeStaffId, t.id)),
+      // Open cases (a verify or follow-up clock runs): the unassigned and SLA views.
+      index('cases_open_unassigned')
+        .on(...covering(t.dinasId, t.id))
+        .where(sql`assignee_staff_id is null and status in ('baru', 'diverifikasi', 'diteruskan', 'diproses')`),
+      index('cases_open_due')
+        .on(...covering(t.dinasId, t.slaDueAt, t.id))
+        .where(sql`status in ('baru', 'diverifikasi', 'diteruskan', 'diproses')`),
+      index('cases_search').using('gin', t.search),
+    ];
+  },
 );
 
 /**

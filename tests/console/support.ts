@@ -6,7 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from '../../src/app.js';
 import { createStaffAccount, type StaffRole } from '../../src/console/accounts.js';
-import { startTestApp, type TestEnv } from '../support/env.js';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchBrowser } from '../support/browser.js';
+import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
+import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
+import { telegramConfig } from '../support/telegram.js';
 
 export function startConsoleApp(env: TestEnv, options: { config?: Record<string, string | undefined>; now?: () => Date } = {}): Promise<App> {
   return startTestApp(env, { role: 'all', config: { CONSOLE_LOGIN_PER_MINUTE: '1000', ...options.config }, now: options.now });
@@ -128,4 +133,32 @@ export async function openEventStream(client: ConsoleClient): Promise<{ events: 
       await reading;
     },
   };
+}
+
+export interface BrowserConsole {
+  app: App;
+  telegram: FakeTelegram;
+  browser: Browser;
+}
+
+/**
+ * For a browser test file: the console app with the fake Telegram Bot API configured, and Debian's
+ * Chromium, started before the file's tests and stopped after them. Read the fields inside tests.
+ */
+export function useBrowserConsole(): BrowserConsole {
+  const fixture = {} as BrowserConsole;
+  let env: TestEnv | undefined;
+  beforeAll(async () => {
+    env = await createTestEnv();
+    fixture.telegram = await startFakeTelegram();
+    fixture.app = await startConsoleApp(env, { config: telegramConfig(fixture.telegram) });
+    fixture.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await fixture.browser?.close();
+    await fixture.app?.close();
+    await fixture.telegram?.close();
+    await env?.dispose();
+  });
+  return fixture;
 }

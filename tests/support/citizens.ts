@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { startApp, type App } from '../../src/app.js';
+import { TICKET_ALPHABET } from '../../src/cases/ticket.js';
 import type { ChannelName } from '../../src/channels/types.js';
 import type { WebJsClient } from '../../src/channels/whatsapp-web/client.js';
 import { createLogger } from '../../src/logger.js';
@@ -81,6 +82,19 @@ let nextCallbackQuery = 1;
 function inlineKeys(message: FakeSentMessage | undefined): string[] {
   const rows = (message?.replyMarkup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)?.inline_keyboard ?? [];
   return rows.flat().flatMap((button) => (button.callback_data === undefined ? [] : [button.callback_data]));
+}
+
+/** A complete anonymous report (pengaduan, bantuan sosial, no location, no photos), sent. */
+export const REPORT_SCRIPT = ['halo', '1', '1', '1', 'Bantuan PKH kami belum cair sejak tiga bulan lalu.', 'lewati', 'lewati', '2', '1'];
+const SHOWN_TICKET = new RegExp(`\\*([${TICKET_ALPHABET}]{4})-([${TICKET_ALPHABET}]{4})\\*`);
+
+/** Sends `script` in the citizen's chat and returns the ticket the bot's last answer gave. */
+export async function fileReport(citizen: ChannelCitizen, script: readonly string[] = REPORT_SCRIPT): Promise<string> {
+  let last: string[] = [];
+  for (const text of script) last = await citizen.say(text);
+  const match = SHOWN_TICKET.exec(last.join('\n'));
+  if (!match) throw new Error(`no ticket in ${JSON.stringify(last)}`);
+  return match[1] + match[2];
 }
 
 export function telegramCitizen(app: App, telegram: FakeTelegram, chatId: number): ChannelCitizen {

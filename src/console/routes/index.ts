@@ -4,6 +4,7 @@ import { authRoutes } from './auth.js';
 import { caseRoutes } from './case.js';
 import { catalogueRoutes } from './catalogue.js';
 import { eventRoutes } from './events.js';
+import { inboxRoutes } from './inbox.js';
 import { livechatRoutes } from './livechat.js';
 import { operationsRoutes } from './operations.js';
 import { settingsRoutes } from './settings.js';
@@ -13,6 +14,7 @@ import { statisticsRoutes } from './statistics.js';
 export const routeModules: ConsoleRouteModule[] = [
   authRoutes,
   eventRoutes,
+  inboxRoutes,
   caseRoutes,
   livechatRoutes,
   catalogueRoutes,

@@ -2,6 +2,7 @@
 // (default export: a component receiving `{ params }`), `nav` puts it in the menu (a t() key),
 // `permission` hides it from those without it. The first entry the person may see is the home page.
 export const routes = [
+  { path: '/cases', load: () => import('./pages/inbox.js'), nav: 'inbox.nav', permission: 'cases.read' },
   { path: '/cases/:ticket', load: () => import('./pages/case.js'), permission: 'cases.read' },
   { path: '/canned-replies', load: () => import('./pages/canned-replies.js'), nav: 'case.canned.title', permission: 'cases.read' },
   { path: '/catalogue', load: () => import('./pages/catalogue.js'), nav: 'nav.catalogue', permission: 'catalogue.edit' },
