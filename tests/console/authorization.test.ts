@@ -118,6 +118,9 @@ const TABLE: Record<string, [expected: string, prepare: Prepare]> = {
   'GET /api/v1/reference': ['AAAAAAAAA', async () => ({ path: '/reference' })],
   'GET /api/v1/events': ['AAAAAAAAA', async () => ({ path: '/events' })],
 
+  // Lists answer everyone who reads cases; what they list is scoped (tests/console/inbox-api.test.ts).
+  'GET /api/v1/cases': ['AAAAAAAAA', async () => ({ path: '/cases' })],
+  'GET /api/v1/cases/counts': ['AAAAAAAAA', async () => ({ path: '/cases/counts' })],
   'GET /api/v1/cases/{ticket}': ['AAAAANNNN', async () => ({ path: `/cases/${(await freshCase()).ticket}` })],
   'GET /api/v1/cases/{ticket}/choices': ['AAAAANNNN', async () => ({ path: `/cases/${(await freshCase()).ticket}/choices` })],
   'GET /api/v1/cases/{ticket}/photos/{id}': [

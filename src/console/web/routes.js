@@ -4,13 +4,13 @@
 export const routes = [
   { path: '/cases', load: () => import('./pages/inbox.js'), nav: 'inbox.nav', permission: 'cases.read' },
   { path: '/cases/:ticket', load: () => import('./pages/case.js'), permission: 'cases.read' },
+  { path: '/live', load: () => import('./pages/livechat.js'), nav: 'livechat.nav', permission: 'livechat' },
+  { path: '/live/:id', load: () => import('./pages/livechat.js'), permission: 'livechat' },
   { path: '/canned-replies', load: () => import('./pages/canned-replies.js'), nav: 'case.canned.title', permission: 'cases.read' },
+  { path: '/statistics', load: () => import('./pages/statistics.js'), nav: 'statistics.nav', permission: 'stats.read' },
   { path: '/catalogue', load: () => import('./pages/catalogue.js'), nav: 'nav.catalogue', permission: 'catalogue.edit' },
   { path: '/settings', load: () => import('./pages/settings.js'), nav: 'nav.settings', permission: 'settings.edit' },
   { path: '/staff', load: () => import('./pages/staff.js'), nav: 'nav.staff', permission: 'staff.manage' },
-  { path: '/account', load: () => import('./pages/account.js'), permission: null },
-  { path: '/statistics', load: () => import('./pages/statistics.js'), nav: 'statistics.nav', permission: 'stats.read' },
   { path: '/operations', load: () => import('./pages/operations.js'), nav: 'operations.nav', permission: 'ops' },
-  { path: '/live', load: () => import('./pages/livechat.js'), nav: 'livechat.nav', permission: 'livechat' },
-  { path: '/live/:id', load: () => import('./pages/livechat.js'), permission: 'livechat' },
+  { path: '/account', load: () => import('./pages/account.js'), permission: null },
 ];
