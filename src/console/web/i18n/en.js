@@ -471,7 +471,7 @@ export default {
       baru: 'New', diverifikasi: 'Verified', diteruskan: 'Forwarded', diproses: 'In progress',
       selesai: 'Resolved', ditutup: 'Closed', ditolak: 'Rejected', duplikat: 'Duplicate',
     },
-    channels: { telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp (web)', web: 'Web chat' },
+    channels: { telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp (web)', web: 'Web chat', open311: 'Open311' },
     sla: { 'due-soon': 'Due soon', breached: 'Overdue' },
     search: 'Search ticket or words',
     searchHint: 'e.g. ABCD-2345 or bansos RT 05',

@@ -471,7 +471,7 @@ export default {
       baru: 'Baru', diverifikasi: 'Diverifikasi', diteruskan: 'Diteruskan', diproses: 'Diproses',
       selesai: 'Selesai', ditutup: 'Ditutup', ditolak: 'Ditolak', duplikat: 'Duplikat',
     },
-    channels: { telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp (web)', web: 'Obrolan web' },
+    channels: { telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp (web)', web: 'Obrolan web', open311: 'Open311' },
     sla: { 'due-soon': 'Hampir jatuh tempo', breached: 'Lewat tenggat' },
     search: 'Cari tiket atau kata',
     searchHint: 'mis. ABCD-2345 atau bansos RT 05',

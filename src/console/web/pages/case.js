@@ -3,7 +3,7 @@
 // to a case. Refetches through the API when the live stream says this case changed, so scope and
 // masking are always the server's.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, formatDateTime, html, t, useLang, useLive } from '../lib.js';
+import { api, formatDateTime, getLang, html, t, useApi, useLang, useLive } from '../lib.js';
 
 // Paths for the API client (which adds /api/v1); photos are loaded by the browser itself.
 const base = (ticket) => `/cases/${encodeURIComponent(ticket)}`;
@@ -86,15 +86,18 @@ function nameOf(list, id) {
 }
 
 function Summary({ kase, choices }) {
+  // Category names in the reader's language (the case carries its code).
+  const categories = useApi('/reference').data?.categories ?? [];
+  const category = categories.find((c) => c.code === kase.categoryCode)?.name[getLang()] ?? kase.categoryCode;
   return html`<section class="case-card">
     <h2>${t('case.details')}</h2>
     <dl class="case-fields">
       <${Field} label=${t('case.kind')}>${t(`case.kinds.${kase.kind}`)}<//>
-      <${Field} label=${t('case.category')}>${kase.categoryCode}${kase.serviceCode ? ` · ${kase.serviceCode}` : ''}<//>
+      <${Field} label=${t('case.category')}>${category}${kase.serviceCode ? ` · ${kase.serviceCode.toUpperCase()}` : ''}<//>
       <${Field} label=${t('case.dinas')}>${nameOf(choices.dinas, kase.dinasId)}<//>
       <${Field} label=${t('case.unit')}>${nameOf(choices.units, kase.unitId)}<//>
       <${Field} label=${t('case.assignee')}>${nameOf(choices.staff, kase.assigneeStaffId)}<//>
-      <${Field} label=${t('case.channel')}>${kase.channel}<//>
+      <${Field} label=${t('case.channel')}>${t(`inbox.channels.${kase.channel}`)}<//>
       <${Field} label=${t('case.region')}>${kase.regionCode ?? '—'}<//>
       <${Field} label=${t('case.created')}>${when(kase.createdAt)}<//>
       <${Field} label=${t('case.due')}>${when(kase.slaDueAt)}<//>
