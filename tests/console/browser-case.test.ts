@@ -161,3 +161,24 @@ it('opens a photo full size from its thumbnail, links the place to OpenStreetMap
   expect(audit.filter((row) => row.staffId === staff.id).map((row) => row.action)).toEqual(expect.arrayContaining(['case.view', 'case.photo', 'case.nik.unmask']));
   await verifier.close();
 });
+
+it('shows a petugas of another dinas no more of a case than of a ticket that does not exist, on the page and in its API', async () => {
+  const identityId = await seedIdentity(app, 'telegram', '9450003');
+  const ticket = await openTestCase(app, identityId, { serviceCode: 'pkh', reporterName: 'Rina Marlina', description: 'Bantuan PKH belum cair (rahasia dinas lain).' });
+  const outsider = await createStaff(app, { role: 'petugas', dinasCode: 'disdik-bandung', unitCode: 'pembinaan-sd' });
+  const page = await browser.newPage();
+  await loginInBrowser(page, app.url!, outsider.email, outsider.password);
+  const seen: { url: string; status: number }[] = [];
+  page.on('response', (response) => response.url().includes('/api/v1/cases/') && seen.push({ url: response.url(), status: response.status() }));
+  await page.goto(`${app.url}/console#/cases/${ticket}`);
+  await page.getByRole('alert').filter({ hasText: 'Laporan ini tidak ada atau bukan wewenang Anda.' }).waitFor();
+  expect(await page.getByText('Rina Marlina').count()).toBe(0);
+  expect(await page.getByText('rahasia dinas lain').count()).toBe(0);
+  expect(seen.length).toBeGreaterThan(0);
+  expect(seen.every((r) => r.status === 404)).toBe(true);
+  // The same answer as for a ticket no one has.
+  const body = await page.evaluate(async (path) => (await fetch(path)).text(), `/api/v1/cases/${ticket}`);
+  const none = await page.evaluate(async (path) => (await fetch(path)).text(), `/api/v1/cases/${TICKET_ALPHABET[0].repeat(8)}`);
+  expect(body).toBe(none);
+  await page.close();
+});
