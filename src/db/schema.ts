@@ -37,6 +37,8 @@ export const categories = pgTable('categories', {
   id: serial().primaryKey(),
   code: text().notNull().unique(),
   name: bilingual().notNull(),
+  /** Words citizens use for problems of this category, for the category hint in a stated complaint. */
+  keywords: text().array().notNull().default(sql`'{}'::text[]`),
   position: integer().notNull(),
 });
 
