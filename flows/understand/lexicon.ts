@@ -17,7 +17,7 @@ export const FILLERS = new Set(
     'hi hello hey dear sir madam i my me we you can could would to the a an is are of for in on about do does please mas mbak ' +
     'permisi punten maaf sebelumnya selamat pagi siang sore malam halo hallo hai helo hey assalamualaikum salam warahmatullahi ' +
     'wabarakatuh wr wb alaikum walaikumsalam waalaikumsalam om swastiastu shalom good morning afternoon evening ' +
-    'terimakasih terima kasih thanks thank banyak much oke ya baik siap mohon info informasinya'
+    'atas sudah udah bagaimana terimakasih terima kasih thanks thank banyak much oke ya baik siap mohon info informasinya'
   ).split(' '),
 );
 
@@ -30,7 +30,7 @@ export const GREETINGS: { kind: 'salam' | 'pagi' | 'siang' | 'sore' | 'malam' | 
   { kind: 'halo', phrases: phrases('halo', 'hallo', 'hai', 'helo', 'hi', 'hello', 'hey', 'permisi', 'punten', 'start', 'mulai') },
 ];
 
-export const THANKS = phrases('terimakasih', 'terima kasih', 'thanks', 'thank you', 'thank', 'makasih', 'matur nuwun', 'nuwun', 'hatur nuhun');
+export const THANKS = phrases('terimakasih', 'terima kasih', 'terima kasih atas bantuan', 'terimakasih atas bantuan', 'thanks for help', 'thanks', 'thank you', 'thank', 'makasih', 'matur nuwun', 'nuwun', 'hatur nuhun');
 export const GOODBYES = phrases(
   'dadah', 'dah', 'bye', 'goodbye', 'sampai jumpa', 'sampai ketemu', 'see you', 'wassalam', 'wassalamualaikum', 'itu saja',
   'cukup', 'sudah cukup', 'selesai', 'sudah jelas', 'permisi dulu', 'pamit',
@@ -60,7 +60,7 @@ export const HUMAN_VERBS = new Set(
 
 export const STATUS = phrases(
   'status', 'cek status', 'cek laporan', 'cek tiket', 'tiket', 'ticket', 'nomor tiket', 'sampai mana', 'sudah sampai mana', 'progres',
-  'progress', 'perkembangan', 'tindak lanjut laporan', 'laporan saya bagaimana', 'laporan saya sudah', 'laporan saya belum', 'sudah diproses',
+  'progress', 'perkembangan', 'tindak lanjut laporan', 'laporan saya bagaimana', 'bagaimana laporan', 'bagaimana aduan', 'bagaimana pengaduan', 'laporan saya sudah', 'laporan saya belum', 'sudah diproses',
   'belum diproses', 'ditanggapi', 'sudah ditanggapi', 'belum ditanggapi', 'belum ada kabar', 'tidak ada kabar', 'ada kabar', 'kabar laporan',
   'my report', 'report status', 'check status', 'track',
 );
@@ -72,7 +72,7 @@ export const PERSYARATAN = phrases(
   'bagaimana daftar', 'bagaimana mendaftar', 'bagaimana mengurus', 'bagaimana urus', 'bagaimana cara daftar', 'bagaimana cara mengurus',
   'apa saja yang dibawa', 'yang harus dibawa', 'harus bawa', 'perlu bawa', 'yang diperlukan', 'yang dibutuhkan', 'apa yang perlu',
   'what do i need', 'need to bring', 'apply for', 'daftar', 'mendaftar', 'pendaftaran', 'mengajukan', 'pengajuan', 'urus', 'mengurus', 'bikin',
-  'alur', 'tata cara', 'langkah', 'kemana', 'dimana mengurus', 'dimana daftar', 'lokasi kantor', 'jam buka', 'where',
+  'alur', 'tata cara', 'bawa apa', 'bagaimana cara', 'biar masuk', 'supaya masuk', 'masuk dtks', 'cara',  'langkah', 'kemana', 'dimana mengurus', 'dimana daftar', 'lokasi kantor', 'jam buka', 'where',
 );
 
 /** Saying outright that one reports. */
@@ -93,7 +93,7 @@ export const PROBLEMS = phrases(
   'hilang', 'terlantar', 'telantar', 'kelaparan', 'sakit', 'ditelantarkan', 'diusir', 'korban', 'kebakaran', 'kebanjiran', 'longsor',
   'penipuan', 'ditipu', 'nepotisme', 'kkn', 'dijual', 'disalahgunakan', 'tidak sesuai', 'kurang', 'telat', 'terlambat', 'masalah',
   'not paid', 'not received', 'broken', 'never came', 'problem', 'bocoran', 'sampah', 'gelandangan', 'pengemis', 'odgj', 'anak jalanan',
-  'tidak adil', 'berhenti', 'diberhentikan', 'dihentikan', 'lapar', 'ketahuan', 'ilegal', 'curang', 'kecurangan', 'bermasalah', 'error', 'gagal',
+  'tidak adil', 'ngamuk', 'mengamuk', 'dinonaktifkan', 'nonaktif', 'tidak aktif', 'tidak bisa dipakai', 'tidak bisa', 'memotong', 'kosong', 'habis', 'tidak digaji', 'ditahan', 'menunggak', 'salah', 'salah nama', 'butuh bantuan', 'phk', 'kena phk', 'meninggal', 'tidak masuk', 'belum masuk', 'belum jadi', 'not been paid', 'has not', 'have not', 'not paid', 'no longer', 'berhenti', 'diberhentikan', 'dihentikan', 'lapar', 'ketahuan', 'ilegal', 'curang', 'kecurangan', 'bermasalah', 'error', 'gagal',
 );
 
 /** Questions that ask to be told something: a request for information, filed like a report. */
@@ -120,7 +120,7 @@ export const INDONESIAN = new Set(
     'saya kami mau ingin yang tidak belum sudah apa ada bagaimana dimana kapan berapa kenapa dengan untuk dari di ke ini itu dan atau ' +
     'tapi bapak ibu mohon tolong syarat persyaratan lapor laporan bantuan cair rusak jalan sekolah rumah sakit bulan tahun hari sejak ' +
     'terima kasih selamat pagi siang sore malam halo petugas cara daftar urus dapat kartu keluarga anak orang kok sih dong ya juga lagi ' +
-    'sama karena masih sekarang kemarin kenapa gimana nya data hapus status cek bisa'
+    'sama karena masih sekarang kemarin kenapa gimana nya data hapus cek bisa ditangani tangani tidur'
   ).split(' '),
 );
 

@@ -15,7 +15,7 @@ const SPELLINGS: Record<string, string> = {
   sy: 'saya', sya: 'saya', aq: 'saya', aku: 'saya', gw: 'saya', gue: 'saya', gua: 'saya', sayah: 'saya', kulo: 'saya', abdi: 'saya',
   mhn: 'mohon', mohn: 'mohon', yg: 'yang', dgn: 'dengan', dg: 'dengan', sm: 'sama', ama: 'sama',
   bpk: 'bapak', pak: 'bapak', bp: 'bapak', bu: 'ibu', ibuk: 'ibu', bunda: 'ibu', mak: 'ibu', emak: 'ibu', mamak: 'ibu', nyokap: 'ibu',
-  utk: 'untuk', untk: 'untuk', buat: 'untuk', krn: 'karena', karna: 'karena', soalnya: 'karena',
+  utk: 'untuk', untk: 'untuk', krn: 'karena', karna: 'karena', soalnya: 'karena',
   sdh: 'sudah', udh: 'sudah', udah: 'sudah', dah: 'sudah', sudh: 'sudah', wis: 'sudah', blm: 'belum', blum: 'belum', durung: 'belum',
   bs: 'bisa', bsa: 'bisa', gmn: 'bagaimana', gimana: 'bagaimana', gmana: 'bagaimana', bgmn: 'bagaimana', piye: 'bagaimana', kumaha: 'bagaimana',
   knp: 'kenapa', napa: 'kenapa', tlg: 'tolong', tlong: 'tolong', brp: 'berapa', dr: 'dari', jg: 'juga', lg: 'lagi', skrg: 'sekarang',
@@ -33,7 +33,7 @@ const SPELLINGS: Record<string, string> = {
   laporannya: 'laporan', laporanku: 'laporan', aduannya: 'aduan', statusnya: 'status', tiketnya: 'tiket', petugasnya: 'petugas',
   bansosnya: 'bansos', bantuannya: 'bantuan', datanya: 'data', caranya: 'cara', berkasnya: 'berkas', dokumennya: 'dokumen',
   ok: 'oke', okey: 'oke', okay: 'oke', okee: 'oke', sip: 'oke', siap: 'oke', baik: 'oke', y: 'ya', iya: 'ya', yaa: 'ya', yup: 'ya',
-  cair2: 'cair', dtg: 'datang', dteng: 'datang', tpi: 'tapi', jln: 'jalan', jl: 'jalan', kmn: 'kemana', gmna: 'bagaimana', sklah: 'sekolah', kmrn: 'kemarin', kmren: 'kemarin', dl: 'dulu', dlu: 'dulu', tgl: 'tanggal', no: 'nomor', nmr: 'nomor', nomer: 'nomor',
+  ngajuin: 'mengajukan', ngajukan: 'mengajukan', pakainya: 'pakai', dipake: 'dipakai', make: 'pakai', motong: 'memotong', nunggak: 'menunggak', dtg: 'datang', dteng: 'datang', tpi: 'tapi', jln: 'jalan', jl: 'jalan', kmn: 'kemana', gmna: 'bagaimana', sklah: 'sekolah', kmrn: 'kemarin', kmren: 'kemarin', dl: 'dulu', dlu: 'dulu', tgl: 'tanggal', no: 'nomor', nmr: 'nomor', nomer: 'nomor',
 };
 
 /** A run of three or more of one letter is typed emphasis ("tolonggg", "makasiiih") and reads as one; two stay ("maaf", "tunggu"). */
@@ -47,7 +47,7 @@ export function wordsOf(text: string): string[] {
   const words: string[] = [];
   for (const raw of said.split(/[^\p{L}\p{N}]+/u)) {
     if (raw === '') continue;
-    const collapsed = collapseRepeats(raw.replace(/(\p{L}{2,})2$/u, '$1'));
+    const collapsed = collapseRepeats(raw.replace(/(\p{L}{2,})2(nya)?$/u, '$1$2'));
     words.push(SPELLINGS[collapsed] ?? collapsed);
   }
   return words;

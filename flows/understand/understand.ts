@@ -87,6 +87,9 @@ const LEXICON_WORDS = new Set(
     .concat([...FILLERS, ...HUMAN_WORDS, ...HUMAN_VERBS, ...DATA_VERBS, ...STOP_ALONE, ...QUESTION_WORDS, ...ACKNOWLEDGEMENTS]),
 );
 
+/** Thanks, goodbyes and greetings, longest first, so "terima kasih atas bantuan" is read whole. */
+const SOCIAL = [...THANKS, ...GOODBYES, ...GREETINGS.flatMap((g) => g.phrases)].sort((a, b) => b.length - a.length);
+
 interface Known {
   words: Set<string>;
   /** Typo targets by length, so a word is only compared with words it could be a typo of. */
@@ -100,8 +103,10 @@ function knownOf(vocabulary: Vocabulary): Known {
   if (!known) {
     const words = new Set([...LEXICON_WORDS, ...vocabulary.words, ...INDONESIAN, ...ENGLISH]);
     const byLength = new Map<number, string[]>();
+    // Commands are never guessed from a typo ("Batam" is a place, not "batal"): the machine's own tolerant words handle those.
+    const unguessable = new Set([...CANCEL, ...STOP].flat().concat([...STOP_ALONE]));
     for (const word of [...words].sort()) {
-      if (word.length < 5 || /\d/.test(word)) continue;
+      if (word.length < 5 || /\d/.test(word) || unguessable.has(word)) continue;
       byLength.set(word.length, [...(byLength.get(word.length) ?? []), word]);
     }
     known = { words, byLength, corrected: new Map() };
@@ -139,13 +144,30 @@ function* occurrences(words: readonly string[], phrase: Phrase): Generator<numbe
   }
 }
 
-/** Marks the words covered by any of `phrases`; returns how many phrases matched. */
+/** Phrases by their first word, so matching costs one look-up per word, not one pass per phrase. */
+const indexes = new WeakMap<readonly Phrase[], Map<string, Phrase[]>>();
+
+function indexOf(phrases: readonly Phrase[]): Map<string, Phrase[]> {
+  let index = indexes.get(phrases);
+  if (!index) {
+    index = new Map();
+    // Longest first, so "terima kasih atas bantuan" is read whole before "terima kasih".
+    for (const phrase of [...phrases].sort((a, b) => b.length - a.length)) index.set(phrase[0], [...(index.get(phrase[0]) ?? []), phrase]);
+    indexes.set(phrases, index);
+  }
+  return index;
+}
+
+/** Marks the words covered by any of `phrases`, skipping words an earlier reading took; returns how many phrases matched. */
 function mark(words: readonly string[], phrases: readonly Phrase[], covered: boolean[]): number {
+  const index = indexOf(phrases);
   let count = 0;
-  for (const phrase of phrases) {
-    for (const at of occurrences(words, phrase)) {
+  for (let at = 0; at < words.length; at++) {
+    for (const phrase of index.get(words[at]) ?? []) {
+      if (at + phrase.length > words.length || phrase.some((word, j) => words[at + j] !== word || covered[at + j])) continue;
       count++;
       for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
+      break;
     }
   }
   return count;
@@ -155,18 +177,28 @@ function count(words: readonly string[], phrases: readonly Phrase[]): number {
   return mark(words, phrases, []);
 }
 
-const TICKET = /(?:^|[^\p{L}\p{N}])#?([\p{L}\p{N}]{4})([\s\-_.]?)([\p{L}\p{N}]{4})(?![\p{L}\p{N}])/gu;
+/** Ticket shapes, most telling first: "ABCD-2345", "ABCD2345", "ABCD 2345". */
+const TICKET_SHAPES = [
+  /(?<![\p{L}\p{N}])#?([\p{L}\p{N}]{4}-[\p{L}\p{N}]{4})(?![\p{L}\p{N}])/gu,
+  /(?<![\p{L}\p{N}])#?([\p{L}\p{N}]{8})(?![\p{L}\p{N}])/gu,
+  /(?<![\p{L}\p{N}])#?([\p{L}\p{N}]{4} [\p{L}\p{N}]{4})(?![\p{L}\p{N}])/gu,
+];
 
-/** Tickets as citizens type them: "ABCD-2345", "abcd 2345", "#ABCD2345"; a run of plain letters ("sekarang") is a word, not a ticket. */
+/** Tickets as citizens type them; without a dash, a run of plain letters ("sekarang", "cara urus") is words, not a ticket. */
 function ticketsIn(said: string): string[] {
-  const found: string[] = [];
-  for (const match of said.matchAll(TICKET)) {
-    const ticket = normaliseTicket(match[1] + match[3]);
-    if (!ticket) continue;
-    const mixed = /\d/.test(ticket) && /[A-Z]/.test(ticket);
-    if ((mixed || match[2] === '-') && !found.includes(ticket)) found.push(ticket);
-  }
-  return found;
+  const found: { ticket: string; at: number; end: number }[] = [];
+  TICKET_SHAPES.forEach((shape, index) => {
+    for (const match of said.matchAll(shape)) {
+      const ticket = normaliseTicket(match[1]);
+      const at = match.index ?? 0;
+      const end = at + match[0].length;
+      if (!ticket || found.some((f) => f.ticket === ticket || (at < f.end && f.at < end))) continue;
+      if (index > 0 && !(/\d/.test(ticket) && /[A-Z]/.test(ticket))) continue;
+      if (index === 2 && !(/\d/.test(match[1].slice(0, 4)) || /\d/.test(match[1].slice(5)))) continue;
+      found.push({ ticket, at, end });
+    }
+  });
+  return found.sort((a, b) => a.at - b.at).map((f) => f.ticket);
 }
 
 const NIK = /(?<!\d)(\d{4}[\s.\-]?\d{4}[\s.\-]?\d{4}[\s.\-]?\d{4})(?!\d)/;
@@ -186,7 +218,7 @@ function language(words: readonly string[]): Lang | null {
     if (INDONESIAN.has(word)) id++;
   }
   if (en >= 2 && en > id * 2) return 'en';
-  if (en === 1 && id === 0 && words.length <= 2 && ['hello', 'hi', 'thanks', 'thank', 'bye', 'goodbye'].includes(words[0])) return 'en';
+  if (en >= 1 && id === 0 && en * 2 >= words.length) return 'en';
   return id > 0 ? 'id' : null;
 }
 
@@ -239,19 +271,19 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   const said = normalise(text.length > READ_CHARS ? text.slice(0, READ_CHARS) : text);
   const known = knownOf(vocabulary);
   const words = splitJoined(wordsOf(said), known.words).map((word) => correct(word, known));
-  const tickets = ticketsIn(said);
   const nik = nikIn(said);
+  // The digits of a NIK are not a ticket ("nik saya 3273 0141…" is not ticket SAYA3273).
+  const tickets = ticketsIn(nik ? said.replace(NIK, ' ') : said);
 
   const covered: boolean[] = [];
   const services = serviceCodes(words, vocabulary, covered);
-  const lapor = mark(words, LAPOR, covered);
-  const problems = mark(words, PROBLEMS, covered);
-  const status = mark(words, STATUS, covered);
-  const persyaratan = mark(words, PERSYARATAN, covered);
-  const help = count(words, HELP);
   const stop = mark(words, STOP, covered);
   const cancel = mark(words, CANCEL, covered);
-  const social = mark(words, [...THANKS, ...GOODBYES, ...GREETINGS.flatMap((g) => g.phrases)], covered);
+  const status = mark(words, STATUS, covered);
+  const persyaratan = mark(words, PERSYARATAN, covered);
+  const lapor = mark(words, LAPOR, covered);
+  const problems = mark(words, PROBLEMS, covered);
+  const social = mark(words, SOCIAL, covered);
   const dataObject = count(words, DATA_OBJECTS) > 0;
   const humans = words.filter((word) => HUMAN_WORDS.has(word)).length;
   const humanVerbs = words.some((word) => HUMAN_VERBS.has(word));
@@ -262,6 +294,10 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   // What is left once greetings, fillers and every intent's own words are set aside.
   const substance = words.filter((word, i) => !covered[i] && !FILLERS.has(word) && !ACKNOWLEDGEMENTS.has(word)).length;
   const plain = substance === 0;
+  // Help words ("bantuan", "tolong") also name what is asked for, so they only count when nothing else is said.
+  const helpCovered: boolean[] = [];
+  const help = mark(words, HELP, helpCovered);
+  const onlyHelp = words.every((word, i) => helpCovered[i] || FILLERS.has(word) || ACKNOWLEDGEMENTS.has(word));
 
   const categoryCode = categoryOf(words, vocabulary, services);
   const result = (intent: Intent): Understanding => ({
@@ -279,19 +315,21 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   if (words.length === 0) return result('other');
   const onlyStop = words.some((word) => STOP_ALONE.has(word)) && words.every((word) => STOP_ALONE.has(word) || FILLERS.has(word));
   if (onlyStop || (stop > 0 && problems === 0)) return result('stop');
-  if (cancel > 0 && plain && lapor + status + persyaratan === 0) return result('cancel');
-  if (dataObject && words.some((word) => DATA_VERBS.has(word)) && problems === 0 && lapor === 0) return result('dataRequest');
+  if (cancel > 0 && plain && status + persyaratan === 0) return result('cancel');
+  if (dataObject && words.some((word) => DATA_VERBS.has(word)) && services.length === 0 && lapor === 0) return result('dataRequest');
   if (tickets.length > 0) return result('status');
   if (status > 0 && status >= lapor && problems <= status) return result('status');
   if (humans > 0 && (humanVerbs || (plain && !greetingOf(words))) && problems === 0 && lapor === 0 && persyaratan === 0 && status === 0) {
     return result('petugas');
   }
+  if (help > 0 && onlyHelp && services.length === 0 && social === 0) return result('help');
   if (persyaratan > 0 && lapor === 0 && (problems === 0 || persyaratan > problems)) return result('persyaratan');
   if (lapor > 0) return result('lapor');
   if (problems > 0 && (substance + problems >= 2 || services.length > 0)) return result('lapor');
   if (question && services.length > 0) return result('lapor');
   if (services.length > 0 && substance <= 2) return result('persyaratan');
-  if (help > 0 && substance <= 1) return result('help');
+  // Several words about a service that neither ask its requirements nor its status: something to report.
+  if (services.length > 0 && substance >= 3) return result('lapor');
   if (social > 0 && plain) {
     if (count(words, THANKS) > 0) return result('thanks');
     if (count(words, GOODBYES) > 0) return result('goodbye');
