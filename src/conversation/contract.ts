@@ -5,6 +5,7 @@
  * A flow test is therefore a list of events in and `reply` effects out.
  */
 import type { ReplyOption } from '../channels/types.js';
+import type { Understanding } from '../../flows/understand/understand.js';
 
 export type Lang = 'id' | 'en';
 export type CaseKind = 'pengaduan' | 'aspirasi' | 'informasi';
@@ -16,7 +17,11 @@ export const FINISHED_STATUSES: readonly CaseStatus[] = ['selesai', 'ditutup', '
 
 /** Events that come from the citizen. */
 export type CitizenEvent =
-  | { type: 'citizen.text'; text: string }
+  /**
+   * `understood`: what the understanding step read in the text with the catalogue's words (the
+   * machine reads it without them when absent); `at`: when it arrived (ISO), for the draft's 24 hours.
+   */
+  | { type: 'citizen.text'; text: string; understood?: Understanding; at?: string }
   | { type: 'citizen.photo'; mediaRef: string; caption?: string }
   | { type: 'citizen.location'; latitude: number; longitude: number; address?: string }
   | { type: 'citizen.contact'; phone: string; name?: string }

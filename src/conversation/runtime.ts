@@ -15,6 +15,7 @@ import { addCitizenInfo, openCase, ownCase, ownCases, rateOwnCase, similarRecent
 import type { AfterCommit } from '../cases/events.js';
 import { runAfterCommit, type CaseWork } from '../cases/lifecycle.js';
 import { searchServices } from '../catalogue/search.js';
+import { understand } from '../../flows/understand/understand.js';
 import { encryptNik } from '../pii/nik.js';
 import { enqueueMediaFetches } from '../media/fetch.js';
 import { maskNik } from '../pii/nik-rules.js';
@@ -41,6 +42,12 @@ function toEvent(message: MessageRow): CitizenEvent {
     default:
       return { type: 'citizen.unsupported', what: (payload.what as 'other') ?? 'other' };
   }
+}
+
+/** A text with what the understanding step read in it, with the catalogue's current words, and when it came. */
+async function withUnderstanding(ctx: PipelineContext, event: CitizenEvent, now: Date): Promise<CitizenEvent> {
+  if (event.type !== 'citizen.text') return event;
+  return { ...event, understood: understand(event.text, (await ctx.catalogue.get()).vocabulary), at: now.toISOString() };
 }
 
 /** A conversation resting at the menu has nothing to lose by starting over, so it needs no notice. */
@@ -240,7 +247,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
       replies = [{ type: 'reply', text: copy[input.lang ?? 'id'].notes.failed }];
       snapshot = null;
     } else {
-      const events: ConversationEvent[] = [toEvent(message)];
+      const events: ConversationEvent[] = [await withUnderstanding(ctx, toEvent(message), now)];
       if (chat.rating_ticket) events.unshift({ type: 'case.awaitingRating', ticket: chat.rating_ticket });
       const outcome = await step(ctx.machine, persisted, input, events, performer(work, { identityId, channel: chat.channel }, message, kept));
       replies = outcome.replies;
