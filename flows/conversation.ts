@@ -134,6 +134,16 @@ function eventAt(event: ConversationEvent): string | null {
   return event.type === 'citizen.text' ? (event.at ?? null) : null;
 }
 
+/**
+ * The report a stored conversation was writing or had set aside, for a session that starts over
+ * after being idle: `at` is when the chat was last active, so the offer still ends 24 hours later.
+ */
+export function unfinishedReport(snapshot: { context: unknown }, lastActive: string): ConversationContext['parked'] {
+  const context = snapshot.context as Partial<ConversationContext> | undefined;
+  if (context?.draft && hasContent(context.draft)) return { draft: context.draft, question: context.question ?? 'menu', at: lastActive };
+  return context?.parked ?? null;
+}
+
 /** Characters a person would count, ignoring invisible ones and the spaces around the text. */
 function visibleLength(event: ConversationEvent): number {
   return charCount(visible(textOf(event) ?? ''));
@@ -199,7 +209,9 @@ function isOwnWords(event: ConversationEvent): boolean {
 
 /** A NIK as typed or pasted; invisible characters from copy-paste are not the citizen's mistake. */
 function nikCheck(event: ConversationEvent) {
-  return validateNik(visible(textOf(event) ?? ''));
+  // "NIK saya 3273 0141 0190 0001": the number found in the words is the NIK.
+  const found = understood(event)?.nik;
+  return validateNik(found ? found.digits : visible(textOf(event) ?? ''));
 }
 
 const nikNote: Record<NikProblem, NoteKey> = {
@@ -639,7 +651,10 @@ export const conversationMachine = setup({
   context: ({ input }) => ({
     lang: input.lang ?? 'id',
     question: 'menu',
-    notes: input.restartReason === 'idle' ? ['restartIdle'] : input.restartReason === 'upgrade' ? ['restartUpgrade'] : [],
+    notes: [
+      ...(input.restartReason === 'idle' ? (['restartIdle'] as const) : input.restartReason === 'upgrade' ? (['restartUpgrade'] as const) : []),
+      ...(input.parked ? (['draftKept'] as const) : []),
+    ],
     misses: 0,
     editing: false,
     draft: emptyDraft(),
@@ -655,7 +670,7 @@ export const conversationMachine = setup({
     similar: null,
     pendingTicket: null,
     pendingQuery: null,
-    parked: null,
+    parked: input.parked ?? null,
   }),
   initial: 'start',
   on: {

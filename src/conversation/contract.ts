@@ -5,6 +5,7 @@
  * A flow test is therefore a list of events in and `reply` effects out.
  */
 import type { ReplyOption } from '../channels/types.js';
+import type { ConversationContext } from '../../flows/context.js';
 import type { Understanding } from '../../flows/understand/understand.js';
 
 export type Lang = 'id' | 'en';
@@ -139,4 +140,6 @@ export type Effect =
 export interface ConversationInput {
   lang?: Lang;
   restartReason?: 'idle' | 'upgrade';
+  /** A report the previous session left unfinished (see `unfinishedReport`), offered back when the citizen returns to lapor. */
+  parked?: ConversationContext['parked'];
 }

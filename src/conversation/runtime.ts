@@ -15,6 +15,7 @@ import { addCitizenInfo, openCase, ownCase, ownCases, rateOwnCase, similarRecent
 import type { AfterCommit } from '../cases/events.js';
 import { runAfterCommit, type CaseWork } from '../cases/lifecycle.js';
 import { searchServices } from '../catalogue/search.js';
+import { unfinishedReport } from '../../flows/conversation.js';
 import { understand } from '../../flows/understand/understand.js';
 import { encryptNik } from '../pii/nik.js';
 import { enqueueMediaFetches } from '../media/fetch.js';
@@ -235,6 +236,9 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
       persisted = null;
       input.restartReason = 'upgrade';
     } else if (persisted && now.getTime() - new Date(chat.updated_at).getTime() > ctx.idleMs && !isAtRest(persisted)) {
+      // Starting over never throws away a report being written: it is offered back for 24 hours.
+      const parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
+      if (parked) input.parked = parked;
       persisted = null;
       input.restartReason = 'idle';
     }

@@ -24,7 +24,7 @@ describe('a first message that states the need', () => {
     expect(chat.state).toBe('persyaratan.askNext');
   });
 
-  it('a stated complaint becomes the description, confirmed with one tap, category pre-selected, and ends with a ticket in 7 messages', async () => {
+  it('a stated complaint becomes the description, confirmed with one tap, category pre-selected, and ends with a ticket in 6 citizen messages (at most 8)', async () => {
     const world = new World();
     const chat = new Chat(world);
     let [reply] = await chat.send(COMPLAINT);
@@ -185,5 +185,29 @@ describe('coming back to an unfinished report', () => {
     [reply] = await chat.send('1');
     expect(reply).toContain(id.kind.prompt);
     expect(reply).not.toContain(id.resume.options[0]);
+  });
+});
+
+describe('a report survives the session ending', () => {
+  it('offers the report back after the chat was idle mid-report', async () => {
+    const chat = new Chat(new World());
+    await chat.say('halo', '1', '1', '1', 'Bantuan beras tidak dibagikan merata di RW 05.');
+    await chat.idle();
+    let [reply] = await chat.send('halo');
+    expect(reply.startsWith(`${id.notes.restartIdle}\n\n${id.notes.draftKept}`)).toBe(true);
+    [reply] = await chat.send('lapor');
+    expect(reply).toContain(id.resume.prompt('Bantuan beras tidak dibagikan merata di RW 05.'));
+    [reply] = await chat.send('1');
+    expect(reply).toContain(id.location.prompt);
+  });
+});
+
+describe('a NIK within words', () => {
+  it('takes "NIK saya …" as the NIK, stored masked', async () => {
+    const chat = new Chat(new World());
+    await chat.say('halo', '1', '1', '1', 'Bantuan beras tidak dibagikan merata di RW 05.', 'lewati', 'lewati', '1', 'Siti');
+    const [summary] = await chat.send('NIK saya 3273 0141 0190 0001');
+    expect(summary).toContain('NIK: 3273••••••••0001');
+    expect(JSON.stringify(chat.snapshot)).not.toContain('3273014101900001');
   });
 });
