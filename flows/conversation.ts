@@ -140,8 +140,11 @@ function eventAt(event: ConversationEvent): string | null {
  */
 export function unfinishedReport(snapshot: { context: unknown }, lastActive: string): ConversationContext['parked'] {
   const context = snapshot.context as Partial<ConversationContext> | undefined;
-  if (context?.draft && hasContent(context.draft)) return { draft: context.draft, question: context.question ?? 'menu', at: lastActive };
-  return context?.parked ?? null;
+  // Read from a snapshot that may be an older version's: only a draft of the known shape is kept.
+  if (context?.draft && Array.isArray(context.draft.photos) && hasContent(context.draft)) {
+    return { draft: context.draft, question: context.question ?? 'menu', at: lastActive };
+  }
+  return context?.parked && Array.isArray(context.parked.draft?.photos) ? context.parked : null;
 }
 
 /** Characters a person would count, ignoring invisible ones and the spaces around the text. */
@@ -431,7 +434,13 @@ export const conversationMachine = setup({
       },
     }),
     storePendingTicket: assign({ pendingTicket: ({ event }) => understood(event)?.tickets[0] ?? null }),
-    storePendingQuery: assign({ pendingQuery: ({ event }) => understood(event)?.services[0] ?? null }),
+    /** The service named, or else the words left once "syarat" and the like are set aside (a typo such as "pkj" is the search's to forgive). */
+    storePendingQuery: assign({
+      pendingQuery: ({ event }) => {
+        const reading = understood(event);
+        return reading?.services[0] ?? (reading?.leftover ? reading.leftover.slice(0, limits.serviceQueryMax) : null);
+      },
+    }),
     noteDraftKept: assign({ notes: ({ context }) => (hasContent(context.draft) ? [...context.notes, 'draftKept'] : context.notes) }),
     /** Thanks and goodbyes get a short answer; in the middle of something the question follows, and the report waits. */
     answerBriefly: enqueueActions(({ context, enqueue }, params: { key: NoteKey }) => {

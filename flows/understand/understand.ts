@@ -76,6 +76,8 @@ export interface Understanding {
   kind: CaseKind;
   /** Words of substance (not greetings, fillers or the intent's own words): how much was actually said. */
   substance: number;
+  /** Those words, normalised: what is left to search for ("syarat pkj" → "pkj"). */
+  leftover: string;
 }
 
 /** Longer than this, a message is read from its start only: nobody states their need on page two. */
@@ -292,7 +294,8 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
     if (HUMAN_WORDS.has(word) || STOP_ALONE.has(word) || /^\d+$/.test(word)) covered[i] = true;
   });
   // What is left once greetings, fillers and every intent's own words are set aside.
-  const substance = words.filter((word, i) => !covered[i] && !FILLERS.has(word) && !ACKNOWLEDGEMENTS.has(word)).length;
+  const substantial = words.filter((word, i) => !covered[i] && !FILLERS.has(word) && !ACKNOWLEDGEMENTS.has(word));
+  const substance = substantial.length;
   const plain = substance === 0;
   // Help words ("bantuan", "tolong") also name what is asked for, so they only count when nothing else is said.
   const helpCovered: boolean[] = [];
@@ -310,6 +313,7 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
     greeting: greetingOf(words),
     kind: kindOf(words),
     substance,
+    leftover: substantial.join(' '),
   });
 
   if (words.length === 0) return result('other');

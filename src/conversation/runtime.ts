@@ -232,13 +232,13 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
 
     let persisted = chat.snapshot;
     const input: ConversationInput = { lang: langOf(persisted) };
+    // Starting over never throws away a report being written: it is offered back for 24 hours.
     if (persisted && chat.version !== ctx.machineVersion) {
+      input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
       persisted = null;
       input.restartReason = 'upgrade';
     } else if (persisted && now.getTime() - new Date(chat.updated_at).getTime() > ctx.idleMs && !isAtRest(persisted)) {
-      // Starting over never throws away a report being written: it is offered back for 24 hours.
-      const parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
-      if (parked) input.parked = parked;
+      input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
       persisted = null;
       input.restartReason = 'idle';
     }

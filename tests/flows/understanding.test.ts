@@ -211,3 +211,23 @@ describe('a NIK within words', () => {
     expect(JSON.stringify(chat.snapshot)).not.toContain('3273014101900001');
   });
 });
+
+describe('after an update of the service', () => {
+  it('still offers the report being written', async () => {
+    const chat = new Chat(new World());
+    await chat.say('halo', '1', '1', '1', 'Bantuan beras tidak dibagikan merata di RW 05.');
+    await chat.outdated();
+    let [reply] = await chat.send('halo');
+    expect(reply.startsWith(`${id.notes.restartUpgrade}\n\n${id.notes.draftKept}`)).toBe(true);
+    [reply] = await chat.send('1');
+    expect(reply).toContain(id.resume.options[0]);
+  });
+});
+
+describe('a service named with a typo', () => {
+  it('"syarat pkj" searches the catalogue for what is left, and finds PKH', async () => {
+    const chat = new Chat(new World());
+    const [detail] = await chat.send('syarat pkj');
+    expect(detail).toContain('*Program Keluarga Harapan (PKH)*');
+  });
+});
