@@ -290,7 +290,7 @@ function freeTextAnswer<const Check extends string, const Store extends string, 
 function honourIntents(atStart: boolean) {
   const opening = atStart ? (['adoptLanguage', { type: 'noteGreeting', params: { atStart: true } }] as const) : (['adoptLanguage'] as const);
   return [
-    { guard: 'wantsStop', target: '#conversation.menu', actions: [...opening, note('stopped'), 'noteDraftKept'] },
+    { guard: 'wantsStop', target: '#conversation.menu', actions: [...opening, 'optOut', note('stopped'), 'noteDraftKept'] },
     { guard: 'wantsDataRequest', target: '#conversation.petugas', actions: [...opening, note('dataRequest')] },
     { guard: 'wantsStatus', target: '#conversation.status', actions: [...opening, 'storePendingTicket'] },
     { guard: 'wantsPersyaratan', target: '#conversation.persyaratan', actions: [...opening, 'storePendingQuery'] },
@@ -433,6 +433,7 @@ export const conversationMachine = setup({
         return [greetingNote[greeting], ...context.notes];
       },
     }),
+    optOut: emit({ type: 'optOutOfBroadcasts' }),
     storePendingTicket: assign({ pendingTicket: ({ event }) => understood(event)?.tickets[0] ?? null }),
     /** The service named, or else the words left once "syarat" and the like are set aside (a typo such as "pkj" is the search's to forgive). */
     storePendingQuery: assign({

@@ -112,7 +112,7 @@ export type CaseNewsEvent = { type: 'case.awaitingRating'; ticket: string };
 
 export type ConversationEvent = CitizenEvent | ResultEvent | CaseNewsEvent;
 
-/** What a machine asks the runtime to do. Every effect but `reply`, `redactMessage` and `keepMedia` is answered with a `ResultEvent`. */
+/** What a machine asks the runtime to do. Every effect but `reply`, `redactMessage`, `keepMedia` and `optOutOfBroadcasts` is answered with a `ResultEvent`. */
 export type Effect =
   | { type: 'reply'; text: string; options?: ReplyOption[] }
   | { type: 'listCategories' }
@@ -129,6 +129,8 @@ export type Effect =
   /** Fetch and keep the photo the flow just accepted (photos it did not ask for are never kept). */
   | { type: 'keepMedia'; mediaRef: string }
   | { type: 'requestHuman' }
+  /** The citizen opted out of broadcasts (*berhenti*, *stop*); answered with nothing. */
+  | { type: 'optOutOfBroadcasts' }
   /** The citizen's (or their NIK's) case about the same category in the last 7 days. */
   | { type: 'findSimilarCase'; categoryCode: string; nik?: SealedNik }
   /** Rate a finished case (`score` 1–5) and/or reopen it (`reopen`: the citizen says it is not finished). */

@@ -102,6 +102,9 @@ function performer(work: CaseWork, chat: { identityId: number; channel: ChannelN
         if (row) kept.rows.push(row.id);
         return null;
       }
+      case 'optOutOfBroadcasts':
+        await tx.update(t.channelIdentities).set({ broadcastOptOutAt: now }).where(eq(t.channelIdentities.id, identityId));
+        return null;
       case 'redactMessage':
         await tx.update(t.messages).set({ body: maskDigits(message.body ?? '') }).where(eq(t.messages.id, message.id));
         return null;

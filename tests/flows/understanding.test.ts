@@ -3,9 +3,11 @@
  * message, use any intent anywhere without losing a report, be greeted and thanked in kind, write
  * in English, and come back to an unfinished report within 24 hours.
  */
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../flows/copy/en.js';
 import { id } from '../../flows/copy/id.js';
+import * as t from '../../src/db/schema.js';
 import { advanceClock, Chat, World, useRuntime } from './driver.js';
 
 useRuntime();
@@ -126,11 +128,15 @@ describe('intents honoured anywhere, the report kept', () => {
   });
 
   it('"berhenti" opts out of broadcasts, says the report is kept, and a complaint about stopped aid is not an opt-out', async () => {
-    const chat = new Chat(new World());
+    const world = new World();
+    const chat = new Chat(world);
     await chat.say('halo', '1', '1', '1', 'Bantuan beras tidak dibagikan merata di RW 05.');
     const [reply] = await chat.send('berhenti');
     expect(reply.startsWith(`${id.notes.stopped}\n\n${id.notes.draftKept}`)).toBe(true);
     expect(chat.state).toBe('menu');
+    const identityId = await world.identityOf(chat.citizen);
+    const [identity] = await world.app.ctx.db.db.select().from(t.channelIdentities).where(eq(t.channelIdentities.id, identityId));
+    expect(identity.broadcastOptOutAt).not.toBeNull();
     const [stated] = await chat.send('bantuan PKH saya berhenti sejak januari tanpa alasan');
     expect(stated).toContain(id.stated.prompt('x', 'y', null).split('\n\n')[0]);
   });

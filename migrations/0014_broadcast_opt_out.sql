@@ -1,0 +1,1 @@
+ALTER TABLE "channel_identities" ADD COLUMN "broadcast_opt_out_at" timestamp with time zone;
