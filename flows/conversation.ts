@@ -331,6 +331,7 @@ export const conversationMachine = setup({
     parkedAt: ({ context }, params: { questions: readonly Question[] }) =>
       context.parked !== null && params.questions.includes(context.parked.question),
     hasDescription: ({ context }) => context.draft.description !== undefined,
+    isAskingKindOrCategory: ({ context }) => (context.question === 'kind' || context.question === 'category') && !context.editing,
     hasKind: ({ context }) => context.draft.kind !== undefined,
     said: ({ event }, params: { words: readonly string[]; tolerant: boolean }) =>
       event.type === 'citizen.text' && matchesWord(saidOf(event), params.words, params.tolerant),
@@ -420,6 +421,18 @@ export const conversationMachine = setup({
           ...(reading?.categoryCode ? { categoryCode: reading.categoryCode } : {}),
         },
       };
+    }),
+    takeStatedIntoDraft: assign({
+      draft: ({ context, event }) => {
+        const reading = understood(event);
+        const categoryCode = context.draft.categoryCode ?? reading?.categoryCode ?? undefined;
+        return {
+          ...context.draft,
+          kind: context.draft.kind ?? reading?.kind ?? 'pengaduan',
+          description: textOf(event) ?? '',
+          ...(categoryCode ? { categoryCode } : {}),
+        };
+      },
     }),
     /** An English message is answered in English; a word or two ("hi", "ok") is not enough to tell. */
     adoptLanguage: assign({
@@ -694,6 +707,8 @@ export const conversationMachine = setup({
       { guard: said(globalWords.indonesian), actions: [setLang('id'), 'resetMisses', note('langSwitched'), 'prompt'] },
       // What the message clearly asks for is honoured wherever the citizen is; a report being written is kept.
       ...honourIntents(false),
+      // A complaint written where its kind or category is asked is the report itself: taken, then confirmed.
+      { guard: and(['isStatedReport', 'isAskingKindOrCategory']), target: '#conversation.askStated', actions: 'takeStatedIntoDraft' },
       { guard: 'isGreeting', actions: ['resetMisses', { type: 'noteGreeting', params: { atStart: false } }, 'prompt'] },
       { guard: 'isThanks', actions: ['resetMisses', { type: 'answerBriefly', params: { key: 'thanks' } }] },
       { guard: 'isGoodbye', actions: ['resetMisses', { type: 'answerBriefly', params: { key: 'goodbye' } }] },

@@ -118,6 +118,15 @@ describe('intents honoured anywhere, the report kept', () => {
     expect(reply).toContain('Kategori: Bantuan sosial');
   });
 
+  it('a complaint written where the kind is asked is taken as the report, and confirmed', async () => {
+    const chat = new Chat(new World());
+    await chat.say('halo', '1');
+    const [reply] = await chat.send('lampu jalan di gang kami mati semua sejak seminggu');
+    expect(reply).toContain('"lampu jalan di gang kami mati semua sejak seminggu"');
+    expect(reply).toContain('Kategori: Infrastruktur');
+    expect(chat.state).toBe('askStated');
+  });
+
   it('"petugas" at a free-text question asks for a human', async () => {
     const world = new World();
     const chat = new Chat(world);
