@@ -288,7 +288,7 @@ function freeTextAnswer<const Check extends string, const Store extends string, 
  * welcomed and answered in its language and greeting). The report being written is kept.
  */
 function honourIntents(atStart: boolean) {
-  const opening = atStart ? (['adoptLanguage', { type: 'noteGreeting', params: { atStart: true } }] as const) : (['adoptLanguage'] as const);
+  const opening = ['adoptLanguage', { type: 'noteGreeting', params: { atStart } }] as const;
   return [
     { guard: 'wantsStop', target: '#conversation.menu', actions: [...opening, 'optOut', note('stopped'), 'noteDraftKept'] },
     { guard: 'wantsDataRequest', target: '#conversation.petugas', actions: [...opening, note('dataRequest')] },

@@ -169,6 +169,14 @@ describe('greetings, thanks and goodbyes', () => {
     expect(reply).toContain(id.kind.prompt);
   });
 
+  it('answers the greeting in front of a request made mid-conversation', async () => {
+    const chat = new Chat(new World());
+    await chat.send('halo');
+    const [reply] = await chat.send('Assalamualaikum, mau tanya syarat pkh');
+    expect(reply.startsWith(id.notes.greetSalam)).toBe(true);
+    expect(reply).toContain('*Program Keluarga Harapan (PKH)*');
+  });
+
   it('answers thanks after a ticket briefly, and a goodbye', async () => {
     const chat = new Chat(new World());
     await chat.say(COMPLAINT, '1', 'lewati', 'lewati', '2', '1');
