@@ -81,7 +81,7 @@ export interface Understanding {
 }
 
 /** Longer than this, a message is read from its start only: nobody states their need on page two. */
-const READ_CHARS = 2_000;
+const READ_CHARS = 1_000;
 
 const LEXICON_WORDS = new Set(
   [STOP, CANCEL, DATA_OBJECTS, STATUS, PERSYARATAN, LAPOR, PROBLEMS, HELP, THANKS, GOODBYES, ...GREETINGS.map((g) => g.phrases), ...KIND_HINTS.map((k) => k.phrases)]
