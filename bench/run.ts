@@ -12,6 +12,7 @@
  * BENCH_API_DELAY_MS (the fake platform API answers after this long, like the real round trip; default 0),
  * BENCH_NODE_ARGS (extra Node flags for the product processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
  * to see where their time goes: NODE_OPTIONS refuses --cpu-prof).
+ * `npm run bench -- understanding` instead scores the understanding step on the labelled corpus and times it.
  * Product settings not set here (WORKER_CONCURRENCY, DATABASE_POOL_SIZE…) pass through from the
  * environment, so their effect can be measured without editing anything.
  *
@@ -30,6 +31,7 @@ import { CHANNELS, type BenchChannel } from './channels.js';
 import { inboxReport, runInboxBench, type InboxRow } from './inbox.js';
 import { createScratch, freePort, machineInfo, REDIS_URL, type MachineInfo } from './infra.js';
 import { CitizenLoad, LAPOR_SCRIPT, type PhaseResult } from './load.js';
+import { benchUnderstanding } from './understanding.js';
 import { cpuBetween, cpuSnapshot, memory, RssSampler, startProduct, type CpuUse, type ProductProcess } from './processes.js';
 
 function numberFromEnv(name: string, fallback: number, { allowZero = false } = {}): number {
@@ -474,7 +476,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-main()
+// `npm run bench -- understanding` measures the pure understanding step alone (see understanding.ts).
+(process.argv[2] === 'understanding' ? benchUnderstanding() : main())
   .catch((err) => {
     process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;

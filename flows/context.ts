@@ -27,10 +27,12 @@ export type Question =
   | 'ratingComment'
   | 'reopenReason'
   | 'addInfo'
-  | 'duplicate';
+  | 'duplicate'
+  | 'stated'
+  | 'resume';
 
 /** A note said before the next question; `hint` is the hint for the current question. */
-export type NoteKey = keyof Copy['notes'] | 'hint';
+export type NoteKey = keyof Copy['notes'] | 'hint' | 'example';
 
 /**
  * A report being written: a `CaseDraft` whose answers arrive one by one, and which names its
@@ -71,6 +73,15 @@ export interface ConversationContext {
   info: { ticket: string; photos: number } | null;
   /** The citizen's own recent case of the same category, found before sending a report (the duplicate hint). */
   similar: { ticket: string; createdAt: string } | null;
+  /** A ticket named in the message that led to cek status, looked up at once instead of listing. */
+  pendingTicket: string | null;
+  /** A service named in the message that led to persyaratan, searched at once instead of listing all. */
+  pendingQuery: string | null;
+  /**
+   * A report left unfinished (the citizen went elsewhere), kept to offer when they come back to lapor:
+   * `question` is where they were, `at` when they left (ISO, from the message), for the 24-hour offer.
+   */
+  parked: { draft: Draft; question: Question; at: string | null } | null;
 }
 
 export function emptyDraft(): Draft {

@@ -8,7 +8,7 @@
  * english/bahasa) and the catch-all for unusable input live on the root, so a state only lists the
  * answers it accepts. Replies are rendered by `prompts.ts` from the copy in the citizen's language.
  */
-import { and, assign, emit, enqueueActions, setup } from 'xstate';
+import { and, assign, emit, enqueueActions, not, setup } from 'xstate';
 import type {
   CaseDraft,
   CaseStatus,
@@ -38,9 +38,11 @@ import {
 } from './prompts.js';
 import type { Reply } from './reply.js';
 import { charCount, matchesWord, normalise, visible } from './text.js';
+import { understand, type Greeting, type Intent, type Understanding } from './understand/understand.js';
+import { EMPTY_VOCABULARY } from './understand/vocabulary.js';
 
 /** Stored beside each snapshot; bump whenever states or context change shape, so old snapshots restart politely. */
-export const CONVERSATION_VERSION = 2;
+export const CONVERSATION_VERSION = 3;
 
 const everyGlobalWord: readonly string[] = Object.values(globalWords).flat();
 const finishedPhotos = [...choiceWords.done, ...choiceWords.skip];
@@ -59,6 +61,90 @@ function saidOf(event: ConversationEvent): string {
     normalised.set(event, said);
   }
   return said;
+}
+
+const readings = new WeakMap<ConversationEvent, Understanding>();
+
+/**
+ * What the understanding step read in a text: the runtime's reading with the catalogue's words,
+ * or, for an event without one, a reading of the intents alone.
+ */
+function understood(event: ConversationEvent): Understanding | null {
+  if (event.type !== 'citizen.text') return null;
+  let reading = event.understood ?? readings.get(event);
+  if (!reading) {
+    reading = understand(event.text, EMPTY_VOCABULARY);
+    readings.set(event, reading);
+  }
+  return reading;
+}
+
+function intentIs(event: ConversationEvent, intent: Intent): boolean {
+  return understood(event)?.intent === intent;
+}
+
+/**
+ * A short message that clearly asks for something else ("status ABCD-2345", "syarat pkh",
+ * "petugas", "berhenti") is not taken as the answer to a free-text question.
+ */
+function isCommand(event: ConversationEvent): boolean {
+  const reading = understood(event);
+  if (!reading || saidOf(event).split(' ').length > 6) return false;
+  switch (reading.intent) {
+    case 'status':
+      return reading.tickets.length > 0 || /\b(status|tiket|ticket)\b/.test(saidOf(event));
+    case 'persyaratan':
+      return /(syarat|requirement)/.test(saidOf(event));
+    case 'petugas':
+    case 'stop':
+    case 'dataRequest':
+    // Only greeting or thanking is not an address or a description.
+    case 'greeting':
+    case 'thanks':
+    case 'goodbye':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** A complaint stated in the citizen's own words, long enough to stand as the description. */
+function isStatedReport(event: ConversationEvent): boolean {
+  const reading = understood(event);
+  return reading?.intent === 'lapor' && reading.substance >= 2 && visibleLength(event) >= limits.descriptionMin;
+}
+
+const greetingNote: Record<Greeting, NoteKey> = {
+  salam: 'greetSalam',
+  pagi: 'greetPagi',
+  siang: 'greetSiang',
+  sore: 'greetSore',
+  malam: 'greetMalam',
+  halo: 'greetHalo',
+};
+
+/** A report being written has something of the citizen's in it, worth keeping. */
+function hasContent(draft: Draft): boolean {
+  return draft.kind !== undefined || draft.description !== undefined || draft.photos.length > 0;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+function eventAt(event: ConversationEvent): string | null {
+  return event.type === 'citizen.text' ? (event.at ?? null) : null;
+}
+
+/**
+ * The report a stored conversation was writing or had set aside, for a session that starts over
+ * after being idle: `at` is when the chat was last active, so the offer still ends 24 hours later.
+ */
+export function unfinishedReport(snapshot: { context: unknown }, lastActive: string): ConversationContext['parked'] {
+  const context = snapshot.context as Partial<ConversationContext> | undefined;
+  // Read from a snapshot that may be an older version's: only a draft of the known shape is kept.
+  if (context?.draft && Array.isArray(context.draft.photos) && hasContent(context.draft)) {
+    return { draft: context.draft, question: context.question ?? 'menu', at: lastActive };
+  }
+  return context?.parked && Array.isArray(context.parked.draft?.photos) ? context.parked : null;
 }
 
 /** Characters a person would count, ignoring invisible ones and the spaces around the text. */
@@ -118,15 +204,17 @@ const ratingNote: Record<RatingOutcome, NoteKey> = {
   notFound: 'caseNotFound',
 };
 
-/** Text that is the citizen's own words: not empty and not one of the global words. */
+/** Text that is the citizen's own words: not empty, not one of the global words, not a short command. */
 function isOwnWords(event: ConversationEvent): boolean {
   const said = saidOf(event);
-  return said !== '' && !everyGlobalWord.includes(said);
+  return said !== '' && !everyGlobalWord.includes(said) && !isCommand(event);
 }
 
 /** A NIK as typed or pasted; invisible characters from copy-paste are not the citizen's mistake. */
 function nikCheck(event: ConversationEvent) {
-  return validateNik(visible(textOf(event) ?? ''));
+  // "NIK saya 3273 0141 0190 0001": the number found in the words is the NIK.
+  const found = understood(event)?.nik;
+  return validateNik(found ? found.digits : visible(textOf(event) ?? ''));
 }
 
 const nikNote: Record<NikProblem, NoteKey> = {
@@ -195,6 +283,23 @@ function freeTextAnswer<const Check extends string, const Store extends string, 
   ] as const;
 }
 
+/**
+ * What a message clearly asks for, honoured from any question (`atStart`: it is the first message,
+ * welcomed and answered in its language and greeting). The report being written is kept.
+ */
+function honourIntents(atStart: boolean) {
+  const opening = ['adoptLanguage', { type: 'noteGreeting', params: { atStart } }] as const;
+  return [
+    { guard: 'wantsStop', target: '#conversation.menu', actions: [...opening, 'optOut', note('stopped'), 'noteDraftKept'] },
+    { guard: 'wantsDataRequest', target: '#conversation.petugas', actions: [...opening, note('dataRequest')] },
+    { guard: 'wantsStatus', target: '#conversation.status', actions: [...opening, 'storePendingTicket'] },
+    { guard: 'wantsPersyaratan', target: '#conversation.persyaratan', actions: [...opening, 'storePendingQuery'] },
+    { guard: 'wantsPetugas', target: '#conversation.petugas', actions: [...opening] },
+    { guard: atStart ? 'isStatedReport' : and(['isStatedReport', 'isResting']), target: '#conversation.askStated', actions: [...opening, 'startStatedDraft'] },
+    ...(atStart ? ([{ guard: 'wantsLapor', target: '#conversation.startingReport', actions: opening }] as const) : []),
+  ] as const;
+}
+
 export const conversationMachine = setup({
   types: {
     context: {} as ConversationContext,
@@ -203,7 +308,31 @@ export const conversationMachine = setup({
     emitted: {} as Effect,
   },
   guards: {
-    isEmpty: ({ event }) => event.type === 'citizen.text' && saidOf(event) === '',
+    // Only nothing at all is empty: "??" or an emoji is something said, answered as a slip.
+    isEmpty: ({ event }) => event.type === 'citizen.text' && visibleLength(event) === 0,
+    wantsStatus: ({ event }) => intentIs(event, 'status'),
+    wantsPersyaratan: ({ event }) => intentIs(event, 'persyaratan'),
+    wantsPetugas: ({ event }) => intentIs(event, 'petugas'),
+    wantsDataRequest: ({ event }) => intentIs(event, 'dataRequest'),
+    wantsStop: ({ event }) => intentIs(event, 'stop'),
+    wantsHelp: ({ event }) => intentIs(event, 'help'),
+    wantsLapor: ({ event }) => intentIs(event, 'lapor'),
+    isStatedReport: ({ event }) => isStatedReport(event),
+    isGreeting: ({ event }) => intentIs(event, 'greeting'),
+    isThanks: ({ event }) => intentIs(event, 'thanks'),
+    isGoodbye: ({ event }) => intentIs(event, 'goodbye'),
+    /** An unfinished report from the last 24 hours is waiting. */
+    hasRecentParked: ({ context, event }) => {
+      const parked = context.parked;
+      if (!parked) return false;
+      const now = eventAt(event);
+      return parked.at === null || now === null || Date.parse(now) - Date.parse(parked.at) < DAY_MS;
+    },
+    parkedAt: ({ context }, params: { questions: readonly Question[] }) =>
+      context.parked !== null && params.questions.includes(context.parked.question),
+    hasDescription: ({ context }) => context.draft.description !== undefined,
+    isAskingKindOrCategory: ({ context }) => (context.question === 'kind' || context.question === 'category') && !context.editing,
+    hasKind: ({ context }) => context.draft.kind !== undefined,
     said: ({ event }, params: { words: readonly string[]; tolerant: boolean }) =>
       event.type === 'citizen.text' && matchesWord(saidOf(event), params.words, params.tolerant),
     picked: ({ event }, params: { n: number; words: readonly string[] }) => {
@@ -215,7 +344,9 @@ export const conversationMachine = setup({
     isStaleChoice: ({ event }) => /^[1-9]\d?$/.test(saidOf(event)),
     isEditing: ({ context }) => context.editing,
     hasCategory: ({ context }) => context.draft.categoryCode !== undefined,
+    hasPendingTicket: ({ context }) => context.pendingTicket !== null,
     isThirdMiss: ({ context }) => context.misses >= 2,
+    isSecondMiss: ({ context }) => context.misses === 1,
     isKindChoice: ({ event }) => kindChoice(event) !== null,
     isCategoryChoice: ({ context, event }) => categoryChoice(context, event) !== null,
     // Length checks apply to the citizen's own words only: "batal" is not a too-short description.
@@ -262,8 +393,78 @@ export const conversationMachine = setup({
       },
     }),
 
-    clearDraft: assign({ draft: () => emptyDraft(), editing: false }),
-    startDraft: assign({ draft: () => emptyDraft() }),
+    /** Leaving a report unfinished keeps it, to offer when the citizen comes back to lapor; never a silent loss. */
+    parkDraft: assign(({ context, event }) =>
+      hasContent(context.draft)
+        ? { parked: { draft: context.draft, question: context.question, at: eventAt(event) }, draft: emptyDraft(), editing: false }
+        : { draft: emptyDraft(), editing: false },
+    ),
+    /** The citizen said to cancel the report (or sent it): nothing to keep. */
+    discardDraft: assign({ draft: () => emptyDraft(), editing: false }),
+    startDraft: assign(({ context, event }) =>
+      hasContent(context.draft)
+        ? { parked: { draft: context.draft, question: context.question, at: eventAt(event) }, draft: emptyDraft() }
+        : { draft: emptyDraft() },
+    ),
+    dropParked: assign({ parked: null }),
+    resumeParked: assign(({ context }) => (context.parked ? { draft: context.parked.draft } : {})),
+    /** A complaint stated in the first words: they are the description, the category the words point to is pre-selected. */
+    startStatedDraft: assign(({ context, event }) => {
+      const reading = understood(event);
+      const parked = hasContent(context.draft) ? { parked: { draft: context.draft, question: context.question, at: eventAt(event) } } : {};
+      return {
+        ...parked,
+        draft: {
+          ...emptyDraft(),
+          kind: reading?.kind ?? 'pengaduan',
+          description: textOf(event) ?? '',
+          ...(reading?.categoryCode ? { categoryCode: reading.categoryCode } : {}),
+        },
+      };
+    }),
+    takeStatedIntoDraft: assign({
+      draft: ({ context, event }) => {
+        const reading = understood(event);
+        const categoryCode = context.draft.categoryCode ?? reading?.categoryCode ?? undefined;
+        return {
+          ...context.draft,
+          kind: context.draft.kind ?? reading?.kind ?? 'pengaduan',
+          description: textOf(event) ?? '',
+          ...(categoryCode ? { categoryCode } : {}),
+        };
+      },
+    }),
+    /** An English message is answered in English; a word or two ("hi", "ok") is not enough to tell. */
+    adoptLanguage: assign({
+      lang: ({ context, event }) => (understood(event)?.lang === 'en' && saidOf(event).includes(' ') ? 'en' : context.lang),
+    }),
+    /** The greeting answered first, before the welcome or the question ("Halo" is in the welcome already). */
+    noteGreeting: assign({
+      notes: ({ context, event }, params: { atStart: boolean }) => {
+        const greeting = understood(event)?.greeting;
+        if (!greeting || (params.atStart && greeting === 'halo')) return context.notes;
+        return [greetingNote[greeting], ...context.notes];
+      },
+    }),
+    optOut: emit({ type: 'optOutOfBroadcasts' }),
+    storePendingTicket: assign({ pendingTicket: ({ event }) => understood(event)?.tickets[0] ?? null }),
+    /** The service named, or else the words left once "syarat" and the like are set aside (a typo such as "pkj" is the search's to forgive). */
+    storePendingQuery: assign({
+      pendingQuery: ({ event }) => {
+        const reading = understood(event);
+        return reading?.services[0] ?? (reading?.leftover ? reading.leftover.slice(0, limits.serviceQueryMax) : null);
+      },
+    }),
+    noteDraftKept: assign({ notes: ({ context }) => (hasContent(context.draft) ? [...context.notes, 'draftKept'] : context.notes) }),
+    /** Thanks and goodbyes get a short answer; in the middle of something the question follows, and the report waits. */
+    answerBriefly: enqueueActions(({ context, enqueue }, params: { key: NoteKey }) => {
+      if (restingQuestions.includes(context.question)) {
+        speak(enqueue, { ...context, notes: [...context.notes, params.key] }, { type: 'reply', text: '' });
+        return;
+      }
+      const notes: NoteKey[] = [...context.notes, params.key, ...(hasContent(context.draft) ? (['draftWaits'] as const) : [])];
+      speak(enqueue, { ...context, notes }, renderQuestion(context));
+    }),
     /** Reporting from a service page: its category is known, so the category question is skipped. */
     startDraftForService: enqueueActions(({ context, enqueue }) => {
       const service = context.service;
@@ -420,6 +621,20 @@ export const conversationMachine = setup({
     }) as const),
 
     requestAllServices: emit({ type: 'searchServices', query: '' }),
+    /** The service the citizen named on the way in, or every service. */
+    requestServices: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit({ type: 'searchServices', query: context.pendingQuery ?? '' });
+      enqueue.assign({ pendingQuery: null });
+    }),
+    findPendingTicket: emit(({ context }) => ({ type: 'findCase', ticket: context.pendingTicket ?? '' }) as const),
+    /** The list is not shown when a ticket named on the way in is being looked up: its answer follows. */
+    promptUnlessLookingUp: enqueueActions(({ context, enqueue }) => {
+      if (context.pendingTicket !== null) {
+        enqueue.assign({ pendingTicket: null });
+        return;
+      }
+      speak(enqueue, context, renderQuestion(context));
+    }),
     searchServices: emit(({ event }) => ({ type: 'searchServices', query: saidOf(event) }) as const),
     storeServices: assign({
       services: ({ context, event }) => (event.type === 'result.services' ? event.services : context.services),
@@ -462,7 +677,10 @@ export const conversationMachine = setup({
   context: ({ input }) => ({
     lang: input.lang ?? 'id',
     question: 'menu',
-    notes: input.restartReason === 'idle' ? ['restartIdle'] : input.restartReason === 'upgrade' ? ['restartUpgrade'] : [],
+    notes: [
+      ...(input.restartReason === 'idle' ? (['restartIdle'] as const) : input.restartReason === 'upgrade' ? (['restartUpgrade'] as const) : []),
+      ...(input.parked ? (['draftKept'] as const) : []),
+    ],
     misses: 0,
     editing: false,
     draft: emptyDraft(),
@@ -476,18 +694,31 @@ export const conversationMachine = setup({
     rating: null,
     info: null,
     similar: null,
+    pendingTicket: null,
+    pendingQuery: null,
+    parked: input.parked ?? null,
   }),
   initial: 'start',
   on: {
     'citizen.text': [
       { guard: 'isEmpty', actions: [note('empty'), 'prompt'] },
       { guard: said(globalWords.menu), target: '#conversation.menu' },
-      { guard: said(globalWords.cancel), target: '#conversation.menu', actions: note('cancelled') },
+      { guard: said(globalWords.cancel), target: '#conversation.menu', actions: ['discardDraft', note('cancelled')] },
       { guard: said(globalWords.help), actions: ['resetMisses', note('help'), 'prompt'] },
       { guard: said(globalWords.human), target: '#conversation.petugas' },
       { guard: said(globalWords.english), actions: [setLang('en'), 'resetMisses', note('langSwitched'), 'prompt'] },
       { guard: said(globalWords.indonesian), actions: [setLang('id'), 'resetMisses', note('langSwitched'), 'prompt'] },
-      { guard: 'isThirdMiss', target: '#conversation.menu', actions: note('stuck') },
+      // What the message clearly asks for is honoured wherever the citizen is; a report being written is kept.
+      ...honourIntents(false),
+      // A complaint written where its kind or category is asked is the report itself: taken, then confirmed.
+      { guard: and(['isStatedReport', 'isAskingKindOrCategory']), target: '#conversation.askStated', actions: 'takeStatedIntoDraft' },
+      { guard: 'isGreeting', actions: ['resetMisses', { type: 'noteGreeting', params: { atStart: false } }, 'prompt'] },
+      { guard: 'isThanks', actions: ['resetMisses', { type: 'answerBriefly', params: { key: 'thanks' } }] },
+      { guard: 'isGoodbye', actions: ['resetMisses', { type: 'answerBriefly', params: { key: 'goodbye' } }] },
+      { guard: 'wantsHelp', actions: ['resetMisses', note('help'), 'prompt'] },
+      // Slips: the hint, then the hint with an example, then an offer of a human; the question stays, and so does the report.
+      { guard: 'isThirdMiss', actions: ['countMiss', note('stuck'), 'prompt'] },
+      { guard: 'isSecondMiss', actions: ['countMiss', note('hint'), note('example'), 'prompt'] },
       { actions: ['countMiss', note('hint'), 'prompt'] },
     ],
     'citizen.photo': { actions: [note('strayPhoto'), 'prompt'] },
@@ -506,14 +737,17 @@ export const conversationMachine = setup({
       exit: note('welcome'),
       on: {
         'citizen.text': [
-          { guard: pick(1, choiceWords.lapor), target: 'askKind', actions: 'startDraft' },
+          { guard: pick(1, choiceWords.lapor), target: 'startingReport' },
           { guard: pick(2, choiceWords.status), target: 'status' },
           { guard: pick(3, choiceWords.persyaratan), target: 'persyaratan' },
           { guard: pick(4, globalWords.human), target: 'petugas' },
           { guard: pick(5, globalWords.help), target: 'menu', actions: note('help') },
           { guard: said(globalWords.english), target: 'menu', actions: setLang('en') },
           { guard: said(globalWords.indonesian), target: 'menu', actions: setLang('id') },
-          { target: 'menu' },
+          // People open by stating their need, the way they would at the counter.
+          ...honourIntents(true),
+          { guard: 'wantsHelp', target: 'menu', actions: ['adoptLanguage', note('help')] },
+          { target: 'menu', actions: ['adoptLanguage', { type: 'noteGreeting', params: { atStart: true } }] },
         ],
         'citizen.photo': 'menu',
         'citizen.location': 'menu',
@@ -523,10 +757,10 @@ export const conversationMachine = setup({
     },
 
     menu: {
-      entry: ['clearDraft', ...askQuestion('menu')],
+      entry: ['parkDraft', ...askQuestion('menu')],
       on: {
         'citizen.text': [
-          { guard: pick(1, choiceWords.lapor), target: 'askKind', actions: 'startDraft' },
+          { guard: pick(1, choiceWords.lapor), target: 'startingReport' },
           { guard: pick(2, choiceWords.status), target: 'status' },
           { guard: pick(3, choiceWords.persyaratan), target: 'persyaratan' },
           { guard: pick(4, globalWords.human), target: 'petugas' },
@@ -552,6 +786,8 @@ export const conversationMachine = setup({
         'result.categories': { actions: ['storeCategories', 'prompt'] },
         'citizen.text': [
           { guard: and(['isCategoryChoice', 'isEditing']), target: 'confirm', actions: 'storeCategory' },
+          // A report stated up front has its description already: it is not asked again.
+          { guard: and(['isCategoryChoice', 'hasDescription']), target: 'askLocation', actions: 'storeCategory' },
           { guard: 'isCategoryChoice', target: 'askDescription', actions: 'storeCategory' },
         ],
       },
@@ -560,14 +796,17 @@ export const conversationMachine = setup({
     askDescription: {
       entry: askQuestion('description'),
       on: {
-        'citizen.text': freeTextAnswer(
-          [
-            ['isDescriptionTooShort', 'descriptionTooShort'],
-            ['isDescriptionTooLong', 'descriptionTooLong'],
-          ],
-          'storeDescription',
-          'askLocation',
-        ),
+        'citizen.text': [
+          { guard: and(['isOwnWords', not('isEditing'), not('hasCategory'), not('isDescriptionTooShort'), not('isDescriptionTooLong'), not('isStaleChoice')]), target: 'askCategory', actions: 'storeDescription' },
+          ...freeTextAnswer(
+            [
+              ['isDescriptionTooShort', 'descriptionTooShort'],
+              ['isDescriptionTooLong', 'descriptionTooLong'],
+            ],
+            'storeDescription',
+            'askLocation',
+          ),
+        ],
       },
     },
 
@@ -654,10 +893,10 @@ export const conversationMachine = setup({
           { guard: and([pick(1, choiceWords.send), 'similarAnswered']), actions: 'submitCase' },
           { guard: pick(1, choiceWords.send), actions: 'findSimilarCase' },
           { guard: pick(2, choiceWords.change), target: 'editChoice' },
-          { guard: pick(3), target: 'menu', actions: note('cancelled') },
+          { guard: pick(3), target: 'menu', actions: ['discardDraft', note('cancelled')] },
         ],
         'result.similarCase': [{ guard: 'similarFound', target: 'askDuplicate', actions: 'storeSimilar' }, { actions: 'submitCase' }],
-        'result.caseCreated': { target: 'menu', actions: 'announceTicket' },
+        'result.caseCreated': { target: 'menu', actions: ['announceTicket', 'discardDraft'] },
       },
     },
 
@@ -669,9 +908,9 @@ export const conversationMachine = setup({
           { guard: pick(1, choiceWords.newReport), actions: ['markPossibleDuplicate', 'submitCase'] },
           { guard: pick(2, choiceWords.sameReport), actions: 'addDraftToSimilar' },
         ],
-        'result.caseCreated': { target: 'menu', actions: 'announceTicket' },
+        'result.caseCreated': { target: 'menu', actions: ['announceTicket', 'discardDraft'] },
         'result.infoAdded': [
-          { guard: 'infoAdded', target: 'menu', actions: note('addedToEarlier') },
+          { guard: 'infoAdded', target: 'menu', actions: ['discardDraft', note('addedToEarlier')] },
           { target: 'menu', actions: note('infoNotAdded') },
         ],
       },
@@ -692,6 +931,54 @@ export const conversationMachine = setup({
       },
     },
 
+    /** A complaint stated in the first words: confirmed with one tap, category pre-selected when the words say so. */
+    askStated: {
+      entry: [enter('stated'), 'requestCategories'],
+      on: {
+        'result.categories': { actions: ['storeCategories', 'prompt'] },
+        'citizen.text': [
+          { guard: and([pick(1, [...choiceWords.send, 'benar', 'lanjut', 'lanjutkan', 'continue']), 'hasCategory']), target: 'askLocation' },
+          { guard: pick(1, [...choiceWords.send, 'benar', 'lanjut', 'lanjutkan', 'continue']), target: 'askCategory' },
+          { guard: pick(2, choiceWords.change), target: 'askDescription' },
+          { guard: and([pick(3), 'hasCategory']), target: 'askCategory' },
+        ],
+      },
+    },
+
+    /** Starting a report: an unfinished one from the last 24 hours is offered first. */
+    startingReport: {
+      always: [{ guard: 'hasRecentParked', target: 'askResume' }, { target: 'askKind', actions: ['dropParked', 'startDraft'] }],
+    },
+
+    /** Back to lapor with a report left unfinished in the last 24 hours: carry on with it, or start anew. */
+    askResume: {
+      entry: askQuestion('resume'),
+      on: {
+        'citizen.text': [
+          { guard: pick(1, ['lanjutkan', 'lanjut', 'continue', 'ya', 'yes']), target: 'resuming', actions: 'resumeParked' },
+          { guard: pick(2, ['baru', 'mulai baru', 'new']), target: 'askKind', actions: ['dropParked', 'startDraft'] },
+        ],
+      },
+    },
+
+    /** Back to the question the unfinished report was left at. */
+    resuming: {
+      always: [
+        { guard: { type: 'parkedAt', params: { questions: ['stated'] } }, target: 'askStated', actions: 'dropParked' },
+        { guard: { type: 'parkedAt', params: { questions: ['confirm', 'edit', 'duplicate', 'name', 'nik'] } }, target: 'confirm', actions: 'dropParked' },
+        { guard: { type: 'parkedAt', params: { questions: ['identity'] } }, target: 'askIdentity', actions: 'dropParked' },
+        { guard: { type: 'parkedAt', params: { questions: ['photos'] } }, target: 'askPhotos', actions: 'dropParked' },
+        { guard: { type: 'parkedAt', params: { questions: ['location'] } }, target: 'askLocation', actions: 'dropParked' },
+        { guard: { type: 'parkedAt', params: { questions: ['description'] } }, target: 'askDescription', actions: 'dropParked' },
+        { guard: { type: 'parkedAt', params: { questions: ['category'] } }, target: 'askCategory', actions: 'dropParked' },
+        // Left from elsewhere (it went to cek status first): the first question its answers leave open.
+        { guard: not('hasKind'), target: 'askKind', actions: 'dropParked' },
+        { guard: not('hasCategory'), target: 'askCategory', actions: 'dropParked' },
+        { guard: not('hasDescription'), target: 'askDescription', actions: 'dropParked' },
+        { target: 'askLocation', actions: 'dropParked' },
+      ],
+    },
+
     status: {
       initial: 'loading',
       on: {
@@ -705,13 +992,15 @@ export const conversationMachine = setup({
           entry: 'requestOwnCases',
           on: {
             'result.ownCases': [
+              { guard: and(['hasCases', 'hasPendingTicket']), target: 'askTicket', actions: ['storeCases', 'findPendingTicket'] },
               { guard: 'hasCases', target: 'askTicket', actions: 'storeCases' },
+              { guard: 'hasPendingTicket', target: 'noCases', actions: 'findPendingTicket' },
               { target: 'noCases' },
             ],
           },
         },
         askTicket: {
-          entry: ['forgetShownCase', ...askQuestion('ticket')],
+          entry: ['forgetShownCase', enter('ticket'), 'promptUnlessLookingUp'],
           on: {
             'citizen.text': [
               { guard: and([said(choiceWords.addInfo), 'canAddInfo']), target: '#conversation.addInfo', actions: 'chooseInfoCase' },
@@ -723,10 +1012,10 @@ export const conversationMachine = setup({
           },
         },
         noCases: {
-          entry: askQuestion('noCases'),
+          entry: [enter('noCases'), 'promptUnlessLookingUp'],
           on: {
             'citizen.text': [
-              { guard: pick(1, choiceWords.lapor), target: '#conversation.askKind', actions: 'startDraft' },
+              { guard: pick(1, choiceWords.lapor), target: '#conversation.startingReport' },
               { guard: 'isTicket', actions: ['resetMisses', 'findTypedTicket'] },
             ],
           },
@@ -738,7 +1027,7 @@ export const conversationMachine = setup({
       initial: 'askService',
       states: {
         askService: {
-          entry: [enter('service'), 'requestAllServices'],
+          entry: [enter('service'), 'requestServices'],
           on: {
             'result.services': [
               { guard: 'isFullList', actions: ['storeServices', 'prompt'] },

@@ -77,6 +77,20 @@ export function renderQuestion(context: ConversationContext): Reply {
       const ticket = showTicket(similar?.ticket ?? '');
       return choiceReply(c.duplicate.prompt(ticket, similar ? formatDate(similar.createdAt, c) : '-'), c.duplicate.options(ticket), footer.back);
     }
+    case 'stated': {
+      const { draft } = context;
+      const category = context.categories.find((item) => item.code === draft.categoryCode)?.name[context.lang] ?? null;
+      const kind = c.kinds[draft.kind ?? 'pengaduan'];
+      return choiceReply(
+        c.stated.prompt(truncate(draft.description ?? '', limits.summaryText), kind, category),
+        c.stated.options(draft.categoryCode !== undefined),
+        footer.back,
+      );
+    }
+    case 'resume': {
+      const description = context.parked?.draft.description;
+      return choiceReply(c.resume.prompt(description ? truncate(description, limits.summaryText) : c.resume.none), c.resume.options, footer.back);
+    }
     case 'petugas': {
       const human = context.human;
       const availability = !human || human.availableNow ? c.petugas.online : offlineNotice(c, human.hours[context.lang], human.answerFrom ?? null);
@@ -95,6 +109,7 @@ function offlineNotice(c: Copy, hours: string, answerFrom: string | null): strin
 }
 
 const hintFor: Partial<Record<Question, keyof Copy['hints']>> = { photos: 'photos', ticket: 'ticket', ratingScore: 'rating' };
+const exampleFor: Partial<Record<Question, keyof Copy['examples']>> = { menu: 'menu', photos: 'photos', ticket: 'ticket', ratingScore: 'rating' };
 
 /** Ratings at or below this ask what was missing, and a reason given reopens the case. */
 export const LOW_RATING = 2;
@@ -102,7 +117,9 @@ export const LOW_RATING = 2;
 /** The notes waiting in context, as text, in front of `reply`. */
 export function withNotes(context: ConversationContext, reply: Reply): Reply {
   const c = copy[context.lang];
-  const notes = context.notes.map((key) => (key === 'hint' ? c.hints[hintFor[context.question] ?? 'choice'] : c.notes[key]));
+  const notes = context.notes.map((key) =>
+    key === 'hint' ? c.hints[hintFor[context.question] ?? 'choice'] : key === 'example' ? c.examples[exampleFor[context.question] ?? 'choice'] : c.notes[key],
+  );
   return prefixed(notes, reply);
 }
 

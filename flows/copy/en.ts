@@ -19,12 +19,24 @@ export const en: Copy = {
     restartIdle: 'Your previous session ended after a period of inactivity, so we are starting over.',
     restartUpgrade: 'This service was just updated, so we are starting over. Sorry for the inconvenience.',
     cancelled: 'OK, cancelled.',
-    stuck: 'It seems I could not understand your message. Please choose from the menu below, or type *4* to talk to a staff member.',
+    stuck: 'Sorry, I still do not understand. Type *staff* to talk to a staff member, or *0* for the menu. Your answers so far are kept.',
     unsupported: 'Sorry, I can only read text, photos and locations.',
     strayPhoto: 'Thank you, but I am not asking for a photo right now. You can send photos in the photo step of a report.',
     strayLocation: 'Thank you, but I am not asking for a location right now.',
     strayContact: 'Thank you, but I am not asking for a contact right now.',
     empty: 'Your message is empty.',
+    greetSalam: 'Waalaikumsalam warahmatullahi wabarakatuh.',
+    greetPagi: 'Good morning.',
+    greetSiang: 'Good afternoon.',
+    greetSore: 'Good afternoon.',
+    greetMalam: 'Good evening.',
+    greetHalo: 'Hello.',
+    thanks: 'You are welcome 🙏 Glad to help.',
+    goodbye: 'Thank you for contacting us. Goodbye!',
+    draftWaits: 'Your report has not been sent yet and is kept; carry on whenever you like.',
+    stopped: 'OK, we will not send you broadcast messages. News about your reports will still come here.',
+    dataRequest: 'Your request about your personal data has been recorded and will be handled by staff under the Personal Data Protection Law.',
+    draftKept: 'The report you were writing is kept. Type *report* to carry on with it.',
     /** A message that kept failing in its conversation step, answered instead of stepped. */
     failed: 'Sorry, something went wrong on our side. Please type *menu* to start again.',
     /** A message the database refused to store: set aside for operators. */
@@ -67,6 +79,27 @@ export const en: Copy = {
     ticket: 'Sorry, that is not a ticket number. A ticket has 8 letters/digits, e.g. ABCD-2345.',
     rating: 'Sorry, please reply with a number 1–5, *satisfied*, *not satisfied* or *not finished*.',
   },
+  examples: {
+    choice: 'Just reply with the number, for example *1* for the first choice.',
+    menu: 'You can also write what you need, for example *requirements kis*, *status ABCD-2345*, or *report broken road near SD 3*.',
+    ticket: 'The ticket number is in the message you got when your report was received, for example *ABCD-2345*. Or reply with a number from the list.',
+    photos: 'Send a photo with the attachment button 📎, or type *done* if there are no more photos.',
+    rating: 'For example reply *5* if very satisfied, or *1* if not satisfied.',
+  },
+
+  stated: {
+    prompt: (description: string, kind: string, category: string | null) =>
+      ['OK, I have noted your report:', `"${description}"`, `Kind: ${kind}\nCategory: ${category ?? 'not chosen yet'}`, 'Is this right?'].join('\n\n'),
+    options: (hasCategory: boolean) =>
+      hasCategory ? ['Yes, continue', 'Change the description', 'Choose another category'] : ['Yes, choose a category', 'Change the description'],
+  },
+
+  resume: {
+    prompt: (description: string) => `You have an unfinished report:\n\n"${description}"\n\nWould you like to continue it?`,
+    options: ['Continue that report', 'Start a new report'],
+    none: '(no description yet)',
+  },
+
 
   menu: {
     prompt: 'Please choose a service:',

@@ -23,12 +23,26 @@ export const id = {
     restartIdle: 'Sesi Anda sebelumnya sudah berakhir karena lama tidak aktif, jadi kita mulai lagi dari awal.',
     restartUpgrade: 'Layanan ini baru saja diperbarui, jadi kita mulai lagi dari awal. Mohon maaf atas ketidaknyamanannya.',
     cancelled: 'Baik, dibatalkan.',
-    stuck: 'Sepertinya saya belum bisa memahami pesan Anda. Silakan pilih dari menu di bawah, atau ketik *4* untuk bicara dengan petugas.',
+    stuck: 'Maaf, saya masih belum memahami. Ketik *petugas* untuk bicara dengan petugas, atau *0* untuk ke menu. Jawaban Anda sejauh ini tetap tersimpan.',
     unsupported: 'Maaf, saya hanya bisa membaca teks, foto, dan lokasi.',
     strayPhoto: 'Terima kasih, tetapi saat ini saya belum meminta foto. Foto bisa dikirim pada langkah foto saat membuat laporan.',
     strayLocation: 'Terima kasih, tetapi saat ini saya belum meminta lokasi.',
     strayContact: 'Terima kasih, tetapi saat ini saya belum meminta kontak.',
     empty: 'Pesan Anda kosong.',
+    /** Greetings answered in kind, before the welcome or the question. */
+    greetSalam: 'Waalaikumsalam warahmatullahi wabarakatuh.',
+    greetPagi: 'Selamat pagi.',
+    greetSiang: 'Selamat siang.',
+    greetSore: 'Selamat sore.',
+    greetMalam: 'Selamat malam.',
+    greetHalo: 'Halo.',
+    thanks: 'Sama-sama 🙏 Senang bisa membantu.',
+    goodbye: 'Terima kasih sudah menghubungi kami. Sampai jumpa!',
+    /** Thanks or goodbye in the middle of a report: the report waits. */
+    draftWaits: 'Laporan Anda belum terkirim dan tetap tersimpan; silakan lanjutkan kapan saja.',
+    stopped: 'Baik, kami tidak akan mengirim pesan siaran kepada Anda. Kabar tentang laporan Anda tetap dikirim ke sini.',
+    dataRequest: 'Permintaan Anda tentang data pribadi sudah kami catat dan akan ditangani petugas sesuai UU Pelindungan Data Pribadi.',
+    draftKept: 'Laporan yang sedang Anda tulis tetap tersimpan. Ketik *lapor* untuk melanjutkannya.',
     /** A message that kept failing in its conversation step, answered instead of stepped. */
     failed: 'Maaf, terjadi gangguan di sistem kami. Ketik *menu* untuk mulai lagi.',
     /** A message the database refused to store: set aside for operators. */
@@ -71,6 +85,35 @@ export const id = {
     photos: 'Maaf, saya sedang menunggu foto. Kirim foto, atau ketik *selesai*.',
     ticket: 'Maaf, itu bukan nomor tiket. Nomor tiket berisi 8 huruf/angka, misalnya ABCD-2345.',
     rating: 'Maaf, balas dengan angka 1–5, *puas*, *tidak puas*, atau *belum selesai*.',
+  },
+
+  /** The second time in a row: the same question, with an example of an answer. */
+  examples: {
+    choice: 'Cukup balas dengan angkanya saja, misalnya *1* untuk pilihan pertama.',
+    menu: 'Anda juga bisa langsung menulis keperluan Anda, misalnya *syarat kis*, *status ABCD-2345*, atau *lapor jalan rusak di depan SD 3*.',
+    ticket: 'Nomor tiket ada di pesan saat laporan diterima, misalnya *ABCD-2345*. Atau balas angka dari daftar.',
+    photos: 'Kirim foto lewat tombol lampiran 📎, atau ketik *selesai* bila tidak ada foto lagi.',
+    rating: 'Misalnya balas *5* bila sangat puas, atau *1* bila tidak puas.',
+  },
+
+  /** A report stated in the first words: what we understood, confirmed with one tap. */
+  stated: {
+    prompt: (description: string, kind: string, category: string | null) =>
+      [
+        'Baik, saya catat laporan Anda:',
+        `"${description}"`,
+        `Jenis: ${kind}\nKategori: ${category ?? 'belum dipilih'}`,
+        'Apakah sudah benar?',
+      ].join('\n\n'),
+    options: (hasCategory: boolean) =>
+      hasCategory ? ['Ya, lanjutkan', 'Ubah uraian', 'Pilih kategori lain'] : ['Ya, lanjut pilih kategori', 'Ubah uraian'],
+  },
+
+  /** Coming back to lapor with an unfinished report from the last 24 hours. */
+  resume: {
+    prompt: (description: string) => `Anda punya laporan yang belum selesai:\n\n"${description}"\n\nMau dilanjutkan?`,
+    options: ['Lanjutkan laporan itu', 'Mulai laporan baru'],
+    none: '(uraian belum diisi)',
   },
 
   menu: {

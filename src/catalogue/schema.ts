@@ -27,7 +27,16 @@ export const catalogueFile = z.object({
       units: z.array(z.object({ code, name: z.string().min(1) })),
     }),
   ),
-  categories: z.array(z.object({ code, name: bilingual })).min(1),
+  categories: z
+    .array(
+      z.object({
+        code,
+        name: bilingual,
+        /** Words citizens use for problems of this category ("jalan rusak", "puskesmas"): the understanding step's category hint. */
+        keywords: z.array(z.string()).default([]),
+      }),
+    )
+    .min(1),
   services: z.array(
     z.object({
       code,

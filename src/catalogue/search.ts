@@ -8,6 +8,7 @@ import { asc } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import * as t from '../db/schema.js';
 import type { Category, ServiceDetail } from '../conversation/contract.js';
+import { buildVocabulary, type Vocabulary } from '../../flows/understand/vocabulary.js';
 
 type SearchableService = ServiceDetail & { keywords: string[] };
 
@@ -15,6 +16,8 @@ export interface CatalogueSnapshot {
   categories: Category[];
   services: SearchableService[];
   fuse: Fuse<SearchableService>;
+  /** The catalogue's words as the understanding step reads them (services, categories and their keywords). */
+  vocabulary: Vocabulary;
 }
 
 function normalise(query: string) {
@@ -111,6 +114,7 @@ export class CatalogueCache {
     return {
       categories: categoryRows.map((c) => ({ code: c.code, name: c.name })),
       services,
+      vocabulary: buildVocabulary({ services, categories: categoryRows }),
       fuse: new Fuse(services, {
         keys: [{ name: 'words', getFn: searchWords }],
         // A typed word is compared with the start of each word, never with the middle of one:

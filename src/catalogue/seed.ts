@@ -49,7 +49,7 @@ export async function seedCatalogueIfEmpty(db: Db, catalogue: CatalogueFile): Pr
       return id;
     };
 
-    await tx.insert(t.categories).values(catalogue.categories.map((c, position) => ({ code: c.code, name: c.name, position })));
+    await tx.insert(t.categories).values(catalogue.categories.map((c, position) => ({ code: c.code, name: c.name, keywords: c.keywords, position })));
     await tx.insert(t.services).values(
       catalogue.services.map((s, position) => ({
         code: s.code,

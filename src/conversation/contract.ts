@@ -5,6 +5,8 @@
  * A flow test is therefore a list of events in and `reply` effects out.
  */
 import type { ReplyOption } from '../channels/types.js';
+import type { ConversationContext } from '../../flows/context.js';
+import type { Understanding } from '../../flows/understand/understand.js';
 
 export type Lang = 'id' | 'en';
 export type CaseKind = 'pengaduan' | 'aspirasi' | 'informasi';
@@ -16,7 +18,11 @@ export const FINISHED_STATUSES: readonly CaseStatus[] = ['selesai', 'ditutup', '
 
 /** Events that come from the citizen. */
 export type CitizenEvent =
-  | { type: 'citizen.text'; text: string }
+  /**
+   * `understood`: what the understanding step read in the text with the catalogue's words (the
+   * machine reads it without them when absent); `at`: when it arrived (ISO), for the draft's 24 hours.
+   */
+  | { type: 'citizen.text'; text: string; understood?: Understanding; at?: string }
   | { type: 'citizen.photo'; mediaRef: string; caption?: string }
   | { type: 'citizen.location'; latitude: number; longitude: number; address?: string }
   | { type: 'citizen.contact'; phone: string; name?: string }
@@ -110,7 +116,10 @@ export type StaffNewsEvent = { type: 'staff.handedBack' };
 
 export type ConversationEvent = CitizenEvent | ResultEvent | CaseNewsEvent | StaffNewsEvent;
 
-/** What a machine asks the runtime to do. Every effect but `reply`, `redactMessage`, `keepMedia` and `withdrawHuman` is answered with a `ResultEvent`. */
+/**
+ * What a machine asks the runtime to do. Every effect but `reply`, `redactMessage`, `keepMedia`,
+ * `withdrawHuman` and `optOutOfBroadcasts` is answered with a `ResultEvent`.
+ */
 export type Effect =
   | { type: 'reply'; text: string; options?: ReplyOption[] }
   | { type: 'listCategories' }
@@ -130,6 +139,8 @@ export type Effect =
   | { type: 'requestHuman' }
   /** The citizen left the petugas flow: a request no officer has taken leaves the queue. */
   | { type: 'withdrawHuman' }
+  /** The citizen opted out of broadcasts (*berhenti*, *stop*); answered with nothing. */
+  | { type: 'optOutOfBroadcasts' }
   /** The citizen's (or their NIK's) case about the same category in the last 7 days. */
   | { type: 'findSimilarCase'; categoryCode: string; nik?: SealedNik }
   /** Rate a finished case (`score` 1–5) and/or reopen it (`reopen`: the citizen says it is not finished). */
@@ -141,4 +152,6 @@ export type Effect =
 export interface ConversationInput {
   lang?: Lang;
   restartReason?: 'idle' | 'upgrade';
+  /** A report the previous session left unfinished (see `unfinishedReport`), offered back when the citizen returns to lapor. */
+  parked?: ConversationContext['parked'];
 }

@@ -15,6 +15,8 @@ import { addCitizenInfo, openCase, ownCase, ownCases, rateOwnCase, similarRecent
 import type { AfterCommit } from '../cases/events.js';
 import { runAfterCommit, type CaseWork } from '../cases/lifecycle.js';
 import { searchServices } from '../catalogue/search.js';
+import { unfinishedReport } from '../../flows/conversation.js';
+import { understand } from '../../flows/understand/understand.js';
 import { encryptNik } from '../pii/nik.js';
 import { enqueueMediaFetches } from '../media/fetch.js';
 import { maskNik } from '../pii/nik-rules.js';
@@ -41,6 +43,12 @@ function toEvent(message: MessageRow): CitizenEvent {
     default:
       return { type: 'citizen.unsupported', what: (payload.what as 'other') ?? 'other' };
   }
+}
+
+/** A text with what the understanding step read in it, with the catalogue's current words, and when it came. */
+async function withUnderstanding(ctx: PipelineContext, event: CitizenEvent, now: Date): Promise<CitizenEvent> {
+  if (event.type !== 'citizen.text') return event;
+  return { ...event, understood: understand(event.text, (await ctx.catalogue.get()).vocabulary), at: now.toISOString() };
 }
 
 /**
@@ -88,6 +96,9 @@ function performer(work: CaseWork, chat: { identityId: number; channel: ChannelN
       }
       case 'keepMedia':
         if (message) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: effect.mediaRef }, kept);
+        return null;
+      case 'optOutOfBroadcasts':
+        await tx.update(t.channelIdentities).set({ broadcastOptOutAt: now }).where(eq(t.channelIdentities.id, identityId));
         return null;
       case 'redactMessage':
         if (message) await tx.update(t.messages).set({ body: maskDigits(message.body ?? '') }).where(eq(t.messages.id, message.id));
@@ -232,10 +243,13 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
 
     let persisted = chat.snapshot;
     const input: ConversationInput = { lang: langOf(persisted) };
+    // Starting over never throws away a report being written: it is offered back for 24 hours.
     if (persisted && chat.version !== ctx.machineVersion) {
+      input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
       persisted = null;
       input.restartReason = 'upgrade';
     } else if (persisted && now.getTime() - new Date(chat.updated_at).getTime() > ctx.idleMs && !outlivesIdle(persisted)) {
+      input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
       persisted = null;
       input.restartReason = 'idle';
     }
@@ -271,7 +285,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
       replies = [{ type: 'reply', text: copy[input.lang ?? 'id'].notes.failed }];
       snapshot = null;
     } else {
-      const events: ConversationEvent[] = [toEvent(message)];
+      const events: ConversationEvent[] = [await withUnderstanding(ctx, toEvent(message), now)];
       if (chat.rating_ticket) events.unshift({ type: 'case.awaitingRating', ticket: chat.rating_ticket });
       const outcome = await step(ctx.machine, persisted, input, events, performer(work, { identityId, channel: chat.channel }, message, kept));
       replies = outcome.replies;

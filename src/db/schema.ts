@@ -38,6 +38,8 @@ export const categories = pgTable('categories', {
   id: serial().primaryKey(),
   code: text().notNull().unique(),
   name: bilingual().notNull(),
+  /** Words citizens use for problems of this category, for the category hint in a stated complaint. */
+  keywords: text().array().notNull().default(sql`'{}'::text[]`),
   position: integer().notNull(),
 });
 
@@ -181,6 +183,8 @@ export const channelIdentities = pgTable(
     /** Set when the platform says we can never reach this chat again (blocked the bot…). */
     unreachableAt: timestamp('unreachable_at', { withTimezone: true }),
     unreachableReason: text('unreachable_reason'),
+    /** The citizen said *berhenti* / *stop*: broadcasts skip this chat (replies and news of their own reports do not). */
+    broadcastOptOutAt: timestamp('broadcast_opt_out_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('channel_identities_channel_chat').on(t.channel, t.chatId)],

@@ -358,11 +358,11 @@ describe('duplicate hint', () => {
     expect(await world.cases('citizen-a')).toHaveLength(3);
   });
 
-  it('0 and batal leave the question without a case', async () => {
+  it('batal and 0 leave the question without a case; 0 keeps the report to offer again', async () => {
     const world = new World();
     await world.seedCase('citizen-a');
     const chat = new Chat(world);
-    for (const leave of ['0', 'batal']) {
+    for (const leave of ['batal', '0']) {
       await reportAgain(chat);
       await chat.send('1');
       expect(chat.state).toBe('askDuplicate');
@@ -370,6 +370,8 @@ describe('duplicate hint', () => {
       expect(reply).toContain(id.menu.prompt);
     }
     expect(await world.cases()).toHaveLength(1);
+    const [offer] = await chat.send('1');
+    expect(offer).toContain(id.resume.options[0]);
   });
 });
 

@@ -9,10 +9,21 @@ describe('bad input', () => {
   it('answers an empty message kindly and asks again', async () => {
     const chat = new Chat(new World());
     await chat.send('halo');
-    for (const empty of ['', '   ', '\u200B\u200C\uFEFF', '?!']) {
+    for (const empty of ['', '   ', '\u200B\u200C\uFEFF']) {
       const [reply] = await chat.send(empty);
       expect(reply.startsWith(id.notes.empty)).toBe(true);
       expect(reply).toContain(id.menu.prompt);
+    }
+  });
+
+  it('takes punctuation or emoji as something said, not as an empty message', async () => {
+    const chat = new Chat(new World());
+    await chat.say('halo', '1');
+    for (const text of ['??', '🙏']) {
+      const [reply] = await chat.send(text);
+      expect(reply).not.toContain(id.notes.empty);
+      expect(reply).toContain(id.hints.choice);
+      expect(reply).toContain(id.kind.prompt);
     }
   });
 
@@ -67,17 +78,24 @@ describe('bad input', () => {
 });
 
 describe('three misses in a row', () => {
-  it('offers the menu and a human on the third miss', async () => {
+  it('hints, then hints with an example, then offers a human, keeping the question and the report', async () => {
     const chat = new Chat(new World());
-    await chat.say('halo', '1');
-    for (let i = 0; i < 2; i++) {
-      const [reply] = await chat.send('apa ya');
-      expect(reply.startsWith(id.hints.choice)).toBe(true);
-    }
+    await chat.say('halo', '1', '1', '1', 'Bantuan beras tidak dibagikan merata di RW 05.', 'lewati');
+    let [reply] = await chat.send('apa ya');
+    expect(reply.startsWith(id.hints.photos)).toBe(true);
+    expect(reply).not.toContain(id.examples.photos);
+    [reply] = await chat.send('apa ya');
+    expect(reply.startsWith(`${id.hints.photos}\n\n${id.examples.photos}`)).toBe(true);
     const [third] = await chat.send('apa ya');
     expect(third.startsWith(id.notes.stuck)).toBe(true);
-    expect(third).toContain('4. Bicara dengan petugas');
-    expect(chat.state).toBe('menu');
+    expect(third).toContain(id.photos.prompt);
+    expect(chat.state).toBe('askPhotos');
+    const [fourth] = await chat.send('apa ya');
+    expect(fourth.startsWith(id.notes.stuck)).toBe(true);
+    expect(JSON.stringify(chat.snapshot)).toContain('Bantuan beras tidak dibagikan merata');
+    // The report carries on where it was.
+    const [identity] = await chat.send('lewati');
+    expect(identity).toContain(id.identity.prompt);
   });
 
   it('counts only consecutive misses: a valid answer starts the count again', async () => {
@@ -89,11 +107,15 @@ describe('three misses in a row', () => {
     expect(chat.state).toBe('askCategory');
   });
 
-  it('counts misses in the menu too', async () => {
+  it('counts misses in the menu too, with an example of writing one\'s need', async () => {
     const chat = new Chat(new World());
-    await chat.say('halo', 'x', 'y');
+    await chat.send('halo');
+    await chat.send('x');
+    const [second] = await chat.send('y');
+    expect(second).toContain(id.examples.menu);
     const [third] = await chat.send('z');
     expect(third.startsWith(id.notes.stuck)).toBe(true);
+    expect(chat.state).toBe('menu');
   });
 });
 

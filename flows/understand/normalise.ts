@@ -1,0 +1,76 @@
+/**
+ * Informal Indonesian as typed on a phone, turned into comparable words: "sy mw lapoor, bntuan
+ * pkh gk cair2" → ["saya", "mau", "lapor", "bantuan", "pkh", "tidak", "cair"]. Pure and linear in
+ * the length of the message, so a 100,000-character paste costs nothing.
+ */
+import { normalise } from '../text.js';
+
+/**
+ * Chat spellings and abbreviations → the word they stand for. Only forms that mean one thing:
+ * "tp" is "tapi", but "kk" (Kartu Keluarga or *kakak*) is left alone.
+ */
+const SPELLINGS: Record<string, string> = {
+  gk: 'tidak', ga: 'tidak', gak: 'tidak', nggak: 'tidak', ngga: 'tidak', enggak: 'tidak', engga: 'tidak', gag: 'tidak',
+  g: 'tidak', tdk: 'tidak', tak: 'tidak', kagak: 'tidak', ndak: 'tidak', nda: 'tidak', ndk: 'tidak', teu: 'tidak', hong: 'tidak',
+  sy: 'saya', sya: 'saya', aq: 'saya', aku: 'saya', gw: 'saya', gue: 'saya', gua: 'saya', sayah: 'saya', kulo: 'saya', abdi: 'saya',
+  mhn: 'mohon', mohn: 'mohon', yg: 'yang', dgn: 'dengan', dg: 'dengan', sm: 'sama', ama: 'sama',
+  bpk: 'bapak', pak: 'bapak', bp: 'bapak', bu: 'ibu', ibuk: 'ibu', bunda: 'ibu', mak: 'ibu', emak: 'ibu', mamak: 'ibu', nyokap: 'ibu',
+  utk: 'untuk', untk: 'untuk', krn: 'karena', karna: 'karena', soalnya: 'karena',
+  sdh: 'sudah', udh: 'sudah', udah: 'sudah', dah: 'sudah', sudh: 'sudah', wis: 'sudah', blm: 'belum', blum: 'belum', durung: 'belum',
+  bs: 'bisa', bsa: 'bisa', gmn: 'bagaimana', gimana: 'bagaimana', gmana: 'bagaimana', bgmn: 'bagaimana', piye: 'bagaimana', kumaha: 'bagaimana',
+  knp: 'kenapa', napa: 'kenapa', tlg: 'tolong', tlong: 'tolong', brp: 'berapa', dr: 'dari', jg: 'juga', lg: 'lagi', skrg: 'sekarang',
+  kpn: 'kapan', dmn: 'dimana', dmana: 'dimana', tp: 'tapi', org: 'orang', bln: 'bulan', thn: 'tahun', hr: 'hari', rmh: 'rumah',
+  sklh: 'sekolah', ortu: 'orangtua', mw: 'mau', mo: 'mau', pengen: 'ingin', pingin: 'ingin', pgn: 'ingin', kepingin: 'ingin',
+  aja: 'saja', doang: 'saja', apa2: 'apa', dpt: 'dapat', dapet: 'dapat', ngurus: 'urus', ngadu: 'mengadu', nanya: 'tanya', tny: 'tanya',
+  sampe: 'sampai', smp: 'sampai', kalo: 'kalau', klo: 'kalau', kl: 'kalau', gt: 'begitu', gitu: 'begitu', bgt: 'banget',
+  trims: 'terimakasih', makasih: 'terimakasih', makasi: 'terimakasih', mksh: 'terimakasih', mks: 'terimakasih', maksih: 'terimakasih',
+  trimakasih: 'terimakasih', trmksh: 'terimakasih', thx: 'thanks', tq: 'thanks', ty: 'thanks', tks: 'thanks', nuhun: 'terimakasih',
+  hatur: 'terimakasih', suwun: 'terimakasih', ass: 'assalamualaikum', askum: 'assalamualaikum', assalamu: 'assalamualaikum',
+  asalamualaikum: 'assalamualaikum', assalamualaikom: 'assalamualaikum', assalammualaikum: 'assalamualaikum', salam: 'salam',
+  wr: 'warahmatullahi', wb: 'wabarakatuh', met: 'selamat', slmt: 'selamat', pgi: 'pagi', mlm: 'malam', siank: 'siang',
+  min: 'kakak', mimin: 'kakak', kak: 'kakak', ka: 'kakak', gan: 'kakak', sis: 'kakak', bro: 'kakak', mas: 'kakak', mba: 'kakak', mbak: 'kakak',
+  infonya: 'info', infokan: 'info', syaratnya: 'syarat', sarat: 'syarat', saratnya: 'syarat', persaratan: 'persyaratan', prsyaratan: 'persyaratan',
+  laporannya: 'laporan', laporanku: 'laporan', aduannya: 'aduan', statusnya: 'status', tiketnya: 'tiket', petugasnya: 'petugas',
+  bansosnya: 'bansos', bantuannya: 'bantuan', datanya: 'data', caranya: 'cara', berkasnya: 'berkas', dokumennya: 'dokumen',
+  ok: 'oke', okey: 'oke', okay: 'oke', okee: 'oke', sip: 'oke', siap: 'oke', baik: 'oke', y: 'ya', iya: 'ya', yaa: 'ya', yup: 'ya',
+  ngajuin: 'mengajukan', ngajukan: 'mengajukan', pakainya: 'pakai', dipake: 'dipakai', make: 'pakai', motong: 'memotong', nunggak: 'menunggak', dtg: 'datang', dteng: 'datang', tpi: 'tapi', jln: 'jalan', jl: 'jalan', kmn: 'kemana', gmna: 'bagaimana', sklah: 'sekolah', kmrn: 'kemarin', kmren: 'kemarin', dl: 'dulu', dlu: 'dulu', tgl: 'tanggal', no: 'nomor', nmr: 'nomor', nomer: 'nomor',
+};
+
+/** A run of three or more of one letter is typed emphasis ("tolonggg", "makasiiih") and reads as one; two stay ("maaf", "tunggu"). */
+function collapseRepeats(word: string): string {
+  return word.replace(/(\p{L})\1{2,}/gu, '$1');
+}
+
+/** Words of a message: letters and digits, split at everything else; "cair2" (reduplication) reads as "cair". */
+export function wordsOf(text: string): string[] {
+  const said = normalise(text);
+  const words: string[] = [];
+  for (const raw of said.split(/[^\p{L}\p{N}]+/u)) {
+    if (raw === '') continue;
+    const collapsed = collapseRepeats(raw.replace(/(\p{L}{2,})2(nya)?$/u, '$1$2'));
+    words.push(SPELLINGS[collapsed] ?? collapsed);
+  }
+  return words;
+}
+
+/**
+ * Splits words typed without their spaces ("syaratkis", "maulapor", "cekstatus") into two known
+ * words, when the whole is not known itself and both parts are.
+ */
+export function splitJoined(words: readonly string[], known: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const word of words) {
+    if (known.has(word) || word.length < 5 || word.length > 24 || /\d/.test(word)) {
+      out.push(word);
+      continue;
+    }
+    let split: [string, string] | null = null;
+    for (let at = 2; at <= word.length - 2 && !split; at++) {
+      const head = SPELLINGS[word.slice(0, at)] ?? word.slice(0, at);
+      const tail = SPELLINGS[word.slice(at)] ?? word.slice(at);
+      if (known.has(head) && known.has(tail)) split = [head, tail];
+    }
+    out.push(...(split ?? [word]));
+  }
+  return out;
+}

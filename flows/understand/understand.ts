@@ -1,0 +1,344 @@
+/**
+ * The understanding step: what one citizen message asks for (an intent) and what it names
+ * (tickets, services, a NIK, a complaint category, the language), from informal Indonesian or
+ * English, before the conversation machine sees it. Deterministic rules over normalised words,
+ * with the catalogue's service and category words (`Vocabulary`); no model, no I/O, well under a
+ * millisecond per message. Example:
+ *
+ *   understand('sy mau lapor bntuan pkh ibu sy gk cair2 udh 3 bln', vocabulary)
+ *   → { intent: 'lapor', services: ['pkh'], categoryCode: 'bantuan-sosial', lang: 'id', … }
+ *
+ * The result can hold a NIK: it travels with the event into the machine and is never logged.
+ */
+import { normaliseTicket } from '../../src/cases/ticket.js';
+import type { CaseKind, Lang } from '../../src/conversation/contract.js';
+import { validateNik } from '../../src/pii/nik-rules.js';
+import { normalise, typoDistance } from '../text.js';
+import {
+  ACKNOWLEDGEMENTS,
+  CANCEL,
+  DATA_OBJECTS,
+  DATA_VERBS,
+  ENGLISH,
+  FILLERS,
+  GOODBYES,
+  GREETINGS,
+  HELP,
+  HUMAN_VERBS,
+  HUMAN_WORDS,
+  INDONESIAN,
+  KIND_HINTS,
+  LAPOR,
+  PERSYARATAN,
+  PROBLEMS,
+  QUESTION_WORDS,
+  STATUS,
+  STOP,
+  STOP_ALONE,
+  THANKS,
+  type Phrase,
+} from './lexicon.js';
+import { splitJoined, wordsOf } from './normalise.js';
+import type { Vocabulary } from './vocabulary.js';
+
+export const INTENTS = [
+  'lapor',
+  'status',
+  'persyaratan',
+  'petugas',
+  'greeting',
+  'thanks',
+  'goodbye',
+  'help',
+  'stop',
+  'dataRequest',
+  'cancel',
+  'other',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+export type Greeting = (typeof GREETINGS)[number]['kind'];
+
+export interface Understanding {
+  intent: Intent;
+  /** Ticket numbers in stored form ("ABCD2345"), in the order written. */
+  tickets: string[];
+  /** Service codes named, in the order first named. */
+  services: string[];
+  /** The complaint category the words point to, when one stands out. */
+  categoryCode: string | null;
+  /** A 16-digit number typed as a NIK, and whether its structure is valid. Personal data: never log it. */
+  nik: { digits: string; valid: boolean } | null;
+  /** `en` only for a message clearly in English; null when the words say neither. */
+  lang: Lang | null;
+  /** The greeting the message opens with, to answer in kind. */
+  greeting: Greeting | null;
+  /** The kind of report the words suggest, for a stated complaint. */
+  kind: CaseKind;
+  /** Words of substance (not greetings, fillers or the intent's own words): how much was actually said. */
+  substance: number;
+  /** Those words, normalised: what is left to search for ("syarat pkj" → "pkj"). */
+  leftover: string;
+}
+
+/** Longer than this, a message is read from its start only: nobody states their need on page two. */
+const READ_CHARS = 1_000;
+
+const LEXICON_WORDS = new Set(
+  [STOP, CANCEL, DATA_OBJECTS, STATUS, PERSYARATAN, LAPOR, PROBLEMS, HELP, THANKS, GOODBYES, ...GREETINGS.map((g) => g.phrases), ...KIND_HINTS.map((k) => k.phrases)]
+    .flat(2)
+    .concat([...FILLERS, ...HUMAN_WORDS, ...HUMAN_VERBS, ...DATA_VERBS, ...STOP_ALONE, ...QUESTION_WORDS, ...ACKNOWLEDGEMENTS]),
+);
+
+/** Thanks, goodbyes and greetings, longest first, so "terima kasih atas bantuan" is read whole. */
+const SOCIAL = [...THANKS, ...GOODBYES, ...GREETINGS.flatMap((g) => g.phrases)].sort((a, b) => b.length - a.length);
+
+interface Known {
+  words: Set<string>;
+  /** Typo targets by length, so a word is only compared with words it could be a typo of. */
+  byLength: Map<number, string[]>;
+  corrected: Map<string, string>;
+}
+const knownFor = new WeakMap<Vocabulary, Known>();
+
+function knownOf(vocabulary: Vocabulary): Known {
+  let known = knownFor.get(vocabulary);
+  if (!known) {
+    const words = new Set([...LEXICON_WORDS, ...vocabulary.words, ...INDONESIAN, ...ENGLISH]);
+    const byLength = new Map<number, string[]>();
+    // Commands are never guessed from a typo ("Batam" is a place, not "batal"): the machine's own tolerant words handle those.
+    const unguessable = new Set([...CANCEL, ...STOP].flat().concat([...STOP_ALONE]));
+    for (const word of [...words].sort()) {
+      if (word.length < 5 || /\d/.test(word) || unguessable.has(word)) continue;
+      byLength.set(word.length, [...(byLength.get(word.length) ?? []), word]);
+    }
+    known = { words, byLength, corrected: new Map() };
+    knownFor.set(vocabulary, known);
+  }
+  return known;
+}
+
+/** A word of five letters or more with one typo (two from nine) reads as the known word: "lapoor", "persyaratn". */
+function correct(word: string, known: Known): string {
+  if (word.length < 5 || known.words.has(word) || /\d/.test(word)) return word;
+  const cached = known.corrected.get(word);
+  if (cached !== undefined) return cached;
+  const allowed = word.length >= 9 ? 2 : 1;
+  let best = word;
+  for (let length = word.length - allowed; length <= word.length + allowed && best === word; length++) {
+    for (const candidate of known.byLength.get(length) ?? []) {
+      if (typoDistance(word, candidate, allowed) <= allowed) {
+        best = candidate;
+        break;
+      }
+    }
+  }
+  // Bounded so a flood of distinct garbage words cannot grow it without end.
+  if (known.corrected.size < 10_000) known.corrected.set(word, best);
+  return best;
+}
+
+/** Positions where `phrase` starts in `words`. */
+function* occurrences(words: readonly string[], phrase: Phrase): Generator<number> {
+  for (let i = 0; i + phrase.length <= words.length; i++) {
+    let match = true;
+    for (let j = 0; j < phrase.length && match; j++) match = words[i + j] === phrase[j];
+    if (match) yield i;
+  }
+}
+
+/** Phrases by their first word, so matching costs one look-up per word, not one pass per phrase. */
+const indexes = new WeakMap<readonly Phrase[], Map<string, Phrase[]>>();
+
+function indexOf(phrases: readonly Phrase[]): Map<string, Phrase[]> {
+  let index = indexes.get(phrases);
+  if (!index) {
+    index = new Map();
+    // Longest first, so "terima kasih atas bantuan" is read whole before "terima kasih".
+    for (const phrase of [...phrases].sort((a, b) => b.length - a.length)) index.set(phrase[0], [...(index.get(phrase[0]) ?? []), phrase]);
+    indexes.set(phrases, index);
+  }
+  return index;
+}
+
+/** Marks the words covered by any of `phrases`, skipping words an earlier reading took; returns how many phrases matched. */
+function mark(words: readonly string[], phrases: readonly Phrase[], covered: boolean[]): number {
+  const index = indexOf(phrases);
+  let count = 0;
+  for (let at = 0; at < words.length; at++) {
+    for (const phrase of index.get(words[at]) ?? []) {
+      if (at + phrase.length > words.length || phrase.some((word, j) => words[at + j] !== word || covered[at + j])) continue;
+      count++;
+      for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
+      break;
+    }
+  }
+  return count;
+}
+
+function count(words: readonly string[], phrases: readonly Phrase[]): number {
+  return mark(words, phrases, []);
+}
+
+/** Ticket shapes, most telling first: "ABCD-2345", "ABCD2345", "ABCD 2345". */
+const TICKET_SHAPES = [
+  /(?<![\p{L}\p{N}])#?([\p{L}\p{N}]{4}-[\p{L}\p{N}]{4})(?![\p{L}\p{N}])/gu,
+  /(?<![\p{L}\p{N}])#?([\p{L}\p{N}]{8})(?![\p{L}\p{N}])/gu,
+  /(?<![\p{L}\p{N}])#?([\p{L}\p{N}]{4} [\p{L}\p{N}]{4})(?![\p{L}\p{N}])/gu,
+];
+
+/** Tickets as citizens type them; without a dash, a run of plain letters ("sekarang", "cara urus") is words, not a ticket. */
+function ticketsIn(said: string): string[] {
+  const found: { ticket: string; at: number; end: number }[] = [];
+  TICKET_SHAPES.forEach((shape, index) => {
+    for (const match of said.matchAll(shape)) {
+      const ticket = normaliseTicket(match[1]);
+      const at = match.index ?? 0;
+      const end = at + match[0].length;
+      if (!ticket || found.some((f) => f.ticket === ticket || (at < f.end && f.at < end))) continue;
+      if (index > 0 && !(/\d/.test(ticket) && /[A-Z]/.test(ticket))) continue;
+      if (index === 2 && !(/\d/.test(match[1].slice(0, 4)) || /\d/.test(match[1].slice(5)))) continue;
+      found.push({ ticket, at, end });
+    }
+  });
+  return found.sort((a, b) => a.at - b.at).map((f) => f.ticket);
+}
+
+const NIK = /(?<!\d)(\d{4}[\s.\-]?\d{4}[\s.\-]?\d{4}[\s.\-]?\d{4})(?!\d)/;
+
+function nikIn(said: string): Understanding['nik'] {
+  const match = NIK.exec(said);
+  if (!match) return null;
+  const check = validateNik(match[1]);
+  return { digits: match[1].replace(/\D/g, ''), valid: check.ok };
+}
+
+function language(words: readonly string[]): Lang | null {
+  let en = 0;
+  let id = 0;
+  for (const word of words) {
+    if (ENGLISH.has(word)) en++;
+    if (INDONESIAN.has(word)) id++;
+  }
+  if (en >= 2 && en > id * 2) return 'en';
+  if (en >= 1 && id === 0 && en * 2 >= words.length) return 'en';
+  return id > 0 ? 'id' : null;
+}
+
+function serviceCodes(words: readonly string[], vocabulary: Vocabulary, covered: boolean[]): string[] {
+  const codes: { code: string; at: number }[] = [];
+  for (const { phrase, code } of vocabulary.services) {
+    for (const at of occurrences(words, phrase)) {
+      if (phrase.some((_, j) => covered[at + j])) continue;
+      for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
+      if (!codes.some((c) => c.code === code)) codes.push({ code, at });
+    }
+  }
+  return codes.sort((a, b) => a.at - b.at).map((c) => c.code);
+}
+
+/** The category most of the words point to: its own words count twice, a service's category once. */
+function categoryOf(words: readonly string[], vocabulary: Vocabulary, services: readonly string[]): string | null {
+  const scores = new Map<string, number>();
+  const covered: boolean[] = [];
+  for (const { phrase, code } of vocabulary.categories) {
+    for (const at of occurrences(words, phrase)) {
+      if (phrase.some((_, j) => covered[at + j])) continue;
+      for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
+      scores.set(code, (scores.get(code) ?? 0) + 2);
+    }
+  }
+  for (const service of services) {
+    const code = vocabulary.serviceCategory.get(service);
+    if (code) scores.set(code, (scores.get(code) ?? 0) + 1);
+  }
+  const ranked = [...scores].sort((a, b) => b[1] - a[1]);
+  if (ranked.length === 0 || (ranked.length > 1 && ranked[0][1] === ranked[1][1])) return null;
+  return ranked[0][0];
+}
+
+function greetingOf(words: readonly string[]): Greeting | null {
+  for (const { kind, phrases } of GREETINGS) {
+    for (const phrase of phrases) if (occurrences(words.slice(0, 4), phrase).next().done === false) return kind;
+  }
+  return null;
+}
+
+function kindOf(words: readonly string[]): CaseKind {
+  for (const { kind, phrases } of KIND_HINTS) if (count(words, phrases) > 0) return kind;
+  return 'pengaduan';
+}
+
+/** Understands one message. `vocabulary` comes from the catalogue; the same text and vocabulary always give the same result. */
+export function understand(text: string, vocabulary: Vocabulary): Understanding {
+  const said = normalise(text.length > READ_CHARS ? text.slice(0, READ_CHARS) : text);
+  const known = knownOf(vocabulary);
+  const words = splitJoined(wordsOf(said), known.words).map((word) => correct(word, known));
+  const nik = nikIn(said);
+  // The digits of a NIK are not a ticket ("nik saya 3273 0141…" is not ticket SAYA3273).
+  const tickets = ticketsIn(nik ? said.replace(NIK, ' ') : said);
+
+  const covered: boolean[] = [];
+  const services = serviceCodes(words, vocabulary, covered);
+  const stop = mark(words, STOP, covered);
+  const cancel = mark(words, CANCEL, covered);
+  const status = mark(words, STATUS, covered);
+  const persyaratan = mark(words, PERSYARATAN, covered);
+  const lapor = mark(words, LAPOR, covered);
+  const problems = mark(words, PROBLEMS, covered);
+  const social = mark(words, SOCIAL, covered);
+  const dataObject = count(words, DATA_OBJECTS) > 0;
+  const humans = words.filter((word) => HUMAN_WORDS.has(word)).length;
+  const humanVerbs = words.some((word) => HUMAN_VERBS.has(word));
+  const question = words.some((word) => QUESTION_WORDS.has(word));
+  words.forEach((word, i) => {
+    if (HUMAN_WORDS.has(word) || STOP_ALONE.has(word) || /^\d+$/.test(word)) covered[i] = true;
+  });
+  // What is left once greetings, fillers and every intent's own words are set aside.
+  const substantial = words.filter((word, i) => !covered[i] && !FILLERS.has(word) && !ACKNOWLEDGEMENTS.has(word));
+  const substance = substantial.length;
+  const plain = substance === 0;
+  // Help words ("bantuan", "tolong") also name what is asked for, so they only count when nothing else is said.
+  const helpCovered: boolean[] = [];
+  const help = mark(words, HELP, helpCovered);
+  const onlyHelp = words.every((word, i) => helpCovered[i] || FILLERS.has(word) || ACKNOWLEDGEMENTS.has(word));
+
+  const categoryCode = categoryOf(words, vocabulary, services);
+  const result = (intent: Intent): Understanding => ({
+    intent,
+    tickets,
+    services,
+    categoryCode,
+    nik,
+    lang: language(words),
+    greeting: greetingOf(words),
+    kind: kindOf(words),
+    substance,
+    leftover: substantial.join(' '),
+  });
+
+  if (words.length === 0) return result('other');
+  const onlyStop = words.some((word) => STOP_ALONE.has(word)) && words.every((word) => STOP_ALONE.has(word) || FILLERS.has(word));
+  if (onlyStop || (stop > 0 && problems === 0)) return result('stop');
+  if (cancel > 0 && plain && status + persyaratan === 0) return result('cancel');
+  if (dataObject && words.some((word) => DATA_VERBS.has(word)) && services.length === 0 && lapor === 0) return result('dataRequest');
+  if (tickets.length > 0) return result('status');
+  if (status > 0 && status >= lapor && problems <= status) return result('status');
+  if (humans > 0 && (humanVerbs || (plain && !greetingOf(words))) && problems === 0 && lapor === 0 && persyaratan === 0 && status === 0) {
+    return result('petugas');
+  }
+  if (help > 0 && onlyHelp && services.length === 0 && social === 0) return result('help');
+  if (persyaratan > 0 && lapor === 0 && (problems === 0 || persyaratan > problems)) return result('persyaratan');
+  if (lapor > 0) return result('lapor');
+  if (problems > 0 && (substance + problems >= 2 || services.length > 0)) return result('lapor');
+  if (question && services.length > 0) return result('lapor');
+  if (services.length > 0 && substance <= 2) return result('persyaratan');
+  // Several words about a service that neither ask its requirements nor its status: something to report.
+  if (services.length > 0 && substance >= 3) return result('lapor');
+  if (social > 0 && plain) {
+    if (count(words, THANKS) > 0) return result('thanks');
+    if (count(words, GOODBYES) > 0) return result('goodbye');
+    return result('greeting');
+  }
+  if (humans > 0 && plain) return result('petugas');
+  return result('other');
+}

@@ -1,0 +1,2 @@
+ALTER TABLE "categories" ADD COLUMN "keywords" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
+ALTER TABLE "channel_identities" ADD COLUMN "broadcast_opt_out_at" timestamp with time zone;
