@@ -4,6 +4,7 @@
  * bot's catalogue changed at once, and refusals that keep routing and history intact.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { understand } from '../../flows/understand/understand.js';
 import type { App } from '../../src/app.js';
 import { CONSOLE_CHANNEL } from '../../src/console/live.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
@@ -70,6 +71,17 @@ describe('catalogue API', () => {
     expect(Object.keys(row.details.changed)).toEqual(['requirements']);
     expect(await consoleEvent).toEqual({ type: 'catalogue', change: 'catalogue.service.update' });
     await unlisten();
+  });
+
+  it("gives a category the words that point to it, and the bot's understanding reads them at once", async () => {
+    const infrastruktur = await idOf('categories', 'infrastruktur');
+    const before = understand('mau lapor ada kabel putus di gang mawar', (await app.ctx.catalogue.get()).vocabulary);
+    expect(before.categoryCode).not.toBe('infrastruktur');
+    const answer = await asAdmin.patch(`/catalogue/categories/${infrastruktur}`, { keywords: ['kabel putus', 'tiang listrik'] });
+    expect(answer.status).toBe(200);
+    expect(answer.body.keywords).toEqual(['kabel putus', 'tiang listrik']);
+    const after = understand('mau lapor ada kabel putus di gang mawar', (await app.ctx.catalogue.get()).vocabulary);
+    expect(after.categoryCode).toBe('infrastruktur');
   });
 
   it('refuses a list whose languages disagree, and a POST without the CSRF token', async () => {

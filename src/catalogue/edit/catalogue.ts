@@ -45,7 +45,13 @@ export const dinasUpdate = dinasInput.omit({ code: true }).partial();
 export const unitInput = z.object({ dinasId: id, code: codeField, name: line(200) });
 export const unitUpdate = unitInput.omit({ dinasId: true }).partial();
 
-export const categoryInput = z.object({ code: codeField, name: bilingualText(100), position: z.number().int().min(0).optional() });
+export const categoryInput = z.object({
+  code: codeField,
+  name: bilingualText(100),
+  /** Words that hint at this category in what citizens write ("jalan rusak" → infrastruktur): the bot's understanding step reads them. */
+  keywords: z.array(z.string().trim().toLowerCase().min(1).max(60)).max(60).optional(),
+  position: z.number().int().min(0).optional(),
+});
 export const categoryUpdate = categoryInput.omit({ code: true }).partial();
 
 export const serviceInput = z.object({

@@ -23,7 +23,7 @@ export const dinasRow = z.object({
   staffAvailability: z.object({ timeZone: z.string(), days: z.array(z.number()), from: z.string(), to: z.string() }),
 });
 export const unitRow = z.object({ id: z.number(), dinasId: z.number(), code: z.string(), name: z.string() });
-const categoryRow = z.object({ id: z.number(), code: z.string(), name: bilingual, position: z.number() });
+const categoryRow = z.object({ id: z.number(), code: z.string(), name: bilingual, keywords: z.array(z.string()), position: z.number() });
 const serviceRow = z.object({
   id: z.number(),
   code: z.string(),

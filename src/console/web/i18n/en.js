@@ -363,6 +363,7 @@ export default {
     help: {
       code: 'Lower-case letters, digits and dashes, e.g. kis-pbi. Cannot be changed later.',
       keywords: 'Comma-separated: words citizens type, e.g. kis, bpjs pbi.',
+      categoryKeywords: 'Comma-separated: words in a report that point to this category, e.g. jalan rusak, lubang, banjir.',
       lines: 'One line per document or step. Both languages need the same number of lines.',
       where: 'Office name, address and opening hours.',
       regionCode: 'Kemendagri code: 2, 4, 6 or 10 digits.',

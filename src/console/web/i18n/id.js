@@ -363,6 +363,7 @@ export default {
     help: {
       code: 'Huruf kecil, angka dan tanda hubung, mis. kis-pbi. Tidak dapat diubah setelah dibuat.',
       keywords: 'Dipisah koma: kata yang biasa diketik warga, mis. kis, bpjs pbi.',
+      categoryKeywords: 'Dipisah koma: kata dalam laporan yang menandai kategori ini, mis. jalan rusak, lubang, banjir.',
       lines: 'Satu baris untuk satu dokumen atau langkah. Kedua bahasa harus memiliki jumlah baris yang sama.',
       where: 'Nama kantor, alamat dan jam layanan.',
       regionCode: 'Kode Kemendagri: 2, 4, 6 atau 10 angka.',

@@ -91,14 +91,16 @@ export default function Catalogue() {
         { label: 'catalogue.fields.code', name: 'code' },
         { label: 'catalogue.fields.nameId', name: 'name.id' },
         { label: 'catalogue.fields.nameEn', name: 'name.en' },
+        { label: 'catalogue.fields.keywords', render: (c) => html`<span class="muted">${(c.keywords ?? []).join(', ')}</span>` },
         { label: 'catalogue.fields.position', name: 'position' },
       ]}
       fields=${[
         { name: 'code', label: 'catalogue.fields.code', required: true, fixed: true, help: 'catalogue.help.code' },
         ...bilingualFields('name', 'catalogue.fields.name'),
+        { name: 'keywords', label: 'catalogue.fields.keywords', type: 'words', wide: true, help: 'catalogue.help.categoryKeywords' },
         { name: 'position', label: 'catalogue.fields.position', type: 'number' },
       ]}
-      newValue=${{ code: '', name: { id: '', en: '' }, position: data.categories.length }}
+      newValue=${{ code: '', name: { id: '', en: '' }, keywords: [], position: data.categories.length }}
       toBody=${(d, creating) => (creating ? without(d, 'id') : without(d, 'id', 'code'))} />`,
 
     dinas: html`<${EditableList}
