@@ -222,6 +222,8 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex('messages_channel_external').on(t.channel, t.externalId),
     index('messages_pending').on(t.identityId, t.id).where(sql`processed_at is null`),
+    // A chat's transcript on the case page and in a live chat: one chat's window, not the whole table.
+    index('messages_identity_received').on(t.identityId, t.receivedAt),
   ],
 );
 
@@ -255,6 +257,10 @@ export const outbox = pgTable(
     // relay's scans of pending and claimed rows use these partial indexes, which stay small.)
     uniqueIndex('outbox_one_sending_per_identity').on(t.identityId).where(sql`status = 'sending'`),
     index('outbox_channel_external').on(t.channel, t.externalId),
+    // Transcripts: what was sent about a case, and to a chat in a window. Neither column changes
+    // after the insert, so the status updates stay HOT where the page has room.
+    index('outbox_case').on(t.caseId).where(sql`case_id is not null`),
+    index('outbox_identity_created').on(t.identityId, t.createdAt),
   ],
 );
 
@@ -318,6 +324,8 @@ export const cases = pgTable(
     };
     return [
       index('cases_citizen').on(t.citizenId, t.createdAt),
+      // A case's transcript window ends where the same chat's next case begins.
+      index('cases_identity').on(t.identityId, t.id),
       // Statistics read a dinas's cases received in a date range.
       index('cases_dinas_created').on(t.dinasId, t.createdAt),
       index('cases_dinas_id').on(...covering(t.dinasId, t.id)),
