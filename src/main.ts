@@ -8,7 +8,7 @@ import { startApp, WEBHOOK_PATH, type Role } from './app.js';
 import { parseConfig } from './config.js';
 import { startEmbeddedPostgres } from './local/embedded-postgres.js';
 import { findOrStartRedis } from './local/redis.js';
-import { localSecrets } from './local/secrets.js';
+import { localSecrets, secretsToGenerate, StartupRefusal } from './local/secrets.js';
 import { demoStaff } from './console/demo-staff.js';
 import { createLogger } from './logger.js';
 import type { TransportConfig } from './queues/transport.js';
@@ -22,10 +22,11 @@ async function main() {
 
   let config = parseConfig();
   const log = createLogger(config.LOG_LEVEL, 'kanal-aduan', Boolean(process.stdout.isTTY) && config.NODE_ENV === 'development');
-  if ((!config.NIK_ENCRYPTION_KEY || !config.NIK_HASH_KEY || !config.CONSOLE_SESSION_SECRET) && config.NODE_ENV !== 'production') {
+  const generate = secretsToGenerate(config);
+  if (generate.nikKeys || generate.consoleSecret) {
     // Only what is missing (unset, or left empty as in .env.example) is filled in.
     const secrets = await localSecrets(config.DATA_DIR);
-    if (!config.NIK_ENCRYPTION_KEY || !config.NIK_HASH_KEY) log.warn('NIK keys not set: using development keys kept in DATA_DIR (set them in production)');
+    if (generate.nikKeys) log.warn('NIK keys not set: using development keys kept in DATA_DIR (quick start only; set them in production)');
     config = parseConfig({
       ...process.env,
       NIK_ENCRYPTION_KEY: process.env.NIK_ENCRYPTION_KEY || secrets.NIK_ENCRYPTION_KEY,
@@ -101,6 +102,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : JSON.stringify(err)}\n`);
+  // A refusal is a message for the operator; anything else is a fault, with its stack.
+  const text = err instanceof StartupRefusal ? `Kanal Aduan cannot start:\n${err.message}` : err instanceof Error ? (err.stack ?? err.message) : JSON.stringify(err);
+  process.stderr.write(`${text}\n`);
   process.exit(1);
 });

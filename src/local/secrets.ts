@@ -27,3 +27,32 @@ export async function localSecrets(dataDir: string): Promise<LocalSecrets> {
   await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
+
+/** Start-up stops here, with a message for the operator instead of a stack trace. */
+export class StartupRefusal extends Error {
+  override name = 'StartupRefusal';
+}
+
+/**
+ * Whether missing secrets may be generated: NIK keys only for the quick start (development with
+ * the embedded database, whose files live in DATA_DIR beside the keys); kept beside an external
+ * database they would lose or expose every NIK with that folder. The console's session secret
+ * protects no data at rest, so any non-production run may generate it.
+ */
+export function secretsToGenerate(config: { NODE_ENV: string; DATABASE_URL?: string; NIK_ENCRYPTION_KEY?: string; NIK_HASH_KEY?: string; CONSOLE_SESSION_SECRET?: string }): {
+  nikKeys: boolean;
+  consoleSecret: boolean;
+} {
+  const nikMissing = !config.NIK_ENCRYPTION_KEY || !config.NIK_HASH_KEY;
+  if (nikMissing && !(config.NODE_ENV === 'development' && !config.DATABASE_URL)) {
+    throw new StartupRefusal(
+      [
+        'NIK_ENCRYPTION_KEY and NIK_HASH_KEY must be set: 32 bytes each, base64 (openssl rand -base64 32).',
+        'Development keys are generated only for the quick start (NODE_ENV=development with the embedded database, no DATABASE_URL):',
+        'kept in DATA_DIR beside an external database, they would lose or expose every NIK with that folder.',
+        'Keep the keys in your secret store and back them up apart from the database.',
+      ].join('\n'),
+    );
+  }
+  return { nikKeys: nikMissing, consoleSecret: !config.CONSOLE_SESSION_SECRET && config.NODE_ENV !== 'production' };
+}

@@ -169,7 +169,8 @@ it('shows a petugas of another dinas no more of a case than of a ticket that doe
   const page = await browser.newPage();
   await loginInBrowser(page, app.url!, outsider.email, outsider.password);
   const seen: { url: string; status: number }[] = [];
-  page.on('response', (response) => response.url().includes('/api/v1/cases/') && seen.push({ url: response.url(), status: response.status() }));
+  // This case's calls only (the inbox, the first page after login, may still be loading its own).
+  page.on('response', (response) => response.url().includes(`/api/v1/cases/${ticket}`) && seen.push({ url: response.url(), status: response.status() }));
   await page.goto(`${app.url}/console#/cases/${ticket}`);
   await page.getByRole('alert').filter({ hasText: 'Laporan ini tidak ada atau bukan wewenang Anda.' }).waitFor();
   expect(await page.getByText('Rina Marlina').count()).toBe(0);
