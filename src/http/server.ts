@@ -1,5 +1,5 @@
 /** The HTTP face: health, readiness, metrics, and whatever routes the enabled channels register. */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { PipelineContext } from '../conversation/context.js';
 import { within } from '../queues/within.js';
 
@@ -12,6 +12,18 @@ export function buildServer(ctx: PipelineContext, extraChecks: Record<string, ()
     // Request lines (info) would carry chat ids and query strings; warnings and errors are still logged.
     loggerInstance: ctx.log.child({ component: 'http' }, { level: ctx.log.levelVal > 40 ? ctx.log.level : 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1_048_576,
+  });
+
+  // What failed inside stays in the log (its kind and code, never a body: drizzle's messages quote
+  // parameters); the caller learns only that it failed. A client's mistake (4xx) keeps its reason.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status < 500) {
+      const kind = status === 429 ? 'rate_limited' : status === 404 ? 'not_found' : status === 413 ? 'too_large' : 'bad_request';
+      return reply.code(status).send({ error: kind, message: error.message });
+    }
+    request.log.error({ err: { type: error.name, code: error.code }, url: request.routeOptions.url }, 'request failed');
+    return reply.code(status).send({ error: 'internal', message: 'Something went wrong on our side; please try again.' });
   });
 
   app.get('/healthz', async () => ({ ok: true }));
