@@ -14,6 +14,7 @@ import session from '@fastify/session';
 import swagger from '@fastify/swagger';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { SettingsRefused } from '../catalogue/edit/change.js';
 import { CaseForbidden, CaseNotFound, TransitionRefused, type CaseService } from '../cases/service.js';
 import type { WhatsAppWebConnection } from '../channels/whatsapp-web/connection.js';
 import type { Config } from '../config.js';
@@ -128,6 +129,8 @@ export async function registerConsoleApi(http: FastifyInstance, deps: ConsoleDep
         if (error instanceof CaseForbidden) return reply.code(403).send({ error: 'forbidden' });
         if (error instanceof TransitionRefused) return reply.code(409).send({ error: 'refused', message: error.message });
         if (error instanceof AccountError) return reply.code(409).send({ error: 'refused', message: error.message });
+        // A refused catalogue, settings or account edit carries its own status and reason.
+        if (error instanceof SettingsRefused) return reply.code(error.status).send({ error: error.reason, message: error.message });
         const status = (error as { statusCode?: number }).statusCode ?? 500;
         if ((error as { code?: string }).code?.startsWith('FST_CSRF')) return reply.code(403).send({ error: 'csrf' });
         if (status === 429) return reply.code(429).send({ error: 'rate_limited' });

@@ -4,9 +4,8 @@
  * (`{ error: 'not_found' | 'forbidden' | 'conflict' | 'invalid', message }`).
  */
 import type { FastifyRequest } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { SettingsRefused, type Editor } from '../catalogue/edit/change.js';
+import type { Editor } from '../catalogue/edit/change.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { ConsoleApi } from './api.js';
 import { recordAudit } from './audit.js';
@@ -24,18 +23,6 @@ export function editorFor(request: FastifyRequest, ctx: Pick<PipelineContext, 'n
       await notifyConsole(tx, { type: 'catalogue', change: change.action });
     },
   };
-}
-
-/** Registers `routes` in a scope that answers refused edits with their status and reason; other errors go on to the API's handler. */
-export function withRefusals(api: ConsoleApi, routes: (scope: ConsoleApi) => void): void {
-  api.register(async (child) => {
-    const scope = child.withTypeProvider<ZodTypeProvider>();
-    scope.setErrorHandler((error, _request, reply) => {
-      if (error instanceof SettingsRefused) return reply.code(error.status).send({ error: error.reason, message: error.message });
-      throw error;
-    });
-    routes(scope);
-  });
 }
 
 /** A refused request: `not_found`, `forbidden`, `conflict` or `invalid` with the reason (or the schema's `issues`). */

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import * as edit from '../../catalogue/edit/catalogue.js';
 import type { ConsoleRouteModule } from '../api.js';
-import { editableList, withRefusals } from '../editing.js';
+import { editableList } from '../editing.js';
 import { requirePermission } from '../permissions.js';
 
 const bilingual = z.object({ id: z.string(), en: z.string() });
@@ -49,51 +49,50 @@ const routingRuleRow = z.object({
 
 
 export const catalogueRoutes: ConsoleRouteModule = (api, { ctx }) => {
-  withRefusals(api, (scope) => {
-    scope.get(
-      '/catalogue',
-      {
-        preHandler: requirePermission('catalogue.edit'),
-        schema: {
-          tags: ['catalogue'],
-          summary: 'The catalogue as the editor may see it (own dinas only for a dinas admin)',
-          response: {
-            200: z.object({
-              /** Null: edits everything; a dinas id: that dinas's entries only. */
-              editableDinasId: z.number().nullable(),
-              dinas: z.array(dinasRow),
-              units: z.array(unitRow),
-              categories: z.array(categoryRow),
-              services: z.array(serviceRow),
-              routingRules: z.array(routingRuleRow),
-            }),
-          },
+  const scope = api;
+  scope.get(
+    '/catalogue',
+    {
+      preHandler: requirePermission('catalogue.edit'),
+      schema: {
+        tags: ['catalogue'],
+        summary: 'The catalogue as the editor may see it (own dinas only for a dinas admin)',
+        response: {
+          200: z.object({
+            /** Null: edits everything; a dinas id: that dinas's entries only. */
+            editableDinasId: z.number().nullable(),
+            dinas: z.array(dinasRow),
+            units: z.array(unitRow),
+            categories: z.array(categoryRow),
+            services: z.array(serviceRow),
+            routingRules: z.array(routingRuleRow),
+          }),
         },
       },
-      async (request) => ({ editableDinasId: request.staff.dinasId, ...(await edit.readCatalogue(ctx, request.staff)) }),
-    );
+    },
+    async (request) => ({ editableDinasId: request.staff.dinasId, ...(await edit.readCatalogue(ctx, request.staff)) }),
+  );
 
-    const list = (path: string, what: string, spec: Pick<Parameters<typeof editableList>[2], 'row' | 'create' | 'update' | 'handlers'>) =>
-      editableList(scope, ctx, { path: `/catalogue/${path}`, what, tag: 'catalogue', permission: 'catalogue.edit', ...spec });
-    list('dinas', 'dinas', { row: dinasRow, create: edit.dinasInput, update: edit.dinasUpdate, handlers: { create: edit.createDinas, update: edit.updateDinas, remove: edit.deleteDinas } });
-    list('units', 'unit', { row: unitRow, create: edit.unitInput, update: edit.unitUpdate, handlers: { create: edit.createUnit, update: edit.updateUnit, remove: edit.deleteUnit } });
-    list('categories', 'category', {
-      row: categoryRow,
-      create: edit.categoryInput,
-      update: edit.categoryUpdate,
-      handlers: { create: edit.createCategory, update: edit.updateCategory, remove: edit.deleteCategory },
-    });
-    list('services', 'service', {
-      row: serviceRow,
-      create: edit.serviceInput,
-      update: edit.serviceUpdate,
-      handlers: { create: edit.createService, update: edit.updateService, remove: edit.deleteService },
-    });
-    list('routing-rules', 'routing rule', {
-      row: routingRuleRow,
-      create: edit.routingRuleInput,
-      update: edit.routingRuleUpdate,
-      handlers: { create: edit.createRoutingRule, update: edit.updateRoutingRule, remove: edit.deleteRoutingRule },
-    });
+  const list = (path: string, what: string, spec: Pick<Parameters<typeof editableList>[2], 'row' | 'create' | 'update' | 'handlers'>) =>
+    editableList(scope, ctx, { path: `/catalogue/${path}`, what, tag: 'catalogue', permission: 'catalogue.edit', ...spec });
+  list('dinas', 'dinas', { row: dinasRow, create: edit.dinasInput, update: edit.dinasUpdate, handlers: { create: edit.createDinas, update: edit.updateDinas, remove: edit.deleteDinas } });
+  list('units', 'unit', { row: unitRow, create: edit.unitInput, update: edit.unitUpdate, handlers: { create: edit.createUnit, update: edit.updateUnit, remove: edit.deleteUnit } });
+  list('categories', 'category', {
+    row: categoryRow,
+    create: edit.categoryInput,
+    update: edit.categoryUpdate,
+    handlers: { create: edit.createCategory, update: edit.updateCategory, remove: edit.deleteCategory },
+  });
+  list('services', 'service', {
+    row: serviceRow,
+    create: edit.serviceInput,
+    update: edit.serviceUpdate,
+    handlers: { create: edit.createService, update: edit.updateService, remove: edit.deleteService },
+  });
+  list('routing-rules', 'routing rule', {
+    row: routingRuleRow,
+    create: edit.routingRuleInput,
+    update: edit.routingRuleUpdate,
+    handlers: { create: edit.createRoutingRule, update: edit.updateRoutingRule, remove: edit.deleteRoutingRule },
   });
 };

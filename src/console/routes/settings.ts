@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import * as edit from '../../catalogue/edit/settings.js';
 import type { ConsoleRouteModule } from '../api.js';
-import { editableList, withRefusals } from '../editing.js';
+import { editableList } from '../editing.js';
 import { requirePermission } from '../permissions.js';
 
 const slaPolicyRow = z.object({
@@ -43,58 +43,57 @@ const webhookRow = z.object({
 });
 
 export const settingsRoutes: ConsoleRouteModule = (api, { ctx }) => {
-  withRefusals(api, (scope) => {
-    scope.get(
-      '/settings',
-      {
-        preHandler: requirePermission('settings.edit'),
-        schema: {
-          tags: ['settings'],
-          summary: 'SLA policies, holidays (from last year on), notification targets and webhooks the editor may see',
-          response: {
-            200: z.object({
-              editableDinasId: z.number().nullable(),
-              dinas: z.array(z.object({ id: z.number(), name: z.string() })),
-              units: z.array(z.object({ id: z.number(), dinasId: z.number(), name: z.string() })),
-              categories: z.array(z.object({ code: z.string(), name: z.object({ id: z.string(), en: z.string() }) })),
-              slaPolicies: z.array(slaPolicyRow),
-              holidays: z.array(holidayRow),
-              notificationTargets: z.array(notificationTargetRow),
-              webhooks: z.array(webhookRow),
-            }),
-          },
+  const scope = api;
+  scope.get(
+    '/settings',
+    {
+      preHandler: requirePermission('settings.edit'),
+      schema: {
+        tags: ['settings'],
+        summary: 'SLA policies, holidays (from last year on), notification targets and webhooks the editor may see',
+        response: {
+          200: z.object({
+            editableDinasId: z.number().nullable(),
+            dinas: z.array(z.object({ id: z.number(), name: z.string() })),
+            units: z.array(z.object({ id: z.number(), dinasId: z.number(), name: z.string() })),
+            categories: z.array(z.object({ code: z.string(), name: z.object({ id: z.string(), en: z.string() }) })),
+            slaPolicies: z.array(slaPolicyRow),
+            holidays: z.array(holidayRow),
+            notificationTargets: z.array(notificationTargetRow),
+            webhooks: z.array(webhookRow),
+          }),
         },
       },
-      async (request) => ({ editableDinasId: request.staff.dinasId, ...(await edit.readSettings(ctx, request.staff)) }),
-    );
+    },
+    async (request) => ({ editableDinasId: request.staff.dinasId, ...(await edit.readSettings(ctx, request.staff)) }),
+  );
 
-    const list = <Key extends string | number>(path: string, what: string, spec: Omit<Parameters<typeof editableList<Key>>[2], 'path' | 'what' | 'tag' | 'permission'>) =>
-      editableList<Key>(scope, ctx, { path: `/settings/${path}`, what, tag: 'settings', permission: 'settings.edit', ...spec });
-    list('sla-policies', 'SLA policy', {
-      row: slaPolicyRow,
-      create: edit.slaPolicyInput,
-      update: edit.slaPolicyUpdate,
-      handlers: { create: edit.createSlaPolicy, update: edit.updateSlaPolicy, remove: edit.deleteSlaPolicy },
-    });
-    list<string>('holidays', 'holiday or cuti bersama day', {
-      row: holidayRow,
-      create: edit.holidayInput,
-      update: edit.holidayUpdate,
-      key: z.iso.date(),
-      handlers: { create: edit.createHoliday, update: edit.updateHoliday, remove: edit.deleteHoliday },
-    });
-    list('notification-targets', 'staff notification target', {
-      row: notificationTargetRow,
-      create: edit.notificationTargetCreate,
-      update: edit.notificationTargetUpdate,
-      handlers: { create: edit.createNotificationTarget, update: edit.updateNotificationTarget, remove: edit.deleteNotificationTarget },
-    });
-    list('webhooks', 'webhook endpoint', {
-      row: webhookRow,
-      create: edit.webhookCreate,
-      update: edit.webhookUpdate,
-      created: z.object({ id: z.number(), secret: z.string().describe('The signing secret: shown this once') }),
-      handlers: { create: edit.createWebhook, update: edit.updateWebhook, remove: edit.deleteWebhook },
-    });
+  const list = <Key extends string | number>(path: string, what: string, spec: Omit<Parameters<typeof editableList<Key>>[2], 'path' | 'what' | 'tag' | 'permission'>) =>
+    editableList<Key>(scope, ctx, { path: `/settings/${path}`, what, tag: 'settings', permission: 'settings.edit', ...spec });
+  list('sla-policies', 'SLA policy', {
+    row: slaPolicyRow,
+    create: edit.slaPolicyInput,
+    update: edit.slaPolicyUpdate,
+    handlers: { create: edit.createSlaPolicy, update: edit.updateSlaPolicy, remove: edit.deleteSlaPolicy },
+  });
+  list<string>('holidays', 'holiday or cuti bersama day', {
+    row: holidayRow,
+    create: edit.holidayInput,
+    update: edit.holidayUpdate,
+    key: z.iso.date(),
+    handlers: { create: edit.createHoliday, update: edit.updateHoliday, remove: edit.deleteHoliday },
+  });
+  list('notification-targets', 'staff notification target', {
+    row: notificationTargetRow,
+    create: edit.notificationTargetCreate,
+    update: edit.notificationTargetUpdate,
+    handlers: { create: edit.createNotificationTarget, update: edit.updateNotificationTarget, remove: edit.deleteNotificationTarget },
+  });
+  list('webhooks', 'webhook endpoint', {
+    row: webhookRow,
+    create: edit.webhookCreate,
+    update: edit.webhookUpdate,
+    created: z.object({ id: z.number(), secret: z.string().describe('The signing secret: shown this once') }),
+    handlers: { create: edit.createWebhook, update: edit.updateWebhook, remove: edit.deleteWebhook },
   });
 };
