@@ -79,13 +79,17 @@ function deliverDirectly(ctx: PipelineContext, senders: ReadonlyMap<ChannelName,
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
+/** BullMQ's words for a job Redis no longer has: its key, or the lock of a job a worker was running. */
+const LOST_JOB = /^Missing (key|lock) for job /;
+
 /**
  * Errors a Redis outage causes in every worker at once: a dropped connection (logged once, by the
- * transport), or a job Redis lost by coming back empty (Postgres still has the work; the relay
- * enqueues it again). Logged per job they would bury the one line that says what happened.
+ * transport), or a job Redis lost by coming back empty, found missing when the worker finishes or
+ * retries it (Postgres still has the work; the relay enqueues it again). Logged per job they would
+ * bury the one line that says what happened.
  */
 function isTransportLoss(err: Error): boolean {
-  return CONNECTION_ERRORS.has((err as { code?: string }).code ?? '') || err.message.startsWith('Missing key for job');
+  return CONNECTION_ERRORS.has((err as { code?: string }).code ?? '') || LOST_JOB.test(err.message);
 }
 
 export interface WorkerOptions {
