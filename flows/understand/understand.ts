@@ -204,6 +204,8 @@ function ticketsIn(said: string): string[] {
 }
 
 const NIK = /(?<!\d)(\d{4}[\s.\-]?\d{4}[\s.\-]?\d{4}[\s.\-]?\d{4})(?!\d)/;
+/** A number with masked digits, as src/pii/nik-rules.ts `maskNikShaped` leaves a NIK. */
+const MASKED_NUMBER = /(?<!\d)\d*•[\d•]*/g;
 
 function nikIn(said: string): Understanding['nik'] {
   const match = NIK.exec(said);
@@ -274,8 +276,9 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   const known = knownOf(vocabulary);
   const words = splitJoined(wordsOf(said), known.words).map((word) => correct(word, known));
   const nik = nikIn(said);
-  // The digits of a NIK are not a ticket ("nik saya 3273 0141…" is not ticket SAYA3273).
-  const tickets = ticketsIn(nik ? said.replace(NIK, ' ') : said);
+  // The digits of a NIK are not a ticket ("nik saya 3273 0141…" is not ticket SAYA3273), nor
+  // those of one the runtime masked before storing the message ("nik saya 3273••••••••0001").
+  const tickets = ticketsIn((nik ? said.replace(NIK, ' ') : said).replace(MASKED_NUMBER, ' '));
 
   const covered: boolean[] = [];
   const services = serviceCodes(words, vocabulary, covered);
