@@ -51,6 +51,8 @@ import { staffNotificationsOwed } from './queues/staff-notifications.js';
 import { caseTimerAlarms } from './cases/sla-jobs.js';
 import { livechatTimers } from './livechat/timers.js';
 import { createTransport, type TransportConfig } from './queues/transport.js';
+import type { PurgeCounts } from './retention/purge.js';
+import { purgeNow, retentionAlarm, retentionSettings } from './retention/schedule.js';
 import { startWorkers } from './queues/workers.js';
 
 export type Role = 'all' | 'web' | 'worker';
@@ -76,6 +78,8 @@ export interface App {
   mediaStorage: MediaStorage;
   /** The staff-facing case service (console, Open311, dinas systems): every call names its actor. */
   cases: CaseService;
+  /** Runs the retention purge now, whatever the schedule (operators, tests); counts per kind. */
+  purgeExpired(): Promise<PurgeCounts>;
   close(): Promise<void>;
 }
 
@@ -168,6 +172,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     maxAttempts: config.MEDIA_FETCH_ATTEMPTS,
   };
 
+  const retention = retentionSettings(config, mediaStorage);
+
   // One linked phone, one browser session: the WhatsApp Web connection lives in the web process
   // (or the single process), and so does the worker that sends through it.
   const whatsappWeb =
@@ -216,7 +222,8 @@ export async function startApp(options: AppOptions): Promise<App> {
           },
           concurrency: config.WEBHOOK_CONCURRENCY,
         },
-        owedWork: [caseTimerAlarms, livechatTimers, staffNotificationsOwed, mediaFetches, webhookDeliveries],
+        retention,
+        owedWork: [caseTimerAlarms, livechatTimers, staffNotificationsOwed, mediaFetches, webhookDeliveries, retentionAlarm(retention.schedule)],
       })
     : whatsappWeb
       ? startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })
@@ -278,6 +285,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     url,
     mediaStorage,
     cases: caseService(ctx),
+    purgeExpired: () => purgeNow(ctx, retention),
     async close() {
       // Inbound first (nothing new comes in), then let workers finish what they hold.
       await polling?.stop();

@@ -52,11 +52,12 @@ async function withUnderstanding(ctx: PipelineContext, event: CitizenEvent, now:
 }
 
 /**
- * Conversations the idle limit leaves alone: at the menu there is nothing to lose by starting over,
- * so nothing needs saying; a citizen waiting for staff would lose their place in the queue.
+ * Conversations the idle limit leaves alone: at the menu, or not started (a chat reset by the
+ * retention purge), there is nothing to lose by starting over, so nothing needs saying; a citizen
+ * waiting for staff would lose their place in the queue.
  */
 function outlivesIdle(snapshot: PersistedSnapshot): boolean {
-  return snapshot.value === 'menu' || snapshot.value === 'petugas';
+  return snapshot.value === 'menu' || snapshot.value === 'start' || snapshot.value === 'petugas';
 }
 
 /**
