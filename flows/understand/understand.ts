@@ -8,7 +8,8 @@
  *   understand('sy mau lapor bntuan pkh ibu sy gk cair2 udh 3 bln', vocabulary)
  *   → { intent: 'lapor', services: ['pkh'], categoryCode: 'bantuan-sosial', lang: 'id', … }
  *
- * The result can hold a NIK: it travels with the event into the machine and is never logged.
+ * The result can hold a NIK when the text does; the runtime only ever hands it texts masked at
+ * the door (src/pii/inbound.ts), where a NIK reads as "3273••••••••0001". Never log it.
  */
 import { normaliseTicket } from '../../src/cases/ticket.js';
 import type { CaseKind, Lang } from '../../src/conversation/contract.js';
