@@ -1,9 +1,11 @@
 /**
  * Console accounts over real HTTP: login and logout with a server-side session, 401 without one,
  * CSRF on every change, lockout after five wrong passwords (and its end), TOTP, a forced password
- * change after an admin's reset, the audit rows of logins, the OpenAPI description, and the live
- * stream that hears only of cases the person may open.
+ * change after an admin's reset, the audit rows of logins, the OpenAPI description, the live
+ * stream that hears only of cases the person may open, and the per-address login rate limit (which
+ * every other console test raises out of the way).
  */
+import { request as httpRequest } from 'node:http';
 import { eq } from 'drizzle-orm';
 import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -226,5 +228,61 @@ describe('console accounts and sessions', () => {
     // What decides who hears is not sent: events carry ids and the kind of change.
     for (const e of streams.flatMap((s) => s.events)) expect(Object.keys(e).filter((key) => key === 'regionCode' || key === 'confidential')).toEqual([]);
     await Promise.all(streams.map((s) => s.stop()));
+  });
+});
+
+/** A login sent from another local address (the loopback network is all 127/8): the rate limit counts per address. */
+function loginFrom(localAddress: string, baseUrl: string, email: string, password: string): Promise<number> {
+  const body = JSON.stringify({ email, password });
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      `${baseUrl}/api/v1/auth/login`,
+      { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode!));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+describe('the login rate limit of one address', () => {
+  const LIMIT = MAX_FAILED_LOGINS + 2;
+  let env: TestEnv;
+  let app: App;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    app = await startConsoleApp(env, { config: { CONSOLE_LOGIN_PER_MINUTE: String(LIMIT) } });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.dispose();
+  });
+
+  it(`answers 429 past ${LIMIT} logins a minute from one address, right password or not, apart from the lockout of one account`, async () => {
+    const locked = await createStaff(app, { role: 'petugas' });
+    const other = await createStaff(app, { role: 'petugas' });
+    const client = new ConsoleClient(app.url!);
+    // The lockout is the account's own rule: five wrong passwords, inside the address's allowance.
+    for (let i = 1; i < MAX_FAILED_LOGINS; i++) expect((await client.login(locked.email, `wrong-${i}`)).status).toBe(401);
+    expect((await client.login(locked.email, 'wrong-last')).status).toBe(423);
+    expect((await client.login(locked.email, locked.password)).status).toBe(423);
+    expect((await client.login(other.email, other.password)).status).toBe(200);
+
+    // The address has used its allowance: the next logins are refused before any password is looked at.
+    const refused = await client.login(other.email, other.password);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toEqual({ error: 'rate_limited' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await client.login(other.email, 'wrong-again')).status).toBe(429);
+    const [row] = await app.ctx.db.db.select().from(t.staff).where(eq(t.staff.id, other.id));
+    expect(row.failedLogins).toBe(0);
+
+    // Another address has an allowance of its own, and the locked account is still locked from there.
+    expect(await loginFrom('127.0.0.2', app.url!, other.email, other.password)).toBe(200);
+    expect(await loginFrom('127.0.0.2', app.url!, locked.email, locked.password)).toBe(423);
   });
 });
