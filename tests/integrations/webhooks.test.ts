@@ -53,7 +53,7 @@ async function deliveriesOf(ticket: string) {
 beforeAll(async () => {
   env = await createTestEnv();
   app = await startTestApp(env, {
-    config: { WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_RETRY_MAX_MS: '150', WEBHOOK_RETRY_FOR_HOURS: '1', WEBHOOK_TIMEOUT_MS: '2000', ADMIN_TOKEN },
+    config: { WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_RETRY_MAX_MS: '150', WEBHOOK_RETRY_FOR_HOURS: '24', WEBHOOK_TIMEOUT_MS: '2000', ADMIN_TOKEN },
   });
   receiver = await startWebhookReceiver('whsec_test_secret_for_dinsos');
   apiKey = await apiKeyFor(app, 'dinsos-bandung');
