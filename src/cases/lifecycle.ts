@@ -169,6 +169,8 @@ export async function recordEvent(work: CaseWork, kase: CaseRow, input: EventInp
     ticket: kase.ticket,
     dinasId: kase.dinasId,
     unitId: kase.unitId,
+    regionCode: kase.regionCode,
+    confidential: kase.confidential,
     categoryCode: kase.categoryCode,
     fromStatus: input.from,
     toStatus: kase.status as CaseStatus,
