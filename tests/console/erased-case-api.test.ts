@@ -1,9 +1,10 @@
 /**
  * A case whose reporter had their data erased (*hapus data saya*, here through `eraseHeldData` as
  * the console would call it) as staff see it over the API: marked erased with the date, the
- * description replaced by "data dihapus atas permintaan pelapor" (also what the inbox search finds), no reporter, address, photos,
- * notes or transcript, nothing to unmask, and no audit row for personal data shown (none is). The
- * case can still be worked on for the statistics, and nothing is sent to the chat it came from.
+ * description replaced by "data dihapus atas permintaan pelapor" (what the inbox search finds now),
+ * no reporter, address, photos, notes or transcript, nothing to unmask, and no audit row for
+ * personal data shown (none is). The case can still be worked on for the statistics, and nothing
+ * is sent to the chat it came from.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
