@@ -137,13 +137,14 @@ export const consoleSessions = pgTable(
 
 /**
  * What staff did and saw: every view of a case's personal data, every NIK unmasked, every change
- * of settings and accounts. `details` never holds the personal data itself.
+ * of settings and accounts; and citizens' requests about their own data (*data saya*, *hapus data
+ * saya*: no staff, the chat's identity id in `details`). `details` never holds the personal data itself.
  */
 export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial({ mode: 'number' }).primaryKey(),
-    /** Null for an action before login (a failed login names the account in `details.staffId` when it exists). */
+    /** Null for an action before login (a failed login names the account in `details.staffId` when it exists) or a citizen's own request. */
     staffId: integer('staff_id').references(() => staff.id),
     action: text().notNull(),
     ticket: text(),
