@@ -120,6 +120,12 @@ const schema = z.object({
   /** Console login attempts one client address may make per minute (each account also locks after 5 bad passwords). */
   CONSOLE_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
 
+  /**
+   * Where citizens ask about their personal data (an e-mail, a PPID desk's address…), shown on the
+   * privacy notice page (/privasi, /privacy). Unset: the page points to the chat only.
+   */
+  PRIVACY_CONTACT: z.string().trim().min(1).max(300).optional(),
+
   /** Bearer token for operator endpoints (the WhatsApp link QR, dinas integrations). Unset: those endpoints are off. */
   ADMIN_TOKEN: z.string().min(16).optional(),
 });
