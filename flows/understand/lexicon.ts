@@ -47,7 +47,9 @@ export const STOP = phrases(
 
 export const CANCEL = phrases('batal', 'batalkan', 'cancel', 'tidak jadi', 'gak jadi', 'dibatalkan', 'never mind', 'nevermind');
 
-export const DATA_VERBS = new Set('hapus hapuskan menghapus dihapus lihat melihat minta salinan akses tampilkan delete remove erase copy see access download unduh apa'.split(' '));
+export const DATA_VERBS = new Set('hapus hapuskan menghapus dihapus lihat melihat cek minta salinan akses tampilkan delete remove erase copy see show view access download unduh apa'.split(' '));
+/** Of the data verbs, those that ask to delete rather than to see. */
+export const DATA_ERASE_VERBS = new Set('hapus hapuskan menghapus dihapus delete remove erase'.split(' '));
 export const DATA_OBJECTS = phrases(
   'data saya', 'data pribadi', 'data diri', 'my data', 'personal data', 'my information', 'data yang disimpan', 'data yang kalian simpan',
   'akun saya', 'nomor saya', 'my account',

@@ -18,6 +18,7 @@ import { normalise, typoDistance } from '../text.js';
 import {
   ACKNOWLEDGEMENTS,
   CANCEL,
+  DATA_ERASE_VERBS,
   DATA_OBJECTS,
   DATA_VERBS,
   ENGLISH,
@@ -79,6 +80,8 @@ export interface Understanding {
   substance: number;
   /** Those words, normalised: what is left to search for ("syarat pkj" → "pkj"). */
   leftover: string;
+  /** With `dataRequest`: the words ask to delete the data ("hapus data saya"), not only to see it. */
+  erase: boolean;
 }
 
 /** Longer than this, a message is read from its start only: nobody states their need on page two. */
@@ -290,7 +293,8 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   const lapor = mark(words, LAPOR, covered);
   const problems = mark(words, PROBLEMS, covered);
   const social = mark(words, SOCIAL, covered);
-  const dataObject = count(words, DATA_OBJECTS) > 0;
+  const dataCovered: boolean[] = [];
+  const dataObject = mark(words, DATA_OBJECTS, dataCovered) > 0;
   const humans = words.filter((word) => HUMAN_WORDS.has(word)).length;
   const humanVerbs = words.some((word) => HUMAN_VERBS.has(word));
   const question = words.some((word) => QUESTION_WORDS.has(word));
@@ -318,13 +322,16 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
     kind: kindOf(words),
     substance,
     leftover: substantial.join(' '),
+    erase: words.some((word) => DATA_ERASE_VERBS.has(word)),
   });
 
   if (words.length === 0) return result('other');
   const onlyStop = words.some((word) => STOP_ALONE.has(word)) && words.every((word) => STOP_ALONE.has(word) || FILLERS.has(word));
   if (onlyStop || (stop > 0 && problems === 0)) return result('stop');
   if (cancel > 0 && plain && status + persyaratan === 0) return result('cancel');
-  if (dataObject && words.some((word) => DATA_VERBS.has(word)) && services.length === 0 && lapor === 0) return result('dataRequest');
+  // "data saya" alone asks as plainly as "lihat data saya".
+  const onlyData = words.every((word, i) => dataCovered[i] || FILLERS.has(word) || ACKNOWLEDGEMENTS.has(word));
+  if (dataObject && (onlyData || words.some((word) => DATA_VERBS.has(word))) && services.length === 0 && lapor === 0) return result('dataRequest');
   if (tickets.length > 0) return result('status');
   if (status > 0 && status >= lapor && problems <= status) return result('status');
   if (humans > 0 && (humanVerbs || (plain && !greetingOf(words))) && problems === 0 && lapor === 0 && persyaratan === 0 && status === 0) {

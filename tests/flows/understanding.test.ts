@@ -150,13 +150,17 @@ describe('intents honoured anywhere, the report kept', () => {
     expect(stated).toContain(id.stated.prompt('x', 'y', null).split('\n\n')[0]);
   });
 
-  it('a request about one\'s personal data goes to staff', async () => {
+  it('a request about one\'s personal data is answered in the chat, not handed to staff', async () => {
     const world = new World();
     const chat = new Chat(world);
     await chat.send('halo');
-    const [reply] = await chat.send('tolong hapus data saya');
-    expect(reply.startsWith(id.notes.dataRequest)).toBe(true);
-    expect(await world.handoffs()).toHaveLength(1);
+    const [erase] = await chat.send('tolong hapus data saya');
+    expect(erase).toContain(id.privacy.erase.prompt);
+    expect(chat.state).toBe('eraseData');
+    const [shown] = await chat.send('saya mau lihat data pribadi yang disimpan');
+    expect(shown).toContain(id.privacy.held.title);
+    expect(chat.state).toBe('myData');
+    expect(await world.handoffs()).toHaveLength(0);
   });
 });
 
