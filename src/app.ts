@@ -46,7 +46,7 @@ import { mediaFetches, type MediaFetcher } from './media/fetch.js';
 import { telegramSource, webJsReceivedKey, whatsappCloudSource, whatsappWebSource } from './media/sources.js';
 import { createMediaStorage, type MediaStorage } from './media/storage.js';
 import { createMetrics } from './metrics.js';
-import { DEFAULT_RETENTION, registerPrivacyNotice } from './privacy/notice.js';
+import { registerPrivacyNotice } from './privacy/notice.js';
 import { createEnqueue } from './queues/enqueue.js';
 import { staffNotificationsOwed } from './queues/staff-notifications.js';
 import { caseTimerAlarms } from './cases/sla-jobs.js';
@@ -241,7 +241,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     http = buildServer(ctx, whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {});
     if (whatsappWeb && config.ADMIN_TOKEN) registerWhatsAppQrRoute(http, { adminToken: config.ADMIN_TOKEN, connection: whatsappWeb });
     await registerWebChat(http, ctx, { maxPerMinute: config.WEBCHAT_MAX_PER_MINUTE });
-    registerPrivacyNotice(http, ctx, { contact: config.PRIVACY_CONTACT ?? null, retention: DEFAULT_RETENTION });
+    registerPrivacyNotice(http, ctx, { contact: config.PRIVACY_CONTACT ?? null, retention: retention.periods });
     registerStatusApi(http, ctx);
     registerOpen311(http, ctx);
     registerIntegrationAdmin(http, ctx, config.ADMIN_TOKEN);

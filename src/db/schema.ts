@@ -360,10 +360,10 @@ export const cases = pgTable(
         .on(...covering(t.dinasId, t.slaDueAt, t.id))
         .where(sql`status in ('baru', 'diverifikasi', 'diteruskan', 'diproses')`),
       index('cases_search').using('gin', t.search),
-      // Retention: closed cases whose personal fields are still there, oldest last change first.
+      // Retention: closed cases whose personal fields are still there (not erased on request), oldest last change first.
       index('cases_personal_expiring')
         .on(t.updatedAt)
-        .where(sql`status in ('ditutup', 'ditolak', 'duplikat') and personal_data_removed_at is null`),
+        .where(sql`status in ('ditutup', 'ditolak', 'duplikat') and personal_data_removed_at is null and erased_at is null`),
     ];
   },
 );

@@ -7,8 +7,9 @@
  * - abandoned drafts: a chat's conversation idle that long starts over (its language kept);
  * - photos: the files (and thumbnails) leave media storage, then the row says `removed`;
  * - closed cases (`ditutup`, `ditolak`, `duplikat` that long ago): description, address and
- *   coordinates, reporter name, photos, the citizen's own words on the timeline and the copies
- *   kept for webhooks and staff notices are blanked; once none of a citizen's cases keeps personal
+ *   coordinates, reporter name, photos, timeline notes and comments and the copies kept for
+ *   webhooks and staff notices are blanked (src/privacy/case-fields.ts, as for an erasure on
+ *   request, whose cases keep their own marker); once none of a citizen's cases keeps personal
  *   data, their name, NIK (ciphertext and hash), phone and profile name go too. Status, category,
  *   dinas, unit, region, dates, clocks and ratings stay for statistics, and the ticket stays the
  *   citizen's, so *cek status* still finds it;
@@ -20,10 +21,14 @@
  * last run stopped (`retention_marks`), so a daily run reads one day of rows, not the table.
  * Running it again changes nothing more. Logs carry counts only.
  */
+import { sql } from 'drizzle-orm';
 import type { PendingQuery, Row } from 'postgres';
+import type { StoredOutbound } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { freshSnapshot } from '../conversation/step.js';
 import type { MediaStorage } from '../media/storage.js';
+import { removeCasesPersonalFields } from '../privacy/case-fields.js';
+import { idArray } from '../privacy/held.js';
 
 export interface RetentionPeriods {
   messageDays: number;
@@ -54,13 +59,12 @@ export interface PurgeCounts {
 /** What a closed case's description (and every copy of it) becomes. */
 export const REMOVED_DESCRIPTION = 'Uraian dihapus: masa simpan data pribadi berakhir.';
 const REMOVED_MESSAGE = JSON.stringify({ removed: true });
-const REMOVED_OUTBOUND = JSON.stringify({ kind: 'removed' });
-/** Statuses a case is finished in for good; `selesai` closes by itself after its window. */
-const CLOSED = ['ditutup', 'ditolak', 'duplikat'];
+const REMOVED_OUTBOUND = JSON.stringify({ kind: 'removed' } satisfies StoredOutbound);
 
 const DAY_MS = 86_400_000;
 
-type Sql = PipelineContext['db']['sql'];
+/** postgres.js, for the statements built from fragments. */
+type Pg = PipelineContext['db']['sql'];
 type Fragment = PendingQuery<Row[]>;
 
 interface WalkOf {
@@ -80,14 +84,14 @@ interface WalkOf {
  * the rows old enough and moves the mark to just before the first row that is not (rows are
  * written in about the order of their time, so the rest of the table is newer still).
  */
-async function walk(sql: Sql, batchSize: number, of: WalkOf): Promise<number> {
-  const [start] = await sql<{ last_id: string }[]>`select last_id from retention_marks where name = ${of.name}`;
+async function walk(pg: Pg, batchSize: number, of: WalkOf): Promise<number> {
+  const [start] = await pg<{ last_id: string }[]>`select last_id from retention_marks where name = ${of.name}`;
   let mark = start ? start.last_id : '0';
   let changed = 0;
   for (;;) {
-    const [step] = await sql<{ read: number; changed: number; stopped: boolean; mark: string | null }[]>`
+    const [step] = await pg<{ read: number; changed: number; stopped: boolean; mark: string | null }[]>`
       with batch as (
-        select id, ${of.columns} from ${sql(of.table)} where id > ${mark} order by id limit ${batchSize}
+        select id, ${of.columns} from ${pg(of.table)} where id > ${mark} order by id limit ${batchSize}
       ), stop as (
         select min(id) as id from batch b where ${of.notYet}
       ), old as (
@@ -109,15 +113,15 @@ async function walk(sql: Sql, batchSize: number, of: WalkOf): Promise<number> {
 }
 
 /** Message texts and what they carried, past the message period. */
-function purgeMessages(sql: Sql, cutoff: string, batchSize: number): Promise<number> {
-  return walk(sql, batchSize, {
+function purgeMessages(pg: Pg, cutoff: string, batchSize: number): Promise<number> {
+  return walk(pg, batchSize, {
     name: 'messages',
     table: 'messages',
-    columns: sql`sent_at`,
-    notYet: sql`b.sent_at >= ${cutoff}::timestamptz`,
-    change: sql`
+    columns: pg`sent_at`,
+    notYet: pg`b.sent_at >= ${cutoff}::timestamptz`,
+    change: pg`
       update messages m set body = null, payload = ${REMOVED_MESSAGE}::jsonb from old
-      where m.id = old.id and (m.body is not null or m.payload is distinct from ${REMOVED_MESSAGE}::jsonb)
+      where m.id = old.id and (m.body is not null or (m.payload is not null and m.payload <> ${REMOVED_MESSAGE}::jsonb))
       returning m.id`,
   });
 }
@@ -129,14 +133,14 @@ function purgeMessages(sql: Sql, cutoff: string, batchSize: number): Promise<num
  * The language stays: status news is written in it.
  */
 function purgeDrafts(ctx: PipelineContext, cutoff: string, batchSize: number): Promise<number> {
-  const { sql } = ctx.db;
+  const pg = ctx.db.sql;
   const fresh = (lang: 'id' | 'en') => JSON.stringify(freshSnapshot(ctx.machine, { lang }));
-  return walk(sql, batchSize, {
+  return walk(pg, batchSize, {
     name: 'drafts',
     table: 'messages',
-    columns: sql`identity_id, sent_at`,
-    notYet: sql`b.sent_at >= ${cutoff}::timestamptz`,
-    change: sql`
+    columns: pg`identity_id, sent_at`,
+    notYet: pg`b.sent_at >= ${cutoff}::timestamptz`,
+    change: pg`
       update conversations c
       set snapshot = case when c.snapshot -> 'context' ->> 'lang' = 'en' then ${fresh('en')}::jsonb else ${fresh('id')}::jsonb end,
         version = ${ctx.machineVersion}
@@ -147,14 +151,14 @@ function purgeDrafts(ctx: PipelineContext, cutoff: string, batchSize: number): P
 }
 
 /** Replies sent (or given up) past the outbox period. A row still owed stops the walk: it is kept whole until sent. */
-function purgeOutbox(sql: Sql, cutoff: string, batchSize: number): Promise<number> {
-  return walk(sql, batchSize, {
+function purgeOutbox(pg: Pg, cutoff: string, batchSize: number): Promise<number> {
+  return walk(pg, batchSize, {
     name: 'outbox',
     table: 'outbox',
     // A failed row has no sending time: its creation stands in.
-    columns: sql`status, coalesce(sent_at, created_at) as finished_at`,
-    notYet: sql`b.status not in ('sent', 'failed') or b.finished_at >= ${cutoff}::timestamptz`,
-    change: sql`
+    columns: pg`status, coalesce(sent_at, created_at) as finished_at`,
+    notYet: pg`b.status not in ('sent', 'failed') or b.finished_at >= ${cutoff}::timestamptz`,
+    change: pg`
       update outbox o set payload = ${REMOVED_OUTBOUND}::jsonb from old
       where o.id = old.id and o.payload ->> 'kind' <> 'removed'
       returning o.id`,
@@ -162,17 +166,17 @@ function purgeOutbox(sql: Sql, cutoff: string, batchSize: number): Promise<numbe
 }
 
 /** Photos past the media period: files first, then the row, so a failed delete is tried again next time. */
-async function purgeMedia(sql: Sql, storage: MediaStorage, cutoff: string, batchSize: number): Promise<number> {
+async function purgeMedia(pg: Pg, storage: MediaStorage, cutoff: string, batchSize: number): Promise<number> {
   let removed = 0;
   for (;;) {
-    const rows = await sql<{ id: string; storage_key: string | null; thumbnail_key: string | null }[]>`
+    const rows = await pg<{ id: string; storage_key: string | null; thumbnail_key: string | null }[]>`
       select id, storage_key, thumbnail_key from media
       where status = 'stored' and stored_at < ${cutoff}::timestamptz order by stored_at limit ${batchSize}`;
     for (const row of rows) {
       for (const key of [row.storage_key, row.thumbnail_key]) if (key) await storage.delete(key);
     }
     if (rows.length > 0) {
-      const [done] = await sql<{ n: number }[]>`
+      const [done] = await pg<{ n: number }[]>`
         with removed as (
           update media set status = 'removed', storage_key = null, thumbnail_key = null
           where id = any(${rows.map((r) => r.id)}::bigint[]) and status = 'stored'
@@ -184,49 +188,39 @@ async function purgeMedia(sql: Sql, storage: MediaStorage, cutoff: string, batch
   }
 }
 
-/** Closed cases past their period lose their personal fields, one batch per transaction. */
+/**
+ * Closed cases past their period lose their personal fields, one batch per transaction; a case
+ * the citizen had erased already says so and is left as it is.
+ */
 async function purgeClosedCases(ctx: PipelineContext, cutoff: string, batchSize: number): Promise<{ cases: number; citizens: number }> {
   const now = ctx.now().toISOString();
-  const removed = JSON.stringify(REMOVED_DESCRIPTION);
   const total = { cases: 0, citizens: 0 };
   for (;;) {
-    const batch = await ctx.db.sql.begin(async (tx) => {
-      const rows = await tx<{ id: string; citizen_id: string }[]>`
+    const batch = await ctx.db.db.transaction(async (tx) => {
+      const rows = (await tx.execute(sql`
         select id, citizen_id from cases
-        where status in ${tx(CLOSED)} and personal_data_removed_at is null and updated_at < ${cutoff}::timestamptz
+        where status in ('ditutup', 'ditolak', 'duplikat') and personal_data_removed_at is null and erased_at is null
+          and updated_at < ${cutoff}::timestamptz
         order by updated_at limit ${batchSize}
-        for update skip locked`;
+        for update skip locked`)) as unknown as { id: string; citizen_id: string }[];
       if (rows.length === 0) return { cases: 0, citizens: 0 };
-      const ids = rows.map((r) => r.id);
-      const citizenIds = [...new Set(rows.map((r) => r.citizen_id))];
-      await tx`
-        update cases set description = ${REMOVED_DESCRIPTION}, location = null, reporter_name = null, photos = '{}',
-          personal_data_removed_at = ${now}::timestamptz
-        where id = any(${ids}::bigint[])`;
-      // The citizen's own words on the timeline (added information, a reopening's reason, a
-      // rating's comment, photos) and what staff wrote into their chat (addressed by name).
-      await tx`
-        update case_events set note = null, data = data - 'comment' - 'photos'
-        where case_id = any(${ids}::bigint[]) and (actor = 'citizen' or type = 'reply')`;
-      await tx`
-        update webhook_deliveries set payload = jsonb_set(payload #- '{case,location}', '{case,description}', ${removed}::jsonb)
-        where case_id = any(${ids}::bigint[]) and payload ? 'case'`;
-      await tx`
-        update staff_notifications
-        set message = jsonb_build_object('subject', message -> 'subject', 'text', ${removed}::jsonb, 'templateParameters', '[]'::jsonb)
-        where case_id = any(${ids}::bigint[])`;
-      await tx`update open311_requests set email = null, media_url = null where case_id = any(${ids}::bigint[])`;
+      const cases = idArray(rows.map((row) => Number(row.id)));
+      const citizens = idArray([...new Set(rows.map((row) => Number(row.citizen_id)))]);
+      await removeCasesPersonalFields(tx, cases, { marker: REMOVED_DESCRIPTION, set: sql`personal_data_removed_at = ${now}::timestamptz` });
       // The person, once no case of theirs needs them any more (an open case still does).
-      const citizens = await tx`
-        update citizens c set name = null, nik_encrypted = null, nik_hash = null
-        where c.id = any(${citizenIds}::bigint[])
-          and (c.name is not null or c.nik_encrypted is not null or c.nik_hash is not null)
-          and not exists (select 1 from cases k where k.citizen_id = c.id and k.personal_data_removed_at is null)`;
-      await tx`
-        update channel_identities i set phone = null, display_name = null
-        where i.citizen_id = any(${citizenIds}::bigint[]) and (i.phone is not null or i.display_name is not null)
-          and not exists (select 1 from cases k where k.citizen_id = i.citizen_id and k.personal_data_removed_at is null)`;
-      return { cases: rows.length, citizens: citizens.count };
+      const [person] = (await tx.execute(sql`
+        with blanked as (
+          update citizens c set name = null, nik_encrypted = null, nik_hash = null
+          where c.id = any(${citizens})
+            and (c.name is not null or c.nik_encrypted is not null or c.nik_hash is not null)
+            and not exists (select 1 from cases k where k.citizen_id = c.id and k.personal_data_removed_at is null and k.erased_at is null)
+          returning c.id
+        ), chats as (
+          update channel_identities i set phone = null, display_name = null
+          where i.citizen_id in (select id from blanked) and (i.phone is not null or i.display_name is not null)
+        )
+        select count(*)::int as n from blanked`)) as unknown as { n: number }[];
+      return { cases: rows.length, citizens: person.n };
     });
     total.cases += batch.cases;
     total.citizens += batch.citizens;
@@ -235,10 +229,10 @@ async function purgeClosedCases(ctx: PipelineContext, cutoff: string, batchSize:
 }
 
 /** Set-aside updates (raw, for operators) past the message period: deleted, so each batch starts at the oldest left. */
-async function purgeSetAside(sql: Sql, cutoff: string, batchSize: number): Promise<number> {
+async function purgeSetAside(pg: Pg, cutoff: string, batchSize: number): Promise<number> {
   let deleted = 0;
   for (;;) {
-    const [done] = await sql<{ n: number }[]>`
+    const [done] = await pg<{ n: number }[]>`
       with gone as (
         delete from set_aside_updates where id in (
           select id from set_aside_updates where created_at < ${cutoff}::timestamptz order by id limit ${batchSize})
@@ -254,12 +248,12 @@ export async function purgeExpired(ctx: PipelineContext, settings: PurgeSettings
   const { periods, batchSize, storage } = settings;
   const now = ctx.now().getTime();
   const cutoff = (days: number) => new Date(now - days * DAY_MS).toISOString();
-  const { sql } = ctx.db;
-  const messages = await purgeMessages(sql, cutoff(periods.messageDays), batchSize);
+  const pg = ctx.db.sql;
+  const messages = await purgeMessages(pg, cutoff(periods.messageDays), batchSize);
   const drafts = await purgeDrafts(ctx, cutoff(periods.draftDays), batchSize);
-  const media = await purgeMedia(sql, storage, cutoff(periods.mediaDays), batchSize);
+  const media = await purgeMedia(pg, storage, cutoff(periods.mediaDays), batchSize);
   const closed = await purgeClosedCases(ctx, cutoff(periods.closedCaseDays), batchSize);
-  const outbox = await purgeOutbox(sql, cutoff(periods.outboxDays), batchSize);
-  const setAside = await purgeSetAside(sql, cutoff(periods.messageDays), batchSize);
+  const outbox = await purgeOutbox(pg, cutoff(periods.outboxDays), batchSize);
+  const setAside = await purgeSetAside(pg, cutoff(periods.messageDays), batchSize);
   return { messages, drafts, media, cases: closed.cases, citizens: closed.citizens, outbox, setAside };
 }

@@ -15,6 +15,7 @@ import { id } from '../../flows/copy/id.js';
 import { createWebChatSender } from '../../src/channels/webchat/sender.js';
 import type { Actor } from '../../src/cases/events.js';
 import { setAside } from '../../src/conversation/set-aside.js';
+import { ERASED_DESCRIPTION } from '../../src/privacy/erase.js';
 import { fetchMedia } from '../../src/media/fetch.js';
 import { createLocalStorage } from '../../src/media/storage.js';
 import { drainOutbox } from '../../src/queues/outbound.js';
@@ -44,15 +45,23 @@ const ACTIVE = {
   description: 'Lampu penerangan jalan di gang kami mati sudah dua minggu lebih.',
 };
 const DRAFT = 'The bridge railing near the market has been broken for a month now.';
+/** Reports, then has their data erased at their request (*hapus data saya*) before any period ends. */
+const ERASED = {
+  name: 'Rina Wulandari',
+  nik: '3273017112900001',
+  address: 'Jl. Flamboyan 3, Antapani',
+  description: 'Pengajuan KIP anak kami belum ada kabar sejak tiga bulan yang lalu.',
+};
 
 const world = new World();
 const reporter = new Chat(world, 'reporter');
 const active = new Chat(world, 'active');
 const drafter = new Chat(world, 'drafter');
+const erased = new Chat(world, 'erased');
 /** Photos go to a folder of this file's own: the purge deletes files by their keys. */
 const storage = createLocalStorage(mkdtempSync(join(tmpdir(), 'kanal-retention-')));
 let settings: RetentionSettings;
-const tickets: Record<'reporter' | 'active' | 'open', string> = { reporter: '', active: '', open: '' };
+const tickets: Record<'reporter' | 'active' | 'open' | 'erased', string> = { reporter: '', active: '', open: '', erased: '' };
 let photoKeys: string[] = [];
 
 /** A report through the whole flow, with a typed address, name and NIK, and maybe a photo. */
@@ -64,7 +73,7 @@ async function report(chat: Chat, who: typeof REPORTER, photoRef?: string) {
 
 /** Every reply written so far, as the web chat's sender would mark them: sent, at the domain clock. */
 async function sendReplies() {
-  for (const citizen of ['reporter', 'active', 'drafter']) {
+  for (const citizen of ['reporter', 'active', 'drafter', 'erased']) {
     await drainOutbox(world.app.ctx, new Map([['web', createWebChatSender()]]), await world.identityOf(citizen));
   }
 }
@@ -109,6 +118,11 @@ beforeAll(async () => {
   expect(drafter.state).toBe('askLocation');
   await setAside(ctx, { channel: 'web', chatId: world.chatId('drafter'), externalId: 'retention-aside-1', raw: { text: 'rusak' }, error: new Error('refused'), attempts: 3 });
   expect(await drafter.pushed()).toEqual([en.notes.setAside]);
+  await report(erased, ERASED);
+  [{ ticket: tickets.erased }] = await world.cases('erased');
+  await world.update(tickets.erased, { status: 'ditutup' });
+  await erased.say('hapus data saya', '1');
+  expect(await world.cases('erased')).toEqual([]);
   await sendReplies();
 
   [{ ticket: tickets.reporter }] = await world.cases('reporter');
@@ -127,8 +141,10 @@ describe('the retention purge, period by period', () => {
 
   it('after 30 days starts idle conversations over, in their language, and blanks sent replies', async () => {
     advanceClock(2 * DAY);
-    const sent = (await world.app.ctx.db.sql<{ n: number }[]>`select count(*)::int as n from outbox where status = 'sent'`)[0].n;
+    // Every reply so far was sent; the erased chat's, written before its erasure, are gone already.
+    const sent = (await world.app.ctx.db.sql<{ n: number }[]>`select count(*)::int as n from outbox where payload ->> 'kind' <> 'removed'`)[0].n;
     expect(sent).toBeGreaterThan(20);
+    // Three conversations; the erased chat's started over at its erasure and holds nothing.
     await purgeExpecting({ drafts: 3, outbox: sent });
 
     for (const citizen of ['reporter', 'active', 'drafter']) {
@@ -158,9 +174,11 @@ describe('the retention purge, period by period', () => {
     const reporterMessages = await messagesOf('reporter');
     expect(reporterMessages.length).toBeGreaterThan(10);
     expect(reporterMessages.every((m) => m.body === null && m.payload?.removed === true)).toBe(true);
+    // The erased chat's messages were blanked by the erasure already.
     expect(counts.messages).toBe(
       reporterMessages.length + (await messagesOf('active')).length + (await messagesOf('drafter')).length - 1,
     );
+    expect((await messagesOf('erased')).every((m) => m.body === null && m.payload === null)).toBe(true);
     // The drafter's message of day 31 is 150 days old: kept.
     const drafterMessages = await messagesOf('drafter');
     expect(drafterMessages.at(-1)).toMatchObject({ body: 'hello', payload: null });
@@ -208,11 +226,18 @@ describe('the retention purge, period by period', () => {
     expect(rejected).toMatchObject({ ticket: tickets.active, description: REMOVED_DESCRIPTION, reporterName: null });
     expect(open).toMatchObject({ ticket: tickets.open, personalDataRemovedAt: null, description: 'Laporan lama untuk pengujian' });
     expect(await world.citizen('active')).toMatchObject({ name: ACTIVE.name });
+    // A case erased at the citizen's request keeps saying so.
+    const [erasedCase] = await world.app.ctx.db.sql<{ description: string; personal_data_removed_at: string | null }[]>`
+      select description, personal_data_removed_at from cases where ticket = ${tickets.erased}`;
+    expect(erasedCase).toEqual({ description: ERASED_DESCRIPTION, personal_data_removed_at: null });
     expect((await world.citizen('active'))!.nikHash).not.toBeNull();
 
     const dump = await dumpDatabase(world.app.ctx.db.sql);
     expect(holdsDigits(dump, REPORTER.nik)).toBe(false);
-    for (const gone of [REPORTER.name, 'Melati', REPORTER.description, ACTIVE.description, 'Kenanga', DRAFT]) expect(dump).not.toContain(gone);
+    expect(holdsDigits(dump, ERASED.nik)).toBe(false);
+    for (const gone of [REPORTER.name, 'Melati', REPORTER.description, ACTIVE.description, 'Kenanga', DRAFT, ERASED.name, 'Flamboyan', ERASED.description]) {
+      expect(dump).not.toContain(gone);
+    }
   });
 
   it('still lets the citizen find the closed ticket with cek status', async () => {
