@@ -176,7 +176,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     maxAttempts: config.MEDIA_FETCH_ATTEMPTS,
   };
 
-  const retention = retentionSettings(config, mediaStorage);
+  const retention = retentionSettings(config);
 
   // One linked phone, one browser session: the WhatsApp Web connection lives in the web process
   // (or the single process), and so does the worker that sends through it.

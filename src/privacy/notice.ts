@@ -7,7 +7,7 @@
  * renamed dinas shows at once.
  *
  * @example
- *   registerPrivacyNotice(app, ctx, { contact: 'ppid@bandung.go.id', retention: retentionSettings(config, storage).periods });
+ *   registerPrivacyNotice(app, ctx, { contact: 'ppid@bandung.go.id', retention: retentionSettings(config).periods });
  */
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';

@@ -26,7 +26,6 @@ import type { PendingQuery, Row } from 'postgres';
 import type { StoredOutbound } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { freshSnapshot } from '../conversation/step.js';
-import type { MediaStorage } from '../media/storage.js';
 import { removeCasesPersonalFields } from '../privacy/case-fields.js';
 import { idArray } from '../privacy/held.js';
 
@@ -40,7 +39,6 @@ export interface RetentionPeriods {
 
 export interface PurgeSettings {
   periods: RetentionPeriods;
-  storage: MediaStorage;
   /** Rows per statement. */
   batchSize: number;
 }
@@ -165,15 +163,16 @@ function purgeOutbox(pg: Pg, cutoff: string, batchSize: number): Promise<number>
   });
 }
 
-/** Photos past the media period: files first, then the row, so a failed delete is tried again next time. */
-async function purgeMedia(pg: Pg, storage: MediaStorage, cutoff: string, batchSize: number): Promise<number> {
+/** Photos past the media period: files first (`ctx.mediaStorage`), then the row, so a failed delete is tried again next time. */
+async function purgeMedia(ctx: PipelineContext, cutoff: string, batchSize: number): Promise<number> {
+  const pg = ctx.db.sql;
   let removed = 0;
   for (;;) {
     const rows = await pg<{ id: string; storage_key: string | null; thumbnail_key: string | null }[]>`
       select id, storage_key, thumbnail_key from media
       where status = 'stored' and stored_at < ${cutoff}::timestamptz order by stored_at limit ${batchSize}`;
     for (const row of rows) {
-      for (const key of [row.storage_key, row.thumbnail_key]) if (key) await storage.delete(key);
+      for (const key of [row.storage_key, row.thumbnail_key]) if (key) await ctx.mediaStorage.delete(key);
     }
     if (rows.length > 0) {
       const [done] = await pg<{ n: number }[]>`
@@ -245,13 +244,13 @@ async function purgeSetAside(pg: Pg, cutoff: string, batchSize: number): Promise
 
 /** Runs every kind once, against the cutoffs of this moment. */
 export async function purgeExpired(ctx: PipelineContext, settings: PurgeSettings): Promise<PurgeCounts> {
-  const { periods, batchSize, storage } = settings;
+  const { periods, batchSize } = settings;
   const now = ctx.now().getTime();
   const cutoff = (days: number) => new Date(now - days * DAY_MS).toISOString();
   const pg = ctx.db.sql;
   const messages = await purgeMessages(pg, cutoff(periods.messageDays), batchSize);
   const drafts = await purgeDrafts(ctx, cutoff(periods.draftDays), batchSize);
-  const media = await purgeMedia(pg, storage, cutoff(periods.mediaDays), batchSize);
+  const media = await purgeMedia(ctx, cutoff(periods.mediaDays), batchSize);
   const closed = await purgeClosedCases(ctx, cutoff(periods.closedCaseDays), batchSize);
   const outbox = await purgeOutbox(pg, cutoff(periods.outboxDays), batchSize);
   const setAside = await purgeSetAside(pg, cutoff(periods.messageDays), batchSize);

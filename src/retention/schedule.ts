@@ -9,7 +9,6 @@
  */
 import type { Config } from '../config.js';
 import type { PipelineContext } from '../conversation/context.js';
-import type { MediaStorage } from '../media/storage.js';
 import { offsetMinutes } from '../cases/working-days.js';
 import { RETENTION_QUEUE, retentionJobId, TIMER_JOB_ATTEMPTS, type QueuedJob, type RetentionJob } from '../queues/jobs.js';
 import type { OwedWork } from '../queues/relay.js';
@@ -25,8 +24,8 @@ export interface RetentionSettings extends PurgeSettings {
   schedule: PurgeSchedule;
 }
 
-/** The purge's settings as configured (RETENTION_*), deleting photos from `storage`. */
-export function retentionSettings(config: Config, storage: MediaStorage): RetentionSettings {
+/** The purge's settings as configured (RETENTION_*). */
+export function retentionSettings(config: Config): RetentionSettings {
   return {
     periods: {
       messageDays: config.RETENTION_MESSAGE_DAYS,
@@ -35,7 +34,6 @@ export function retentionSettings(config: Config, storage: MediaStorage): Retent
       closedCaseDays: config.RETENTION_CLOSED_CASE_DAYS,
       outboxDays: config.RETENTION_OUTBOX_DAYS,
     },
-    storage,
     batchSize: config.RETENTION_BATCH_SIZE,
     schedule: { at: config.RETENTION_PURGE_AT, timeZone: config.RETENTION_TIME_ZONE },
   };

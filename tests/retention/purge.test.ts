@@ -79,7 +79,7 @@ async function sendReplies() {
 }
 
 async function purge(): Promise<PurgeCounts> {
-  return purgeNow(world.app.ctx, settings);
+  return purgeNow({ ...world.app.ctx, mediaStorage: storage }, settings);
 }
 
 /** The purge as the timeline expects it, then once more: the second run finds nothing left to do. */
@@ -101,7 +101,7 @@ async function outboxOf(citizen: string) {
 }
 
 beforeAll(async () => {
-  settings = retentionSettings(testConfig(), storage);
+  settings = retentionSettings(testConfig());
   const { ctx } = world.app;
   await report(reporter, REPORTER, 'retention-photo-1');
   await report(active, ACTIVE);
