@@ -17,7 +17,9 @@ export const FILLERS = new Set(
     'hi hello hey dear sir madam i my me we you can could would to the a an is are of for in on about do does please mas mbak ' +
     'permisi punten maaf sebelumnya selamat pagi siang sore malam halo hallo hai helo hey assalamualaikum salam warahmatullahi ' +
     'wabarakatuh wr wb alaikum walaikumsalam waalaikumsalam om swastiastu shalom good morning afternoon evening ' +
-    'atas sudah udah bagaimana terimakasih terima kasih thanks thank banyak much oke ya baik siap mohon info informasinya'
+    'atas sudah udah bagaimana terimakasih terima kasih thanks thank banyak much oke ya baik siap mohon info informasinya ' +
+    // Particles and intensifiers: "batal aja", "sampai jumpa lagi", "thank you so much".
+    'saja lagi eh so very really lot u'
   ).split(' '),
 );
 
@@ -45,23 +47,36 @@ export const STOP = phrases(
   'stop sending', 'unsubscribe me',
 );
 
-export const CANCEL = phrases('batal', 'batalkan', 'cancel', 'tidak jadi', 'gak jadi', 'dibatalkan', 'never mind', 'nevermind');
+export const CANCEL = phrases('batal', 'batalkan', 'cancel', 'tidak jadi', 'dibatalkan', 'never mind', 'nevermind');
 
-export const DATA_VERBS = new Set('hapus hapuskan menghapus dihapus lihat melihat minta salinan akses tampilkan delete remove erase copy see access download unduh apa'.split(' '));
+/** Saying one mistyped: "eh salah ketik" is not a complaint about something wrong. */
+export const MISTYPED = phrases('salah ketik', 'salah kirim', 'salah tulis', 'salah pencet', 'salah tekan', 'typo', 'keliru ketik');
+
+/**
+ * Names whose words sound like a problem but name a thing: a hospital is not a complaint about
+ * being ill, aid for victims is not a report of one.
+ */
+export const NAMES = phrases('rumah sakit', 'bantuan korban');
+
+export const DATA_VERBS = new Set(
+  'hapus hapuskan menghapus dihapus lihat melihat minta salinan akses tampilkan delete remove erase copy see access download unduh apa simpan disimpan menyimpan tersimpan store stored keep'.split(' '),
+);
 export const DATA_OBJECTS = phrases(
   'data saya', 'data pribadi', 'data diri', 'my data', 'personal data', 'my information', 'data yang disimpan', 'data yang kalian simpan',
   'akun saya', 'nomor saya', 'my account',
 );
+/** "data … tentang saya": data, said to be about oneself further on. */
+export const ABOUT_ME = phrases('tentang saya', 'mengenai saya', 'soal saya', 'about me');
 
 export const HUMAN_WORDS = new Set('petugas admin operator cs staff staf agent human manusia orang pegawai officer'.split(' '));
 export const HUMAN_VERBS = new Set(
-  'bicara ngobrol berbicara hubungi menghubungi sambungkan disambungkan talk speak chat telepon telpon call connect dengan sama langsung asli'.split(' '),
+  'bicara ngobrol berbicara omong hubungi menghubungi hubungkan dihubungkan sambungkan disambungkan kontak ketemu bertemu talk speak chat telepon telpon call contact connect dengan sama langsung asli'.split(' '),
 );
 
 export const STATUS = phrases(
   'status', 'cek status', 'cek laporan', 'cek tiket', 'tiket', 'ticket', 'nomor tiket', 'sampai mana', 'sudah sampai mana', 'progres',
   'progress', 'perkembangan', 'tindak lanjut laporan', 'laporan saya bagaimana', 'bagaimana laporan', 'bagaimana aduan', 'bagaimana pengaduan', 'laporan saya sudah', 'laporan saya belum', 'sudah diproses',
-  'belum diproses', 'ditanggapi', 'sudah ditanggapi', 'belum ditanggapi', 'belum ada kabar', 'tidak ada kabar', 'ada kabar', 'kabar laporan',
+  'belum diproses', 'ditanggapi', 'ditindaklanjuti', 'sudah ditanggapi', 'belum ditanggapi', 'belum ada kabar', 'tidak ada kabar', 'ada kabar', 'kabar laporan',
   'my report', 'report status', 'check status', 'track',
 );
 
@@ -100,9 +115,10 @@ export const PROBLEMS = phrases(
 export const QUESTION_WORDS = new Set('kapan berapa kenapa mengapa when why apakah benarkah'.split(' '));
 
 export const HELP = phrases(
-  'bantuan', 'help', 'tolong', 'panduan', 'petunjuk', 'cara pakai', 'cara menggunakan', 'bingung', 'bagaimana caranya', 'caranya bagaimana',
+  'bantuan', 'help', 'tolong', 'panduan', 'petunjuk', 'cara pakai', 'cara menggunakan', 'bingung',
   'bisa apa', 'bisa bantu apa', 'menu apa saja', 'fitur', 'how does this work', 'what can you do', 'how to use', 'instructions', 'guide',
-  'tidak mengerti', 'tidak paham', 'gimana ini', 'bagaimana ini',
+  'tidak mengerti', 'tidak paham', 'bagaimana ini', 'bagaimana cara', 'cara bagaimana', 'bagaimana cara pakai', 'bagaimana cara menggunakan',
+  'tolong bantu', 'bantu',
 );
 
 /** Words only English speakers use; shared words ("ok", "help", "status") count for neither language. */
@@ -112,7 +128,7 @@ export const ENGLISH = new Set(
     'hello hi hey good morning afternoon evening thanks thank please documents document requirements report complaint check ' +
     'staff talk speak person human with for of to and in on it this that have has not no yes get apply register card been ' +
     'since months weeks days received paid broken road street school hospital about can will there here they their mother father ' +
-    'family assistance payment still yet never bye goodbye see later delete data'
+    'family assistance payment still yet never bye goodbye see later delete data a so much lot very really'
   ).split(' '),
 );
 export const INDONESIAN = new Set(

@@ -74,3 +74,23 @@ export function splitJoined(words: readonly string[], known: ReadonlySet<string>
   }
   return out;
 }
+
+/**
+ * Colloquial (Jakarta) verb forms read as the standard form, when that is known and the word as
+ * typed is not: "batalin" → "batalkan", "ngelaporin" → "laporkan", "ngecek" → "cek". The suffix
+ * *-in* stands for *-kan*, and *nge-* or *ng-* is the informal active prefix.
+ */
+export function standardForm(word: string, known: ReadonlySet<string>): string {
+  if (known.has(word) || word.length < 5) return word;
+  const stems = [word];
+  for (const prefix of ['nge', 'ng']) if (word.startsWith(prefix) && word.length - prefix.length >= 3) stems.push(word.slice(prefix.length));
+  for (const stem of stems) {
+    if (stem !== word && known.has(stem)) return stem;
+    if (stem.endsWith('in') && stem.length >= 5) {
+      const root = stem.slice(0, -2);
+      if (known.has(`${root}kan`)) return `${root}kan`;
+      if (known.has(root)) return root;
+    }
+  }
+  return word;
+}

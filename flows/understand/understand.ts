@@ -15,6 +15,7 @@ import type { CaseKind, Lang } from '../../src/conversation/contract.js';
 import { validateNik } from '../../src/pii/nik-rules.js';
 import { normalise, typoDistance } from '../text.js';
 import {
+  ABOUT_ME,
   ACKNOWLEDGEMENTS,
   CANCEL,
   DATA_OBJECTS,
@@ -29,6 +30,8 @@ import {
   INDONESIAN,
   KIND_HINTS,
   LAPOR,
+  MISTYPED,
+  NAMES,
   PERSYARATAN,
   PROBLEMS,
   QUESTION_WORDS,
@@ -38,7 +41,7 @@ import {
   THANKS,
   type Phrase,
 } from './lexicon.js';
-import { splitJoined, wordsOf } from './normalise.js';
+import { splitJoined, standardForm, wordsOf } from './normalise.js';
 import type { Vocabulary } from './vocabulary.js';
 
 export const INTENTS = [
@@ -84,7 +87,7 @@ export interface Understanding {
 const READ_CHARS = 1_000;
 
 const LEXICON_WORDS = new Set(
-  [STOP, CANCEL, DATA_OBJECTS, STATUS, PERSYARATAN, LAPOR, PROBLEMS, HELP, THANKS, GOODBYES, ...GREETINGS.map((g) => g.phrases), ...KIND_HINTS.map((k) => k.phrases)]
+  [STOP, CANCEL, MISTYPED, NAMES, DATA_OBJECTS, ABOUT_ME, STATUS, PERSYARATAN, LAPOR, PROBLEMS, HELP, THANKS, GOODBYES, ...GREETINGS.map((g) => g.phrases), ...KIND_HINTS.map((k) => k.phrases)]
     .flat(2)
     .concat([...FILLERS, ...HUMAN_WORDS, ...HUMAN_VERBS, ...DATA_VERBS, ...STOP_ALONE, ...QUESTION_WORDS, ...ACKNOWLEDGEMENTS]),
 );
@@ -117,20 +120,27 @@ function knownOf(vocabulary: Vocabulary): Known {
   return known;
 }
 
-/** A word of five letters or more with one typo (two from nine) reads as the known word: "lapoor", "persyaratn". */
+/**
+ * A word of five letters or more with one typo (two from nine) reads as the known word: "lapoor",
+ * "persyaratn". Among five-letter words one changed letter is too often another word ("berat" is
+ * not "beras"), so there only a dropped or doubled letter counts ("staus", "syrat").
+ */
 function correct(word: string, known: Known): string {
   if (word.length < 5 || known.words.has(word) || /\d/.test(word)) return word;
   const cached = known.corrected.get(word);
   if (cached !== undefined) return cached;
   const allowed = word.length >= 9 ? 2 : 1;
+  // A slip is rarely on the last letter: of two near words, the one ending alike wins ("harapn" is "harapan", not "harap").
   let best = word;
-  for (let length = word.length - allowed; length <= word.length + allowed && best === word; length++) {
-    for (const candidate of known.byLength.get(length) ?? []) {
-      if (typoDistance(word, candidate, allowed) <= allowed) {
-        best = candidate;
-        break;
-      }
+  for (let length = word.length - allowed; length <= word.length + allowed; length++) {
+    if (word.length === 5 && length === 5) continue;
+    const near = (known.byLength.get(length) ?? []).filter((candidate) => typoDistance(word, candidate, allowed) <= allowed);
+    const alike = near.find((candidate) => candidate.at(-1) === word.at(-1));
+    if (alike) {
+      best = alike;
+      break;
     }
+    if (best === word && near.length > 0) best = near[0];
   }
   // Bounded so a flood of distinct garbage words cannot grow it without end.
   if (known.corrected.size < 10_000) known.corrected.set(word, best);
@@ -160,13 +170,16 @@ function indexOf(phrases: readonly Phrase[]): Map<string, Phrase[]> {
   return index;
 }
 
-/** Marks the words covered by any of `phrases`, skipping words an earlier reading took; returns how many phrases matched. */
-function mark(words: readonly string[], phrases: readonly Phrase[], covered: boolean[]): number {
+/**
+ * Marks the words covered by any of `phrases`, skipping words an earlier reading took (and words
+ * `reserved` for something else); returns how many phrases matched.
+ */
+function mark(words: readonly string[], phrases: readonly Phrase[], covered: boolean[], reserved: readonly boolean[] = []): number {
   const index = indexOf(phrases);
   let count = 0;
   for (let at = 0; at < words.length; at++) {
     for (const phrase of index.get(words[at]) ?? []) {
-      if (at + phrase.length > words.length || phrase.some((word, j) => words[at + j] !== word || covered[at + j])) continue;
+      if (at + phrase.length > words.length || phrase.some((word, j) => words[at + j] !== word || covered[at + j] || reserved[at + j])) continue;
       count++;
       for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
       break;
@@ -236,17 +249,28 @@ function serviceCodes(words: readonly string[], vocabulary: Vocabulary, covered:
   return codes.sort((a, b) => a.at - b.at).map((c) => c.code);
 }
 
-/** The category most of the words point to: its own words count twice, a service's category once. */
+/**
+ * The category most of the words point to: its own words count twice, a service's category once.
+ * A noun is named before what qualifies it, so a category word right after another category's
+ * ("posyandu lansia", a health post for the elderly) qualifies it and does not count.
+ */
 function categoryOf(words: readonly string[], vocabulary: Vocabulary, services: readonly string[]): string | null {
   const scores = new Map<string, number>();
   const covered: boolean[] = [];
+  const found: { at: number; end: number; code: string }[] = [];
   for (const { phrase, code } of vocabulary.categories) {
     for (const at of occurrences(words, phrase)) {
       if (phrase.some((_, j) => covered[at + j])) continue;
       for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
-      scores.set(code, (scores.get(code) ?? 0) + 2);
+      found.push({ at, end: at + phrase.length, code });
     }
   }
+  found.sort((a, b) => a.at - b.at);
+  found.forEach(({ at, code }, i) => {
+    const head = found[i - 1];
+    if (head && head.end === at && head.code !== code) return;
+    scores.set(code, (scores.get(code) ?? 0) + 2);
+  });
   for (const service of services) {
     const code = vocabulary.serviceCategory.get(service);
     if (code) scores.set(code, (scores.get(code) ?? 0) + 1);
@@ -272,7 +296,7 @@ function kindOf(words: readonly string[]): CaseKind {
 export function understand(text: string, vocabulary: Vocabulary): Understanding {
   const said = normalise(text.length > READ_CHARS ? text.slice(0, READ_CHARS) : text);
   const known = knownOf(vocabulary);
-  const words = splitJoined(wordsOf(said), known.words).map((word) => correct(word, known));
+  const words = splitJoined(wordsOf(said), known.words).map((word) => correct(standardForm(word, known.words), known));
   const nik = nikIn(said);
   // The digits of a NIK are not a ticket ("nik saya 3273 0141…" is not ticket SAYA3273).
   const tickets = ticketsIn(nik ? said.replace(NIK, ' ') : said);
@@ -284,9 +308,13 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   const status = mark(words, STATUS, covered);
   const persyaratan = mark(words, PERSYARATAN, covered);
   const lapor = mark(words, LAPOR, covered);
-  const problems = mark(words, PROBLEMS, covered);
+  // Words that only look like a problem: "salah ketik" says nothing; "rumah sakit" is still said, but is no problem.
+  mark(words, MISTYPED, covered);
+  const names: boolean[] = [];
+  mark(words, NAMES, names);
+  const problems = mark(words, PROBLEMS, covered, names);
   const social = mark(words, SOCIAL, covered);
-  const dataObject = count(words, DATA_OBJECTS) > 0;
+  const dataObject = count(words, DATA_OBJECTS) > 0 || (words.includes('data') && count(words, ABOUT_ME) > 0);
   const humans = words.filter((word) => HUMAN_WORDS.has(word)).length;
   const humanVerbs = words.some((word) => HUMAN_VERBS.has(word));
   const question = words.some((word) => QUESTION_WORDS.has(word));
@@ -319,7 +347,8 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   if (words.length === 0) return result('other');
   const onlyStop = words.some((word) => STOP_ALONE.has(word)) && words.every((word) => STOP_ALONE.has(word) || FILLERS.has(word));
   if (onlyStop || (stop > 0 && problems === 0)) return result('stop');
-  if (cancel > 0 && plain && status + persyaratan === 0) return result('cancel');
+  // "tidak jadi" in "pkh tidak jadi cair" is the complaint, not a cancel.
+  if (cancel > 0 && plain && status + persyaratan + problems === 0 && services.length === 0) return result('cancel');
   if (dataObject && words.some((word) => DATA_VERBS.has(word)) && services.length === 0 && lapor === 0) return result('dataRequest');
   if (tickets.length > 0) return result('status');
   if (status > 0 && status >= lapor && problems <= status) return result('status');

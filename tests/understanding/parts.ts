@@ -1,0 +1,14 @@
+/** The labelled corpus's parts, named, for the accuracy test and `npm run bench -- understanding`. */
+import { heldOutSecond } from './corpus-held-out-2.js';
+import { heldOutThird } from './corpus-held-out-3.js';
+import { heldOut } from './corpus-held-out.js';
+import { tuning, type Labelled } from './corpus-tuning.js';
+
+export const corpusParts: [name: string, part: readonly Labelled[]][] = [
+  ['tuning part', tuning],
+  ['held-out part', heldOut],
+  ['held-out part 2', heldOutSecond],
+  ['held-out part 3', heldOutThird],
+];
+
+export const wholeCorpus: readonly Labelled[] = corpusParts.flatMap(([, part]) => part);
