@@ -18,8 +18,10 @@ export const FILLERS = new Set(
     'permisi punten maaf sebelumnya selamat pagi siang sore malam halo hallo hai helo hey assalamualaikum salam warahmatullahi ' +
     'wabarakatuh wr wb alaikum walaikumsalam waalaikumsalam om swastiastu shalom good morning afternoon evening ' +
     'atas sudah udah bagaimana terimakasih terima kasih thanks thank banyak much oke ya baik siap mohon info informasinya ' +
-    // Particles and intensifiers: "batal aja", "sampai jumpa lagi", "thank you so much".
-    'saja lagi eh so very really lot u'
+    // Particles and intensifiers: "batal aja", "sampai jumpa lagi", "thank you so much"; "nya" typed apart ("cs nya").
+    'saja lagi dulu eh nya sangat sekali banget so very really lot u ' +
+    // The chat's own answers: "belum ada foto" is no complaint about a missing thing.
+    'foto gambar photo picture'
   ).split(' '),
 );
 
@@ -32,7 +34,7 @@ export const GREETINGS: { kind: 'salam' | 'pagi' | 'siang' | 'sore' | 'malam' | 
   { kind: 'halo', phrases: phrases('halo', 'hallo', 'hai', 'helo', 'hi', 'hello', 'hey', 'permisi', 'punten', 'start', 'mulai') },
 ];
 
-export const THANKS = phrases('terimakasih', 'terima kasih', 'terima kasih atas bantuan', 'terimakasih atas bantuan', 'thanks for help', 'thanks', 'thank you', 'thank', 'makasih', 'matur nuwun', 'nuwun', 'hatur nuhun');
+export const THANKS = phrases('sangat membantu', 'membantu sekali', 'membantu banget', 'helpful', 'terimakasih', 'terima kasih', 'terima kasih atas bantuan', 'terimakasih atas bantuan', 'thanks for help', 'thanks', 'thank you', 'thank', 'makasih', 'matur nuwun', 'nuwun', 'hatur nuhun');
 export const GOODBYES = phrases(
   'dadah', 'dah', 'bye', 'goodbye', 'sampai jumpa', 'sampai ketemu', 'see you', 'wassalam', 'wassalamualaikum', 'itu saja',
   'cukup', 'sudah cukup', 'selesai', 'sudah jelas', 'permisi dulu', 'pamit',
@@ -68,16 +70,22 @@ export const DATA_OBJECTS = phrases(
 /** "data … tentang saya": data, said to be about oneself further on. */
 export const ABOUT_ME = phrases('tentang saya', 'mengenai saya', 'soal saya', 'about me');
 
-export const HUMAN_WORDS = new Set('petugas admin operator cs staff staf agent human manusia orang pegawai officer'.split(' '));
+export const HUMAN_WORDS = new Set('petugas admin operator cs staff staf agent human manusia orang pegawai officer someone somebody person representative'.split(' '));
 export const HUMAN_VERBS = new Set(
-  'bicara ngobrol berbicara omong hubungi menghubungi hubungkan dihubungkan sambungkan disambungkan kontak ketemu bertemu talk speak chat telepon telpon call contact connect dengan sama langsung asli'.split(' '),
+  'mana bicara ngobrol berbicara omong hubungi menghubungi hubungkan dihubungkan sambungkan disambungkan kontak ketemu bertemu talk speak chat telepon telpon call contact connect dengan sama langsung asli'.split(' '),
 );
 
 export const STATUS = phrases(
   'status', 'cek status', 'cek laporan', 'cek tiket', 'tiket', 'ticket', 'nomor tiket', 'sampai mana', 'sudah sampai mana', 'progres',
   'progress', 'perkembangan', 'tindak lanjut laporan', 'laporan saya bagaimana', 'bagaimana laporan', 'bagaimana aduan', 'bagaimana pengaduan', 'laporan saya sudah', 'laporan saya belum', 'sudah diproses',
   'belum diproses', 'ditanggapi', 'ditindaklanjuti', 'sudah ditanggapi', 'belum ditanggapi', 'belum ada kabar', 'tidak ada kabar', 'ada kabar', 'kabar laporan',
-  'my report', 'report status', 'check status', 'track',
+  'my report', 'my complaint', 'report status', 'check status', 'track', 'any news', 'news on', 'update on', 'any update',
+);
+
+/** Words a report is called by, and what is done to one: "aduan saya sudah direspon belum" asks its status. */
+export const REPORT_NOUNS = new Set('laporan aduan pengaduan keluhan komplain tiket report complaint'.split(' '));
+export const HANDLED = new Set(
+  'diproses ditindaklanjuti ditanggapi direspon direspons dibalas dibaca dicek diperiksa diverifikasi ditangani diterima processed answered handled'.split(' '),
 );
 
 export const PERSYARATAN = phrases(
@@ -108,6 +116,7 @@ export const PROBLEMS = phrases(
   'hilang', 'terlantar', 'telantar', 'kelaparan', 'sakit', 'ditelantarkan', 'diusir', 'korban', 'kebakaran', 'kebanjiran', 'longsor',
   'penipuan', 'ditipu', 'nepotisme', 'kkn', 'dijual', 'disalahgunakan', 'tidak sesuai', 'kurang', 'telat', 'terlambat', 'masalah',
   'not paid', 'not received', 'broken', 'never came', 'problem', 'bocoran', 'sampah', 'gelandangan', 'pengemis', 'odgj', 'anak jalanan',
+  'tidak punya', 'cut', 'stolen', 'corrupt', 'corruption', 'bribe', 'unfair', 'delayed', 'rejected', 'removed', 'damaged', 'collapsed', 'flooded',
   'tidak adil', 'ngamuk', 'mengamuk', 'dinonaktifkan', 'nonaktif', 'tidak aktif', 'tidak bisa dipakai', 'tidak bisa', 'memotong', 'kosong', 'habis', 'tidak digaji', 'ditahan', 'menunggak', 'salah', 'salah nama', 'butuh bantuan', 'phk', 'kena phk', 'meninggal', 'tidak masuk', 'belum masuk', 'belum jadi', 'not been paid', 'has not', 'have not', 'not paid', 'no longer', 'berhenti', 'diberhentikan', 'dihentikan', 'lapar', 'ketahuan', 'ilegal', 'curang', 'kecurangan', 'bermasalah', 'error', 'gagal',
 );
 
@@ -118,7 +127,7 @@ export const HELP = phrases(
   'bantuan', 'help', 'tolong', 'panduan', 'petunjuk', 'cara pakai', 'cara menggunakan', 'bingung',
   'bisa apa', 'bisa bantu apa', 'menu apa saja', 'fitur', 'how does this work', 'what can you do', 'how to use', 'instructions', 'guide',
   'tidak mengerti', 'tidak paham', 'bagaimana ini', 'bagaimana cara', 'cara bagaimana', 'bagaimana cara pakai', 'bagaimana cara menggunakan',
-  'tolong bantu', 'bantu',
+  'tolong bantu', 'bantu', 'fungsi', 'what is this',
 );
 
 /** Words only English speakers use; shared words ("ok", "help", "status") count for neither language. */
@@ -136,7 +145,11 @@ export const INDONESIAN = new Set(
     'saya kami mau ingin yang tidak belum sudah apa ada bagaimana dimana kapan berapa kenapa dengan untuk dari di ke ini itu dan atau ' +
     'tapi bapak ibu mohon tolong syarat persyaratan lapor laporan bantuan cair rusak jalan sekolah rumah sakit bulan tahun hari sejak ' +
     'terima kasih selamat pagi siang sore malam halo petugas cara daftar urus dapat kartu keluarga anak orang kok sih dong ya juga lagi ' +
-    'sama karena masih sekarang kemarin kenapa gimana nya data hapus cek bisa ditangani tangani tidur'
+    'sama karena masih sekarang kemarin kenapa gimana nya data hapus cek bisa ditangani tangani tidur ' +
+    // Everyday words, known so that a typo is never guessed into them ("kelurahan" is not "keluhan").
+    'kelurahan kecamatan kabupaten kota desa kampung dusun warga tetangga kantor pasar masjid toko jembatan harus perlu ' +
+    'sudah pernah waktu tiap setiap minggu lalu depan belakang dekat samping keluarga suami istri anak kakek nenek orangtua ' +
+    'uang bayar beli jual ambil kasih kirim datang pergi pulang tunggu tanya jawab baru lama besar kecil banyak sedikit'
   ).split(' '),
 );
 

@@ -24,6 +24,7 @@ import {
   FILLERS,
   GOODBYES,
   GREETINGS,
+  HANDLED,
   HELP,
   HUMAN_VERBS,
   HUMAN_WORDS,
@@ -35,6 +36,7 @@ import {
   PERSYARATAN,
   PROBLEMS,
   QUESTION_WORDS,
+  REPORT_NOUNS,
   STATUS,
   STOP,
   STOP_ALONE,
@@ -89,7 +91,7 @@ const READ_CHARS = 1_000;
 const LEXICON_WORDS = new Set(
   [STOP, CANCEL, MISTYPED, NAMES, DATA_OBJECTS, ABOUT_ME, STATUS, PERSYARATAN, LAPOR, PROBLEMS, HELP, THANKS, GOODBYES, ...GREETINGS.map((g) => g.phrases), ...KIND_HINTS.map((k) => k.phrases)]
     .flat(2)
-    .concat([...FILLERS, ...HUMAN_WORDS, ...HUMAN_VERBS, ...DATA_VERBS, ...STOP_ALONE, ...QUESTION_WORDS, ...ACKNOWLEDGEMENTS]),
+    .concat([...FILLERS, ...REPORT_NOUNS, ...HANDLED, ...HUMAN_WORDS, ...HUMAN_VERBS, ...DATA_VERBS, ...STOP_ALONE, ...QUESTION_WORDS, ...ACKNOWLEDGEMENTS]),
 );
 
 /** Thanks, goodbyes and greetings, longest first, so "terima kasih atas bantuan" is read whole. */
@@ -121,8 +123,8 @@ function knownOf(vocabulary: Vocabulary): Known {
 }
 
 /**
- * A word of five letters or more with one typo (two from nine) reads as the known word: "lapoor",
- * "persyaratn". Among five-letter words one changed letter is too often another word ("berat" is
+ * A word of five letters or more with one typo (two from nine, in a word of about the same length)
+ * reads as the known word: "lapoor", "persyaratn". Among five-letter words one changed letter is too often another word ("berat" is
  * not "beras"), so there only a dropped or doubled letter counts ("staus", "syrat").
  */
 function correct(word: string, known: Known): string {
@@ -132,7 +134,8 @@ function correct(word: string, known: Known): string {
   const allowed = word.length >= 9 ? 2 : 1;
   // A slip is rarely on the last letter: of two near words, the one ending alike wins ("harapn" is "harapan", not "harap").
   let best = word;
-  for (let length = word.length - allowed; length <= word.length + allowed; length++) {
+  // Two slips that both drop (or both add) a letter make another word too often ("kelurahan" is not "keluhan").
+  for (let length = word.length - Math.min(allowed, 1); length <= word.length + Math.min(allowed, 1); length++) {
     if (word.length === 5 && length === 5) continue;
     const near = (known.byLength.get(length) ?? []).filter((candidate) => typoDistance(word, candidate, allowed) <= allowed);
     const alike = near.find((candidate) => candidate.at(-1) === word.at(-1));
@@ -318,6 +321,7 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   const humans = words.filter((word) => HUMAN_WORDS.has(word)).length;
   const humanVerbs = words.some((word) => HUMAN_VERBS.has(word));
   const question = words.some((word) => QUESTION_WORDS.has(word));
+  const askedIfHandled = words.some((word) => REPORT_NOUNS.has(word)) && words.some((word) => HANDLED.has(word));
   words.forEach((word, i) => {
     if (HUMAN_WORDS.has(word) || STOP_ALONE.has(word) || /^\d+$/.test(word)) covered[i] = true;
   });
@@ -352,6 +356,7 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   if (dataObject && words.some((word) => DATA_VERBS.has(word)) && services.length === 0 && lapor === 0) return result('dataRequest');
   if (tickets.length > 0) return result('status');
   if (status > 0 && status >= lapor && problems <= status) return result('status');
+  if (askedIfHandled && problems === 0) return result('status');
   if (humans > 0 && (humanVerbs || (plain && !greetingOf(words))) && problems === 0 && lapor === 0 && persyaratan === 0 && status === 0) {
     return result('petugas');
   }

@@ -1,8 +1,10 @@
 /**
  * A third held-out part, written when the misreads of the first two parts were studied to close
  * the understanding's gaps (so those two have been looked at), and committed before any of those
- * fixes and before it was first run: the measure of messages no rule was written against.
- * Never tuned on. Same labelling rules as corpus-tuning.ts.
+ * fixes and before it was first run. Its first run scored 80.5% (62 of 77 intents; entities 48 of
+ * 48); its misreads were then studied too, by general rules only (money amounts, "-nya", "tidak
+ * pernah", English status and staff words, common words kept from typo guesses …), so
+ * corpus-held-out-4.ts is the part never looked at. Same labelling rules as corpus-tuning.ts.
  */
 import type { Labelled } from './corpus-tuning.js';
 
