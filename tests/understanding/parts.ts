@@ -1,6 +1,7 @@
 /** The labelled corpus's parts, named, for the accuracy test and `npm run bench -- understanding`. */
 import { heldOutSecond } from './corpus-held-out-2.js';
 import { heldOutThird } from './corpus-held-out-3.js';
+import { heldOutFourth } from './corpus-held-out-4.js';
 import { heldOut } from './corpus-held-out.js';
 import { tuning, type Labelled } from './corpus-tuning.js';
 
@@ -9,6 +10,7 @@ export const corpusParts: [name: string, part: readonly Labelled[]][] = [
   ['held-out part', heldOut],
   ['held-out part 2', heldOutSecond],
   ['held-out part 3', heldOutThird],
+  ['held-out part 4', heldOutFourth],
 ];
 
 export const wholeCorpus: readonly Labelled[] = corpusParts.flatMap(([, part]) => part);
