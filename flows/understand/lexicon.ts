@@ -18,10 +18,10 @@ export const FILLERS = new Set(
     'permisi punten maaf sebelumnya selamat pagi siang sore malam halo hallo hai helo hey assalamualaikum salam warahmatullahi ' +
     'wabarakatuh wr wb alaikum walaikumsalam waalaikumsalam om swastiastu shalom good morning afternoon evening ' +
     'atas sudah udah bagaimana terimakasih terima kasih thanks thank banyak much oke ya baik siap mohon info informasinya ' +
-    // Particles and intensifiers: "batal aja", "sampai jumpa lagi", "thank you so much"; "nya" typed apart ("cs nya").
-    'saja lagi dulu eh nya sangat sekali banget so very really lot u ' +
-    // The chat's own answers: "belum ada foto" is no complaint about a missing thing.
-    'foto gambar photo picture'
+    // Particles and intensifiers: "batal aja", "sampai jumpa lagi", "thank you so much", "cs nya mana".
+    'saja lagi dulu eh ah wah lho loh mana sangat sekali banget so very really lot u informasi ' +
+    // The chat's own words: "belum ada foto" is no complaint about a missing thing, "bot ini" no subject.
+    'foto gambar photo picture bot chatbot'
   ).split(' '),
 );
 
@@ -34,7 +34,7 @@ export const GREETINGS: { kind: 'salam' | 'pagi' | 'siang' | 'sore' | 'malam' | 
   { kind: 'halo', phrases: phrases('halo', 'hallo', 'hai', 'helo', 'hi', 'hello', 'hey', 'permisi', 'punten', 'start', 'mulai') },
 ];
 
-export const THANKS = phrases('sangat membantu', 'membantu sekali', 'membantu banget', 'helpful', 'terimakasih', 'terima kasih', 'terima kasih atas bantuan', 'terimakasih atas bantuan', 'thanks for help', 'thanks', 'thank you', 'thank', 'makasih', 'matur nuwun', 'nuwun', 'hatur nuhun');
+export const THANKS = phrases('atas bantuan', 'for your help', 'for the help', 'sangat membantu', 'membantu sekali', 'membantu banget', 'helpful', 'terimakasih', 'terima kasih', 'terima kasih atas bantuan', 'terimakasih atas bantuan', 'thanks for help', 'thanks', 'thank you', 'thank', 'makasih', 'matur nuwun', 'nuwun', 'hatur nuhun');
 export const GOODBYES = phrases(
   'dadah', 'dah', 'bye', 'goodbye', 'sampai jumpa', 'sampai ketemu', 'see you', 'wassalam', 'wassalamualaikum', 'itu saja',
   'cukup', 'sudah cukup', 'selesai', 'sudah jelas', 'permisi dulu', 'pamit',
@@ -52,7 +52,7 @@ export const STOP = phrases(
 export const CANCEL = phrases('batal', 'batalkan', 'cancel', 'tidak jadi', 'dibatalkan', 'never mind', 'nevermind');
 
 /** Saying one mistyped: "eh salah ketik" is not a complaint about something wrong. */
-export const MISTYPED = phrases('salah ketik', 'salah kirim', 'salah tulis', 'salah pencet', 'salah tekan', 'typo', 'keliru ketik');
+export const MISTYPED = phrases('salah ketik', 'salah kirim', 'salah tulis', 'salah pencet', 'salah tekan', 'salah pilih', 'salah klik', 'typo', 'keliru ketik');
 
 /**
  * Names whose words sound like a problem but name a thing: a hospital is not a complaint about
@@ -71,8 +71,10 @@ export const DATA_OBJECTS = phrases(
 export const ABOUT_ME = phrases('tentang saya', 'mengenai saya', 'soal saya', 'about me');
 
 export const HUMAN_WORDS = new Set('petugas admin operator cs staff staf agent human manusia orang pegawai officer someone somebody person representative'.split(' '));
+/** Asking how to reach the office: as good as asking for a person. */
+export const CONTACTS = phrases('nomor telepon', 'nomor telpon', 'nomor hp', 'nomor wa', 'telepon kantor', 'telpon kantor', 'nomor kantor', 'kontak kantor', 'phone number', 'contact number');
 export const HUMAN_VERBS = new Set(
-  'mana bicara ngobrol berbicara omong hubungi menghubungi hubungkan dihubungkan sambungkan disambungkan kontak ketemu bertemu talk speak chat telepon telpon call contact connect dengan sama langsung asli'.split(' '),
+  'butuh need bicara ngobrol berbicara omong hubungi menghubungi hubungkan dihubungkan sambungkan disambungkan kontak ketemu bertemu talk speak chat telepon telpon call contact connect dengan sama langsung asli'.split(' '),
 );
 
 export const STATUS = phrases(
@@ -94,9 +96,13 @@ export const PERSYARATAN = phrases(
   'cara mengajukan', 'cara pengajuan', 'cara ajukan', 'cara apply', 'how to apply', 'how do i apply', 'how to get', 'how to register',
   'bagaimana daftar', 'bagaimana mendaftar', 'bagaimana mengurus', 'bagaimana urus', 'bagaimana cara daftar', 'bagaimana cara mengurus',
   'apa saja yang dibawa', 'yang harus dibawa', 'harus bawa', 'perlu bawa', 'yang diperlukan', 'yang dibutuhkan', 'apa yang perlu',
-  'what do i need', 'need to bring', 'apply for', 'daftar', 'mendaftar', 'pendaftaran', 'mengajukan', 'pengajuan', 'urus', 'mengurus', 'bikin',
+  'what do i need', 'need to bring', 'apply for', 'how do i get', 'how can i get', 'how can i apply', 'how do i register', 'how can i register',
+  'what are the requirements', 'surat pengantar', 'fotokopi', 'pas foto', 'proses bagaimana', 'bagaimana proses', 'daftar', 'mendaftar', 'pendaftaran', 'mengajukan', 'pengajuan', 'urus', 'mengurus', 'bikin',
   'alur', 'tata cara', 'bawa apa', 'bagaimana cara', 'biar masuk', 'supaya masuk', 'masuk dtks', 'cara',  'langkah', 'kemana', 'dimana mengurus', 'dimana daftar', 'lokasi kantor', 'jam buka', 'where',
 );
+
+/** A message that opens with these asks for requirements, whatever problem it names next ("syarat bantuan korban gempa"). */
+export const REQUIREMENT_HEADS = new Set('syarat persyaratan requirements requirement'.split(' '));
 
 /** Saying outright that one reports. */
 export const LAPOR = phrases(
@@ -116,7 +122,9 @@ export const PROBLEMS = phrases(
   'hilang', 'terlantar', 'telantar', 'kelaparan', 'sakit', 'ditelantarkan', 'diusir', 'korban', 'kebakaran', 'kebanjiran', 'longsor',
   'penipuan', 'ditipu', 'nepotisme', 'kkn', 'dijual', 'disalahgunakan', 'tidak sesuai', 'kurang', 'telat', 'terlambat', 'masalah',
   'not paid', 'not received', 'broken', 'never came', 'problem', 'bocoran', 'sampah', 'gelandangan', 'pengemis', 'odgj', 'anak jalanan',
-  'tidak punya', 'cut', 'stolen', 'corrupt', 'corruption', 'bribe', 'unfair', 'delayed', 'rejected', 'removed', 'damaged', 'collapsed', 'flooded',
+  'tidak punya', 'tidak sekolah', 'putus sekolah', 'disuruh', 'dipaksa', 'ngamen', 'mengemis', 'eksploitasi', 'kekerasan', 'dipukul', 'dianiaya',
+  'oknum', 'mengaku', 'palsu', 'gadungan', 'menjual', 'diperjualbelikan', 'acara pribadi', 'kepentingan pribadi', 'keperluan pribadi',
+  'tercemar', 'pencemaran', 'limbah', 'polusi', 'nobody', 'no one', 'bedridden', 'neglected', 'abandoned', 'sick', 'hungry', 'cut', 'stolen', 'corrupt', 'corruption', 'bribe', 'unfair', 'delayed', 'rejected', 'removed', 'damaged', 'collapsed', 'flooded',
   'tidak adil', 'ngamuk', 'mengamuk', 'dinonaktifkan', 'nonaktif', 'tidak aktif', 'tidak bisa dipakai', 'tidak bisa', 'memotong', 'kosong', 'habis', 'tidak digaji', 'ditahan', 'menunggak', 'salah', 'salah nama', 'butuh bantuan', 'phk', 'kena phk', 'meninggal', 'tidak masuk', 'belum masuk', 'belum jadi', 'not been paid', 'has not', 'have not', 'not paid', 'no longer', 'berhenti', 'diberhentikan', 'dihentikan', 'lapar', 'ketahuan', 'ilegal', 'curang', 'kecurangan', 'bermasalah', 'error', 'gagal',
 );
 
@@ -127,7 +135,8 @@ export const HELP = phrases(
   'bantuan', 'help', 'tolong', 'panduan', 'petunjuk', 'cara pakai', 'cara menggunakan', 'bingung',
   'bisa apa', 'bisa bantu apa', 'menu apa saja', 'fitur', 'how does this work', 'what can you do', 'how to use', 'instructions', 'guide',
   'tidak mengerti', 'tidak paham', 'bagaimana ini', 'bagaimana cara', 'cara bagaimana', 'bagaimana cara pakai', 'bagaimana cara menggunakan',
-  'tolong bantu', 'bantu', 'fungsi', 'what is this',
+  'tolong bantu', 'bantu', 'fungsi', 'what is this', 'kurang mengerti', 'kurang paham', 'kurang jelas', 'pilih yang mana', 'pilih mana',
+  'jelaskan', 'jelaskan cara', 'explain', 'how does it work', 'how does this bot work', 'how do i use',
 );
 
 /** Words only English speakers use; shared words ("ok", "help", "status") count for neither language. */
@@ -149,7 +158,8 @@ export const INDONESIAN = new Set(
     // Everyday words, known so that a typo is never guessed into them ("kelurahan" is not "keluhan").
     'kelurahan kecamatan kabupaten kota desa kampung dusun warga tetangga kantor pasar masjid toko jembatan harus perlu ' +
     'sudah pernah waktu tiap setiap minggu lalu depan belakang dekat samping keluarga suami istri anak kakek nenek orangtua ' +
-    'uang bayar beli jual ambil kasih kirim datang pergi pulang tunggu tanya jawab baru lama besar kecil banyak sedikit'
+    'uang bayar beli jual ambil kasih kirim datang pergi pulang tunggu tanya jawab baru lama besar kecil banyak sedikit ' +
+    'berat ringan parah barat timur utara selatan pintu lantai atap tanah sawah kebun sungai hujan panas dingin'
   ).split(' '),
 );
 

@@ -20,7 +20,7 @@ const SPELLINGS: Record<string, string> = {
   bs: 'bisa', bsa: 'bisa', gmn: 'bagaimana', gimana: 'bagaimana', gmana: 'bagaimana', bgmn: 'bagaimana', piye: 'bagaimana', kumaha: 'bagaimana',
   knp: 'kenapa', napa: 'kenapa', tlg: 'tolong', tlong: 'tolong', brp: 'berapa', dr: 'dari', jg: 'juga', lg: 'lagi', skrg: 'sekarang',
   kpn: 'kapan', dmn: 'dimana', dmana: 'dimana', tp: 'tapi', org: 'orang', bln: 'bulan', thn: 'tahun', hr: 'hari', rmh: 'rumah',
-  sklh: 'sekolah', ortu: 'orangtua', pake: 'pakai', ngerti: 'mengerti', ngeti: 'mengerti', mudeng: 'paham', mw: 'mau', mo: 'mau', pengen: 'ingin', pingin: 'ingin', pgn: 'ingin', kepingin: 'ingin',
+  sklh: 'sekolah', ortu: 'orangtua', malem: 'malam', bnyk: 'banyak', byk: 'banyak', bnyak: 'banyak', ngaku: 'mengaku', pake: 'pakai', ngerti: 'mengerti', ngeti: 'mengerti', mudeng: 'paham', mw: 'mau', mo: 'mau', pengen: 'ingin', pingin: 'ingin', pgn: 'ingin', kepingin: 'ingin',
   aja: 'saja', doang: 'saja', apa2: 'apa', dpt: 'dapat', dapet: 'dapat', ngurus: 'urus', ngadu: 'mengadu', nanya: 'tanya', tny: 'tanya',
   sampe: 'sampai', smp: 'sampai', kalo: 'kalau', klo: 'kalau', kl: 'kalau', gt: 'begitu', gitu: 'begitu', bgt: 'banget',
   trims: 'terimakasih', makasih: 'terimakasih', makasi: 'terimakasih', mksh: 'terimakasih', mks: 'terimakasih', maksih: 'terimakasih',
@@ -48,7 +48,8 @@ const NEGATION_FILLERS = new Set(['pernah', 'juga', 'kunjung']);
 
 /**
  * Words of a message: letters and digits, split at everything else; "cair2" (reduplication) reads
- * as "cair", a sum of money ("20rb", "50 ribu", "rp 50.000") as "uang".
+ * as "cair", a sum of money ("20rb", "50 ribu", "rp 50.000") as "uang", "tidak pernah dapat" as
+ * "tidak dapat".
  */
 export function wordsOf(text: string): string[] {
   const said = normalise(text);
@@ -62,6 +63,8 @@ export function wordsOf(text: string): string[] {
     else if (AMOUNT_UNITS.has(word) && previous !== undefined && /^\d+$/.test(previous)) words[words.length - 1] = 'uang';
     else if (/^\d+$/.test(word) && (previous === 'rp' || (previous === 'uang' && /^\d{3}$/.test(word)))) words[words.length - 1] = 'uang';
     else if (NEGATION_FILLERS.has(word) && (previous === 'tidak' || previous === 'belum')) continue;
+    // "cs nya", "laporan nya": the suffix typed apart belongs to the word before.
+    else if (word === 'nya' && previous !== undefined) continue;
     else words.push(word);
   }
   return words;

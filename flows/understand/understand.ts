@@ -18,6 +18,7 @@ import {
   ABOUT_ME,
   ACKNOWLEDGEMENTS,
   CANCEL,
+  CONTACTS,
   DATA_OBJECTS,
   DATA_VERBS,
   ENGLISH,
@@ -37,6 +38,7 @@ import {
   PROBLEMS,
   QUESTION_WORDS,
   REPORT_NOUNS,
+  REQUIREMENT_HEADS,
   STATUS,
   STOP,
   STOP_ALONE,
@@ -89,7 +91,7 @@ export interface Understanding {
 const READ_CHARS = 1_000;
 
 const LEXICON_WORDS = new Set(
-  [STOP, CANCEL, MISTYPED, NAMES, DATA_OBJECTS, ABOUT_ME, STATUS, PERSYARATAN, LAPOR, PROBLEMS, HELP, THANKS, GOODBYES, ...GREETINGS.map((g) => g.phrases), ...KIND_HINTS.map((k) => k.phrases)]
+  [STOP, CANCEL, CONTACTS, MISTYPED, NAMES, DATA_OBJECTS, ABOUT_ME, STATUS, PERSYARATAN, LAPOR, PROBLEMS, HELP, THANKS, GOODBYES, ...GREETINGS.map((g) => g.phrases), ...KIND_HINTS.map((k) => k.phrases)]
     .flat(2)
     .concat([...FILLERS, ...REPORT_NOUNS, ...HANDLED, ...HUMAN_WORDS, ...HUMAN_VERBS, ...DATA_VERBS, ...STOP_ALONE, ...QUESTION_WORDS, ...ACKNOWLEDGEMENTS]),
 );
@@ -124,8 +126,8 @@ function knownOf(vocabulary: Vocabulary): Known {
 
 /**
  * A word of five letters or more with one typo (two from nine, in a word of about the same length)
- * reads as the known word: "lapoor", "persyaratn". Among five-letter words one changed letter is too often another word ("berat" is
- * not "beras"), so there only a dropped or doubled letter counts ("staus", "syrat").
+ * reads as the known word: "lapoor", "persyaratn". Everyday words are known (see `INDONESIAN`), so
+ * they are not guessed into another ("berat" is not "beras").
  */
 function correct(word: string, known: Known): string {
   if (word.length < 5 || known.words.has(word) || /\d/.test(word)) return word;
@@ -136,7 +138,6 @@ function correct(word: string, known: Known): string {
   let best = word;
   // Two slips that both drop (or both add) a letter make another word too often ("kelurahan" is not "keluhan").
   for (let length = word.length - Math.min(allowed, 1); length <= word.length + Math.min(allowed, 1); length++) {
-    if (word.length === 5 && length === 5) continue;
     const near = (known.byLength.get(length) ?? []).filter((candidate) => typoDistance(word, candidate, allowed) <= allowed);
     const alike = near.find((candidate) => candidate.at(-1) === word.at(-1));
     if (alike) {
@@ -299,7 +300,8 @@ function kindOf(words: readonly string[]): CaseKind {
 export function understand(text: string, vocabulary: Vocabulary): Understanding {
   const said = normalise(text.length > READ_CHARS ? text.slice(0, READ_CHARS) : text);
   const known = knownOf(vocabulary);
-  const words = splitJoined(wordsOf(said), known.words).map((word) => correct(standardForm(word, known.words), known));
+  const standard = wordsOf(said).map((word) => standardForm(word, known.words));
+  const words = splitJoined(standard, known.words).map((word) => correct(word, known));
   const nik = nikIn(said);
   // The digits of a NIK are not a ticket ("nik saya 3273 0141…" is not ticket SAYA3273).
   const tickets = ticketsIn(nik ? said.replace(NIK, ' ') : said);
@@ -318,7 +320,7 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   const problems = mark(words, PROBLEMS, covered, names);
   const social = mark(words, SOCIAL, covered);
   const dataObject = count(words, DATA_OBJECTS) > 0 || (words.includes('data') && count(words, ABOUT_ME) > 0);
-  const humans = words.filter((word) => HUMAN_WORDS.has(word)).length;
+  const humans = words.filter((word) => HUMAN_WORDS.has(word)).length + count(words, CONTACTS);
   const humanVerbs = words.some((word) => HUMAN_VERBS.has(word));
   const question = words.some((word) => QUESTION_WORDS.has(word));
   const askedIfHandled = words.some((word) => REPORT_NOUNS.has(word)) && words.some((word) => HANDLED.has(word));
@@ -356,15 +358,18 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   if (dataObject && words.some((word) => DATA_VERBS.has(word)) && services.length === 0 && lapor === 0) return result('dataRequest');
   if (tickets.length > 0) return result('status');
   if (status > 0 && status >= lapor && problems <= status) return result('status');
-  if (askedIfHandled && problems === 0) return result('status');
+  // "laporan saya soal jalan rusak sudah ditangani belum": the problem is the report's, the question its status.
+  if (askedIfHandled && (problems === 0 || words.includes('sudah') || words.includes('belum'))) return result('status');
   if (humans > 0 && (humanVerbs || (plain && !greetingOf(words))) && problems === 0 && lapor === 0 && persyaratan === 0 && status === 0) {
     return result('petugas');
   }
   if (help > 0 && onlyHelp && services.length === 0 && social === 0) return result('help');
-  if (persyaratan > 0 && lapor === 0 && (problems === 0 || persyaratan > problems)) return result('persyaratan');
+  const opening = words.find((word) => !FILLERS.has(word) && !ACKNOWLEDGEMENTS.has(word));
+  const asksFirst = opening !== undefined && REQUIREMENT_HEADS.has(opening);
+  if (persyaratan > 0 && lapor === 0 && (problems === 0 || persyaratan > problems || asksFirst)) return result('persyaratan');
   if (lapor > 0) return result('lapor');
   if (problems > 0 && (substance + problems >= 2 || services.length > 0)) return result('lapor');
-  if (question && services.length > 0) return result('lapor');
+  if (question && (services.length > 0 || categoryCode !== null)) return result('lapor');
   if (services.length > 0 && substance <= 2) return result('persyaratan');
   // Several words about a service that neither ask its requirements nor its status: something to report.
   if (services.length > 0 && substance >= 3) return result('lapor');

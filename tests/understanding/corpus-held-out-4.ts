@@ -1,7 +1,8 @@
 /**
  * A fourth held-out part, written after the fixes from the third part's misreads and committed
- * before it was first run: the measure of messages no rule was written against. Never tuned on.
- * Same labelling rules as corpus-tuning.ts.
+ * before it was first run. Its first run scored 68.8% (53 of 77 intents; entities 44 of 47); its
+ * misreads were then studied too, by general rules only, so corpus-held-out-5.ts is the part never
+ * looked at. Same labelling rules as corpus-tuning.ts.
  */
 import type { Labelled } from './corpus-tuning.js';
 
