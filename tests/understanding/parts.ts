@@ -2,6 +2,7 @@
 import { heldOutSecond } from './corpus-held-out-2.js';
 import { heldOutThird } from './corpus-held-out-3.js';
 import { heldOutFourth } from './corpus-held-out-4.js';
+import { heldOutFifth } from './corpus-held-out-5.js';
 import { heldOut } from './corpus-held-out.js';
 import { tuning, type Labelled } from './corpus-tuning.js';
 
@@ -11,6 +12,7 @@ export const corpusParts: [name: string, part: readonly Labelled[]][] = [
   ['held-out part 2', heldOutSecond],
   ['held-out part 3', heldOutThird],
   ['held-out part 4', heldOutFourth],
+  ['held-out part 5', heldOutFifth],
 ];
 
 export const wholeCorpus: readonly Labelled[] = corpusParts.flatMap(([, part]) => part);
