@@ -21,7 +21,7 @@ export const FILLERS = new Set(
     // Particles and intensifiers: "batal aja", "sampai jumpa lagi", "thank you so much", "cs nya mana".
     'saja lagi dulu eh ah wah lho loh mana sangat sekali banget so very really lot u informasi ' +
     // The chat's own words: "belum ada foto" is no complaint about a missing thing, "bot ini" no subject.
-    'foto gambar photo picture bot chatbot'
+    'foto gambar photo picture bot chatbot layanan aplikasi'
   ).split(' '),
 );
 
@@ -37,7 +37,7 @@ export const GREETINGS: { kind: 'salam' | 'pagi' | 'siang' | 'sore' | 'malam' | 
 export const THANKS = phrases('atas bantuan', 'for your help', 'for the help', 'sangat membantu', 'membantu sekali', 'membantu banget', 'helpful', 'terimakasih', 'terima kasih', 'terima kasih atas bantuan', 'terimakasih atas bantuan', 'thanks for help', 'thanks', 'thank you', 'thank', 'makasih', 'matur nuwun', 'nuwun', 'hatur nuhun');
 export const GOODBYES = phrases(
   'dadah', 'dah', 'bye', 'goodbye', 'sampai jumpa', 'sampai ketemu', 'see you', 'wassalam', 'wassalamualaikum', 'itu saja',
-  'cukup', 'sudah cukup', 'selesai', 'sudah jelas', 'permisi dulu', 'pamit',
+  'cukup', 'sudah cukup', 'sekian', 'selesai', 'sudah jelas', 'permisi dulu', 'pamit',
 );
 /** Words that, with nothing else of substance, answer a greeting or thanks: "oke", "siap". */
 export const ACKNOWLEDGEMENTS = new Set('oke ya sip siap baik mantap noted'.split(' '));
@@ -122,11 +122,15 @@ export const PROBLEMS = phrases(
   'hilang', 'terlantar', 'telantar', 'kelaparan', 'sakit', 'ditelantarkan', 'diusir', 'korban', 'kebakaran', 'kebanjiran', 'longsor',
   'penipuan', 'ditipu', 'nepotisme', 'kkn', 'dijual', 'disalahgunakan', 'tidak sesuai', 'kurang', 'telat', 'terlambat', 'masalah',
   'not paid', 'not received', 'broken', 'never came', 'problem', 'bocoran', 'sampah', 'gelandangan', 'pengemis', 'odgj', 'anak jalanan',
+  'hancur', 'ambles', 'amblas', 'ambruk', 'jebol', 'jarang', 'tolong diperbaiki', 'mohon diperbaiki', 'minta diperbaiki',
   'tidak punya', 'tidak sekolah', 'putus sekolah', 'disuruh', 'dipaksa', 'ngamen', 'mengemis', 'eksploitasi', 'kekerasan', 'dipukul', 'dianiaya',
   'oknum', 'mengaku', 'palsu', 'gadungan', 'menjual', 'diperjualbelikan', 'acara pribadi', 'kepentingan pribadi', 'keperluan pribadi',
   'tercemar', 'pencemaran', 'limbah', 'polusi', 'nobody', 'no one', 'bedridden', 'neglected', 'abandoned', 'sick', 'hungry', 'cut', 'stolen', 'corrupt', 'corruption', 'bribe', 'unfair', 'delayed', 'rejected', 'removed', 'damaged', 'collapsed', 'flooded',
   'tidak adil', 'ngamuk', 'mengamuk', 'dinonaktifkan', 'nonaktif', 'tidak aktif', 'tidak bisa dipakai', 'tidak bisa', 'memotong', 'kosong', 'habis', 'tidak digaji', 'ditahan', 'menunggak', 'salah', 'salah nama', 'butuh bantuan', 'phk', 'kena phk', 'meninggal', 'tidak masuk', 'belum masuk', 'belum jadi', 'not been paid', 'has not', 'have not', 'not paid', 'no longer', 'berhenti', 'diberhentikan', 'dihentikan', 'lapar', 'ketahuan', 'ilegal', 'curang', 'kecurangan', 'bermasalah', 'error', 'gagal',
 );
+
+/** Asking when, or how long: a request for information even about signing up ("kapan pendaftaran kip dibuka"). */
+export const TIMING = phrases('kapan', 'berapa lama', 'when', 'how long');
 
 /** Questions that ask to be told something: a request for information, filed like a report. */
 export const QUESTION_WORDS = new Set('kapan berapa kenapa mengapa when why apakah benarkah'.split(' '));
@@ -136,7 +140,7 @@ export const HELP = phrases(
   'bisa apa', 'bisa bantu apa', 'menu apa saja', 'fitur', 'how does this work', 'what can you do', 'how to use', 'instructions', 'guide',
   'tidak mengerti', 'tidak paham', 'bagaimana ini', 'bagaimana cara', 'cara bagaimana', 'bagaimana cara pakai', 'bagaimana cara menggunakan',
   'tolong bantu', 'bantu', 'fungsi', 'what is this', 'kurang mengerti', 'kurang paham', 'kurang jelas', 'pilih yang mana', 'pilih mana',
-  'jelaskan', 'jelaskan cara', 'explain', 'how does it work', 'how does this bot work', 'how do i use',
+  'harus apa', 'harus bagaimana', 'pakai', 'jelaskan', 'jelaskan cara', 'explain', 'how does it work', 'how does this bot work', 'how do i use',
 );
 
 /** Words only English speakers use; shared words ("ok", "help", "status") count for neither language. */

@@ -20,7 +20,7 @@ const SPELLINGS: Record<string, string> = {
   bs: 'bisa', bsa: 'bisa', gmn: 'bagaimana', gimana: 'bagaimana', gmana: 'bagaimana', bgmn: 'bagaimana', piye: 'bagaimana', kumaha: 'bagaimana',
   knp: 'kenapa', napa: 'kenapa', tlg: 'tolong', tlong: 'tolong', brp: 'berapa', dr: 'dari', jg: 'juga', lg: 'lagi', skrg: 'sekarang',
   kpn: 'kapan', dmn: 'dimana', dmana: 'dimana', tp: 'tapi', org: 'orang', bln: 'bulan', thn: 'tahun', hr: 'hari', rmh: 'rumah',
-  sklh: 'sekolah', ortu: 'orangtua', malem: 'malam', bnyk: 'banyak', byk: 'banyak', bnyak: 'banyak', ngaku: 'mengaku', pake: 'pakai', ngerti: 'mengerti', ngeti: 'mengerti', mudeng: 'paham', mw: 'mau', mo: 'mau', pengen: 'ingin', pingin: 'ingin', pgn: 'ingin', kepingin: 'ingin',
+  sklh: 'sekolah', ortu: 'orangtua', jgn: 'jangan', jd: 'jadi', notif: 'notifikasi', ngapain: 'apa', ancur: 'hancur', malem: 'malam', bnyk: 'banyak', byk: 'banyak', bnyak: 'banyak', ngaku: 'mengaku', pake: 'pakai', ngerti: 'mengerti', ngeti: 'mengerti', mudeng: 'paham', mw: 'mau', mo: 'mau', pengen: 'ingin', pingin: 'ingin', pgn: 'ingin', kepingin: 'ingin',
   aja: 'saja', doang: 'saja', apa2: 'apa', dpt: 'dapat', dapet: 'dapat', ngurus: 'urus', ngadu: 'mengadu', nanya: 'tanya', tny: 'tanya',
   sampe: 'sampai', smp: 'sampai', kalo: 'kalau', klo: 'kalau', kl: 'kalau', gt: 'begitu', gitu: 'begitu', bgt: 'banget',
   trims: 'terimakasih', makasih: 'terimakasih', makasi: 'terimakasih', mksh: 'terimakasih', mks: 'terimakasih', maksih: 'terimakasih',
@@ -54,17 +54,22 @@ const NEGATION_FILLERS = new Set(['pernah', 'juga', 'kunjung']);
 export function wordsOf(text: string): string[] {
   const said = normalise(text);
   const words: string[] = [];
+  let typedBefore = '';
   for (const raw of said.split(/[^\p{L}\p{N}]+/u)) {
     if (raw === '') continue;
     const collapsed = collapseRepeats(raw.replace(/(\p{L}{2,})2(nya)?$/u, '$1$2'));
     const word = SPELLINGS[collapsed] ?? collapsed;
     const previous = words.at(-1);
+    const typedTwice = collapsed === typedBefore && /\p{L}/u.test(collapsed);
+    typedBefore = collapsed;
     if (AMOUNT.test(word)) words.push('uang');
     else if (AMOUNT_UNITS.has(word) && previous !== undefined && /^\d+$/.test(previous)) words[words.length - 1] = 'uang';
     else if (/^\d+$/.test(word) && (previous === 'rp' || (previous === 'uang' && /^\d{3}$/.test(word)))) words[words.length - 1] = 'uang';
     else if (NEGATION_FILLERS.has(word) && (previous === 'tidak' || previous === 'belum')) continue;
     // "cs nya", "laporan nya": the suffix typed apart belongs to the word before.
     else if (word === 'nya' && previous !== undefined) continue;
+    // "gorong-gorong", like "gorong2", is one word said twice.
+    else if (typedTwice) continue;
     else words.push(word);
   }
   return words;

@@ -43,6 +43,7 @@ import {
   STOP,
   STOP_ALONE,
   THANKS,
+  TIMING,
   type Phrase,
 } from './lexicon.js';
 import { splitJoined, standardForm, wordsOf } from './normalise.js';
@@ -279,8 +280,10 @@ function categoryOf(words: readonly string[], vocabulary: Vocabulary, services: 
     const code = vocabulary.serviceCategory.get(service);
     if (code) scores.set(code, (scores.get(code) ?? 0) + 1);
   }
-  const ranked = [...scores].sort((a, b) => b[1] - a[1]);
-  if (ranked.length === 0 || (ranked.length > 1 && ranked[0][1] === ranked[1][1])) return null;
+  // On a tie, what is named first is what the message is about ("bansos saya berhenti padahal masih miskin").
+  const firstAt = (code: string) => found.find((f) => f.code === code)?.at ?? Infinity;
+  const ranked = [...scores].sort((a, b) => b[1] - a[1] || firstAt(a[0]) - firstAt(b[0]));
+  if (ranked.length === 0 || (ranked.length > 1 && ranked[0][1] === ranked[1][1] && firstAt(ranked[0][0]) === firstAt(ranked[1][0]))) return null;
   return ranked[0][0];
 }
 
@@ -317,7 +320,9 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   mark(words, MISTYPED, covered);
   const names: boolean[] = [];
   mark(words, NAMES, names);
-  const problems = mark(words, PROBLEMS, covered, names);
+  // Not done to it yet, said of anything ("belum dicetak", "tidak diangkut"): a problem too.
+  const notDone = words.filter((word, i) => i > 0 && !covered[i] && /^di\p{L}{3,}/u.test(word) && (words[i - 1] === 'tidak' || words[i - 1] === 'belum')).length;
+  const problems = mark(words, PROBLEMS, covered, names) + notDone;
   const social = mark(words, SOCIAL, covered);
   const dataObject = count(words, DATA_OBJECTS) > 0 || (words.includes('data') && count(words, ABOUT_ME) > 0);
   const humans = words.filter((word) => HUMAN_WORDS.has(word)).length + count(words, CONTACTS);
@@ -325,7 +330,7 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   const question = words.some((word) => QUESTION_WORDS.has(word));
   const askedIfHandled = words.some((word) => REPORT_NOUNS.has(word)) && words.some((word) => HANDLED.has(word));
   words.forEach((word, i) => {
-    if (HUMAN_WORDS.has(word) || STOP_ALONE.has(word) || /^\d+$/.test(word)) covered[i] = true;
+    if (HUMAN_WORDS.has(word) || REPORT_NOUNS.has(word) || STOP_ALONE.has(word) || /^\d+$/.test(word)) covered[i] = true;
   });
   // What is left once greetings, fillers and every intent's own words are set aside.
   const substantial = words.filter((word, i) => !covered[i] && !FILLERS.has(word) && !ACKNOWLEDGEMENTS.has(word));
@@ -363,9 +368,10 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   if (humans > 0 && (humanVerbs || (plain && !greetingOf(words))) && problems === 0 && lapor === 0 && persyaratan === 0 && status === 0) {
     return result('petugas');
   }
-  if (help > 0 && onlyHelp && services.length === 0 && social === 0) return result('help');
+  if (help > 0 && onlyHelp && services.length === 0 && categoryCode === null && social === 0) return result('help');
   const opening = words.find((word) => !FILLERS.has(word) && !ACKNOWLEDGEMENTS.has(word));
   const asksFirst = opening !== undefined && REQUIREMENT_HEADS.has(opening);
+  if (count(words, TIMING) > 0 && !asksFirst && lapor === 0 && (services.length > 0 || categoryCode !== null)) return result('lapor');
   if (persyaratan > 0 && lapor === 0 && (problems === 0 || persyaratan > problems || asksFirst)) return result('persyaratan');
   if (lapor > 0) return result('lapor');
   if (problems > 0 && (substance + problems >= 2 || services.length > 0)) return result('lapor');

@@ -1,7 +1,9 @@
 /**
  * A fifth held-out part, written after the fixes from the fourth part's misreads and committed
- * before it was first run: the measure of messages no rule was written against. Never tuned on.
- * Same labelling rules as corpus-tuning.ts.
+ * before it was first run. Its first run scored 80.0% (52 of 65 intents; entities 35 of 38); its
+ * misreads were then studied too, by general rules only. Same labelling rules as corpus-tuning.ts.
+ * Parts 3 to 5 were each written by the one who then fixed the rules, so they are not independent
+ * of that person's idea of how citizens write; real transcripts would measure better.
  */
 import type { Labelled } from './corpus-tuning.js';
 

@@ -15,6 +15,9 @@ describe('informal Indonesian', () => {
     ['tolonggg makasiiih halooo', ['tolong', 'terimakasih', 'halo']],
     ['tdk nggak ga gak', ['tidak', 'tidak', 'tidak', 'tidak']],
     ['MAAF, tunggu', ['maaf', 'tunggu']],
+    ['minta 20rb, lalu 50 ribu, lalu rp 150.000', ['minta', 'uang', 'lalu', 'uang', 'lalu', 'uang']],
+    ['tidak pernah dapat, belum juga cair', ['tidak', 'dapat', 'belum', 'cair']],
+    ['gorong-gorong dan gorong2, cs nya', ['gorong', 'dan', 'gorong', 'cs']],
   ])('%j → %j', (text, words) => {
     expect(wordsOf(text)).toEqual(words);
   });
@@ -37,9 +40,10 @@ describe('informal Indonesian', () => {
     expect(understand('mau ngelaporin kades yg motong blt', vocabulary).intent).toBe('lapor');
   });
 
-  it('does not take a five-letter word for another one letter away ("berat" is not "beras"), but forgives a dropped letter', () => {
+  it('does not guess an everyday word into another ("berat" is not "beras"), but forgives a slip', () => {
     expect(understand('jalan desa rusak berat', vocabulary).categoryCode).toBe('infrastruktur');
     expect(understand('syrat kis', vocabulary).intent).toBe('persyaratan');
+    expect(understand('haloo kak', vocabulary).intent).toBe('greeting');
   });
 });
 
