@@ -152,13 +152,24 @@ function correct(word: string, known: Known): string {
   return best;
 }
 
+/** Where each word stands in a message, so finding a phrase costs a look-up of its first word, not a pass over the message. */
+type Positions = Map<string, number[]>;
+
+function positionsOf(words: readonly string[]): Positions {
+  const positions: Positions = new Map();
+  words.forEach((word, i) => {
+    const at = positions.get(word);
+    if (at) at.push(i);
+    else positions.set(word, [i]);
+  });
+  return positions;
+}
+
 /** Positions where `phrase` starts in `words`. */
-function* occurrences(words: readonly string[], phrase: Phrase): Generator<number> {
-  for (let i = 0; i + phrase.length <= words.length; i++) {
-    let match = true;
-    for (let j = 0; j < phrase.length && match; j++) match = words[i + j] === phrase[j];
-    if (match) yield i;
-  }
+function occurrences(words: readonly string[], positions: Positions, phrase: Phrase): number[] {
+  return (positions.get(phrase[0]) ?? []).filter(
+    (i) => i + phrase.length <= words.length && phrase.every((word, j) => words[i + j] === word),
+  );
 }
 
 /** Phrases by their first word, so matching costs one look-up per word, not one pass per phrase. */
@@ -242,10 +253,10 @@ function language(words: readonly string[]): Lang | null {
   return id > 0 ? 'id' : null;
 }
 
-function serviceCodes(words: readonly string[], vocabulary: Vocabulary, covered: boolean[]): string[] {
+function serviceCodes(words: readonly string[], positions: Positions, vocabulary: Vocabulary, covered: boolean[]): string[] {
   const codes: { code: string; at: number }[] = [];
   for (const { phrase, code } of vocabulary.services) {
-    for (const at of occurrences(words, phrase)) {
+    for (const at of occurrences(words, positions, phrase)) {
       if (phrase.some((_, j) => covered[at + j])) continue;
       for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
       if (!codes.some((c) => c.code === code)) codes.push({ code, at });
@@ -259,12 +270,12 @@ function serviceCodes(words: readonly string[], vocabulary: Vocabulary, covered:
  * A noun is named before what qualifies it, so a category word right after another category's
  * ("posyandu lansia", a health post for the elderly) qualifies it and does not count.
  */
-function categoryOf(words: readonly string[], vocabulary: Vocabulary, services: readonly string[]): string | null {
+function categoryOf(words: readonly string[], positions: Positions, vocabulary: Vocabulary, services: readonly string[]): string | null {
   const scores = new Map<string, number>();
   const covered: boolean[] = [];
   const found: { at: number; end: number; code: string }[] = [];
   for (const { phrase, code } of vocabulary.categories) {
-    for (const at of occurrences(words, phrase)) {
+    for (const at of occurrences(words, positions, phrase)) {
       if (phrase.some((_, j) => covered[at + j])) continue;
       for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
       found.push({ at, end: at + phrase.length, code });
@@ -288,8 +299,10 @@ function categoryOf(words: readonly string[], vocabulary: Vocabulary, services: 
 }
 
 function greetingOf(words: readonly string[]): Greeting | null {
+  const opening = words.slice(0, 4);
+  const positions = positionsOf(opening);
   for (const { kind, phrases } of GREETINGS) {
-    for (const phrase of phrases) if (occurrences(words.slice(0, 4), phrase).next().done === false) return kind;
+    for (const phrase of phrases) if (occurrences(opening, positions, phrase).length > 0) return kind;
   }
   return null;
 }
@@ -310,7 +323,8 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   const tickets = ticketsIn(nik ? said.replace(NIK, ' ') : said);
 
   const covered: boolean[] = [];
-  const services = serviceCodes(words, vocabulary, covered);
+  const positions = positionsOf(words);
+  const services = serviceCodes(words, positions, vocabulary, covered);
   const stop = mark(words, STOP, covered);
   const cancel = mark(words, CANCEL, covered);
   const status = mark(words, STATUS, covered);
@@ -341,7 +355,8 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   const help = mark(words, HELP, helpCovered);
   const onlyHelp = words.every((word, i) => helpCovered[i] || FILLERS.has(word) || ACKNOWLEDGEMENTS.has(word));
 
-  const categoryCode = categoryOf(words, vocabulary, services);
+  const categoryCode = categoryOf(words, positions, vocabulary, services);
+  const greeting = greetingOf(words);
   const result = (intent: Intent): Understanding => ({
     intent,
     tickets,
@@ -349,7 +364,7 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
     categoryCode,
     nik,
     lang: language(words),
-    greeting: greetingOf(words),
+    greeting,
     kind: kindOf(words),
     substance,
     leftover: substantial.join(' '),
@@ -365,7 +380,7 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   if (status > 0 && status >= lapor && problems <= status) return result('status');
   // "laporan saya soal jalan rusak sudah ditangani belum": the problem is the report's, the question its status.
   if (askedIfHandled && (problems === 0 || words.includes('sudah') || words.includes('belum'))) return result('status');
-  if (humans > 0 && (humanVerbs || (plain && !greetingOf(words))) && problems === 0 && lapor === 0 && persyaratan === 0 && status === 0) {
+  if (humans > 0 && (humanVerbs || (plain && !greeting)) && problems === 0 && lapor === 0 && persyaratan === 0 && status === 0) {
     return result('petugas');
   }
   if (help > 0 && onlyHelp && services.length === 0 && categoryCode === null && social === 0) return result('help');
