@@ -623,6 +623,7 @@ export const conversationMachine = setup({
       ticket: context.similar?.ticket ?? '',
       text: context.draft.description ?? null,
       photos: context.draft.photos,
+      ...(context.draft.nik ? { nik: context.draft.nik } : {}),
     }) as const),
 
     requestAllServices: emit({ type: 'searchServices', query: '' }),

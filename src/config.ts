@@ -49,10 +49,11 @@ const schema = z.object({
   /**
    * Outgoing webhooks to dinas systems: waits double from BASE up to MAX between attempts, for
    * RETRY_FOR_HOURS after the event; then the delivery is given up (the console can redeliver).
+   * At least 24 hours: a dinas's system down over a night or a weekend day must still get everything.
    */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().positive().default(3_600_000),
-  WEBHOOK_RETRY_FOR_HOURS: z.coerce.number().positive().default(72),
+  WEBHOOK_RETRY_FOR_HOURS: z.coerce.number().min(24, 'retries must go on for at least 24 hours').default(72),
   /** A receiver that has not answered after this long counts as a failed attempt. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Webhook sends at once per worker process; each holds a database connection while it waits. */

@@ -145,8 +145,11 @@ export type Effect =
   | { type: 'findSimilarCase'; categoryCode: string; nik?: SealedNik }
   /** Rate a finished case (`score` 1–5) and/or reopen it (`reopen`: the citizen says it is not finished). */
   | { type: 'rateCase'; ticket: string; score: number | null; comment: string | null; reopen: boolean }
-  /** Add the citizen's text and/or photos (already kept with `keepMedia`) to their open case. */
-  | { type: 'addCaseInfo'; ticket: string; text: string | null; photos: string[] };
+  /**
+   * Add the citizen's text and/or photos (already kept with `keepMedia`) to their open case; with the
+   * report's `nik`, a case of the same NIK from another chat counts as theirs (the duplicate hint's "same").
+   */
+  | { type: 'addCaseInfo'; ticket: string; text: string | null; photos: string[]; nik?: SealedNik };
 
 /** Input a machine starts with. `restartReason` lets the first reply explain why we start over. */
 export interface ConversationInput {
