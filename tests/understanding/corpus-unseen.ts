@@ -2,8 +2,9 @@
  * The unseen part: held out and never tuned against. Written by someone who had read the label
  * format, the intents and the demo catalogue, but not the rules' word lists nor (beyond a few lines
  * for the format) the other parts' messages; labelled by what a person at the counter would read,
- * and committed before its first run. Its misreads are for learning, not for fixing rules until
- * they pass: a rule change aimed at these messages would make this part one more tuning part.
+ * and committed before its first run, which scored 73.2% intent (93 of 127) and 95.1% entities
+ * (78 of 82); no label was changed after it. Its misreads are for learning, not for fixing rules
+ * until they pass: a rule change aimed at these messages would make this part one more tuning part.
  * Same labelling rules as corpus-tuning.ts.
  */
 import type { Labelled } from './corpus-tuning.js';
