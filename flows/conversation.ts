@@ -9,7 +9,7 @@
  * english/bahasa) and the catch-all for unusable input live on the root, so a state only lists the
  * answers it accepts. Replies are rendered by `prompts.ts` from the copy in the citizen's language.
  */
-import { and, assign, emit, enqueueActions, not, setup } from 'xstate';
+import { and, assign, emit, enqueueActions, not, or, setup } from 'xstate';
 import type {
   CaseDraft,
   CaseStatus,
@@ -90,7 +90,9 @@ function intentIs(event: ConversationEvent, intent: Intent): boolean {
 
 /**
  * A short message that clearly asks for something else ("status ABCD-2345", "syarat pkh",
- * "petugas", "berhenti") is not taken as the answer to a free-text question.
+ * "petugas", "berhenti", "gak jadi", "bingung") is not taken as the answer to a free-text
+ * question. The cancel and help intents need every word to be theirs, so "bantuan tidak jadi
+ * cair" stays a description.
  */
 function isCommand(event: ConversationEvent): boolean {
   const reading = understood(event);
@@ -103,6 +105,8 @@ function isCommand(event: ConversationEvent): boolean {
     case 'petugas':
     case 'stop':
     case 'dataRequest':
+    case 'cancel':
+    case 'help':
     // Only greeting or thanking is not an address or a description.
     case 'greeting':
     case 'thanks':
@@ -364,6 +368,7 @@ export const conversationMachine = setup({
     wantsErasure: ({ event }) => understood(event)?.erase === true,
     wantsStop: ({ event }) => intentIs(event, 'stop'),
     wantsHelp: ({ event }) => intentIs(event, 'help'),
+    wantsCancel: ({ event }) => intentIs(event, 'cancel'),
     wantsLapor: ({ event }) => intentIs(event, 'lapor'),
     isStatedReport: ({ event }) => isStatedReport(event),
     isGreeting: ({ event }) => intentIs(event, 'greeting'),
@@ -447,7 +452,7 @@ export const conversationMachine = setup({
         ? { parked: { draft: context.draft, question: context.question, at: eventAt(event) }, draft: emptyDraft(), editing: false }
         : { draft: emptyDraft(), editing: false },
     ),
-    /** The citizen said to cancel the report (or sent it): nothing to keep. */
+    /** The report was sent, or added to an earlier one: nothing left to keep. */
     discardDraft: assign({ draft: () => emptyDraft(), editing: false }),
     startDraft: assign(({ context, event }) =>
       hasContent(context.draft)
@@ -741,7 +746,8 @@ export const conversationMachine = setup({
     'citizen.text': [
       { guard: 'isEmpty', actions: [note('empty'), 'prompt'] },
       { guard: said(globalWords.menu), target: '#conversation.menu' },
-      { guard: said(globalWords.cancel), target: '#conversation.menu', actions: ['discardDraft', note('cancelled')] },
+      // "batal", or a cancel in other words ("gak jadi"): out to the menu, the report parked there like any other interruption.
+      { guard: or([said(globalWords.cancel), 'wantsCancel']), target: '#conversation.menu', actions: [note('cancelled'), 'noteDraftKept'] },
       { guard: said(globalWords.help), actions: ['resetMisses', note('help'), 'prompt'] },
       { guard: said(globalWords.human), target: '#conversation.petugas' },
       { guard: said(globalWords.english), actions: [setLang('en'), 'resetMisses', note('langSwitched'), 'prompt'] },
@@ -930,7 +936,8 @@ export const conversationMachine = setup({
           { guard: and([pick(1, choiceWords.send), 'similarAnswered']), actions: 'submitCase' },
           { guard: pick(1, choiceWords.send), actions: 'findSimilarCase' },
           { guard: pick(2, choiceWords.change), target: 'editChoice' },
-          { guard: pick(3), target: 'menu', actions: ['discardDraft', note('cancelled')] },
+          // "Batal" on the summary means what "batal" means anywhere: the report is parked, offered back within 24 hours.
+          { guard: pick(3), target: 'menu', actions: [note('cancelled'), 'noteDraftKept'] },
         ],
         'result.similarCase': [{ guard: 'similarFound', target: 'askDuplicate', actions: 'storeSimilar' }, { actions: 'submitCase' }],
         'result.caseCreated': { target: 'menu', actions: ['announceTicket', 'discardDraft'] },

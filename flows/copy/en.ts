@@ -47,7 +47,7 @@ export const en: Copy = {
       'How to use this service:',
       '• Reply with the *number* of a choice, e.g. *1*.',
       '• *0* or *menu*: back to the main menu.',
-      '• *cancel*: cancel this step.',
+      '• *cancel*: leave for the menu; a report being written is kept.',
       '• *staff*: talk to a staff member.',
       '• *bahasa*: balas dalam Bahasa Indonesia.',
     ].join('\n'),

@@ -53,7 +53,7 @@ export const id = {
       'Cara memakai layanan ini:',
       '• Balas dengan *nomor* pilihan, misalnya *1*.',
       '• *0* atau *menu*: kembali ke menu utama.',
-      '• *batal*: membatalkan langkah ini.',
+      '• *batal*: keluar ke menu; laporan yang sedang ditulis tetap disimpan.',
       '• *petugas*: bicara dengan petugas.',
       '• *english*: reply in English.',
     ].join('\n'),
