@@ -3,11 +3,11 @@
  * clock started, first event recorded) and reading the citizen's own cases. Everything runs inside
  * the caller's transaction, so a case exists exactly when the conversation step that made it commits.
  */
-import { and, asc, desc, eq, gt, isNull, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { FINISHED_STATUSES, type CaseDraft, type CaseSummary, type CaseStatus, type CaseKind, type RatingOutcome, type SealedNik } from '../conversation/contract.js';
-import { decryptNik, hashNik } from '../pii/nik.js';
+import { decryptNik, hashNik, nikHashes } from '../pii/nik.js';
 import type { Actor } from './events.js';
 import { lockCase, moveCase, recordEvent, type CaseRow, type CaseWork } from './lifecycle.js';
 import { newTicket } from './ticket.js';
@@ -199,10 +199,11 @@ export const SIMILAR_WITHIN_MS = 7 * 24 * 60 * 60_000;
 export async function similarRecentCase(work: CaseWork, identityId: number, args: { categoryCode: string; nik?: SealedNik }): Promise<{ ticket: string; createdAt: Date } | null> {
   const { tx, ctx, now } = work;
   const citizenId = await existingCitizen(tx, identityId);
-  const nikHash = args.nik ? hashNik(decryptNik(args.nik.sealed, ctx.nikKeys), ctx.nikKeys) : null;
+  // Every form the hash may be stored in: rows not yet re-hashed by a key rotation still count.
+  const hashes = args.nik ? nikHashes(decryptNik(args.nik.sealed, ctx.nikKeys), ctx.nikKeys) : null;
   const who = [
     ...(citizenId !== null ? [eq(t.cases.citizenId, citizenId)] : []),
-    ...(nikHash !== null ? [eq(t.citizens.nikHash, nikHash)] : []),
+    ...(hashes !== null ? [inArray(t.citizens.nikHash, hashes)] : []),
   ];
   if (who.length === 0) return null;
   const [row] = await tx
