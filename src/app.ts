@@ -47,6 +47,7 @@ import { telegramSource, webJsReceivedKey, whatsappCloudSource, whatsappWebSourc
 import { createMediaStorage, type MediaStorage } from './media/storage.js';
 import { createMetrics } from './metrics.js';
 import { nikKeysOf } from './pii/nik.js';
+import { DEFAULT_RETENTION, registerPrivacyNotice } from './privacy/notice.js';
 import { createEnqueue } from './queues/enqueue.js';
 import { staffNotificationsOwed } from './queues/staff-notifications.js';
 import { caseTimerAlarms } from './cases/sla-jobs.js';
@@ -100,6 +101,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   const cloud = config.WHATSAPP_CLOUD_ACCESS_TOKEN && config.WHATSAPP_CLOUD_PHONE_NUMBER_ID;
 
   const enqueue = createEnqueue(transport, { log, timeoutMs: config.ENQUEUE_TIMEOUT_MS });
+  const mediaStorage = createMediaStorage(config);
+  // Links in staff notifications point at the console, the privacy notice at its page; without PUBLIC_URL, at this machine.
+  const publicUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
   const ctx: PipelineContext = {
     db,
     transport,
@@ -113,9 +117,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
     livechat: { remindMs: config.LIVECHAT_REMIND_MINUTES * 60_000, idleMs: config.LIVECHAT_IDLE_MINUTES * 60_000 },
     now,
-    // Links in staff notifications point at the console; without PUBLIC_URL, at this machine.
-    caseSinks: [staffNotificationSink({ enqueue, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` })],
+    caseSinks: [staffNotificationSink({ enqueue, publicUrl })],
     cloudPushes: Boolean(cloud),
+    mediaStorage,
+    publicUrl,
   };
 
   // Staff edits in any process reach this one's caches at once.
@@ -141,7 +146,6 @@ export async function startApp(options: AppOptions): Promise<App> {
     );
   }
 
-  const mediaStorage = createMediaStorage(config);
   const mediaFetcher: MediaFetcher = {
     storage: mediaStorage,
     sources: {
@@ -223,6 +227,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     http = buildServer(ctx, whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {});
     if (whatsappWeb && config.ADMIN_TOKEN) registerWhatsAppQrRoute(http, { adminToken: config.ADMIN_TOKEN, connection: whatsappWeb });
     await registerWebChat(http, ctx, { maxPerMinute: config.WEBCHAT_MAX_PER_MINUTE });
+    registerPrivacyNotice(http, ctx, { contact: config.PRIVACY_CONTACT ?? null, retention: DEFAULT_RETENTION });
     registerStatusApi(http, ctx);
     registerOpen311(http, ctx);
     registerIntegrationAdmin(http, ctx, config.ADMIN_TOKEN);

@@ -58,10 +58,11 @@ const schema = z.object({
   /**
    * Outgoing webhooks to dinas systems: waits double from BASE up to MAX between attempts, for
    * RETRY_FOR_HOURS after the event; then the delivery is given up (the console can redeliver).
+   * At least 24 hours: a dinas's system down over a night or a weekend day must still get everything.
    */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().positive().default(3_600_000),
-  WEBHOOK_RETRY_FOR_HOURS: z.coerce.number().positive().default(72),
+  WEBHOOK_RETRY_FOR_HOURS: z.coerce.number().min(24, 'retries must go on for at least 24 hours').default(72),
   /** A receiver that has not answered after this long counts as a failed attempt. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Webhook sends at once per worker process; each holds a database connection while it waits. */
@@ -127,6 +128,12 @@ const schema = z.object({
   CONSOLE_SESSION_SECRET: z.string().min(32).optional(),
   /** Console login attempts one client address may make per minute (each account also locks after 5 bad passwords). */
   CONSOLE_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
+
+  /**
+   * Where citizens ask about their personal data (an e-mail, a PPID desk's address…), shown on the
+   * privacy notice page (/privasi, /privacy). Unset: the page points to the chat only.
+   */
+  PRIVACY_CONTACT: z.string().trim().min(1).max(300).optional(),
 
   /** Bearer token for operator endpoints (the WhatsApp link QR, dinas integrations). Unset: those endpoints are off. */
   ADMIN_TOKEN: z.string().min(16).optional(),

@@ -156,8 +156,10 @@ export interface CaseDetail extends Omit<CaseListItem, 'summary' | 'sla'> {
   possibleDuplicateOf: string | null;
   /** The citizen's latest rating (1–5) after `selesai`; each rating's comment is on the timeline. */
   rating: number | null;
-  /** Null for an anonymous case (unless the citizen themself or the system asks). */
+  /** Null for an anonymous case (unless the citizen themself or the system asks), and once the reporter's data was erased. */
   reporter: { name: string | null; nikMasked: string | null; phone: string | null; displayName: string | null; chatId: string } | null;
+  /** When the reporter had their personal data erased (*hapus data saya*): the case keeps its non-personal fields only. */
+  erasedAt: Date | null;
   clocks: { kind: string; startedAt: Date; dueAt: Date; remindAt: Date | null; remindedAt: Date | null; escalatedAt: Date | null; doneAt: Date | null }[];
   timeline: CaseTimelineEntry[];
   /** The citizen's chat around the case: from an hour before it was opened (not reaching into their other cases), oldest first. */
@@ -501,7 +503,7 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
     ].sort((a, b) => a.at.getTime() - b.at.getTime());
 
     const photoFiles = await photoFilesOf(tx, kase, events);
-    const showIdentity = !kase.anonymous || seesIdentity(actor);
+    const showIdentity = (!kase.anonymous || seesIdentity(actor)) && kase.erasedAt === null;
     return {
       ticket: kase.ticket,
       kind: kase.kind as CaseKind,
@@ -525,6 +527,7 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
       createdAt: kase.createdAt,
       updatedAt: kase.updatedAt,
       slaDueAt: kase.slaDueAt,
+      erasedAt: kase.erasedAt,
       reporter: showIdentity
         ? {
             name: kase.reporterName ?? citizen.name,

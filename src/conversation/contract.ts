@@ -84,6 +84,25 @@ export interface CaseDraft {
   possibleDuplicateOf?: string;
 }
 
+/**
+ * What is held about a chat and the person behind it (*data saya*), as the citizen is shown it:
+ * the phone and NIK already masked to their last four digits. Rendered at once, never kept in the
+ * conversation's context.
+ */
+export interface HeldData {
+  /** This chat and any other chat of the same person (e.g. the WhatsApp number status news go to). */
+  chats: { channel: string; phoneMasked: string | null }[];
+  /** The name as given in a report. */
+  name: string | null;
+  nikMasked: string | null;
+  /** Newest first, the first few (`HELD_CASES_SHOWN` in src/privacy/held.ts); `moreCases` counts the rest. */
+  cases: { ticket: string; status: CaseStatus }[];
+  moreCases: number;
+  /** Stored messages with text in them, and photos kept. */
+  messages: number;
+  photos: number;
+}
+
 /** What became of a rating or a reopen request; `notRateable`: the case is not finished (any more). */
 export type RatingOutcome = 'rated' | 'reopened' | 'tooLate' | 'notRateable' | 'notFound';
 
@@ -103,7 +122,10 @@ export type ResultEvent =
   | { type: 'result.similarCase'; similar: { ticket: string; createdAt: string } | null }
   | { type: 'result.rated'; ticket: string; outcome: RatingOutcome }
   /** `added` is false when the case is not the citizen's or no longer open. */
-  | { type: 'result.infoAdded'; ticket: string; added: boolean };
+  | { type: 'result.infoAdded'; ticket: string; added: boolean }
+  | { type: 'result.heldData'; held: HeldData }
+  /** The person behind the chat was erased; the chat starts afresh. */
+  | { type: 'result.dataErased' };
 
 /**
  * Told by the runtime before the citizen's message: one of their cases became `selesai` since the
@@ -118,7 +140,7 @@ export type ConversationEvent = CitizenEvent | ResultEvent | CaseNewsEvent | Sta
 
 /**
  * What a machine asks the runtime to do. Every effect but `reply`, `redactMessage`, `keepMedia`,
- * `withdrawHuman` and `optOutOfBroadcasts` is answered with a `ResultEvent`.
+ * `withdrawHuman`, `optOutOfBroadcasts` and `privacyNoticeShown` is answered with a `ResultEvent`.
  */
 export type Effect =
   | { type: 'reply'; text: string; options?: ReplyOption[] }
@@ -145,8 +167,17 @@ export type Effect =
   | { type: 'findSimilarCase'; categoryCode: string; nik?: SealedNik }
   /** Rate a finished case (`score` 1–5) and/or reopen it (`reopen`: the citizen says it is not finished). */
   | { type: 'rateCase'; ticket: string; score: number | null; comment: string | null; reopen: boolean }
-  /** Add the citizen's text and/or photos (already kept with `keepMedia`) to their open case. */
-  | { type: 'addCaseInfo'; ticket: string; text: string | null; photos: string[] };
+  /**
+   * Add the citizen's text and/or photos (already kept with `keepMedia`) to their open case; with the
+   * report's `nik`, a case of the same NIK from another chat counts as theirs (the duplicate hint's "same").
+   */
+  | { type: 'addCaseInfo'; ticket: string; text: string | null; photos: string[]; nik?: SealedNik }
+  /** The short privacy notice went out with a reply: record it, so the chat is not shown it again. */
+  | { type: 'privacyNoticeShown' }
+  /** *data saya*: what is held about this chat and the person behind it (an audit-log row). */
+  | { type: 'describeHeldData' }
+  /** *hapus data saya*, confirmed: erase the person behind this chat (src/privacy/erase.ts; an audit-log row). */
+  | { type: 'eraseHeldData' };
 
 /** Input a machine starts with. `restartReason` lets the first reply explain why we start over. */
 export interface ConversationInput {
@@ -154,4 +185,6 @@ export interface ConversationInput {
   restartReason?: 'idle' | 'upgrade';
   /** A report the previous session left unfinished (see `unfinishedReport`), offered back when the citizen returns to lapor. */
   parked?: ConversationContext['parked'];
+  /** The chat has not been shown the privacy notice yet: the base URL its full page is under (`PUBLIC_URL`). */
+  privacyNotice?: string;
 }

@@ -22,6 +22,8 @@ import { enqueueMediaFetches } from '../media/fetch.js';
 import { maskNik } from '../pii/nik-rules.js';
 import { outboundJobs } from '../queues/jobs.js';
 import { citizenWrote, requestHuman, withdrawHuman, type OpenHandoff } from '../livechat/requests.js';
+import { eraseHeldData } from '../privacy/erase.js';
+import { describeHeldData } from '../privacy/held.js';
 import type { CitizenEvent, ConversationEvent, ConversationInput, Lang, ResultEvent, StaffNewsEvent } from './contract.js';
 import type { PipelineContext } from './context.js';
 import { langOf } from './lang.js';
@@ -116,6 +118,14 @@ function performer(work: CaseWork, chat: { identityId: number; channel: ChannelN
       case 'withdrawHuman':
         await withdrawHuman(work, identityId);
         return null;
+      case 'privacyNoticeShown':
+        await tx.update(t.channelIdentities).set({ privacyNoticeAt: now }).where(eq(t.channelIdentities.id, identityId));
+        return null;
+      case 'describeHeldData':
+        return { type: 'result.heldData', held: await describeHeldData(work, identityId) };
+      case 'eraseHeldData':
+        await eraseHeldData(work, identityId);
+        return { type: 'result.dataErased' };
     }
   };
 }
@@ -193,6 +203,8 @@ interface LockedChat {
   chat_id: string;
   /** A case of this citizen that became `selesai` (its rating asked in the push) since the chat's last step, or before its first (a push to a new WhatsApp Cloud chat). */
   rating_ticket: string | null;
+  /** Whether the chat was shown the short privacy notice already (it is shown once). */
+  notice_shown: boolean;
   /** The chat's open live-chat request, if any, and whether an officer holds it. */
   handoff_id: string | null;
   handoff_dinas_id: number | null;
@@ -225,6 +237,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
          where k.citizen_id = i.citizen_id and k.status = 'selesai' and (c.snapshot is null or ct.started_at > c.updated_at)
            and (k.rated_at is null or k.rated_at < ct.started_at)
          order by ct.started_at desc limit 1) as rating_ticket,
+        i.privacy_notice_at is not null as notice_shown,
         h.id as handoff_id, h.dinas_id as handoff_dinas_id, h.taken_by_staff_id is not null as handoff_taken
       from conversations c join channel_identities i on i.id = c.identity_id
         left join handoff_requests h on h.identity_id = c.identity_id and h.resolved_at is null
@@ -242,7 +255,8 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     const now = ctx.now();
 
     let persisted = chat.snapshot;
-    const input: ConversationInput = { lang: langOf(persisted) };
+    // A new conversation of a chat never shown the privacy notice shows it under its first reply.
+    const input: ConversationInput = { lang: langOf(persisted), ...(chat.notice_shown ? {} : { privacyNotice: ctx.publicUrl }) };
     // Starting over never throws away a report being written: it is offered back for 24 hours.
     if (persisted && chat.version !== ctx.machineVersion) {
       input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());

@@ -137,13 +137,14 @@ export const consoleSessions = pgTable(
 
 /**
  * What staff did and saw: every view of a case's personal data, every NIK unmasked, every change
- * of settings and accounts. `details` never holds the personal data itself.
+ * of settings and accounts; and citizens' requests about their own data (*data saya*, *hapus data
+ * saya*: no staff, the chat's identity id in `details`). `details` never holds the personal data itself.
  */
 export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial({ mode: 'number' }).primaryKey(),
-    /** Null for an action before login (a failed login names the account in `details.staffId` when it exists). */
+    /** Null for an action before login (a failed login names the account in `details.staffId` when it exists) or a citizen's own request. */
     staffId: integer('staff_id').references(() => staff.id),
     action: text().notNull(),
     ticket: text(),
@@ -185,6 +186,8 @@ export const channelIdentities = pgTable(
     unreachableReason: text('unreachable_reason'),
     /** The citizen said *berhenti* / *stop*: broadcasts skip this chat (replies and news of their own reports do not). */
     broadcastOptOutAt: timestamp('broadcast_opt_out_at', { withTimezone: true }),
+    /** When the chat was shown the short privacy notice (its first reply): it is shown once. */
+    privacyNoticeAt: timestamp('privacy_notice_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('channel_identities_channel_chat').on(t.channel, t.chatId)],
@@ -305,6 +308,11 @@ export const cases = pgTable(
     /** The citizen's latest rating (1–5) after `selesai`, for statistics; each rating is also a `rating` event with its comment. */
     rating: smallint(),
     ratedAt: timestamp('rated_at', { withTimezone: true }),
+    /**
+     * The reporter had their personal data erased (*hapus data saya*, src/privacy/erase.ts): the
+     * case keeps only what statistics need, and staff see why the rest is gone.
+     */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** Words of the ticket and description for the inbox search; 'simple': Postgres has no Indonesian stemmer. */

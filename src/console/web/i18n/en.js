@@ -157,6 +157,8 @@ export default {
     description: 'Report',
     reporter: 'Reporter',
     identityHidden: 'Anonymous report: the reporter is not shown.',
+    identityErased: 'Data erased at the reporter\'s request.',
+    erased: 'Data erased at the reporter\'s request ({date}). This report keeps only data without identity, for statistics.',
     name: 'Name',
     nik: 'NIK',
     noNik: 'No NIK',

@@ -157,6 +157,8 @@ export default {
     description: 'Isi laporan',
     reporter: 'Pelapor',
     identityHidden: 'Laporan anonim: identitas pelapor tidak ditampilkan.',
+    identityErased: 'Data dihapus atas permintaan pelapor.',
+    erased: 'Data dihapus atas permintaan pelapor ({date}). Laporan ini hanya menyimpan data tanpa identitas, untuk statistik.',
     name: 'Nama',
     nik: 'NIK',
     noNik: 'Tidak ada NIK',
