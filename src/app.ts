@@ -46,6 +46,7 @@ import { mediaFetches, type MediaFetcher } from './media/fetch.js';
 import { telegramSource, webJsReceivedKey, whatsappCloudSource, whatsappWebSource } from './media/sources.js';
 import { createMediaStorage, type MediaStorage } from './media/storage.js';
 import { createMetrics } from './metrics.js';
+import { nikKeysOf } from './pii/nik.js';
 import { registerPrivacyNotice } from './privacy/notice.js';
 import { createEnqueue } from './queues/enqueue.js';
 import { staffNotificationsOwed } from './queues/staff-notifications.js';
@@ -89,11 +90,6 @@ export const WHATSAPP_CLOUD_WEBHOOK_PATH = '/whatsapp/webhook';
 /** Fetches are mostly waiting on the network; the thumbnail is the only CPU work. */
 const MEDIA_FETCH_CONCURRENCY = 4;
 
-function keyFromBase64(value: string | undefined, name: string): Buffer {
-  if (!value) throw new Error(`${name} is required (32 bytes, base64: openssl rand -base64 32)`);
-  return Buffer.from(value, 'base64');
-}
-
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, log, role } = options;
   const web = role === 'all' || role === 'web';
@@ -121,10 +117,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     machine: conversationMachine,
     machineVersion: CONVERSATION_VERSION,
     catalogue: new CatalogueCache(db.db),
-    nikKeys: {
-      encryptionKey: keyFromBase64(config.NIK_ENCRYPTION_KEY, 'NIK_ENCRYPTION_KEY'),
-      hashKey: keyFromBase64(config.NIK_HASH_KEY, 'NIK_HASH_KEY'),
-    },
+    nikKeys: nikKeysOf(config),
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
     livechat: { remindMs: config.LIVECHAT_REMIND_MINUTES * 60_000, idleMs: config.LIVECHAT_IDLE_MINUTES * 60_000 },
     now,

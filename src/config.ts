@@ -10,6 +10,13 @@ const key32 = z
   .string()
   .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 encoded (openssl rand -base64 32)');
 
+/** Earlier keys, comma-separated: read only, until `npm run nik:rotate` moved everything to the current key. */
+const previousKeys = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
+  .pipe(z.array(key32));
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -28,6 +35,8 @@ const schema = z.object({
 
   NIK_ENCRYPTION_KEY: key32.optional(),
   NIK_HASH_KEY: key32.optional(),
+  NIK_PREVIOUS_ENCRYPTION_KEYS: previousKeys,
+  NIK_PREVIOUS_HASH_KEYS: previousKeys,
 
   CONVERSATION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   /**
