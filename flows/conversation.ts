@@ -19,6 +19,7 @@ import type {
   Lang,
   RatingOutcome,
   ServiceSummary,
+  TypedNik,
 } from '../src/conversation/contract.js';
 import { validateNik, type NikProblem } from '../src/pii/nik-rules.js';
 import { emptyDraft, type ConversationContext, type Draft, type NoteKey, type Question } from './context.js';
@@ -218,11 +219,18 @@ function isOwnWords(event: ConversationEvent): boolean {
   return said !== '' && !everyGlobalWord.includes(said) && !isCommand(event);
 }
 
-/** A NIK as typed or pasted; invisible characters from copy-paste are not the citizen's mistake. */
-function nikCheck(event: ConversationEvent) {
-  // "NIK saya 3273 0141 0190 0001": the number found in the words is the NIK.
-  const found = understood(event)?.nik;
-  return validateNik(found ? found.digits : visible(textOf(event) ?? ''));
+/**
+ * The NIK in the citizen's answer. The runtime masks every NIK-shaped number before storing a
+ * message and hands the machine only its sealed form ("NIK saya 3273 0141 0190 0001" arrives as
+ * "NIK saya 3273••••••••0001" with the sealed NIK beside it). Without one, the answer held no
+ * 16-digit number: what was typed says what is wrong (too short, not digits). A NIK in clear
+ * that nobody sealed (a machine stepped without the runtime) cannot be kept, so it is not valid.
+ */
+function nikCheck(event: ConversationEvent): TypedNik {
+  if (event.type !== 'citizen.text') return { ok: false, reason: 'digits' };
+  if (event.nik) return event.nik;
+  const check = validateNik(visible(event.text));
+  return check.ok ? { ok: false, reason: 'digits' } : check;
 }
 
 const nikNote: Record<NikProblem, NoteKey> = {
@@ -574,13 +582,12 @@ export const conversationMachine = setup({
           ? { ...context.draft, reporterName: event.name.trim().slice(0, limits.nameMax) }
           : context.draft,
     }),
-    /** The digits go to the runtime only; the context keeps nothing until the sealed form comes back. */
-    sealNik: emit(({ event }) => {
-      const check = nikCheck(event);
-      return { type: 'sealNik', nik: check.ok ? check.nik : '' } as const;
-    }),
+    /** Only the sealed form: the digits never reach the machine. */
     storeNik: assign({
-      draft: ({ context, event }) => (event.type === 'result.nikSealed' ? { ...context.draft, nik: event.nik } : context.draft),
+      draft: ({ context, event }) => {
+        const check = nikCheck(event);
+        return check.ok ? { ...context.draft, nik: check.nik } : context.draft;
+      },
     }),
     redactMessage: emit({ type: 'redactMessage' }),
     submitCase: emit(({ context }) => ({ type: 'createCase', draft: toCaseDraft(context.draft) }) as const),
@@ -916,10 +923,9 @@ export const conversationMachine = setup({
       on: {
         'citizen.text': [
           { guard: saidExactly(choiceWords.skip), target: 'confirm' },
-          { guard: and(['isOwnWords', 'isValidNik']), actions: 'sealNik' },
+          { guard: and(['isOwnWords', 'isValidNik']), target: 'confirm', actions: 'storeNik' },
           { guard: 'isOwnWords', actions: ['redactMessage', 'noteNikProblem', 'prompt'] },
         ],
-        'result.nikSealed': { target: 'confirm', actions: 'storeNik' },
       },
     },
 

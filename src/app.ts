@@ -47,12 +47,14 @@ import { telegramSource, webJsReceivedKey, whatsappCloudSource, whatsappWebSourc
 import { createMediaStorage, type MediaStorage } from './media/storage.js';
 import { createMetrics } from './metrics.js';
 import { nikKeysOf } from './pii/nik.js';
-import { DEFAULT_RETENTION, registerPrivacyNotice } from './privacy/notice.js';
+import { registerPrivacyNotice } from './privacy/notice.js';
 import { createEnqueue } from './queues/enqueue.js';
 import { staffNotificationsOwed } from './queues/staff-notifications.js';
 import { caseTimerAlarms } from './cases/sla-jobs.js';
 import { livechatTimers } from './livechat/timers.js';
 import { createTransport, type TransportConfig } from './queues/transport.js';
+import type { PurgeCounts } from './retention/purge.js';
+import { purgeNow, retentionAlarm, retentionSettings } from './retention/schedule.js';
 import { startWorkers } from './queues/workers.js';
 
 export type Role = 'all' | 'web' | 'worker';
@@ -78,6 +80,8 @@ export interface App {
   mediaStorage: MediaStorage;
   /** The staff-facing case service (console, Open311, dinas systems): every call names its actor. */
   cases: CaseService;
+  /** Runs the retention purge now, whatever the schedule (operators, tests); counts per kind. */
+  purgeExpired(): Promise<PurgeCounts>;
   close(): Promise<void>;
 }
 
@@ -165,6 +169,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     maxAttempts: config.MEDIA_FETCH_ATTEMPTS,
   };
 
+  const retention = retentionSettings(config);
+
   // One linked phone, one browser session: the WhatsApp Web connection lives in the web process
   // (or the single process), and so does the worker that sends through it.
   const whatsappWeb =
@@ -213,7 +219,8 @@ export async function startApp(options: AppOptions): Promise<App> {
           },
           concurrency: config.WEBHOOK_CONCURRENCY,
         },
-        owedWork: [caseTimerAlarms, livechatTimers, staffNotificationsOwed, mediaFetches, webhookDeliveries],
+        retention,
+        owedWork: [caseTimerAlarms, livechatTimers, staffNotificationsOwed, mediaFetches, webhookDeliveries, retentionAlarm(retention.schedule)],
       })
     : whatsappWeb
       ? startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })
@@ -227,7 +234,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     http = buildServer(ctx, whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {});
     if (whatsappWeb && config.ADMIN_TOKEN) registerWhatsAppQrRoute(http, { adminToken: config.ADMIN_TOKEN, connection: whatsappWeb });
     await registerWebChat(http, ctx, { maxPerMinute: config.WEBCHAT_MAX_PER_MINUTE });
-    registerPrivacyNotice(http, ctx, { contact: config.PRIVACY_CONTACT ?? null, retention: DEFAULT_RETENTION });
+    registerPrivacyNotice(http, ctx, { contact: config.PRIVACY_CONTACT ?? null, retention: retention.periods });
     registerStatusApi(http, ctx);
     registerOpen311(http, ctx);
     registerIntegrationAdmin(http, ctx, config.ADMIN_TOKEN);
@@ -276,6 +283,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     url,
     mediaStorage,
     cases: caseService(ctx),
+    purgeExpired: () => purgeNow(ctx, retention),
     async close() {
       // Inbound first (nothing new comes in), then let workers finish what they hold.
       await polling?.stop();

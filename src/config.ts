@@ -130,6 +130,34 @@ const schema = z.object({
   CONSOLE_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
 
   /**
+   * Retention (UU PDP: kept no longer than needed). A daily purge blanks, after this many days:
+   * message texts and what they carried (the row stays, for order and de-duplication); the
+   * conversation of a chat idle that long (an abandoned draft with it); photos (files, then the
+   * reference); a closed, rejected or duplicate case's personal fields (name, NIK, phone, address,
+   * description; what statistics read stays); a sent reply's content. See src/retention/.
+   */
+  RETENTION_MESSAGE_DAYS: z.coerce.number().int().positive().default(180),
+  RETENTION_DRAFT_DAYS: z.coerce.number().int().positive().default(30),
+  RETENTION_MEDIA_DAYS: z.coerce.number().int().positive().default(365),
+  RETENTION_CLOSED_CASE_DAYS: z.coerce.number().int().positive().default(730),
+  RETENTION_OUTBOX_DAYS: z.coerce.number().int().positive().default(30),
+  /** When the daily purge runs, local time in RETENTION_TIME_ZONE (a quiet hour). */
+  RETENTION_PURGE_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, e.g. 02:00').default('02:00'),
+  RETENTION_TIME_ZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone, e.g. Asia/Jakarta')
+    .default('Asia/Jakarta'),
+  /** Rows the purge changes per statement: each is a short transaction that never holds locks long. */
+  RETENTION_BATCH_SIZE: z.coerce.number().int().positive().max(10_000).default(1_000),
+
+  /**
    * Where citizens ask about their personal data (an e-mail, a PPID desk's address…), shown on the
    * privacy notice page (/privasi, /privacy). Unset: the page points to the chat only.
    */

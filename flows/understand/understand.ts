@@ -8,7 +8,8 @@
  *   understand('sy mau lapor bntuan pkh ibu sy gk cair2 udh 3 bln', vocabulary)
  *   → { intent: 'lapor', services: ['pkh'], categoryCode: 'bantuan-sosial', lang: 'id', … }
  *
- * The result can hold a NIK: it travels with the event into the machine and is never logged.
+ * The result can hold a NIK when the text does; the runtime only ever hands it texts masked at
+ * the door (src/pii/inbound.ts), where a NIK reads as "3273••••••••0001". Never log it.
  */
 import { normaliseTicket } from '../../src/cases/ticket.js';
 import type { CaseKind, Lang } from '../../src/conversation/contract.js';
@@ -236,6 +237,8 @@ function ticketsIn(said: string): string[] {
 }
 
 const NIK = /(?<!\d)(\d{4}[\s.\-]?\d{4}[\s.\-]?\d{4}[\s.\-]?\d{4})(?!\d)/;
+/** A number with masked digits, as src/pii/nik-rules.ts `maskNikShaped` leaves a NIK. */
+const MASKED_NUMBER = /(?<!\d)\d*•[\d•]*/g;
 
 function nikIn(said: string): Understanding['nik'] {
   const match = NIK.exec(said);
@@ -322,8 +325,9 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   const standard = wordsOf(said).map((word) => standardForm(word, known.words));
   const words = splitJoined(standard, known.words).map((word) => correct(word, known));
   const nik = nikIn(said);
-  // The digits of a NIK are not a ticket ("nik saya 3273 0141…" is not ticket SAYA3273).
-  const tickets = ticketsIn(nik ? said.replace(NIK, ' ') : said);
+  // The digits of a NIK are not a ticket ("nik saya 3273 0141…" is not ticket SAYA3273), nor
+  // those of one the runtime masked before storing the message ("nik saya 3273••••••••0001").
+  const tickets = ticketsIn((nik ? said.replace(NIK, ' ') : said).replace(MASKED_NUMBER, ' '));
 
   const covered: boolean[] = [];
   const positions = positionsOf(words);

@@ -138,7 +138,7 @@ export interface CaseTimelineEntry {
 export interface TranscriptEntry {
   direction: 'in' | 'out';
   at: Date;
-  /** Inbound: text, photo, location…; outbound: text, template… */
+  /** Inbound: text, photo, location… or `removed` (past retention); outbound: text, template, removed… */
   kind: string;
   text: string | null;
 }
@@ -173,7 +173,8 @@ export interface CasePhotoFile {
   /** `media.id`: what `casePhoto` is asked for. */
   id: number;
   /** `pending` while it is fetched, `failed` when it could not be kept. */
-  status: 'pending' | 'stored' | 'failed';
+  /** `removed`: its files were deleted when the photo's retention period ended. */
+  status: 'pending' | 'stored' | 'failed' | 'removed';
   width: number | null;
   height: number | null;
 }
@@ -481,7 +482,7 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
     const events = await tx.select().from(t.caseEvents).where(eq(t.caseEvents.caseId, kase.id)).orderBy(asc(t.caseEvents.id));
     const { since, until } = await transcriptWindow(tx, kase);
     const inbound = await tx
-      .select({ at: t.messages.sentAt, kind: t.messages.kind, text: t.messages.body })
+      .select({ at: t.messages.sentAt, kind: t.messages.kind, text: t.messages.body, payload: t.messages.payload })
       .from(t.messages)
       .where(and(eq(t.messages.identityId, kase.identityId), gte(t.messages.receivedAt, since), until && lt(t.messages.receivedAt, until)))
       .orderBy(asc(t.messages.id))
@@ -498,7 +499,8 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
       .orderBy(asc(t.outbox.id))
       .limit(200);
     const transcript: TranscriptEntry[] = [
-      ...inbound.map((m) => ({ direction: 'in' as const, at: m.at, kind: m.kind, text: m.text })),
+      // A message past its retention period shows that it was there, not what it said.
+      ...inbound.map((m) => ({ direction: 'in' as const, at: m.at, kind: m.payload?.removed ? 'removed' : m.kind, text: m.text })),
       ...outbound.map((o) => ({ direction: 'out' as const, at: o.at, kind: o.payload.kind, text: 'text' in o.payload ? o.payload.text : null })),
     ].sort((a, b) => a.at.getTime() - b.at.getTime());
 

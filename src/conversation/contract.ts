@@ -7,6 +7,7 @@
 import type { ReplyOption } from '../channels/types.js';
 import type { ConversationContext } from '../../flows/context.js';
 import type { Understanding } from '../../flows/understand/understand.js';
+import type { NikProblem } from '../pii/nik-rules.js';
 
 export type Lang = 'id' | 'en';
 export type CaseKind = 'pengaduan' | 'aspirasi' | 'informasi';
@@ -20,9 +21,10 @@ export const FINISHED_STATUSES: readonly CaseStatus[] = ['selesai', 'ditutup', '
 export type CitizenEvent =
   /**
    * `understood`: what the understanding step read in the text with the catalogue's words (the
-   * machine reads it without them when absent); `at`: when it arrived (ISO), for the draft's 24 hours.
+   * machine reads it without them when absent); `at`: when it arrived (ISO), for the draft's 24 hours;
+   * `nik`: the NIK-shaped number the text held, sealed at the door (the text has it masked).
    */
-  | { type: 'citizen.text'; text: string; understood?: Understanding; at?: string }
+  | { type: 'citizen.text'; text: string; understood?: Understanding; at?: string; nik?: TypedNik }
   | { type: 'citizen.photo'; mediaRef: string; caption?: string }
   | { type: 'citizen.location'; latitude: number; longitude: number; address?: string }
   | { type: 'citizen.contact'; phone: string; name?: string }
@@ -68,6 +70,13 @@ export interface SealedNik {
   sealed: string;
   masked: string;
 }
+
+/**
+ * A NIK-shaped number the citizen typed, as the front door leaves it (src/pii/inbound.ts): sealed
+ * when its structure is valid, else only what is wrong with it. Used by the NIK question, dropped
+ * everywhere else.
+ */
+export type TypedNik = { ok: true; nik: SealedNik } | { ok: false; reason: NikProblem };
 
 export interface CaseDraft {
   kind: CaseKind;
@@ -115,7 +124,6 @@ export type ResultEvent =
   | { type: 'result.ownCases'; cases: CaseSummary[] }
   /** `case` is null both when the ticket does not exist and when it is someone else's. */
   | { type: 'result.case'; ticket: string; case: CaseSummary | null }
-  | { type: 'result.nikSealed'; nik: SealedNik }
   /** `answerFrom`: when staff are next at their desks (ISO, the dinas's local time), if they are not now. */
   | { type: 'result.humanRequested'; staffAvailableNow: boolean; hours: { id: string; en: string }; answerFrom: string | null }
   /** The citizen's own recent case about the same category, if any (the duplicate hint). */
@@ -151,8 +159,6 @@ export type Effect =
   | { type: 'createCase'; draft: CaseDraft }
   | { type: 'listOwnCases' }
   | { type: 'findCase'; ticket: string }
-  /** Encrypt and hash a NIK the citizen typed, and blank it from the stored copy of their message. */
-  | { type: 'sealNik'; nik: string }
   /** Mask the digits in the stored copy of the message being answered (a mistyped NIK is still personal data). */
   | { type: 'redactMessage' }
   /** Fetch and keep the photo the flow just accepted (photos it did not ask for are never kept). */

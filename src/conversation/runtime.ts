@@ -17,14 +17,14 @@ import { runAfterCommit, type CaseWork } from '../cases/lifecycle.js';
 import { searchServices } from '../catalogue/search.js';
 import { unfinishedReport } from '../../flows/conversation.js';
 import { understand } from '../../flows/understand/understand.js';
-import { encryptNik } from '../pii/nik.js';
 import { enqueueMediaFetches } from '../media/fetch.js';
-import { maskNik } from '../pii/nik-rules.js';
+import { maskNikShaped } from '../pii/nik-rules.js';
+import { mapStrings } from '../channels/clean-text.js';
 import { outboundJobs } from '../queues/jobs.js';
 import { citizenWrote, requestHuman, withdrawHuman, type OpenHandoff } from '../livechat/requests.js';
 import { eraseHeldData } from '../privacy/erase.js';
 import { describeHeldData } from '../privacy/held.js';
-import type { CitizenEvent, ConversationEvent, ConversationInput, Lang, ResultEvent, StaffNewsEvent } from './contract.js';
+import type { CitizenEvent, ConversationEvent, ConversationInput, Lang, ResultEvent, StaffNewsEvent, TypedNik } from './contract.js';
 import type { PipelineContext } from './context.js';
 import { langOf } from './lang.js';
 import { step, type Perform, type PersistedSnapshot, type ReplyEffect } from './step.js';
@@ -35,7 +35,7 @@ function toEvent(message: MessageRow): CitizenEvent {
   const payload = (message.payload ?? {}) as Record<string, unknown>;
   switch (message.kind) {
     case 'text':
-      return { type: 'citizen.text', text: message.body ?? '' };
+      return { type: 'citizen.text', text: message.body ?? '', ...(payload.nik ? { nik: payload.nik as TypedNik } : {}) };
     case 'photo':
       return { type: 'citizen.photo', mediaRef: String(payload.mediaRef), caption: message.body ?? undefined };
     case 'location':
@@ -54,11 +54,12 @@ async function withUnderstanding(ctx: PipelineContext, event: CitizenEvent, now:
 }
 
 /**
- * Conversations the idle limit leaves alone: at the menu there is nothing to lose by starting over,
- * so nothing needs saying; a citizen waiting for staff would lose their place in the queue.
+ * Conversations the idle limit leaves alone: at the menu, or not started (a chat reset by the
+ * retention purge), there is nothing to lose by starting over, so nothing needs saying; a citizen
+ * waiting for staff would lose their place in the queue.
  */
 function outlivesIdle(snapshot: PersistedSnapshot): boolean {
-  return snapshot.value === 'menu' || snapshot.value === 'petugas';
+  return snapshot.value === 'menu' || snapshot.value === 'start' || snapshot.value === 'petugas';
 }
 
 /**
@@ -90,12 +91,6 @@ function performer(work: CaseWork, chat: { identityId: number; channel: ChannelN
         return { type: 'result.ownCases', cases: await ownCases(tx, identityId) };
       case 'findCase':
         return { type: 'result.case', ticket: effect.ticket, case: await ownCase(tx, identityId, effect.ticket) };
-      case 'sealNik': {
-        const masked = maskNik(effect.nik);
-        // The NIK must not stay readable in the stored copy of the citizen's message either.
-        if (message) await tx.update(t.messages).set({ body: masked }).where(eq(t.messages.id, message.id));
-        return { type: 'result.nikSealed', nik: { sealed: encryptNik(effect.nik, ctx.nikKeys), masked } };
-      }
       case 'keepMedia':
         if (message) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: effect.mediaRef }, kept);
         return null;
@@ -146,8 +141,24 @@ function maskDigits(text: string): string {
   return text.replace(/\d/g, '•');
 }
 
-/** The given-up message, as stored, kept for operators; null when it was already set aside. */
-async function setAsideStep(tx: Tx, chat: LockedChat, message: PendingMessage, giveUp: GiveUp): Promise<number | null> {
+/**
+ * A sealed NIK rides in a text's payload from the door to the message's step, which drops it:
+ * used (the flow asked for it) or not, it is never kept with the message.
+ */
+function carriesNik(message: PendingMessage): boolean {
+  return message.payload?.nik !== undefined;
+}
+
+const dropNik = sql`, payload = nullif(payload - 'nik', '{}'::jsonb)`;
+
+/**
+ * The given-up message as stored, kept for operators, without the sealed NIK its step would have
+ * dropped; a NIK-shaped number still in clear (a message stored before the door masked them) is
+ * masked, in the error text too. Null when it was already set aside.
+ */
+async function setAsideStep(tx: Tx, chat: LockedChat, message: PendingMessage, giveUp: GiveUp, now: Date): Promise<number | null> {
+  const { nik: _sealed, ...payload } = message.payload ?? {};
+  const kept = mapStrings({ ...message, payload: message.payload === null ? null : payload }, maskNikShaped);
   const [row] = await tx
     .insert(t.setAsideUpdates)
     .values({
@@ -155,9 +166,10 @@ async function setAsideStep(tx: Tx, chat: LockedChat, message: PendingMessage, g
       stage: 'step',
       chatId: chat.chat_id,
       externalId: message.external_id,
-      raw: JSON.stringify(message),
-      error: cleanText(errorText(giveUp.error)),
+      raw: JSON.stringify(kept),
+      error: maskNikShaped(cleanText(errorText(giveUp.error))),
       attempts: giveUp.attempts,
+      createdAt: now,
     })
     .onConflictDoNothing()
     .returning({ id: t.setAsideUpdates.id });
@@ -280,11 +292,10 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
       // one given up on is set aside without the bot's apology, the officer still sees it.
       const photoRef = message.kind === 'photo' ? String(next.payload?.mediaRef ?? '') : '';
       if (photoRef && !giveUp) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: photoRef }, kept);
-      const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp) : null;
-      await tx
-        .update(t.messages)
-        .set({ processedAt: sql`now()`, error: giveUp ? 'gave up after repeated failures' : null })
-        .where(eq(t.messages.id, message.id));
+      const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp, now) : null;
+      await tx.execute(sql`
+        update messages set processed_at = now(), error = ${giveUp ? 'gave up after repeated failures' : null}${carriesNik(next) ? dropNik : sql``}
+        where id = ${message.id}`);
       return {
         channel: chat.channel,
         outbox: [],
@@ -308,7 +319,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
 
     const payloads = JSON.stringify(replies.map((r) => toOutbound(chat.chat_id, r)));
     const at = now.toISOString();
-    const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp) : null;
+    const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp, now) : null;
     // The conversation's time is the domain clock (the idle limit reads it); the outbox row's and
     // the message's are Postgres's, the clock the relay measures their age by.
     const outbox = (await tx.execute(sql`
@@ -323,7 +334,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
           version = ${ctx.machineVersion}, updated_at = ${at}::timestamptz
         where identity_id = ${identityId}
       ), message as (
-        update messages set processed_at = now(), error = ${giveUp ? 'gave up after repeated failures' : null}
+        update messages set processed_at = now(), error = ${giveUp ? 'gave up after repeated failures' : null}${carriesNik(next) ? dropNik : sql``}
         where id = ${message.id}
       )
       select id from written order by id`)) as unknown as { id: string }[];

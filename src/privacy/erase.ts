@@ -18,12 +18,13 @@
  *   await inCaseTransaction(ctx, (work) => eraseHeldData(work, identityId));
  */
 import { sql } from 'drizzle-orm';
+import type { StoredOutbound } from '../channels/types.js';
 import { ERASED_CHANNEL, type CaseWork } from '../cases/lifecycle.js';
-import { staffCopy } from '../cases/staff-notifications/copy.js';
 import { recordAudit } from '../console/audit.js';
 import * as t from '../db/schema.js';
 import { withdrawHuman } from '../livechat/requests.js';
 import { webJsReceivedKey } from '../media/sources.js';
+import { removeCasesPersonalFields } from './case-fields.js';
 import { idArray, personOf } from './held.js';
 
 /** What staff read in place of an erased case's description. */
@@ -70,7 +71,7 @@ export async function eraseHeldData(work: CaseWork, identityId: number, options:
     select count(*)::int as n from blanked`)) as unknown as { n: number }[];
   // What was written to them: sent or not, the payload goes; what is still owed is never sent.
   await tx.execute(sql`
-    update outbox set payload = ${JSON.stringify({ kind: 'text', chatId: '', text: '' })}::jsonb,
+    update outbox set payload = ${JSON.stringify({ kind: 'removed' } satisfies StoredOutbound)}::jsonb,
       status = case when status = 'pending' then 'failed' else status end,
       last_error = case when status = 'pending' then 'erased at the citizen''s request' else last_error end
     where identity_id = any(${chats}) or case_id = any(${cases})`);
@@ -86,18 +87,7 @@ export async function eraseHeldData(work: CaseWork, identityId: number, options:
       .values({ channel: ERASED_CHANNEL, chatId: `citizen:${citizenId ?? identityId}`, citizenId })
       .onConflictDoUpdate({ target: [t.channelIdentities.channel, t.channelIdentities.chatId], set: { citizenId } })
       .returning({ id: t.channelIdentities.id });
-    await tx.execute(sql`
-      update cases set description = ${ERASED_DESCRIPTION}, location = null, photos = '{}', reporter_name = null,
-        identity_id = ${erased.id}, erased_at = ${at}::timestamptz
-      where id = any(${cases})`);
-    // Notes are free text (a staff note may quote the citizen); comments and photo refs are theirs.
-    await tx.execute(sql`update case_events set note = null, data = data - 'comment' - 'photos' where case_id = any(${cases})`);
-    await tx.execute(sql`
-      update webhook_deliveries set payload = jsonb_set(jsonb_set(jsonb_set(payload,
-        '{case,description}', to_jsonb(${ERASED_DESCRIPTION}::text)), '{case,location}', 'null'::jsonb), '{event,note}', 'null'::jsonb)
-      where case_id = any(${cases})`);
-    await tx.execute(sql`update open311_requests set email = null, media_url = null where case_id = any(${cases})`);
-    await eraseStaffNoticeDescriptions(work, cases);
+    await removeCasesPersonalFields(tx, cases, { marker: ERASED_DESCRIPTION, set: sql`identity_id = ${erased.id}, erased_at = ${at}::timestamptz` });
   }
 
   await tx.execute(sql`
@@ -116,20 +106,4 @@ export async function eraseHeldData(work: CaseWork, identityId: number, options:
   const keys = files.flatMap((file) => [file.storage_key, file.thumbnail_key]).filter((key): key is string => key !== null);
   for (const key of [...keys, ...received.map((row) => webJsReceivedKey(row.ref))]) await ctx.mediaStorage.delete(key);
   return erasure;
-}
-
-/** Staff notices about the cases keep their headline, ticket, category and due date; the description line says it was erased. */
-async function eraseStaffNoticeDescriptions(work: CaseWork, cases: ReturnType<typeof idArray>) {
-  const rows = (await work.tx.execute(sql`select id, message from staff_notifications where case_id = any(${cases})`)) as unknown as {
-    id: string;
-    message: { subject: string; text: string; templateParameters: string[] };
-  }[];
-  const label = `${staffCopy.description}: `;
-  for (const row of rows) {
-    const text = row.message.text
-      .split('\n')
-      .map((line) => (line.startsWith(label) ? `${label}${ERASED_DESCRIPTION}` : line))
-      .join('\n');
-    await work.tx.execute(sql`update staff_notifications set message = ${JSON.stringify({ ...row.message, text })}::jsonb where id = ${row.id}`);
-  }
 }

@@ -55,7 +55,8 @@ export async function describeHeldData(work: CaseWork, identityId: number): Prom
           select ticket, status from cases where citizen_id = ${citizenId} order by created_at desc, id desc`)) as unknown as { ticket: string; status: CaseStatus }[]);
   const [counts] = (await tx.execute(sql`
     select
-      (select count(*) from messages where identity_id = any(${ids}) and (body is not null or payload is not null))::int as messages,
+      (select count(*) from messages where identity_id = any(${ids})
+        and (body is not null or (payload is not null and not payload ? 'removed')))::int as messages,
       (select count(*) from media where identity_id = any(${ids}) and status = 'stored')::int as photos`)) as unknown as { messages: number; photos: number }[];
   await recordAudit(tx, { staff: null, action: 'citizen.data.view', details: { identityId, cases: cases.length }, at: now });
   return {

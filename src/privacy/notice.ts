@@ -7,7 +7,7 @@
  * renamed dinas shows at once.
  *
  * @example
- *   registerPrivacyNotice(app, ctx, { contact: 'ppid@bandung.go.id', retention: DEFAULT_RETENTION });
+ *   registerPrivacyNotice(app, ctx, { contact: 'ppid@bandung.go.id', retention: retentionSettings(config).periods });
  */
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -16,21 +16,10 @@ import type { Lang } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { Db } from '../db/client.js';
 import { DEFAULT_DINAS_ID } from '../livechat/requests.js';
+import type { RetentionPeriods } from '../retention/purge.js';
 
-/** How long each kind of personal data is kept, in days. */
-export interface RetentionDays {
-  messageDays: number;
-  draftDays: number;
-  mediaDays: number;
-  closedCaseDays: number;
-}
-
-/**
- * The periods the notice states until the retention purge's own settings (RETENTION_* in
- * src/config.ts) are there to read: message texts 180 days, unfinished drafts 30, photos a year,
- * closed cases' personal fields two years.
- */
-export const DEFAULT_RETENTION: RetentionDays = { messageDays: 180, draftDays: 30, mediaDays: 365, closedCaseDays: 730 };
+/** How long each kind of personal data is kept, in days: the retention purge's own settings (RETENTION_*). */
+export type RetentionDays = Pick<RetentionPeriods, 'messageDays' | 'draftDays' | 'mediaDays' | 'closedCaseDays'>;
 
 export interface NoticeFacts {
   controller: { name: string; hours: { id: string; en: string } };

@@ -35,7 +35,7 @@ const caseDetail = z.object({
   serviceCode: z.string().nullable(),
   description: z.string(),
   location: z.object({ address: z.string().optional(), latitude: z.number().optional(), longitude: z.number().optional() }).nullable(),
-  photoFiles: z.array(z.object({ id: z.number(), status: z.enum(['pending', 'stored', 'failed']), width: z.number().nullable(), height: z.number().nullable() })),
+  photoFiles: z.array(z.object({ id: z.number(), status: z.enum(['pending', 'stored', 'failed', 'removed']), width: z.number().nullable(), height: z.number().nullable() })),
   dinasId: z.number(),
   unitId: z.number().nullable(),
   assigneeStaffId: z.number().nullable(),
