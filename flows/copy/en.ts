@@ -35,7 +35,7 @@ export const en: Copy = {
     goodbye: 'Thank you for contacting us. Goodbye!',
     draftWaits: 'Your report has not been sent yet and is kept; carry on whenever you like.',
     stopped: 'OK, we will not send you broadcast messages. News about your reports will still come here.',
-    dataRequest: 'Your request about your personal data has been recorded and will be handled by staff under the Personal Data Protection Law.',
+    eraseCancelled: 'OK, your data has not been deleted.',
     draftKept: 'The report you were writing is kept. Type *report* to carry on with it.',
     /** A message that kept failing in its conversation step, answered instead of stepped. */
     failed: 'Sorry, something went wrong on our side. Please type *menu* to start again.',
@@ -47,7 +47,7 @@ export const en: Copy = {
       'How to use this service:',
       '• Reply with the *number* of a choice, e.g. *1*.',
       '• *0* or *menu*: back to the main menu.',
-      '• *cancel*: cancel this step.',
+      '• *cancel*: leave for the menu; a report being written is kept.',
       '• *staff*: talk to a staff member.',
       '• *bahasa*: balas dalam Bahasa Indonesia.',
     ].join('\n'),
@@ -302,6 +302,74 @@ export const en: Copy = {
     answerFrom: (day: string, time: string, hours: string) =>
       `We are outside service hours (${hours}). Staff will reply here from ${day} at ${time}. Please write your question.`,
     joined: 'A staff member has joined and will reply to you here.',
+  },
+
+  privacy: {
+    notice: (base: string) =>
+      `🔒 We process your personal data to handle your reports, under Indonesia's Personal Data Protection Law (UU 27/2022). Type *my data* to see or delete it. More: ${base}/privacy`,
+    held: {
+      title: 'The data we hold about you:',
+      chats: 'Chats',
+      name: 'Name',
+      nik: 'NIK',
+      cases: 'Reports',
+      messages: 'Stored messages',
+      photos: 'Stored photos',
+      none: '-',
+      phone: (masked: string) => `number ${masked}`,
+      moreCases: (count: number) => `and ${count} more`,
+      channels: { telegram: 'Telegram', web: 'Web chat', 'whatsapp-web': 'WhatsApp', 'whatsapp-cloud': 'WhatsApp' },
+      howToErase: 'To delete your personal data, choose 1 or type *delete my data*.',
+    },
+    again: 'Type *my data* to see your data again.',
+    eraseOption: 'Delete my data',
+    erase: {
+      prompt:
+        'Do you really want to delete your personal data? Your name, NIK, phone number, address, messages and photos will be deleted for good. Your reports stay without personal data (for statistics), but can no longer be checked from this chat.',
+      options: ['Yes, delete my data', 'No, cancel'],
+      done: 'Your personal data has been deleted. If you write again, the conversation starts afresh.',
+    },
+    page: {
+      path: '/privacy',
+      title: 'Privacy Notice',
+      intro:
+        'This notice explains which personal data we process when you use Kanal Aduan (WhatsApp, Telegram or the web chat), what for, how long it is kept, and how to use your rights under Law No. 27 of 2022 on Personal Data Protection.',
+      controllerTitle: 'Data controller',
+      controller: (name: string) => `The controller of your personal data in this service is *${name}*.`,
+      recipients: (names: string) => `Your reports go only to the agencies responsible for handling them: ${names}.`,
+      purposesTitle: 'What your data is used for',
+      purposes: [
+        'Receiving, verifying and forwarding your reports to the responsible agency.',
+        'Telling you how your reports progress and answering your questions in the same chat.',
+        'Service statistics; statistics hold figures only, no names.',
+      ],
+      heldTitle: 'The data we keep',
+      held: [
+        'Your chat identity: WhatsApp number or Telegram account, and the display name the app gives.',
+        'The messages, photos and locations you send.',
+        'Your name and NIK if you give them in a report. The NIK is stored encrypted and only shown masked.',
+        'Your reports: kind, category, description, location, status and how they were handled.',
+      ],
+      retentionTitle: 'How long it is kept',
+      retention: (r: { messageDays: string; draftDays: string; mediaDays: string; closedCaseDays: string }) => [
+        `Chat message texts: ${r.messageDays}.`,
+        `Reports left unfinished: ${r.draftDays}.`,
+        `Photos: ${r.mediaDays}.`,
+        `Personal data in closed reports: ${r.closedCaseDays} after closing. After that a report keeps only data without identity, for statistics.`,
+      ],
+      days: (count: number) => (count % 365 === 0 ? `${count / 365} year${count === 365 ? '' : 's'}` : `${count} days`),
+      rightsTitle: 'Your rights and how to use them',
+      rights: [
+        'See your data: type *my data* in the chat.',
+        'Delete your data: type *delete my data* in the chat, then confirm. Your name, NIK, phone number, address, messages and photos are deleted; your reports stay without personal data, for statistics.',
+        'Correct your data or object: type *staff* in the chat, or contact us (see Contact).',
+        'Stop broadcast messages: type *stop*.',
+      ],
+      contactTitle: 'Contact',
+      contact: (contact: string) => `Questions about your personal data: ${contact}.`,
+      inChat: (hours: string) => `Or type *staff* in the chat; staff answer during ${hours}.`,
+      otherLanguage: { label: 'Baca dalam Bahasa Indonesia', path: '/privasi' },
+    },
   },
 
   date: (day: number, month: number, year: number) => `${day} ${months[month - 1]} ${year}`,

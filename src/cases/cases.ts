@@ -3,11 +3,11 @@
  * clock started, first event recorded) and reading the citizen's own cases. Everything runs inside
  * the caller's transaction, so a case exists exactly when the conversation step that made it commits.
  */
-import { and, asc, desc, eq, gt, isNull, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { FINISHED_STATUSES, type CaseDraft, type CaseSummary, type CaseStatus, type CaseKind, type RatingOutcome, type SealedNik } from '../conversation/contract.js';
-import { decryptNik, hashNik } from '../pii/nik.js';
+import { decryptNik, hashNik, nikHashes } from '../pii/nik.js';
 import type { Actor } from './events.js';
 import { lockCase, moveCase, recordEvent, type CaseRow, type CaseWork } from './lifecycle.js';
 import { newTicket } from './ticket.js';
@@ -61,18 +61,24 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
   let regionCode: string | null = null;
   const citizenUpdate: Partial<typeof t.citizens.$inferInsert> = {};
   if (draft.reporterName) citizenUpdate.name = draft.reporterName;
+  let reporterHashes: string[] | null = null;
   if (draft.nik) {
     const nik = decryptNik(draft.nik.sealed, ctx.nikKeys);
     citizenUpdate.nikEncrypted = draft.nik.sealed;
     citizenUpdate.nikHash = hashNik(nik, ctx.nikKeys);
+    reporterHashes = nikHashes(nik, ctx.nikKeys);
     regionCode = nik.slice(0, 6);
   }
   if (Object.keys(citizenUpdate).length > 0) await tx.update(t.citizens).set(citizenUpdate).where(eq(t.citizens.id, citizenId));
 
   const target = await route(tx, draft, regionCode);
-  // Only a ticket of this citizen's own counts: the hint showed them nothing else.
+  // Only a ticket the hint could have shown counts: this citizen's own, or one of the same NIK's.
   const [earlier] = draft.possibleDuplicateOf
-    ? await tx.select({ id: t.cases.id }).from(t.cases).where(and(eq(t.cases.ticket, draft.possibleDuplicateOf), eq(t.cases.citizenId, citizenId)))
+    ? await tx
+        .select({ id: t.cases.id })
+        .from(t.cases)
+        .innerJoin(t.citizens, eq(t.citizens.id, t.cases.citizenId))
+        .where(and(eq(t.cases.ticket, draft.possibleDuplicateOf), sameReporter(citizenId, reporterHashes)))
     : [];
   for (;;) {
     const ticket = newTicket();
@@ -185,6 +191,24 @@ export async function ownCase(tx: Tx, identityId: number, ticket: string): Promi
   return row ? toSummary(row) : null;
 }
 
+/**
+ * Cases (joined with their citizen) of the same reporter: the same citizen row, or a citizen who gave
+ * the same NIK (another chat of the same person; citizens are not merged by NIK). Undefined when
+ * neither is known, which must match nothing.
+ */
+function sameReporter(citizenId: number | null, hashes: string[] | null): SQL | undefined {
+  const who = [...(citizenId !== null ? [eq(t.cases.citizenId, citizenId)] : []), ...(hashes !== null ? [inArray(t.citizens.nikHash, hashes)] : [])];
+  return who.length === 0 ? undefined : or(...who);
+}
+
+/**
+ * Every form the stored hash of a NIK the flow carries sealed may have (rows not yet re-hashed by a
+ * key rotation still count), or null when it carries none.
+ */
+function nikHashesOfSealed(work: CaseWork, nik: SealedNik | undefined): string[] | null {
+  return nik ? nikHashes(decryptNik(nik.sealed, work.ctx.nikKeys), work.ctx.nikKeys) : null;
+}
+
 /** Statuses that take nothing more from the citizen: no information added, no duplicate hint. */
 const CLOSED: CaseStatus[] = ['ditutup', 'ditolak', 'duplikat'];
 
@@ -197,21 +221,16 @@ export const SIMILAR_WITHIN_MS = 7 * 24 * 60 * 60_000;
  * open counts: the citizen is offered to add to it instead.
  */
 export async function similarRecentCase(work: CaseWork, identityId: number, args: { categoryCode: string; nik?: SealedNik }): Promise<{ ticket: string; createdAt: Date } | null> {
-  const { tx, ctx, now } = work;
-  const citizenId = await existingCitizen(tx, identityId);
-  const nikHash = args.nik ? hashNik(decryptNik(args.nik.sealed, ctx.nikKeys), ctx.nikKeys) : null;
-  const who = [
-    ...(citizenId !== null ? [eq(t.cases.citizenId, citizenId)] : []),
-    ...(nikHash !== null ? [eq(t.citizens.nikHash, nikHash)] : []),
-  ];
-  if (who.length === 0) return null;
+  const { tx, now } = work;
+  const who = sameReporter(await existingCitizen(tx, identityId), nikHashesOfSealed(work, args.nik));
+  if (!who) return null;
   const [row] = await tx
     .select({ ticket: t.cases.ticket, createdAt: t.cases.createdAt })
     .from(t.cases)
     .innerJoin(t.citizens, eq(t.citizens.id, t.cases.citizenId))
     .where(
       and(
-        or(...who),
+        who,
         eq(t.cases.categoryCode, args.categoryCode),
         gt(t.cases.createdAt, new Date(now.getTime() - SIMILAR_WITHIN_MS)),
         notInArray(t.cases.status, CLOSED),
@@ -222,11 +241,19 @@ export async function similarRecentCase(work: CaseWork, identityId: number, args
   return row ?? null;
 }
 
-/** The citizen's own case by ticket, locked; null when it is someone else's or does not exist. */
-async function lockOwnCase(tx: Tx, identityId: number, ticket: string): Promise<CaseRow | null> {
-  const citizenId = await existingCitizen(tx, identityId);
-  if (citizenId === null) return null;
-  const [found] = await tx.select({ id: t.cases.id }).from(t.cases).where(and(eq(t.cases.ticket, ticket), eq(t.cases.citizenId, citizenId)));
+/**
+ * The citizen's own case by ticket, locked; null when it is someone else's or does not exist. With
+ * `hashes` (a NIK's, see `nikHashesOfSealed`), a case of whoever gave the same NIK counts as the citizen's own too (checked here, in
+ * the same query: a ticket alone proves nothing).
+ */
+async function lockOwnCase(tx: Tx, identityId: number, ticket: string, hashes: string[] | null = null): Promise<CaseRow | null> {
+  const who = sameReporter(await existingCitizen(tx, identityId), hashes);
+  if (!who) return null;
+  const [found] = await tx
+    .select({ id: t.cases.id })
+    .from(t.cases)
+    .innerJoin(t.citizens, eq(t.citizens.id, t.cases.citizenId))
+    .where(and(eq(t.cases.ticket, ticket), who));
   return found ? lockCase(tx, found.id) : null;
 }
 
@@ -268,9 +295,17 @@ export async function rateOwnCase(
   return 'reopened';
 }
 
-/** Adds the citizen's text and/or photos to their open case: a `citizen-info` event, which the unit is notified of. */
-export async function addCitizenInfo(work: CaseWork, identityId: number, info: { ticket: string; text: string | null; photos: string[] }): Promise<boolean> {
-  const kase = await lockOwnCase(work.tx, identityId, info.ticket);
+/**
+ * Adds the citizen's text and/or photos to their open case: a `citizen-info` event, which the unit is
+ * notified of. `nik` (the report's, when the duplicate hint found the case by NIK from another chat)
+ * lets a case of the same NIK count as the citizen's own.
+ */
+export async function addCitizenInfo(
+  work: CaseWork,
+  identityId: number,
+  info: { ticket: string; text: string | null; photos: string[]; nik?: SealedNik },
+): Promise<boolean> {
+  const kase = await lockOwnCase(work.tx, identityId, info.ticket, nikHashesOfSealed(work, info.nik));
   if (!kase || CLOSED.includes(kase.status as CaseStatus)) return false;
   const status = kase.status as CaseStatus;
   await recordEvent(work, kase, {

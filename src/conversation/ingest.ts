@@ -1,13 +1,15 @@
 /**
  * The front door every channel uses: clean the inbound message of what Postgres or the console
- * cannot hold, store it (unique on channel + platform id, so a redelivered webhook is dropped
+ * cannot hold, mask any NIK-shaped number in it (src/pii/inbound.ts), store it (unique on channel + platform id, so a redelivered webhook is dropped
  * here), then enqueue its conversation step. Once the row is stored the message is safe: the
  * enqueue waits a bounded time at most, whatever Redis is doing, and what the queue did not take
  * the relay finds as an unprocessed row.
  */
 import { cleanStrings } from '../channels/clean-text.js';
 import type { InboundMessage } from '../channels/types.js';
+import { maskInbound } from '../pii/inbound.js';
 import { inboundJob, outboundJobs } from '../queues/jobs.js';
+import type { TypedNik } from './contract.js';
 import type { PipelineContext } from './context.js';
 
 export interface IngestOptions {
@@ -15,11 +17,12 @@ export interface IngestOptions {
   callbackQueryId?: string;
 }
 
-function bodyAndPayload(message: InboundMessage): { body: string | null; payload: Record<string, unknown> | null } {
+/** `typedNik` rides in the payload only until the message's conversation step: the runtime drops it there. */
+function bodyAndPayload(message: InboundMessage, typedNik: TypedNik | null): { body: string | null; payload: Record<string, unknown> | null } {
   const c = message.content;
   switch (c.kind) {
     case 'text':
-      return { body: c.text, payload: null };
+      return { body: c.text, payload: typedNik ? { nik: typedNik } : null };
     case 'photo':
       return { body: c.caption ?? null, payload: { mediaRef: c.mediaRef } };
     case 'location':
@@ -33,9 +36,9 @@ function bodyAndPayload(message: InboundMessage): { body: string | null; payload
 
 export async function ingest(ctx: PipelineContext, received: InboundMessage, options: IngestOptions = {}): Promise<{ duplicate: boolean }> {
   // Every string, ids included: a NUL in a chat id or a contact's phone is refused as surely as in a text.
-  const message = cleanStrings(received);
+  const { message, typedNik } = maskInbound(cleanStrings(received), ctx.nikKeys);
   const callbackQueryId = cleanStrings(options.callbackQueryId);
-  const { body, payload } = bodyAndPayload(message);
+  const { body, payload } = bodyAndPayload(message, typedNik);
   const sentAt = message.sentAt.toISOString();
   const ack = callbackQueryId ? JSON.stringify({ kind: 'callback-answer', chatId: message.chatId, callbackQueryId }) : null;
   // One statement (atomic on its own, one round trip): the identity, its conversation row, the

@@ -34,6 +34,14 @@ export function startConversation(machine: AnyStateMachine, input: ConversationI
   return { snapshot, effects: emitted(actions) };
 }
 
+/**
+ * A conversation before its first message, persisted: how a chat idle past the draft period is
+ * kept (src/retention/), remembering only the citizen's language.
+ */
+export function freshSnapshot(machine: AnyStateMachine, input: ConversationInput): PersistedSnapshot {
+  return machine.getPersistedSnapshot(startConversation(machine, input).snapshot) as unknown as PersistedSnapshot;
+}
+
 export async function step(
   machine: AnyStateMachine,
   persisted: PersistedSnapshot | null,

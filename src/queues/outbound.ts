@@ -83,6 +83,7 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
     }
     // The result, the chat's unreachable mark (a blocked bot), and whether more is owed to this
     // chat, in one statement: nobody sees the row failed while the chat still looks reachable.
+    // `sent_at` is on the domain clock, like every date retention counts from.
     const unreachableReason = !result.ok && result.unreachable ? result.reason : null;
     const [after] = await db<{ more: boolean }[]>`
       with unreachable as (
@@ -93,7 +94,7 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
         status = ${result.ok ? 'sent' : 'failed'},
         claimed_at = null,
         external_id = ${result.ok ? result.externalId : null},
-        sent_at = case when ${result.ok} then now() end,
+        sent_at = case when ${result.ok} then ${ctx.now().toISOString()}::timestamptz end,
         last_error = ${result.ok ? null : result.reason},
         attempts = attempts + 1
       where id = ${row.id}

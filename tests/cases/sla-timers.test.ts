@@ -1,8 +1,9 @@
 /**
  * SLA alarms end to end on real Postgres and Redis: delayed BullMQ jobs remind the unit at 80%
- * of the time and escalate to its supervisor when the time is out; after Redis loses every job
- * the relay re-creates them from Postgres, and fires at once what is already overdue (escalation,
- * auto-close with the citizen told) — each exactly once, however often an alarm fires.
+ * of the time and escalate to its supervisor when the time is out; after Redis loses every job (a
+ * real FLUSHALL: the file runs on a private redis-server of its own) the relay re-creates them from
+ * Postgres, and fires at once what is already overdue (escalation, auto-close with the citizen
+ * told) — each exactly once, however often an alarm fires.
  *
  * The clock runs in real time but is shifted (`setClock`), so a clock of 0 working days started at
  * 23:59:50 WIB on a Wednesday reminds and runs out within seconds, through the real job delays.
@@ -17,9 +18,11 @@ import { PIPELINE_OWED_WORK, relayOnce } from '../../src/queues/relay.js';
 import { caseRow, eventsOf, eventually, openTestCase, recordingSink, seedIdentity, SYSTEM } from '../support/cases.js';
 import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../support/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
+import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 import { telegramConfig } from '../support/telegram.js';
 
 let env: TestEnv;
+let redis: PrivateRedis;
 let telegram: FakeTelegram;
 let app: App;
 let offset = 0;
@@ -32,10 +35,15 @@ function setClock(iso: string) {
 
 beforeAll(async () => {
   env = await createTestEnv();
+  redis = await startPrivateRedis();
   telegram = await startFakeTelegram();
   // The relay runs once at start and then not for an hour: alarms here come from BullMQ jobs,
   // or from the relay rounds the tests run themselves.
-  app = await startTestApp(env, { config: { ...telegramConfig(telegram), RELAY_INTERVAL_MS: '3600000' }, now: () => new Date(Date.now() + offset) });
+  app = await startTestApp(env, {
+    config: { ...telegramConfig(telegram), RELAY_INTERVAL_MS: '3600000' },
+    now: () => new Date(Date.now() + offset),
+    redisUrl: redis.url,
+  });
   app.ctx.caseSinks.push(recorder.sink);
   // Every clock ends the same day, so moments fall within seconds of a chosen time.
   await app.ctx.db.db.update(t.slaPolicies).set({ verifyDays: 0, followUpDays: 0, closeAfterDays: 0 });
@@ -44,6 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await telegram?.close();
+  await redis?.stop();
   await env?.dispose();
 });
 
@@ -54,6 +63,12 @@ async function timersOf(ticket: string) {
 
 const typesOf = async (ticket: string) => (await eventsOf(app, ticket)).map((e) => e.type);
 const delayedAlarms = () => app.ctx.transport.queue(CASE_TIMER_QUEUE).getDelayedCount();
+
+/** FLUSHALL on the file's own redis-server: every job, every queue's bookkeeping, gone. */
+async function flushAll() {
+  expect(await redis.client.flushall()).toBe('OK');
+  expect(await redis.client.dbsize()).toBe(0);
+}
 
 describe('delayed jobs', () => {
   it('remind the unit at 80% and escalate to its supervisor when the time is out, once each', async () => {
@@ -87,13 +102,13 @@ describe('delayed jobs', () => {
   });
 });
 
-describe('after Redis loses every job', () => {
+describe('after FLUSHALL', () => {
   it('the relay re-creates the alarms from Postgres and they still fire exactly once', async () => {
     const identity = await seedIdentity(app, 'telegram', '9400002');
     setClock('2026-12-03T16:59:49Z'); // Thursday 23:59:49 WIB
     const ticket = await openTestCase(app, identity);
     expect(await delayedAlarms()).toBeGreaterThanOrEqual(2);
-    await env.flushQueues();
+    await flushAll();
     expect(await delayedAlarms()).toBe(0);
 
     await relayRound();
@@ -115,7 +130,7 @@ describe('after Redis loses every job', () => {
     const toldBefore = telegram.sent('9400004').length;
     expect(telegram.sent('9400004').at(-1)?.text).toContain('Selesai ditindaklanjuti');
 
-    await env.flushQueues();
+    await flushAll();
     setClock('2026-12-09T03:00:00Z'); // two days on: both clocks ran out while nothing was in Redis
     const rounds = await Promise.all([relayRound(), relayRound()]);
     expect(rounds.map((r) => r.timers).reduce((a, b) => a + b)).toBe(2);

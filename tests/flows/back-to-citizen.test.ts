@@ -9,10 +9,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../flows/copy/en.js';
 import { id } from '../../flows/copy/id.js';
 import { formatDate } from '../../flows/format.js';
+import { addCitizenInfo, openCase } from '../../src/cases/cases.js';
 import type { Actor } from '../../src/cases/events.js';
+import { inCaseTransaction } from '../../src/cases/lifecycle.js';
 import { addNotificationTarget } from '../../src/cases/staff-notifications/targets.js';
 import type { CaseStatus } from '../../src/conversation/contract.js';
 import * as t from '../../src/db/schema.js';
+import { encryptNik } from '../../src/pii/nik.js';
+import { maskNik } from '../../src/pii/nik-rules.js';
 import { advanceClock, Chat, World, photo, useRuntime } from './driver.js';
 
 useRuntime();
@@ -140,7 +144,7 @@ describe('rating after selesai', () => {
     await chat.send('halo');
     const ticket = await finishedCase(world, chat);
     await chat.pushed();
-    let [reply] = await chat.send('halo lagi');
+    let [reply] = await chat.send('hmm entahlah');
     expect(reply.startsWith(id.hints.rating)).toBe(true);
     expect(reply).toContain(id.footer.back);
     [reply] = await chat.send('0');
@@ -358,17 +362,24 @@ describe('duplicate hint', () => {
     expect(await world.cases('citizen-a')).toHaveLength(3);
   });
 
-  it('batal and 0 leave the question without a case; 0 keeps the report to offer again', async () => {
+  it('batal and 0 leave the question without a case, and both keep the report to offer again', async () => {
     const world = new World();
     await world.seedCase('citizen-a');
     const chat = new Chat(world);
-    for (const leave of ['batal', '0']) {
-      await reportAgain(chat);
-      await chat.send('1');
-      expect(chat.state).toBe('askDuplicate');
-      const [reply] = await chat.send(leave);
-      expect(reply).toContain(id.menu.prompt);
-    }
+    await reportAgain(chat);
+    await chat.send('1');
+    expect(chat.state).toBe('askDuplicate');
+    let [reply] = await chat.send('batal');
+    expect(reply.startsWith(`${id.notes.cancelled}\n\n${id.notes.draftKept}`)).toBe(true);
+    expect(reply).toContain(id.menu.prompt);
+    [reply] = await chat.send('1');
+    expect(reply).toContain(id.resume.options[0]);
+    await chat.send('1');
+    expect(chat.state).toBe('confirm');
+    await chat.send('1');
+    expect(chat.state).toBe('askDuplicate');
+    [reply] = await chat.send('0');
+    expect(reply).toContain(id.menu.prompt);
     expect(await world.cases()).toHaveLength(1);
     const [offer] = await chat.send('1');
     expect(offer).toContain(id.resume.options[0]);
@@ -399,9 +410,45 @@ describe('duplicate hint by NIK', () => {
     await first.say(...named, '1');
     const [earlier] = await world.cases('citizen-phone');
 
+    // "Same" from another chat: the report lands on the earlier case of the same NIK, no new case.
     const second = new Chat(world, 'citizen-laptop');
-    const [reply] = await second.say(...named, '1');
+    let [reply] = await second.say(...named, '1');
     expect(second.state).toBe('askDuplicate');
     expect(reply).toContain(shown(earlier.ticket));
+    [reply] = await second.send('2');
+    expect(reply.startsWith(id.notes.addedToEarlier)).toBe(true);
+    expect(await world.cases('citizen-laptop')).toHaveLength(0);
+    const [info] = await eventsOf(world, earlier.ticket, 'citizen-info');
+    expect(info).toMatchObject({ note: DESCRIPTION, actor: 'citizen' });
+
+    // "New" from a third chat: a case of its own, linked to the earlier one for the verifier.
+    const third = new Chat(world, 'citizen-tablet');
+    [reply] = await third.say(...named, '1');
+    expect(reply).toContain(shown(earlier.ticket));
+    [reply] = await third.send('1');
+    expect(reply).toContain('Nomor tiket');
+    const [linked] = await world.cases('citizen-tablet');
+    expect(linked.citizenId).not.toBe(earlier.citizenId);
+    expect(linked.possibleDuplicateOf).toBe(earlier.id);
+    const detail = await world.app.cases.getCase(SYSTEM, linked.ticket);
+    expect(detail.possibleDuplicateOf).toBe(earlier.ticket);
+    expect(detail.timeline[0]).toMatchObject({ type: 'created', data: { possibleDuplicateOf: earlier.ticket } });
+  });
+
+  it('links and adds to a ticket of another chat only when the NIK matches', async () => {
+    const world = new World();
+    const { ticket: theirs } = await world.seedCase('stranger');
+    const [other] = await world.cases('stranger');
+    const NIK = '3273014101900001';
+    const identityId = await world.identityOf('citizen-a');
+    const ctx = world.app.ctx;
+    const nik = { sealed: encryptNik(NIK, ctx.nikKeys), masked: maskNik(NIK) };
+    // The stranger's case, named as if the hint had shown it: neither the link nor "same" takes it.
+    const added = await inCaseTransaction(ctx, (work) => addCitizenInfo(work, identityId, { ticket: theirs, text: 'bukan milik saya', photos: [], nik }));
+    expect(added).toBe(false);
+    expect(await eventsOf(world, theirs, 'citizen-info')).toHaveLength(0);
+    const draft = { kind: 'pengaduan' as const, categoryCode: other.categoryCode, description: DESCRIPTION, photos: [], anonymous: false, confidential: false, nik };
+    const { ticket } = await inCaseTransaction(ctx, (work) => openCase(work, { identityId, draft: { ...draft, possibleDuplicateOf: theirs } }));
+    expect((await caseOf(world, ticket)).possibleDuplicateOf).toBeNull();
   });
 });

@@ -143,11 +143,32 @@ describe('GET requests.json', () => {
       long: 107.61,
     });
     expect(Date.parse(request.expected_datetime)).toBeGreaterThan(Date.parse(request.requested_datetime));
-    // Long numbers (phone, NIK) in what the citizen wrote are masked; the typed address is not published.
-    expect(request.description).toBe('PKH belum cair. Hubungi saya di ••••-••••-••••, NIK ••••••••••••••••.');
+    // The reporter's own phone is taken out of what they wrote, other long numbers masked; the typed address is not published.
+    expect(request.description).toBe('PKH belum cair. Hubungi saya di [disamarkan], NIK ••••••••••••••••.');
     const text = JSON.stringify(body);
     for (const personal of ['Budi', 'Santoso', 'budi.santoso', '081234567890', 'Melati', '3273012345670001']) expect(text).not.toContain(personal);
     expect(await open311Get(app, `requests/${ticket}.json`)).toEqual({ status: 200, body });
+  });
+
+  it("takes the reporter's own name, address and phone out of the description and the status notes", async () => {
+    const ticket = await file({
+      ...person,
+      description:
+        'Saya BUDI Santoso, tinggal di Jl. Melati No. 5 RT 03/RW 02, Cihapit. Jalan Melati di depan rumah kebanjiran. ' +
+        'Telepon +62 812-3456-7890 atau (0812) 3456 7890, e-mail budi.santoso@example.id. Budidaya ikan warga terganggu sejak 12 Mei.',
+    });
+    await app.cases.transition(SYSTEM, ticket, 'diverifikasi', { note: 'Pak budi sudah kami hubungi di 0812 3456 7890 (Cihapit).' });
+    for (const { status, body } of [await open311Get(app, `requests.json?service_request_id=${ticket}`), await open311Get(app, `requests/${ticket}.json`)]) {
+      expect(status).toBe(200);
+      const [request] = body;
+      expect(request.description).toBe(
+        'Saya [disamarkan], tinggal di [disamarkan]. Jalan [disamarkan] di depan rumah kebanjiran. ' +
+          'Telepon [disamarkan] atau [disamarkan], e-mail [disamarkan]. Budidaya ikan warga terganggu sejak 12 Mei.',
+      );
+      expect(request.status_notes).toBe('Pak [disamarkan] sudah kami hubungi di [disamarkan] ([disamarkan]).');
+      const text = JSON.stringify(body);
+      for (const personal of [/\bbudi\b/i, /santoso/i, /melati/i, /cihapit/i, /3456/]) expect(text).not.toMatch(personal);
+    }
   });
 
   it('lists an anonymous request without any personal field', async () => {

@@ -53,7 +53,7 @@ async function deliveriesOf(ticket: string) {
 beforeAll(async () => {
   env = await createTestEnv();
   app = await startTestApp(env, {
-    config: { WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_RETRY_MAX_MS: '150', WEBHOOK_RETRY_FOR_HOURS: '1', WEBHOOK_TIMEOUT_MS: '2000', ADMIN_TOKEN },
+    config: { WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_RETRY_MAX_MS: '150', WEBHOOK_RETRY_FOR_HOURS: '24', WEBHOOK_TIMEOUT_MS: '2000', ADMIN_TOKEN },
   });
   receiver = await startWebhookReceiver('whsec_test_secret_for_dinsos');
   apiKey = await apiKeyFor(app, 'dinsos-bandung');
@@ -187,15 +187,21 @@ describe('deliveries', () => {
     await until(async () => (await deliveriesOf(ticket))[0]?.status === 'delivered', 'delivery after reactivation');
   });
 
-  it('send only the event types an endpoint asked for, never an internal note, and the description masked', async () => {
+  it("send only the event types an endpoint asked for, never an internal note, and the description without the reporter's name, phone or long numbers", async () => {
     const statusOnly = await startWebhookReceiver('unused');
     try {
       const { id } = await webhookFor(app, 'dinsos-bandung', statusOnly.url, { eventTypes: ['case.status'] });
-      const ticket = await fileCase('Hanya status. Nomor KK 3273012345678901.');
+      const ticket = await fileCase('Hanya status, dari Budi Santoso (HP +62 812-3456-7890). Nomor KK 3273012345678901.', {
+        first_name: 'Budi',
+        last_name: 'Santoso',
+        phone: '081234567890',
+      });
       await app.cases.transition(SYSTEM, ticket, 'diverifikasi');
       await statusOnly.waitFor((r) => r.some((w) => w.body.case.ticket === ticket));
-      // The citizen's free text goes with its long numbers masked.
-      expect(statusOnly.received.find((w) => w.body.case.ticket === ticket)!.body.case.description).toBe('Hanya status. Nomor KK ••••••••••••••••.');
+      // The citizen's free text goes without the reporter's own name and phone, and other long numbers masked.
+      expect(statusOnly.received.find((w) => w.body.case.ticket === ticket)!.body.case.description).toBe(
+        'Hanya status, dari [disamarkan] (HP [disamarkan]). Nomor KK ••••••••••••••••.',
+      );
       const [caseRow] = await app.ctx.db.db.select().from(t.cases).where(eq(t.cases.ticket, ticket));
       const types = await app.ctx.db.sql<{ event_type: string }[]>`select event_type from webhook_deliveries where endpoint_id = ${id} and case_id = ${caseRow.id}`;
       expect(types.map((r) => r.event_type)).toEqual(['case.status']);
@@ -203,7 +209,7 @@ describe('deliveries', () => {
       const written = await app.ctx.db.db.transaction(async (tx) => {
         const [event] = await tx.insert(t.caseEvents).values({ caseId: caseRow.id, fromStatus: 'diverifikasi', toStatus: 'diverifikasi', actor: 'staff-1', note: 'Catatan internal.', public: false }).returning();
         const after = await webhookSink(app.ctx)(tx, {
-          id: event.id, type: 'note', caseId: caseRow.id, ticket, dinasId: caseRow.dinasId, unitId: caseRow.unitId, categoryCode: caseRow.categoryCode,
+          id: event.id, type: 'note', caseId: caseRow.id, ticket, dinasId: caseRow.dinasId, unitId: caseRow.unitId, regionCode: caseRow.regionCode, confidential: caseRow.confidential, categoryCode: caseRow.categoryCode,
           fromStatus: 'diverifikasi', toStatus: 'diverifikasi', actor: 'staff-1', public: false, note: 'Catatan internal.', slaDueAt: null, at: event.createdAt, data: null,
         });
         const rows = await tx.select().from(t.webhookDeliveries).where(eq(t.webhookDeliveries.caseEventId, event.id));

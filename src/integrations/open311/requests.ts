@@ -1,8 +1,9 @@
 /**
  * Cases as Open311 service requests. What a public response may say: the ticket, the service,
  * the status and the last public note (never a reply into the citizen's chat, which may name
- * people; long numbers masked), the dinas, the times, the description with long numbers
- * masked, and the place to about 100 m. What it never says: anything about the reporter (name,
+ * people), the dinas, the times, the description, and the place to about 100 m. The note and the
+ * description are free text: the case's own personal values (name, address, phone, e-mail, NIK)
+ * are taken out of them and long numbers masked (`publicTextOf`). What it never says: anything about the reporter (name,
  * phone, NIK, e-mail), and the typed address — the lapor flow asks for "jalan, RT/RW,
  * kelurahan", which for a social-assistance case is usually somebody's home. Confidential
  * (rahasia) cases are never listed nor found.
@@ -11,7 +12,8 @@ import { and, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'dri
 import { FINISHED_STATUSES, type CaseStatus } from '../../conversation/contract.js';
 import type { Db } from '../../db/client.js';
 import * as t from '../../db/schema.js';
-import { maskLongNumbers } from '../../pii/public-text.js';
+import type { NikKeys } from '../../pii/nik.js';
+import { personalColumns, publicTextOf, reporterChat, reporterCitizen, reporterRequest } from '../personal-values.js';
 import { CATEGORY_PREFIX } from './services.js';
 
 /** The spec's default window, and our ceiling on one answer. */
@@ -42,8 +44,8 @@ const columns = {
   createdAt: t.cases.createdAt,
   updatedAt: t.cases.updatedAt,
   slaDueAt: t.cases.slaDueAt,
-  location: t.cases.location,
   note: sql<string | null>`(select e.note from case_events e where e.case_id = ${t.cases.id} and e.public and e.type <> 'reply' and e.note is not null order by e.id desc limit 1)`,
+  ...personalColumns,
 };
 
 function selectRequests(db: Db) {
@@ -53,20 +55,23 @@ function selectRequests(db: Db) {
     .innerJoin(t.dinas, eq(t.dinas.id, t.cases.dinasId))
     .leftJoin(t.services, eq(t.services.code, t.cases.serviceCode))
     .leftJoin(t.categories, eq(t.categories.code, t.cases.categoryCode))
+    .leftJoin(t.citizens, reporterCitizen)
+    .leftJoin(t.channelIdentities, reporterChat)
+    .leftJoin(t.open311Requests, reporterRequest)
     .$dynamic();
 }
 
 type Row = Awaited<ReturnType<typeof selectRequests>>[number];
 
-function toServiceRequest(row: Row) {
+function toServiceRequest(row: Row, keys: NikKeys) {
   const open = !FINISHED_STATUSES.includes(row.status as CaseStatus);
   return {
     service_request_id: row.ticket,
     status: open ? 'open' : 'closed',
-    status_notes: row.note === null ? null : maskLongNumbers(row.note),
+    status_notes: row.note === null ? null : publicTextOf(row.note, row, keys),
     service_name: row.serviceName?.id ?? row.categoryName?.id ?? row.categoryCode,
     service_code: row.serviceCode ?? `${CATEGORY_PREFIX}${row.categoryCode}`,
-    description: maskLongNumbers(row.description),
+    description: publicTextOf(row.description, row, keys),
     agency_responsible: row.dinasName,
     requested_datetime: row.createdAt.toISOString(),
     updated_datetime: row.updatedAt.toISOString(),
@@ -87,8 +92,8 @@ function serviceCodeCondition(codes: string[]): SQL | undefined {
   );
 }
 
-/** GET requests.json: with ticket ids every other filter is ignored, as the spec says. */
-export async function findServiceRequests(db: Db, filter: RequestFilter, now: Date): Promise<ServiceRequest[]> {
+/** GET requests.json: with ticket ids every other filter is ignored, as the spec says. `keys` recognise the reporter's NIK in free text. */
+export async function findServiceRequests(db: Db, filter: RequestFilter, now: Date, keys: NikKeys): Promise<ServiceRequest[]> {
   const conditions: (SQL | undefined)[] = [eq(t.cases.confidential, false)];
   if (filter.dinasId !== undefined) conditions.push(eq(t.cases.dinasId, filter.dinasId));
   if (filter.tickets?.length) {
@@ -107,5 +112,5 @@ export async function findServiceRequests(db: Db, filter: RequestFilter, now: Da
     .where(and(...conditions))
     .orderBy(desc(t.cases.createdAt), desc(t.cases.id))
     .limit(MAX_REQUESTS);
-  return rows.map(toServiceRequest);
+  return rows.map((row) => toServiceRequest(row, keys));
 }

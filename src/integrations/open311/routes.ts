@@ -160,7 +160,7 @@ export function registerOpen311(app: FastifyInstance, ctx: PipelineContext) {
           status: commaList(query.data.status) as RequestFilter['status'],
           dinasId,
         };
-        return findServiceRequests(db, filter, ctx.now());
+        return findServiceRequests(db, filter, ctx.now(), ctx.nikKeys);
       });
 
       scope.get<{ Params: { collection: string; file: string }; Querystring: Record<string, string> }>('/:collection/:file', async (req, reply) => {
@@ -174,7 +174,7 @@ export function registerOpen311(app: FastifyInstance, ctx: PipelineContext) {
           }
           case 'requests': {
             const ticket = normaliseTicket(id);
-            const found = ticket ? await findServiceRequests(db, { tickets: [ticket] }, ctx.now()) : [];
+            const found = ticket ? await findServiceRequests(db, { tickets: [ticket] }, ctx.now(), ctx.nikKeys) : [];
             if (found.length === 0) return fail(reply, 404, `service_request_id ${id} not found`);
             return found;
           }

@@ -23,7 +23,7 @@ export function webhookSink(ctx: PipelineContext): CaseEventSink {
       .where(and(eq(t.webhookEndpoints.dinasId, event.dinasId), eq(t.webhookEndpoints.active, true)));
     const wanting = endpoints.filter((e) => e.eventTypes.length === 0 || e.eventTypes.includes(eventType));
     if (wanting.length === 0) return;
-    const payload = await webhookPayload(tx, event);
+    const payload = await webhookPayload(tx, event, ctx.nikKeys);
     const rows = await tx
       .insert(t.webhookDeliveries)
       .values(
