@@ -254,7 +254,7 @@ export const outbox = pgTable(
     /** Delivery receipts the platform reports later (sent/delivered/read/failed). */
     deliveryStatus: text('delivery_status'),
     createdAt: createdAt(),
-    /** When the platform took it, on the domain clock (retention counts from here). */
+    /** When the platform took it or it was given up, on the domain clock (retention counts from here). */
     sentAt: timestamp('sent_at', { withTimezone: true }),
     caseId: bigint('case_id', { mode: 'number' }),
   },

@@ -73,6 +73,7 @@ export async function eraseHeldData(work: CaseWork, identityId: number, options:
   await tx.execute(sql`
     update outbox set payload = ${JSON.stringify({ kind: 'removed' } satisfies StoredOutbound)}::jsonb,
       status = case when status = 'pending' then 'failed' else status end,
+      sent_at = case when status = 'pending' then ${at}::timestamptz else sent_at end,
       last_error = case when status = 'pending' then 'erased at the citizen''s request' else last_error end
     where identity_id = any(${chats}) or case_id = any(${cases})`);
   await tx.execute(sql`

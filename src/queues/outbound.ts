@@ -83,7 +83,8 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
     }
     // The result, the chat's unreachable mark (a blocked bot), and whether more is owed to this
     // chat, in one statement: nobody sees the row failed while the chat still looks reachable.
-    // `sent_at` is on the domain clock, like every date retention counts from.
+    // `sent_at` is on the domain clock, like every date retention counts from: when the platform
+    // took the reply, or when it was given up (a failed row is finished too, and ages from then).
     const unreachableReason = !result.ok && result.unreachable ? result.reason : null;
     const [after] = await db<{ more: boolean }[]>`
       with unreachable as (
@@ -94,7 +95,7 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
         status = ${result.ok ? 'sent' : 'failed'},
         claimed_at = null,
         external_id = ${result.ok ? result.externalId : null},
-        sent_at = case when ${result.ok} then ${ctx.now().toISOString()}::timestamptz end,
+        sent_at = ${ctx.now().toISOString()}::timestamptz,
         last_error = ${result.ok ? null : result.reason},
         attempts = attempts + 1
       where id = ${row.id}

@@ -153,7 +153,7 @@ function purgeOutbox(pg: Pg, cutoff: string, batchSize: number): Promise<number>
   return walk(pg, batchSize, {
     name: 'outbox',
     table: 'outbox',
-    // A failed row has no sending time: its creation stands in.
+    // Rows finished before sent_at marked failures too have none: their creation stands in.
     columns: pg`status, coalesce(sent_at, created_at) as finished_at`,
     notYet: pg`b.status not in ('sent', 'failed') or b.finished_at >= ${cutoff}::timestamptz`,
     change: pg`
