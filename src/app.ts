@@ -25,6 +25,7 @@ import { createWebJsClient, DEFAULT_CLIENT_ID, type WebJsClient } from './channe
 import { WhatsAppWebConnection } from './channels/whatsapp-web/connection.js';
 import { registerWhatsAppQrRoute } from './channels/whatsapp-web/qr-route.js';
 import { createWhatsAppWebSender } from './channels/whatsapp-web/sender.js';
+import { fairUseFrom, photoWanted } from './conversation/fair-use.js';
 import { ingestOrSetAside } from './conversation/set-aside.js';
 import { recordDeliveryStatus } from './queues/outbound.js';
 import { createWebChatSender } from './channels/webchat/sender.js';
@@ -123,6 +124,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     // Links in staff notifications point at the console; without PUBLIC_URL, at this machine.
     caseSinks: [staffNotificationSink({ enqueue, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` })],
     cloudPushes: Boolean(cloud),
+    fairUse: fairUseFrom(config),
   };
 
   // Staff edits in any process reach this one's caches at once.
@@ -180,6 +182,7 @@ export async function startApp(options: AppOptions): Promise<App> {
             await ingestOrSetAside(ctx, message);
           },
           saveMedia: (ref, mimetype, data) => mediaStorage.put(webJsReceivedKey(ref), data, mimetype),
+          wantsMedia: (message) => photoWanted(ctx, message.channel, message.chatId),
           maxMediaBytes: config.WHATSAPP_WEB_MAX_MEDIA_BYTES,
           logger: log.child({ component: 'whatsapp-web' }),
         })

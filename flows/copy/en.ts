@@ -304,6 +304,13 @@ export const en: Copy = {
     joined: 'A staff member has joined and will reply to you here.',
   },
 
+  fairUse: {
+    slowDown:
+      'Sorry, your messages are arriving too fast. We keep what you send within this minute, but will not answer each one. Please wait a moment, then send again what was not answered.',
+    shortened: (limit: string) => `Your message was very long, so we kept and read only its first ${limit} characters.`,
+    number: (n: number) => n.toLocaleString('en-US'),
+  },
+
   date: (day: number, month: number, year: number) => `${day} ${months[month - 1]} ${year}`,
   weekdays: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
   time: (hour: number, minute: number) => `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`,

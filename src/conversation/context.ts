@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics.js';
 import type { NikKeys } from '../pii/nik.js';
 import type { Enqueue } from '../queues/enqueue.js';
 import type { Transport } from '../queues/transport.js';
+import type { FairUse } from './fair-use.js';
 
 export interface PipelineContext {
   db: Database;
@@ -31,4 +32,6 @@ export interface PipelineContext {
   caseSinks: CaseEventSink[];
   /** The Cloud API is configured: pushes to citizens who wrote over WhatsApp Web go through it. */
   cloudPushes: boolean;
+  /** Per-chat limits at the front door (src/conversation/fair-use.ts). */
+  fairUse: FairUse;
 }
