@@ -29,7 +29,9 @@ export type Question =
   | 'addInfo'
   | 'duplicate'
   | 'stated'
-  | 'resume';
+  | 'resume'
+  | 'myData'
+  | 'erase';
 
 /** A note said before the next question; `hint` is the hint for the current question. */
 export type NoteKey = keyof Copy['notes'] | 'hint' | 'example';
@@ -82,6 +84,8 @@ export interface ConversationContext {
    * `question` is where they were, `at` when they left (ISO, from the message), for the 24-hour offer.
    */
   parked: { draft: Draft; question: Question; at: string | null } | null;
+  /** While the chat still has to be shown the short privacy notice (under its next reply): the base URL of the full notice page. */
+  privacyNotice: string | null;
 }
 
 export function emptyDraft(): Draft {

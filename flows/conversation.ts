@@ -1,14 +1,15 @@
 /**
  * The citizen conversation: main menu, lapor (report, with the duplicate hint), cek status (with
- * "tambah info" and the rating or reopening of a finished case), persyaratan (service requirements)
- * and petugas (ask for a human). A pure XState machine: it never does I/O, it emits `Effect`s
+ * "tambah info" and the rating or reopening of a finished case), persyaratan (service requirements),
+ * petugas (ask for a human), and the citizen's rights over their data: the short privacy notice under
+ * a chat's first reply, *data saya* (what is held) and *hapus data saya* (erase it, confirmed). A pure XState machine: it never does I/O, it emits `Effect`s
  * (replies, "create this case", "find that ticket") and the runtime answers with result events. Run it with `step` from src/conversation/step.ts.
  *
  * Every question the citizen is asked is a state; global words (menu/0, batal, bantuan, petugas,
  * english/bahasa) and the catch-all for unusable input live on the root, so a state only lists the
  * answers it accepts. Replies are rendered by `prompts.ts` from the copy in the citizen's language.
  */
-import { and, assign, emit, enqueueActions, not, setup } from 'xstate';
+import { and, assign, emit, enqueueActions, not, or, setup } from 'xstate';
 import type {
   CaseDraft,
   CaseStatus,
@@ -18,6 +19,7 @@ import type {
   Lang,
   RatingOutcome,
   ServiceSummary,
+  TypedNik,
 } from '../src/conversation/contract.js';
 import { validateNik, type NikProblem } from '../src/pii/nik-rules.js';
 import { emptyDraft, type ConversationContext, type Draft, type NoteKey, type Question } from './context.js';
@@ -27,6 +29,8 @@ import { limits } from './limits.js';
 import {
   caseCreated,
   caseDetail,
+  dataErased,
+  heldData,
   infoAdded,
   LOW_RATING,
   photoReceived,
@@ -35,6 +39,7 @@ import {
   serviceDetail,
   staffAcknowledgement,
   withNotes,
+  withPrivacyNotice,
 } from './prompts.js';
 import type { Reply } from './reply.js';
 import { charCount, matchesWord, normalise, visible } from './text.js';
@@ -42,7 +47,7 @@ import { understand, type Greeting, type Intent, type Understanding } from './un
 import { EMPTY_VOCABULARY } from './understand/vocabulary.js';
 
 /** Stored beside each snapshot; bump whenever states or context change shape, so old snapshots restart politely. */
-export const CONVERSATION_VERSION = 3;
+export const CONVERSATION_VERSION = 4;
 
 const everyGlobalWord: readonly string[] = Object.values(globalWords).flat();
 const finishedPhotos = [...choiceWords.done, ...choiceWords.skip];
@@ -85,7 +90,9 @@ function intentIs(event: ConversationEvent, intent: Intent): boolean {
 
 /**
  * A short message that clearly asks for something else ("status ABCD-2345", "syarat pkh",
- * "petugas", "berhenti") is not taken as the answer to a free-text question.
+ * "petugas", "berhenti", "gak jadi", "bingung") is not taken as the answer to a free-text
+ * question. The cancel and help intents need every word to be theirs, so "bantuan tidak jadi
+ * cair" stays a description.
  */
 function isCommand(event: ConversationEvent): boolean {
   const reading = understood(event);
@@ -98,6 +105,8 @@ function isCommand(event: ConversationEvent): boolean {
     case 'petugas':
     case 'stop':
     case 'dataRequest':
+    case 'cancel':
+    case 'help':
     // Only greeting or thanking is not an address or a description.
     case 'greeting':
     case 'thanks':
@@ -193,7 +202,7 @@ function scoreOf(event: ConversationEvent): number | null {
 }
 
 /** Questions where the citizen is not in the middle of something, so news of a finished case may take over. */
-const restingQuestions: readonly Question[] = ['menu', 'ticket', 'noCases', 'service', 'serviceNext', 'petugas'];
+const restingQuestions: readonly Question[] = ['menu', 'ticket', 'noCases', 'service', 'serviceNext', 'petugas', 'myData'];
 const closedStatuses: readonly CaseStatus[] = ['ditutup', 'ditolak', 'duplikat'];
 
 const ratingNote: Record<RatingOutcome, NoteKey> = {
@@ -210,11 +219,18 @@ function isOwnWords(event: ConversationEvent): boolean {
   return said !== '' && !everyGlobalWord.includes(said) && !isCommand(event);
 }
 
-/** A NIK as typed or pasted; invisible characters from copy-paste are not the citizen's mistake. */
-function nikCheck(event: ConversationEvent) {
-  // "NIK saya 3273 0141 0190 0001": the number found in the words is the NIK.
-  const found = understood(event)?.nik;
-  return validateNik(found ? found.digits : visible(textOf(event) ?? ''));
+/**
+ * The NIK in the citizen's answer. The runtime masks every NIK-shaped number before storing a
+ * message and hands the machine only its sealed form ("NIK saya 3273 0141 0190 0001" arrives as
+ * "NIK saya 3273••••••••0001" with the sealed NIK beside it). Without one, the answer held no
+ * 16-digit number: what was typed says what is wrong (too short, not digits). A NIK in clear
+ * that nobody sealed (a machine stepped without the runtime) cannot be kept, so it is not valid.
+ */
+function nikCheck(event: ConversationEvent): TypedNik {
+  if (event.type !== 'citizen.text') return { ok: false, reason: 'digits' };
+  if (event.nik) return event.nik;
+  const check = validateNik(visible(event.text));
+  return check.ok ? { ok: false, reason: 'digits' } : check;
 }
 
 const nikNote: Record<NikProblem, NoteKey> = {
@@ -251,9 +267,43 @@ interface Speaker {
   assign(values: Partial<ConversationContext>): void;
 }
 
+/** Says `reply` with the waiting notes in front, and, under a chat's first reply, the privacy notice (recorded, so once). */
 function speak(enqueue: Speaker, context: ConversationContext, reply: Reply) {
-  enqueue.emit(withNotes(context, reply));
+  enqueue.emit(withPrivacyNotice(context, withNotes(context, reply)));
   enqueue.assign({ notes: [] });
+  if (context.privacyNotice !== null) {
+    enqueue.emit({ type: 'privacyNoticeShown' });
+    enqueue.assign({ privacyNotice: null });
+  }
+}
+
+/** A conversation as it starts: the chat's language, why it starts over, a report it left unfinished. */
+function initialContext(input: ConversationInput): ConversationContext {
+  return {
+    lang: input.lang ?? 'id',
+    question: 'menu',
+    notes: [
+      ...(input.restartReason === 'idle' ? (['restartIdle'] as const) : input.restartReason === 'upgrade' ? (['restartUpgrade'] as const) : []),
+      ...(input.parked ? (['draftKept'] as const) : []),
+    ],
+    misses: 0,
+    editing: false,
+    draft: emptyDraft(),
+    categories: [],
+    services: [],
+    service: null,
+    cases: [],
+    human: null,
+    staffAcknowledged: false,
+    shownCase: null,
+    rating: null,
+    info: null,
+    similar: null,
+    pendingTicket: null,
+    pendingQuery: null,
+    parked: input.parked ?? null,
+    privacyNotice: input.privacyNotice ?? null,
+  };
 }
 
 const note = (key: NoteKey) => ({ type: 'note', params: { key } }) as const;
@@ -291,7 +341,8 @@ function honourIntents(atStart: boolean) {
   const opening = ['adoptLanguage', { type: 'noteGreeting', params: { atStart } }] as const;
   return [
     { guard: 'wantsStop', target: '#conversation.menu', actions: [...opening, 'optOut', note('stopped'), 'noteDraftKept'] },
-    { guard: 'wantsDataRequest', target: '#conversation.petugas', actions: [...opening, note('dataRequest')] },
+    { guard: and(['wantsDataRequest', 'wantsErasure']), target: '#conversation.eraseData', actions: [...opening] },
+    { guard: 'wantsDataRequest', target: '#conversation.myData', actions: [...opening] },
     { guard: 'wantsStatus', target: '#conversation.status', actions: [...opening, 'storePendingTicket'] },
     { guard: 'wantsPersyaratan', target: '#conversation.persyaratan', actions: [...opening, 'storePendingQuery'] },
     { guard: 'wantsPetugas', target: '#conversation.petugas', actions: [...opening] },
@@ -314,8 +365,10 @@ export const conversationMachine = setup({
     wantsPersyaratan: ({ event }) => intentIs(event, 'persyaratan'),
     wantsPetugas: ({ event }) => intentIs(event, 'petugas'),
     wantsDataRequest: ({ event }) => intentIs(event, 'dataRequest'),
+    wantsErasure: ({ event }) => understood(event)?.erase === true,
     wantsStop: ({ event }) => intentIs(event, 'stop'),
     wantsHelp: ({ event }) => intentIs(event, 'help'),
+    wantsCancel: ({ event }) => intentIs(event, 'cancel'),
     wantsLapor: ({ event }) => intentIs(event, 'lapor'),
     isStatedReport: ({ event }) => isStatedReport(event),
     isGreeting: ({ event }) => intentIs(event, 'greeting'),
@@ -399,7 +452,7 @@ export const conversationMachine = setup({
         ? { parked: { draft: context.draft, question: context.question, at: eventAt(event) }, draft: emptyDraft(), editing: false }
         : { draft: emptyDraft(), editing: false },
     ),
-    /** The citizen said to cancel the report (or sent it): nothing to keep. */
+    /** The report was sent, or added to an earlier one: nothing left to keep. */
     discardDraft: assign({ draft: () => emptyDraft(), editing: false }),
     startDraft: assign(({ context, event }) =>
       hasContent(context.draft)
@@ -529,13 +582,12 @@ export const conversationMachine = setup({
           ? { ...context.draft, reporterName: event.name.trim().slice(0, limits.nameMax) }
           : context.draft,
     }),
-    /** The digits go to the runtime only; the context keeps nothing until the sealed form comes back. */
-    sealNik: emit(({ event }) => {
-      const check = nikCheck(event);
-      return { type: 'sealNik', nik: check.ok ? check.nik : '' } as const;
-    }),
+    /** Only the sealed form: the digits never reach the machine. */
     storeNik: assign({
-      draft: ({ context, event }) => (event.type === 'result.nikSealed' ? { ...context.draft, nik: event.nik } : context.draft),
+      draft: ({ context, event }) => {
+        const check = nikCheck(event);
+        return check.ok ? { ...context.draft, nik: check.nik } : context.draft;
+      },
     }),
     redactMessage: emit({ type: 'redactMessage' }),
     submitCase: emit(({ context }) => ({ type: 'createCase', draft: toCaseDraft(context.draft) }) as const),
@@ -666,6 +718,19 @@ export const conversationMachine = setup({
           ? { availableNow: event.staffAvailableNow, hours: event.hours, answerFrom: event.answerFrom }
           : context.human,
     }),
+    requestHeldData: emit({ type: 'describeHeldData' }),
+    /** Shown at once and not kept: the context holds no personal data it does not need. */
+    showHeldData: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'result.heldData') speak(enqueue, context, heldData(context, event.held));
+    }),
+    eraseHeldData: emit({ type: 'eraseHeldData' }),
+    /** Erased: nothing of the conversation is kept either (draft, parked report, lists); only the language stays. */
+    forgetEverything: enqueueActions(({ context, enqueue }) => {
+      const fresh = initialContext({ lang: context.lang });
+      enqueue.assign(fresh);
+      speak(enqueue, fresh, dataErased(fresh));
+    }),
+
     /** Messages meant for staff are kept by the runtime; one acknowledgement tells the citizen so without chattering. */
     acknowledgeForStaff: enqueueActions(({ context, enqueue }) => {
       if (context.staffAcknowledged) return;
@@ -675,36 +740,14 @@ export const conversationMachine = setup({
   },
 }).createMachine({
   id: 'conversation',
-  context: ({ input }) => ({
-    lang: input.lang ?? 'id',
-    question: 'menu',
-    notes: [
-      ...(input.restartReason === 'idle' ? (['restartIdle'] as const) : input.restartReason === 'upgrade' ? (['restartUpgrade'] as const) : []),
-      ...(input.parked ? (['draftKept'] as const) : []),
-    ],
-    misses: 0,
-    editing: false,
-    draft: emptyDraft(),
-    categories: [],
-    services: [],
-    service: null,
-    cases: [],
-    human: null,
-    staffAcknowledged: false,
-    shownCase: null,
-    rating: null,
-    info: null,
-    similar: null,
-    pendingTicket: null,
-    pendingQuery: null,
-    parked: input.parked ?? null,
-  }),
+  context: ({ input }) => initialContext(input),
   initial: 'start',
   on: {
     'citizen.text': [
       { guard: 'isEmpty', actions: [note('empty'), 'prompt'] },
       { guard: said(globalWords.menu), target: '#conversation.menu' },
-      { guard: said(globalWords.cancel), target: '#conversation.menu', actions: ['discardDraft', note('cancelled')] },
+      // "batal", or a cancel in other words ("gak jadi"): out to the menu, the report parked there like any other interruption.
+      { guard: or([said(globalWords.cancel), 'wantsCancel']), target: '#conversation.menu', actions: [note('cancelled'), 'noteDraftKept'] },
       { guard: said(globalWords.help), actions: ['resetMisses', note('help'), 'prompt'] },
       { guard: said(globalWords.human), target: '#conversation.petugas' },
       { guard: said(globalWords.english), actions: [setLang('en'), 'resetMisses', note('langSwitched'), 'prompt'] },
@@ -880,10 +923,9 @@ export const conversationMachine = setup({
       on: {
         'citizen.text': [
           { guard: saidExactly(choiceWords.skip), target: 'confirm' },
-          { guard: and(['isOwnWords', 'isValidNik']), actions: 'sealNik' },
+          { guard: and(['isOwnWords', 'isValidNik']), target: 'confirm', actions: 'storeNik' },
           { guard: 'isOwnWords', actions: ['redactMessage', 'noteNikProblem', 'prompt'] },
         ],
-        'result.nikSealed': { target: 'confirm', actions: 'storeNik' },
       },
     },
 
@@ -894,7 +936,8 @@ export const conversationMachine = setup({
           { guard: and([pick(1, choiceWords.send), 'similarAnswered']), actions: 'submitCase' },
           { guard: pick(1, choiceWords.send), actions: 'findSimilarCase' },
           { guard: pick(2, choiceWords.change), target: 'editChoice' },
-          { guard: pick(3), target: 'menu', actions: ['discardDraft', note('cancelled')] },
+          // "Batal" on the summary means what "batal" means anywhere: the report is parked, offered back within 24 hours.
+          { guard: pick(3), target: 'menu', actions: [note('cancelled'), 'noteDraftKept'] },
         ],
         'result.similarCase': [{ guard: 'similarFound', target: 'askDuplicate', actions: 'storeSimilar' }, { actions: 'submitCase' }],
         'result.caseCreated': { target: 'menu', actions: ['announceTicket', 'discardDraft'] },
@@ -1112,6 +1155,30 @@ export const conversationMachine = setup({
             ],
           },
         },
+      },
+    },
+
+    /** *data saya*: what is held about this chat, listed once; erasing it is one choice away. */
+    myData: {
+      entry: [enter('myData'), 'requestHeldData'],
+      on: {
+        'result.heldData': { actions: 'showHeldData' },
+        'citizen.text': [{ guard: pick(1, choiceWords.erase), target: 'eraseData' }],
+      },
+    },
+
+    /**
+     * *hapus data saya*: erasing is for good, so it is asked first; no (or *batal*) keeps everything,
+     * the report being written too. Once erased the chat starts afresh, as if it were new.
+     */
+    eraseData: {
+      entry: askQuestion('erase'),
+      on: {
+        'citizen.text': [
+          { guard: pick(1, choiceWords.eraseYes), actions: 'eraseHeldData' },
+          { guard: pick(2, choiceWords.eraseNo), target: 'menu', actions: [note('eraseCancelled'), 'noteDraftKept'] },
+        ],
+        'result.dataErased': { target: 'start', actions: 'forgetEverything' },
       },
     },
 

@@ -35,4 +35,9 @@ export const choiceWords = {
   notFinished: ['belum selesai', 'belum', 'belum beres', 'not finished', 'not done', 'not solved'],
   newReport: ['baru', 'laporan baru', 'new', 'new report'],
   sameReport: ['sama', 'tambahkan', 'same'],
+  /** From the *data saya* list: on to erasing. */
+  erase: ['hapus', 'hapus data', 'hapus data saya', 'delete', 'delete my data', 'erase'],
+  /** Erasing is for good, so only a clear yes confirms it; the option labels typed out count too. */
+  eraseYes: ['ya', 'yes', 'setuju', 'ya hapus', 'ya, hapus', 'ya hapus data saya', 'ya, hapus data saya', 'yes delete my data', 'yes, delete my data'],
+  eraseNo: ['tidak', 'no', 'tidak jadi', 'jangan', 'batal', 'batalkan', 'cancel', 'tidak batalkan', 'tidak, batalkan', 'no cancel', 'no, cancel'],
 } as const;

@@ -2,7 +2,7 @@
  * Rendering replies from the conversation's context. Pure: context in, `reply` effect out, in the
  * citizen's language. The machine decides what to ask; this module decides how it reads.
  */
-import type { CaseSummary, ServiceDetail } from '../src/conversation/contract.js';
+import type { CaseSummary, HeldData, ServiceDetail } from '../src/conversation/contract.js';
 import { copy, type Copy } from './copy/index.js';
 import type { ConversationContext, Question } from './context.js';
 import { formatDate, showTicket } from './format.js';
@@ -91,6 +91,10 @@ export function renderQuestion(context: ConversationContext): Reply {
       const description = context.parked?.draft.description;
       return choiceReply(c.resume.prompt(description ? truncate(description, limits.summaryText) : c.resume.none), c.resume.options, footer.back);
     }
+    case 'myData':
+      return choiceReply(c.privacy.again, [c.privacy.eraseOption], footer.backToMenu);
+    case 'erase':
+      return choiceReply(c.privacy.erase.prompt, c.privacy.erase.options, footer.back);
     case 'petugas': {
       const human = context.human;
       const availability = !human || human.availableNow ? c.petugas.online : offlineNotice(c, human.hours[context.lang], human.answerFrom ?? null);
@@ -121,6 +125,37 @@ export function withNotes(context: ConversationContext, reply: Reply): Reply {
     key === 'hint' ? c.hints[hintFor[context.question] ?? 'choice'] : key === 'example' ? c.examples[exampleFor[context.question] ?? 'choice'] : c.notes[key],
   );
   return prefixed(notes, reply);
+}
+
+/** The short privacy notice under a chat's first reply, while `context.privacyNotice` says it is owed. */
+export function withPrivacyNotice(context: ConversationContext, reply: Reply): Reply {
+  if (context.privacyNotice === null) return reply;
+  return { ...reply, text: textReply(reply.text, copy[context.lang].privacy.notice(context.privacyNotice)).text };
+}
+
+/** *data saya*: everything held, the phone and NIK masked, and how to erase it. */
+export function heldData(context: ConversationContext, held: HeldData): Reply {
+  const c = copy[context.lang];
+  const words = c.privacy.held;
+  const chats = held.chats.map((chat) => {
+    const name = words.channels[chat.channel] ?? chat.channel;
+    return chat.phoneMasked ? `${name} (${words.phone(chat.phoneMasked)})` : name;
+  });
+  const cases = held.cases.map((item) => `${showTicket(item.ticket)} (${c.status.words[item.status]})`);
+  if (held.moreCases > 0) cases.push(words.moreCases(held.moreCases));
+  const lines = [
+    `• ${words.chats}: ${[...new Set(chats)].join(', ')}`,
+    `• ${words.name}: ${held.name ?? words.none}`,
+    `• ${words.nik}: ${held.nikMasked ?? words.none}`,
+    `• ${words.cases}: ${cases.length > 0 ? cases.join(', ') : words.none}`,
+    `• ${words.messages}: ${held.messages}`,
+    `• ${words.photos}: ${held.photos}`,
+  ];
+  return choiceReply(textReply(words.title, lines.join('\n'), words.howToErase).text, [c.privacy.eraseOption], c.footer.backToMenu);
+}
+
+export function dataErased(context: ConversationContext): Reply {
+  return textReply(copy[context.lang].privacy.erase.done);
 }
 
 function summary(context: ConversationContext, c: Copy): string {

@@ -47,11 +47,15 @@ import { mediaFetches, type MediaFetcher } from './media/fetch.js';
 import { telegramSource, webJsReceivedKey, whatsappCloudSource, whatsappWebSource } from './media/sources.js';
 import { createMediaStorage, type MediaStorage } from './media/storage.js';
 import { createMetrics } from './metrics.js';
+import { nikKeysOf } from './pii/nik.js';
+import { registerPrivacyNotice } from './privacy/notice.js';
 import { createEnqueue } from './queues/enqueue.js';
 import { staffNotificationsOwed } from './queues/staff-notifications.js';
 import { caseTimerAlarms } from './cases/sla-jobs.js';
 import { livechatTimers } from './livechat/timers.js';
 import { createTransport, type TransportConfig } from './queues/transport.js';
+import type { PurgeCounts } from './retention/purge.js';
+import { purgeNow, retentionAlarm, retentionSettings } from './retention/schedule.js';
 import { startWorkers } from './queues/workers.js';
 
 export type Role = 'all' | 'web' | 'worker';
@@ -77,6 +81,8 @@ export interface App {
   mediaStorage: MediaStorage;
   /** The staff-facing case service (console, Open311, dinas systems): every call names its actor. */
   cases: CaseService;
+  /** Runs the retention purge now, whatever the schedule (operators, tests); counts per kind. */
+  purgeExpired(): Promise<PurgeCounts>;
   close(): Promise<void>;
 }
 
@@ -84,11 +90,6 @@ export const WEBHOOK_PATH = '/telegram/webhook';
 export const WHATSAPP_CLOUD_WEBHOOK_PATH = '/whatsapp/webhook';
 /** Fetches are mostly waiting on the network; the thumbnail is the only CPU work. */
 const MEDIA_FETCH_CONCURRENCY = 4;
-
-function keyFromBase64(value: string | undefined, name: string): Buffer {
-  if (!value) throw new Error(`${name} is required (32 bytes, base64: openssl rand -base64 32)`);
-  return Buffer.from(value, 'base64');
-}
 
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, log, role } = options;
@@ -105,6 +106,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   const cloud = config.WHATSAPP_CLOUD_ACCESS_TOKEN && config.WHATSAPP_CLOUD_PHONE_NUMBER_ID;
 
   const enqueue = createEnqueue(transport, { log, timeoutMs: config.ENQUEUE_TIMEOUT_MS });
+  const mediaStorage = createMediaStorage(config);
+  // Links in staff notifications point at the console, the privacy notice at its page; without PUBLIC_URL, at this machine.
+  const publicUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
   const ctx: PipelineContext = {
     db,
     transport,
@@ -114,16 +118,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     machine: conversationMachine,
     machineVersion: CONVERSATION_VERSION,
     catalogue: new CatalogueCache(db.db),
-    nikKeys: {
-      encryptionKey: keyFromBase64(config.NIK_ENCRYPTION_KEY, 'NIK_ENCRYPTION_KEY'),
-      hashKey: keyFromBase64(config.NIK_HASH_KEY, 'NIK_HASH_KEY'),
-    },
+    nikKeys: nikKeysOf(config),
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
     livechat: { remindMs: config.LIVECHAT_REMIND_MINUTES * 60_000, idleMs: config.LIVECHAT_IDLE_MINUTES * 60_000 },
     now,
-    // Links in staff notifications point at the console; without PUBLIC_URL, at this machine.
-    caseSinks: [staffNotificationSink({ enqueue, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` })],
+    caseSinks: [staffNotificationSink({ enqueue, publicUrl })],
     cloudPushes: Boolean(cloud),
+    mediaStorage,
+    publicUrl,
     fairUse: fairUseFrom(config),
   };
 
@@ -150,7 +152,6 @@ export async function startApp(options: AppOptions): Promise<App> {
     );
   }
 
-  const mediaStorage = createMediaStorage(config);
   const mediaFetcher: MediaFetcher = {
     storage: mediaStorage,
     sources: {
@@ -169,6 +170,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     maxBytes: config.MEDIA_MAX_BYTES,
     maxAttempts: config.MEDIA_FETCH_ATTEMPTS,
   };
+
+  const retention = retentionSettings(config);
 
   // One linked phone, one browser session: the WhatsApp Web connection lives in the web process
   // (or the single process), and so does the worker that sends through it.
@@ -219,7 +222,8 @@ export async function startApp(options: AppOptions): Promise<App> {
           },
           concurrency: config.WEBHOOK_CONCURRENCY,
         },
-        owedWork: [caseTimerAlarms, livechatTimers, staffNotificationsOwed, mediaFetches, webhookDeliveries],
+        retention,
+        owedWork: [caseTimerAlarms, livechatTimers, staffNotificationsOwed, mediaFetches, webhookDeliveries, retentionAlarm(retention.schedule)],
       })
     : whatsappWeb
       ? startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })
@@ -233,6 +237,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     http = buildServer(ctx, whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {});
     if (whatsappWeb && config.ADMIN_TOKEN) registerWhatsAppQrRoute(http, { adminToken: config.ADMIN_TOKEN, connection: whatsappWeb });
     await registerWebChat(http, ctx, { maxPerMinute: config.WEBCHAT_MAX_PER_MINUTE });
+    registerPrivacyNotice(http, ctx, { contact: config.PRIVACY_CONTACT ?? null, retention: retention.periods });
     registerStatusApi(http, ctx);
     registerOpen311(http, ctx);
     registerIntegrationAdmin(http, ctx, config.ADMIN_TOKEN);
@@ -281,6 +286,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     url,
     mediaStorage,
     cases: caseService(ctx),
+    purgeExpired: () => purgeNow(ctx, retention),
     async close() {
       // Inbound first (nothing new comes in), then let workers finish what they hold.
       await polling?.stop();

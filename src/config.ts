@@ -10,6 +10,13 @@ const key32 = z
   .string()
   .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 encoded (openssl rand -base64 32)');
 
+/** Earlier keys, comma-separated: read only, until `npm run nik:rotate` moved everything to the current key. */
+const previousKeys = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
+  .pipe(z.array(key32));
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -28,6 +35,8 @@ const schema = z.object({
 
   NIK_ENCRYPTION_KEY: key32.optional(),
   NIK_HASH_KEY: key32.optional(),
+  NIK_PREVIOUS_ENCRYPTION_KEYS: previousKeys,
+  NIK_PREVIOUS_HASH_KEYS: previousKeys,
 
   CONVERSATION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   /**
@@ -129,6 +138,40 @@ const schema = z.object({
   CONSOLE_SESSION_SECRET: z.string().min(32).optional(),
   /** Console login attempts one client address may make per minute (each account also locks after 5 bad passwords). */
   CONSOLE_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
+
+  /**
+   * Retention (UU PDP: kept no longer than needed). A daily purge blanks, after this many days:
+   * message texts and what they carried (the row stays, for order and de-duplication); the
+   * conversation of a chat idle that long (an abandoned draft with it); photos (files, then the
+   * reference); a closed, rejected or duplicate case's personal fields (name, NIK, phone, address,
+   * description; what statistics read stays); a sent reply's content. See src/retention/.
+   */
+  RETENTION_MESSAGE_DAYS: z.coerce.number().int().positive().default(180),
+  RETENTION_DRAFT_DAYS: z.coerce.number().int().positive().default(30),
+  RETENTION_MEDIA_DAYS: z.coerce.number().int().positive().default(365),
+  RETENTION_CLOSED_CASE_DAYS: z.coerce.number().int().positive().default(730),
+  RETENTION_OUTBOX_DAYS: z.coerce.number().int().positive().default(30),
+  /** When the daily purge runs, local time in RETENTION_TIME_ZONE (a quiet hour). */
+  RETENTION_PURGE_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, e.g. 02:00').default('02:00'),
+  RETENTION_TIME_ZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone, e.g. Asia/Jakarta')
+    .default('Asia/Jakarta'),
+  /** Rows the purge changes per statement: each is a short transaction that never holds locks long. */
+  RETENTION_BATCH_SIZE: z.coerce.number().int().positive().max(10_000).default(1_000),
+
+  /**
+   * Where citizens ask about their personal data (an e-mail, a PPID desk's address…), shown on the
+   * privacy notice page (/privasi, /privacy). Unset: the page points to the chat only.
+   */
+  PRIVACY_CONTACT: z.string().trim().min(1).max(300).optional(),
 
   /** Bearer token for operator endpoints (the WhatsApp link QR, dinas integrations). Unset: those endpoints are off. */
   ADMIN_TOKEN: z.string().min(16).optional(),

@@ -41,7 +41,7 @@ export const id = {
     /** Thanks or goodbye in the middle of a report: the report waits. */
     draftWaits: 'Laporan Anda belum terkirim dan tetap tersimpan; silakan lanjutkan kapan saja.',
     stopped: 'Baik, kami tidak akan mengirim pesan siaran kepada Anda. Kabar tentang laporan Anda tetap dikirim ke sini.',
-    dataRequest: 'Permintaan Anda tentang data pribadi sudah kami catat dan akan ditangani petugas sesuai UU Pelindungan Data Pribadi.',
+    eraseCancelled: 'Baik, data Anda tidak dihapus.',
     draftKept: 'Laporan yang sedang Anda tulis tetap tersimpan. Ketik *lapor* untuk melanjutkannya.',
     /** A message that kept failing in its conversation step, answered instead of stepped. */
     failed: 'Maaf, terjadi gangguan di sistem kami. Ketik *menu* untuk mulai lagi.',
@@ -53,7 +53,7 @@ export const id = {
       'Cara memakai layanan ini:',
       '• Balas dengan *nomor* pilihan, misalnya *1*.',
       '• *0* atau *menu*: kembali ke menu utama.',
-      '• *batal*: membatalkan langkah ini.',
+      '• *batal*: keluar ke menu; laporan yang sedang ditulis tetap disimpan.',
       '• *petugas*: bicara dengan petugas.',
       '• *english*: reply in English.',
     ].join('\n'),
@@ -336,6 +336,78 @@ export const id = {
     shortened: (limit: string) => `Pesan Anda sangat panjang, jadi hanya ${limit} karakter pertama yang kami simpan dan baca.`,
     /** Numbers the way Indonesian writes them (8.000). */
     number: (n: number) => n.toLocaleString('id-ID'),
+  },
+
+  /** UU 27/2022 (Pelindungan Data Pribadi): the short notice at first contact, *data saya*, *hapus data saya* and the full notice page. */
+  privacy: {
+    /** Under the first reply of a chat, once; `base` is the product's public address. */
+    notice: (base: string) =>
+      `🔒 Data pribadi Anda kami olah untuk menangani laporan, sesuai UU 27/2022 tentang Pelindungan Data Pribadi. Ketik *data saya* untuk melihat atau menghapusnya. Selengkapnya: ${base}/privasi`,
+    held: {
+      title: 'Data Anda yang kami simpan:',
+      chats: 'Chat',
+      name: 'Nama',
+      nik: 'NIK',
+      cases: 'Laporan',
+      messages: 'Pesan tersimpan',
+      photos: 'Foto tersimpan',
+      none: '-',
+      phone: (masked: string) => `nomor ${masked}`,
+      moreCases: (count: number) => `dan ${count} laporan lain`,
+      channels: { telegram: 'Telegram', web: 'Web chat', 'whatsapp-web': 'WhatsApp', 'whatsapp-cloud': 'WhatsApp' } as Record<string, string>,
+      howToErase: 'Untuk menghapus data pribadi Anda, pilih 1 atau ketik *hapus data saya*.',
+    },
+    /** Asked again at *data saya* (after a slip): the list itself is not kept. */
+    again: 'Ketik *data saya* untuk melihat data Anda lagi.',
+    eraseOption: 'Hapus data saya',
+    erase: {
+      prompt:
+        'Yakin ingin menghapus data pribadi Anda? Nama, NIK, nomor telepon, alamat, isi pesan, dan foto Anda akan dihapus dan tidak bisa dikembalikan. Laporan Anda tetap tersimpan tanpa data pribadi (untuk statistik), tetapi tidak bisa dicek lagi dari chat ini.',
+      options: ['Ya, hapus data saya', 'Tidak, batalkan'],
+      done: 'Data pribadi Anda sudah kami hapus. Bila Anda menulis lagi, percakapan dimulai dari awal.',
+    },
+    /** The full notice, served at `/privasi`. `*text*` shows in bold. */
+    page: {
+      path: '/privasi',
+      title: 'Pemberitahuan Privasi',
+      intro:
+        'Pemberitahuan ini menjelaskan data pribadi apa yang kami olah saat Anda memakai Kanal Aduan (WhatsApp, Telegram, atau web chat), untuk apa, berapa lama disimpan, dan bagaimana memakai hak Anda menurut Undang-Undang Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi.',
+      controllerTitle: 'Pengendali data',
+      controller: (name: string) => `Pengendali data pribadi Anda di layanan ini adalah *${name}*.`,
+      recipients: (names: string) => `Laporan Anda hanya diteruskan kepada dinas yang berwenang menanganinya: ${names}.`,
+      purposesTitle: 'Untuk apa data Anda dipakai',
+      purposes: [
+        'Menerima, memverifikasi, dan meneruskan laporan Anda kepada dinas yang berwenang.',
+        'Mengabarkan perkembangan laporan dan menjawab pertanyaan Anda di chat yang sama.',
+        'Menyusun statistik layanan; statistik hanya berisi angka, tanpa nama.',
+      ],
+      heldTitle: 'Data yang kami simpan',
+      held: [
+        'Identitas chat: nomor WhatsApp atau akun Telegram, dan nama tampilan dari aplikasi.',
+        'Isi pesan, foto, dan lokasi yang Anda kirim.',
+        'Nama dan NIK bila Anda memberikannya saat melapor. NIK disimpan terenkripsi dan hanya ditampilkan tersamar.',
+        'Laporan Anda: jenis, kategori, uraian, lokasi, status, dan riwayat penanganannya.',
+      ],
+      retentionTitle: 'Berapa lama disimpan',
+      retention: (r: { messageDays: string; draftDays: string; mediaDays: string; closedCaseDays: string }) => [
+        `Isi pesan chat: ${r.messageDays}.`,
+        `Laporan yang belum selesai ditulis: ${r.draftDays}.`,
+        `Foto: ${r.mediaDays}.`,
+        `Data pribadi pada laporan yang sudah ditutup: ${r.closedCaseDays} setelah ditutup. Sesudahnya laporan hanya menyimpan data tanpa identitas, untuk statistik.`,
+      ],
+      days: (count: number) => (count % 365 === 0 ? `${count / 365} tahun` : `${count} hari`),
+      rightsTitle: 'Hak Anda dan cara memakainya',
+      rights: [
+        'Melihat data Anda: ketik *data saya* di chat.',
+        'Menghapus data Anda: ketik *hapus data saya* di chat, lalu konfirmasi. Nama, NIK, nomor telepon, alamat, isi pesan, dan foto Anda dihapus; laporan tetap ada tanpa data pribadi, untuk statistik.',
+        'Memperbaiki data atau menyampaikan keberatan: ketik *petugas* di chat, atau hubungi kami (lihat Kontak).',
+        'Berhenti menerima pesan siaran: ketik *berhenti*.',
+      ],
+      contactTitle: 'Kontak',
+      contact: (contact: string) => `Pertanyaan tentang data pribadi Anda: ${contact}.`,
+      inChat: (hours: string) => `Atau ketik *petugas* di chat; petugas melayani pada ${hours}.`,
+      otherLanguage: { label: 'Read in English', path: '/privacy' },
+    },
   },
 
   date: (day: number, month: number, year: number) => `${day} ${months[month - 1]} ${year}`,

@@ -20,7 +20,7 @@ const SPELLINGS: Record<string, string> = {
   bs: 'bisa', bsa: 'bisa', gmn: 'bagaimana', gimana: 'bagaimana', gmana: 'bagaimana', bgmn: 'bagaimana', piye: 'bagaimana', kumaha: 'bagaimana',
   knp: 'kenapa', napa: 'kenapa', tlg: 'tolong', tlong: 'tolong', brp: 'berapa', dr: 'dari', jg: 'juga', lg: 'lagi', skrg: 'sekarang',
   kpn: 'kapan', dmn: 'dimana', dmana: 'dimana', tp: 'tapi', org: 'orang', bln: 'bulan', thn: 'tahun', hr: 'hari', rmh: 'rumah',
-  sklh: 'sekolah', ortu: 'orangtua', mw: 'mau', mo: 'mau', pengen: 'ingin', pingin: 'ingin', pgn: 'ingin', kepingin: 'ingin',
+  sklh: 'sekolah', ortu: 'orangtua', jgn: 'jangan', jd: 'jadi', notif: 'notifikasi', ngapain: 'apa', ancur: 'hancur', malem: 'malam', bnyk: 'banyak', byk: 'banyak', bnyak: 'banyak', ngaku: 'mengaku', pake: 'pakai', ngerti: 'mengerti', ngeti: 'mengerti', mudeng: 'paham', mw: 'mau', mo: 'mau', pengen: 'ingin', pingin: 'ingin', pgn: 'ingin', kepingin: 'ingin',
   aja: 'saja', doang: 'saja', apa2: 'apa', dpt: 'dapat', dapet: 'dapat', ngurus: 'urus', ngadu: 'mengadu', nanya: 'tanya', tny: 'tanya',
   sampe: 'sampai', smp: 'sampai', kalo: 'kalau', klo: 'kalau', kl: 'kalau', gt: 'begitu', gitu: 'begitu', bgt: 'banget',
   trims: 'terimakasih', makasih: 'terimakasih', makasi: 'terimakasih', mksh: 'terimakasih', mks: 'terimakasih', maksih: 'terimakasih',
@@ -41,14 +41,36 @@ function collapseRepeats(word: string): string {
   return word.replace(/(\p{L})\1{2,}/gu, '$1');
 }
 
-/** Words of a message: letters and digits, split at everything else; "cair2" (reduplication) reads as "cair". */
+const AMOUNT = /^\d+(?:rb|ribu|k|jt|juta)$/;
+const AMOUNT_UNITS = new Set(['rb', 'ribu', 'jt', 'juta', 'rupiah']);
+/** Between a negation and its verb, words that do not change what is said: "tidak pernah dapat" is "tidak dapat". */
+const NEGATION_FILLERS = new Set(['pernah', 'juga', 'kunjung']);
+
+/**
+ * Words of a message: letters and digits, split at everything else; "cair2" (reduplication) reads
+ * as "cair", a sum of money ("20rb", "50 ribu", "rp 50.000") as "uang", "tidak pernah dapat" as
+ * "tidak dapat".
+ */
 export function wordsOf(text: string): string[] {
   const said = normalise(text);
   const words: string[] = [];
+  let typedBefore = '';
   for (const raw of said.split(/[^\p{L}\p{N}]+/u)) {
     if (raw === '') continue;
     const collapsed = collapseRepeats(raw.replace(/(\p{L}{2,})2(nya)?$/u, '$1$2'));
-    words.push(SPELLINGS[collapsed] ?? collapsed);
+    const word = SPELLINGS[collapsed] ?? collapsed;
+    const previous = words.at(-1);
+    const typedTwice = collapsed === typedBefore && /\p{L}/u.test(collapsed);
+    typedBefore = collapsed;
+    if (AMOUNT.test(word)) words.push('uang');
+    else if (AMOUNT_UNITS.has(word) && previous !== undefined && /^\d+$/.test(previous)) words[words.length - 1] = 'uang';
+    else if (/^\d+$/.test(word) && (previous === 'rp' || (previous === 'uang' && /^\d{3}$/.test(word)))) words[words.length - 1] = 'uang';
+    else if (NEGATION_FILLERS.has(word) && (previous === 'tidak' || previous === 'belum')) continue;
+    // "cs nya", "laporan nya": the suffix typed apart belongs to the word before.
+    else if (word === 'nya' && previous !== undefined) continue;
+    // "gorong-gorong", like "gorong2", is one word said twice.
+    else if (typedTwice) continue;
+    else words.push(word);
   }
   return words;
 }
@@ -73,4 +95,27 @@ export function splitJoined(words: readonly string[], known: ReadonlySet<string>
     out.push(...(split ?? [word]));
   }
   return out;
+}
+
+/**
+ * Colloquial (Jakarta) verb forms and suffixed words read as the standard form, when that is known
+ * and the word as typed is not: "batalin" → "batalkan", "ngelaporin" → "laporkan", "ngecek" →
+ * "cek", "fungsinya" → "fungsi". The suffix *-in* stands for *-kan*, *nge-* or *ng-* is the
+ * informal active prefix, and *-nya* the possessive.
+ */
+export function standardForm(word: string, known: ReadonlySet<string>): string {
+  if (known.has(word) || word.length < 5) return word;
+  // The possessive "-nya" ("fungsinya", "fotonya") leaves the word it is added to.
+  if (word.endsWith('nya') && known.has(word.slice(0, -3))) return word.slice(0, -3);
+  const stems = [word];
+  for (const prefix of ['nge', 'ng']) if (word.startsWith(prefix) && word.length - prefix.length >= 3) stems.push(word.slice(prefix.length));
+  for (const stem of stems) {
+    if (stem !== word && known.has(stem)) return stem;
+    if (stem.endsWith('in') && stem.length >= 5) {
+      const root = stem.slice(0, -2);
+      if (known.has(`${root}kan`)) return `${root}kan`;
+      if (known.has(root)) return root;
+    }
+  }
+  return word;
 }

@@ -8,37 +8,47 @@
  *   understand('sy mau lapor bntuan pkh ibu sy gk cair2 udh 3 bln', vocabulary)
  *   → { intent: 'lapor', services: ['pkh'], categoryCode: 'bantuan-sosial', lang: 'id', … }
  *
- * The result can hold a NIK: it travels with the event into the machine and is never logged.
+ * The result can hold a NIK when the text does; the runtime only ever hands it texts masked at
+ * the door (src/pii/inbound.ts), where a NIK reads as "3273••••••••0001". Never log it.
  */
 import { normaliseTicket } from '../../src/cases/ticket.js';
 import type { CaseKind, Lang } from '../../src/conversation/contract.js';
 import { validateNik } from '../../src/pii/nik-rules.js';
 import { normalise, typoDistance } from '../text.js';
 import {
+  ABOUT_ME,
   ACKNOWLEDGEMENTS,
   CANCEL,
+  CONTACTS,
+  DATA_ERASE_VERBS,
   DATA_OBJECTS,
   DATA_VERBS,
   ENGLISH,
   FILLERS,
   GOODBYES,
   GREETINGS,
+  HANDLED,
   HELP,
   HUMAN_VERBS,
   HUMAN_WORDS,
   INDONESIAN,
   KIND_HINTS,
   LAPOR,
+  MISTYPED,
+  NAMES,
   PERSYARATAN,
   PROBLEMS,
   QUESTION_WORDS,
+  REPORT_NOUNS,
+  REQUIREMENT_HEADS,
   STATUS,
   STOP,
   STOP_ALONE,
   THANKS,
+  TIMING,
   type Phrase,
 } from './lexicon.js';
-import { splitJoined, wordsOf } from './normalise.js';
+import { splitJoined, standardForm, wordsOf } from './normalise.js';
 import type { Vocabulary } from './vocabulary.js';
 
 export const INTENTS = [
@@ -78,15 +88,17 @@ export interface Understanding {
   substance: number;
   /** Those words, normalised: what is left to search for ("syarat pkj" → "pkj"). */
   leftover: string;
+  /** With `dataRequest`: the words ask to delete the data ("hapus data saya"), not only to see it. */
+  erase: boolean;
 }
 
 /** Longer than this, a message is read from its start only: nobody states their need on page two. */
 const READ_CHARS = 1_000;
 
 const LEXICON_WORDS = new Set(
-  [STOP, CANCEL, DATA_OBJECTS, STATUS, PERSYARATAN, LAPOR, PROBLEMS, HELP, THANKS, GOODBYES, ...GREETINGS.map((g) => g.phrases), ...KIND_HINTS.map((k) => k.phrases)]
+  [STOP, CANCEL, CONTACTS, MISTYPED, NAMES, DATA_OBJECTS, ABOUT_ME, STATUS, PERSYARATAN, LAPOR, PROBLEMS, HELP, THANKS, GOODBYES, ...GREETINGS.map((g) => g.phrases), ...KIND_HINTS.map((k) => k.phrases)]
     .flat(2)
-    .concat([...FILLERS, ...HUMAN_WORDS, ...HUMAN_VERBS, ...DATA_VERBS, ...STOP_ALONE, ...QUESTION_WORDS, ...ACKNOWLEDGEMENTS]),
+    .concat([...FILLERS, ...REPORT_NOUNS, ...HANDLED, ...HUMAN_WORDS, ...HUMAN_VERBS, ...DATA_VERBS, ...STOP_ALONE, ...QUESTION_WORDS, ...ACKNOWLEDGEMENTS]),
 );
 
 /** Thanks, goodbyes and greetings, longest first, so "terima kasih atas bantuan" is read whole. */
@@ -117,33 +129,51 @@ function knownOf(vocabulary: Vocabulary): Known {
   return known;
 }
 
-/** A word of five letters or more with one typo (two from nine) reads as the known word: "lapoor", "persyaratn". */
+/**
+ * A word of five letters or more with one typo (two from nine, in a word of about the same length)
+ * reads as the known word: "lapoor", "persyaratn". Everyday words are known (see `INDONESIAN`), so
+ * they are not guessed into another ("berat" is not "beras").
+ */
 function correct(word: string, known: Known): string {
   if (word.length < 5 || known.words.has(word) || /\d/.test(word)) return word;
   const cached = known.corrected.get(word);
   if (cached !== undefined) return cached;
   const allowed = word.length >= 9 ? 2 : 1;
+  // A slip is rarely on the last letter: of two near words, the one ending alike wins ("harapn" is "harapan", not "harap").
   let best = word;
-  for (let length = word.length - allowed; length <= word.length + allowed && best === word; length++) {
-    for (const candidate of known.byLength.get(length) ?? []) {
-      if (typoDistance(word, candidate, allowed) <= allowed) {
-        best = candidate;
-        break;
-      }
+  // Two slips that both drop (or both add) a letter make another word too often ("kelurahan" is not "keluhan").
+  for (let length = word.length - Math.min(allowed, 1); length <= word.length + Math.min(allowed, 1); length++) {
+    const near = (known.byLength.get(length) ?? []).filter((candidate) => typoDistance(word, candidate, allowed) <= allowed);
+    const alike = near.find((candidate) => candidate.at(-1) === word.at(-1));
+    if (alike) {
+      best = alike;
+      break;
     }
+    if (best === word && near.length > 0) best = near[0];
   }
   // Bounded so a flood of distinct garbage words cannot grow it without end.
   if (known.corrected.size < 10_000) known.corrected.set(word, best);
   return best;
 }
 
+/** Where each word stands in a message, so finding a phrase costs a look-up of its first word, not a pass over the message. */
+type Positions = Map<string, number[]>;
+
+function positionsOf(words: readonly string[]): Positions {
+  const positions: Positions = new Map();
+  words.forEach((word, i) => {
+    const at = positions.get(word);
+    if (at) at.push(i);
+    else positions.set(word, [i]);
+  });
+  return positions;
+}
+
 /** Positions where `phrase` starts in `words`. */
-function* occurrences(words: readonly string[], phrase: Phrase): Generator<number> {
-  for (let i = 0; i + phrase.length <= words.length; i++) {
-    let match = true;
-    for (let j = 0; j < phrase.length && match; j++) match = words[i + j] === phrase[j];
-    if (match) yield i;
-  }
+function occurrences(words: readonly string[], positions: Positions, phrase: Phrase): number[] {
+  return (positions.get(phrase[0]) ?? []).filter(
+    (i) => i + phrase.length <= words.length && phrase.every((word, j) => words[i + j] === word),
+  );
 }
 
 /** Phrases by their first word, so matching costs one look-up per word, not one pass per phrase. */
@@ -160,13 +190,16 @@ function indexOf(phrases: readonly Phrase[]): Map<string, Phrase[]> {
   return index;
 }
 
-/** Marks the words covered by any of `phrases`, skipping words an earlier reading took; returns how many phrases matched. */
-function mark(words: readonly string[], phrases: readonly Phrase[], covered: boolean[]): number {
+/**
+ * Marks the words covered by any of `phrases`, skipping words an earlier reading took (and words
+ * `reserved` for something else); returns how many phrases matched.
+ */
+function mark(words: readonly string[], phrases: readonly Phrase[], covered: boolean[], reserved: readonly boolean[] = []): number {
   const index = indexOf(phrases);
   let count = 0;
   for (let at = 0; at < words.length; at++) {
     for (const phrase of index.get(words[at]) ?? []) {
-      if (at + phrase.length > words.length || phrase.some((word, j) => words[at + j] !== word || covered[at + j])) continue;
+      if (at + phrase.length > words.length || phrase.some((word, j) => words[at + j] !== word || covered[at + j] || reserved[at + j])) continue;
       count++;
       for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
       break;
@@ -204,6 +237,8 @@ function ticketsIn(said: string): string[] {
 }
 
 const NIK = /(?<!\d)(\d{4}[\s.\-]?\d{4}[\s.\-]?\d{4}[\s.\-]?\d{4})(?!\d)/;
+/** A number with masked digits, as src/pii/nik-rules.ts `maskNikShaped` leaves a NIK. */
+const MASKED_NUMBER = /(?<!\d)\d*•[\d•]*/g;
 
 function nikIn(said: string): Understanding['nik'] {
   const match = NIK.exec(said);
@@ -224,10 +259,10 @@ function language(words: readonly string[]): Lang | null {
   return id > 0 ? 'id' : null;
 }
 
-function serviceCodes(words: readonly string[], vocabulary: Vocabulary, covered: boolean[]): string[] {
+function serviceCodes(words: readonly string[], positions: Positions, vocabulary: Vocabulary, covered: boolean[]): string[] {
   const codes: { code: string; at: number }[] = [];
   for (const { phrase, code } of vocabulary.services) {
-    for (const at of occurrences(words, phrase)) {
+    for (const at of occurrences(words, positions, phrase)) {
       if (phrase.some((_, j) => covered[at + j])) continue;
       for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
       if (!codes.some((c) => c.code === code)) codes.push({ code, at });
@@ -236,29 +271,44 @@ function serviceCodes(words: readonly string[], vocabulary: Vocabulary, covered:
   return codes.sort((a, b) => a.at - b.at).map((c) => c.code);
 }
 
-/** The category most of the words point to: its own words count twice, a service's category once. */
-function categoryOf(words: readonly string[], vocabulary: Vocabulary, services: readonly string[]): string | null {
+/**
+ * The category most of the words point to: its own words count twice, a service's category once.
+ * A noun is named before what qualifies it, so a category word right after another category's
+ * ("posyandu lansia", a health post for the elderly) qualifies it and does not count.
+ */
+function categoryOf(words: readonly string[], positions: Positions, vocabulary: Vocabulary, services: readonly string[]): string | null {
   const scores = new Map<string, number>();
   const covered: boolean[] = [];
+  const found: { at: number; end: number; code: string }[] = [];
   for (const { phrase, code } of vocabulary.categories) {
-    for (const at of occurrences(words, phrase)) {
+    for (const at of occurrences(words, positions, phrase)) {
       if (phrase.some((_, j) => covered[at + j])) continue;
       for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
-      scores.set(code, (scores.get(code) ?? 0) + 2);
+      found.push({ at, end: at + phrase.length, code });
     }
   }
+  found.sort((a, b) => a.at - b.at);
+  found.forEach(({ at, code }, i) => {
+    const head = found[i - 1];
+    if (head && head.end === at && head.code !== code) return;
+    scores.set(code, (scores.get(code) ?? 0) + 2);
+  });
   for (const service of services) {
     const code = vocabulary.serviceCategory.get(service);
     if (code) scores.set(code, (scores.get(code) ?? 0) + 1);
   }
-  const ranked = [...scores].sort((a, b) => b[1] - a[1]);
-  if (ranked.length === 0 || (ranked.length > 1 && ranked[0][1] === ranked[1][1])) return null;
+  // On a tie, what is named first is what the message is about ("bansos saya berhenti padahal masih miskin").
+  const firstAt = (code: string) => found.find((f) => f.code === code)?.at ?? Infinity;
+  const ranked = [...scores].sort((a, b) => b[1] - a[1] || firstAt(a[0]) - firstAt(b[0]));
+  if (ranked.length === 0 || (ranked.length > 1 && ranked[0][1] === ranked[1][1] && firstAt(ranked[0][0]) === firstAt(ranked[1][0]))) return null;
   return ranked[0][0];
 }
 
 function greetingOf(words: readonly string[]): Greeting | null {
+  const opening = words.slice(0, 4);
+  const positions = positionsOf(opening);
   for (const { kind, phrases } of GREETINGS) {
-    for (const phrase of phrases) if (occurrences(words.slice(0, 4), phrase).next().done === false) return kind;
+    for (const phrase of phrases) if (occurrences(opening, positions, phrase).length > 0) return kind;
   }
   return null;
 }
@@ -272,26 +322,37 @@ function kindOf(words: readonly string[]): CaseKind {
 export function understand(text: string, vocabulary: Vocabulary): Understanding {
   const said = normalise(text.length > READ_CHARS ? text.slice(0, READ_CHARS) : text);
   const known = knownOf(vocabulary);
-  const words = splitJoined(wordsOf(said), known.words).map((word) => correct(word, known));
+  const standard = wordsOf(said).map((word) => standardForm(word, known.words));
+  const words = splitJoined(standard, known.words).map((word) => correct(word, known));
   const nik = nikIn(said);
-  // The digits of a NIK are not a ticket ("nik saya 3273 0141…" is not ticket SAYA3273).
-  const tickets = ticketsIn(nik ? said.replace(NIK, ' ') : said);
+  // The digits of a NIK are not a ticket ("nik saya 3273 0141…" is not ticket SAYA3273), nor
+  // those of one the runtime masked before storing the message ("nik saya 3273••••••••0001").
+  const tickets = ticketsIn((nik ? said.replace(NIK, ' ') : said).replace(MASKED_NUMBER, ' '));
 
   const covered: boolean[] = [];
-  const services = serviceCodes(words, vocabulary, covered);
+  const positions = positionsOf(words);
+  const services = serviceCodes(words, positions, vocabulary, covered);
   const stop = mark(words, STOP, covered);
   const cancel = mark(words, CANCEL, covered);
   const status = mark(words, STATUS, covered);
   const persyaratan = mark(words, PERSYARATAN, covered);
   const lapor = mark(words, LAPOR, covered);
-  const problems = mark(words, PROBLEMS, covered);
+  // Words that only look like a problem: "salah ketik" says nothing; "rumah sakit" is still said, but is no problem.
+  mark(words, MISTYPED, covered);
+  const names: boolean[] = [];
+  mark(words, NAMES, names);
+  // Not done to it yet, said of anything ("belum dicetak", "tidak diangkut"): a problem too.
+  const notDone = words.filter((word, i) => i > 0 && !covered[i] && /^di\p{L}{3,}/u.test(word) && (words[i - 1] === 'tidak' || words[i - 1] === 'belum')).length;
+  const problems = mark(words, PROBLEMS, covered, names) + notDone;
   const social = mark(words, SOCIAL, covered);
-  const dataObject = count(words, DATA_OBJECTS) > 0;
-  const humans = words.filter((word) => HUMAN_WORDS.has(word)).length;
+  const dataCovered: boolean[] = [];
+  const dataObject = mark(words, DATA_OBJECTS, dataCovered) > 0 || (words.includes('data') && count(words, ABOUT_ME) > 0);
+  const humans = words.filter((word) => HUMAN_WORDS.has(word)).length + count(words, CONTACTS);
   const humanVerbs = words.some((word) => HUMAN_VERBS.has(word));
   const question = words.some((word) => QUESTION_WORDS.has(word));
+  const askedIfHandled = words.some((word) => REPORT_NOUNS.has(word)) && words.some((word) => HANDLED.has(word));
   words.forEach((word, i) => {
-    if (HUMAN_WORDS.has(word) || STOP_ALONE.has(word) || /^\d+$/.test(word)) covered[i] = true;
+    if (HUMAN_WORDS.has(word) || REPORT_NOUNS.has(word) || STOP_ALONE.has(word) || /^\d+$/.test(word)) covered[i] = true;
   });
   // What is left once greetings, fillers and every intent's own words are set aside.
   const substantial = words.filter((word, i) => !covered[i] && !FILLERS.has(word) && !ACKNOWLEDGEMENTS.has(word));
@@ -302,7 +363,8 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   const help = mark(words, HELP, helpCovered);
   const onlyHelp = words.every((word, i) => helpCovered[i] || FILLERS.has(word) || ACKNOWLEDGEMENTS.has(word));
 
-  const categoryCode = categoryOf(words, vocabulary, services);
+  const categoryCode = categoryOf(words, positions, vocabulary, services);
+  const greeting = greetingOf(words);
   const result = (intent: Intent): Understanding => ({
     intent,
     tickets,
@@ -310,27 +372,36 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
     categoryCode,
     nik,
     lang: language(words),
-    greeting: greetingOf(words),
+    greeting,
     kind: kindOf(words),
     substance,
     leftover: substantial.join(' '),
+    erase: words.some((word) => DATA_ERASE_VERBS.has(word)),
   });
 
   if (words.length === 0) return result('other');
   const onlyStop = words.some((word) => STOP_ALONE.has(word)) && words.every((word) => STOP_ALONE.has(word) || FILLERS.has(word));
   if (onlyStop || (stop > 0 && problems === 0)) return result('stop');
-  if (cancel > 0 && plain && status + persyaratan === 0) return result('cancel');
-  if (dataObject && words.some((word) => DATA_VERBS.has(word)) && services.length === 0 && lapor === 0) return result('dataRequest');
+  // "tidak jadi" in "pkh tidak jadi cair" is the complaint, not a cancel.
+  if (cancel > 0 && plain && status + persyaratan + problems === 0 && services.length === 0) return result('cancel');
+  // "data saya" alone asks as plainly as "lihat data saya".
+  const onlyData = words.every((word, i) => dataCovered[i] || FILLERS.has(word) || ACKNOWLEDGEMENTS.has(word));
+  if (dataObject && (onlyData || words.some((word) => DATA_VERBS.has(word))) && services.length === 0 && lapor === 0) return result('dataRequest');
   if (tickets.length > 0) return result('status');
   if (status > 0 && status >= lapor && problems <= status) return result('status');
-  if (humans > 0 && (humanVerbs || (plain && !greetingOf(words))) && problems === 0 && lapor === 0 && persyaratan === 0 && status === 0) {
+  // "laporan saya soal jalan rusak sudah ditangani belum": the problem is the report's, the question its status.
+  if (askedIfHandled && (problems === 0 || words.includes('sudah') || words.includes('belum'))) return result('status');
+  if (humans > 0 && (humanVerbs || (plain && !greeting)) && problems === 0 && lapor === 0 && persyaratan === 0 && status === 0) {
     return result('petugas');
   }
-  if (help > 0 && onlyHelp && services.length === 0 && social === 0) return result('help');
-  if (persyaratan > 0 && lapor === 0 && (problems === 0 || persyaratan > problems)) return result('persyaratan');
+  if (help > 0 && onlyHelp && services.length === 0 && categoryCode === null && social === 0) return result('help');
+  const opening = words.find((word) => !FILLERS.has(word) && !ACKNOWLEDGEMENTS.has(word));
+  const asksFirst = opening !== undefined && REQUIREMENT_HEADS.has(opening);
+  if (count(words, TIMING) > 0 && !asksFirst && lapor === 0 && (services.length > 0 || categoryCode !== null)) return result('lapor');
+  if (persyaratan > 0 && lapor === 0 && (problems === 0 || persyaratan > problems || asksFirst)) return result('persyaratan');
   if (lapor > 0) return result('lapor');
   if (problems > 0 && (substance + problems >= 2 || services.length > 0)) return result('lapor');
-  if (question && services.length > 0) return result('lapor');
+  if (question && (services.length > 0 || categoryCode !== null)) return result('lapor');
   if (services.length > 0 && substance <= 2) return result('persyaratan');
   // Several words about a service that neither ask its requirements nor its status: something to report.
   if (services.length > 0 && substance >= 3) return result('lapor');

@@ -3,11 +3,11 @@
  * clock started, first event recorded) and reading the citizen's own cases. Everything runs inside
  * the caller's transaction, so a case exists exactly when the conversation step that made it commits.
  */
-import { and, asc, desc, eq, gt, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { FINISHED_STATUSES, type CaseDraft, type CaseSummary, type CaseStatus, type CaseKind, type RatingOutcome, type SealedNik } from '../conversation/contract.js';
-import { decryptNik, hashNik } from '../pii/nik.js';
+import { decryptNik, hashNik, nikHashes } from '../pii/nik.js';
 import type { Actor } from './events.js';
 import { lockCase, moveCase, recordEvent, type CaseRow, type CaseWork } from './lifecycle.js';
 import { newTicket } from './ticket.js';
@@ -61,10 +61,12 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
   let regionCode: string | null = null;
   const citizenUpdate: Partial<typeof t.citizens.$inferInsert> = {};
   if (draft.reporterName) citizenUpdate.name = draft.reporterName;
+  let reporterHashes: string[] | null = null;
   if (draft.nik) {
     const nik = decryptNik(draft.nik.sealed, ctx.nikKeys);
     citizenUpdate.nikEncrypted = draft.nik.sealed;
     citizenUpdate.nikHash = hashNik(nik, ctx.nikKeys);
+    reporterHashes = nikHashes(nik, ctx.nikKeys);
     regionCode = nik.slice(0, 6);
   }
   if (Object.keys(citizenUpdate).length > 0) await tx.update(t.citizens).set(citizenUpdate).where(eq(t.citizens.id, citizenId));
@@ -76,7 +78,7 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
         .select({ id: t.cases.id })
         .from(t.cases)
         .innerJoin(t.citizens, eq(t.citizens.id, t.cases.citizenId))
-        .where(and(eq(t.cases.ticket, draft.possibleDuplicateOf), sameReporter(citizenId, citizenUpdate.nikHash ?? null)))
+        .where(and(eq(t.cases.ticket, draft.possibleDuplicateOf), sameReporter(citizenId, reporterHashes)))
     : [];
   for (;;) {
     const ticket = newTicket();
@@ -194,14 +196,17 @@ export async function ownCase(tx: Tx, identityId: number, ticket: string): Promi
  * the same NIK (another chat of the same person; citizens are not merged by NIK). Undefined when
  * neither is known, which must match nothing.
  */
-function sameReporter(citizenId: number | null, nikHash: string | null): SQL | undefined {
-  const who = [...(citizenId !== null ? [eq(t.cases.citizenId, citizenId)] : []), ...(nikHash !== null ? [eq(t.citizens.nikHash, nikHash)] : [])];
+function sameReporter(citizenId: number | null, hashes: string[] | null): SQL | undefined {
+  const who = [...(citizenId !== null ? [eq(t.cases.citizenId, citizenId)] : []), ...(hashes !== null ? [inArray(t.citizens.nikHash, hashes)] : [])];
   return who.length === 0 ? undefined : or(...who);
 }
 
-/** The keyed hash of a NIK the flow carries sealed, or null when it carries none. */
-function nikHashOf(work: CaseWork, nik: SealedNik | undefined): string | null {
-  return nik ? hashNik(decryptNik(nik.sealed, work.ctx.nikKeys), work.ctx.nikKeys) : null;
+/**
+ * Every form the stored hash of a NIK the flow carries sealed may have (rows not yet re-hashed by a
+ * key rotation still count), or null when it carries none.
+ */
+function nikHashesOfSealed(work: CaseWork, nik: SealedNik | undefined): string[] | null {
+  return nik ? nikHashes(decryptNik(nik.sealed, work.ctx.nikKeys), work.ctx.nikKeys) : null;
 }
 
 /** Statuses that take nothing more from the citizen: no information added, no duplicate hint. */
@@ -217,7 +222,7 @@ export const SIMILAR_WITHIN_MS = 7 * 24 * 60 * 60_000;
  */
 export async function similarRecentCase(work: CaseWork, identityId: number, args: { categoryCode: string; nik?: SealedNik }): Promise<{ ticket: string; createdAt: Date } | null> {
   const { tx, now } = work;
-  const who = sameReporter(await existingCitizen(tx, identityId), nikHashOf(work, args.nik));
+  const who = sameReporter(await existingCitizen(tx, identityId), nikHashesOfSealed(work, args.nik));
   if (!who) return null;
   const [row] = await tx
     .select({ ticket: t.cases.ticket, createdAt: t.cases.createdAt })
@@ -238,11 +243,11 @@ export async function similarRecentCase(work: CaseWork, identityId: number, args
 
 /**
  * The citizen's own case by ticket, locked; null when it is someone else's or does not exist. With
- * `nikHash`, a case of whoever gave the same NIK counts as the citizen's own too (checked here, in
+ * `hashes` (a NIK's, see `nikHashesOfSealed`), a case of whoever gave the same NIK counts as the citizen's own too (checked here, in
  * the same query: a ticket alone proves nothing).
  */
-async function lockOwnCase(tx: Tx, identityId: number, ticket: string, nikHash: string | null = null): Promise<CaseRow | null> {
-  const who = sameReporter(await existingCitizen(tx, identityId), nikHash);
+async function lockOwnCase(tx: Tx, identityId: number, ticket: string, hashes: string[] | null = null): Promise<CaseRow | null> {
+  const who = sameReporter(await existingCitizen(tx, identityId), hashes);
   if (!who) return null;
   const [found] = await tx
     .select({ id: t.cases.id })
@@ -300,7 +305,7 @@ export async function addCitizenInfo(
   identityId: number,
   info: { ticket: string; text: string | null; photos: string[]; nik?: SealedNik },
 ): Promise<boolean> {
-  const kase = await lockOwnCase(work.tx, identityId, info.ticket, nikHashOf(work, info.nik));
+  const kase = await lockOwnCase(work.tx, identityId, info.ticket, nikHashesOfSealed(work, info.nik));
   if (!kase || CLOSED.includes(kase.status as CaseStatus)) return false;
   const status = kase.status as CaseStatus;
   await recordEvent(work, kase, {

@@ -73,6 +73,9 @@ export interface CaseEventRecord {
   ticket: string;
   dinasId: number;
   unitId: number | null;
+  /** The case's Kemendagri region code and rahasia flag: with dinas and unit, who may see it (the console's live events). */
+  regionCode: string | null;
+  confidential: boolean;
   categoryCode: string;
   fromStatus: CaseStatus | null;
   toStatus: CaseStatus;

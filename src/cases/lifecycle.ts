@@ -64,6 +64,8 @@ export type CaseRow = typeof t.cases.$inferSelect;
  * have a citizen and an identity like every case, but nothing is ever pushed to them.
  */
 export const CHATLESS_CHANNEL = 'open311';
+/** The channel of the identity a citizen's cases move to when their data is erased (src/privacy/erase.ts): no chat either. */
+export const ERASED_CHANNEL = 'erased';
 
 /** One transaction of case work: what it runs in, its moment, and what waits for the commit. */
 export interface CaseWork {
@@ -120,8 +122,9 @@ async function tellCitizen(work: CaseWork, kase: CaseRow, text: CitizenText): Pr
   const words = copy[await languageOf(tx, kase.identityId)];
   const [dinas] = await tx.select({ availability: t.dinas.staffAvailability }).from(t.dinas).where(eq(t.dinas.id, kase.dinasId));
   const target = await pushTarget(tx, kase.identityId, ctx.cloudPushes);
-  // Filed by another system: nobody to tell in a chat (the system reads Open311 or its webhook).
-  if (target.channel === CHATLESS_CHANNEL) return;
+  // Filed by another system (it reads Open311 or its webhook), or cut from its chat at the
+  // reporter's request: nobody to tell in a chat.
+  if (target.channel === CHATLESS_CHANNEL || target.channel === ERASED_CHANNEL) return;
   const payload: OutboundMessage = { kind: 'text', chatId: target.chatId, text: text(words, dinas.availability.timeZone) };
   const [row] = await tx
     .insert(t.outbox)
@@ -169,6 +172,8 @@ export async function recordEvent(work: CaseWork, kase: CaseRow, input: EventInp
     ticket: kase.ticket,
     dinasId: kase.dinasId,
     unitId: kase.unitId,
+    regionCode: kase.regionCode,
+    confidential: kase.confidential,
     categoryCode: kase.categoryCode,
     fromStatus: input.from,
     toStatus: kase.status as CaseStatus,

@@ -138,7 +138,7 @@ export interface CaseTimelineEntry {
 export interface TranscriptEntry {
   direction: 'in' | 'out';
   at: Date;
-  /** Inbound: text, photo, location…; outbound: text, template… */
+  /** Inbound: text, photo, location… or `removed` (past retention); outbound: text, template, removed… */
   kind: string;
   text: string | null;
 }
@@ -156,8 +156,10 @@ export interface CaseDetail extends Omit<CaseListItem, 'summary' | 'sla'> {
   possibleDuplicateOf: string | null;
   /** The citizen's latest rating (1–5) after `selesai`; each rating's comment is on the timeline. */
   rating: number | null;
-  /** Null for an anonymous case (unless the citizen themself or the system asks). */
+  /** Null for an anonymous case (unless the citizen themself or the system asks), and once the reporter's data was erased. */
   reporter: { name: string | null; nikMasked: string | null; phone: string | null; displayName: string | null; chatId: string } | null;
+  /** When the reporter had their personal data erased (*hapus data saya*): the case keeps its non-personal fields only. */
+  erasedAt: Date | null;
   clocks: { kind: string; startedAt: Date; dueAt: Date; remindAt: Date | null; remindedAt: Date | null; escalatedAt: Date | null; doneAt: Date | null }[];
   timeline: CaseTimelineEntry[];
   /** The citizen's chat around the case: from an hour before it was opened (not reaching into their other cases), oldest first. */
@@ -171,7 +173,8 @@ export interface CasePhotoFile {
   /** `media.id`: what `casePhoto` is asked for. */
   id: number;
   /** `pending` while it is fetched, `failed` when it could not be kept. */
-  status: 'pending' | 'stored' | 'failed';
+  /** `removed`: its files were deleted when the photo's retention period ended. */
+  status: 'pending' | 'stored' | 'failed' | 'removed';
   width: number | null;
   height: number | null;
 }
@@ -479,7 +482,7 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
     const events = await tx.select().from(t.caseEvents).where(eq(t.caseEvents.caseId, kase.id)).orderBy(asc(t.caseEvents.id));
     const { since, until } = await transcriptWindow(tx, kase);
     const inbound = await tx
-      .select({ at: t.messages.sentAt, kind: t.messages.kind, text: t.messages.body })
+      .select({ at: t.messages.sentAt, kind: t.messages.kind, text: t.messages.body, payload: t.messages.payload })
       .from(t.messages)
       .where(and(eq(t.messages.identityId, kase.identityId), gte(t.messages.receivedAt, since), until && lt(t.messages.receivedAt, until)))
       .orderBy(asc(t.messages.id))
@@ -496,12 +499,13 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
       .orderBy(asc(t.outbox.id))
       .limit(200);
     const transcript: TranscriptEntry[] = [
-      ...inbound.map((m) => ({ direction: 'in' as const, at: m.at, kind: m.kind, text: m.text })),
+      // A message past its retention period shows that it was there, not what it said.
+      ...inbound.map((m) => ({ direction: 'in' as const, at: m.at, kind: m.payload?.removed ? 'removed' : m.kind, text: m.text })),
       ...outbound.map((o) => ({ direction: 'out' as const, at: o.at, kind: o.payload.kind, text: 'text' in o.payload ? o.payload.text : null })),
     ].sort((a, b) => a.at.getTime() - b.at.getTime());
 
     const photoFiles = await photoFilesOf(tx, kase, events);
-    const showIdentity = !kase.anonymous || seesIdentity(actor);
+    const showIdentity = (!kase.anonymous || seesIdentity(actor)) && kase.erasedAt === null;
     return {
       ticket: kase.ticket,
       kind: kase.kind as CaseKind,
@@ -525,6 +529,7 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
       createdAt: kase.createdAt,
       updatedAt: kase.updatedAt,
       slaDueAt: kase.slaDueAt,
+      erasedAt: kase.erasedAt,
       reporter: showIdentity
         ? {
             name: kase.reporterName ?? citizen.name,

@@ -176,7 +176,8 @@ const RESOLUTION = sql.raw(t.CASE_RESOLUTION_EVENT);
 
 /**
  * The scope's cases received in the range: one pass over `cases` (by `cases_dinas_created` for a
- * dinas's staff) joined to their chat identity for the channel.
+ * dinas's staff). The channel is the one copied onto the case at opening: an erased reporter's
+ * cases move to a chat-less identity, and still count for the channel they came in by.
  */
 function scopedCases(actor: Actor, range: StatisticsRange): SQL {
   const conditions: SQL[] = [
@@ -188,9 +189,9 @@ function scopedCases(actor: Actor, range: StatisticsRange): SQL {
   if (range.dinasId !== undefined) conditions.push(eq(t.cases.dinasId, range.dinasId));
   return sql`
     select ${t.cases.id} as id, ${t.cases.createdAt} as created_at, ${t.cases.status} as status, ${t.cases.rating} as rating,
-           ${t.cases.categoryCode} as category, ${t.channelIdentities.channel} as channel,
+           ${t.cases.categoryCode} as category, ${t.cases.channel} as channel,
            to_char(${t.cases.createdAt} at time zone ${STATISTICS_TIME_ZONE}, 'YYYY-MM') as month
-    from ${t.cases} join ${t.channelIdentities} on ${t.channelIdentities.id} = ${t.cases.identityId}
+    from ${t.cases}
     where ${sql.join(conditions, sql` and `)}`;
 }
 

@@ -21,15 +21,20 @@ export function cleanText(text: string): string {
   return text.replace(UNSTORABLE, '').replace(LONE_SURROGATE, '\uFFFD');
 }
 
-/**
- * `cleanText` applied to every string inside a value (an `InboundMessage`: text, caption, contact
- * name, address, display name, ids), leaving numbers, dates and the shape as they are.
- */
-export function cleanStrings<T>(value: T): T {
-  if (typeof value === 'string') return cleanText(value) as T;
-  if (Array.isArray(value)) return value.map(cleanStrings) as T;
+/** `change` applied to every string inside a plain value, leaving numbers, dates and the shape as they are. */
+export function mapStrings<T>(value: T, change: (text: string) => string): T {
+  if (typeof value === 'string') return change(value) as T;
+  if (Array.isArray(value)) return value.map((inner) => mapStrings(inner, change)) as T;
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, cleanStrings(inner)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, mapStrings(inner, change)])) as T;
   }
   return value;
+}
+
+/**
+ * `cleanText` applied to every string inside a value (an `InboundMessage`: text, caption, contact
+ * name, address, display name, ids).
+ */
+export function cleanStrings<T>(value: T): T {
+  return mapStrings(value, cleanText);
 }

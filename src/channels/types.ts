@@ -53,6 +53,9 @@ export type OutboundMessage =
    */
   | { kind: 'template'; chatId: string; name: string; language: string; parameters: string[] };
 
+/** An outbox row's payload: the message, or the marker left once retention removed it after sending. */
+export type StoredOutbound = OutboundMessage | { kind: 'removed' };
+
 /** How a send ended, classified once so the queue knows what to do next. */
 export type SendResult =
   | { ok: true; externalId: string }

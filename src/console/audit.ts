@@ -1,7 +1,9 @@
 /**
  * The audit log: who saw or changed what. Every view of a case's personal data, every NIK
- * unmasked, every change of settings and accounts is a row. `details` names what was touched
- * (ids, field names), never the personal data itself.
+ * unmasked, every change of settings and accounts is a row, and so is every citizen's request
+ * about their own data in the chat (`citizen.data.view`, `citizen.data.erase`: no staff member,
+ * the chat's identity id in `details`). `details` names what was touched (ids, field names,
+ * counts), never the personal data itself.
  *
  * @example
  *   await recordAudit(ctx.db.db, { staff: request.staff, action: 'case.nik.unmask', ticket, ip: request.ip, at: ctx.now() });
@@ -10,7 +12,7 @@ import type { Db, Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 
 export interface AuditEntry {
-  /** Who; null before login (a failed login). */
+  /** Who; null before login (a failed login), and for a citizen's own request in the chat. */
   staff: { id: number } | null;
   /** Dotted verb: `case.view`, `case.nik.unmask`, `case.photo`, `auth.login`, `auth.login.failed`, `catalogue.service.update`… */
   action: string;

@@ -23,6 +23,9 @@ export interface ConsoleEvent {
   ticket?: string;
   dinasId?: number | null;
   unitId?: number | null;
+  /** A case event's region code and rahasia flag: who hears it is decided by them, and they are never sent (see `heardAs`). */
+  regionCode?: string | null;
+  confidential?: boolean;
   handoffId?: number;
   /** The kind of change within the type, e.g. a case event's type (`created`, `status`, `note`). */
   change?: string;
@@ -35,16 +38,46 @@ export async function notifyConsole(db: Db | Tx, event: ConsoleEvent): Promise<v
 
 /** Every case event reaches the console's streams (ids and the kind of change only). */
 export const consoleCaseSink: CaseEventSink = async (tx, event) => {
-  await notifyConsole(tx, { type: 'case', ticket: event.ticket, dinasId: event.dinasId, unitId: event.unitId, change: event.type });
+  await notifyConsole(tx, {
+    type: 'case',
+    ticket: event.ticket,
+    dinasId: event.dinasId,
+    unitId: event.unitId,
+    regionCode: event.regionCode,
+    confidential: event.confidential,
+    change: event.type,
+  });
 };
 
-/** Whether `staff` may hear of `event`: their dinas (and, for a petugas, their unit); admins without a dinas hear all. */
+/**
+ * Whether `staff` may hear of `event`. A case event reaches exactly those who may open the case:
+ * the rules of the case service's `scopeOf` (src/cases/service.ts) — their dinas, a petugas's own
+ * unit, their region-code prefix, and a confidential case only for its assigned unit (or, while it
+ * has none, the dinas's verifikator and admin). Other events reach the dinas they name, or everyone
+ * when they name none. As there, only an admin stands above every dinas; anyone else without one hears nothing.
+ */
 export function mayHear(staff: StaffUser, event: ConsoleEvent): boolean {
-  if (staff.dinasId === null) return staff.role === 'admin' || staff.role === 'verifikator';
-  if (event.dinasId === undefined) return true;
-  if (event.dinasId !== staff.dinasId) return false;
-  if (staff.role === 'petugas' && event.unitId != null && event.unitId !== staff.unitId) return false;
-  return true;
+  if (staff.dinasId === null && staff.role !== 'admin') return false;
+  if (event.type === 'case') return mayOpenCase(staff, event);
+  if (event.dinasId === undefined || staff.dinasId === null) return true;
+  return event.dinasId === staff.dinasId;
+}
+
+function mayOpenCase(staff: StaffUser, event: ConsoleEvent): boolean {
+  if (staff.dinasId !== null && event.dinasId !== staff.dinasId) return false;
+  if (staff.role === 'petugas' && (staff.unitId === null || event.unitId !== staff.unitId)) return false;
+  if (staff.regionPrefix && !(event.regionCode ?? '').startsWith(staff.regionPrefix)) return false;
+  // An event that does not say whether its case is confidential is treated as confidential: closed, not open.
+  if (event.confidential === false) return true;
+  const ownUnit = staff.unitId !== null && event.unitId === staff.unitId;
+  const unassigned = event.unitId == null && staff.dinasId !== null && (staff.role === 'verifikator' || staff.role === 'admin');
+  return ownUnit || unassigned;
+}
+
+/** What a stream is sent: the event without the case's region code and rahasia flag, which only decide who hears it. */
+export function heardAs(event: ConsoleEvent): ConsoleEvent {
+  const { regionCode: _regionCode, confidential: _confidential, ...heard } = event;
+  return heard;
 }
 
 export class ConsoleLive {

@@ -5,6 +5,7 @@ import type { CatalogueCache } from '../catalogue/search.js';
 import type { Database } from '../db/client.js';
 import type { LivechatTimes } from '../livechat/events.js';
 import type { Logger } from '../logger.js';
+import type { MediaStorage } from '../media/storage.js';
 import type { Metrics } from '../metrics.js';
 import type { NikKeys } from '../pii/nik.js';
 import type { Enqueue } from '../queues/enqueue.js';
@@ -32,6 +33,10 @@ export interface PipelineContext {
   caseSinks: CaseEventSink[];
   /** The Cloud API is configured: pushes to citizens who wrote over WhatsApp Web go through it. */
   cloudPushes: boolean;
+  /** Where kept photos are (erasing a citizen's data deletes theirs). */
+  mediaStorage: MediaStorage;
+  /** Base of the product's public address (`PUBLIC_URL`, else this machine): links citizens and staff are sent. */
+  publicUrl: string;
   /** Per-chat limits at the front door (src/conversation/fair-use.ts). */
   fairUse: FairUse;
 }

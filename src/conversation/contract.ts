@@ -7,6 +7,7 @@
 import type { ReplyOption } from '../channels/types.js';
 import type { ConversationContext } from '../../flows/context.js';
 import type { Understanding } from '../../flows/understand/understand.js';
+import type { NikProblem } from '../pii/nik-rules.js';
 
 export type Lang = 'id' | 'en';
 export type CaseKind = 'pengaduan' | 'aspirasi' | 'informasi';
@@ -20,9 +21,10 @@ export const FINISHED_STATUSES: readonly CaseStatus[] = ['selesai', 'ditutup', '
 export type CitizenEvent =
   /**
    * `understood`: what the understanding step read in the text with the catalogue's words (the
-   * machine reads it without them when absent); `at`: when it arrived (ISO), for the draft's 24 hours.
+   * machine reads it without them when absent); `at`: when it arrived (ISO), for the draft's 24 hours;
+   * `nik`: the NIK-shaped number the text held, sealed at the door (the text has it masked).
    */
-  | { type: 'citizen.text'; text: string; understood?: Understanding; at?: string }
+  | { type: 'citizen.text'; text: string; understood?: Understanding; at?: string; nik?: TypedNik }
   | { type: 'citizen.photo'; mediaRef: string; caption?: string }
   | { type: 'citizen.location'; latitude: number; longitude: number; address?: string }
   | { type: 'citizen.contact'; phone: string; name?: string }
@@ -69,6 +71,13 @@ export interface SealedNik {
   masked: string;
 }
 
+/**
+ * A NIK-shaped number the citizen typed, as the front door leaves it (src/pii/inbound.ts): sealed
+ * when its structure is valid, else only what is wrong with it. Used by the NIK question, dropped
+ * everywhere else.
+ */
+export type TypedNik = { ok: true; nik: SealedNik } | { ok: false; reason: NikProblem };
+
 export interface CaseDraft {
   kind: CaseKind;
   categoryCode: string;
@@ -84,6 +93,25 @@ export interface CaseDraft {
   possibleDuplicateOf?: string;
 }
 
+/**
+ * What is held about a chat and the person behind it (*data saya*), as the citizen is shown it:
+ * the phone and NIK already masked to their last four digits. Rendered at once, never kept in the
+ * conversation's context.
+ */
+export interface HeldData {
+  /** This chat and any other chat of the same person (e.g. the WhatsApp number status news go to). */
+  chats: { channel: string; phoneMasked: string | null }[];
+  /** The name as given in a report. */
+  name: string | null;
+  nikMasked: string | null;
+  /** Newest first, the first few (`HELD_CASES_SHOWN` in src/privacy/held.ts); `moreCases` counts the rest. */
+  cases: { ticket: string; status: CaseStatus }[];
+  moreCases: number;
+  /** Stored messages with text in them, and photos kept. */
+  messages: number;
+  photos: number;
+}
+
 /** What became of a rating or a reopen request; `notRateable`: the case is not finished (any more). */
 export type RatingOutcome = 'rated' | 'reopened' | 'tooLate' | 'notRateable' | 'notFound';
 
@@ -96,14 +124,16 @@ export type ResultEvent =
   | { type: 'result.ownCases'; cases: CaseSummary[] }
   /** `case` is null both when the ticket does not exist and when it is someone else's. */
   | { type: 'result.case'; ticket: string; case: CaseSummary | null }
-  | { type: 'result.nikSealed'; nik: SealedNik }
   /** `answerFrom`: when staff are next at their desks (ISO, the dinas's local time), if they are not now. */
   | { type: 'result.humanRequested'; staffAvailableNow: boolean; hours: { id: string; en: string }; answerFrom: string | null }
   /** The citizen's own recent case about the same category, if any (the duplicate hint). */
   | { type: 'result.similarCase'; similar: { ticket: string; createdAt: string } | null }
   | { type: 'result.rated'; ticket: string; outcome: RatingOutcome }
   /** `added` is false when the case is not the citizen's or no longer open. */
-  | { type: 'result.infoAdded'; ticket: string; added: boolean };
+  | { type: 'result.infoAdded'; ticket: string; added: boolean }
+  | { type: 'result.heldData'; held: HeldData }
+  /** The person behind the chat was erased; the chat starts afresh. */
+  | { type: 'result.dataErased' };
 
 /**
  * Told by the runtime before the citizen's message: one of their cases became `selesai` since the
@@ -118,7 +148,7 @@ export type ConversationEvent = CitizenEvent | ResultEvent | CaseNewsEvent | Sta
 
 /**
  * What a machine asks the runtime to do. Every effect but `reply`, `redactMessage`, `keepMedia`,
- * `withdrawHuman` and `optOutOfBroadcasts` is answered with a `ResultEvent`.
+ * `withdrawHuman`, `optOutOfBroadcasts` and `privacyNoticeShown` is answered with a `ResultEvent`.
  */
 export type Effect =
   | { type: 'reply'; text: string; options?: ReplyOption[] }
@@ -129,8 +159,6 @@ export type Effect =
   | { type: 'createCase'; draft: CaseDraft }
   | { type: 'listOwnCases' }
   | { type: 'findCase'; ticket: string }
-  /** Encrypt and hash a NIK the citizen typed, and blank it from the stored copy of their message. */
-  | { type: 'sealNik'; nik: string }
   /** Mask the digits in the stored copy of the message being answered (a mistyped NIK is still personal data). */
   | { type: 'redactMessage' }
   /** Fetch and keep the photo the flow just accepted (photos it did not ask for are never kept). */
@@ -149,7 +177,13 @@ export type Effect =
    * Add the citizen's text and/or photos (already kept with `keepMedia`) to their open case; with the
    * report's `nik`, a case of the same NIK from another chat counts as theirs (the duplicate hint's "same").
    */
-  | { type: 'addCaseInfo'; ticket: string; text: string | null; photos: string[]; nik?: SealedNik };
+  | { type: 'addCaseInfo'; ticket: string; text: string | null; photos: string[]; nik?: SealedNik }
+  /** The short privacy notice went out with a reply: record it, so the chat is not shown it again. */
+  | { type: 'privacyNoticeShown' }
+  /** *data saya*: what is held about this chat and the person behind it (an audit-log row). */
+  | { type: 'describeHeldData' }
+  /** *hapus data saya*, confirmed: erase the person behind this chat (src/privacy/erase.ts; an audit-log row). */
+  | { type: 'eraseHeldData' };
 
 /** Input a machine starts with. `restartReason` lets the first reply explain why we start over. */
 export interface ConversationInput {
@@ -157,4 +191,6 @@ export interface ConversationInput {
   restartReason?: 'idle' | 'upgrade';
   /** A report the previous session left unfinished (see `unfinishedReport`), offered back when the citizen returns to lapor. */
   parked?: ConversationContext['parked'];
+  /** The chat has not been shown the privacy notice yet: the base URL its full page is under (`PUBLIC_URL`). */
+  privacyNotice?: string;
 }

@@ -1,6 +1,6 @@
 /**
  * The front door every channel uses: clean the inbound message of what Postgres or the console
- * cannot hold, store it (unique on channel + platform id, so a redelivered webhook is dropped
+ * cannot hold, mask any NIK-shaped number in it (src/pii/inbound.ts), store it (unique on channel + platform id, so a redelivered webhook is dropped
  * here), then enqueue its conversation step. Once the row is stored the message is safe: the
  * enqueue waits a bounded time at most, whatever Redis is doing, and what the queue did not take
  * the relay finds as an unprocessed row. Fair use (src/conversation/fair-use.ts) is applied in the
@@ -9,8 +9,10 @@
 import { cleanStrings } from '../channels/clean-text.js';
 import type { InboundMessage } from '../channels/types.js';
 import { copy } from '../../flows/copy/index.js';
+import { maskInbound } from '../pii/inbound.js';
 import { inboundJob } from '../queues/jobs.js';
 import { queueTurn } from '../queues/outbound.js';
+import type { TypedNik } from './contract.js';
 import type { PipelineContext } from './context.js';
 import { capInbound, countIntoWindow, inChatLanguage } from './fair-use.js';
 
@@ -19,11 +21,12 @@ export interface IngestOptions {
   callbackQueryId?: string;
 }
 
-function bodyAndPayload(message: InboundMessage): { body: string | null; payload: Record<string, unknown> | null } {
+/** `typedNik` rides in the payload only until the message's conversation step: the runtime drops it there. */
+function bodyAndPayload(message: InboundMessage, typedNik: TypedNik | null): { body: string | null; payload: Record<string, unknown> | null } {
   const c = message.content;
   switch (c.kind) {
     case 'text':
-      return { body: c.text, payload: null };
+      return { body: c.text, payload: typedNik ? { nik: typedNik } : null };
     case 'photo':
       return { body: c.caption ?? null, payload: { mediaRef: c.mediaRef } };
     case 'location':
@@ -37,18 +40,23 @@ function bodyAndPayload(message: InboundMessage): { body: string | null; payload
 
 export async function ingest(ctx: PipelineContext, received: InboundMessage, options: IngestOptions = {}): Promise<{ duplicate: boolean }> {
   // Every string, ids included: a NUL in a chat id or a contact's phone is refused as surely as in a text.
-  const { message, shortenedFrom } = capInbound(cleanStrings(received), ctx.fairUse.textMaxChars);
+  // Masked before it is cut, so a NIK across the cut is masked whole.
+  const masked = maskInbound(cleanStrings(received), ctx.nikKeys);
+  const { message, shortenedFrom } = capInbound(masked.message, ctx.fairUse.textMaxChars);
+  const { typedNik } = masked;
   const callbackQueryId = cleanStrings(options.callbackQueryId);
-  const { body, payload } = bodyAndPayload(message);
+  const { body, payload } = bodyAndPayload(message, typedNik);
   const sentAt = message.sentAt.toISOString();
   const ack = callbackQueryId ? JSON.stringify({ kind: 'callback-answer', chatId: message.chatId, callbackQueryId }) : null;
   // One statement (atomic on its own, one round trip): the identity, its conversation row, the
   // message, and the button's answer only if the message is new. JSON goes in as text cast to
   // jsonb: drizzle's postgres-js driver makes the client's json serializers pass-throughs.
   // Fair use: past the chat's messages per minute the message is stored as already processed
-  // (`skipped = 'flood'`, no step), and the first such message of the minute writes the slow-down notice.
+  // (`skipped = 'flood'`, no step, so no sealed NIK rides along), and the first such message of
+  // the minute writes the slow-down notice.
   const now = ctx.now().toISOString();
   const limit = ctx.fairUse.inboundPerMinute;
+  const storedPayload = ctx.db.sql`${payload === null ? null : JSON.stringify(payload)}::jsonb`;
   const slowDown = inChatLanguage(ctx.db.sql, ctx.db.sql`identity.id`, { id: copy.id.fairUse.slowDown, en: copy.en.fairUse.slowDown });
   const [stored] = await ctx.db.sql<{ id: string; identity_id: string; skipped: string | null; notices: boolean }[]>`
     with identity as (
@@ -67,7 +75,8 @@ export async function ingest(ctx: PipelineContext, received: InboundMessage, opt
       on conflict (identity_id) do nothing
     ), message as (
       insert into messages (identity_id, channel, external_id, kind, body, payload, sent_at, shortened_from, skipped, processed_at)
-      select id, ${message.channel}, ${message.externalId}, ${message.content.kind}, ${body}, ${payload === null ? null : JSON.stringify(payload)}::jsonb, ${sentAt}::timestamptz,
+      select id, ${message.channel}, ${message.externalId}, ${message.content.kind}, ${body},
+        case when flooded then nullif(${storedPayload} - 'nik', '{}'::jsonb) else ${storedPayload} end, ${sentAt}::timestamptz,
         ${shortenedFrom}, case when flooded then 'flood' end, case when flooded then now() end
       from identity
       on conflict (channel, external_id) do nothing

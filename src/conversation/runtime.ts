@@ -17,12 +17,14 @@ import { runAfterCommit, type CaseWork } from '../cases/lifecycle.js';
 import { searchServices } from '../catalogue/search.js';
 import { unfinishedReport } from '../../flows/conversation.js';
 import { understand } from '../../flows/understand/understand.js';
-import { encryptNik } from '../pii/nik.js';
 import { enqueueMediaFetches } from '../media/fetch.js';
-import { maskNik } from '../pii/nik-rules.js';
+import { maskNikShaped } from '../pii/nik-rules.js';
+import { mapStrings } from '../channels/clean-text.js';
 import { queueTurn } from '../queues/outbound.js';
 import { citizenWrote, requestHuman, withdrawHuman, type OpenHandoff } from '../livechat/requests.js';
-import type { CitizenEvent, ConversationEvent, ConversationInput, Lang, ResultEvent, StaffNewsEvent } from './contract.js';
+import { eraseHeldData } from '../privacy/erase.js';
+import { describeHeldData } from '../privacy/held.js';
+import type { CitizenEvent, ConversationEvent, ConversationInput, Lang, ResultEvent, StaffNewsEvent, TypedNik } from './contract.js';
 import type { PipelineContext } from './context.js';
 import { repeatOfPrevious } from './fair-use.js';
 import { langOf } from './lang.js';
@@ -34,7 +36,7 @@ function toEvent(message: MessageRow): CitizenEvent {
   const payload = (message.payload ?? {}) as Record<string, unknown>;
   switch (message.kind) {
     case 'text':
-      return { type: 'citizen.text', text: message.body ?? '' };
+      return { type: 'citizen.text', text: message.body ?? '', ...(payload.nik ? { nik: payload.nik as TypedNik } : {}) };
     case 'photo':
       return { type: 'citizen.photo', mediaRef: String(payload.mediaRef), caption: message.body ?? undefined };
     case 'location':
@@ -53,11 +55,12 @@ async function withUnderstanding(ctx: PipelineContext, event: CitizenEvent, now:
 }
 
 /**
- * Conversations the idle limit leaves alone: at the menu there is nothing to lose by starting over,
- * so nothing needs saying; a citizen waiting for staff would lose their place in the queue.
+ * Conversations the idle limit leaves alone: at the menu, or not started (a chat reset by the
+ * retention purge), there is nothing to lose by starting over, so nothing needs saying; a citizen
+ * waiting for staff would lose their place in the queue.
  */
 function outlivesIdle(snapshot: PersistedSnapshot): boolean {
-  return snapshot.value === 'menu' || snapshot.value === 'petugas';
+  return snapshot.value === 'menu' || snapshot.value === 'start' || snapshot.value === 'petugas';
 }
 
 /**
@@ -89,12 +92,6 @@ function performer(work: CaseWork, chat: { identityId: number; channel: ChannelN
         return { type: 'result.ownCases', cases: await ownCases(tx, identityId) };
       case 'findCase':
         return { type: 'result.case', ticket: effect.ticket, case: await ownCase(tx, identityId, effect.ticket) };
-      case 'sealNik': {
-        const masked = maskNik(effect.nik);
-        // The NIK must not stay readable in the stored copy of the citizen's message either.
-        if (message) await tx.update(t.messages).set({ body: masked }).where(eq(t.messages.id, message.id));
-        return { type: 'result.nikSealed', nik: { sealed: encryptNik(effect.nik, ctx.nikKeys), masked } };
-      }
       case 'keepMedia':
         if (message) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: effect.mediaRef }, kept);
         return null;
@@ -117,6 +114,14 @@ function performer(work: CaseWork, chat: { identityId: number; channel: ChannelN
       case 'withdrawHuman':
         await withdrawHuman(work, identityId);
         return null;
+      case 'privacyNoticeShown':
+        await tx.update(t.channelIdentities).set({ privacyNoticeAt: now }).where(eq(t.channelIdentities.id, identityId));
+        return null;
+      case 'describeHeldData':
+        return { type: 'result.heldData', held: await describeHeldData(work, identityId) };
+      case 'eraseHeldData':
+        await eraseHeldData(work, identityId);
+        return { type: 'result.dataErased' };
     }
   };
 }
@@ -137,8 +142,24 @@ function maskDigits(text: string): string {
   return text.replace(/\d/g, '•');
 }
 
-/** The given-up message, as stored, kept for operators; null when it was already set aside. */
-async function setAsideStep(tx: Tx, chat: LockedChat, message: PendingMessage, giveUp: GiveUp): Promise<number | null> {
+/**
+ * A sealed NIK rides in a text's payload from the door to the message's step, which drops it:
+ * used (the flow asked for it) or not, it is never kept with the message.
+ */
+function carriesNik(message: PendingMessage): boolean {
+  return message.payload?.nik !== undefined;
+}
+
+const dropNik = sql`, payload = nullif(payload - 'nik', '{}'::jsonb)`;
+
+/**
+ * The given-up message as stored, kept for operators, without the sealed NIK its step would have
+ * dropped; a NIK-shaped number still in clear (a message stored before the door masked them) is
+ * masked, in the error text too. Null when it was already set aside.
+ */
+async function setAsideStep(tx: Tx, chat: LockedChat, message: PendingMessage, giveUp: GiveUp, now: Date): Promise<number | null> {
+  const { nik: _sealed, ...payload } = message.payload ?? {};
+  const kept = mapStrings({ ...message, payload: message.payload === null ? null : payload }, maskNikShaped);
   const [row] = await tx
     .insert(t.setAsideUpdates)
     .values({
@@ -146,9 +167,10 @@ async function setAsideStep(tx: Tx, chat: LockedChat, message: PendingMessage, g
       stage: 'step',
       chatId: chat.chat_id,
       externalId: message.external_id,
-      raw: JSON.stringify(message),
-      error: cleanText(errorText(giveUp.error)),
+      raw: JSON.stringify(kept),
+      error: maskNikShaped(cleanText(errorText(giveUp.error))),
       attempts: giveUp.attempts,
+      createdAt: now,
     })
     .onConflictDoNothing()
     .returning({ id: t.setAsideUpdates.id });
@@ -200,6 +222,8 @@ interface LockedChat {
   chat_id: string;
   /** A case of this citizen that became `selesai` (its rating asked in the push) since the chat's last step, or before its first (a push to a new WhatsApp Cloud chat). */
   rating_ticket: string | null;
+  /** Whether the chat was shown the short privacy notice already (it is shown once). */
+  notice_shown: boolean;
   /** The chat's open live-chat request, if any, and whether an officer holds it. */
   handoff_id: string | null;
   handoff_dinas_id: number | null;
@@ -236,6 +260,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
          where k.citizen_id = i.citizen_id and k.status = 'selesai' and (c.snapshot is null or ct.started_at > c.updated_at)
            and (k.rated_at is null or k.rated_at < ct.started_at)
          order by ct.started_at desc limit 1) as rating_ticket,
+        i.privacy_notice_at is not null as notice_shown,
         h.id as handoff_id, h.dinas_id as handoff_dinas_id, h.taken_by_staff_id is not null as handoff_taken
       from conversations c join channel_identities i on i.id = c.identity_id
         left join handoff_requests h on h.identity_id = c.identity_id and h.resolved_at is null
@@ -254,7 +279,8 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     const now = ctx.now();
 
     let persisted = chat.snapshot;
-    const input: ConversationInput = { lang: langOf(persisted) };
+    // A new conversation of a chat never shown the privacy notice shows it under its first reply.
+    const input: ConversationInput = { lang: langOf(persisted), ...(chat.notice_shown ? {} : { privacyNotice: ctx.publicUrl }) };
     // Starting over never throws away a report being written: it is offered back for 24 hours.
     if (persisted && chat.version !== ctx.machineVersion) {
       input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
@@ -278,11 +304,10 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
       // one given up on is set aside without the bot's apology, the officer still sees it.
       const photoRef = message.kind === 'photo' ? String(next.payload?.mediaRef ?? '') : '';
       if (photoRef && !giveUp) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: photoRef }, kept);
-      const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp) : null;
-      await tx
-        .update(t.messages)
-        .set({ processedAt: sql`now()`, error: giveUp ? 'gave up after repeated failures' : null })
-        .where(eq(t.messages.id, message.id));
+      const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp, now) : null;
+      await tx.execute(sql`
+        update messages set processed_at = now(), error = ${giveUp ? 'gave up after repeated failures' : null}${carriesNik(next) ? dropNik : sql``}
+        where id = ${message.id}`);
       return {
         channel: chat.channel,
         outbox: [],
@@ -295,7 +320,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     }
     if (next.repeat && !giveUp) {
       // A double tap or a resend before the bot answered: stored, answered once (src/conversation/fair-use.ts).
-      await tx.update(t.messages).set({ processedAt: sql`now()`, skipped: 'repeat' }).where(eq(t.messages.id, message.id));
+      await tx.execute(sql`update messages set processed_at = now(), skipped = 'repeat'${carriesNik(next) ? dropNik : sql``} where id = ${message.id}`);
       return { channel: chat.channel, outbox: [], media: [], declinedMedia: null, more: pending.length > 1, after: work.after };
     }
     if (giveUp) {
@@ -311,7 +336,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
 
     const payloads = JSON.stringify(replies.map((r) => toOutbound(chat.chat_id, r)));
     const at = now.toISOString();
-    const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp) : null;
+    const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp, now) : null;
     // The conversation's time is the domain clock (the idle limit reads it); the outbox row's and
     // the message's are Postgres's, the clock the relay measures their age by.
     const outbox = (await tx.execute(sql`
@@ -326,7 +351,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
           version = ${ctx.machineVersion}, updated_at = ${at}::timestamptz
         where identity_id = ${identityId}
       ), message as (
-        update messages set processed_at = now(), error = ${giveUp ? 'gave up after repeated failures' : null}
+        update messages set processed_at = now(), error = ${giveUp ? 'gave up after repeated failures' : null}${carriesNik(next) ? dropNik : sql``}
         where id = ${message.id}
       )
       select id from written order by id`)) as unknown as { id: string }[];

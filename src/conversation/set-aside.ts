@@ -6,11 +6,12 @@
  */
 import { desc, eq, lt, sql } from 'drizzle-orm';
 import { copy } from '../../flows/copy/index.js';
-import { cleanText } from '../channels/clean-text.js';
+import { cleanText, mapStrings } from '../channels/clean-text.js';
 import type { ChannelName, InboundMessage } from '../channels/types.js';
 import type { Db } from '../db/client.js';
 import { classifyWriteError, errorKind, errorText } from '../db/errors.js';
 import * as t from '../db/schema.js';
+import { maskNikShaped } from '../pii/nik-rules.js';
 import { queueTurn } from '../queues/outbound.js';
 import type { PipelineContext } from './context.js';
 import { inChatLanguage } from './fair-use.js';
@@ -44,14 +45,19 @@ export function countSetAside(
   );
 }
 
-/** Records the update, counts it and apologises when it knows the chat. */
+/**
+ * Records the update, counts it and apologises when it knows the chat. The update is kept as it
+ * came but for NIK-shaped numbers, masked in every string of it and in the error text (which may
+ * quote the refused values): the door never got to mask them.
+ */
 export async function setAside(ctx: PipelineContext, entry: SetAsideEntry): Promise<void> {
   const chatId = entry.chatId === undefined ? null : cleanText(entry.chatId);
   const externalId = entry.externalId === undefined ? null : cleanText(entry.externalId);
+  const raw = JSON.stringify(mapStrings(entry.raw, maskNikShaped)) ?? 'null';
   const [row] = await ctx.db.sql<{ id: string }[]>`
-    insert into set_aside_updates (channel, stage, chat_id, external_id, raw, error, attempts)
-    values (${entry.channel}, 'store', ${chatId}, ${externalId}, ${JSON.stringify(entry.raw) ?? 'null'},
-      ${cleanText(errorText(entry.error))}, ${entry.attempts})
+    insert into set_aside_updates (channel, stage, chat_id, external_id, raw, error, attempts, created_at)
+    values (${entry.channel}, 'store', ${chatId}, ${externalId}, ${raw},
+      ${maskNikShaped(cleanText(errorText(entry.error)))}, ${entry.attempts}, ${ctx.now().toISOString()}::timestamptz)
     on conflict (channel, stage, external_id) where external_id is not null do nothing
     returning id`;
   if (!row) return;

@@ -35,6 +35,14 @@ export function startConversation(machine: AnyStateMachine, input: ConversationI
 }
 
 /**
+ * A conversation before its first message, persisted: how a chat idle past the draft period is
+ * kept (src/retention/), remembering only the citizen's language.
+ */
+export function freshSnapshot(machine: AnyStateMachine, input: ConversationInput): PersistedSnapshot {
+  return machine.getPersistedSnapshot(startConversation(machine, input).snapshot) as unknown as PersistedSnapshot;
+}
+
+/**
  * Whether the conversation, as persisted, would keep a photo sent to it now: the machine is
  * stepped with one (purely: nothing performed, nothing stored) and asked whether it emits
  * `keepMedia`. The flow stays the one place that decides where photos are wanted.

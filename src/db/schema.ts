@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial, bigint, boolean, type AnyPgColumn, customType, date, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { OutboundMessage } from '../channels/types.js';
+import type { StoredOutbound } from '../channels/types.js';
 
 const bilingual = () => jsonb().$type<{ id: string; en: string }>();
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -137,13 +137,14 @@ export const consoleSessions = pgTable(
 
 /**
  * What staff did and saw: every view of a case's personal data, every NIK unmasked, every change
- * of settings and accounts. `details` never holds the personal data itself.
+ * of settings and accounts; and citizens' requests about their own data (*data saya*, *hapus data
+ * saya*: no staff, the chat's identity id in `details`). `details` never holds the personal data itself.
  */
 export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial({ mode: 'number' }).primaryKey(),
-    /** Null for an action before login (a failed login names the account in `details.staffId` when it exists). */
+    /** Null for an action before login (a failed login names the account in `details.staffId` when it exists) or a citizen's own request. */
     staffId: integer('staff_id').references(() => staff.id),
     action: text().notNull(),
     ticket: text(),
@@ -185,6 +186,8 @@ export const channelIdentities = pgTable(
     unreachableReason: text('unreachable_reason'),
     /** The citizen said *berhenti* / *stop*: broadcasts skip this chat (replies and news of their own reports do not). */
     broadcastOptOutAt: timestamp('broadcast_opt_out_at', { withTimezone: true }),
+    /** When the chat was shown the short privacy notice (its first reply): it is shown once. */
+    privacyNoticeAt: timestamp('privacy_notice_at', { withTimezone: true }),
     /**
      * Fair use: the chat's current minute of messages (domain clock) and how many it sent in it, counted
      * at ingest on this row (which ingest locks anyway), so every process counts the same.
@@ -217,8 +220,11 @@ export const messages = pgTable(
     channel: text().notNull(),
     externalId: text('external_id').notNull(),
     kind: text().notNull(),
+    /** The text or caption, masked at the door (src/pii/inbound.ts); null once past RETENTION_MESSAGE_DAYS. */
     body: text(),
+    /** Media ref, coordinates, contact phone…; `{ removed: true }` once past RETENTION_MESSAGE_DAYS. */
     payload: jsonb().$type<Record<string, unknown>>(),
+    /** The platform's time of sending: the domain clock's idea of the message's age (retention reads it). */
     sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp('processed_at', { withTimezone: true }),
@@ -249,7 +255,8 @@ export const outbox = pgTable(
       .notNull()
       .references(() => channelIdentities.id),
     channel: text().notNull(),
-    payload: jsonb().$type<OutboundMessage>().notNull(),
+    /** What to send; `{ kind: 'removed' }` once sent and past RETENTION_OUTBOX_DAYS (src/retention/). */
+    payload: jsonb().$type<StoredOutbound>().notNull(),
     /** pending → sending (claimed by one worker) → sent | failed; back to pending on a retryable failure. */
     status: text().notNull().default('pending'),
     /** When a worker claimed the row; a claim left behind by a crashed worker is released by the relay. */
@@ -260,6 +267,7 @@ export const outbox = pgTable(
     /** Delivery receipts the platform reports later (sent/delivered/read/failed). */
     deliveryStatus: text('delivery_status'),
     createdAt: createdAt(),
+    /** When the platform took it, on the domain clock (retention counts from here). */
     sentAt: timestamp('sent_at', { withTimezone: true }),
     caseId: bigint('case_id', { mode: 'number' }),
   },
@@ -318,8 +326,18 @@ export const cases = pgTable(
     /** The citizen's latest rating (1–5) after `selesai`, for statistics; each rating is also a `rating` event with its comment. */
     rating: smallint(),
     ratedAt: timestamp('rated_at', { withTimezone: true }),
+    /**
+     * The reporter had their personal data erased (*hapus data saya*, src/privacy/erase.ts): the
+     * case keeps only what statistics need, and staff see why the rest is gone.
+     */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Set when the purge blanked the case's personal fields (closed for longer than
+     * RETENTION_CLOSED_CASE_DAYS): what remains is what statistics read.
+     */
+    personalDataRemovedAt: timestamp('personal_data_removed_at', { withTimezone: true }),
     /** Words of the ticket and description for the inbox search; 'simple': Postgres has no Indonesian stemmer. */
     search: tsvector()
       .notNull()
@@ -355,6 +373,10 @@ export const cases = pgTable(
         .on(...covering(t.dinasId, t.slaDueAt, t.id))
         .where(sql`status in ('baru', 'diverifikasi', 'diteruskan', 'diproses')`),
       index('cases_search').using('gin', t.search),
+      // Retention: closed cases whose personal fields are still there (not erased on request), oldest last change first.
+      index('cases_personal_expiring')
+        .on(t.updatedAt)
+        .where(sql`status in ('ditutup', 'ditolak', 'duplikat') and personal_data_removed_at is null and erased_at is null`),
     ];
   },
 );
@@ -550,6 +572,8 @@ export const staffNotifications = pgTable(
   (t) => [
     uniqueIndex('staff_notifications_target_event').on(t.targetId, t.caseEventId),
     index('staff_notifications_pending').on(t.id).where(sql`status = 'pending'`),
+    // Retention blanks a closed case's rendered notices.
+    index('staff_notifications_case').on(t.caseId),
   ],
 );
 
@@ -571,7 +595,7 @@ export const media = pgTable(
     channel: text().notNull(),
     /** As in `messages.payload.mediaRef` and `cases.photos`, e.g. `telegram:file:AgACAgQ…`. */
     platformRef: text('platform_ref').notNull(),
-    /** pending → stored | failed */
+    /** pending → stored | failed; stored → removed (files deleted) past RETENTION_MEDIA_DAYS. */
     status: text().notNull().default('pending'),
     storageKey: text('storage_key'),
     thumbnailKey: text('thumbnail_key'),
@@ -588,6 +612,8 @@ export const media = pgTable(
   (t) => [
     uniqueIndex('media_channel_ref').on(t.channel, t.platformRef),
     index('media_pending').on(t.id).where(sql`status = 'pending'`),
+    // Retention: stored photos, oldest first.
+    index('media_stored').on(t.storedAt).where(sql`status = 'stored'`),
   ],
 );
 
@@ -665,6 +691,8 @@ export const webhookDeliveries = pgTable(
   (t) => [
     uniqueIndex('webhook_deliveries_endpoint_event').on(t.endpointId, t.caseEventId),
     index('webhook_deliveries_pending').on(t.endpointId, t.caseId, t.caseEventId).where(sql`status = 'pending'`),
+    // Retention blanks a closed case's description in the payloads kept for the delivery log.
+    index('webhook_deliveries_case').on(t.caseId),
   ],
 );
 
@@ -733,3 +761,23 @@ export const cannedReplies = pgTable(
   },
   (t) => [index('canned_replies_dinas').on(t.dinasId)],
 );
+
+/**
+ * One row per scheduled moment of the retention purge (daily at RETENTION_PURGE_AT), written
+ * before the moment comes: a moment whose row is not finished is owed, so the relay runs a purge
+ * missed while Redis lost its job or no worker ran. `counts`: what that run removed, per kind.
+ */
+export const retentionRuns = pgTable('retention_runs', {
+  dueAt: timestamp('due_at', { withTimezone: true }).primaryKey(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  counts: jsonb().$type<Record<string, number>>(),
+});
+
+/**
+ * How far the purge has walked an append-only table (by id) for one kind of data: rows up to
+ * `last_id` are done, so a run reads only what became old since the last one.
+ */
+export const retentionMarks = pgTable('retention_marks', {
+  name: text().primaryKey(),
+  lastId: bigint('last_id', { mode: 'number' }).notNull(),
+});

@@ -11,7 +11,7 @@
  */
 import { eq } from 'drizzle-orm';
 import * as t from '../db/schema.js';
-import { hashNik, type NikKeys } from '../pii/nik.js';
+import { nikHashes, type NikKeys } from '../pii/nik.js';
 import { publicText } from '../pii/public-text.js';
 
 export const personalColumns = {
@@ -46,6 +46,7 @@ export function publicTextOf(text: string, row: PersonalRow, keys: NikKeys): str
     addresses: [row.location?.address],
     phones: [row.phone],
     emails: [row.email],
-    isNik: (digits) => row.nikHash !== null && hashNik(digits, keys) === row.nikHash,
+    // Under any configured hash key: a row not yet re-hashed by a key rotation is still recognised.
+    isNik: (digits) => row.nikHash !== null && nikHashes(digits, keys).includes(row.nikHash),
   });
 }

@@ -25,6 +25,16 @@ export interface OpenHandoff {
   taken: boolean;
 }
 
+/**
+ * The dinas that runs the desk: the catch-all routing rule's (the default triage), else the first
+ * one. An SQL expression, for use inside a query.
+ */
+export const DEFAULT_DINAS_ID = sql`coalesce(
+  (select r.dinas_id from routing_rules r
+   where r.category_code is null and r.service_code is null and r.region_prefix is null
+   order by r.priority desc, r.id limit 1),
+  (select min(id) from dinas))`;
+
 /** The dinas whose staff answer this chat (see the module comment). */
 export async function chatDinas(tx: Tx, identityId: number): Promise<number> {
   const finished = sql.join(FINISHED_STATUSES.map((s) => sql`${s}`), sql`, `);
@@ -33,10 +43,7 @@ export async function chatDinas(tx: Tx, identityId: number): Promise<number> {
       (select k.dinas_id from cases k join channel_identities i on i.citizen_id = k.citizen_id
        where i.id = ${identityId}
        order by (k.status in (${finished})), k.created_at desc, k.id desc limit 1),
-      (select r.dinas_id from routing_rules r
-       where r.category_code is null and r.service_code is null and r.region_prefix is null
-       order by r.priority desc, r.id limit 1),
-      (select min(id) from dinas)
+      ${DEFAULT_DINAS_ID}
     ) as dinas_id`)) as unknown as { dinas_id: number | null }[];
   if (row?.dinas_id == null) throw new Error('live chat: no dinas configured to answer');
   return Number(row.dinas_id);

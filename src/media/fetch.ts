@@ -76,18 +76,25 @@ export async function fetchMedia(ctx: PipelineContext, fetcher: MediaFetcher, me
     const thumbnailKey = `${folder}/${mediaId}.thumb.webp`;
     await fetcher.storage.put(storageKey, bytes, image.contentType);
     await fetcher.storage.put(thumbnailKey, small, 'image/webp');
-    await sql`
+    const [stored] = await sql`
       update media set status = 'stored', storage_key = ${storageKey}, thumbnail_key = ${thumbnailKey},
         content_type = ${image.contentType}, bytes = ${bytes.length}, sha256 = ${createHash('sha256').update(bytes).digest('hex')},
         width = ${image.width}, height = ${image.height}, last_error = null, stored_at = ${now.toISOString()}::timestamptz
-      where id = ${mediaId}`;
+      where id = ${mediaId} and status = 'pending'
+      returning id`;
+    // Erased while it was being fetched (*hapus data saya*): the files just written must not stay.
+    if (!stored) {
+      await fetcher.storage.delete(storageKey);
+      await fetcher.storage.delete(thumbnailKey);
+      return 'not-pending';
+    }
     await source.release?.(row.platform_ref).catch((err: unknown) => ctx.log.warn({ err, mediaId }, 'could not drop the received copy'));
     return 'stored';
   } catch (err) {
     const permanent = err instanceof MediaFetchError && err.permanent;
     const reason = err instanceof MediaFetchError ? err.message : `unexpected: ${(err as Error)?.name ?? typeof err}`;
     const giveUp = permanent || row.attempts >= fetcher.maxAttempts;
-    await sql`update media set status = ${giveUp ? 'failed' : 'pending'}, last_error = ${reason} where id = ${mediaId}`;
+    await sql`update media set status = ${giveUp ? 'failed' : 'pending'}, last_error = ${reason} where id = ${mediaId} and status = 'pending'`;
     ctx.log.warn({ mediaId, channel: row.channel, attempts: row.attempts, reason, giveUp }, 'media fetch failed');
     if (giveUp) return 'failed';
     throw new RetryLater(null, reason);

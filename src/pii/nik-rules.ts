@@ -58,3 +58,88 @@ function isBirthDate(encodedDay: number, month: number, twoDigitYear: number): b
 export function maskNik(nik: string): string {
   return `${nik.slice(0, 4)}${'•'.repeat(nik.length - 8)}${nik.slice(-4)}`;
 }
+
+/** Spaces, dots and dashes people type between groups, and invisible characters pasted with them. */
+const GROUP_SEPARATOR = /[\s.\-\u00AD\u180E\u200B-\u200F\u2060-\u2064\uFEFF]/;
+
+/** ASCII, full-width and Arabic-Indic digits: a NIK typed on any keyboard is still a NIK. */
+function digitOf(code: number): string | null {
+  for (const zero of [0x30, 0xff10, 0x0660, 0x06f0]) {
+    if (code >= zero && code <= zero + 9) return String(code - zero);
+  }
+  return null;
+}
+
+/** A NIK-shaped number found in free text: where it stands, and its 16 digits (ASCII). */
+export interface NikShaped {
+  start: number;
+  end: number;
+  digits: string;
+}
+
+/**
+ * The NIK-shaped numbers in free text: 16 digits, as people type them (spaces, dots or dashes
+ * between any of them), on their own or as whole groups at the start of a longer run ("3273…0001
+ * 0812…"). One 17-digit number is not one. Linear in the length of the text.
+ *
+ * @example
+ *   nikShapedNumbers('NIK saya 3273 0141 0190 0001.'); // [{ start: 9, end: 28, digits: '3273014101900001' }]
+ */
+export function nikShapedNumbers(text: string): NikShaped[] {
+  const found: NikShaped[] = [];
+  let at = 0;
+  while (at < text.length) {
+    if (digitOf(text.charCodeAt(at)) === null) {
+      at++;
+      continue;
+    }
+    // A run: groups of digits with nothing but separators between them.
+    const groups: NikShaped[] = [];
+    let cursor = at;
+    for (;;) {
+      const start = cursor;
+      let digits = '';
+      for (let d = digitOf(text.charCodeAt(cursor)); d !== null; d = digitOf(text.charCodeAt(cursor))) {
+        digits += d;
+        cursor++;
+      }
+      groups.push({ start, end: cursor, digits });
+      let next = cursor;
+      while (next < text.length && GROUP_SEPARATOR.test(text[next])) next++;
+      if (next === cursor || digitOf(text.charCodeAt(next)) === null) break;
+      cursor = next;
+    }
+    // Whole groups that add up to 16 digits, left to right.
+    for (let first = 0; first < groups.length; ) {
+      let count = 0;
+      let last = first;
+      while (last < groups.length && count < 16) count += groups[last++].digits.length;
+      if (count !== 16) {
+        first++;
+        continue;
+      }
+      const taken = groups.slice(first, last);
+      found.push({ start: taken[0].start, end: taken[taken.length - 1].end, digits: taken.map((g) => g.digits).join('') });
+      first = last;
+    }
+    at = groups[groups.length - 1].end;
+  }
+  return found;
+}
+
+/**
+ * Free text with every NIK-shaped number masked: a valid NIK as `maskNik` shows it
+ * ("3273••••••••0001"), any other 16-digit number with all its digits hidden and its spacing kept.
+ */
+export function maskNikShaped(text: string, found: readonly NikShaped[] = nikShapedNumbers(text)): string {
+  if (found.length === 0) return text;
+  let masked = '';
+  let from = 0;
+  for (const number of found) {
+    const typed = text.slice(number.start, number.end);
+    const shown = validateNik(number.digits).ok ? maskNik(number.digits) : [...typed].map((c) => (digitOf(c.charCodeAt(0)) === null ? c : '•')).join('');
+    masked += text.slice(from, number.start) + shown;
+    from = number.end;
+  }
+  return masked + text.slice(from);
+}

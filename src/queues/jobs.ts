@@ -51,6 +51,16 @@ export interface LivechatTimerJob {
 /** One job per request and moment: a clock moved on leaves its old job to find nothing due. */
 export const livechatTimerJobId = (handoffId: number, at: Date) => `livechat-${handoffId}-${at.getTime()}`;
 
+/** The daily retention purge (src/retention/): one job per scheduled moment. */
+export const RETENTION_QUEUE = 'retention';
+
+export interface RetentionJob {
+  /** The moment (ISO) this purge was scheduled for: its `retention_runs` row. */
+  dueAt: string;
+}
+
+export const retentionJobId = (dueAt: Date) => `retention-${dueAt.getTime()}`;
+
 /** One job to add: which queue, its name and payload, the id that makes adding it twice harmless. */
 export interface QueuedJob {
   queue: string;

@@ -147,6 +147,7 @@ export async function sendTurn(ctx: PipelineContext, senders: Senders, identityI
     }
     // The result, the chat's unreachable mark (a blocked bot), and the chat's next owed row, in one
     // statement: nobody sees the row failed while the chat still looks reachable.
+    // `sent_at` is on the domain clock, like every date retention counts from.
     const unreachableReason = !result.ok && result.unreachable ? result.reason : null;
     const [after] = await db<{ next: string | null }[]>`
       with unreachable as (
@@ -157,7 +158,7 @@ export async function sendTurn(ctx: PipelineContext, senders: Senders, identityI
         status = ${result.ok ? 'sent' : 'failed'},
         claimed_at = null,
         external_id = ${result.ok ? result.externalId : null},
-        sent_at = case when ${result.ok} then now() end,
+        sent_at = case when ${result.ok} then ${ctx.now().toISOString()}::timestamptz end,
         last_error = ${result.ok ? null : result.reason},
         attempts = attempts + 1
       where id = ${row.id}

@@ -15,7 +15,24 @@ import { classifyWriteError, errorKind } from '../db/errors.js';
 import { startWebhookWorker, type WebhookSettings } from '../integrations/webhooks/deliver.js';
 import { fetchMedia, type MediaFetcher } from '../media/fetch.js';
 import { fireLivechatTimer } from '../livechat/timers.js';
-import { CASE_TIMER_QUEUE, INBOUND_QUEUE, LIVECHAT_TIMER_QUEUE, MEDIA_QUEUE, RetryLater, backoffStrategy, outboundQueue, type CaseTimerJob, type InboundJob, type LivechatTimerJob, type MediaJob, type OutboundJob } from './jobs.js';
+import { runScheduledPurge } from '../retention/schedule.js';
+import type { PurgeSettings } from '../retention/purge.js';
+import {
+  CASE_TIMER_QUEUE,
+  INBOUND_QUEUE,
+  LIVECHAT_TIMER_QUEUE,
+  MEDIA_QUEUE,
+  RETENTION_QUEUE,
+  RetryLater,
+  backoffStrategy,
+  outboundQueue,
+  type CaseTimerJob,
+  type InboundJob,
+  type LivechatTimerJob,
+  type MediaJob,
+  type OutboundJob,
+  type RetentionJob,
+} from './jobs.js';
 import { queueTurn, sendTurn } from './outbound.js';
 import { PIPELINE_OWED_WORK, startRelay, type OwedWork } from './relay.js';
 import { startStaffNotificationWorker } from './staff-notifications.js';
@@ -117,6 +134,8 @@ export interface WorkerOptions {
   media?: { fetcher: MediaFetcher; concurrency: number };
   /** Deliver the dinas's outgoing webhooks in this process. */
   webhooks?: { settings: WebhookSettings; concurrency: number };
+  /** Run the daily retention purge when its alarm goes off in this process (src/retention/). */
+  retention?: PurgeSettings;
   /** Owed work the relay rebuilds besides the pipeline's own (SLA timers, webhook deliveries, broadcasts…). */
   owedWork?: readonly OwedWork[];
 }
@@ -161,6 +180,16 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
       }),
     ];
     workers.push(...(alarms as Worker[]));
+  }
+
+  if (options.retention) {
+    const purge = options.retention;
+    // One purge at a time is enough (and a lock makes sure of it across processes).
+    const retention = ctx.transport.worker<RetentionJob>(RETENTION_QUEUE, async (job) => void (await runScheduledPurge(ctx, purge, new Date(job.data.dueAt))), {
+      concurrency: 1,
+      settings,
+    });
+    workers.push(retention as Worker);
   }
 
   if (options.media) {

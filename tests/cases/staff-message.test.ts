@@ -9,7 +9,7 @@ import { noticeKind, notificationTargetInput, type StaffNoticeKind } from '../..
 import type { CaseStatus } from '../../src/conversation/contract.js';
 
 const event = (type: CaseEventType, over: Partial<CaseEventRecord> = {}): CaseEventRecord => ({
-  id: 1, type, caseId: 1, ticket: 'ABCD2345', dinasId: 1, unitId: 2, categoryCode: 'lainnya', fromStatus: null, toStatus: 'baru',
+  id: 1, type, caseId: 1, ticket: 'ABCD2345', dinasId: 1, unitId: 2, regionCode: '327301', confidential: false, categoryCode: 'lainnya', fromStatus: null, toStatus: 'baru',
   actor: 'system', public: false, note: null, slaDueAt: null, at: new Date('2026-12-01T02:00:00Z'), data: null, ...over,
 });
 

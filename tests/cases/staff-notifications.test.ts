@@ -118,7 +118,7 @@ async function openTestCase(over: Partial<CaseDraft> = {}): Promise<OpenedCase> 
 /** The event the lifecycle would hand its sinks; a `case_events` row is written for every type but `created`. */
 async function eventOf(c: OpenedCase, type: CaseEventType, over: Partial<CaseEventRecord> & { toStatus?: CaseStatus } = {}): Promise<CaseEventRecord> {
   const base: CaseEventRecord = {
-    id: c.createdEventId, type, caseId: c.caseId, ticket: c.ticket, dinasId: c.dinasId, unitId: c.unitId, categoryCode: 'sosial-ekonomi',
+    id: c.createdEventId, type, caseId: c.caseId, ticket: c.ticket, dinasId: c.dinasId, unitId: c.unitId, regionCode: '327301', confidential: false, categoryCode: 'sosial-ekonomi',
     fromStatus: null, toStatus: 'baru', actor: 'system', public: false, note: null, slaDueAt: c.slaDueAt, at: app.ctx.now(), data: null, ...over,
   };
   if (type === 'created') return base;

@@ -79,7 +79,7 @@ async function owedMail(address: string): Promise<{ notificationId: number; targ
   const [created] = await db.select().from(t.caseEvents).where(eq(t.caseEvents.caseId, c.id));
   await db.transaction((tx) =>
     sink()(tx, {
-      id: created.id, type: 'created', caseId: c.id, ticket, dinasId: c.dinasId, unitId: c.unitId, categoryCode: c.categoryCode,
+      id: created.id, type: 'created', caseId: c.id, ticket, dinasId: c.dinasId, unitId: c.unitId, regionCode: c.regionCode, confidential: c.confidential, categoryCode: c.categoryCode,
       fromStatus: null, toStatus: 'baru', actor: 'citizen', public: false, note: null, slaDueAt: c.slaDueAt, at: c.createdAt, data: null,
     }),
   );

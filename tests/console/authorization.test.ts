@@ -10,10 +10,17 @@
  *   N — 404, outside the role's scope (indistinguishable from a target that does not exist);
  *   X — 403 or 404: outside the scope and not allowed either way; nothing is shown.
  * Without a session every route but login and the description answers 401.
+ *
+ * Within a dinas, the second table puts one case and one person side by side over the case routes
+ * (the list and its search, the case, its photo, its NIK, its choices): a petugas of another unit,
+ * a verifikator limited to a region prefix, a confidential case (its assigned unit only) and an
+ * anonymous case (read, but with no identity in it). Outside the scope every route answers exactly
+ * as for a ticket that does not exist, and nothing is audited as seen.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
+import type { CaseDraft } from '../../src/conversation/contract.js';
 import * as t from '../../src/db/schema.js';
 import { encryptNik } from '../../src/pii/nik.js';
 import { maskNik } from '../../src/pii/nik-rules.js';
@@ -22,7 +29,7 @@ import { createTestEnv, waitForIdle, type TestEnv } from '../support/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { postUpdate, telegramConfig, textUpdate } from '../support/telegram.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
-import { ConsoleClient, createStaff, startConsoleApp } from './support.js';
+import { ConsoleClient, createStaff, startConsoleApp, type ApiAnswer } from './support.js';
 
 const ROLES = [
   ['admin of every dinas', 'admin', null, null],
@@ -37,6 +44,9 @@ const ROLES = [
 ] as const;
 
 const NIK = '3273014506900002';
+/** A NIK of Kabupaten Bandung (region 3204), outside Kota Bandung's 3273. */
+const REGENCY_NIK = '3204014506900003';
+const REPORTER = { name: 'Siti Aminah', phone: '+6281234500099', displayName: 'Siti A.' };
 let env: TestEnv;
 let app: App;
 let telegram: FakeTelegram;
@@ -50,17 +60,22 @@ const ids = { dinsos: 0, disdik: 0, linjamsos: 0, rehsos: 0 };
 let nextChat = 8_800_000;
 let serial = 0;
 
-/** A fresh case of Dinas Sosial's linjamsos unit, with a NIK and a photo. */
-async function freshCase(): Promise<{ ticket: string; photoId: number }> {
+/**
+ * A fresh case of Dinas Sosial's linjamsos unit, with a NIK (whose region the case takes), a photo,
+ * and a reporter who has a name, a phone number and a chat display name.
+ */
+async function freshCase(over: Partial<CaseDraft> = {}, nik = NIK): Promise<{ ticket: string; photoId: number }> {
   const n = ++serial;
-  const identity = await seedIdentity(app, 'telegram', `auth-${n}`, { lang: 'id' });
+  const identity = await seedIdentity(app, 'telegram', `auth-${n}`, { lang: 'id', phone: REPORTER.phone });
+  const { db } = app.ctx.db;
+  await db.update(t.channelIdentities).set({ displayName: REPORTER.displayName }).where(eq(t.channelIdentities.id, identity));
   const ticket = await openTestCase(app, identity, {
     serviceCode: 'pkh',
-    reporterName: 'Siti Aminah',
-    nik: { sealed: encryptNik(NIK, app.ctx.nikKeys), masked: maskNik(NIK) },
+    reporterName: REPORTER.name,
+    nik: { sealed: encryptNik(nik, app.ctx.nikKeys), masked: maskNik(nik) },
     photos: [`telegram:file:auth-${n}`],
+    ...over,
   });
-  const { db } = app.ctx.db;
   const [message] = await db
     .insert(t.messages)
     .values({ identityId: identity, channel: 'telegram', externalId: `auth-photo-${n}`, kind: 'photo', body: null, sentAt: app.ctx.now(), receivedAt: app.ctx.now() })
@@ -374,3 +389,104 @@ async function streamStatus(client: ConsoleClient): Promise<{ status: number; bo
   controller.abort();
   return { status: response.status, body: null };
 }
+
+/** The people the second table puts beside a case, by catalogue codes. */
+const VIEWERS = {
+  'petugas of linjamsos': { role: 'petugas', dinasCode: 'dinsos-bandung', unitCode: 'linjamsos' },
+  'petugas of rehsos (the same dinas)': { role: 'petugas', dinasCode: 'dinsos-bandung', unitCode: 'rehsos' },
+  'verifikator of Dinas Sosial': { role: 'verifikator', dinasCode: 'dinsos-bandung', unitCode: 'verifikator' },
+  'verifikator of Dinas Sosial for region 3204': { role: 'verifikator', dinasCode: 'dinsos-bandung', unitCode: 'verifikator', regionPrefix: '3204' },
+  'verifikator of Dinas Sosial for region 3273': { role: 'verifikator', dinasCode: 'dinsos-bandung', unitCode: 'verifikator', regionPrefix: '3273' },
+  'admin of Dinas Sosial': { role: 'admin', dinasCode: 'dinsos-bandung', unitCode: null },
+  'pimpinan of Dinas Sosial': { role: 'pimpinan', dinasCode: 'dinsos-bandung', unitCode: null },
+  'admin of every dinas': { role: 'admin', dinasCode: null, unitCode: null },
+} as const;
+type Viewer = keyof typeof VIEWERS;
+
+/** Cases of Dinas Sosial's linjamsos unit: in Kota Bandung (327301), in Kabupaten Bandung (320401), rahasia, anonim. */
+const CASES = {
+  'in Kota Bandung': () => freshCase(),
+  'in Kabupaten Bandung': () => freshCase({}, REGENCY_NIK),
+  'marked confidential': () => freshCase({ confidential: true, description: 'Pendamping PKH meminta uang.' }),
+  'marked anonymous': () => freshCase({ anonymous: true }),
+};
+
+/** hidden: outside the scope; shown: read with the reporter (masked); no identity: read, the reporter never shown. */
+type Seen = 'hidden' | 'shown' | 'no identity';
+const SCOPE_TABLE: [Viewer, keyof typeof CASES, Seen][] = [
+  ['petugas of linjamsos', 'in Kota Bandung', 'shown'],
+  ['petugas of rehsos (the same dinas)', 'in Kota Bandung', 'hidden'],
+  ['verifikator of Dinas Sosial for region 3273', 'in Kota Bandung', 'shown'],
+  ['verifikator of Dinas Sosial for region 3204', 'in Kota Bandung', 'hidden'],
+  ['verifikator of Dinas Sosial for region 3204', 'in Kabupaten Bandung', 'shown'],
+  ['verifikator of Dinas Sosial for region 3273', 'in Kabupaten Bandung', 'hidden'],
+  ['petugas of linjamsos', 'marked confidential', 'shown'],
+  ['petugas of rehsos (the same dinas)', 'marked confidential', 'hidden'],
+  ['verifikator of Dinas Sosial', 'marked confidential', 'hidden'],
+  ['admin of Dinas Sosial', 'marked confidential', 'hidden'],
+  ['pimpinan of Dinas Sosial', 'marked confidential', 'hidden'],
+  ['admin of every dinas', 'marked confidential', 'hidden'],
+  ['admin of every dinas', 'marked anonymous', 'no identity'],
+  ['admin of Dinas Sosial', 'marked anonymous', 'no identity'],
+  ['verifikator of Dinas Sosial', 'marked anonymous', 'no identity'],
+  ['petugas of linjamsos', 'marked anonymous', 'no identity'],
+  ['pimpinan of Dinas Sosial', 'marked anonymous', 'no identity'],
+  ['petugas of rehsos (the same dinas)', 'marked anonymous', 'hidden'],
+];
+
+describe('the scope table within a dinas', () => {
+  const viewers = new Map<Viewer, { id: number; client: ConsoleClient }>();
+  async function viewer(name: Viewer) {
+    if (!viewers.has(name)) {
+      const staff = await createStaff(app, VIEWERS[name]);
+      viewers.set(name, { id: staff.id, client: await new ConsoleClient(app.url!).loginAs(staff) });
+    }
+    return viewers.get(name)!;
+  }
+
+  /** Every case route that reads: the list, its search, the case, its photo, its NIK, its choices. */
+  async function readAll(client: ConsoleClient, ticket: string, photoId: number) {
+    const listed = async (query: string) => ((await client.get(`/cases?limit=100${query}`)).body.cases as { ticket: string }[]).some((c) => c.ticket === ticket);
+    return {
+      listed: await listed(''),
+      found: await listed(`&q=${ticket}`),
+      page: await client.get(`/cases/${ticket}`),
+      photo: await client.get(`/cases/${ticket}/photos/${photoId}?size=full`),
+      nik: await client.post(`/cases/${ticket}/nik`),
+      choices: await client.get(`/cases/${ticket}/choices`),
+    };
+  }
+  const answer = (a: ApiAnswer) => ({ status: a.status, body: a.body });
+  const identityIn = (text: string) => [REPORTER.name, REPORTER.phone, REPORTER.displayName, maskNik(NIK), NIK, REGENCY_NIK].filter((value) => text.includes(value));
+
+  it.each(SCOPE_TABLE)('%s × a case %s: %s', async (name, kind, seen) => {
+    const { id, client } = await viewer(name);
+    const unmasks = VIEWERS[name].role === 'admin' || VIEWERS[name].role === 'verifikator';
+    const { ticket, photoId } = await CASES[kind]();
+    const got = await readAll(client, ticket, photoId);
+
+    if (seen === 'hidden') {
+      // Exactly what a ticket that does not exist gets: no content, not even that it exists.
+      const missing = await readAll(client, 'ZZZZ2345', photoId);
+      expect({ listed: got.listed, found: got.found }).toEqual({ listed: false, found: false });
+      for (const route of ['page', 'photo', 'nik', 'choices'] as const) expect([route, answer(got[route])]).toEqual([route, answer(missing[route])]);
+      expect(got.page.status).toBe(404);
+      expect(got.photo.status).toBe(404);
+      expect(got.choices.status).toBe(404);
+      expect(got.nik.status).toBe(unmasks ? 404 : 403);
+      const audited = await app.ctx.db.db.select().from(t.auditLog).where(and(eq(t.auditLog.staffId, id), eq(t.auditLog.ticket, ticket)));
+      expect(audited).toEqual([]);
+      return;
+    }
+
+    expect({ listed: got.listed, found: got.found, page: got.page.status, photo: got.photo.status, choices: got.choices.status }).toEqual({ listed: true, found: true, page: 200, photo: 200, choices: 200 });
+    if (seen === 'shown') {
+      expect(got.page.body.case.reporter).toMatchObject({ name: REPORTER.name, phone: REPORTER.phone, displayName: REPORTER.displayName });
+      expect(answer(got.nik)).toEqual(unmasks ? { status: 200, body: { nik: kind === 'in Kabupaten Bandung' ? REGENCY_NIK : NIK } } : { status: 403, body: { error: 'forbidden' } });
+    } else {
+      expect(got.page.body.case.reporter).toBeNull();
+      expect(identityIn(JSON.stringify(got.page.body))).toEqual([]);
+      expect(answer(got.nik)).toEqual({ status: 403, body: { error: 'forbidden' } });
+    }
+  });
+});

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { MAX_FAILED_LOGINS } from '../../src/console/accounts.js';
 import { launchBrowser, loginInBrowser } from '../support/browser.js';
-import { eventually } from '../support/cases.js';
+import { eventsOf, eventually, openTestCase, seedIdentity } from '../support/cases.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { createStaff, startConsoleApp } from './support.js';
 
@@ -71,17 +71,25 @@ describe('console login in the browser', () => {
     await page.close();
   });
 
-  it('refuses a change sent without the CSRF token, even from the console\'s own page with its cookie', async () => {
+  it('refuses a change sent without the CSRF token (a PATCH and a POST), even from the console\'s own page with its cookie', async () => {
     const staff = await createStaff(app, { role: 'verifikator' });
+    const ticket = await openTestCase(app, await seedIdentity(app, 'telegram', '7730001', { lang: 'id' }), { serviceCode: 'pkh' });
     const page = await browser.newPage();
     await loginInBrowser(page, app.url!, staff.email, staff.password);
-    const statuses = await page.evaluate(async () => {
-      const without = await fetch('/api/v1/me', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lang: 'en' }) });
+    const statuses = await page.evaluate(async (ticket) => {
+      const json = { 'content-type': 'application/json' };
+      const without = await fetch('/api/v1/me', { method: 'PATCH', headers: json, body: JSON.stringify({ lang: 'en' }) });
+      const note = (text: string, token?: string) =>
+        fetch(`/api/v1/cases/${ticket}/notes`, { method: 'POST', headers: token ? { ...json, 'x-csrf-token': token } : json, body: JSON.stringify({ text, internal: true }) });
+      const postWithout = await note('Tanpa token.');
       const token = (await (await fetch('/api/v1/me')).json()).csrfToken;
-      const withToken = await fetch('/api/v1/me', { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: JSON.stringify({ lang: 'id' }) });
-      return [without.status, withToken.status];
-    });
-    expect(statuses).toEqual([403, 200]);
+      const withToken = await fetch('/api/v1/me', { method: 'PATCH', headers: { ...json, 'x-csrf-token': token }, body: JSON.stringify({ lang: 'id' }) });
+      const postWith = await note('Dengan token.', token);
+      return [without.status, postWithout.status, withToken.status, postWith.status];
+    }, ticket);
+    expect(statuses).toEqual([403, 403, 200, 200]);
+    // The refused POST wrote nothing; the one with the token did.
+    expect((await eventsOf(app, ticket)).filter((e) => e.type === 'note').map((e) => e.note)).toEqual(['Dengan token.']);
     await page.close();
   });
 

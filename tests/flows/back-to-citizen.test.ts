@@ -144,7 +144,7 @@ describe('rating after selesai', () => {
     await chat.send('halo');
     const ticket = await finishedCase(world, chat);
     await chat.pushed();
-    let [reply] = await chat.send('halo lagi');
+    let [reply] = await chat.send('hmm entahlah');
     expect(reply.startsWith(id.hints.rating)).toBe(true);
     expect(reply).toContain(id.footer.back);
     [reply] = await chat.send('0');
@@ -362,17 +362,24 @@ describe('duplicate hint', () => {
     expect(await world.cases('citizen-a')).toHaveLength(3);
   });
 
-  it('batal and 0 leave the question without a case; 0 keeps the report to offer again', async () => {
+  it('batal and 0 leave the question without a case, and both keep the report to offer again', async () => {
     const world = new World();
     await world.seedCase('citizen-a');
     const chat = new Chat(world);
-    for (const leave of ['batal', '0']) {
-      await reportAgain(chat);
-      await chat.send('1');
-      expect(chat.state).toBe('askDuplicate');
-      const [reply] = await chat.send(leave);
-      expect(reply).toContain(id.menu.prompt);
-    }
+    await reportAgain(chat);
+    await chat.send('1');
+    expect(chat.state).toBe('askDuplicate');
+    let [reply] = await chat.send('batal');
+    expect(reply.startsWith(`${id.notes.cancelled}\n\n${id.notes.draftKept}`)).toBe(true);
+    expect(reply).toContain(id.menu.prompt);
+    [reply] = await chat.send('1');
+    expect(reply).toContain(id.resume.options[0]);
+    await chat.send('1');
+    expect(chat.state).toBe('confirm');
+    await chat.send('1');
+    expect(chat.state).toBe('askDuplicate');
+    [reply] = await chat.send('0');
+    expect(reply).toContain(id.menu.prompt);
     expect(await world.cases()).toHaveLength(1);
     const [offer] = await chat.send('1');
     expect(offer).toContain(id.resume.options[0]);

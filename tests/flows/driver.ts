@@ -23,7 +23,7 @@ import { ingest } from '../../src/conversation/ingest.js';
 import { processConversation } from '../../src/conversation/runtime.js';
 import type { PersistedSnapshot, ReplyEffect } from '../../src/conversation/step.js';
 import * as t from '../../src/db/schema.js';
-import type { NikKeys } from '../../src/pii/nik.js';
+import { nikKeyring, type NikKeys } from '../../src/pii/nik.js';
 import { DEFAULT_TEST_INSTANT } from '../support/clock.js';
 import { createTestEnv, startTestApp, TEST_KEYS, type TestEnv } from '../support/env.js';
 
@@ -31,10 +31,7 @@ import { createTestEnv, startTestApp, TEST_KEYS, type TestEnv } from '../support
 export const catalogue = await readCatalogue();
 
 /** The keys the test app seals NIKs with, for checking what it stored. */
-export const nikKeys: NikKeys = {
-  encryptionKey: Buffer.from(TEST_KEYS.NIK_ENCRYPTION_KEY, 'base64'),
-  hashKey: Buffer.from(TEST_KEYS.NIK_HASH_KEY, 'base64'),
-};
+export const nikKeys: NikKeys = nikKeyring({ encryption: TEST_KEYS.NIK_ENCRYPTION_KEY, hash: TEST_KEYS.NIK_HASH_KEY });
 
 const CHANNEL = 'web';
 /**

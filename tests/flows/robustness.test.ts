@@ -141,13 +141,38 @@ describe('going back and cancelling', () => {
     }
   });
 
-  it('cancels with "batal", says so, and forgets the draft', async () => {
-    const chat = new Chat(new World());
+  it('cancels with "batal": says so, goes to the menu, and keeps the report to offer back, to resume or drop', async () => {
+    const world = new World();
+    const chat = new Chat(world);
     await chat.say('halo', '1', '1', '1', 'Bantuan beras tidak dibagikan merata di RW 05.');
-    const [reply] = await chat.send('batal');
-    expect(reply.startsWith(id.notes.cancelled)).toBe(true);
+    let [reply] = await chat.send('batal');
+    expect(reply.startsWith(`${id.notes.cancelled}\n\n${id.notes.draftKept}`)).toBe(true);
     expect(reply).toContain(id.menu.prompt);
-    expect(JSON.stringify(chat.snapshot)).not.toContain('Bantuan beras');
+    expect(chat.state).toBe('menu');
+
+    // Offered back, and carried on where it was left: the location question.
+    [reply] = await chat.send('lapor');
+    expect(reply).toContain(id.resume.prompt('Bantuan beras tidak dibagikan merata di RW 05.'));
+    [reply] = await chat.send('1');
+    expect(reply).toContain(id.location.prompt);
+    await chat.say('lewati', 'lewati', '2', '1');
+    expect((await world.cases())[0]).toMatchObject({ description: 'Bantuan beras tidak dibagikan merata di RW 05.', categoryCode: 'bantuan-sosial' });
+
+    // Cancelled again, then dropped: a new report starts empty.
+    await chat.say('1', '1', '1', 'Lampu jalan di gang kami mati sejak seminggu.');
+    [reply] = await chat.send('batal');
+    expect(reply.startsWith(`${id.notes.cancelled}\n\n${id.notes.draftKept}`)).toBe(true);
+    await chat.send('1');
+    [reply] = await chat.send('2');
+    expect(reply).toContain(id.kind.prompt);
+    expect(JSON.stringify(chat.snapshot)).not.toContain('Lampu jalan');
+  });
+
+  it('says nothing of a kept report when batal leaves a question with nothing written yet', async () => {
+    const chat = new Chat(new World());
+    await chat.say('halo', '1');
+    const [reply] = await chat.send('batal');
+    expect(reply.startsWith(`${id.notes.cancelled}\n\n${id.menu.prompt}`)).toBe(true);
   });
 });
 

@@ -150,17 +150,86 @@ describe('intents honoured anywhere, the report kept', () => {
     expect(stated).toContain(id.stated.prompt('x', 'y', null).split('\n\n')[0]);
   });
 
-  it('a request about one\'s personal data goes to staff', async () => {
+  it('a request about one\'s personal data is answered in the chat, not handed to staff', async () => {
     const world = new World();
     const chat = new Chat(world);
     await chat.send('halo');
-    const [reply] = await chat.send('tolong hapus data saya');
-    expect(reply.startsWith(id.notes.dataRequest)).toBe(true);
-    expect(await world.handoffs()).toHaveLength(1);
+    const [erase] = await chat.send('tolong hapus data saya');
+    expect(erase).toContain(id.privacy.erase.prompt);
+    expect(chat.state).toBe('eraseData');
+    const [shown] = await chat.send('saya mau lihat data pribadi yang disimpan');
+    expect(shown).toContain(id.privacy.held.title);
+    expect(chat.state).toBe('myData');
+    expect(await world.handoffs()).toHaveLength(0);
+  });
+});
+
+describe('cancelling in other words', () => {
+  it('"gak jadi" at the location question cancels, is not stored as the address, and the report is offered back', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await chat.say('halo', '1', '1', '1', 'Bantuan beras tidak dibagikan merata di RW 05.');
+    let [reply] = await chat.send('gak jadi');
+    expect(reply.startsWith(`${id.notes.cancelled}\n\n${id.notes.draftKept}`)).toBe(true);
+    expect(chat.state).toBe('menu');
+    expect(JSON.stringify(chat.snapshot)).not.toContain('gak jadi');
+    [reply] = await chat.send('lapor');
+    expect(reply).toContain(id.resume.prompt('Bantuan beras tidak dibagikan merata di RW 05.'));
+    [reply] = await chat.send('1');
+    expect(reply).toContain(id.location.prompt);
+    [reply] = await chat.say('Jl. Sukajadi no 12', 'lewati', '2');
+    expect(reply).toContain('Lokasi: Jl. Sukajadi no 12');
+    await chat.send('1');
+    expect((await world.cases())[0]).toMatchObject({ location: { address: 'Jl. Sukajadi no 12' } });
+  });
+
+  it('honours "tidak jadi lapor", "ga jadi deh" and "cancel" at choice and free-text questions alike', async () => {
+    const chat = new Chat(new World());
+    await chat.send('halo');
+    for (const [path, cancel, question] of [
+      [['1'], 'ga jadi deh', 'askKind'],
+      [['1', '1', '1'], 'tidak jadi lapor', 'askDescription'],
+      [['1', '1', '1', 'Bantuan beras tidak dibagikan merata di RW 05.', 'lewati', 'lewati', '1'], 'cancel', 'askName'],
+      [['2'], 'gak jadi', 'status.noCases'],
+    ] as const) {
+      await chat.say(...path);
+      expect(chat.state).toBe(question);
+      const [reply] = await chat.send(cancel);
+      expect(reply.startsWith(id.notes.cancelled)).toBe(true);
+      expect(chat.state).toBe('menu');
+      // Start each path afresh rather than from the report just kept.
+      if (reply.includes(id.notes.draftKept)) await chat.say('1', '2', 'menu');
+    }
+  });
+
+  it('keeps a description that merely contains such words: "bantuan tidak jadi cair" is the report', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await chat.say('halo', '1', '1', '1');
+    let [reply] = await chat.send('bantuan tidak jadi cair');
+    expect(reply).toContain(id.location.prompt);
+    [reply] = await chat.say('lewati', 'lewati', '2');
+    expect(reply).toContain('Uraian: bantuan tidak jadi cair');
   });
 });
 
 describe('greetings, thanks and goodbyes', () => {
+  it('answers selamat siang, sore and malam in kind, first or later, in either language', async () => {
+    let [reply] = await new Chat(new World()).send('Selamat siang');
+    expect(reply.startsWith(`${id.notes.greetSiang}\n\n${id.notes.welcome}`)).toBe(true);
+    [reply] = await new Chat(new World()).send('Good evening');
+    expect(reply.startsWith(`${en.notes.greetMalam}\n\n${en.notes.welcome}`)).toBe(true);
+
+    const chat = new Chat(new World());
+    await chat.say('halo', '1');
+    [reply] = await chat.send('selamat sore pak');
+    expect(reply.startsWith(id.notes.greetSore)).toBe(true);
+    expect(reply).toContain(id.kind.prompt);
+    await chat.send('menu');
+    [reply] = await chat.send('met malam kak');
+    expect(reply.startsWith(`${id.notes.greetMalam}\n\n${id.menu.prompt}`)).toBe(true);
+  });
+
   it('answers a greeting mid-report in kind and asks the question again', async () => {
     const chat = new Chat(new World());
     await chat.say('halo', '1');
@@ -190,6 +259,34 @@ describe('greetings, thanks and goodbyes', () => {
     const [reply] = await chat.send('makasih kak');
     expect(reply.startsWith(`${id.notes.thanks}\n\n${id.notes.draftWaits}`)).toBe(true);
     expect(reply).toContain(id.location.prompt);
+  });
+});
+
+describe('help from words of confusion', () => {
+  it('"bingung" as the first message welcomes with the help', async () => {
+    const [reply] = await new Chat(new World()).send('bingung');
+    expect(reply.startsWith(id.notes.welcome)).toBe(true);
+    expect(reply).toContain(id.notes.help);
+    expect(reply).toContain(id.menu.prompt);
+  });
+
+  it('"gimana caranya" at a choice, and "tolong bantu saya" or "saya bingung" at free-text questions, give the help and ask again', async () => {
+    const chat = new Chat(new World());
+    await chat.say('halo', '1');
+    let [reply] = await chat.send('gimana caranya');
+    expect(reply.startsWith(`${id.notes.help}\n\n`)).toBe(true);
+    expect(reply).toContain(id.kind.prompt);
+    await chat.say('1', '1');
+    [reply] = await chat.send('saya bingung');
+    expect(reply.startsWith(`${id.notes.help}\n\n`)).toBe(true);
+    expect(reply).not.toContain(id.notes.descriptionTooShort);
+    expect(chat.state).toBe('askDescription');
+    await chat.send('Bantuan beras tidak dibagikan merata di RW 05.');
+    [reply] = await chat.send('tolong bantu saya');
+    expect(reply.startsWith(`${id.notes.help}\n\n`)).toBe(true);
+    expect(reply).toContain(id.location.prompt);
+    [reply] = await chat.say('lewati', 'lewati', '2');
+    expect(reply).not.toContain('tolong bantu');
   });
 });
 

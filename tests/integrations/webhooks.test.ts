@@ -209,7 +209,7 @@ describe('deliveries', () => {
       const written = await app.ctx.db.db.transaction(async (tx) => {
         const [event] = await tx.insert(t.caseEvents).values({ caseId: caseRow.id, fromStatus: 'diverifikasi', toStatus: 'diverifikasi', actor: 'staff-1', note: 'Catatan internal.', public: false }).returning();
         const after = await webhookSink(app.ctx)(tx, {
-          id: event.id, type: 'note', caseId: caseRow.id, ticket, dinasId: caseRow.dinasId, unitId: caseRow.unitId, categoryCode: caseRow.categoryCode,
+          id: event.id, type: 'note', caseId: caseRow.id, ticket, dinasId: caseRow.dinasId, unitId: caseRow.unitId, regionCode: caseRow.regionCode, confidential: caseRow.confidential, categoryCode: caseRow.categoryCode,
           fromStatus: 'diverifikasi', toStatus: 'diverifikasi', actor: 'staff-1', public: false, note: 'Catatan internal.', slaDueAt: null, at: event.createdAt, data: null,
         });
         const rows = await tx.select().from(t.webhookDeliveries).where(eq(t.webhookDeliveries.caseEventId, event.id));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskNik, validateNik, type NikProblem } from '../../src/pii/nik-rules.js';
+import { maskNik, maskNikShaped, nikShapedNumbers, validateNik, type NikProblem } from '../../src/pii/nik-rules.js';
 
 describe('validateNik', () => {
   it.each([
@@ -48,5 +48,40 @@ describe('validateNik', () => {
 describe('maskNik', () => {
   it('keeps the region and serial and hides the birth date', () => {
     expect(maskNik('3273010101900001')).toBe('3273••••••••0001');
+  });
+});
+
+describe('NIK-shaped numbers in free text', () => {
+  it.each([
+    ['NIK saya 3273014101900001', ['3273014101900001'], 'NIK saya 3273••••••••0001'],
+    ['nik:3273 0141 0190 0001.', ['3273014101900001'], 'nik:3273••••••••0001.'],
+    ['3273.01.41.01.90.0001 dan 3273-0101-0190-0001', ['3273014101900001', '3273010101900001'], '3273••••••••0001 dan 3273••••••••0001'],
+    ['3273  -  0141\u200B0190 0001', ['3273014101900001'], '3273••••••••0001'],
+    ['nik3273014101900001', ['3273014101900001'], 'nik3273••••••••0001'],
+    ['３２７３０１４１０１９００００１', ['3273014101900001'], '3273••••••••0001'],
+    ['NIK 3273014101900001 HP 081234567890', ['3273014101900001'], 'NIK 3273••••••••0001 HP 081234567890'],
+    ['3273 0141 0190 0001 0812 3456 7890', ['3273014101900001'], '3273••••••••0001 0812 3456 7890'],
+    ['KK 3273 0101 0190 0000', ['3273010101900000'], 'KK •••• •••• •••• ••••'],
+  ])('finds and masks %s', (text, digits, masked) => {
+    expect(nikShapedNumbers(text).map((n) => n.digits)).toEqual(digits);
+    expect(maskNikShaped(text)).toBe(masked);
+  });
+
+  it.each([
+    ['a phone number', 'HP 0812-3456-7890'],
+    ['17 digits in one number', '32730141019000012'],
+    ['15 digits', '3273 0141 0190 001'],
+    ['a date and an RT', 'tgl 12-03-2026, RT 03 RW 05'],
+  ])('leaves %s alone', (_what, text) => {
+    expect(nikShapedNumbers(text)).toEqual([]);
+    expect(maskNikShaped(text)).toBe(text);
+  });
+
+  it('reads 200,000 characters of digits and spaces in linear time', () => {
+    const text = '0 '.repeat(100_000);
+    expect(nikShapedNumbers(text)).toHaveLength(6_250);
+    const masked = maskNikShaped(text);
+    expect(masked.length).toBe(text.length);
+    expect(/\d/.test(masked)).toBe(false);
   });
 });

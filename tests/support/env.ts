@@ -89,6 +89,12 @@ export function testSettings(overrides: Record<string, string | undefined> = {})
   };
 }
 
+/** The same settings as a child process's whole environment (with PATH, without unset variables). */
+export function testProcessEnv(overrides: Record<string, string | undefined> = {}): Record<string, string> {
+  const settings = { PATH: process.env.PATH ?? '', ...testSettings(overrides) };
+  return Object.fromEntries(Object.entries(settings).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
   return parseConfig(testSettings(overrides));
 }

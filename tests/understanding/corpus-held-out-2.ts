@@ -1,7 +1,8 @@
 /**
  * A second held-out part, written after the rules were tuned and the first held-out part had been
  * scored, and committed before it was ever run: the cleanest measure of messages the rules have
- * not seen. Never tuned on.
+ * not seen. Its misreads were later studied with the first part's (see corpus-held-out.ts); one
+ * text repeating a tuning text ("oke") was replaced.
  */
 import type { Labelled } from './corpus-tuning.js';
 
@@ -60,7 +61,7 @@ export const heldOutSecond: Labelled[] = [
   ['3273 0141 0190 0001 itu nik saya', 'other', { nik: true }],
   ['tanpa nama', 'other', {}],
   ['😂', 'other', {}],
-  ['oke', 'other', {}],
+  ['oke deh', 'other', {}],
   ['sosial ekonomi', 'other', { category: 'sosial-ekonomi' }],
   ['ya kirim', 'other', {}],
   ['hmm gimana ya', 'other', {}],

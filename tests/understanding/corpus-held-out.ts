@@ -1,7 +1,10 @@
 /**
  * The held-out part of the labelled corpus: written before the rules were tuned and never used to
  * tune them (see corpus-tuning.ts for the part that was). Same shape and labelling rules as the
- * tuning part: the intent of the message on its own, and the entities it names.
+ * tuning part: the intent of the message on its own, and the entities it names. Its misreads were
+ * studied (with the second part's) to close the understanding's gaps, by general rules only, so
+ * corpus-held-out-3.ts is now the part never looked at. Fifteen texts that repeated tuning texts
+ * ("1", "batal", "PKH?" …) were replaced by new messages of the same kind before that work.
  */
 import type { Labelled } from './corpus-tuning.js';
 
@@ -16,7 +19,7 @@ export const heldOut: Labelled[] = [
   ['syarat bantuan korban kebakaran', 'persyaratan', { service: 'bantuan-bencana' }],
   ['cara mengajukan bpjs gratis dari pemerintah', 'persyaratan', { service: 'kis-pbi' }],
   ['sktm', 'persyaratan', { service: 'sktm' }],
-  ['PKH?', 'persyaratan', { service: 'pkh' }],
+  ['KUBE?', 'persyaratan', { service: 'kube' }],
   ['info persyaratan izin undian berhadiah', 'persyaratan', { service: 'undian' }],
   ['What are the requirements for PKH?', 'persyaratan', { service: 'pkh', lang: 'en' }],
   ['how do i apply for KIP for my son', 'persyaratan', { service: 'kip-pip', lang: 'en' }],
@@ -90,15 +93,15 @@ export const heldOut: Labelled[] = [
   ['bye', 'goodbye', { lang: 'en' }],
 
   // Help
-  ['bantuan', 'help', {}],
-  ['help', 'help', {}],
+  ['tolong bantu saya', 'help', {}],
+  ['help me please', 'help', { lang: 'en' }],
   ['bingung cara pakainya', 'help', {}],
   ['ini bisa apa aja?', 'help', {}],
   ['tolong', 'help', {}],
 
   // Stop and opt-out
-  ['STOP', 'stop', {}],
-  ['berhenti', 'stop', {}],
+  ['stop broadcast nya', 'stop', {}],
+  ['berhenti kirim info', 'stop', {}],
   ['jangan kirim pesan lagi ke nomor ini', 'stop', {}],
   ['unsubscribe', 'stop', {}],
   ['saya tdk mau terima broadcast lagi', 'stop', {}],
@@ -110,30 +113,30 @@ export const heldOut: Labelled[] = [
   ['data apa saja yang kalian simpan tentang saya', 'dataRequest', {}],
 
   // Cancel
-  ['batal', 'cancel', {}],
+  ['batalin aja', 'cancel', {}],
   ['gak jadi deh', 'cancel', {}],
   ['cancel', 'cancel', {}],
 
   // Mid-flow answers that are not intents
-  ['1', 'other', {}],
+  ['6', 'other', {}],
   ['2', 'other', {}],
   ['ya', 'other', {}],
-  ['lewati', 'other', {}],
+  ['lewatin aja', 'other', {}],
   ['Jl. Sukajadi no 12 RT 03 RW 05', 'other', {}],
   ['Siti Rahmawati', 'other', {}],
-  ['3273014101900001', 'other', { nik: true }],
+  ['3174056505880003', 'other', { nik: true }],
   ['nik saya 3273 0141 0190 0001', 'other', { nik: true }],
-  ['anonim', 'other', {}],
-  ['kirim', 'other', {}],
-  ['??', 'other', {}],
+  ['anonim aja', 'other', {}],
+  ['kirim sekarang', 'other', {}],
+  ['hah?', 'other', {}],
   ['👍', 'other', {}],
-  ['ok', 'other', {}],
-  ['selesai', 'goodbye', {}],
+  ['ok siap', 'other', {}],
+  ['udah selesai kak', 'goodbye', {}],
   ['pendidikan', 'other', { category: 'pendidikan' }],
   ['depan sd negeri 3 cibeunying', 'other', {}],
   ['belum', 'other', {}],
   ['5', 'other', {}],
   ['Kel. Sukaluyu Kec. Cibeunying Kaler', 'other', {}],
-  ['apa ya', 'other', {}],
+  ['eh salah ketik', 'other', {}],
   ['hmm', 'other', {}],
 ];

@@ -1,6 +1,6 @@
 /** The understanding step's parts: informal spelling, tickets, NIK, services from the catalogue's words, language, greetings. */
 import { describe, expect, it } from 'vitest';
-import { splitJoined, wordsOf } from '../../flows/understand/normalise.js';
+import { splitJoined, standardForm, wordsOf } from '../../flows/understand/normalise.js';
 import { understand } from '../../flows/understand/understand.js';
 import { buildVocabulary, EMPTY_VOCABULARY } from '../../flows/understand/vocabulary.js';
 import { readCatalogue } from '../../src/catalogue/seed.js';
@@ -15,6 +15,9 @@ describe('informal Indonesian', () => {
     ['tolonggg makasiiih halooo', ['tolong', 'terimakasih', 'halo']],
     ['tdk nggak ga gak', ['tidak', 'tidak', 'tidak', 'tidak']],
     ['MAAF, tunggu', ['maaf', 'tunggu']],
+    ['minta 20rb, lalu 50 ribu, lalu rp 150.000', ['minta', 'uang', 'lalu', 'uang', 'lalu', 'uang']],
+    ['tidak pernah dapat, belum juga cair', ['tidak', 'dapat', 'belum', 'cair']],
+    ['gorong-gorong dan gorong2, cs nya', ['gorong', 'dan', 'gorong', 'cs']],
   ])('%j → %j', (text, words) => {
     expect(wordsOf(text)).toEqual(words);
   });
@@ -22,6 +25,25 @@ describe('informal Indonesian', () => {
   it('splits words typed without a space when both halves are known', () => {
     const known = new Set(['syarat', 'kis', 'mau', 'lapor']);
     expect(splitJoined(['syaratkis', 'maulapor', 'sekolah'], known)).toEqual(['syarat', 'kis', 'mau', 'lapor', 'sekolah']);
+  });
+
+  it('reads colloquial verb forms as the standard form when that is known: -in for -kan, nge- dropped', () => {
+    const known = new Set(['batalkan', 'laporkan', 'cek', 'ingin']);
+    expect(['batalin', 'ngelaporin', 'ngecek', 'ingin', 'mungkin'].map((word) => standardForm(word, known))).toEqual([
+      'batalkan',
+      'laporkan',
+      'cek',
+      'ingin',
+      'mungkin',
+    ]);
+    expect(understand('batalin aja', vocabulary).intent).toBe('cancel');
+    expect(understand('mau ngelaporin kades yg motong blt', vocabulary).intent).toBe('lapor');
+  });
+
+  it('does not guess an everyday word into another ("berat" is not "beras"), but forgives a slip', () => {
+    expect(understand('jalan desa rusak berat', vocabulary).categoryCode).toBe('infrastruktur');
+    expect(understand('syrat kis', vocabulary).intent).toBe('persyaratan');
+    expect(understand('haloo kak', vocabulary).intent).toBe('greeting');
   });
 });
 
@@ -47,6 +69,19 @@ describe('entities', () => {
     expect(understand('syarat kip', vocabulary).services).toEqual(['kip-pip']);
   });
 
+  it('names services by their full names in either language, typos forgiven, even with no keyword', () => {
+    const named = structuredClone(catalogue);
+    for (const service of named.services) service.keywords = [];
+    const kis = named.services.find((s) => s.code === 'kis-pbi')!;
+    kis.name = { id: 'Kartu Indonesia Sehat (KIS)', en: 'Healthy Indonesia Card (KIS)' };
+    const bare = buildVocabulary(named);
+    expect(understand('syarat kartu indonesia sehat', bare)).toMatchObject({ intent: 'persyaratan', services: ['kis-pbi'] });
+    expect(understand('syarat kartu indonesa sehat', bare).services).toEqual(['kis-pbi']);
+    expect(understand('what do i need for the healthy indonesia card', bare).services).toEqual(['kis-pbi']);
+    expect(understand('cara daftar progam keluarga harapn', bare)).toMatchObject({ intent: 'persyaratan', services: ['pkh'] });
+    expect(understand('bantuan kelompok usaha bersama', bare).services).toEqual(['kube']);
+  });
+
   it('follows the catalogue staff edit: a new keyword is understood, with its category', () => {
     const edited = structuredClone(catalogue);
     edited.services.find((s) => s.code === 'kube')!.keywords.push('usaha mikro');
@@ -60,6 +95,11 @@ describe('entities', () => {
   it('hints a category when the words say so, and none when they do not', () => {
     expect(understand('jalan rusak di depan sd', vocabulary).categoryCode).toBe('infrastruktur');
     expect(understand('pelayanan lambat sekali', vocabulary).categoryCode).toBeNull();
+    expect(understand('the bridge in our village collapsed', vocabulary).categoryCode).toBe('infrastruktur');
+  });
+
+  it('takes a category word right after another\'s as qualifying it: the first names the thing', () => {
+    expect(understand('puskesmas lansia di desa kami tutup', vocabulary).categoryCode).toBe('kesehatan');
   });
 
   it('tells English from Indonesian, and says nothing for a number', () => {
@@ -84,6 +124,18 @@ describe('intents', () => {
     expect(understand('berhenti', vocabulary).intent).toBe('stop');
     expect(understand('bantuan saya berhenti sejak januari', vocabulary).intent).toBe('lapor');
     expect(understand('Batam', vocabulary).intent).toBe('other');
+  });
+
+  it('reads a free-worded cancel as cancel, but not when the words tell of a problem', () => {
+    for (const text of ['gak jadi', 'tidak jadi lapor', 'ga jadi deh', 'cancel', 'batal aja']) expect(understand(text, vocabulary).intent).toBe('cancel');
+    for (const text of ['bantuan tidak jadi cair', 'pkh ibu saya tidak jadi cair']) expect(understand(text, vocabulary).intent).toBe('lapor');
+  });
+
+  it('reads help from words of confusion, and a slip of the keyboard as nothing wrong', () => {
+    for (const text of ['bingung', 'gimana caranya', 'tolong bantu', 'saya bingung gimana caranya']) expect(understand(text, vocabulary).intent).toBe('help');
+    expect(understand('gimana caranya daftar pkh', vocabulary).intent).toBe('persyaratan');
+    expect(understand('maaf salah kirim', vocabulary).intent).toBe('other');
+    expect(understand('syarat sktm untuk rumah sakit', vocabulary).intent).toBe('persyaratan');
   });
 
   it('takes punctuation or emoji as something said, not as nothing', () => {

@@ -3,10 +3,11 @@
  * goes out only inside the 24-hour customer-service window; outside it (or when Meta answers
  * 131047 "re-engagement required" because our clock and theirs disagree) the text goes out as the
  * approved status template. Business-initiated templates are spaced per user (about one per 6 s);
- * replies to a citizen who just wrote are not, so a two-part answer does not take 6 seconds.
+ * replies to a citizen who just wrote are not, so a two-part answer does not take 6 seconds. A
+ * template that must wait its turn is answered as rate-limited with the wait: the outbox sends it
+ * then, and no worker sleeps on one citizen's spacing while other chats wait for it.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChannelSender, OutboundMessage, Recipient } from '../types.js';
+import type { ChannelSender, OutboundMessage, Recipient, SendResult } from '../types.js';
 import { isReengagementFailure } from './errors.js';
 import { CloudPacer, toCloudOutbound, type StatusTemplate } from './window.js';
 
@@ -24,9 +25,9 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudChannelOptions)
   const { now } = options;
   const pacer = new CloudPacer({ perUserIntervalMs: options.perUserIntervalMs, messagesPerSecond: options.messagesPerSecond });
 
-  const sendTemplate = async (message: OutboundMessage) => {
-    const delay = pacer.reserve(message.chatId);
-    if (delay > 0) await sleep(delay);
+  const sendTemplate = async (message: OutboundMessage): Promise<SendResult> => {
+    const wait = pacer.reserve(message.chatId);
+    if (wait > 0) return { ok: false, failure: 'rate-limited', retryAfterMs: wait, reason: `template paced: next send to this user in ${wait} ms` };
     return options.sender.send(message);
   };
 

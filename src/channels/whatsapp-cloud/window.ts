@@ -69,20 +69,21 @@ export interface CloudPacerOptions {
 }
 
 /**
- * Answers "how long to wait before sending to X" and books that slot, so consecutive callers
- * spread out instead of all waiting the same delay. State is in memory: one pacer per sending
- * process; with several processes, give each its share of `messagesPerSecond` (per-user spacing
- * already holds when the runtime keeps each chat on one worker).
+ * Answers "may a send to X go now" and books it when it may; otherwise says how long until it may,
+ * booking nothing, so the caller can come back then instead of waiting (a worker that sleeps on a
+ * user's 6 s holds everyone else's work). State is in memory: one pacer per sending process; with
+ * several processes, give each its share of `messagesPerSecond` (per-user spacing already holds
+ * when the outbox sends one row per chat at a time).
  *
  * @example
- *   const delay = pacer.reserve(message.chatId);
- *   if (delay > 0) await queue.retryLater(job, delay);
+ *   const wait = pacer.reserve(message.chatId);
+ *   if (wait > 0) return { ok: false, failure: 'rate-limited', retryAfterMs: wait, reason: 'paced' };
  */
 export class CloudPacer {
   private readonly perSecond: number;
   private readonly perUserMs: number;
   private readonly clock: () => number;
-  /** Reserved sends per whole second (epoch second → count). */
+  /** Booked sends per whole second (epoch second → count). */
   private readonly secondCounts = new Map<number, number>();
   /** Earliest next send per user. */
   private readonly userNextAt = new Map<string, number>();
@@ -94,19 +95,18 @@ export class CloudPacer {
     this.clock = options.clock ?? Date.now;
   }
 
-  /** Books the earliest slot for `chatId` and returns the delay in ms until it (0 = send now). */
+  /** 0 when a send to `chatId` may go now (and it is booked); else the ms until it may, nothing booked. */
   reserve(chatId: string, now: number | Date = this.clock()): number {
     const t0 = typeof now === 'number' ? now : now.getTime();
     this.prune(t0);
-    let at = Math.max(t0, this.userNextAt.get(chatId) ?? t0);
-    // Walk forward to the first second with room; each step moves to the start of the next second.
-    while ((this.secondCounts.get(Math.floor(at / 1000)) ?? 0) >= this.perSecond) {
-      at = (Math.floor(at / 1000) + 1) * 1000;
-    }
-    const second = Math.floor(at / 1000);
-    this.secondCounts.set(second, (this.secondCounts.get(second) ?? 0) + 1);
-    this.userNextAt.set(chatId, at + this.perUserMs);
-    return at - t0;
+    const userAt = this.userNextAt.get(chatId) ?? t0;
+    if (userAt > t0) return userAt - t0;
+    const second = Math.floor(t0 / 1000);
+    const booked = this.secondCounts.get(second) ?? 0;
+    if (booked >= this.perSecond) return (second + 1) * 1000 - t0;
+    this.secondCounts.set(second, booked + 1);
+    this.userNextAt.set(chatId, t0 + this.perUserMs);
+    return 0;
   }
 
   /** Forgets past seconds and users whose spacing has run out, at most once per user interval. */

@@ -35,7 +35,7 @@ const caseDetail = z.object({
   serviceCode: z.string().nullable(),
   description: z.string(),
   location: z.object({ address: z.string().optional(), latitude: z.number().optional(), longitude: z.number().optional() }).nullable(),
-  photoFiles: z.array(z.object({ id: z.number(), status: z.enum(['pending', 'stored', 'failed']), width: z.number().nullable(), height: z.number().nullable() })),
+  photoFiles: z.array(z.object({ id: z.number(), status: z.enum(['pending', 'stored', 'failed', 'removed']), width: z.number().nullable(), height: z.number().nullable() })),
   dinasId: z.number(),
   unitId: z.number().nullable(),
   assigneeStaffId: z.number().nullable(),
@@ -50,6 +50,8 @@ const caseDetail = z.object({
   updatedAt: date,
   slaDueAt: when,
   reporter: z.object({ name: z.string().nullable(), nikMasked: z.string().nullable(), phone: z.string().nullable(), displayName: z.string().nullable() }).nullable(),
+  /** Set when the reporter had their personal data erased: no reporter, and the description says so. */
+  erasedAt: when,
   clocks: z.array(z.object({ kind: z.string(), startedAt: date, dueAt: date, remindAt: when, remindedAt: when, escalatedAt: when, doneAt: when })),
   timeline: z.array(
     z.object({
@@ -113,7 +115,7 @@ export const caseRoutes: ConsoleRouteModule = (api, deps) => {
       return {
         case: { ...detail, reporter },
         nextStatuses: [...TRANSITIONS[detail.status]],
-        can: { act: can(staff, 'cases.act'), triage: can(staff, 'cases.triage'), unmaskNik: can(staff, 'cases.unmaskNik') && !detail.anonymous },
+        can: { act: can(staff, 'cases.act'), triage: can(staff, 'cases.triage'), unmaskNik: can(staff, 'cases.unmaskNik') && !detail.anonymous && detail.erasedAt === null },
       };
     },
   );

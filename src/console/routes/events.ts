@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ConsoleRouteModule } from '../api.js';
-import { mayHear } from '../live.js';
+import { heardAs, mayHear } from '../live.js';
 
 const KEEPALIVE_MS = 25_000;
 
@@ -38,7 +38,7 @@ export const eventRoutes: ConsoleRouteModule = (api, { live }) => {
       });
       res.write('retry: 3000\n: connected\n\n');
       const unsubscribe = live.subscribe((event) => {
-        if (mayHear(staff, event)) res.write(`data: ${JSON.stringify(event)}\n\n`);
+        if (mayHear(staff, event)) res.write(`data: ${JSON.stringify(heardAs(event))}\n\n`);
       });
       const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
       const end = () => {

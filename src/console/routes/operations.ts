@@ -25,7 +25,7 @@ import { listSetAside, setAsideDetail } from '../../conversation/set-aside.js';
 import { redeliverWebhook } from '../../integrations/webhooks/deliver.js';
 import { DELIVERY_STATUSES, deliveryDinas, deliveryLog } from '../../integrations/webhooks/log.js';
 import { WEBHOOK_QUEUE } from '../../integrations/webhooks/queue.js';
-import { CASE_TIMER_QUEUE, INBOUND_QUEUE, MEDIA_QUEUE, STAFF_NOTIFICATION_QUEUE, outboundQueue } from '../../queues/jobs.js';
+import { CASE_TIMER_QUEUE, INBOUND_QUEUE, MEDIA_QUEUE, RETENTION_QUEUE, STAFF_NOTIFICATION_QUEUE, outboundQueue } from '../../queues/jobs.js';
 import { API_PREFIX, type ConsoleRouteModule } from '../api.js';
 import { recordAudit } from '../audit.js';
 import { AUDIT_CURSOR, listAudit } from '../audit-log.js';
@@ -34,7 +34,7 @@ import type { StaffUser } from '../staff-user.js';
 
 const CHANNELS: ChannelName[] = ['telegram', 'web', 'whatsapp-web', 'whatsapp-cloud'];
 /** Every queue the product uses. */
-export const QUEUE_NAMES = [INBOUND_QUEUE, ...CHANNELS.map(outboundQueue), MEDIA_QUEUE, CASE_TIMER_QUEUE, STAFF_NOTIFICATION_QUEUE, WEBHOOK_QUEUE];
+export const QUEUE_NAMES = [INBOUND_QUEUE, ...CHANNELS.map(outboundQueue), MEDIA_QUEUE, CASE_TIMER_QUEUE, STAFF_NOTIFICATION_QUEUE, WEBHOOK_QUEUE, RETENTION_QUEUE];
 export const BULL_BOARD_PATH = '/operations/queues/board';
 
 /** Above every dinas: the installation-wide pages. */

@@ -86,19 +86,22 @@ describe('toTemplateParameter', () => {
 });
 
 describe('CloudPacer', () => {
-  it('spaces sends to the same user by 6 s and leaves others alone', () => {
+  it('spaces sends to the same user by 6 s, booking only what may go now, and leaves others alone', () => {
     const pacer = new CloudPacer();
     expect(pacer.reserve('a', 0)).toBe(0);
     expect(pacer.reserve('a', 0)).toBe(6_000);
-    expect(pacer.reserve('a', 1_000)).toBe(11_000);
+    // Asking again books nothing: the wait only shrinks as time passes.
+    expect(pacer.reserve('a', 1_000)).toBe(5_000);
     expect(pacer.reserve('b', 1_000)).toBe(0);
-    expect(pacer.reserve('a', 20_000)).toBe(0);
+    expect(pacer.reserve('a', 6_000)).toBe(0);
+    expect(pacer.reserve('a', 11_999)).toBe(1);
   });
 
   it('keeps the number under its messages per second', () => {
     const pacer = new CloudPacer({ messagesPerSecond: 2 });
     const delays = ['a', 'b', 'c', 'd', 'e'].map((chat) => pacer.reserve(chat, 500));
-    expect(delays).toEqual([0, 0, 500, 500, 1_500]);
+    expect(delays).toEqual([0, 0, 500, 500, 500]);
+    expect(pacer.reserve('c', 1_000)).toBe(0);
   });
 
   it('a user waiting for their 6 s does not hold up other users', () => {
@@ -106,6 +109,7 @@ describe('CloudPacer', () => {
     expect(pacer.reserve('a', 0)).toBe(0);
     expect(pacer.reserve('a', 0)).toBe(6_000);
     expect(pacer.reserve('b', 0)).toBe(1_000);
+    expect(pacer.reserve('b', 1_000)).toBe(0);
   });
 
   it('defaults to 80 a second', () => {

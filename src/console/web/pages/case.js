@@ -59,6 +59,7 @@ export default function CasePage({ params }) {
         ${kase.anonymous && html`<span class="case-flag">${t('case.anonymous')}</span>`}
         ${kase.confidential && html`<span class="case-flag">${t('case.confidential')}</span>`}
       </p>
+      ${kase.erasedAt && html`<p class="case-erased" role="note" data-testid="case-erased">${t('case.erased', { date: when(kase.erasedAt) })}</p>`}
     </header>
     <div class="case-columns">
       <div class="case-main">
@@ -116,7 +117,7 @@ function Reporter({ kase, canUnmask }) {
   const [error, setError] = useState(null);
   const reporter = kase.reporter;
   if (!reporter) {
-    return html`<section class="case-card"><h2>${t('case.reporter')}</h2><p>${t('case.identityHidden')}</p></section>`;
+    return html`<section class="case-card"><h2>${t('case.reporter')}</h2><p>${t(kase.erasedAt ? 'case.identityErased' : 'case.identityHidden')}</p></section>`;
   }
   const unmask = async () => {
     setError(null);
