@@ -20,6 +20,13 @@ const TICKS_PER_SECOND = 100;
 /** Migrations, seeding and (split shape) several processes starting on a busy machine. */
 const STARTUP_TIMEOUT_MS = 90_000;
 
+/** One JSON line pino wrote: its level, message and fields. */
+export interface LoggedLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
 export interface ProductProcess {
   label: string;
   pid: number;
@@ -27,6 +34,8 @@ export interface ProductProcess {
   outputTail(): string;
   /** Log lines at warn level or above (pino levels 40+). */
   warnings(): number;
+  /** Those lines themselves, parsed, in the order written (stdout only: pino's JSON lines). */
+  warningLines(): LoggedLine[];
   exited: Promise<number | null>;
   /** The web chat's base URL as the process printed it once listening (never resolves for a worker). */
   listening: Promise<string>;
@@ -51,6 +60,21 @@ export function startProduct(
   });
   let tail = '';
   let warnings = 0;
+  const warningLines: LoggedLine[] = [];
+  let partial = '';
+  const parseLines = (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      try {
+        const parsed = JSON.parse(line) as LoggedLine;
+        if (parsed.level >= 40) warningLines.push(parsed);
+      } catch {
+        // Not a pino line (a stack trace printed by Node, say).
+      }
+    }
+  };
   let printed: string | null = '';
   let announce: (url: string) => void = () => {};
   const listening = new Promise<string>((resolve) => (announce = resolve));
@@ -69,6 +93,7 @@ export function startProduct(
     tail = (tail + text).slice(-4000);
   };
   child.stdout!.on('data', keep);
+  child.stdout!.on('data', parseLines);
   child.stderr!.on('data', keep);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   return {
@@ -76,6 +101,7 @@ export function startProduct(
     pid: child.pid!,
     outputTail: () => tail,
     warnings: () => warnings,
+    warningLines: () => [...warningLines],
     exited,
     listening,
     async stop() {

@@ -4,8 +4,12 @@
 # national holiday, starts) and the eve of a national holiday (Hari Raya Natal, 25 December 2026,
 # in date-holidays' list for ID). Each run prints one line; the script fails if any run did.
 #
-#   bash scripts/clock-runs.sh                  # tests/cases, tests/pipeline, tests/channels/whatsapp-cloud
+#   bash scripts/clock-runs.sh                  # every directory whose tests run the product on the test clock
 #   bash scripts/clock-runs.sh tests            # the whole suite at each instant
+#
+# The default is every directory whose tests run the product on KANAL_TEST_CLOCK (startTestApp,
+# the flow and live-chat drivers): they open cases, date replies and time idle limits. What it
+# leaves out passes its instants explicitly (tests/conversation) or reads no "now" at all.
 #
 # The tests pick the instant up through KANAL_TEST_CLOCK (tests/support/clock.ts); the clock then
 # moves on with real time, so each run crosses midnight WIB while it is running.
@@ -17,7 +21,10 @@ INSTANTS=(
   '2026-12-31T16:59:59.500Z|Thursday 31 December 2026, 23:59:59.5 WIB (New Year follows)'
   '2026-12-24T16:59:59.500Z|Thursday 24 December 2026, 23:59:59.5 WIB (eve of Hari Raya Natal)'
 )
-if [ "$#" -gt 0 ]; then paths=("$@"); else paths=(tests/cases tests/pipeline tests/channels/whatsapp-cloud); fi
+if [ "$#" -gt 0 ]; then paths=("$@"); else paths=(
+    tests/cases tests/pipeline tests/channels/whatsapp-cloud
+    tests/console tests/integrations tests/media tests/catalogue tests/flows tests/livechat
+  ); fi
 
 # The holiday-eve run is only worth its name while the next day is a national holiday.
 node --input-type=module -e "

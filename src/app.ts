@@ -32,7 +32,7 @@ import { createWebChatSender } from './channels/webchat/sender.js';
 import type { Config } from './config.js';
 import type { PipelineContext } from './conversation/context.js';
 import { createDb } from './db/client.js';
-import { classifyWriteError } from './db/errors.js';
+import { isOutage } from './db/errors.js';
 import { runMigrations } from './db/migrate.js';
 import { ConsoleLive, consoleCaseSink } from './console/live.js';
 import { registerConsole } from './console/plugin.js';
@@ -126,6 +126,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     cloudPushes: Boolean(cloud),
     mediaStorage,
     publicUrl,
+    setAsideAfter: config.SET_ASIDE_AFTER_ATTEMPTS,
     fairUse: fairUseFrom(config),
   };
 
@@ -273,8 +274,9 @@ export async function startApp(options: AppOptions): Promise<App> {
         token: telegramToken,
         apiRoot: config.TELEGRAM_API_ROOT,
         onUpdate: (update) => receiveTelegramUpdate(ctx, update),
-        isTransient: (error) => classifyWriteError(error) === 'transient',
+        isOutage: (error) => isOutage(db.sql, error),
         setAside: (update, error, attempts) => setAsideTelegramUpdate(ctx, update, error, attempts),
+        maxAttempts: ctx.setAsideAfter,
         logger: log.child({ component: 'telegram-polling' }),
       });
     }

@@ -62,6 +62,12 @@ const schema = z.object({
   RELAY_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
   /** Longest a request waits for the queue after its rows are committed; the relay takes what it did not. */
   ENQUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(300),
+  /**
+   * Attempts an inbound update gets, while the database answers, before it is set aside as poison
+   * (stored raw for operators, the citizen apologised to, the channel moving on). A database outage
+   * never counts: updates wait it out.
+   */
+  SET_ASIDE_AFTER_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   SEND_RETRY_BASE_MS: z.coerce.number().int().positive().default(1_000),
   SEND_RETRY_MAX_MS: z.coerce.number().int().positive().default(300_000),
 

@@ -31,6 +31,8 @@ export interface PipelineContext {
   now: () => Date;
   /** Every case event is handed to each of these inside its transaction (webhooks, staff notifications…). */
   caseSinks: CaseEventSink[];
+  /** Failures, while the database answers, before an update or its step is set aside (SET_ASIDE_AFTER_ATTEMPTS). */
+  setAsideAfter: number;
   /** The Cloud API is configured: pushes to citizens who wrote over WhatsApp Web go through it. */
   cloudPushes: boolean;
   /** Where kept photos are (erasing a citizen's data deletes theirs). */

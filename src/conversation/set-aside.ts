@@ -1,15 +1,17 @@
 /**
- * Setting aside a poison update: one the database refuses to store (or whose conversation step
- * keeps failing) is kept raw for operators, with the error, and the channel moves on — polling
- * advances its offset, a webhook answers 200 — and the citizen gets a short apology. One bad
- * update must never block the others, and never the whole channel.
+ * Setting aside a poison update: one that still fails to store (or to step) after a few attempts
+ * while the database answers, for whatever reason, is kept raw for operators, with the error, and
+ * the channel moves on — polling advances its offset, a webhook answers 200 — and the citizen gets
+ * a short apology. One bad update must never block the others, and never the whole channel; a
+ * database outage is waited out instead, since it would otherwise set every update aside.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { desc, eq, lt, sql } from 'drizzle-orm';
 import { copy } from '../../flows/copy/index.js';
 import { cleanText, mapStrings } from '../channels/clean-text.js';
 import type { ChannelName, InboundMessage } from '../channels/types.js';
 import type { Db } from '../db/client.js';
-import { classifyWriteError, errorKind, errorText } from '../db/errors.js';
+import { classifyWriteError, errorKind, errorText, isOutage } from '../db/errors.js';
 import * as t from '../db/schema.js';
 import { maskNikShaped } from '../pii/nik-rules.js';
 import { queueTurn } from '../queues/outbound.js';
@@ -90,27 +92,44 @@ async function apologise(ctx: PipelineContext, channel: ChannelName, chatId: str
   }
 }
 
+/** First pause between a request's own attempts at storing an update; it doubles after each. */
+const RETRY_PAUSE_MS = 100;
+
 /**
- * Runs `store`. An outage is rethrown (the caller retries, or answers 500 so the platform
- * redelivers); a refusal of the data is handed to `setAsideAs` and swallowed, because the same
- * update would be refused again on every redelivery.
+ * Runs `store` for a webhook-shaped channel, whose platform would only redeliver what fails (or,
+ * for whatsapp-web.js, never deliver it again). An outage is rethrown at once: the caller answers
+ * 500 and the platform redelivers once the database is back. A refusal of the data is handed to
+ * `setAsideAs` at once, since every redelivery would be refused the same way. Any other failure is
+ * retried here, up to `ctx.setAsideAfter` attempts a few hundred milliseconds apart, and then set
+ * aside too: an error nobody foresaw must not have the platform redeliver the update for ever.
  */
-export async function storeOrSetAside<T>(store: () => Promise<T>, setAsideAs: (error: unknown) => Promise<void>): Promise<T | 'set-aside'> {
-  try {
-    return await store();
-  } catch (error) {
-    if (classifyWriteError(error) === 'transient') throw error;
-    await setAsideAs(error);
-    return 'set-aside';
+export async function storeOrSetAside<T>(
+  ctx: PipelineContext,
+  store: () => Promise<T>,
+  setAsideAs: (error: unknown, attempts: number) => Promise<void>,
+): Promise<T | 'set-aside'> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store();
+    } catch (error) {
+      if (await isOutage(ctx.db.sql, error)) throw error;
+      if (classifyWriteError(error) === 'refused' || attempt >= ctx.setAsideAfter) {
+        await setAsideAs(error, attempt);
+        return 'set-aside';
+      }
+      ctx.log.warn({ attempt, ...errorKind(error) }, 'update not stored, trying again');
+      await sleep(RETRY_PAUSE_MS * 2 ** (attempt - 1));
+    }
   }
 }
 
 /** `ingest` for the webhook-shaped channels (Cloud API, web chat, whatsapp-web.js): the message is the raw update kept. */
 export function ingestOrSetAside(ctx: PipelineContext, message: InboundMessage, options: IngestOptions = {}) {
   return storeOrSetAside(
+    ctx,
     () => ingest(ctx, message, options),
-    (error) =>
-      setAside(ctx, { channel: message.channel, chatId: message.chatId, externalId: message.externalId, raw: message, error, attempts: 1 }),
+    (error, attempts) =>
+      setAside(ctx, { channel: message.channel, chatId: message.chatId, externalId: message.externalId, raw: message, error, attempts }),
   );
 }
 

@@ -1,7 +1,11 @@
 /**
  * Why a write failed, read once: an outage passes with time (retry, answer 500 so the platform
- * redelivers), a refusal of this data does not (set the update aside and move on).
+ * redelivers), a refusal of this data does not (set the update aside and move on). Between the two
+ * lies every error nobody foresaw (a trigger's own SQLSTATE, an internal error, a Node `ERR_*`):
+ * `isOutage` settles those by asking the database whether it still answers.
  */
+import type { Sql } from 'postgres';
+import { within } from '../queues/within.js';
 
 /**
  * SQLSTATE classes that refuse the data itself: 22 data exception (invalid byte sequence,
@@ -33,7 +37,8 @@ function codeOf(error: unknown): string | undefined {
  * `transient` for anything that may pass: connection refused or closed, too many clients (53),
  * timeouts, shutdowns (57), serialization failures (40), and any error code we do not know.
  * `refused` for data Postgres will never accept, and for plain errors without a code: a bug this
- * update triggers, which retrying does not fix either.
+ * update triggers, which retrying does not fix either. A refusal needs no second look; a
+ * `transient` verdict is only a suspicion until `isOutage` has asked the database.
  */
 export function classifyWriteError(error: unknown): WriteFailure {
   const code = codeOf(error);
@@ -58,4 +63,26 @@ export function errorText(error: unknown): string {
   const code = codeOf(error);
   const message = innermost instanceof Error ? innermost.message : String(innermost);
   return code ? `${code}: ${message}` : message;
+}
+
+/** A probe waits no longer than this: a database that cannot answer a `select 1` in it is out. */
+const PROBE_TIMEOUT_MS = 2_000;
+
+/** Whether the database answers a `select 1` on this pool within `timeoutMs` (a hung or full pool does not). */
+export async function databaseAnswers(sql: Sql, timeoutMs = PROBE_TIMEOUT_MS): Promise<boolean> {
+  return (await within(sql`select 1`.execute(), timeoutMs)).outcome === 'done';
+}
+
+/**
+ * Whether a failure is an outage, to be waited out without limit: an error that may pass, while
+ * the database does not answer on the same pool. Anything else is the update's own failure (a
+ * refusal, or an error of any kind while the database answers) and counts towards setting it
+ * aside, so no update can hold a channel for ever. In doubt (the probe hangs) it is an outage:
+ * waiting longer never loses an update.
+ *
+ * @example
+ *   if (await isOutage(ctx.db.sql, error)) throw error; // 500: the platform redelivers
+ */
+export async function isOutage(sql: Sql, error: unknown): Promise<boolean> {
+  return classifyWriteError(error) === 'transient' && !(await databaseAnswers(sql));
 }

@@ -1,7 +1,7 @@
 /** The HTTP face: health, readiness, metrics, and whatever routes the enabled channels register. */
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { PipelineContext } from '../conversation/context.js';
-import { within } from '../queues/within.js';
+import { databaseAnswers } from '../db/errors.js';
 
 /** A readiness probe answers within this, whichever engine hangs. */
 const CHECK_TIMEOUT_MS = 1_000;
@@ -34,7 +34,7 @@ export function buildServer(ctx: PipelineContext, extraChecks: Record<string, ()
    */
   app.get('/readyz', async (_req, reply) => {
     const [postgres, queue] = await Promise.all([
-      within(ctx.db.sql`select 1`.execute(), CHECK_TIMEOUT_MS).then((r) => r.outcome === 'done'),
+      databaseAnswers(ctx.db.sql, CHECK_TIMEOUT_MS),
       ctx.transport.ping(CHECK_TIMEOUT_MS),
     ]);
     const checks: Record<string, boolean> = { postgres, queue, ...Object.fromEntries(Object.entries(extraChecks).map(([name, check]) => [name, check()])) };

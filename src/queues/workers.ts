@@ -11,7 +11,7 @@ import type { PipelineContext } from '../conversation/context.js';
 import { processConversation, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
 import { countSetAside } from '../conversation/set-aside.js';
 import { fireTimer } from '../cases/sla-jobs.js';
-import { classifyWriteError, errorKind } from '../db/errors.js';
+import { errorKind, isOutage } from '../db/errors.js';
 import { startWebhookWorker, type WebhookSettings } from '../integrations/webhooks/deliver.js';
 import { fetchMedia, type MediaFetcher } from '../media/fetch.js';
 import { fireLivechatTimer } from '../livechat/timers.js';
@@ -100,21 +100,18 @@ function deliverDirectly(ctx: PipelineContext, senders: ReadonlyMap<ChannelName,
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
-/**
- * Errors a Redis outage causes in every worker at once: a dropped connection (logged once, by the
- * transport), or a job Redis lost by coming back empty (Postgres still has the work; the relay
- * enqueues it again). Logged per job they would bury the one line that says what happened.
- */
-function isTransportLoss(err: Error): boolean {
-  return CONNECTION_ERRORS.has((err as { code?: string }).code ?? '') || err.message.startsWith('Missing key for job');
-}
+/** BullMQ's words for a job Redis no longer has: its key, or the lock of a job a worker was running. */
+const LOST_JOB = /^Missing (key|lock) for job /;
 
 /**
- * After this many failed attempts a message is answered with an apology and set aside instead of
- * blocking its chat (about 3 s with the default backoff). A failure on a database outage never
- * gives up: every message would be apologised for when the outage is the cause.
+ * Errors a Redis outage causes in every worker at once: a dropped connection (logged once, by the
+ * transport), or a job Redis lost by coming back empty, found missing when the worker finishes or
+ * retries it (Postgres still has the work; the relay enqueues it again). Logged per job they would
+ * bury the one line that says what happened.
  */
-const POISON_ATTEMPTS = 3;
+function isTransportLoss(err: Error): boolean {
+  return CONNECTION_ERRORS.has((err as { code?: string }).code ?? '') || LOST_JOB.test(err.message);
+}
 
 export interface WorkerOptions {
   concurrency: number;
@@ -159,8 +156,11 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
           outcome = await processConversation(ctx, job.data.identityId, { deliver, releaseMedia });
         } catch (error) {
           const attempts = job.attemptsMade + 1;
-          // An outage is waited out however long it lasts; any other failure is this message's own.
-          if (classifyWriteError(error) === 'transient' || attempts < POISON_ATTEMPTS) throw error;
+          // After `setAsideAfter` failed attempts (about 3 s with the default backoff) the message is
+          // answered with an apology and set aside instead of blocking its chat, whatever the error,
+          // unless the database is out: an outage is waited out however long it lasts, or every
+          // message would be apologised for.
+          if (attempts < ctx.setAsideAfter || (await isOutage(ctx.db.sql, error))) throw error;
           outcome = await processConversation(ctx, job.data.identityId, { giveUpOnFirst: { error, attempts }, deliver, releaseMedia });
           const gaveUp = outcome !== 'busy' ? outcome.gaveUp : undefined;
           if (gaveUp?.setAsideId) countSetAside(ctx, { channel: gaveUp.channel, stage: 'step', setAsideId: gaveUp.setAsideId, attempts, error });

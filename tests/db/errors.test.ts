@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Database } from '../../src/db/client.js';
-import { classifyWriteError, errorKind, errorText } from '../../src/db/errors.js';
+import { classifyWriteError, databaseAnswers, errorKind, errorText, isOutage } from '../../src/db/errors.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 
 let env: TestEnv;
@@ -68,5 +68,38 @@ describe('classifyWriteError', () => {
     expect(String((error as Error).message)).toContain('rahasia');
     expect(JSON.stringify(errorKind(error))).not.toContain('rahasia');
     expect(errorText(error)).not.toContain('rahasia');
+  });
+});
+
+describe('isOutage', () => {
+  it('an error nobody classified (a trigger raising XX000) is not an outage while the database answers', async () => {
+    await db.sql.unsafe(`
+      create function unforeseen() returns trigger language plpgsql as $$
+        begin raise exception 'unforeseen' using errcode = 'internal_error'; end $$;
+      create table u (x int);
+      create trigger unforeseen before insert on u for each row execute function unforeseen();`);
+    const error = await failure(() => db.sql`insert into u values (1)`);
+    expect(classifyWriteError(error)).toBe('transient');
+    expect(await isOutage(db.sql, error)).toBe(false);
+  });
+
+  it('a Node error with a code of its own is not an outage while the database answers', async () => {
+    const error = Object.assign(new TypeError('The "chunk" argument must be of type string'), { code: 'ERR_INVALID_ARG_TYPE' });
+    expect(await isOutage(db.sql, error)).toBe(false);
+  });
+
+  it('connection refused is an outage when the database does not answer either', async () => {
+    const down = postgres('postgres://postgres@127.0.0.1:1/none', { max: 1, connect_timeout: 2 });
+    const error = await failure(() => down`select 1`);
+    expect(await databaseAnswers(down)).toBe(false);
+    expect(await isOutage(down, error)).toBe(true);
+    await down.end();
+  });
+
+  it('a refusal is never an outage, even with the database gone', async () => {
+    const down = postgres('postgres://postgres@127.0.0.1:1/none', { max: 1, connect_timeout: 2 });
+    const error = await failure(() => db.sql`insert into t (positive) values (${-1})`);
+    expect(await isOutage(down, error)).toBe(false);
+    await down.end();
   });
 });

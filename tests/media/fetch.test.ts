@@ -15,6 +15,7 @@ import { webJsReceivedKey } from '../../src/media/sources.js';
 import { fakeClientFactory, libraryMessage } from '../channels/whatsapp-web/fakes.js';
 import { startTestAppWithWhatsAppWeb, waitForChat } from '../support/citizens.js';
 import { eventually } from '../support/cases.js';
+import { fileClock } from '../support/clock.js';
 import { holdConversation } from '../support/conversation-lock.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { graphErrors, startFakeGraph, type FakeGraph } from '../support/fake-graph.js';
@@ -127,7 +128,7 @@ function telegramChat(chatId: number) {
           message_id: messageId,
           from: { id: chatId, is_bot: false, first_name: 'Siti', language_code: 'id' },
           chat: { id: chatId, first_name: 'Siti', type: 'private' },
-          date: Math.floor(Date.now() / 1000),
+          date: Math.floor(fileClock.now().getTime() / 1000),
           photo: [
             { file_id: `${fileId}-small`, file_unique_id: `u-${fileId}-s`, file_size: 1433, width: 90, height: 67 },
             { file_id: fileId, file_unique_id: `u-${fileId}`, file_size: 72110, width: 800, height: 600 },
@@ -164,7 +165,7 @@ function webJsChat(phone: string) {
   const chatId = `${phone}@c.us`;
   let stored = 0;
   const emit = (fields: Parameters<typeof libraryMessage>[0]) => {
-    webjs.latest().emit('message', { ...libraryMessage({ from: chatId, notifyName: 'Siti', ...fields }), timestamp: Math.floor(Date.now() / 1000) });
+    webjs.latest().emit('message', { ...libraryMessage({ from: chatId, notifyName: 'Siti', ...fields }), timestamp: Math.floor(fileClock.now().getTime() / 1000) });
     stored++;
   };
   const post = async (fields: Parameters<typeof libraryMessage>[0]) => {

@@ -11,6 +11,7 @@ import type { App } from '../../src/app.js';
 import type { ChannelName } from '../../src/channels/types.js';
 import { fakeClientFactory, libraryMessage } from '../channels/whatsapp-web/fakes.js';
 import { cloudRequestText, sentTo, startTestAppWithWhatsAppWeb, waitForChat } from '../support/citizens.js';
+import { fileClock } from '../support/clock.js';
 import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
 import { startFakeGraph, type FakeGraph } from '../support/fake-graph.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
@@ -37,7 +38,7 @@ function telegramMessage(chatId: number, fields: Record<string, unknown>, firstN
       message_id: nextMessageId++,
       from: { id: chatId, is_bot: false, first_name: firstName, last_name: 'Rahayu', language_code: 'id' },
       chat: { id: chatId, first_name: firstName, last_name: 'Rahayu', type: 'private' },
-      date: Math.floor(Date.now() / 1000),
+      date: Math.floor(fileClock.now().getTime() / 1000),
       ...fields,
     },
   };

@@ -1,23 +1,31 @@
 /**
  * Redis is transport, not truth: when its server dies mid-conversation, webhooks keep answering at
  * once (the message is durable in Postgres), /readyz names the queue as the degraded part, the
- * outage is logged once and its end once, and when Redis comes back empty every owed reply is
- * delivered within seconds, exactly once: in one process, and with the web and worker roles as
- * separate OS processes. Each scenario owns a private redis-server it kills and starts again.
+ * outage is logged once per process and its end once, not once per job, and when Redis comes back
+ * empty every owed reply is delivered within seconds, exactly once, and the delayed work it held
+ * (an SLA alarm, a dinas webhook's retry) is rebuilt from Postgres at once: in one process, and
+ * with the web and worker roles as separate OS processes. Each scenario owns a private
+ * redis-server it kills and starts again.
  */
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProduct, type ProductProcess } from '../../bench/processes.js';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { startProduct, type LoggedLine, type ProductProcess } from '../../bench/processes.js';
 import type { App } from '../../src/app.js';
+import * as schema from '../../src/db/schema.js';
+import { addWebhookEndpoint, createIntegrationKey } from '../../src/integrations/keys.js';
 import { createEnqueue } from '../../src/queues/enqueue.js';
-import { inboundJob } from '../../src/queues/jobs.js';
+import { CASE_TIMER_QUEUE, caseTimerJobId, inboundJob } from '../../src/queues/jobs.js';
 import { createTransport, type Transport } from '../../src/queues/transport.js';
 import { createTestEnv, startTestApp, testSettings, waitForNothingOwed, type TestEnv } from '../support/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
+import { captureLog } from '../support/log.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { fireScript, NAVIGATION_SCRIPT, postUpdate, recordBaseline, telegramConfig, textUpdate, type ProductProcesses } from '../support/telegram.js';
 import { postChatMessage } from '../support/webchat.js';
 import { cloudText, cloudWebhook, nextWamid, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
@@ -44,13 +52,70 @@ async function until(what: string, condition: () => boolean | Promise<boolean>, 
   }
 }
 
+/** Webhook retries seconds apart, so one waits in Redis's delayed set when Redis dies. */
+const QUICK_WEBHOOK_RETRIES = { WEBHOOK_RETRY_BASE_MS: '300', WEBHOOK_RETRY_MAX_MS: '1000', WEBHOOK_TIMEOUT_MS: '2000' };
+const WEBHOOK_SECRET = 'whsec_redis_outage_test';
+
+/** What else the scenario watches: the dinas's webhook receiver, and where the product's queues live. */
+interface OwedElsewhere {
+  receiver: WebhookReceiver;
+  redisPrefix: string;
+  /** Called right before Redis is killed, e.g. to mark where the processes' logs of the outage begin. */
+  beforeKill?: () => void;
+}
+
+/**
+ * A case filed by the dinas's own system (Open311) just before Redis dies, with two kinds of delayed
+ * work in Redis: its first webhook delivery, retried because the receiver is down, and its SLA
+ * clock, whose reminder is made due now and whose escalation is due in half an hour (moved from
+ * its own start, so on whichever clock the product runs). Neither may wait for the relay's
+ * regular rounds once Redis is back empty.
+ */
+async function caseWithDelayedWork(product: ProductProcesses, owed: OwedElsewhere) {
+  const db = drizzle(product.sql, { schema });
+  const [dinas] = await db.select({ id: schema.dinas.id }).from(schema.dinas).where(eq(schema.dinas.code, 'dinsos-bandung'));
+  const { key } = await createIntegrationKey(db, dinas.id, 'sistem-dinas');
+  // Only the case's creation: a later event of the case (the reminder) would drive its pair again.
+  await addWebhookEndpoint(db, { dinasId: dinas.id, url: owed.receiver.url, secret: WEBHOOK_SECRET, eventTypes: ['case.created'] });
+  owed.receiver.setDown(true);
+  const res = await fetch(`${product.url}/open311/v2/requests.json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ api_key: key, service_code: 'pkh', description: 'Bantuan PKH belum cair.', lat: -6.914744, long: 107.60981 }),
+  });
+  expect(res.status).toBe(201);
+  const ticket = ((await res.json()) as { service_request_id: string }[])[0].service_request_id;
+  const [kase] = await product.sql<{ id: string }[]>`select id from cases where ticket = ${ticket}`;
+  const deliveries = () => product.sql<{ status: string; attempts: number }[]>`select status, attempts from webhook_deliveries where case_id = ${kase.id} order by case_event_id`;
+  await until('the first delivery attempt to fail', async () => (await deliveries())[0]?.attempts >= 1, 20_000);
+  const [timer] = await product.sql<{ id: string }[]>`
+    update case_timers set remind_at = started_at, next_at = started_at, due_at = started_at + interval '30 minutes'
+    where case_id = ${kase.id} and kind = 'verify' returning id`;
+  const events = async () => (await product.sql<{ type: string }[]>`select type from case_events where case_id = ${kase.id} order by id`).map((e) => e.type);
+  expect(await events()).toEqual(['created']);
+  return { ticket, timerId: Number(timer.id), deliveries, events };
+}
+
+/** The state of a job in the product's queue, read straight from Redis. */
+async function jobState(redisUrl: string, prefix: string, queueName: string, jobId: string): Promise<string | undefined> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(queueName, { connection, prefix });
+  try {
+    return await (await queue.getJob(jobId))?.getState();
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
 /**
  * Five citizens are halfway through a conversation when Redis is killed and go on typing during the
  * outage; three others have finished typing, but their replies still wait in Redis as send retries
- * (the Bot API was failing). Redis comes back empty on the same port: only Postgres knows what is
- * owed, and the relay's regular rounds are too slow (SLOW_RELAY) for anything but its catch-up.
+ * (the Bot API was failing), and a dinas's case waits on a webhook retry and an SLA alarm. Redis
+ * comes back empty on the same port: only Postgres knows what is owed, and the relay's regular
+ * rounds are too slow (SLOW_RELAY) for anything but its catch-up.
  */
-async function killedMidConversation(product: ProductProcesses, telegram: FakeTelegram, redis: PrivateRedis) {
+async function killedMidConversation(product: ProductProcesses, telegram: FakeTelegram, redis: PrivateRedis, owed: OwedElsewhere) {
   const { replies: baseline } = await recordBaseline(product, telegram, nextChat++);
   const typing = Array.from({ length: CITIZENS }, () => nextChat++);
   const stranded = Array.from({ length: 3 }, () => nextChat++);
@@ -75,6 +140,8 @@ async function killedMidConversation(product: ProductProcesses, telegram: FakeTe
   telegram.outage();
   await Promise.all(stranded.map((chat) => fireScript(product.url, chat)));
   await until('the stranded chats to be stepped, their replies owed', async () => (await unprocessed(stranded)) === 0, 20_000);
+  const kase = await caseWithDelayedWork(product, owed);
+  owed.beforeKill?.();
   await redis.kill();
   telegram.heal();
 
@@ -94,6 +161,7 @@ async function killedMidConversation(product: ProductProcesses, telegram: FakeTe
     where i.chat_id in ${product.sql(typing.map(String))}`;
   expect(stored.n).toBe(CITIZENS * NAVIGATION_SCRIPT.length);
 
+  owed.receiver.setDown(false);
   await redis.restart();
   const everyone = [...typing, ...stranded];
   await until(
@@ -104,36 +172,57 @@ async function killedMidConversation(product: ProductProcesses, telegram: FakeTe
   await waitForNothingOwed(product.sql, RECOVERY_BOUND_MS);
   // Exactly the sequence a citizen alone receives: nothing lost, nothing twice, in order.
   for (const chat of everyone) expect(telegram.sent(String(chat)).map((m) => m.text)).toEqual(baseline);
+
+  // The delayed work Redis lost is rebuilt from Postgres by the catch-up as well: the webhook retry
+  // reaches the dinas once, the alarm that came due meanwhile fires once, and the next one is back
+  // in Redis's delayed set.
+  await until('the webhook delivery', async () => (await kase.deliveries())[0]?.status === 'delivered', RECOVERY_BOUND_MS);
+  const delivered = owed.receiver.received.filter((w) => w.body.case.ticket === kase.ticket);
+  expect(delivered.map((w) => [w.event, w.status, w.verified])).toEqual([['case.created', 200, true]]);
+  await until('the SLA reminder', async () => (await kase.events()).includes('reminder'), RECOVERY_BOUND_MS);
+  await until('the escalation alarm in Redis again', async () => (await jobState(redis.url, owed.redisPrefix, CASE_TIMER_QUEUE, caseTimerJobId(kase.timerId, 'due'))) === 'delayed', RECOVERY_BOUND_MS);
+  expect(await kase.events()).toEqual(['created', 'reminder']);
 }
 
 describe('Redis killed mid-conversation, one process', () => {
   let env: TestEnv;
   let telegram: FakeTelegram;
   let redis: PrivateRedis;
+  let receiver: WebhookReceiver;
   let app: App;
+  const captured = captureLog('warn');
 
   beforeAll(async () => {
     env = await createTestEnv();
     telegram = await startFakeTelegram();
     redis = await startPrivateRedis();
-    app = await startTestApp(env, { config: telegramConfig(telegram, SLOW_RELAY), redisUrl: redis.url });
+    receiver = await startWebhookReceiver(WEBHOOK_SECRET);
+    app = await startTestApp(env, { config: telegramConfig(telegram, { ...SLOW_RELAY, ...QUICK_WEBHOOK_RETRIES }), redisUrl: redis.url, log: captured.log });
   });
   afterAll(async () => {
     await app?.close();
     await telegram?.close();
+    await receiver?.close();
     await redis?.stop();
     await env?.dispose();
   });
 
-  it('answers every webhook at once during the outage and delivers every owed reply once after it', async () => {
-    await killedMidConversation({ url: app.url!, sql: app.ctx.db.sql }, telegram, redis);
-  });
+  it('answers every webhook at once during the outage and delivers every owed reply, alarm and webhook once after it, logging the outage once', async () => {
+    let linesBefore = 0;
+    await killedMidConversation({ url: app.url!, sql: app.ctx.db.sql }, telegram, redis, {
+      receiver,
+      redisPrefix: env.redisPrefix,
+      beforeKill: () => (linesBefore = captured.lines.length),
+    });
+    expectTheOutageSaidOnce(captured.lines.slice(linesBefore));
+  }, 90_000);
 });
 
 describe('Redis killed mid-conversation, web and worker as separate processes', () => {
   let env: TestEnv;
   let telegram: FakeTelegram;
   let redis: PrivateRedis;
+  let receiver: WebhookReceiver;
   let sql: postgres.Sql;
   const processes: ProductProcess[] = [];
   let url: string;
@@ -142,9 +231,10 @@ describe('Redis killed mid-conversation, web and worker as separate processes', 
     env = await createTestEnv();
     telegram = await startFakeTelegram();
     redis = await startPrivateRedis();
+    receiver = await startWebhookReceiver(WEBHOOK_SECRET);
     sql = postgres(env.databaseUrl, { max: 2, onnotice: () => {} });
     const settings = testSettings({
-      ...telegramConfig(telegram, SLOW_RELAY),
+      ...telegramConfig(telegram, { ...SLOW_RELAY, ...QUICK_WEBHOOK_RETRIES }),
       DATABASE_URL: env.databaseUrl,
       REDIS_URL: redis.url,
       QUEUE_PREFIX: env.redisPrefix,
@@ -166,21 +256,45 @@ describe('Redis killed mid-conversation, web and worker as separate processes', 
     for (const p of processes) await p.stop();
     await sql?.end();
     await telegram?.close();
+    await receiver?.close();
     await redis?.stop();
     await env?.dispose();
   });
 
-  it('answers every webhook at once during the outage and delivers every owed reply once after it', async () => {
+  it('answers every webhook at once during the outage and delivers every owed reply, alarm and webhook once after it, each process logging the outage once', async () => {
+    let linesBefore: number[] = [];
     try {
-      await killedMidConversation({ url, sql }, telegram, redis);
+      await killedMidConversation({ url, sql }, telegram, redis, {
+        receiver,
+        redisPrefix: env.redisPrefix,
+        beforeKill: () => (linesBefore = processes.map((p) => p.warningLines().length)),
+      });
     } catch (err) {
       for (const p of processes) console.error(`--- ${p.label} output ---\n${p.outputTail()}`);
       throw err;
     }
     // Neither process crashed meanwhile.
     for (const p of processes) expect(await Promise.race([p.exited, Promise.resolve('running')])).toBe('running');
-  }, 90_000);
+
+    processes.forEach((p, i) => expectTheOutageSaidOnce(p.warningLines().slice(linesBefore[i])));
+  }, 120_000);
 });
+
+/**
+ * From the kill to the end of the recovery a process says once that Redis is gone, however many
+ * jobs met the outage (dozens of messages, replies, retries and jobs Redis lost did): no warning
+ * repeats per job, or per queue.
+ */
+function expectTheOutageSaidOnce(lines: LoggedLine[]) {
+  const warnings = lines.filter((l) => l.level >= 40);
+  expect(warnings.filter((l) => l.msg.startsWith('queue transport unreachable'))).toHaveLength(1);
+  const counts = new Map<string, number>();
+  for (const line of warnings) {
+    const key = [line.msg, line.queue, line.work].filter(Boolean).join(' · ');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  expect([...counts].filter(([, n]) => n > 1).map(([key, n]) => `${key} ×${n}`)).toEqual([]);
+}
 
 describe('the web role while Redis is down', () => {
   let env: TestEnv;
@@ -242,16 +356,7 @@ describe('the web role while Redis is down', () => {
 describe('the enqueue helper and transport health', () => {
   let redis: PrivateRedis;
   let transport: Transport;
-  const lines: { level: number; msg: string }[] = [];
-  const log = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { level: number; msg: string });
-        done();
-      },
-    }),
-  );
+  const { log, lines } = captureLog('debug');
   const said = (words: string) => lines.filter((l) => l.msg.includes(words)).length;
 
   beforeAll(async () => {

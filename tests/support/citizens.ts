@@ -11,11 +11,12 @@
  *   for (const citizen of citizens) expect(await citizen.say('halo')).toHaveLength(1);
  */
 import { randomUUID } from 'node:crypto';
+import type postgres from 'postgres';
 import { startApp, type App } from '../../src/app.js';
 import { TICKET_ALPHABET } from '../../src/cases/ticket.js';
 import type { ChannelName } from '../../src/channels/types.js';
 import type { WebJsClient } from '../../src/channels/whatsapp-web/client.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { libraryMessage, type FakeWebJsClient } from '../channels/whatsapp-web/fakes.js';
 import { fileClock } from './clock.js';
 import { testConfig, TEST_REDIS, type TestEnv } from './env.js';
@@ -28,12 +29,12 @@ import { cloudInteractiveReply, cloudText, cloudWebhook, nextWamid, postCloudWeb
 /** `startTestApp`, plus the WhatsApp Web client factory that production leaves to the real library. */
 export function startTestAppWithWhatsAppWeb(
   env: TestEnv,
-  options: { config: Record<string, string | undefined>; whatsappWebClientFactory: () => WebJsClient; now?: () => Date },
+  options: { config: Record<string, string | undefined>; whatsappWebClientFactory: () => WebJsClient; now?: () => Date; log?: Logger },
 ): Promise<App> {
   const config = testConfig(options.config);
   return startApp({
     config,
-    log: createLogger(config.LOG_LEVEL),
+    log: options.log ?? createLogger(config.LOG_LEVEL),
     role: 'all',
     databaseUrl: env.databaseUrl,
     transport: { kind: 'redis', url: TEST_REDIS, prefix: env.redisPrefix },
@@ -42,12 +43,17 @@ export function startTestAppWithWhatsAppWeb(
   });
 }
 
+/** What `waitForChat` reads through: the app, or any connection to its database (`{ ctx: { db: { sql } } }`). */
+export interface ChatReader {
+  ctx: { db: { sql: postgres.Sql } };
+}
+
 /**
  * Resolves once the chat has at least `received` stored messages, all processed, and no reply
  * still pending. Counting stored messages (rather than trusting the request that carried them)
  * matters for WhatsApp Web, whose messages reach storage after the event that delivered them.
  */
-export async function waitForChat(app: App, channel: ChannelName, chatId: string, received: number, timeoutMs = 20_000): Promise<void> {
+export async function waitForChat(app: ChatReader, channel: ChannelName, chatId: string, received: number, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [row] = await app.ctx.db.sql<{ stored: number; unprocessed: number; pending: number }[]>`

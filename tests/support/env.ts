@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { startApp, type App, type Role } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { fileClock } from './clock.js';
 
 export const TEST_POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -101,16 +101,17 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
 
 /**
  * Starts the product against this test's database and Redis prefix (or, with `postgresQueues`,
- * BullMQ's PostgreSQL backend in the same database), on the test clock unless given `now`.
+ * BullMQ's PostgreSQL backend in the same database), on the test clock unless given `now`, logging
+ * nowhere unless given a `log` (see tests/support/log.ts).
  */
 export function startTestApp(
   env: TestEnv,
-  options: { role?: Role; config?: Record<string, string | undefined>; now?: () => Date; redisUrl?: string; postgresQueues?: boolean } = {},
+  options: { role?: Role; config?: Record<string, string | undefined>; now?: () => Date; redisUrl?: string; postgresQueues?: boolean; log?: Logger } = {},
 ): Promise<App> {
   const config = testConfig(options.config);
   return startApp({
     config,
-    log: createLogger(config.LOG_LEVEL),
+    log: options.log ?? createLogger(config.LOG_LEVEL),
     role: options.role ?? 'all',
     databaseUrl: env.databaseUrl,
     transport: options.postgresQueues

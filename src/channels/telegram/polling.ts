@@ -6,8 +6,9 @@
  * Delivery is at least once: grammY confirms an update to Telegram on its next `getUpdates`
  * (or on `stop()`), so we never let it get that far with an update the runtime has not stored.
  * A failing `onUpdate` is retried with backoff, holding the poll loop, and updates stay in order:
- * for as long as the failure is transient (the database is down); an update the runtime keeps
- * refusing is handed to `setAside` after `maxAttempts`, and polling moves on.
+ * for as long as the failure is an outage (the database is down); an update that keeps failing
+ * for any other reason is handed to `setAside` after `maxAttempts` such failures, and polling
+ * moves on.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Bot } from 'grammy';
@@ -21,14 +22,17 @@ export interface TelegramPollingOptions {
   apiRoot: string;
   /** Stores and enqueues one raw update; throwing means "not stored, try again". */
   onUpdate(update: unknown): Promise<void>;
-  /** Whether an `onUpdate` failure may pass with time (an outage): such updates are retried without limit. */
-  isTransient(error: unknown): boolean;
   /**
-   * Keeps an update `onUpdate` refused `maxAttempts` times, so it is confirmed and the next one
-   * served. Throwing (the database went down meanwhile) retries the update as before.
+   * Whether an `onUpdate` failure is an outage (the database does not answer): such failures are
+   * retried without limit and never count towards setting the update aside. Rejecting counts as yes.
+   */
+  isOutage(error: unknown): Promise<boolean>;
+  /**
+   * Keeps an update that failed `maxAttempts` times other than by an outage, so it is confirmed
+   * and the next one served. Throwing (the database went down meanwhile) retries the update as before.
    */
   setAside(update: { update_id: number }, error: unknown, attempts: number): Promise<void>;
-  /** Attempts before a refused update is set aside (default 3). */
+  /** Failures, outages aside, before an update is set aside (default 3). */
   maxAttempts?: number;
   logger: Logger;
   /** First pause before retrying a failed `onUpdate`; doubles up to 30 s (default 1 s). */
@@ -55,7 +59,12 @@ const DEFAULT_MAX_ATTEMPTS = 3;
  * (Telegram serves `getUpdates` only without one). Rejects if that fails, e.g. a wrong token.
  *
  * @example
- *   const polling = await startTelegramPolling({ token, apiRoot, onUpdate: inbox.acceptTelegram, logger });
+ *   const polling = await startTelegramPolling({
+ *     token, apiRoot, logger,
+ *     onUpdate: (update) => receiveTelegramUpdate(ctx, update),
+ *     isOutage: (error) => isOutage(ctx.db.sql, error),
+ *     setAside: (update, error, attempts) => setAsideTelegramUpdate(ctx, update, error, attempts),
+ *   });
  *   process.once('SIGTERM', () => polling.stop());
  */
 export async function startTelegramPolling(options: TelegramPollingOptions): Promise<TelegramPolling> {
@@ -80,7 +89,7 @@ export async function startTelegramPolling(options: TelegramPollingOptions): Pro
 
   /** True once the update is stored or set aside, false if polling stopped first. */
   async function storeWithRetry(update: { update_id: number }): Promise<boolean> {
-    let refusals = 0;
+    let failures = 0;
     for (let delay = options.retryDelayMs ?? 1000; ; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
       try {
         await onUpdate(update);
@@ -88,9 +97,10 @@ export async function startTelegramPolling(options: TelegramPollingOptions): Pro
       } catch (error) {
         // Codes only: error messages can quote the update's text.
         logger.error({ updateId: update.update_id, ...errorKind(error) }, 'telegram polling: update not stored, will retry');
-        if (!options.isTransient(error) && ++refusals >= maxAttempts) {
+        const outage = await options.isOutage(error).catch(() => true);
+        if (!outage && ++failures >= maxAttempts) {
           try {
-            await options.setAside(update, error, refusals);
+            await options.setAside(update, error, failures);
             return true;
           } catch (asideError) {
             logger.error({ updateId: update.update_id, ...errorKind(asideError) }, 'telegram polling: update not set aside, will retry');

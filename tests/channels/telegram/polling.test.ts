@@ -65,7 +65,7 @@ afterEach(async () => {
   await telegram.close();
 });
 
-/** Errors the runtime classifies as an outage: retried without limit. Everything else is a refusal. */
+/** Errors the runtime finds to be an outage (the database does not answer): retried without limit. Everything else counts. */
 class OutageError extends Error {}
 
 function start(onUpdate: (update: unknown) => Promise<void>, setAside: (update: unknown, error: unknown, attempts: number) => Promise<void> = async () => {}) {
@@ -73,7 +73,7 @@ function start(onUpdate: (update: unknown) => Promise<void>, setAside: (update: 
     token: telegram.token,
     apiRoot: telegram.apiRoot,
     onUpdate,
-    isTransient: (error) => error instanceof OutageError,
+    isOutage: async (error) => error instanceof OutageError,
     setAside,
     logger,
     retryDelayMs: 5,
@@ -152,6 +152,24 @@ describe('startTelegramPolling', () => {
     expect(telegram.pendingUpdates()).toEqual([]);
   });
 
+  it('counts only the failures that are not an outage towards setting an update aside', async () => {
+    const [poison, next] = [1, 2].map((n) => telegram.queueUpdate(textUpdate(`pesan ${n}`, n)));
+    const runtime = recorder(async (update, attempt) => {
+      if ((update as { update_id: number }).update_id !== poison.update_id) return;
+      throw attempt % 2 === 1 ? new OutageError('database is down') : new Error('XX000: internal error');
+    });
+    const setAside: number[] = [];
+
+    polling = await start(runtime.onUpdate, async (_update, _error, attempts) => {
+      setAside.push(attempts);
+    });
+    await runtime.storedCount(1);
+
+    // Outage, failure, outage, failure, outage, failure: the third failure sets it aside.
+    expect(runtime.attempts).toEqual([poison, poison, poison, poison, poison, poison, next]);
+    expect(setAside).toEqual([3]);
+  });
+
   it('keeps retrying a refused update while setting it aside fails too, and never skips it', async () => {
     const [poison, next] = [1, 2].map((n) => telegram.queueUpdate(textUpdate(`pesan ${n}`, n)));
     const runtime = recorder(async (update) => {
@@ -202,7 +220,7 @@ describe('startTelegramPolling', () => {
 
   it('rejects at start when the token is wrong', async () => {
     await expect(
-      startTelegramPolling({ token: '123:wrong', apiRoot: telegram.apiRoot, onUpdate: async () => {}, isTransient: () => true, setAside: async () => {}, logger }),
+      startTelegramPolling({ token: '123:wrong', apiRoot: telegram.apiRoot, onUpdate: async () => {}, isOutage: async () => true, setAside: async () => {}, logger }),
     ).rejects.toThrow(/401/);
   });
 });
