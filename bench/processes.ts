@@ -7,10 +7,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type postgres from 'postgres';
+import type { ChannelName } from '../src/channels/types.js';
+import { INBOUND_QUEUE, outboundQueue } from '../src/queues/jobs.js';
+import { REDIS_URL } from './infra.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Linux reports CPU time in clock ticks of 1/100 s on every platform Node supports here. */
 const TICKS_PER_SECOND = 100;
+/** Migrations, seeding and (split shape) several processes starting on a busy machine. */
+const STARTUP_TIMEOUT_MS = 90_000;
 
 /** One JSON line pino wrote: its level, message and fields. */
 export interface LoggedLine {
@@ -179,6 +187,15 @@ export function cpuSnapshot(processes: ProductProcess[], postgresPids: number[])
   };
 }
 
+/** The product's Postgres backends and the shared writers; not `monitor` itself, nor other databases' backends. */
+export async function productBackends(monitor: postgres.Sql): Promise<number[]> {
+  const rows = await monitor<{ pid: number }[]>`
+    select pid from pg_stat_activity
+    where (datname = current_database() and pid <> pg_backend_pid())
+       or backend_type in ('walwriter', 'checkpointer', 'background writer')`;
+  return rows.map((r) => r.pid);
+}
+
 /** Cores kept busy between two snapshots (1.0 = one core all the time). */
 export interface CpuUse {
   product: number[];
@@ -230,5 +247,39 @@ export class RssSampler {
   stop() {
     this.sample();
     clearInterval(this.timer);
+  }
+}
+
+/** Resolves once the web role answers /healthz on `port`. */
+export async function waitForHealth(port: number) {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`web did not answer /healthz within ${STARTUP_TIMEOUT_MS} ms`);
+    // Polls a process that is starting; the interval only bounds how often we ask.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Resolves once `count` processes have a worker on both the inbound and the channel's outbound queue. */
+export async function waitForWorkers(prefix: string, channel: ChannelName, count: number) {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queues = [INBOUND_QUEUE, outboundQueue(channel)].map((name) => new Queue(name, { connection, prefix }));
+  try {
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    for (;;) {
+      const counts = await Promise.all(queues.map((q) => q.getWorkersCount()));
+      if (counts.every((n) => n >= count)) return;
+      if (Date.now() > deadline) throw new Error(`workers not registered within ${STARTUP_TIMEOUT_MS} ms (${counts.join('/')} of ${count})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await Promise.all(queues.map((q) => q.close()));
+    connection.disconnect();
   }
 }

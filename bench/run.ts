@@ -16,23 +16,25 @@
  * Product settings not set here (WORKER_CONCURRENCY, DATABASE_POOL_SIZE…) pass through from the
  * environment, so their effect can be measured without editing anything.
  *
- * Then the inbox phase (bench/inbox.ts: the console's case list and counts on a seeded million
- * cases; its own BENCH_INBOX_* settings). Phases by name: `npm run bench -- inbox` runs only the
- * inbox, `npm run bench -- channels` only the channels.
+ * Then the flood phase (bench/flood.ts: one chat sending BENCH_FLOOD_MESSAGES, default 300, while
+ * BENCH_FLOOD_CITIZENS, default 20, report with BENCH_FLOOD_THINK_MS, default 1000, between messages;
+ * the others' p95 reply time with and without the flood, BENCH_FLOOD_ROUNDS, default 2, of each) and the inbox phase (bench/inbox.ts: the
+ * console's case list and counts on a seeded million cases; its own BENCH_INBOX_* settings). Phases
+ * by name: `npm run bench -- inbox` runs only the inbox, `npm run bench -- flood` only the flood,
+ * `npm run bench -- channels` only the channels.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import postgres from 'postgres';
-import { INBOUND_QUEUE, outboundQueue } from '../src/queues/jobs.js';
 import { CHANNELS, type BenchChannel } from './channels.js';
+import { fmt, percentile } from './figures.js';
+import { floodReport, runFloodBench, type FloodReport } from './flood.js';
 import { inboxReport, runInboxBench, type InboxRow } from './inbox.js';
-import { createScratch, freePort, machineInfo, REDIS_URL, type MachineInfo } from './infra.js';
+import { createScratch, freePort, machineInfo, productEnv, type MachineInfo } from './infra.js';
 import { CitizenLoad, LAPOR_SCRIPT, type PhaseResult } from './load.js';
 import { benchUnderstanding } from './understanding.js';
-import { cpuBetween, cpuSnapshot, memory, RssSampler, startProduct, type CpuUse, type ProductProcess } from './processes.js';
+import { cpuBetween, cpuSnapshot, memory, productBackends, RssSampler, startProduct, waitForHealth, waitForWorkers, type CpuUse, type ProductProcess } from './processes.js';
 
 function numberFromEnv(name: string, fallback: number, { allowZero = false } = {}): number {
   const raw = process.env[name];
@@ -58,6 +60,12 @@ const settings = {
   shapes: listFromEnv('BENCH_SHAPES', 'all,split'),
   apiDelayMs: numberFromEnv('BENCH_API_DELAY_MS', 0, { allowZero: true }),
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  flood: {
+    citizens: Math.round(numberFromEnv('BENCH_FLOOD_CITIZENS', 20)),
+    messages: Math.round(numberFromEnv('BENCH_FLOOD_MESSAGES', 300)),
+    thinkMs: numberFromEnv('BENCH_FLOOD_THINK_MS', 1000, { allowZero: true }),
+    rounds: Math.round(numberFromEnv('BENCH_FLOOD_ROUNDS', 2)),
+  },
   inbox: {
     cases: Math.round(numberFromEnv('BENCH_INBOX_CASES', 1_000_000)),
     messages: Math.round(numberFromEnv('BENCH_INBOX_MESSAGES', 10_000_000, { allowZero: true })),
@@ -69,14 +77,13 @@ const settings = {
   },
 };
 
-const PHASES = ['channels', 'inbox'] as const;
+const PHASES = ['channels', 'flood', 'inbox'] as const;
 
 /** Targets from the issue. */
 const TARGET_P95_MS = 150;
 const TARGET_CEILING = 1000;
 /** Enough chats to warm every code path (new identity, each state) without queueing. */
 const WARMUP_CITIZENS = 50;
-const STARTUP_TIMEOUT_MS = 90_000;
 /** Busy cores outside the bench, product, Postgres and Redis above which a phase is flagged as disturbed. */
 const OTHER_LOAD_WARNING = 0.25;
 
@@ -150,16 +157,10 @@ async function runShape(channel: BenchChannel, shape: Shape): Promise<RunReport>
   cleanups.push(() => fake.close());
 
   const env = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    DATABASE_URL: scratch.databaseUrl,
-    REDIS_URL,
-    QUEUE_PREFIX: scratch.redisPrefix,
-    NIK_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-    NIK_HASH_KEY: Buffer.alloc(32, 9).toString('base64'),
+    ...productEnv(scratch, port, dataDir),
+    // Simulated citizens answer in milliseconds and loop the script: far past a person's messages
+    // per minute. The fair-use limit is measured by the flood phase.
+    CHAT_INBOUND_PER_MINUTE: '1000000',
     // Only the channel under test is configured: its outbound queue is the only one with workers.
     ...fake.productEnv,
   };
@@ -187,19 +188,12 @@ async function runShape(channel: BenchChannel, shape: Shape): Promise<RunReport>
   launch(first.label, first.role);
   await guarded(waitForHealth(port));
   for (const p of rest) launch(p.label, p.role);
-  await guarded(waitForWorkers(scratch.redisPrefix, channel, shape.processes.filter((p) => p.role !== 'web').length));
+  await guarded(waitForWorkers(scratch.redisPrefix, channel.key, shape.processes.filter((p) => p.role !== 'web').length));
   log(`started: ${processes.map((p) => `${p.label} pid ${p.pid}`).join(', ')}`);
 
   const monitor = postgres(scratch.databaseUrl, { max: 1, onnotice: () => {} });
   cleanups.push(() => monitor.end());
-  // The product's backends and the shared writers; not this monitor, nor other databases' backends.
-  const postgresPids = async () =>
-    (
-      await monitor<{ pid: number }[]>`
-        select pid from pg_stat_activity
-        where (datname = current_database() and pid <> pg_backend_pid())
-           or backend_type in ('walwriter', 'checkpointer', 'background writer')`
-    ).map((r) => r.pid);
+  const postgresPids = () => productBackends(monitor);
 
   const rss = new RssSampler(processes);
   const warmup = await guarded(citizens.closedLoop('warmup', WARMUP_CITIZENS, settings.warmupS * 1000));
@@ -239,39 +233,6 @@ async function runShape(channel: BenchChannel, shape: Shape): Promise<RunReport>
   return { channel, shape, phases, memory: memoryReport, fakeRejected, fakeSummary, logs };
 }
 
-async function waitForHealth(port: number) {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  for (;;) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (res.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`web did not answer /healthz within ${STARTUP_TIMEOUT_MS} ms`);
-    // Polls a process that is starting; the interval only bounds how often we ask.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Resolves once `count` processes have a worker on both the inbound and the channel's outbound queue. */
-async function waitForWorkers(prefix: string, channel: BenchChannel, count: number) {
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const queues = [INBOUND_QUEUE, outboundQueue(channel.key)].map((name) => new Queue(name, { connection, prefix }));
-  try {
-    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-    for (;;) {
-      const counts = await Promise.all(queues.map((q) => q.getWorkersCount()));
-      if (counts.every((n) => n >= count)) return;
-      if (Date.now() > deadline) throw new Error(`workers not registered within ${STARTUP_TIMEOUT_MS} ms (${counts.join('/')} of ${count})`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  } finally {
-    await Promise.all(queues.map((q) => q.close()));
-    connection.disconnect();
-  }
-}
-
 /** Where unanswered messages are stuck, from the product's own tables: not yet processed, or a reply not sent. */
 async function describeOwed(sql: postgres.Sql, channel: BenchChannel, examples: PhaseResult['unansweredExamples']): Promise<string> {
   const lines: string[] = [];
@@ -288,15 +249,6 @@ async function describeOwed(sql: postgres.Sql, channel: BenchChannel, examples: 
     );
   }
   return lines.join('\n');
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
-
-function fmt(n: number, digits = 1): string {
-  return Number.isFinite(n) ? n.toFixed(digits) : '-';
 }
 
 function mib(bytes: number): string {
@@ -462,10 +414,16 @@ async function main() {
     const shapes = pick('BENCH_SHAPES', SHAPES, settings.shapes);
     for (const channel of channels) for (const shape of shapes) reports.push(await runShape(channel, shape));
   }
+  let flood: FloodReport | null = null;
+  if (runs('flood')) {
+    flood = await runFloodBench(settings.flood, log, cleanups);
+    await cleanUp();
+  }
   let inbox: InboxRow[] = [];
   if (runs('inbox')) inbox = await runInboxBench(settings.inbox, log, cleanups);
   if (reports.length > 0) printReport(machine, reports);
   else log(`\nmachine   ${machine.cpu}, ${machine.cores} cores, ${fmt(machine.memoryGiB)} GiB RAM; PostgreSQL ${machine.postgres}`);
+  if (flood) floodReport(flood, log);
   if (inbox.length > 0) inboxReport(inbox, table, log);
 }
 

@@ -25,6 +25,7 @@ import { createWebJsClient, DEFAULT_CLIENT_ID, type WebJsClient } from './channe
 import { WhatsAppWebConnection } from './channels/whatsapp-web/connection.js';
 import { registerWhatsAppQrRoute } from './channels/whatsapp-web/qr-route.js';
 import { createWhatsAppWebSender } from './channels/whatsapp-web/sender.js';
+import { fairUseFrom, photoWanted } from './conversation/fair-use.js';
 import { ingestOrSetAside } from './conversation/set-aside.js';
 import { recordDeliveryStatus } from './queues/outbound.js';
 import { createWebChatSender } from './channels/webchat/sender.js';
@@ -126,6 +127,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     mediaStorage,
     publicUrl,
     setAsideAfter: config.SET_ASIDE_AFTER_ATTEMPTS,
+    fairUse: fairUseFrom(config),
   };
 
   // Staff edits in any process reach this one's caches at once.
@@ -184,6 +186,7 @@ export async function startApp(options: AppOptions): Promise<App> {
             await ingestOrSetAside(ctx, message);
           },
           saveMedia: (ref, mimetype, data) => mediaStorage.put(webJsReceivedKey(ref), data, mimetype),
+          wantsMedia: (message) => photoWanted(ctx, message.channel, message.chatId),
           maxMediaBytes: config.WHATSAPP_WEB_MAX_MEDIA_BYTES,
           logger: log.child({ component: 'whatsapp-web' }),
         })

@@ -46,6 +46,16 @@ const schema = z.object({
   LIVECHAT_REMIND_MINUTES: z.coerce.number().positive().default(5),
   /** A taken live chat with no message either way for this long goes back to the queue. */
   LIVECHAT_IDLE_MINUTES: z.coerce.number().positive().default(15),
+  /**
+   * Fair use, so one chat cannot slow everyone down: messages one chat may send in a minute. Past
+   * that, the rest of the minute is stored but not answered one by one, and the chat is asked once
+   * to slow down; the next minute it is answered as usual.
+   */
+  CHAT_INBOUND_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** The same text again within this long, before the bot answered the first (a double tap), is stored and not answered twice. */
+  CHAT_REPEAT_SECONDS: z.coerce.number().nonnegative().default(30),
+  /** Texts and captions longer than this are cut before they are stored, and the citizen is told. */
+  INBOUND_TEXT_MAX_CHARS: z.coerce.number().int().min(100).default(8_000),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(16),
   /** Outbox rows and inbound messages older than this with no progress are re-enqueued. */
   RELAY_AFTER_MS: z.coerce.number().int().positive().default(15_000),

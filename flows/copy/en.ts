@@ -304,6 +304,13 @@ export const en: Copy = {
     joined: 'A staff member has joined and will reply to you here.',
   },
 
+  fairUse: {
+    slowDown:
+      'Sorry, your messages are arriving too fast. We keep what you send within this minute, but will not answer each one. Please wait a moment, then send again what was not answered.',
+    shortened: (limit: string) => `Your message was very long, so we kept and read only its first ${limit} characters.`,
+    number: (n: number) => n.toLocaleString('en-US'),
+  },
+
   privacy: {
     notice: (base: string) =>
       `🔒 We process your personal data to handle your reports, under Indonesia's Personal Data Protection Law (UU 27/2022). Type *my data* to see or delete it. More: ${base}/privacy`,

@@ -327,6 +327,17 @@ export const id = {
     joined: 'Petugas sudah terhubung dan akan membalas Anda di sini.',
   },
 
+  /** Fair use: said by the runtime, not the conversation (src/conversation/fair-use.ts). */
+  fairUse: {
+    /** Once a minute at most, to a chat sending more than it may in a minute. */
+    slowDown:
+      'Mohon maaf, pesan Anda masuk terlalu cepat. Pesan yang Anda kirim dalam satu menit ini tetap kami simpan, tetapi tidak kami jawab satu per satu. Mohon tunggu sebentar, lalu kirim lagi pesan yang belum terjawab.',
+    /** A text or caption longer than the limit, cut before it was stored ("8.000"). */
+    shortened: (limit: string) => `Pesan Anda sangat panjang, jadi hanya ${limit} karakter pertama yang kami simpan dan baca.`,
+    /** Numbers the way Indonesian writes them (8.000). */
+    number: (n: number) => n.toLocaleString('id-ID'),
+  },
+
   /** UU 27/2022 (Pelindungan Data Pribadi): the short notice at first contact, *data saya*, *hapus data saya* and the full notice page. */
   privacy: {
     /** Under the first reply of a chat, once; `base` is the product's public address. */

@@ -20,11 +20,11 @@ import { and, eq } from 'drizzle-orm';
 import { copy, type Copy } from '../../flows/copy/index.js';
 import { formatDate, showTicket } from '../../flows/format.js';
 import { localIso } from './working-days.js';
-import type { ChannelName, OutboundMessage } from '../channels/types.js';
+import type { OutboundMessage } from '../channels/types.js';
 import type { CaseStatus, Lang } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { langOf } from '../conversation/lang.js';
-import { outboundJobs } from '../queues/jobs.js';
+import { queueTurn } from '../queues/outbound.js';
 import type { PersistedSnapshot } from '../conversation/step.js';
 import { errorKind } from '../db/errors.js';
 import type { Tx } from '../db/client.js';
@@ -130,7 +130,7 @@ async function tellCitizen(work: CaseWork, kase: CaseRow, text: CitizenText): Pr
     .insert(t.outbox)
     .values({ identityId: target.id, channel: target.channel, payload, caseId: kase.id })
     .returning({ id: t.outbox.id });
-  work.after.push(async () => void (await ctx.enqueue(outboundJobs(target.id, [{ id: row.id, channel: target.channel as ChannelName }]))));
+  work.after.push(() => queueTurn(ctx, target.id));
 }
 
 /** "Kabar laporan X: <status>." with the reason, the staff note and the next step's due date. */

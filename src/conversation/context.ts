@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics.js';
 import type { NikKeys } from '../pii/nik.js';
 import type { Enqueue } from '../queues/enqueue.js';
 import type { Transport } from '../queues/transport.js';
+import type { FairUse } from './fair-use.js';
 
 export interface PipelineContext {
   db: Database;
@@ -38,4 +39,6 @@ export interface PipelineContext {
   mediaStorage: MediaStorage;
   /** Base of the product's public address (`PUBLIC_URL`, else this machine): links citizens and staff are sent. */
   publicUrl: string;
+  /** Per-chat limits at the front door (src/conversation/fair-use.ts). */
+  fairUse: FairUse;
 }

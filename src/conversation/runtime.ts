@@ -20,12 +20,13 @@ import { understand } from '../../flows/understand/understand.js';
 import { enqueueMediaFetches } from '../media/fetch.js';
 import { maskNikShaped } from '../pii/nik-rules.js';
 import { mapStrings } from '../channels/clean-text.js';
-import { outboundJobs } from '../queues/jobs.js';
+import { queueTurn } from '../queues/outbound.js';
 import { citizenWrote, requestHuman, withdrawHuman, type OpenHandoff } from '../livechat/requests.js';
 import { eraseHeldData } from '../privacy/erase.js';
 import { describeHeldData } from '../privacy/held.js';
 import type { CitizenEvent, ConversationEvent, ConversationInput, Lang, ResultEvent, StaffNewsEvent, TypedNik } from './contract.js';
 import type { PipelineContext } from './context.js';
+import { repeatOfPrevious } from './fair-use.js';
 import { langOf } from './lang.js';
 import { step, type Perform, type PersistedSnapshot, type ReplyEffect } from './step.js';
 
@@ -176,6 +177,12 @@ async function setAsideStep(tx: Tx, chat: LockedChat, message: PendingMessage, g
   return row?.id ?? null;
 }
 
+/** Told once, in front of the answer to a message ingest cut short. */
+function shortenedNote(ctx: PipelineContext, lang: Lang | undefined): ReplyEffect {
+  const words = copy[lang ?? 'id'].fairUse;
+  return { type: 'reply', text: words.shortened(words.number(ctx.fairUse.textMaxChars)) };
+}
+
 function toOutbound(chatId: string, reply: ReplyEffect): OutboundMessage {
   return { kind: 'text', chatId, text: reply.text, ...(reply.options?.length ? { options: reply.options } : {}) };
 }
@@ -229,6 +236,10 @@ interface PendingMessage {
   kind: string;
   body: string | null;
   payload: Record<string, unknown> | null;
+  /** The text's length before ingest cut it (fair use), if it did. */
+  shortened_from: number | null;
+  /** The same text as the chat's previous message, before any reply to it (fair use): not stepped. */
+  repeat: boolean;
 }
 
 /**
@@ -258,9 +269,10 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     // Another worker holds this chat and will take our message in its next round.
     if (!chat) return 'busy';
     const pending = (await tx.execute(sql`
-      select id, external_id, kind, body, payload from messages
-      where identity_id = ${identityId} and processed_at is null
-      order by id limit 2`)) as unknown as PendingMessage[];
+      select m.id, m.external_id, m.kind, m.body, m.payload, m.shortened_from, ${repeatOfPrevious(ctx.fairUse.repeatWithinMs)} as repeat
+      from messages m
+      where m.identity_id = ${identityId} and m.processed_at is null
+      order by m.id limit 2`)) as unknown as PendingMessage[];
     if (pending.length === 0) return null;
     const [next] = pending;
     const message: MessageRow = { id: Number(next.id), kind: next.kind, body: next.body, payload: next.payload };
@@ -306,6 +318,11 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
         ...(giveUp ? { gaveUp: { channel: chat.channel, setAsideId } } : {}),
       };
     }
+    if (next.repeat && !giveUp) {
+      // A double tap or a resend before the bot answered: stored, answered once (src/conversation/fair-use.ts).
+      await tx.execute(sql`update messages set processed_at = now(), skipped = 'repeat'${carriesNik(next) ? dropNik : sql``} where id = ${message.id}`);
+      return { channel: chat.channel, outbox: [], media: [], declinedMedia: null, more: pending.length > 1, after: work.after };
+    }
     if (giveUp) {
       replies = [{ type: 'reply', text: copy[input.lang ?? 'id'].notes.failed }];
       snapshot = null;
@@ -313,7 +330,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
       const events: ConversationEvent[] = [await withUnderstanding(ctx, toEvent(message), now)];
       if (chat.rating_ticket) events.unshift({ type: 'case.awaitingRating', ticket: chat.rating_ticket });
       const outcome = await step(ctx.machine, persisted, input, events, performer(work, { identityId, channel: chat.channel }, message, kept));
-      replies = outcome.replies;
+      replies = next.shortened_from === null ? outcome.replies : [shortenedNote(ctx, input.lang), ...outcome.replies];
       snapshot = outcome.snapshot;
     }
 
@@ -388,7 +405,7 @@ export async function stepWithNews(work: CaseWork, identityId: number, event: St
   return rows.map((row) => ({ id: row.id, channel: chat.channel }));
 }
 
-/** What to do with a step's replies once it has committed: send now, or enqueue them. */
+/** What to do with a step's replies once it has committed: send now, or queue the chat's turn. */
 export type Deliver = (identityId: number, rows: { id: number; channel: ChannelName }[]) => Promise<void>;
 
 /** Drops whatever was held for a photo the flow did not take (WhatsApp Web keeps bytes at receipt). */
@@ -406,7 +423,7 @@ export async function processConversation(
   identityId: number,
   options: { giveUpOnFirst?: GiveUp; deliver?: Deliver; releaseMedia?: ReleaseMedia } = {},
 ): Promise<{ processed: number; gaveUp?: GivenUpMessage } | 'busy'> {
-  const deliver = options.deliver ?? (async (id, rows) => void (await ctx.enqueue(outboundJobs(id, rows))));
+  const deliver = options.deliver ?? ((id) => queueTurn(ctx, id));
   let processed = 0;
   let gaveUp: GivenUpMessage | undefined;
   let giveUp = options.giveUpOnFirst ?? null;

@@ -14,8 +14,9 @@ import type { Db } from '../db/client.js';
 import { classifyWriteError, errorKind, errorText, isOutage } from '../db/errors.js';
 import * as t from '../db/schema.js';
 import { maskNikShaped } from '../pii/nik-rules.js';
-import { outboundJobs } from '../queues/jobs.js';
+import { queueTurn } from '../queues/outbound.js';
 import type { PipelineContext } from './context.js';
+import { inChatLanguage } from './fair-use.js';
 import { ingest, type IngestOptions } from './ingest.js';
 
 /** An update that never reached `messages` (a stored message whose step keeps failing is the runtime's `giveUp`). */
@@ -82,11 +83,10 @@ async function apologise(ctx: PipelineContext, channel: ChannelName, chatId: str
       )
       insert into outbox (identity_id, channel, payload)
       select identity.id, ${channel}, jsonb_build_object('kind', 'text', 'chatId', ${chatId}::text, 'text',
-        case (select c.snapshot -> 'context' ->> 'lang' from conversations c where c.identity_id = identity.id)
-          when 'en' then ${copy.en.notes.setAside}::text else ${copy.id.notes.setAside}::text end)
+        ${inChatLanguage(ctx.db.sql, ctx.db.sql`identity.id`, { id: copy.id.notes.setAside, en: copy.en.notes.setAside })})
       from identity
       returning id, identity_id`;
-    await ctx.enqueue(outboundJobs(Number(owed.identity_id), [{ id: Number(owed.id), channel }]));
+    await queueTurn(ctx, Number(owed.identity_id));
   } catch (error) {
     ctx.log.error({ channel, ...errorKind(error) }, 'apology for a set-aside update not written');
   }

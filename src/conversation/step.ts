@@ -42,6 +42,17 @@ export function freshSnapshot(machine: AnyStateMachine, input: ConversationInput
   return machine.getPersistedSnapshot(startConversation(machine, input).snapshot) as unknown as PersistedSnapshot;
 }
 
+/**
+ * Whether the conversation, as persisted, would keep a photo sent to it now: the machine is
+ * stepped with one (purely: nothing performed, nothing stored) and asked whether it emits
+ * `keepMedia`. The flow stays the one place that decides where photos are wanted.
+ */
+export function wouldKeepPhoto(machine: AnyStateMachine, persisted: PersistedSnapshot): boolean {
+  const snapshot = machine.resolveState(persisted as Parameters<AnyStateMachine['resolveState']>[0]);
+  const [, actions] = transition(machine, snapshot, { type: 'citizen.photo', mediaRef: 'photo-wanted-probe' });
+  return emitted(actions).some((effect) => effect.type === 'keepMedia');
+}
+
 export async function step(
   machine: AnyStateMachine,
   persisted: PersistedSnapshot | null,

@@ -188,6 +188,12 @@ export const channelIdentities = pgTable(
     broadcastOptOutAt: timestamp('broadcast_opt_out_at', { withTimezone: true }),
     /** When the chat was shown the short privacy notice (its first reply): it is shown once. */
     privacyNoticeAt: timestamp('privacy_notice_at', { withTimezone: true }),
+    /**
+     * Fair use: the chat's current minute of messages (domain clock) and how many it sent in it, counted
+     * at ingest on this row (which ingest locks anyway), so every process counts the same.
+     */
+    inboundWindowStartedAt: timestamp('inbound_window_started_at', { withTimezone: true }),
+    inboundWindowCount: integer('inbound_window_count').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('channel_identities_channel_chat').on(t.channel, t.chatId)],
@@ -224,6 +230,13 @@ export const messages = pgTable(
     processedAt: timestamp('processed_at', { withTimezone: true }),
     /** Why processing gave up on this message, if it did. */
     error: text(),
+    /**
+     * Stored but never stepped through the conversation: `flood` (over the chat's messages per minute),
+     * `repeat` (the same text again before the bot had answered the first).
+     */
+    skipped: text(),
+    /** The text or caption was longer than INBOUND_TEXT_MAX_CHARS: its length before it was cut. */
+    shortenedFrom: integer('shortened_from'),
   },
   (t) => [
     uniqueIndex('messages_channel_external').on(t.channel, t.externalId),

@@ -21,7 +21,7 @@ import type { PipelineContext } from '../conversation/context.js';
 import { langOf } from '../conversation/lang.js';
 import { lockConversation, stepWithNews } from '../conversation/runtime.js';
 import * as t from '../db/schema.js';
-import { outboundJobs } from '../queues/jobs.js';
+import { queueTurn } from '../queues/outbound.js';
 import { livechatNotice } from './events.js';
 import { scheduleLivechatTimers } from './timers.js';
 
@@ -195,7 +195,7 @@ async function lockChat(work: CaseWork, actor: Actor, id: number) {
 async function writeToChat(work: CaseWork, identityId: number, chat: { channel: ChannelName; chatId: string }, text: string): Promise<number> {
   const payload: OutboundMessage = { kind: 'text', chatId: chat.chatId, text };
   const [row] = await work.tx.insert(t.outbox).values({ identityId, channel: chat.channel, payload }).returning({ id: t.outbox.id });
-  work.after.push(async () => void (await work.ctx.enqueue(outboundJobs(identityId, [{ id: row.id, channel: chat.channel }]))));
+  work.after.push(() => queueTurn(work.ctx, identityId));
   return row.id;
 }
 
@@ -301,7 +301,7 @@ export async function handBack(ctx: PipelineContext, actor: Actor, id: number): 
       .set({ resolvedAt: now, resolution: 'handed-back', nextAt: null })
       .where(eq(t.handoffRequests.id, id));
     const rows = await stepWithNews(work, handoff.identityId, { type: 'staff.handedBack' });
-    work.after.push(async () => void (await ctx.enqueue(outboundJobs(handoff.identityId, rows))));
+    if (rows.length > 0) work.after.push(() => queueTurn(ctx, handoff.identityId));
     await livechatNotice(tx, 'handed-back', { dinasId: handoff.dinasId, handoffId: id });
   });
 }

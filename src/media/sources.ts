@@ -128,8 +128,9 @@ export function whatsappCloudSource(options: { apiRoot: string; apiVersion: stri
 
 /**
  * WhatsApp Web hands over a photo's bytes only while the message is at hand, so the connection
- * keeps them at receipt under a name that hides the chat id (it holds the phone number); the
- * fetch takes them from there once the flow accepted the photo.
+ * keeps them at receipt (when the conversation would keep the photo, or cannot tell yet) under a
+ * name that hides the chat id (it holds the phone number); the fetch takes them from there once
+ * the flow accepted the photo.
  */
 export function webJsReceivedKey(ref: string): string {
   return `received/whatsapp-web/${createHash('sha256').update(ref).digest('hex')}`;

@@ -14,8 +14,10 @@ export interface InboundJob {
   messageId: number;
 }
 
+/** A chat's turn in its channel's lane (src/queues/outbound.ts). */
 export interface OutboundJob {
   identityId: number;
+  /** The chat's oldest owed row when the turn was queued: the turn is stale once another row is. */
   outboxId: number;
 }
 
@@ -81,7 +83,7 @@ export const inboundJob = (identityId: number, messageId: number): QueuedJob => 
   jobId: inboundJobId(messageId),
 });
 
-/** Sending outbox rows of one chat. */
+/** Turns in the lanes, one per row given: callers give a chat's oldest owed row (`queueTurn`). */
 export const outboundJobs = (identityId: number, rows: readonly { id: number; channel: ChannelName }[], delayMs = 0): QueuedJob[] =>
   rows.map((row) => ({
     queue: outboundQueue(row.channel),

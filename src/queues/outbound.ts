@@ -1,16 +1,28 @@
 /**
- * Sends what the outbox owes a chat, oldest first. A worker claims the chat's oldest pending row
- * (status `sending`); a partial unique index allows one such row per chat, so replies leave in
- * the order they were written and two workers never send the same row. The claim and the result
- * are two short statements, with the platform call between them and no transaction held open.
- * A failing row goes back to pending, stops the chat's queue (later rows wait behind it) and the
- * job comes back after a backoff. A claim left by a crashed worker is released by the relay.
+ * Sends what the outbox owes a chat, oldest first, sharing each channel's lane fairly between chats.
+ *
+ * Order within a chat: a worker claims the chat's oldest owed row (status `sending`); a partial
+ * unique index allows one such row per chat, so replies leave in the order they were written and
+ * two workers never send the same row. The claim and the result are two short statements, with the
+ * platform call between them and no transaction held open. A failing row goes back to pending,
+ * stops the chat's queue (later rows wait behind it) and the job comes back after a backoff. A
+ * claim left by a crashed worker is released by the relay.
+ *
+ * Fairness between chats: a chat owing replies has one *turn* in its channel's lane, a job named
+ * after the chat's oldest owed row (`out-<row id>`). A turn sends one reply, then queues the chat's
+ * next turn at the back of the lane, so the lane serves chats round-robin: a chat owing 300 replies
+ * delays another chat's reply by at most one send of its own (plus what is already in flight),
+ * and BullMQ's per-channel limiter counts sends, not chats. Whoever writes rows, and whoever sends
+ * the last of a turn, looks at the chat's oldest owed row after its own commit and queues that
+ * turn: a turn already queued under the same id absorbs it (BullMQ ignores a known job id), and a
+ * turn whose row is no longer the chat's oldest is stale and ends without sending.
  */
 import { sql } from 'drizzle-orm';
 import { cleanStrings } from '../channels/clean-text.js';
 import type { ChannelName, ChannelSender, DeliveryStatus, OutboundMessage, SendResult } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { RetryLater } from './jobs.js';
+import { errorKind } from '../db/errors.js';
+import { outboundJobs, RetryLater } from './jobs.js';
 
 type Senders = ReadonlyMap<ChannelName, ChannelSender>;
 
@@ -34,16 +46,59 @@ async function sendSafely(sender: ChannelSender, message: OutboundMessage, lastI
 
 const UNIQUE_VIOLATION = '23505';
 
+interface Head {
+  id: number;
+  channel: ChannelName;
+  sending: boolean;
+}
+
+/** The chat's oldest owed row (its head), read in a statement of its own: after the caller's commit. */
+async function headOf(ctx: PipelineContext, identityId: number): Promise<Head | null> {
+  const [row] = await ctx.db.sql<{ id: string; channel: ChannelName; status: string }[]>`
+    select id, channel, status from outbox where identity_id = ${identityId} and status in ('pending', 'sending') order by id limit 1`;
+  return row ? { id: Number(row.id), channel: row.channel, sending: row.status === 'sending' } : null;
+}
+
 /**
- * Returns how many rows it finished (sent or failed for good), or 'busy' when another worker is
- * sending to this chat (come back shortly: it may have looked just before our row was written).
+ * Queues the chat's turn in its channel's lane, for rows just committed (or a turn just taken):
+ * the job is named after the chat's oldest owed row, so a turn already waiting absorbs it. Like
+ * `ctx.enqueue` it never fails its caller: what it could not queue the relay finds.
+ */
+export async function queueTurn(ctx: PipelineContext, identityId: number, delayMs = 0): Promise<void> {
+  let head: Head | null;
+  try {
+    head = await headOf(ctx, identityId);
+  } catch (err) {
+    ctx.log.warn({ ...errorKind(err), identityId }, 'could not look up the chat owed replies; the relay will queue them');
+    return;
+  }
+  if (head) await ctx.enqueue(outboundJobs(identityId, [head], delayMs));
+}
+
+export interface TurnOptions {
+  /** The lane's job: the row it was named after. Stale (ends without sending) once that row is not the chat's head. */
+  turn?: number;
+  /** Most rows to send in this call (the lane: one; a step sending its own replies: those, and one owed before them). */
+  max: number;
+  /** Send no row after this one: a step sending its own replies leaves later rows to the lane. */
+  upTo?: number;
+}
+
+/**
+ * - `sent`: rows finished (sent, or failed for good); the chat's next turn is queued if it owes more.
+ * - `busy`: another worker is sending to this chat right now (come back shortly).
+ * - `stale`: the lane job's row is no longer the chat's oldest; another turn covers the chat.
  * Throws `RetryLater` when the row must wait (a retryable failure, the platform's retry-after).
  */
-export async function drainOutbox(ctx: PipelineContext, senders: Senders, identityId: number): Promise<number | 'busy'> {
+export type TurnOutcome = { sent: number } | 'busy' | 'stale';
+
+export async function sendTurn(ctx: PipelineContext, senders: Senders, identityId: number, options: TurnOptions): Promise<TurnOutcome> {
   const db = ctx.db.sql;
-  let finished = 0;
+  let sent = 0;
   for (;;) {
     let claimed: ClaimedRow | undefined;
+    const turn = sent === 0 ? (options.turn ?? null) : null;
+    const upTo = options.upTo ?? null;
     try {
       // The chat's oldest owed row is claimed only if it is pending: while it is being sent (or
       // failed and waits for a retry) nothing behind it moves, which keeps the order. The row's
@@ -54,19 +109,28 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
         where o.id = (
             select id from outbox where identity_id = ${identityId} and status in ('pending', 'sending') order by id limit 1)
           and o.status = 'pending'
+          and (${turn}::bigint is null or o.id = ${turn}::bigint)
+          and (${upTo}::bigint is null or o.id <= ${upTo}::bigint)
         returning o.id, o.channel, o.payload,
           (select unreachable_at from channel_identities where id = ${identityId}) as unreachable_at,
           (select last_inbound_at from channel_identities where id = ${identityId}) as last_inbound_at`;
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return finished > 0 ? finished : 'busy';
-      throw err;
+      if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
     }
     if (!claimed) {
-      // Nothing claimable: either nothing is owed, or another worker is on this chat right now
-      // (it may have looked for more before our row was written, so we must come back).
-      const [owed] = await db<{ owed: boolean }[]>`
-        select exists (select 1 from outbox where identity_id = ${identityId} and status in ('pending', 'sending')) as owed`;
-      return owed.owed ? 'busy' : finished;
+      if (sent > 0) break;
+      // Nothing claimable: nothing owed, a row being sent by another worker (which queues the
+      // chat's next turn once it is done), this turn's row no longer the chat's oldest (whoever
+      // moved the head on queued the next turn; queued again here, in case that was a step
+      // sending its own replies), or only rows past `upTo`.
+      const head = await headOf(ctx, identityId);
+      if (!head) return { sent: 0 };
+      if (options.turn !== undefined && head.id !== options.turn) {
+        await ctx.enqueue(outboundJobs(identityId, [head]));
+        return 'stale';
+      }
+      if (head.sending) return 'busy';
+      break;
     }
     const row = claimed;
 
@@ -81,12 +145,12 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
       await db`update outbox set status = 'pending', claimed_at = null, attempts = attempts + 1, last_error = ${result.reason} where id = ${row.id}`;
       throw new RetryLater(result.failure === 'rate-limited' ? result.retryAfterMs : null, result.reason);
     }
-    // The result, the chat's unreachable mark (a blocked bot), and whether more is owed to this
-    // chat, in one statement: nobody sees the row failed while the chat still looks reachable.
+    // The result, the chat's unreachable mark (a blocked bot), and the chat's next owed row, in one
+    // statement: nobody sees the row failed while the chat still looks reachable.
     // `sent_at` is on the domain clock, like every date retention counts from: when the platform
     // took the reply, or when it was given up (a failed row is finished too, and ages from then).
     const unreachableReason = !result.ok && result.unreachable ? result.reason : null;
-    const [after] = await db<{ more: boolean }[]>`
+    const [after] = await db<{ next: string | null }[]>`
       with unreachable as (
         update channel_identities set unreachable_at = now(), unreachable_reason = ${unreachableReason}
         where id = ${identityId} and ${unreachableReason}::text is not null
@@ -99,13 +163,25 @@ export async function drainOutbox(ctx: PipelineContext, senders: Senders, identi
         last_error = ${result.ok ? null : result.reason},
         attempts = attempts + 1
       where id = ${row.id}
-      returning exists (select 1 from outbox where identity_id = ${identityId} and status = 'pending') as more`;
+      returning (select min(id) from outbox where identity_id = ${identityId} and status = 'pending' and id <> ${row.id}) as next`;
     if (!result.ok) {
       ctx.log.warn({ outboxId: row.id, identityId, reason: result.reason }, 'send failed permanently');
     }
-    finished++;
-    if (!after.more) return finished;
+    sent++;
+    const next = after.next === null ? null : Number(after.next);
+    if (next === null) {
+      // A lane turn looks again after its commit: a step may have written rows just now and, seeing
+      // this row still in flight, left the chat's next turn to us. (A step sending its own replies
+      // needs no second look: such a writer queues a turn named after this row, which finds it sent,
+      // is stale, and queues the chat's next turn itself.)
+      if (options.turn !== undefined) await queueTurn(ctx, identityId);
+      return { sent };
+    }
+    if (sent >= options.max || (upTo !== null && next > upTo)) break;
   }
+  // The chat's next turn, at the back of the lane.
+  await queueTurn(ctx, identityId);
+  return { sent };
 }
 
 /** Marks a chat unreachable when the platform tells us outside a send (Telegram `my_chat_member` kicked). */

@@ -90,7 +90,11 @@ export const inboundMessages: OwedWork = {
     ),
 };
 
-/** Outbox rows not sent yet; a claim left by a crashed worker is released first. */
+/**
+ * Outbox rows not sent yet; a claim left by a crashed worker is released first. Each chat with a
+ * stalled row gets its turn in the lane again, named after its oldest owed row (src/queues/outbound.ts):
+ * a turn still queued absorbs it, so a chat waiting its fair share is not given a second one.
+ */
 export const outboxRows: OwedWork = {
   name: 'outbox',
   async rebuild(ctx, round) {
@@ -100,11 +104,16 @@ export const outboxRows: OwedWork = {
     return pages(
       ctx,
       round,
-      (afterId) => ctx.db.sql<{ id: string; identity_id: string; channel: ChannelName }[]>`
-        select id, identity_id, channel from outbox
-        where status = 'pending' and created_at < ${stalledBefore(ctx, round)} and id > ${afterId}
-        order by id limit ${BATCH}`,
-      (rows) => rows.flatMap((r) => outboundJobs(Number(r.identity_id), [{ id: Number(r.id), channel: r.channel }])),
+      (afterId) => ctx.db.sql<{ id: string; identity_id: string; channel: ChannelName; head: string }[]>`
+        select o.id, o.identity_id, o.channel,
+          (select h.id from outbox h where h.identity_id = o.identity_id and h.status in ('pending', 'sending') order by h.id limit 1) as head
+        from outbox o
+        where o.status = 'pending' and o.created_at < ${stalledBefore(ctx, round)} and o.id > ${afterId}
+        order by o.id limit ${BATCH}`,
+      (rows) => {
+        const heads = new Map(rows.map((r) => [r.identity_id, { id: Number(r.head), channel: r.channel }]));
+        return [...heads].flatMap(([identityId, head]) => outboundJobs(Number(identityId), [head]));
+      },
     );
   },
 };

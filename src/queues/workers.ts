@@ -25,7 +25,6 @@ import {
   RETENTION_QUEUE,
   RetryLater,
   backoffStrategy,
-  outboundJobs,
   outboundQueue,
   type CaseTimerJob,
   type InboundJob,
@@ -34,7 +33,7 @@ import {
   type OutboundJob,
   type RetentionJob,
 } from './jobs.js';
-import { drainOutbox } from './outbound.js';
+import { queueTurn, sendTurn } from './outbound.js';
 import { PIPELINE_OWED_WORK, startRelay, type OwedWork } from './relay.js';
 import { startStaffNotificationWorker } from './staff-notifications.js';
 
@@ -68,9 +67,12 @@ class SendAllowance {
 /**
  * After a step commits, its replies are sent right there when this process can (a sender for the
  * channel, and the channel's per-second allowance not used up): two queue hops fewer per message.
+ * Only the step's own replies go this way (and one row owed just before them, such as a button's
+ * acknowledgement): a chat's older backlog is the lane's, shared fairly with other chats.
  * Anything else — no sender here, over the allowance, another worker sending to the chat, a
- * failure — goes to the outbound queue, which retries with backoff and the platform's retry-after.
- * WhatsApp Web is always queued: its sender paces itself and would hold the conversation worker.
+ * failure — takes the chat's turn in the outbound queue, which retries with backoff and the
+ * platform's retry-after. WhatsApp Web is always queued: its sender paces itself and would hold
+ * the conversation worker.
  */
 function deliverDirectly(ctx: PipelineContext, senders: ReadonlyMap<ChannelName, ChannelSender>, rateLimits: WorkerOptions['rateLimits']): Deliver {
   const allowances = new Map<ChannelName, SendAllowance>();
@@ -81,16 +83,17 @@ function deliverDirectly(ctx: PipelineContext, senders: ReadonlyMap<ChannelName,
     if (!allowance) allowances.set(channel, (allowance = new SendAllowance(perSecond)));
     return allowance.take();
   };
-  const queue = async (identityId: number, rows: Parameters<Deliver>[1], delayMs = 0) => void (await ctx.enqueue(outboundJobs(identityId, rows, delayMs)));
   return async (identityId, rows) => {
     const channel = rows[0].channel;
-    if (channel === 'whatsapp-web' || !senders.has(channel) || !allowed(channel)) return queue(identityId, rows);
+    if (channel === 'whatsapp-web' || !senders.has(channel) || !allowed(channel)) return queueTurn(ctx, identityId);
     try {
-      if ((await drainOutbox(ctx, senders, identityId)) !== 'busy') return;
-      await queue(identityId, rows);
+      const outcome = await sendTurn(ctx, senders, identityId, { max: rows.length + 1, upTo: rows[rows.length - 1].id });
+      // Another worker is sending to this chat; it may be another step sending its own replies,
+      // which does not look again after its commit. A turn named after its row does, once that row is sent.
+      if (outcome === 'busy') await queueTurn(ctx, identityId);
     } catch (err) {
       const delayMs = err instanceof RetryLater && err.delayMs !== null ? err.delayMs : 0;
-      await queue(identityId, rows, delayMs);
+      await queueTurn(ctx, identityId, delayMs);
     }
   };
 }
@@ -200,7 +203,9 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
     const worker = ctx.transport.worker<OutboundJob>(
       outboundQueue(channel),
       async (job, token) => {
-        if ((await drainOutbox(ctx, senders, job.data.identityId)) === 'busy') await comeBackLater(job, token);
+        // One reply per turn; the chat's next turn goes to the back of the lane (src/queues/outbound.ts).
+        const outcome = await sendTurn(ctx, senders, job.data.identityId, { turn: job.data.outboxId, max: 1 });
+        if (outcome === 'busy') await comeBackLater(job, token);
       },
       {
         concurrency: options.concurrency,

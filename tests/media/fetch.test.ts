@@ -16,6 +16,7 @@ import { fakeClientFactory, libraryMessage } from '../channels/whatsapp-web/fake
 import { startTestAppWithWhatsAppWeb, waitForChat } from '../support/citizens.js';
 import { eventually } from '../support/cases.js';
 import { fileClock } from '../support/clock.js';
+import { holdConversation } from '../support/conversation-lock.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { graphErrors, startFakeGraph, type FakeGraph } from '../support/fake-graph.js';
 import { startFakeTelegram, telegramErrors, type FakeTelegram } from '../support/fake-telegram.js';
@@ -163,26 +164,55 @@ function cloudChat(waId: string) {
 function webJsChat(phone: string) {
   const chatId = `${phone}@c.us`;
   let stored = 0;
-  const post = async (fields: Parameters<typeof libraryMessage>[0]) => {
+  const emit = (fields: Parameters<typeof libraryMessage>[0]) => {
     webjs.latest().emit('message', { ...libraryMessage({ from: chatId, notifyName: 'Siti', ...fields }), timestamp: Math.floor(fileClock.now().getTime() / 1000) });
-    await waitForChat(app, 'whatsapp-web', chatId, ++stored);
+    stored++;
+  };
+  const post = async (fields: Parameters<typeof libraryMessage>[0]) => {
+    emit(fields);
+    await waitForChat(app, 'whatsapp-web', chatId, stored);
+  };
+  const text = (body: string) => ({ type: 'chat', body, id: `3EB0${String(nextMessageId++).padStart(16, '0')}` });
+  const image = (bytes: Buffer) => {
+    const id = `3EB0${String(nextMessageId++).padStart(16, '0')}`;
+    const photo = { ref: `whatsapp-web:media:false_${chatId}_${id}`, downloads: 0 };
+    const fields = {
+      type: 'image',
+      hasMedia: true,
+      id,
+      size: bytes.length,
+      downloadMedia: async () => {
+        photo.downloads++;
+        return { mimetype: 'image/jpeg', data: bytes.toString('base64'), filesize: bytes.length };
+      },
+    };
+    return { photo, fields };
   };
   return {
+    chatId,
     async say(...texts: string[]) {
-      for (const text of texts) await post({ type: 'chat', body: text, id: `3EB0${String(nextMessageId++).padStart(16, '0')}` });
+      for (const body of texts) await post(text(body));
     },
-    /** Returns the photo's media reference, which carries the chat id. */
-    async photo(bytes: Buffer): Promise<string> {
-      const id = `3EB0${String(nextMessageId++).padStart(16, '0')}`;
-      await post({
-        type: 'image',
-        hasMedia: true,
-        id,
-        size: bytes.length,
-        downloadMedia: async () => ({ mimetype: 'image/jpeg', data: bytes.toString('base64'), filesize: bytes.length }),
+    /** The photo's media reference, which carries the chat id, and how often its bytes were downloaded. */
+    async photo(bytes: Buffer): Promise<{ ref: string; downloads: number }> {
+      const { photo, fields } = image(bytes);
+      await post(fields);
+      return photo;
+    },
+    /** A text then a photo, sent without waiting for any answer; resolves once both are stored (not yet answered). */
+    async textThenPhoto(body: string, bytes: Buffer): Promise<{ ref: string; downloads: number }> {
+      const { photo, fields } = image(bytes);
+      emit(text(body));
+      emit(fields);
+      await eventually('both messages stored', async () => {
+        const [row] = await app.ctx.db.sql<{ n: number }[]>`
+          select count(*)::int as n from messages m join channel_identities i on i.id = m.identity_id
+          where i.channel = 'whatsapp-web' and i.chat_id = ${chatId}`;
+        return row.n === stored;
       });
-      return `whatsapp-web:media:false_${chatId}_${id}`;
+      return photo;
     },
+    settled: () => waitForChat(app, 'whatsapp-web', chatId, stored),
   };
 }
 
@@ -262,20 +292,43 @@ describe('photos accepted by the lapor flow', () => {
 });
 
 describe('photos over WhatsApp Web, whose bytes come with the message', () => {
-  it('are kept when the flow accepts them, and the copy made at receipt is dropped', async () => {
+  it('are downloaded and kept when the flow accepts them, and the copy made at receipt is dropped', async () => {
     const chat = webJsChat('6281298762001');
     await chat.say(...TO_PHOTOS);
-    const ref = await chat.photo(jpeg);
+    const { ref, downloads } = await chat.photo(jpeg);
+    expect(downloads).toBe(1);
     await expectStored(ref, jpeg, 'image/jpeg', { width: 800, height: 600 });
     expect(await app.mediaStorage.get(webJsReceivedKey(ref))).toBeNull();
   });
 
-  it('are not kept when the flow did not ask for them', async () => {
+  it('are never downloaded when the flow would not take them (the main menu, a full set of photos)', async () => {
     const chat = webJsChat('6281298762002');
     await chat.say('halo');
-    const ref = await chat.photo(jpeg);
-    await receivedCopyDropped(ref);
-    expect(await mediaRows(ref)).toEqual([]);
+    const stray = await chat.photo(jpeg);
+    expect(stray.downloads).toBe(0);
+    expect(await app.mediaStorage.get(webJsReceivedKey(stray.ref))).toBeNull();
+    expect(await mediaRows(stray.ref)).toEqual([]);
+
+    // At the photo question the flow takes three; the fourth is refused, so it is not downloaded either.
+    await chat.say(...TO_PHOTOS.slice(1));
+    const taken = [await chat.photo(jpeg), await chat.photo(jpeg), await chat.photo(jpeg)];
+    expect(taken.map((p) => p.downloads)).toEqual([1, 1, 1]);
+    const fourth = await chat.photo(jpeg);
+    expect(fourth.downloads).toBe(0);
+    expect(await mediaRows(fourth.ref)).toEqual([]);
+  });
+
+  it('are downloaded while an earlier message still waits for its step, and dropped when the flow then does not take them', async () => {
+    const chat = webJsChat('6281298762003');
+    await chat.say('halo');
+    // Where the chat will be when the photo is stepped is not known while "2" (cek status) waits.
+    const release = await holdConversation(app.ctx.db.sql, 'whatsapp-web', chat.chatId);
+    const photo = await chat.textThenPhoto('2', jpeg);
+    expect(photo.downloads).toBe(1);
+    await release();
+    await chat.settled();
+    await receivedCopyDropped(photo.ref);
+    expect(await mediaRows(photo.ref)).toEqual([]);
   });
 });
 

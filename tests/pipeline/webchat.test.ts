@@ -133,18 +133,19 @@ describe('web chat', () => {
     expect(messages[1].text).toMatch(/^Cara memakai layanan ini:/);
   });
 
-  it('accepts 100,000 characters and answers kindly, without echoing them, then carries on', async () => {
+  it('accepts 100,000 characters, keeps the first 8,000 (INBOUND_TEXT_MAX_CHARS) and says so, answers kindly without echoing them, then carries on', async () => {
     const citizen = webChatCitizen(app);
     for (const text of ['halo', '1', '1', '1']) await citizen.say(text);
     const long = 'Jalan di depan rumah kami rusak parah dan belum diperbaiki. '.repeat(2_000).slice(0, 100_000);
     expect(long).toHaveLength(100_000);
 
-    const [reply] = await citizen.say(long);
+    const [shortened, reply] = await citizen.say(long);
+    expect(shortened).toBe('Pesan Anda sangat panjang, jadi hanya 8.000 karakter pertama yang kami simpan dan baca.');
     expect(reply).toContain('Uraiannya terlalu panjang (maksimal 4.000 karakter). Mohon dipersingkat, lalu kirim lagi.');
     expect(reply).toContain('Ceritakan masalahnya');
     expect(reply.length).toBeLessThan(1_000);
     const stored = await storedMessages(citizen.chatId);
-    expect(stored.at(-1)?.body).toBe(long);
+    expect(stored.at(-1)?.body).toBe(long.slice(0, 8_000));
 
     // Still in the same step, still working: a proper description moves on to the location.
     const [next] = await citizen.say(long.slice(0, 120));

@@ -18,7 +18,7 @@ import { setAside } from '../../src/conversation/set-aside.js';
 import { ERASED_DESCRIPTION } from '../../src/privacy/erase.js';
 import { fetchMedia } from '../../src/media/fetch.js';
 import { createLocalStorage } from '../../src/media/storage.js';
-import { drainOutbox } from '../../src/queues/outbound.js';
+import { sendTurn } from '../../src/queues/outbound.js';
 import { REMOVED_DESCRIPTION, type PurgeCounts } from '../../src/retention/purge.js';
 import { purgeNow, retentionSettings, type RetentionSettings } from '../../src/retention/schedule.js';
 import { dumpDatabase, holdsDigits } from '../support/dump.js';
@@ -74,7 +74,7 @@ async function report(chat: Chat, who: typeof REPORTER, photoRef?: string) {
 /** Every reply written so far, as the web chat's sender would mark them: sent, at the domain clock. */
 async function sendReplies() {
   for (const citizen of ['reporter', 'active', 'drafter', 'erased']) {
-    await drainOutbox(world.app.ctx, new Map([['web', createWebChatSender()]]), await world.identityOf(citizen));
+    await sendTurn(world.app.ctx, new Map([['web', createWebChatSender()]]), await world.identityOf(citizen), { max: Number.POSITIVE_INFINITY });
   }
 }
 

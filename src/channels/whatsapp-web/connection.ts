@@ -1,7 +1,7 @@
 /**
  * Owns the whatsapp-web.js client for the life of the process: links it (QR in the terminal
  * and at the admin endpoint), hands every citizen message to the runtime in order per chat,
- * stores photos, and reconnects with backoff when WhatsApp Web drops. Logs carry short
+ * stores the photos the conversation wants, and reconnects with backoff when WhatsApp Web drops. Logs carry short
  * message ids and states only, never phone numbers (which whatsapp-web.js ids contain) or text.
  */
 import type { Logger } from 'pino';
@@ -25,12 +25,18 @@ export type WhatsAppWebState =
  */
 export type MediaOutcome =
   | { stored: true; ref: string; mimetype: string; bytes: number }
-  | { stored: false; ref: string; reason: 'too-large' | 'unavailable' | 'download-failed' | 'save-failed' };
+  | { stored: false; ref: string; reason: 'not-wanted' | 'too-large' | 'unavailable' | 'download-failed' | 'save-failed' };
 
 /** The runtime's intake: store and enqueue. Awaited, one message at a time per chat. */
 export type InboundHandler = (message: InboundMessage, media?: MediaOutcome) => Promise<void>;
 
 export type SaveMedia = (ref: string, mimetype: string, data: Buffer) => Promise<void>;
+
+/**
+ * Asked before a photo is downloaded: would the conversation keep it? (The runtime's answer,
+ * `photoWanted` in src/conversation/fair-use.ts.) A photo nobody asked for is never downloaded.
+ */
+export type WantsMedia = (message: InboundMessage) => Promise<boolean>;
 
 /** setTimeout/clearTimeout, injectable so tests fire reconnects without waiting. */
 export interface Timers {
@@ -50,6 +56,8 @@ export interface WhatsAppWebConnectionOptions {
   clientFactory: () => WebJsClient;
   onMessage: InboundHandler;
   saveMedia: SaveMedia;
+  /** Absent: every photo is downloaded. A failing answer counts as yes: better a copy dropped later than evidence lost. */
+  wantsMedia?: WantsMedia;
   logger: Logger;
   /** Photos larger than this are not stored (default 5 MB). */
   maxMediaBytes?: number;
@@ -300,7 +308,9 @@ export class WhatsAppWebConnection {
   private async deliver(messageId: string, message: InboundMessage, pending?: PendingMedia): Promise<void> {
     const media =
       pending && message.content.kind === 'photo'
-        ? await this.storeMedia(messageId, message.content.mediaRef, pending)
+        ? (await this.wanted(messageId, message))
+          ? await this.storeMedia(messageId, message.content.mediaRef, pending)
+          : ({ stored: false, ref: message.content.mediaRef, reason: 'not-wanted' } as const)
         : undefined;
     try {
       await this.options.onMessage(message, media);
@@ -311,6 +321,16 @@ export class WhatsAppWebConnection {
         { messageId, errorName: errorName(error), errorCode: errorCode(error) },
         'whatsapp-web inbound handler failed',
       );
+    }
+  }
+
+  private async wanted(messageId: string, message: InboundMessage): Promise<boolean> {
+    if (!this.options.wantsMedia) return true;
+    try {
+      return await this.options.wantsMedia(message);
+    } catch (error) {
+      this.logger.warn({ messageId, errorName: errorName(error), errorCode: errorCode(error) }, 'whatsapp-web could not ask whether a photo is wanted; keeping it');
+      return true;
     }
   }
 

@@ -286,6 +286,43 @@ describe('WhatsAppWebConnection inbound', () => {
     expect(received[0][1]).toMatchObject({ stored: false, reason: 'too-large' });
   });
 
+  it('asks whether the conversation wants the photo before downloading it, and downloads nothing when it does not', async () => {
+    const wantsMedia = vi.fn(async (_message: InboundMessage) => false);
+    const { connection, clients, received, saveMedia } = await readyConnection({ wantsMedia });
+    const download = vi.fn(async () => ({ mimetype: 'image/jpeg', data: 'AAAA' }));
+    clients.latest().emit('message', libraryMessage({ type: 'image', hasMedia: true, body: 'foto', id: '3EB0000000000000AA13', downloadMedia: download }));
+    await connection.idle();
+    const ref = `whatsapp-web:media:false_${CITIZEN}_3EB0000000000000AA13`;
+    expect(wantsMedia).toHaveBeenCalledOnce();
+    expect(wantsMedia.mock.calls[0][0]).toMatchObject({ channel: 'whatsapp-web', chatId: CITIZEN, content: { kind: 'photo', mediaRef: ref } });
+    expect(download).not.toHaveBeenCalled();
+    expect(saveMedia).not.toHaveBeenCalled();
+    // The message itself is delivered as usual: the flow answers it.
+    expect(received[0][0].content).toEqual({ kind: 'photo', mediaRef: ref, caption: 'foto' });
+    expect(received[0][1]).toEqual({ stored: false, ref, reason: 'not-wanted' });
+  });
+
+  it('downloads the photo when the conversation wants it, or when it cannot tell (the answer failed)', async () => {
+    const answers = [async () => true, async () => Promise.reject(new Error('connection terminated'))];
+    const wantsMedia = vi.fn(async () => answers.shift()!());
+    const { connection, clients, received, saveMedia, lines } = await readyConnection({ wantsMedia });
+    const downloadMedia = async () => ({ mimetype: 'image/jpeg', data: 'AAAA' });
+    clients.latest().emit('message', libraryMessage({ type: 'image', hasMedia: true, id: '3EB0000000000000AA14', downloadMedia }));
+    clients.latest().emit('message', libraryMessage({ type: 'image', hasMedia: true, id: '3EB0000000000000AA15', downloadMedia }));
+    await connection.idle();
+    expect(saveMedia).toHaveBeenCalledTimes(2);
+    expect(received.map(([, media]) => media?.stored)).toEqual([true, true]);
+    expect(lines.some((line) => line.includes('could not ask whether a photo is wanted'))).toBe(true);
+  });
+
+  it('does not ask about messages without media', async () => {
+    const wantsMedia = vi.fn(async () => true);
+    const { connection, clients } = await readyConnection({ wantsMedia });
+    clients.latest().emit('message', libraryMessage({ type: 'chat', body: 'halo', id: '3EB0000000000000AA16' }));
+    await connection.idle();
+    expect(wantsMedia).not.toHaveBeenCalled();
+  });
+
   it.each([
     { name: 'media no longer on WhatsApp', downloadMedia: async () => undefined, reason: 'unavailable' },
     {
