@@ -90,13 +90,17 @@ export async function registerConsoleApi(http: FastifyInstance, deps: ConsoleDep
         cookieName: SESSION_COOKIE,
         store: new PostgresSessionStore(deps.ctx.db.sql),
         saveUninitialized: false,
-        // Secure wherever the console is reached over HTTPS (PUBLIC_URL, or production behind its TLS proxy);
-        // a plain-HTTP quick start on localhost still works.
+        // In production, Secure whenever the request came over HTTPS ('auto': the request's
+        // protocol, which behind a TLS proxy is its X-Forwarded-Proto once the proxy is trusted;
+        // over plain HTTP @fastify/session then makes it SameSite=Lax, the CSRF header still
+        // required). A fixed `true` made @fastify/session drop every session reached over plain
+        // HTTP: behind a proxy that was not trusted, login answered 200 and the next call 401.
+        // The quick start on http://localhost keeps a plain Strict cookie.
         cookie: {
           path: '/',
           httpOnly: true,
           sameSite: 'strict',
-          secure: deps.config.NODE_ENV === 'production' || Boolean(deps.config.PUBLIC_URL?.startsWith('https:')),
+          secure: deps.config.NODE_ENV === 'production' || Boolean(deps.config.PUBLIC_URL?.startsWith('https:')) ? 'auto' : false,
           maxAge: SESSION_HOURS * 3_600_000,
         },
       });
