@@ -12,8 +12,9 @@
  */
 import { and, asc, eq, gt } from 'drizzle-orm';
 import postgres from 'postgres';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { App } from '../../src/app.js';
+import { id } from '../../flows/copy/id.js';
 import { openCase } from '../../src/cases/cases.js';
 import { inCaseTransaction } from '../../src/cases/lifecycle.js';
 import { readCatalogue } from '../../src/catalogue/seed.js';
@@ -340,3 +341,12 @@ export const unsupported = (what: Extract<CitizenEvent, { type: 'citizen.unsuppo
   type: 'citizen.unsupported',
   what,
 });
+
+/** A text over the ingest cap (8,000 characters) is cut before it is stored and answered with a note first: the replies after it. */
+const SHORTENED = id.fairUse.shortened(id.fairUse.number(8_000));
+export async function sendLong(chat: Chat, text: string): Promise<string[]> {
+  const replies = await chat.send(text);
+  if (text.length <= 8_000) return replies;
+  expect(replies[0]).toBe(SHORTENED);
+  return replies.slice(1);
+}

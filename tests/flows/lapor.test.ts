@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { en } from '../../flows/copy/en.js';
 import { id } from '../../flows/copy/id.js';
 import { decryptNik, hashNik } from '../../src/pii/nik.js';
-import { Chat, World, nikKeys, photo, pin, useRuntime } from './driver.js';
+import { Chat, World, nikKeys, photo, pin, sendLong, useRuntime } from './driver.js';
 
 useRuntime();
 
@@ -16,15 +16,6 @@ async function upToIdentity(chat: Chat, description = DESCRIPTION) {
   expect(chat.state).toBe('askIdentity');
 }
 
-
-/** A text over the ingest cap (8,000 characters) is cut before it is stored and answered with a note first. */
-const SHORTENED = id.fairUse.shortened(id.fairUse.number(8_000));
-async function sendLong(chat: Chat, text: string): Promise<string[]> {
-  const replies = await chat.send(text);
-  if (text.length <= 8_000) return replies;
-  expect(replies[0]).toBe(SHORTENED);
-  return replies.slice(1);
-}
 
 describe('a complete report', () => {
   it('goes from menu to ticket, with location pin, photos, name and NIK', async () => {

@@ -1,19 +1,10 @@
 /** What citizens really send: empty and huge messages, typos, stray media, old buttons, dead ends. */
 import { describe, expect, it } from 'vitest';
 import { id } from '../../flows/copy/id.js';
-import { Chat, World, photo, pin, unsupported, useRuntime } from './driver.js';
+import { Chat, World, photo, pin, sendLong, unsupported, useRuntime } from './driver.js';
 
 useRuntime();
 
-
-/** A text over the ingest cap (8,000 characters) is cut before it is stored and answered with a note first. */
-const SHORTENED = id.fairUse.shortened(id.fairUse.number(8_000));
-async function sendLong(chat: Chat, text: string): Promise<string[]> {
-  const replies = await chat.send(text);
-  if (text.length <= 8_000) return replies;
-  expect(replies[0]).toBe(SHORTENED);
-  return replies.slice(1);
-}
 
 describe('bad input', () => {
   it('answers an empty message kindly and asks again', async () => {
