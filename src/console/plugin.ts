@@ -1,14 +1,14 @@
 /**
  * The agent console: its JSON API at `/api/v1` (api.ts) and its pages at `/console` — Preact and
  * htm as ES modules with an import map, no build step, every file served from this server (no
- * CDN), under a strict Content-Security-Policy (helmet, a nonce for the one inline import map).
+ * CDN), under the server's strict Content-Security-Policy (src/http/headers.ts; a nonce for the one
+ * inline import map).
  *
  * @example
  *   await registerConsole(http, { ctx, config, cases, mediaStorage, live }, { sessionSecret });
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { registerConsoleApi, type ConsoleDeps } from './api.js';
@@ -36,30 +36,10 @@ export async function registerConsole(http: FastifyInstance, deps: ConsoleDeps, 
   await registerConsoleApi(http, deps, { sessionSecret: options.sessionSecret, routes: routeModules, loginPerMinute: deps.config.CONSOLE_LOGIN_PER_MINUTE });
 
   const vendor = new Map<string, Promise<Buffer>>();
-  const https = deps.config.NODE_ENV === 'production' || Boolean(deps.config.PUBLIC_URL?.startsWith('https:'));
   const shell = readFile(new URL('./web/index.html', import.meta.url), 'utf8');
 
   await http.register(
     async (pages) => {
-      await pages.register(helmet, {
-        enableCSPNonces: true,
-        // HSTS only where the console is served over HTTPS.
-        strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-        contentSecurityPolicy: {
-          directives: {
-            defaultSrc: ["'self'"],
-            scriptSrc: ["'self'"],
-            styleSrc: ["'self'"],
-            imgSrc: ["'self'", 'data:', 'blob:'],
-            connectSrc: ["'self'"],
-            // Links to OpenStreetMap open in a new tab; nothing is embedded from elsewhere.
-            frameAncestors: ["'none'"],
-            formAction: ["'self'"],
-            // Over plain HTTP (a quick start reached by its LAN address) upgrading would break every asset.
-            upgradeInsecureRequests: https ? [] : null,
-          },
-        },
-      });
       await pages.register(fastifyStatic, { root: WEB_ROOT, prefix: `${CONSOLE_PATH}/`, index: false, wildcard: true, cacheControl: true, maxAge: 0 });
 
       const page = async (_request: unknown, reply: import('fastify').FastifyReply) => {

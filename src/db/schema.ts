@@ -781,3 +781,21 @@ export const retentionMarks = pgTable('retention_marks', {
   name: text().primaryKey(),
   lastId: bigint('last_id', { mode: 'number' }).notNull(),
 });
+
+/**
+ * Web chat conversations. The page holds a random token the server handed out (sent in the
+ * `X-Chat-Session` header, never in a URL); only its SHA-256 is stored, and it is the chat id of
+ * the conversation's `channel_identities` row. A session ends when the citizen starts a new
+ * conversation (`ended_at`) or after WEBCHAT_SESSION_HOURS without a message (`expires_at`,
+ * moved on by each message): then its history is no one's to read, on a shared computer too.
+ */
+export const webChatSessions = pgTable(
+  'web_chat_sessions',
+  {
+    chatId: text('chat_id').primaryKey(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [index('web_chat_sessions_expires').on(t.expiresAt)],
+);

@@ -12,7 +12,6 @@
  * their conversation step. The outage is real: every connection to the test's database is cut and
  * new ones refused (tests/support/postgres-outage.ts).
  */
-import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copy } from '../../flows/copy/index.js';
@@ -27,7 +26,7 @@ import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.j
 import { captureLog } from '../support/log.js';
 import { postgresOutage, type PostgresOutage } from '../support/postgres-outage.js';
 import { postUpdate, telegramConfig, textUpdate } from '../support/telegram.js';
-import { pollChat, postChatMessage } from '../support/webchat.js';
+import { chatIdOfSession, openChatSession, pollChat, postChatMessage } from '../support/webchat.js';
 import { cloudText, cloudWebhook, nextWamid, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
 
 const REFUSED = 'tolak ini';
@@ -283,13 +282,13 @@ describe('webhooks and the web chat', () => {
   });
 
   it('web chat: accepts a refused message, apologises through the poll, and answers the next chat', async () => {
-    const [refused, other] = [randomUUID(), randomUUID()];
+    const [refused, other] = [await openChatSession(app.url!), await openChatSession(app.url!)];
     expect((await postChatMessage(app.url!, { session: refused, text: REFUSED })).status).toBe(202);
     expect((await postChatMessage(app.url!, { session: other, text: 'halo' })).status).toBe(202);
 
-    await waitForChat(app, 'web', other, 1);
+    await waitForChat(app, 'web', chatIdOfSession(other), 1);
     expect((await pollChat(app.url!, other)).messages.length).toBeGreaterThan(0);
-    await waitForChat(app, 'web', refused, 0);
+    await waitForChat(app, 'web', chatIdOfSession(refused), 0);
     expect((await pollChat(app.url!, refused)).messages.map((m) => m.text)).toEqual([apology]);
     expect(await metric(app, 'web')).toBe(1);
   });

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../flows/copy/en.js';
 import { id } from '../../flows/copy/id.js';
 import { createWebChatSender } from '../../src/channels/webchat/sender.js';
+import { chatIdOfSession, endSession, openSession } from '../../src/channels/webchat/sessions.js';
 import type { Actor } from '../../src/cases/events.js';
 import { setAside } from '../../src/conversation/set-aside.js';
 import { ERASED_DESCRIPTION } from '../../src/privacy/erase.js';
@@ -30,7 +31,7 @@ useRuntime();
 const DAY = 86_400_000;
 /** An admin above every dinas, reading the case page. */
 const ADMIN: Actor = { kind: 'staff', staffId: 1, role: 'admin', dinasId: null, unitId: null, regionPrefix: null };
-const NOTHING: PurgeCounts = { messages: 0, drafts: 0, media: 0, cases: 0, citizens: 0, outbox: 0, setAside: 0 };
+const NOTHING: PurgeCounts = { messages: 0, drafts: 0, media: 0, cases: 0, citizens: 0, outbox: 0, setAside: 0, webSessions: 0 };
 
 const REPORTER = {
   name: 'Siti Aminah',
@@ -246,5 +247,19 @@ describe('the retention purge, period by period', () => {
     const [detail] = await reporter.send('1');
     expect(detail).toContain(id.status.words.ditutup);
     expect(detail).not.toContain('Melati');
+  });
+
+  it('deletes web chat sessions a day after they ended or expired, and keeps live ones', async () => {
+    const { sql } = world.app.ctx.db;
+    const opened = () => openSession(sql, world.app.ctx.now(), 12);
+    const [expiring, ended, live] = [await opened(), await opened(), await openSession(sql, world.app.ctx.now(), 72)];
+    expect(await endSession(sql, ended.token, world.app.ctx.now())).toBe(true);
+    expect((await purge()).webSessions).toBe(0);
+
+    advanceClock(2 * DAY);
+    expect((await purge()).webSessions).toBe(2);
+    const left = await sql<{ chat_id: string }[]>`select chat_id from web_chat_sessions`;
+    expect(left.map((row) => row.chat_id)).toEqual([chatIdOfSession(live.token)]);
+    expect(chatIdOfSession(expiring.token)).not.toBe(chatIdOfSession(live.token));
   });
 });
