@@ -266,6 +266,8 @@ export const outbox = pgTable(
      * process holds the advisory lock of this key, so the relay releases it within seconds of a crash.
      */
     claimedBy: bigint('claimed_by', { mode: 'bigint' }),
+    /** The platform's retry-after for this row (a 429): a paused channel's probe leaves it alone until then. */
+    notBefore: timestamp('not_before', { withTimezone: true }),
     attempts: smallint().notNull().default(0),
     lastError: text('last_error'),
     externalId: text('external_id'),

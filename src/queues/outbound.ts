@@ -162,11 +162,13 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
       throw new RetryLater(breakers.settings.probeIntervalMs, `${row.channel} paused`);
     }
     if (!result.ok && result.failure !== 'permanent') {
-      await db`
-        update outbox set status = 'pending', claimed_at = null, claimed_by = null, attempts = attempts + 1, last_error = ${result.reason}
-        where id = ${row.id} and claimed_by = ${key}::bigint`;
       // The platform's retry-after exactly; anything else waits no longer than the channel's probe.
-      throw new RetryLater(result.failure === 'rate-limited' ? result.retryAfterMs : breakers.settings.probeIntervalMs, result.reason);
+      const waitMs = result.failure === 'rate-limited' ? result.retryAfterMs : breakers.settings.probeIntervalMs;
+      await db`
+        update outbox set status = 'pending', claimed_at = null, claimed_by = null, attempts = attempts + 1, last_error = ${result.reason},
+          not_before = ${result.failure === 'rate-limited' ? db`now() + ${waitMs} * interval '1 millisecond'` : null}
+        where id = ${row.id} and claimed_by = ${key}::bigint`;
+      throw new RetryLater(waitMs, result.reason);
     }
     // The result, the chat's unreachable mark (a blocked bot), and the chat's next owed row, in one
     // statement: nobody sees the row failed while the chat still looks reachable.
@@ -216,15 +218,16 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
 
 /**
  * The probe of a paused channel (src/queues/breaker.ts): the channel's oldest owed reply that is
- * its chat's head, sent as a turn of its own. Nothing owed (or that chat busy): no probe this time.
- * Read from the owed rows' partial index, so an outage's backlog, not the outbox's history, is scanned.
+ * its chat's head and not waiting out a 429's retry-after, sent as a turn of its own. Nothing
+ * owed (or that chat busy): no probe this time. Read from the owed rows' partial index, so an
+ * outage's backlog, not the outbox's history, is scanned.
  */
 export async function probeChannel(ctx: PipelineContext, sending: Sending, channel: ChannelName): Promise<void> {
   const [head] = await ctx.db.sql<{ identity_id: string }[]>`
     select o.identity_id from (
       select identity_id, min(id) as id from outbox where status in ('pending', 'sending') group by identity_id
     ) h join outbox o on o.id = h.id
-    where o.channel = ${channel} and o.status = 'pending'
+    where o.channel = ${channel} and o.status = 'pending' and (o.not_before is null or o.not_before <= now())
     order by o.id limit 1`;
   if (!head) return;
   try {

@@ -12,6 +12,7 @@ import { openClaimSession, type ClaimSession } from '../../src/queues/claims.js'
 import { outboundJobId, outboundQueue } from '../../src/queues/jobs.js';
 import { PIPELINE_OWED_WORK, relayOnce } from '../../src/queues/relay.js';
 import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
+import { until } from '../support/until.js';
 
 let env: TestEnv;
 let app: App;
@@ -54,15 +55,6 @@ async function claimOf(outboxId: number) {
 }
 
 const relayRound = () => relayOnce(app.ctx, PIPELINE_OWED_WORK, { kind: 'interval', olderThanMs: 60_000 });
-
-/** Until `check` holds; fails after `timeoutMs`. Polls the database, whose state is the condition. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('a claim', () => {
   it('is never released while its session lives, however old', async () => {
