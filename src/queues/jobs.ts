@@ -104,7 +104,7 @@ export const releasedTurnJob = (identityId: number, row: { id: number; channel: 
   jobId: `${outboundJobId(row.id)}-${deadKey}`,
 });
 
-/** Ask the worker to come back later; the backoff strategy honours `delayMs` (e.g. Telegram's retry_after). */
+/** Ask the worker to come back later; the backoff strategy honours `delayMs` (Telegram's retry_after, a channel's probe interval). */
 export class RetryLater extends Error {
   constructor(
     readonly delayMs: number | null,

@@ -71,10 +71,10 @@ class SendAllowance {
  * channel, and the channel's per-second allowance not used up): two queue hops fewer per message.
  * Only the step's own replies go this way (and one row owed just before them, such as a button's
  * acknowledgement): a chat's older backlog is the lane's, shared fairly with other chats.
- * Anything else — no sender here, over the allowance, another worker sending to the chat, a
- * failure — takes the chat's turn in the outbound queue, which retries with backoff and the
- * platform's retry-after. WhatsApp Web is always queued: its sender paces itself and would hold
- * the conversation worker.
+ * Anything else — no sender here, the channel paused (src/queues/breaker.ts), over the allowance,
+ * another worker sending to the chat, a failure — takes the chat's turn in the outbound queue,
+ * which tries again after the channel's probe interval or the platform's retry-after. WhatsApp
+ * Web is always queued: its sender paces itself and would hold the conversation worker.
  */
 function deliverDirectly(ctx: PipelineContext, sending: Sending, rateLimits: WorkerOptions['rateLimits']): Deliver {
   const allowances = new Map<ChannelName, SendAllowance>();
