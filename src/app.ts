@@ -196,6 +196,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   }
 
   const workerOptions = {
+    databaseUrl: options.databaseUrl,
+    breaker: { afterFailures: config.SEND_PAUSE_AFTER_FAILURES, probeIntervalMs: config.SEND_PROBE_INTERVAL_MS },
     concurrency: config.WORKER_CONCURRENCY,
     retryBaseMs: config.SEND_RETRY_BASE_MS,
     retryMaxMs: config.SEND_RETRY_MAX_MS,
@@ -208,7 +210,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   // Open console pages hear of every case event at commit (ids only).
   ctx.caseSinks.push(consoleCaseSink);
   const workers = worker
-    ? startWorkers(ctx, senders, {
+    ? await startWorkers(ctx, senders, {
         ...workerOptions,
         inbound: true,
         relay: true,
@@ -227,7 +229,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         owedWork: [caseTimerAlarms, livechatTimers, staffNotificationsOwed, mediaFetches, webhookDeliveries, retentionAlarm(retention.schedule)],
       })
     : whatsappWeb
-      ? startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })
+      ? await startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })
       : null;
 
   let http: FastifyInstance | null = null;

@@ -116,8 +116,17 @@ const schema = z.object({
    * never counts: updates wait it out.
    */
   SET_ASIDE_AFTER_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Retries with exponential backoff: staff notifications, photo fetches, conversation steps. */
   SEND_RETRY_BASE_MS: z.coerce.number().int().positive().default(1_000),
   SEND_RETRY_MAX_MS: z.coerce.number().int().positive().default(300_000),
+  /**
+   * Replies to citizens do not back off: after this many retryable failures in a row (5xx, network
+   * errors, timeouts) a channel is paused in the process, and one owed reply is sent every
+   * SEND_PROBE_INTERVAL_MS as a probe; the first that gets through resumes the channel. A row that
+   * fails on its own waits one probe interval too; a 429 waits exactly its retry_after.
+   */
+  SEND_PAUSE_AFTER_FAILURES: z.coerce.number().int().positive().default(5),
+  SEND_PROBE_INTERVAL_MS: z.coerce.number().int().positive().default(3_000),
 
   /**
    * Outgoing webhooks to dinas systems: waits double from BASE up to MAX between attempts, for

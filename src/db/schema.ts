@@ -259,8 +259,15 @@ export const outbox = pgTable(
     payload: jsonb().$type<StoredOutbound>().notNull(),
     /** pending → sending (claimed by one worker) → sent | failed; back to pending on a retryable failure. */
     status: text().notNull().default('pending'),
-    /** When a worker claimed the row; a claim left behind by a crashed worker is released by the relay. */
+    /** When a worker claimed the row (for operators; the claim's life is `claimedBy`'s). */
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /**
+     * The claiming process's session key (src/queues/claims.ts): the claim lives as long as that
+     * process holds the advisory lock of this key, so the relay releases it within seconds of a crash.
+     */
+    claimedBy: bigint('claimed_by', { mode: 'bigint' }),
+    /** The platform's retry-after for this row (a 429): a paused channel's probe leaves it alone until then. */
+    notBefore: timestamp('not_before', { withTimezone: true }),
     attempts: smallint().notNull().default(0),
     lastError: text('last_error'),
     externalId: text('external_id'),

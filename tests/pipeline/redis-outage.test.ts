@@ -28,6 +28,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 import { fireScript, NAVIGATION_SCRIPT, postUpdate, recordBaseline, telegramConfig, textUpdate, type ProductProcesses } from '../support/telegram.js';
 import { openChatSession, postChatMessage } from '../support/webchat.js';
 import { cloudText, cloudWebhook, nextWamid, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
+import { until } from '../support/until.js';
 
 /** What the issue asks of the product: a webhook answer within 1 s during the outage, every reply within 10 s of Redis's return. */
 const WEBHOOK_BOUND_MS = 1_000;
@@ -41,15 +42,6 @@ let nextChat = 9_100_000;
  * returns (at once, whatever the work's age) can deliver in time.
  */
 const SLOW_RELAY = { RELAY_INTERVAL_MS: '60000', RELAY_AFTER_MS: '60000' };
-
-/** Polls `condition` until it holds; fails after `timeoutMs` with `what`. The interval only limits load. */
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Webhook retries seconds apart, so one waits in Redis's delayed set when Redis dies. */
 const QUICK_WEBHOOK_RETRIES = { WEBHOOK_RETRY_BASE_MS: '300', WEBHOOK_RETRY_MAX_MS: '1000', WEBHOOK_TIMEOUT_MS: '2000' };

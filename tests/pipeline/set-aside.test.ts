@@ -28,6 +28,7 @@ import { postgresOutage, type PostgresOutage } from '../support/postgres-outage.
 import { postUpdate, telegramConfig, textUpdate } from '../support/telegram.js';
 import { chatIdOfSession, openChatSession, pollChat, postChatMessage } from '../support/webchat.js';
 import { cloudText, cloudWebhook, nextWamid, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
+import { until } from '../support/until.js';
 
 const REFUSED = 'tolak ini';
 const UNFORESEEN = 'galat internal';
@@ -63,16 +64,6 @@ async function unforeseenAttempts(sql: postgres.Sql): Promise<number> {
 async function setAsideRows(sql: postgres.Sql) {
   return sql<{ channel: string; stage: string; chat_id: string | null; external_id: string | null; raw: string; error: string; attempts: number }[]>`
     select channel, stage, chat_id, external_id, raw, error, attempts from set_aside_updates order by id`;
-}
-
-/** Polls a condition until it holds or the deadline passes. */
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    // The interval only limits load; the condition decides.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../flows/copy/en.js';
 import { id } from '../../flows/copy/id.js';
 import { createWebChatSender } from '../../src/channels/webchat/sender.js';
@@ -19,7 +19,9 @@ import { setAside } from '../../src/conversation/set-aside.js';
 import { ERASED_DESCRIPTION } from '../../src/privacy/erase.js';
 import { fetchMedia } from '../../src/media/fetch.js';
 import { createLocalStorage } from '../../src/media/storage.js';
-import { sendTurn } from '../../src/queues/outbound.js';
+import { ChannelBreakers } from '../../src/queues/breaker.js';
+import { openClaimSession } from '../../src/queues/claims.js';
+import { sendTurn, type Sending } from '../../src/queues/outbound.js';
 import { REMOVED_DESCRIPTION, type PurgeCounts } from '../../src/retention/purge.js';
 import { purgeNow, retentionSettings, type RetentionSettings } from '../../src/retention/schedule.js';
 import { dumpDatabase, holdsDigits } from '../support/dump.js';
@@ -72,10 +74,22 @@ async function report(chat: Chat, who: typeof REPORTER, photoRef?: string) {
   await chat.say(photoRef ? 'selesai' : 'lewati', '1', who.name, who.nik, '1');
 }
 
+let sending: Sending | null = null;
+afterAll(async () => {
+  sending?.breakers.stop();
+  await sending?.session.close();
+});
+
 /** Every reply written so far, as the web chat's sender would mark them: sent, at the domain clock. */
 async function sendReplies() {
+  const { ctx } = world.app;
+  sending ??= {
+    senders: new Map([['web', createWebChatSender()]]),
+    session: await openClaimSession(world.databaseUrl, ctx.log),
+    breakers: new ChannelBreakers({ afterFailures: 5, probeIntervalMs: 1_000 }, ctx.log),
+  };
   for (const citizen of ['reporter', 'active', 'drafter', 'erased']) {
-    await sendTurn(world.app.ctx, new Map([['web', createWebChatSender()]]), await world.identityOf(citizen), { max: Number.POSITIVE_INFINITY });
+    await sendTurn(ctx, sending, await world.identityOf(citizen), { max: Number.POSITIVE_INFINITY });
   }
 }
 

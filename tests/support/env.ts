@@ -79,6 +79,8 @@ export function testSettings(overrides: Record<string, string | undefined> = {})
     DATABASE_POOL_SIZE: '10',
     SEND_RETRY_BASE_MS: '50',
     SEND_RETRY_MAX_MS: '400',
+    // A paused channel is probed this often: an outage in a test ends in a fraction of a second.
+    SEND_PROBE_INTERVAL_MS: '200',
     RELAY_INTERVAL_MS: '200',
     RELAY_AFTER_MS: '1000',
     // Scripts post and poll far faster than people; the limit tests set their own.
