@@ -7,7 +7,10 @@
  * @example
  *   await registerConsole(http, { ctx, config, cases, mediaStorage, live }, { sessionSecret });
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
@@ -16,7 +19,18 @@ import { routeModules } from './routes/index.js';
 
 export const CONSOLE_PATH = '/console';
 const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
-const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
+
+/**
+ * A file inside an installed package, found along Node's own node_modules lookup from this module,
+ * so from src/ (tsx) and dist/src/ (the built image) alike; the packages' `exports` do not all
+ * name these files, so resolving them as modules would not.
+ */
+function packageFile(path: string): string {
+  const lookup = createRequire(import.meta.url).resolve.paths(path) ?? [];
+  const found = lookup.map((nodeModules) => join(nodeModules, path)).find((file) => existsSync(file));
+  if (!found) throw new Error(`the console needs ${path}, not found in node_modules (${lookup.join(', ')})`);
+  return found;
+}
 
 /** Libraries the pages import, by the names the import map gives them. */
 const VENDOR: Record<string, { file: string; type: string }> = {
@@ -36,6 +50,8 @@ export async function registerConsole(http: FastifyInstance, deps: ConsoleDeps, 
   await registerConsoleApi(http, deps, { sessionSecret: options.sessionSecret, routes: routeModules, loginPerMinute: deps.config.CONSOLE_LOGIN_PER_MINUTE });
 
   const vendor = new Map<string, Promise<Buffer>>();
+  // Found at start, so an install that lacks one stops here rather than at a page's first load.
+  const vendorFiles = new Map(Object.entries(VENDOR).map(([name, entry]) => [name, packageFile(entry.file)]));
   const shell = readFile(new URL('./web/index.html', import.meta.url), 'utf8');
 
   await http.register(
@@ -57,7 +73,7 @@ export async function registerConsole(http: FastifyInstance, deps: ConsoleDeps, 
       pages.get<{ Params: { name: string } }>(`${CONSOLE_PATH}/vendor/:name`, async (request, reply) => {
         const entry = VENDOR[request.params.name];
         if (!entry) return reply.code(404).send({ error: 'not_found' });
-        if (!vendor.has(request.params.name)) vendor.set(request.params.name, readFile(NODE_MODULES + entry.file));
+        if (!vendor.has(request.params.name)) vendor.set(request.params.name, readFile(vendorFiles.get(request.params.name)!));
         return reply.type(entry.type).header('cache-control', 'public, max-age=86400').send(await vendor.get(request.params.name)!);
       });
     },
