@@ -3,7 +3,8 @@
  * competent developer would write instead, `../shared/peers/grammy-conversations/` (grammY,
  * @grammyjs/conversations stored in Postgres, auto-retry, webhook mode), on this machine, against
  * the same lean fake Bot API, the same closed loop of citizens filing a report, the same number of
- * chats (BENCH_REFERENCE_CHATS, default `40,120`), BENCH_DURATION_S each after BENCH_WARMUP_S.
+ * chats (BENCH_REFERENCE_CHATS, default `40,120`), BENCH_DURATION_S each after BENCH_WARMUP_S;
+ * both bots stay up and are measured in turn at each chat count.
  *
  * The reference is copied to a folder under the system's temp directory named after a hash of its
  * files and `npm install`ed there on first use; nothing of it enters this project. It calls
@@ -134,25 +135,31 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
     return { process, channel, script: REFERENCE_LAPOR_SCRIPT, baseUrl: `http://127.0.0.1:${port}` };
   };
 
-  const product = await measureBot('product', startProductBot, settings, log, cleanups, notes);
-  const reference = await measureBot('reference', startReferenceBot, settings, log, cleanups, notes);
-  return {
-    settings,
-    referenceVersions: installedVersions(referenceDir),
-    rows: settings.chats.map((chats, i) => ({ chats, product: product[i], reference: reference[i] })),
-    notes,
-  };
+  // Both bots stay up and are measured in turn at each chat count, so a change in the machine's
+  // other load between the two measurements of a pair is as small as it can be.
+  const product = await readyBot('product', startProductBot, settings, log, cleanups);
+  const reference = await readyBot('reference', startReferenceBot, settings, log, cleanups);
+  const rows: ReferenceReport['rows'] = [];
+  for (const chats of settings.chats) {
+    rows.push({ chats, product: await product.measure(chats), reference: await reference.measure(chats) });
+  }
+  for (const bot of [product, reference]) {
+    notes.push(...bot.notes(rows.map((row) => (bot === product ? row.product : row.reference))));
+    await bot.process.stop();
+  }
+  return { settings, referenceVersions: installedVersions(referenceDir), rows, notes };
 }
 
-/** Starts one bot on a scratch database, warms it up, measures each chat count in turn, stops it. */
-async function measureBot(
-  name: string,
-  start: Start,
-  settings: ReferenceSettings,
-  log: (line: string) => void,
-  cleanups: (() => Promise<void>)[],
-  notes: string[],
-): Promise<Measured[]> {
+interface ReadyBot {
+  process: ProductProcess;
+  /** One closed-loop window at `chats` chats, with the cores busy during it. */
+  measure(chats: number): Promise<Measured>;
+  /** What to read before the figures: warnings logged, the last output when messages went unanswered. */
+  notes(measured: Measured[]): string[];
+}
+
+/** Starts one bot on a scratch database and warms it up. */
+async function readyBot(name: string, start: Start, settings: ReferenceSettings, log: (line: string) => void, cleanups: (() => Promise<void>)[]): Promise<ReadyBot> {
   const scratch = await createScratch();
   cleanups.push(() => scratch.dispose());
   let citizens: CitizenLoad | null = null;
@@ -171,26 +178,30 @@ async function measureBot(
         `${warmup.mismatches} unexpected replies${warmup.mismatchExample ? ` (${warmup.mismatchExample})` : ''}\n${running.process.outputTail()}`,
     );
   }
-  const measured: Measured[] = [];
-  for (const chats of settings.chats) {
-    const phase = `${chats} chats`;
-    const m = await measureCpu([running.process], () => productBackends(monitor), settings.durationS * 1000, () =>
-      alive(running.process, load.closedLoop(phase, chats, settings.durationS * 1000)),
-    );
-    const r = m.result;
-    log(
-      `${name}, ${phase}: ${fmt(r.answeredPerSecond)} msg/s, p50 ${fmt(percentile(r.latencies, 0.5))} / p95 ${fmt(percentile(r.latencies, 0.95))} / ` +
-        `max ${fmt(percentile(r.latencies, 1))} ms, ${r.answered}/${r.sent} answered`,
-    );
-    measured.push(m);
-  }
-  const warnings = running.process.warningLines();
-  if (warnings.length > 0) notes.push(`${name}: ${warnings.length} warnings or errors logged, e.g. "${warnings[0].msg}"`);
-  if (measured.some(({ result: r }) => r.unanswered + r.httpErrors + r.mismatches + r.strays > 0)) {
-    notes.push(`${name}: last output:\n${running.process.outputTail().trim().split('\n').slice(-5).join('\n')}`);
-  }
-  await running.process.stop();
-  return measured;
+  return {
+    process: running.process,
+    async measure(chats) {
+      const phase = `${chats} chats`;
+      const m = await measureCpu([running.process], () => productBackends(monitor), settings.durationS * 1000, () =>
+        alive(running.process, load.closedLoop(phase, chats, settings.durationS * 1000)),
+      );
+      const r = m.result;
+      log(
+        `${name}, ${phase}: ${fmt(r.answeredPerSecond)} msg/s, p50 ${fmt(percentile(r.latencies, 0.5))} / p95 ${fmt(percentile(r.latencies, 0.95))} / ` +
+          `max ${fmt(percentile(r.latencies, 1))} ms, ${r.answered}/${r.sent} answered`,
+      );
+      return m;
+    },
+    notes(measured) {
+      const notes: string[] = [];
+      const warnings = running.process.warningLines();
+      if (warnings.length > 0) notes.push(`${name}: ${warnings.length} warnings or errors logged, e.g. "${warnings[0].msg}"`);
+      if (measured.some(({ result: r }) => r.unanswered + r.httpErrors + r.mismatches + r.strays > 0)) {
+        notes.push(`${name}: last output:\n${running.process.outputTail().trim().split('\n').slice(-5).join('\n')}`);
+      }
+      return notes;
+    },
+  };
 }
 
 /** `work`, unless the bot's process exits first. */
