@@ -35,35 +35,52 @@ export interface BenchChannel {
   chatId(n: number): string;
   /** The webhook POST for the `seq`-th message (1, 2, …) of chat `chatId`. */
   request(chatId: string, seq: number, text: string): WebhookRequest;
+  /** The webhook POST for a tap on the inline button with callback data `data` (Telegram only). */
+  tap?(chatId: string, seq: number, data: string): WebhookRequest;
   startFake(onSend: OnSend, answerDelayMs: number): Promise<FakePlatform>;
 }
 
 const TELEGRAM_WEBHOOK_SECRET = 'bench_webhook_secret_0123456789';
 let nextUpdateId = 700_000_000;
 
+/** A Telegram user and private chat with the same id, as Telegram sends them. */
+function telegramPeople(id: number) {
+  return {
+    from: { id, is_bot: false, first_name: 'Siti', last_name: 'Rahayu', language_code: 'id' },
+    chat: { id, first_name: 'Siti', last_name: 'Rahayu', type: 'private' },
+  };
+}
+
+/**
+ * Telegram updates for chats of citizens, posted to `webhookPath` (a path on the product, or the
+ * whole URL a bot gave `setWebhook`) with `secret` in the header Telegram uses.
+ */
+export function telegramDelivery(webhookPath: string, secret: string): Pick<BenchChannel, 'webhookPath' | 'chatId' | 'request' | 'tap'> {
+  const post = (update: object): WebhookRequest => ({
+    body: JSON.stringify({ update_id: nextUpdateId++, ...update }),
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+  });
+  return {
+    webhookPath,
+    chatId: (n) => String(810_000_000 + n),
+    request(chatId, seq, text) {
+      const { from, chat } = telegramPeople(Number(chatId));
+      return post({ message: { message_id: seq, from, chat, date: Math.floor(Date.now() / 1000), text } });
+    },
+    tap(chatId, seq, data) {
+      const { from, chat } = telegramPeople(Number(chatId));
+      // The message carrying the keyboard: only its chat matters to the bots here.
+      const message = { message_id: seq, from: { id: 7000000001, is_bot: true, first_name: 'Bot' }, chat, date: Math.floor(Date.now() / 1000), text: '' };
+      return post({ callback_query: { id: `${chatId}${seq}`, from, message, chat_instance: chatId, data } });
+    },
+  };
+}
+
 const telegram: BenchChannel = {
   key: 'telegram',
   label: 'telegram',
   fakeName: 'fake Bot API',
-  webhookPath: WEBHOOK_PATH,
-  chatId: (n) => String(810_000_000 + n),
-  request(chatId, seq, text) {
-    const id = Number(chatId);
-    const update = {
-      update_id: nextUpdateId++,
-      message: {
-        message_id: seq,
-        from: { id, is_bot: false, first_name: 'Siti', last_name: 'Rahayu', language_code: 'id' },
-        chat: { id, first_name: 'Siti', last_name: 'Rahayu', type: 'private' },
-        date: Math.floor(Date.now() / 1000),
-        text,
-      },
-    };
-    return {
-      body: JSON.stringify(update),
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TELEGRAM_WEBHOOK_SECRET },
-    };
-  },
+  ...telegramDelivery(WEBHOOK_PATH, TELEGRAM_WEBHOOK_SECRET),
   async startFake(onSend, answerDelayMs) {
     const fake = await startFakeBotApi(onSend, answerDelayMs);
     return {

@@ -24,7 +24,7 @@ import { CHANNELS } from './channels.js';
 import { fmt, percentile } from './figures.js';
 import { createScratch, freePort, productEnv } from './infra.js';
 import { LAPOR_SCRIPT, type ScriptStep } from './load.js';
-import { cpuBetween, cpuSnapshot, productBackends, startProduct, waitForHealth, waitForWorkers, type CpuUse } from './processes.js';
+import { cpuBetween, cpuSnapshot, OTHER_LOAD_WARNING, productBackends, startProduct, waitForHealth, waitForWorkers, type CpuUse } from './processes.js';
 
 export interface FloodSettings {
   citizens: number;
@@ -178,8 +178,6 @@ export async function runFloodBench(settings: FloodSettings, log: (line: string)
 
 /** The issue's bound: the others' p95 with the flood within twice the p95 without it. */
 const TARGET_RATIO = 2;
-/** Busy cores outside the bench, product, Postgres and Redis above which a run is flagged as disturbed. */
-const OTHER_LOAD_WARNING = 0.25;
 
 export function floodReport(r: FloodReport, log: (line: string) => void) {
   const pooled = (name: string) => Float64Array.from(r.runs.filter((run) => run.name === name).flatMap((run) => [...run.latencies])).sort();

@@ -13,7 +13,13 @@ import { performance } from 'node:perf_hooks';
 import type { BenchChannel } from './channels.js';
 
 export interface ScriptStep {
+  /** What the citizen types; for a tap, the button's label (for messages only). */
   text: string;
+  /**
+   * A tap on an inline button with this callback data instead of a typed message. The reply to the
+   * previous step must have offered it: the citizen reads the buttons, as a person would.
+   */
+  tap?: string;
   /** How many messages the product sends for this message (`sendMessage` calls, Graph `/messages` posts). */
   replies: number;
   /** The first reply's text (an interactive message's body text) must match, or the flow is not the one being measured. */
@@ -81,6 +87,8 @@ interface Citizen {
   chatId: string;
   position: number;
   nextMessageId: number;
+  /** Callback data of the buttons the last reply offered. */
+  offered: string[];
   pending: Pending | null;
   retired: boolean;
 }
@@ -89,6 +97,8 @@ export interface LoadTarget {
   /** The product's base URL, e.g. `http://127.0.0.1:3000`. */
   baseUrl: string;
   channel: BenchChannel;
+  /** The steps each citizen loops; LAPOR_SCRIPT (the product's flow) unless given. */
+  script?: readonly ScriptStep[];
 }
 
 type Mode = { kind: 'closed' } | { kind: 'fixed'; rate: number };
@@ -99,13 +109,15 @@ export class CitizenLoad {
   private citizens = new Map<string, Citizen>();
   private phase: PhaseState | null = null;
   private nextCitizen = 0;
+  private readonly script: readonly ScriptStep[];
 
   constructor(private readonly target: LoadTarget) {
     this.url = new URL(target.channel.webhookPath, target.baseUrl);
+    this.script = target.script ?? LAPOR_SCRIPT;
   }
 
   /** Wire this to the fake platform API's `onSend`. */
-  readonly onSend = (chatId: string, text: string, arrivedAt: number) => {
+  readonly onSend = (chatId: string, text: string, arrivedAt: number, buttons: string[] = []) => {
     const phase = this.phase;
     if (phase && arrivedAt >= phase.windowStart && arrivedAt < phase.windowEnd) phase.repliesInWindow++;
     const citizen = this.citizens.get(chatId);
@@ -115,6 +127,7 @@ export class CitizenLoad {
       return;
     }
     pending.replies++;
+    if (buttons.length > 0) citizen.offered = buttons;
     if (pending.replies === 1) {
       pending.firstAt = arrivedAt;
       if (!pending.step.expect.test(text)) {
@@ -144,7 +157,7 @@ export class CitizenLoad {
     this.citizens = new Map();
     const idle = new IdleQueue();
     for (let i = 0; i < count; i++) {
-      const citizen: Citizen = { chatId: this.target.channel.chatId(this.nextCitizen++), position: 0, nextMessageId: 1, pending: null, retired: false };
+      const citizen: Citizen = { chatId: this.target.channel.chatId(this.nextCitizen++), position: 0, nextMessageId: 1, offered: [], pending: null, retired: false };
       this.citizens.set(citizen.chatId, citizen);
       idle.push(citizen);
     }
@@ -230,8 +243,8 @@ export class CitizenLoad {
 
   private send(citizen: Citizen) {
     const phase = this.phase!;
-    const step = LAPOR_SCRIPT[citizen.position % LAPOR_SCRIPT.length];
-    const { body, headers } = this.target.channel.request(citizen.chatId, citizen.nextMessageId++, step.text);
+    const step = this.script[citizen.position % this.script.length];
+    const { body, headers } = this.request(phase, citizen, step);
     const sentAt = performance.now();
     const pending: Pending = { step, sentAt, posted: false, replies: 0, firstAt: 0 };
     citizen.pending = pending;
@@ -260,6 +273,19 @@ export class CitizenLoad {
       this.retire(citizen);
     });
     req.end(body);
+  }
+
+  /** The webhook POST for a step; a tap on a button the last reply did not offer counts as unexpected. */
+  private request(phase: PhaseState, citizen: Citizen, step: ScriptStep) {
+    const seq = citizen.nextMessageId++;
+    if (step.tap === undefined) return this.target.channel.request(citizen.chatId, seq, step.text);
+    if (!citizen.offered.includes(step.tap)) {
+      phase.mismatches++;
+      phase.mismatchExample ??= `no button "${step.tap}" to tap (offered: ${citizen.offered.join(', ') || 'none'})`;
+    }
+    citizen.offered = [];
+    if (!this.target.channel.tap) throw new Error(`${this.target.channel.label} has no buttons to tap`);
+    return this.target.channel.tap(citizen.chatId, seq, step.tap);
   }
 
   private settleIfDone(citizen: Citizen) {

@@ -15,6 +15,8 @@ import { INBOUND_QUEUE, outboundQueue } from '../src/queues/jobs.js';
 import { REDIS_URL } from './infra.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Busy cores outside the bench, the bots, Postgres and Redis above which a phase is flagged as disturbed. */
+export const OTHER_LOAD_WARNING = 0.25;
 /** Linux reports CPU time in clock ticks of 1/100 s on every platform Node supports here. */
 const TICKS_PER_SECOND = 100;
 /** Migrations, seeding and (split shape) several processes starting on a busy machine. */
@@ -53,8 +55,13 @@ export function startProduct(
   env: Record<string, string>,
   nodeArgs: string[] = [],
 ): ProductProcess {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', role], {
-    cwd: ROOT,
+  return startNode(label, [...nodeArgs, '--import', 'tsx', 'src/main.ts', role], ROOT, env);
+}
+
+/** Runs `node <args>` in `cwd` with `env` over this process's environment, watched as startProduct describes. */
+export function startNode(label: string, args: string[], cwd: string, env: Record<string, string>): ProductProcess {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -225,6 +232,26 @@ export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): CpuUse {
     machine: (b.machine.busy - a.machine.busy) / (b.machine.total - a.machine.total),
     other: Math.max(0, busyCores - product.reduce((x, y) => x + y, 0) - bench - postgres - redis),
   };
+}
+
+/**
+ * Runs a phase whose measured window lasts `durationMs` from now, and the cores each process, the
+ * Postgres backends (`postgresPids`), Redis, the bench and the rest of the machine kept busy during
+ * that window: read at its end, not after the drain that follows it.
+ */
+export async function measureCpu<T>(
+  processes: ProductProcess[],
+  postgresPids: () => Promise<number[]>,
+  durationMs: number,
+  run: () => Promise<T>,
+): Promise<{ result: T; cpu: CpuUse }> {
+  const before = cpuSnapshot(processes, await postgresPids());
+  const after = new Promise<CpuUse>((resolve, reject) =>
+    setTimeout(() => postgresPids().then((pids) => resolve(cpuBetween(before, cpuSnapshot(processes, pids))), reject), durationMs),
+  );
+  after.catch(() => {});
+  const result = await run();
+  return { result, cpu: await after };
 }
 
 /** Samples each process's VmRSS while running and keeps the peak, in bytes. */

@@ -16,11 +16,14 @@
  * Product settings not set here (WORKER_CONCURRENCY, DATABASE_POOL_SIZE…) pass through from the
  * environment, so their effect can be measured without editing anything.
  *
- * Then the flood phase (bench/flood.ts: one chat sending BENCH_FLOOD_MESSAGES, default 300, while
+ * Then the reference phase (bench/reference.ts: the product and the plain grammY bot in
+ * ../shared/peers/grammy-conversations/, each in closed loop at BENCH_REFERENCE_CHATS chats, default
+ * `40,120`, and their ratio against the targets), the flood phase (bench/flood.ts: one chat sending BENCH_FLOOD_MESSAGES, default 300, while
  * BENCH_FLOOD_CITIZENS, default 20, report with BENCH_FLOOD_THINK_MS, default 1000, between messages;
  * the others' p95 reply time with and without the flood, BENCH_FLOOD_ROUNDS, default 2, of each) and the inbox phase (bench/inbox.ts: the
  * console's case list and counts on a seeded million cases; its own BENCH_INBOX_* settings). Phases
  * by name: `npm run bench -- inbox` runs only the inbox, `npm run bench -- flood` only the flood,
+ * `npm run bench -- reference` only the comparison with the reference bot,
  * `npm run bench -- channels` only the channels.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,8 +36,9 @@ import { floodReport, runFloodBench, type FloodReport } from './flood.js';
 import { inboxReport, runInboxBench, type InboxRow } from './inbox.js';
 import { createScratch, freePort, machineInfo, productEnv, type MachineInfo } from './infra.js';
 import { CitizenLoad, LAPOR_SCRIPT, type PhaseResult } from './load.js';
+import { referenceReport, runReferenceBench, type ReferenceReport } from './reference.js';
 import { benchUnderstanding } from './understanding.js';
-import { cpuBetween, cpuSnapshot, memory, productBackends, RssSampler, startProduct, waitForHealth, waitForWorkers, type CpuUse, type ProductProcess } from './processes.js';
+import { measureCpu, memory, OTHER_LOAD_WARNING, productBackends, RssSampler, startProduct, waitForHealth, waitForWorkers, type CpuUse, type ProductProcess } from './processes.js';
 
 function numberFromEnv(name: string, fallback: number, { allowZero = false } = {}): number {
   const raw = process.env[name];
@@ -66,6 +70,13 @@ const settings = {
     thinkMs: numberFromEnv('BENCH_FLOOD_THINK_MS', 1000, { allowZero: true }),
     rounds: Math.round(numberFromEnv('BENCH_FLOOD_ROUNDS', 2)),
   },
+  reference: {
+    chats: listFromEnv('BENCH_REFERENCE_CHATS', '40,120').map((raw) => {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n <= 0) throw new Error(`BENCH_REFERENCE_CHATS must list positive whole numbers, got "${raw}"`);
+      return n;
+    }),
+  },
   inbox: {
     cases: Math.round(numberFromEnv('BENCH_INBOX_CASES', 1_000_000)),
     messages: Math.round(numberFromEnv('BENCH_INBOX_MESSAGES', 10_000_000, { allowZero: true })),
@@ -77,15 +88,13 @@ const settings = {
   },
 };
 
-const PHASES = ['channels', 'flood', 'inbox'] as const;
+const PHASES = ['channels', 'reference', 'flood', 'inbox'] as const;
 
 /** Targets from the issue. */
 const TARGET_P95_MS = 150;
 const TARGET_CEILING = 1000;
 /** Enough chats to warm every code path (new identity, each state) without queueing. */
 const WARMUP_CITIZENS = 50;
-/** Busy cores outside the bench, product, Postgres and Redis above which a phase is flagged as disturbed. */
-const OTHER_LOAD_WARNING = 0.25;
 
 type Role = 'all' | 'web' | 'worker';
 interface Shape {
@@ -209,14 +218,8 @@ async function runShape(channel: BenchChannel, shape: Shape): Promise<RunReport>
   const phases: PhaseReport[] = [];
   const durationMs = settings.durationS * 1000;
   const measure = async (name: string, run: () => Promise<PhaseResult>) => {
-    const before = cpuSnapshot(processes, await postgresPids());
-    // CPU is read at the end of the window, not after the drain that follows it.
-    const after = new Promise<CpuUse>((resolve, reject) =>
-      setTimeout(() => postgresPids().then((pids) => resolve(cpuBetween(before, cpuSnapshot(processes, pids))), reject), durationMs),
-    );
-    after.catch(() => {});
-    const result = await guarded(run());
-    const report = { result, cpu: await after };
+    const report = await measureCpu(processes, postgresPids, durationMs, () => guarded(run()));
+    const { result } = report;
     phases.push(report);
     log(summaryLine(report.result));
     if (result.unansweredExamples.length > 0) log(await describeOwed(monitor, channel, result.unansweredExamples));
@@ -414,6 +417,15 @@ async function main() {
     const shapes = pick('BENCH_SHAPES', SHAPES, settings.shapes);
     for (const channel of channels) for (const shape of shapes) reports.push(await runShape(channel, shape));
   }
+  let reference: ReferenceReport | null = null;
+  if (runs('reference')) {
+    reference = await runReferenceBench(
+      { chats: settings.reference.chats, durationS: settings.durationS, warmupS: settings.warmupS, apiDelayMs: settings.apiDelayMs, nodeArgs: settings.nodeArgs },
+      log,
+      cleanups,
+    );
+    await cleanUp();
+  }
   let flood: FloodReport | null = null;
   if (runs('flood')) {
     flood = await runFloodBench(settings.flood, log, cleanups);
@@ -423,6 +435,7 @@ async function main() {
   if (runs('inbox')) inbox = await runInboxBench(settings.inbox, log, cleanups);
   if (reports.length > 0) printReport(machine, reports);
   else log(`\nmachine   ${machine.cpu}, ${machine.cores} cores, ${fmt(machine.memoryGiB)} GiB RAM; PostgreSQL ${machine.postgres}`);
+  if (reference) referenceReport(reference, table, log);
   if (flood) floodReport(flood, log);
   if (inbox.length > 0) inboxReport(inbox, table, log);
 }
