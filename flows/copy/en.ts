@@ -215,6 +215,8 @@ export const en: Copy = {
     offerButton: 'Subscribe',
   },
 
+  broadcast: { noName: 'Sir/Madam' },
+
   /** A status change the agency pushes to the citizen (outside a conversation). */
   statusUpdate: (ticket: string, status: string, note: string | null, next: string | null, detail: string | null = null) =>
     [

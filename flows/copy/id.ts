@@ -233,6 +233,9 @@ export const id = {
     offerButton: 'Langganan',
   },
 
+  /** A notice the agency broadcasts: `{nama}` for a citizen whose name we do not know. */
+  broadcast: { noName: 'Bapak/Ibu' },
+
   /** A status change the agency pushes to the citizen (outside a conversation). */
   statusUpdate: (ticket: string, status: string, note: string | null, next: string | null, detail: string | null = null) =>
     [

@@ -864,7 +864,7 @@ export const broadcastConsents = pgTable(
 export interface BroadcastSegment {
   topics?: string[];
   regionPrefix?: string;
-  channels?: string[];
+  channels?: ('telegram' | 'whatsapp-cloud' | 'web')[];
   reportedCategory?: { code: string; days: number };
   subscribedSince?: string;
 }
