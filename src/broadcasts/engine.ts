@@ -132,7 +132,9 @@ interface Picked {
 
 /** What one recipient is sent: the notice in their language, `{nama}` filled in, the image as a link. */
 export function renderNotice(text: { id: string; en: string }, imageUrl: string | null, recipient: { lang: 'id' | 'en'; name: string | null }): string {
-  const body = (recipient.lang === 'en' && text.en.trim() !== '' ? text.en : text.id).replaceAll('{nama}', recipient.name?.trim() || copy[recipient.lang].broadcast.noName);
+  // Without an English text, English speakers read the Indonesian one, with the Indonesian "Bapak/Ibu".
+  const lang = recipient.lang === 'en' && text.en.trim() !== '' ? 'en' : 'id';
+  const body = text[lang].replaceAll('{nama}', recipient.name?.trim() || copy[lang].broadcast.noName);
   return imageUrl ? `${body}\n\n${imageUrl}` : body;
 }
 
