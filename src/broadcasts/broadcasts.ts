@@ -201,7 +201,7 @@ export class BroadcastService {
     const needsApproval = audience > this.settings.approvalAbove;
     const [row] = await this.sql<Row[]>`
       update broadcasts set audience = ${audience}, scheduled_at = ${at ? at.toISOString() : null}::timestamptz,
-        state = ${needsApproval ? 'awaiting_approval' : 'scheduled'}, updated_at = now()
+        state = ${needsApproval ? 'awaiting_approval' : this.startState(at)}, updated_at = now()
       where id = ${id} and state = 'draft' returning *`;
     if (!row) refuse('conflict', 'the broadcast is no longer a draft');
     if (!needsApproval) await this.wake(toBroadcast(row));
@@ -214,7 +214,7 @@ export class BroadcastService {
     if (broadcast.state !== 'awaiting_approval') refuse('conflict', `a ${broadcast.state} broadcast is not waiting for approval`);
     if (broadcast.authorStaffId === actor.id) refuse('forbidden', 'a broadcast is approved by someone other than its author');
     const [row] = await this.sql<Row[]>`
-      update broadcasts set state = 'scheduled', approved_by_staff_id = ${actor.id}, approved_at = ${this.ctx.now().toISOString()}::timestamptz, updated_at = now()
+      update broadcasts set state = ${this.startState(broadcast.scheduledAt)}, approved_by_staff_id = ${actor.id}, approved_at = ${this.ctx.now().toISOString()}::timestamptz, updated_at = now()
       where id = ${id} and state = 'awaiting_approval' returning *`;
     if (!row) refuse('conflict', 'the broadcast is no longer waiting for approval');
     await this.wake(toBroadcast(row));
@@ -263,6 +263,11 @@ export class BroadcastService {
       await tx`update broadcast_recipients set state = 'cancelled', reason = 'broadcast cancelled' where broadcast_id = ${id} and state = 'queued'`;
     });
     return this.get(actor, id);
+  }
+
+  /** Sending starts at once, or waits for its time (the engine moves a due schedule to sending). */
+  private startState(at: Date | null): BroadcastState {
+    return at && at.getTime() > this.ctx.now().getTime() ? 'scheduled' : 'sending';
   }
 
   /** Its job, now (or at the schedule): the engine reads the state from Postgres. */

@@ -63,6 +63,7 @@ interface BroadcastRow {
   scheduled_at: string | null;
   planned_at: string | null;
   planned_after: string;
+  started_at: string | null;
 }
 
 type Tick = { againInMs: number } | 'stop';
@@ -81,6 +82,7 @@ export async function tickBroadcast(ctx: PipelineContext, settings: BroadcastSet
     return { againInMs: 0 };
   }
   if (row.state !== 'sending') return 'stop';
+  if (row.started_at === null) await sql`update broadcasts set started_at = ${now.toISOString()}::timestamptz where id = ${broadcastId} and started_at is null`;
   if (row.planned_at === null) {
     await planChunk(ctx, settings, row);
     return { againInMs: 0 };
@@ -220,7 +222,8 @@ export function startBroadcastWorker(ctx: PipelineContext, settings: BroadcastSe
         }
       }
     },
-    { concurrency: 4, settings: { backoffStrategy: backoffStrategy(retry.baseMs, retry.maxMs) } },
+    // A short lease: a broadcast whose worker died is taken up by another within seconds, not half a minute.
+    { concurrency: 4, lockDuration: 10_000, stalledInterval: 5_000, settings: { backoffStrategy: backoffStrategy(retry.baseMs, retry.maxMs) } },
   ) as Worker;
 }
 

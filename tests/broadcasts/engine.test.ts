@@ -13,7 +13,8 @@ import { eventually, openTestCase } from '../support/cases.js';
 import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
 import { startFakeGraph, graphError, type FakeGraph } from '../support/fake-graph.js';
 import { startFakeTelegram, telegramErrors, type FakeTelegram } from '../support/fake-telegram.js';
-import { telegramConfig } from '../support/telegram.js';
+import { postUpdate, telegramConfig, textUpdate } from '../support/telegram.js';
+import { id } from '../../flows/copy/id.js';
 import { cloudWebhook, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
 import { notice, owedRows, seedSubscriber, seedTelegramSubscribers, staffOf, waitForState } from './support.js';
 
@@ -130,6 +131,11 @@ describe('sending on each channel', () => {
     await postCloudWebhook(app.url!, cloudWebhook({ statuses: [{ id: row.external_id, status: 'read', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: inWindow }] as any }));
     await eventually('read receipt', async () => (await app.broadcasts.progress(dinsos, sent.id)).read === 1);
     expect(await app.broadcasts.progress(dinsos, sent.id)).toMatchObject({ planned: 4, sent: 3, read: 1, failed: 0, queued: 0 });
+
+    // A reply to the notice is an ordinary message of that chat: the conversation answers it.
+    expect(await postUpdate(app.url!, textUpdate(Number(named), 1, 'syarat pkh'))).toBe(200);
+    const [answer] = await telegram.waitForSends(2, { chatId: named, timeoutMs: 20_000 }).then((all) => all.slice(1));
+    expect(answer.text).toContain(id.services.requirements);
   });
 
   it('unsubscribes a chat that blocked the bot and a WhatsApp user who stopped marketing messages, at send and by receipt', async () => {
@@ -214,7 +220,12 @@ describe('pause, resume, cancel', () => {
 
     await app.broadcasts.resume(dinsos, draft.id);
     await waitForState(app, draft.id, 'done');
-    expect(sentTo(chats)).toEqual(chats.map(() => 1));
+    const counts = sentTo(chats);
+    const wrong = chats.filter((_, i) => counts[i] !== 1);
+    const states = await app.ctx.db.sql`
+      select i.chat_id, r.state, r.outbox_id, o.status, o.attempts, o.last_error from broadcast_recipients r join channel_identities i on i.id = r.identity_id
+      left join outbox o on o.id = r.outbox_id where r.broadcast_id = ${draft.id} and i.chat_id = any(${wrong}::text[])`;
+    expect({ wrong: wrong.map((c) => [c, counts[chats.indexOf(c)]]), states }).toEqual({ wrong: [], states: [] });
   });
 
   it('cancel stops it for good: nobody not yet sent to gets it', async () => {

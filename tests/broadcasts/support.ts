@@ -23,7 +23,8 @@ export interface Subscriber {
 
 export async function seedSubscriber(app: App, s: Subscriber): Promise<number> {
   const sql = app.ctx.db.sql;
-  const identityId = await seedIdentity(app, s.channel, s.chatId, { lang: s.lang ?? 'id' });
+  // A conversation only when a language is given: seedIdentity's is a stub, enough to read the language from.
+  const identityId = await seedIdentity(app, s.channel, s.chatId, s.lang ? { lang: s.lang } : {});
   if (s.name) {
     const [citizen] = await sql<{ id: string }[]>`insert into citizens (name) values (${s.name}) returning id`;
     await sql`update channel_identities set citizen_id = ${citizen.id} where id = ${identityId}`;
