@@ -88,12 +88,28 @@ export async function tickBroadcast(ctx: PipelineContext, settings: BroadcastSet
     return { againInMs: 0 };
   }
   const { owed, queuedLeft } = await handOver(ctx, settings, row);
-  if (!queuedLeft && owed === 0) {
-    await sql`update broadcasts set state = 'done', finished_at = ${now.toISOString()}::timestamptz, updated_at = now() where id = ${broadcastId} and state = 'sending'`;
+  if (!queuedLeft && owed === 0 && (await finishIfDone(ctx, broadcastId))) {
     ctx.log.info({ broadcastId }, 'broadcast done');
     return 'stop';
   }
   return { againInMs: settings.tickMs };
+}
+
+/**
+ * Done once nobody is queued and nothing is owed, checked under the broadcast's lock: a pause and
+ * resume between the hand-over and here must not end a broadcast whose recipients were taken back.
+ */
+async function finishIfDone(ctx: PipelineContext, broadcastId: number): Promise<boolean> {
+  return ctx.db.sql.begin(async (tx) => {
+    const [locked] = await tx<{ state: string }[]>`select state from broadcasts where id = ${broadcastId} for update`;
+    if (locked.state !== 'sending') return false;
+    const [left] = await tx<{ queued: boolean; owed: boolean }[]>`
+      select exists (select 1 from broadcast_recipients where broadcast_id = ${broadcastId} and state = 'queued') as queued,
+             exists (select 1 from outbox where broadcast_id = ${broadcastId} and status in ('pending', 'sending')) as owed`;
+    if (left.queued || left.owed) return false;
+    await tx`update broadcasts set state = 'done', finished_at = ${ctx.now().toISOString()}::timestamptz, updated_at = now() where id = ${broadcastId}`;
+    return true;
+  });
 }
 
 /** Plans the next chunk of the segment's chats (by identity id) under the broadcast's row lock. */

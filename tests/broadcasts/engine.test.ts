@@ -219,13 +219,14 @@ describe('pause, resume, cancel', () => {
     expect(atPause).toBeLessThan(60);
 
     await app.broadcasts.resume(dinsos, draft.id);
+    // Paused and resumed again at once, while a tick may be between its hand-over and its check
+    // for the end: the recipients taken back must not be mistaken for a finished broadcast.
+    for (let i = 0; i < 3; i++) {
+      await app.broadcasts.pause(dinsos, draft.id);
+      await app.broadcasts.resume(dinsos, draft.id);
+    }
     await waitForState(app, draft.id, 'done');
-    const counts = sentTo(chats);
-    const wrong = chats.filter((_, i) => counts[i] !== 1);
-    const states = await app.ctx.db.sql`
-      select i.chat_id, r.state, r.outbox_id, o.status, o.attempts, o.last_error from broadcast_recipients r join channel_identities i on i.id = r.identity_id
-      left join outbox o on o.id = r.outbox_id where r.broadcast_id = ${draft.id} and i.chat_id = any(${wrong}::text[])`;
-    expect({ wrong: wrong.map((c) => [c, counts[chats.indexOf(c)]]), states }).toEqual({ wrong: [], states: [] });
+    expect(sentTo(chats)).toEqual(chats.map(() => 1));
   });
 
   it('cancel stops it for good: nobody not yet sent to gets it', async () => {
