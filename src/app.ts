@@ -36,7 +36,7 @@ import { isOutage } from './db/errors.js';
 import { runMigrations } from './db/migrate.js';
 import { ConsoleLive, consoleCaseSink } from './console/live.js';
 import { registerConsole } from './console/plugin.js';
-import { buildServer } from './http/server.js';
+import { buildServer, serverOptionsFrom } from './http/server.js';
 import { registerIntegrationAdmin } from './integrations/admin-routes.js';
 import { registerOpen311 } from './integrations/open311/routes.js';
 import { registerStatusApi } from './integrations/status-api.js';
@@ -212,6 +212,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   const broadcasts = new BroadcastService(ctx, broadcastSettings);
 
   const workerOptions = {
+    databaseUrl: options.databaseUrl,
+    breaker: { afterFailures: config.SEND_PAUSE_AFTER_FAILURES, probeIntervalMs: config.SEND_PROBE_INTERVAL_MS },
     concurrency: config.WORKER_CONCURRENCY,
     retryBaseMs: config.SEND_RETRY_BASE_MS,
     retryMaxMs: config.SEND_RETRY_MAX_MS,
@@ -224,7 +226,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   // Open console pages hear of every case event at commit (ids only).
   ctx.caseSinks.push(consoleCaseSink);
   const workers = worker
-    ? startWorkers(ctx, senders, {
+    ? await startWorkers(ctx, senders, {
         ...workerOptions,
         inbound: true,
         relay: true,
@@ -244,7 +246,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         owedWork: [broadcastsOwed, caseTimerAlarms, livechatTimers, staffNotificationsOwed, mediaFetches, webhookDeliveries, retentionAlarm(retention.schedule)],
       })
     : whatsappWeb
-      ? startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })
+      ? await startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })
       : null;
 
   let http: FastifyInstance | null = null;
@@ -252,9 +254,15 @@ export async function startApp(options: AppOptions): Promise<App> {
   let polling: TelegramPolling | null = null;
   let live: ConsoleLive | null = null;
   if (web) {
-    http = buildServer(ctx, whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {});
+    http = await buildServer(ctx, { ...serverOptionsFrom(config), extraChecks: whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {} });
     if (whatsappWeb && config.ADMIN_TOKEN) registerWhatsAppQrRoute(http, { adminToken: config.ADMIN_TOKEN, connection: whatsappWeb });
-    await registerWebChat(http, ctx, { maxPerMinute: config.WEBCHAT_MAX_PER_MINUTE });
+    await registerWebChat(http, ctx, {
+      maxPerMinute: config.WEBCHAT_MAX_PER_MINUTE,
+      addressMaxPerMinute: config.WEBCHAT_ADDRESS_MAX_PER_MINUTE,
+      pollsPerMinute: config.WEBCHAT_POLLS_PER_MINUTE,
+      sessionsPerHour: config.WEBCHAT_SESSIONS_PER_HOUR,
+      sessionHours: config.WEBCHAT_SESSION_HOURS,
+    });
     registerPrivacyNotice(http, ctx, { contact: config.PRIVACY_CONTACT ?? null, retention: retention.periods });
     registerStatusApi(http, ctx);
     registerOpen311(http, ctx);

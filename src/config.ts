@@ -2,6 +2,7 @@
  * The one place the environment is read. Everything else receives a typed `Config`.
  * `.env.example` documents every variable here.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const optionalUrl = z.url().optional();
@@ -17,6 +18,39 @@ const previousKeys = z
   .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
   .pipe(z.array(key32));
 
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isProxyEntry = (entry: string) => {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+};
+
+/**
+ * TRUST_PROXY: the proxies in front of this server, as addresses, CIDRs or proxy-addr's names
+ * (`loopback`, `linklocal`, `uniquelocal`), comma-separated. A hop count or `true` is refused: it
+ * would trust an X-Forwarded-For that any client can write, and every limit keyed on the client's
+ * address would be the client's to choose.
+ */
+const trustProxy = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .superRefine((entries, ctx) => {
+    for (const entry of entries) {
+      if (isProxyEntry(entry)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        message: /^(true|\*|\d+)$/i.test(entry)
+          ? `"${entry}" would trust any client's X-Forwarded-For; name the proxy's addresses instead (e.g. 127.0.0.1, 10.0.0.0/8 or loopback)`
+          : `"${entry}" is not an address, a CIDR or one of loopback, linklocal, uniquelocal`,
+      });
+    }
+  });
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -24,6 +58,20 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Where the product is reachable from outside; used in printed links and webhook registration. */
   PUBLIC_URL: optionalUrl,
+  /**
+   * The reverse proxies (TLS terminators) in front of this server, whose X-Forwarded-For and
+   * X-Forwarded-Proto are believed: addresses, CIDRs or loopback/linklocal/uniquelocal,
+   * comma-separated. Unset: the connecting address is the client's (no proxy).
+   */
+  TRUST_PROXY: trustProxy,
+  /**
+   * Requests one client address may make per minute to any page or API not limited more tightly
+   * below (webhooks and health probes are not limited: platforms and orchestrators call them).
+   * Counted in Redis, so every web process shares the budget.
+   */
+  HTTP_MAX_PER_MINUTE: z.coerce.number().int().positive().default(1_200),
+  /** Requests one address may make per minute to Open311 and the dinas integration API. */
+  INTEGRATIONS_MAX_PER_MINUTE: z.coerce.number().int().positive().default(300),
   /** Folder for local state: embedded Postgres, a started Redis, generated dev secrets, media. */
   DATA_DIR: z.string().default('.data'),
 
@@ -68,8 +116,17 @@ const schema = z.object({
    * never counts: updates wait it out.
    */
   SET_ASIDE_AFTER_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Retries with exponential backoff: staff notifications, photo fetches, conversation steps. */
   SEND_RETRY_BASE_MS: z.coerce.number().int().positive().default(1_000),
   SEND_RETRY_MAX_MS: z.coerce.number().int().positive().default(300_000),
+  /**
+   * Replies to citizens do not back off: after this many retryable failures in a row (5xx, network
+   * errors, timeouts) a channel is paused in the process, and one owed reply is sent every
+   * SEND_PROBE_INTERVAL_MS as a probe; the first that gets through resumes the channel. A row that
+   * fails on its own waits one probe interval too; a 429 waits exactly its retry_after.
+   */
+  SEND_PAUSE_AFTER_FAILURES: z.coerce.number().int().positive().default(5),
+  SEND_PROBE_INTERVAL_MS: z.coerce.number().int().positive().default(3_000),
 
   /**
    * Outgoing webhooks to dinas systems: waits double from BASE up to MAX between attempts, for
@@ -91,8 +148,19 @@ const schema = z.object({
   /** Telegram allows about 30 messages a second across chats. */
   TELEGRAM_MAX_PER_SECOND: z.coerce.number().positive().default(30),
 
-  /** Web chat messages one client address may send per minute (the page is public). */
+  /** Web chat messages one conversation (session) may send per minute (the page is public). */
   WEBCHAT_MAX_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Web chat messages one client address may send per minute, all its conversations together (an office or a school shares one address). */
+  WEBCHAT_ADDRESS_MAX_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  /** Polls for replies one web chat conversation may make per minute (the page polls about once a second). */
+  WEBCHAT_POLLS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** New web chat conversations one client address may start per hour. */
+  WEBCHAT_SESSIONS_PER_HOUR: z.coerce.number().int().positive().default(60),
+  /**
+   * A web chat conversation ends after this many hours without a message from the citizen: its
+   * session stops working, so the next person at a shared computer does not see it.
+   */
+  WEBCHAT_SESSION_HOURS: z.coerce.number().positive().max(720).default(12),
 
   /** WhatsApp Business Cloud API (official). On when the access token and phone number id are set. */
   WHATSAPP_CLOUD_ACCESS_TOKEN: z.string().optional(),

@@ -1,6 +1,7 @@
 /**
  * `npm start` (everything in one process) or `npm start -- web|worker` (separate processes).
- * Without DATABASE_URL an embedded Postgres is started; without REDIS_URL a local Redis is found
+ * Without DATABASE_URL in development an embedded Postgres is started (the quick start; production
+ * runs the compiled `node dist/src/main.js` and requires it); without REDIS_URL a local Redis is found
  * or started, and where none exists BullMQ's PostgreSQL backend carries the jobs.
  */
 import { existsSync } from 'node:fs';
@@ -39,6 +40,8 @@ async function main() {
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
     if (role !== 'all') throw new Error('DATABASE_URL is required when running the web and worker roles separately');
+    // The embedded Postgres is the quick start's, and a production install does not have it.
+    if (config.NODE_ENV !== 'development') throw new StartupRefusal(`DATABASE_URL must be set (NODE_ENV=${config.NODE_ENV}): the embedded Postgres is for the quick start only, in development.`);
     const embedded = await startEmbeddedPostgres(config.DATA_DIR);
     databaseUrl = embedded.url;
     stopPostgres = embedded.stop;

@@ -329,6 +329,23 @@ export const en: Copy = {
     number: (n: number) => n.toLocaleString('en-US'),
   },
 
+  webChat: {
+    lang: 'en',
+    title: 'Kanal Aduan — web chat',
+    intro: 'Send your report or question as you would on WhatsApp/Telegram. Type *hello* to start.',
+    placeholder: 'Write a message…',
+    messageLabel: 'Message',
+    send: 'Send',
+    newConversation: 'New conversation',
+    confirmNew: 'Start a new conversation? This one will be closed and will no longer show on this device.',
+    retrying: 'Network trouble, trying again…',
+    notSent: 'Message not sent. Check your connection, then send it again.',
+    tooFast: 'Messages are coming too fast. Wait a moment, then send again.',
+    ended: 'The previous conversation has ended. This is a new conversation.',
+    privacyLink: 'Privacy',
+    otherLanguage: { label: 'Bahasa Indonesia', href: '/chat?lang=id' },
+  },
+
   privacy: {
     notice: (base: string) =>
       `🔒 We process your personal data to handle your reports, under Indonesia's Personal Data Protection Law (UU 27/2022). Type *my data* to see or delete it. More: ${base}/privacy`,

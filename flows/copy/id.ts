@@ -360,6 +360,26 @@ export const id = {
     number: (n: number) => n.toLocaleString('id-ID'),
   },
 
+  /** The web chat page's own words (src/channels/webchat/page.html); the conversation itself is the rest of this file. */
+  webChat: {
+    lang: 'id',
+    title: 'Kanal Aduan — web chat',
+    intro: 'Sampaikan laporan atau pertanyaan Anda seperti di WhatsApp/Telegram. Ketik *halo* untuk mulai.',
+    placeholder: 'Tulis pesan…',
+    messageLabel: 'Pesan',
+    send: 'Kirim',
+    newConversation: 'Percakapan baru',
+    /** Asked before a new conversation replaces the one on screen. */
+    confirmNew: 'Mulai percakapan baru? Percakapan ini akan ditutup dan tidak tampil lagi di perangkat ini.',
+    retrying: 'Jaringan bermasalah, mencoba lagi…',
+    notSent: 'Pesan belum terkirim. Periksa koneksi Anda, lalu kirim lagi.',
+    tooFast: 'Pesan terlalu cepat. Tunggu sebentar, lalu kirim lagi.',
+    /** The session ended (unused for WEBCHAT_SESSION_HOURS, or closed): a new one begins. */
+    ended: 'Percakapan sebelumnya sudah berakhir. Ini percakapan baru.',
+    privacyLink: 'Privasi',
+    otherLanguage: { label: 'English', href: '/chat?lang=en' },
+  },
+
   /** UU 27/2022 (Pelindungan Data Pribadi): the short notice at first contact, *data saya*, *hapus data saya* and the full notice page. */
   privacy: {
     /** Under the first reply of a chat, once; `base` is the product's public address. */

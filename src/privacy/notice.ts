@@ -53,7 +53,7 @@ function rich(text: string): string {
 
 const list = (items: readonly string[]) => `<ul>${items.map((item) => `<li>${rich(item)}</li>`).join('')}</ul>`;
 
-export function noticePage(lang: Lang, facts: NoticeFacts): string {
+export function noticePage(lang: Lang, facts: NoticeFacts, styleNonce: string): string {
   const page = copy[lang].privacy.page;
   const days = (count: number) => page.days(count);
   const { retention } = facts;
@@ -78,7 +78,7 @@ export function noticePage(lang: Lang, facts: NoticeFacts): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${rich(page.title)} · Kanal Aduan</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1f2933}main{max-width:42rem;margin:0 auto;padding:1rem 1.25rem 3rem}h1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:1.75rem}a{color:#0b5cad}.lang{text-align:right}</style>
+<style nonce="${styleNonce}">body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1f2933}main{max-width:42rem;margin:0 auto;padding:1rem 1.25rem 3rem}h1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:1.75rem}a{color:#0b5cad}.lang{text-align:right}</style>
 </head>
 <body>
 <main>
@@ -97,7 +97,7 @@ export function registerPrivacyNotice(app: FastifyInstance, ctx: PipelineContext
   for (const lang of ['id', 'en'] as const) {
     app.get(copy[lang].privacy.page.path, async (_req, reply) => {
       const facts = await noticeFacts(ctx.db.db, options);
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(noticePage(lang, facts));
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(noticePage(lang, facts, reply.cspNonce.style));
     });
   }
 }

@@ -93,7 +93,18 @@ export const outboundJobs = (identityId: number, rows: readonly { id: number; ch
     ...(delayMs > 0 ? { delayMs } : {}),
   }));
 
-/** Ask the worker to come back later; the backoff strategy honours `delayMs` (e.g. Telegram's retry_after). */
+/**
+ * The turn of a row the relay released from a dead claimer (src/queues/claims.ts). Its
+ * `out-<row id>` job may still be active in Redis under the dead worker's lock (BullMQ finds a job
+ * stalled only once that lock expires, half a minute later), and would absorb a turn of the same
+ * id; the dead session's key makes this one's id new. The old job, once stalled and run, is stale.
+ */
+export const releasedTurnJob = (identityId: number, row: { id: number; channel: ChannelName }, deadKey: string): QueuedJob => ({
+  ...outboundJobs(identityId, [row])[0],
+  jobId: `${outboundJobId(row.id)}-${deadKey}`,
+});
+
+/** Ask the worker to come back later; the backoff strategy honours `delayMs` (Telegram's retry_after, a channel's probe interval). */
 export class RetryLater extends Error {
   constructor(
     readonly delayMs: number | null,

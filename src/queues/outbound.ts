@@ -5,8 +5,11 @@
  * unique index allows one such row per chat, so replies leave in the order they were written and
  * two workers never send the same row. The claim and the result are two short statements, with the
  * platform call between them and no transaction held open. A failing row goes back to pending,
- * stops the chat's queue (later rows wait behind it) and the job comes back after a backoff. A
- * claim left by a crashed worker is released by the relay.
+ * stops the chat's queue (later rows wait behind it) and the job comes back: after the platform's
+ * retry-after, or after the channel's probe interval (src/queues/breaker.ts: an API failing for
+ * everyone pauses the channel, so no row's wait grows with an outage). A claim carries the key of
+ * the claiming process's session, and dies with that process (src/queues/claims.ts): the relay
+ * releases it within seconds.
  *
  * Fairness between chats: a chat owing replies has one *turn* in its channel's lane, a job named
  * after the chat's oldest owed row (`out-<row id>`). A turn sends one reply, then queues the chat's
@@ -22,9 +25,16 @@ import { cleanStrings } from '../channels/clean-text.js';
 import type { ChannelName, ChannelSender, DeliveryStatus, OutboundMessage, SendResult } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { errorKind } from '../db/errors.js';
+import type { ChannelBreakers } from './breaker.js';
+import type { ClaimSession } from './claims.js';
 import { outboundJobs, RetryLater } from './jobs.js';
 
-type Senders = ReadonlyMap<ChannelName, ChannelSender>;
+/** What a process sends with: its channels' senders, the session its claims die with, its channels' breakers. */
+export interface Sending {
+  senders: ReadonlyMap<ChannelName, ChannelSender>;
+  session: ClaimSession;
+  breakers: ChannelBreakers;
+}
 
 /** Timestamps arrive as Postgres text: drizzle's postgres-js driver turns the client's date parsers into pass-throughs. */
 interface ClaimedRow {
@@ -94,20 +104,23 @@ export interface TurnOptions {
  */
 export type TurnOutcome = { sent: number } | 'busy' | 'stale';
 
-export async function sendTurn(ctx: PipelineContext, senders: Senders, identityId: number, options: TurnOptions): Promise<TurnOutcome> {
+export async function sendTurn(ctx: PipelineContext, sending: Sending, identityId: number, options: TurnOptions): Promise<TurnOutcome> {
   const db = ctx.db.sql;
+  const { breakers } = sending;
   let sent = 0;
   for (;;) {
     let claimed: ClaimedRow | undefined;
     const turn = sent === 0 ? (options.turn ?? null) : null;
     const upTo = options.upTo ?? null;
+    // The key as of the claim: the session takes a new one if its lock connection is lost.
+    const key = sending.session.key;
     try {
       // The chat's oldest owed row is claimed only if it is pending: while it is being sent (or
       // failed and waits for a retry) nothing behind it moves, which keeps the order. The row's
       // own `status = 'pending'` is checked on its latest version, so a row another worker claimed
       // after our snapshot was taken is skipped, never claimed twice.
       [claimed] = await db<ClaimedRow[]>`
-        update outbox o set status = 'sending', claimed_at = now()
+        update outbox o set status = 'sending', claimed_at = now(), claimed_by = ${key}::bigint
         where o.id = (
             select id from outbox where identity_id = ${identityId} and status in ('pending', 'sending') order by id limit 1)
           and o.status = 'pending'
@@ -137,18 +150,30 @@ export async function sendTurn(ctx: PipelineContext, senders: Senders, identityI
     }
     const row = claimed;
 
-    const sender = senders.get(row.channel);
-    const result: SendResult = row.unreachable_at
+    const sender = sending.senders.get(row.channel);
+    const lastInboundAt = row.last_inbound_at === null ? null : new Date(row.last_inbound_at);
+    const result: SendResult | 'paused' = row.unreachable_at
       ? { ok: false, failure: 'permanent', reason: 'recipient unreachable', unreachable: false }
       : row.opted_out_notice
         ? { ok: false, failure: 'permanent', reason: 'opted out of broadcasts', unreachable: false }
         : sender
-        ? await sendSafely(sender, row.payload, row.last_inbound_at === null ? null : new Date(row.last_inbound_at))
+          ? await breakers.send(row.channel, () => sendSafely(sender, row.payload, lastInboundAt))
         : { ok: false, failure: 'retryable', reason: `no sender for channel ${row.channel} in this process` };
 
+    // A claim is given back only by its own session: a row the relay released meanwhile (this
+    // session's lock connection was lost) may be another worker's by now.
+    if (result === 'paused') {
+      await db`update outbox set status = 'pending', claimed_at = null, claimed_by = null where id = ${row.id} and claimed_by = ${key}::bigint`;
+      throw new RetryLater(breakers.settings.probeIntervalMs, `${row.channel} paused`);
+    }
     if (!result.ok && result.failure !== 'permanent') {
-      await db`update outbox set status = 'pending', claimed_at = null, attempts = attempts + 1, last_error = ${result.reason} where id = ${row.id}`;
-      throw new RetryLater(result.failure === 'rate-limited' ? result.retryAfterMs : null, result.reason);
+      // The platform's retry-after exactly; anything else waits no longer than the channel's probe.
+      const waitMs = result.failure === 'rate-limited' ? result.retryAfterMs : breakers.settings.probeIntervalMs;
+      await db`
+        update outbox set status = 'pending', claimed_at = null, claimed_by = null, attempts = attempts + 1, last_error = ${result.reason},
+          not_before = ${result.failure === 'rate-limited' ? db`now() + ${waitMs} * interval '1 millisecond'` : null}
+        where id = ${row.id} and claimed_by = ${key}::bigint`;
+      throw new RetryLater(waitMs, result.reason);
     }
     // The result, the chat's unreachable mark (a blocked bot), and the chat's next owed row, in one
     // statement: nobody sees the row failed while the chat still looks reachable. A chat the
@@ -156,6 +181,8 @@ export async function sendTurn(ctx: PipelineContext, senders: Senders, identityI
     // more broadcasts (until the citizen subscribes again or says *mulai*).
     // `sent_at` is on the domain clock, like every date retention counts from: when the platform
     // took the reply, or when it was given up (a failed row is finished too, and ages from then).
+    // The result is written while the claim is ours, or after the relay released it and before
+    // anyone claimed it again (the platform's answer still stands).
     const unreachableReason = !result.ok && result.unreachable ? result.reason : null;
     const optOutReason = !result.ok && (result.unreachable || result.optedOut) ? result.reason : null;
     const [after] = await db<{ next: string | null }[]>`
@@ -170,12 +197,17 @@ export async function sendTurn(ctx: PipelineContext, senders: Senders, identityI
       update outbox set
         status = ${result.ok ? 'sent' : 'failed'},
         claimed_at = null,
+        claimed_by = null,
         external_id = ${result.ok ? result.externalId : null},
         sent_at = ${ctx.now().toISOString()}::timestamptz,
         last_error = ${result.ok ? null : result.reason},
         attempts = attempts + 1
-      where id = ${row.id}
+      where id = ${row.id} and (claimed_by = ${key}::bigint or status = 'pending')
       returning (select min(id) from outbox where identity_id = ${identityId} and status = 'pending' and id <> ${row.id}) as next`;
+    if (!after) {
+      ctx.log.warn({ outboxId: row.id, identityId }, 'claim lost during the send (the claim session reconnected); another worker sends the row again');
+      return { sent };
+    }
     if (!result.ok) {
       ctx.log.warn({ outboxId: row.id, identityId, reason: result.reason }, 'send failed permanently');
     }
@@ -194,6 +226,28 @@ export async function sendTurn(ctx: PipelineContext, senders: Senders, identityI
   // The chat's next turn, at the back of the lane.
   await queueTurn(ctx, identityId);
   return { sent };
+}
+
+/**
+ * The probe of a paused channel (src/queues/breaker.ts): the channel's oldest owed reply that is
+ * its chat's head and not waiting out a 429's retry-after, sent as a turn of its own. Nothing
+ * owed (or that chat busy): no probe this time. Read from the owed rows' partial index, so an
+ * outage's backlog, not the outbox's history, is scanned.
+ */
+export async function probeChannel(ctx: PipelineContext, sending: Sending, channel: ChannelName): Promise<void> {
+  const [head] = await ctx.db.sql<{ identity_id: string }[]>`
+    select o.identity_id from (
+      select identity_id, min(id) as id from outbox where status in ('pending', 'sending') group by identity_id
+    ) h join outbox o on o.id = h.id
+    where o.channel = ${channel} and o.status = 'pending' and (o.not_before is null or o.not_before <= now())
+    order by o.id limit 1`;
+  if (!head) return;
+  try {
+    await sendTurn(ctx, sending, Number(head.identity_id), { max: 1 });
+  } catch (err) {
+    // A failed probe is the breaker's business (it stays open); the row waits for the lane.
+    if (!(err instanceof RetryLater)) throw err;
+  }
 }
 
 /** Marks a chat unreachable when the platform tells us outside a send (Telegram `my_chat_member` kicked). */

@@ -12,18 +12,12 @@
 import type { ChannelName } from '../channels/types.js';
 import { errorKind } from '../db/errors.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { inboundJob, outboundJobs } from './jobs.js';
+import { releaseDeadClaims } from './claims.js';
+import { inboundJob, outboundJobs, releasedTurnJob } from './jobs.js';
 
 /** Rows a step reads per statement; a catch-up pages through all of them. */
 export const RELAY_BATCH = 1_000;
 const BATCH = RELAY_BATCH;
-
-/**
- * A claim older than this was left by a worker that died mid-send. Generous on purpose: releasing
- * a claim that is still being sent would send it twice, and WhatsApp Web's pacing can hold a send
- * for a while (Telegram and Cloud API calls time out after seconds).
- */
-export const STALE_CLAIM_MS = 10 * 60_000;
 
 export interface RelayRound {
   /**
@@ -32,8 +26,8 @@ export interface RelayRound {
    * whatever its age (`olderThanMs` 0), delayed jobs included (rebuilt with the delay left, from
    * Postgres).
    *
-   * Ages are measured on Postgres's clock (`now() - interval`), never `ctx.now()`: `received_at`,
-   * `created_at` and `claimed_at` are written by Postgres's `now()`, and the domain clock may be set
+   * Ages are measured on Postgres's clock (`now() - interval`), never `ctx.now()`: `received_at`
+   * and `created_at` are written by Postgres's `now()`, and the domain clock may be set
    * elsewhere (a test at 31 December, a server whose clock drifts from the database's).
    */
   kind: 'interval' | 'catch-up';
@@ -91,17 +85,21 @@ export const inboundMessages: OwedWork = {
 };
 
 /**
- * Outbox rows not sent yet; a claim left by a crashed worker is released first. Each chat with a
- * stalled row gets its turn in the lane again, named after its oldest owed row (src/queues/outbound.ts):
- * a turn still queued absorbs it, so a chat waiting its fair share is not given a second one.
+ * Outbox rows not sent yet. First the claims whose process is gone are released, each chat's turn
+ * queued at once under an id of its own (`releasedTurnJob`), whatever the row's age. Then each chat
+ * with a stalled row gets its turn in the lane again, named after its oldest owed row
+ * (src/queues/outbound.ts): a turn still queued absorbs it, so a chat waiting its fair share is not
+ * given a second one.
  */
 export const outboxRows: OwedWork = {
   name: 'outbox',
   async rebuild(ctx, round) {
-    await ctx.db.sql`
-      update outbox set status = 'pending', claimed_at = null
-      where status = 'sending' and claimed_at < now() - ${STALE_CLAIM_MS} * interval '1 millisecond'`;
-    return pages(
+    const released = await releaseDeadClaims(ctx.db.sql);
+    if (released.length > 0) {
+      ctx.log.info({ released: released.length }, 'released the claims of a sending process that is gone');
+      await ctx.enqueue(released.map((r) => releasedTurnJob(Number(r.identity_id), { id: Number(r.id), channel: r.channel }, r.claimed_by)));
+    }
+    const stalled = await pages(
       ctx,
       round,
       (afterId) => ctx.db.sql<{ id: string; identity_id: string; channel: ChannelName; head: string }[]>`
@@ -115,6 +113,7 @@ export const outboxRows: OwedWork = {
         return [...heads].flatMap(([identityId, head]) => outboundJobs(Number(identityId), [head]));
       },
     );
+    return released.length + stalled;
   },
 };
 

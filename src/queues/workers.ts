@@ -4,7 +4,7 @@
  * relay. Several worker processes may run against the same Postgres and Redis; Postgres locks keep
  * each chat in order.
  */
-import { DelayedError, type Job, type Worker } from 'bullmq';
+import { DelayedError, WaitingError, type Job, type Worker } from 'bullmq';
 import type { StaffChannels } from '../cases/staff-notifications/channels.js';
 import type { ChannelName, ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
@@ -34,7 +34,9 @@ import {
   type OutboundJob,
   type RetentionJob,
 } from './jobs.js';
-import { queueTurn, sendTurn } from './outbound.js';
+import { ChannelBreakers, type BreakerSettings } from './breaker.js';
+import { openClaimSession } from './claims.js';
+import { probeChannel, queueTurn, sendTurn, type Sending } from './outbound.js';
 import { PIPELINE_OWED_WORK, startRelay, type OwedWork } from './relay.js';
 import { startStaffNotificationWorker } from './staff-notifications.js';
 
@@ -70,12 +72,12 @@ class SendAllowance {
  * channel, and the channel's per-second allowance not used up): two queue hops fewer per message.
  * Only the step's own replies go this way (and one row owed just before them, such as a button's
  * acknowledgement): a chat's older backlog is the lane's, shared fairly with other chats.
- * Anything else — no sender here, over the allowance, another worker sending to the chat, a
- * failure — takes the chat's turn in the outbound queue, which retries with backoff and the
- * platform's retry-after. WhatsApp Web is always queued: its sender paces itself and would hold
- * the conversation worker.
+ * Anything else — no sender here, the channel paused (src/queues/breaker.ts), over the allowance,
+ * another worker sending to the chat, a failure — takes the chat's turn in the outbound queue,
+ * which tries again after the channel's probe interval or the platform's retry-after. WhatsApp
+ * Web is always queued: its sender paces itself and would hold the conversation worker.
  */
-function deliverDirectly(ctx: PipelineContext, senders: ReadonlyMap<ChannelName, ChannelSender>, rateLimits: WorkerOptions['rateLimits']): Deliver {
+function deliverDirectly(ctx: PipelineContext, sending: Sending, rateLimits: WorkerOptions['rateLimits']): Deliver {
   const allowances = new Map<ChannelName, SendAllowance>();
   const allowed = (channel: ChannelName) => {
     const perSecond = rateLimits[channel];
@@ -86,9 +88,12 @@ function deliverDirectly(ctx: PipelineContext, senders: ReadonlyMap<ChannelName,
   };
   return async (identityId, rows) => {
     const channel = rows[0].channel;
-    if (channel === 'whatsapp-web' || !senders.has(channel) || !allowed(channel)) return queueTurn(ctx, identityId);
+    // A paused channel (its API failing for everyone) waits in the lane for the probe's verdict.
+    if (channel === 'whatsapp-web' || !sending.senders.has(channel) || !sending.breakers.closed(channel) || !allowed(channel)) {
+      return queueTurn(ctx, identityId);
+    }
     try {
-      const outcome = await sendTurn(ctx, senders, identityId, { max: rows.length + 1, upTo: rows[rows.length - 1].id });
+      const outcome = await sendTurn(ctx, sending, identityId, { max: rows.length + 1, upTo: rows[rows.length - 1].id });
       // Another worker is sending to this chat; it may be another step sending its own replies,
       // which does not look again after its commit. A turn named after its row does, once that row is sent.
       if (outcome === 'busy') await queueTurn(ctx, identityId);
@@ -115,11 +120,15 @@ function isTransportLoss(err: Error): boolean {
 }
 
 export interface WorkerOptions {
+  /** The claim session's own connection (src/queues/claims.ts) goes here. */
+  databaseUrl: string;
   concurrency: number;
   retryBaseMs: number;
   retryMaxMs: number;
   relayIntervalMs: number;
   relayAfterMs: number;
+  /** When a channel counts as down for everyone, and how often it is probed then (src/queues/breaker.ts). */
+  breaker: BreakerSettings;
   /** Messages per second a channel accepts across chats (BullMQ's limiter is global across workers). */
   rateLimits: Partial<Record<ChannelName, number>>;
   /** Run the conversation (inbound) worker in this process. */
@@ -143,12 +152,18 @@ export interface WorkerOptions {
 /** A staff send holds its row's lock, and so a database connection, for the length of the send. */
 const STAFF_CONCURRENCY = 4;
 
-export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelName, ChannelSender>, options: WorkerOptions) {
+export async function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelName, ChannelSender>, options: WorkerOptions) {
   const settings = { backoffStrategy: backoffStrategy(options.retryBaseMs, options.retryMaxMs) };
   const workers: Worker[] = [];
+  const sending: Sending = {
+    senders,
+    session: await openClaimSession(options.databaseUrl, ctx.log.child({ component: 'claims' })),
+    breakers: new ChannelBreakers(options.breaker, ctx.log.child({ component: 'breaker' })),
+  };
+  sending.breakers.probeWith((channel) => probeChannel(ctx, sending, channel));
 
   if (options.inbound) {
-    const deliver = deliverDirectly(ctx, senders, options.rateLimits);
+    const deliver = deliverDirectly(ctx, sending, options.rateLimits);
     const sources = options.media?.fetcher.sources ?? {};
     const releaseMedia: ReleaseMedia = async (channel, ref) => sources[channel]?.release?.(ref);
     const inbound = ctx.transport.worker<InboundJob>(
@@ -201,13 +216,20 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
     workers.push(media as Worker);
   }
 
+  const lanes = new Map<ChannelName, Worker>();
   for (const [channel] of senders) {
     const perSecond = options.rateLimits[channel];
     const worker = ctx.transport.worker<OutboundJob>(
       outboundQueue(channel),
       async (job, token) => {
+        // Fetched as the channel paused: back to the waiting turns, which the lane takes up the
+        // moment a probe gets through (no delay to sit out, no attempt counted).
+        if (!sending.breakers.closed(channel)) {
+          await job.moveToWait(token);
+          throw new WaitingError();
+        }
         // One reply per turn; the chat's next turn goes to the back of the lane (src/queues/outbound.ts).
-        const outcome = await sendTurn(ctx, senders, job.data.identityId, { turn: job.data.outboxId, max: 1 });
+        const outcome = await sendTurn(ctx, sending, job.data.identityId, { turn: job.data.outboxId, max: 1 });
         if (outcome === 'busy') await comeBackLater(job, token);
       },
       {
@@ -217,7 +239,14 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
       },
     );
     workers.push(worker as Worker);
+    lanes.set(channel, worker as Worker);
   }
+  // A paused channel's lane takes no turns in this process until a probe gets through.
+  sending.breakers.onChange((channel, paused) => {
+    const lane = lanes.get(channel);
+    if (paused) void lane?.pause(true);
+    else void lane?.resume();
+  });
 
   if (options.staff) {
     const staff = startStaffNotificationWorker(ctx, options.staff, {
@@ -255,7 +284,9 @@ export function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<ChannelN
     /** Stops taking jobs and waits for the active ones to finish; what is left stays in Postgres. */
     async close() {
       relay?.stop();
+      sending.breakers.stop();
       await Promise.all(workers.map((w) => w.close()));
+      await sending.session.close();
     },
   };
 }

@@ -52,6 +52,8 @@ export interface PurgeCounts {
   citizens: number;
   outbox: number;
   setAside: number;
+  /** Web chat sessions ended or expired a day ago or more (a hash and three times: nothing personal, only clutter). */
+  webSessions: number;
 }
 
 /** What a closed case's description (and every copy of it) becomes. */
@@ -242,6 +244,21 @@ async function purgeSetAside(pg: Pg, cutoff: string, batchSize: number): Promise
   }
 }
 
+/** Web chat sessions that ended or expired over a day ago; their chats' messages follow the message period. */
+async function purgeWebSessions(pg: Pg, cutoff: string, batchSize: number): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const [done] = await pg<{ n: number }[]>`
+      with gone as (
+        delete from web_chat_sessions where chat_id in (
+          select chat_id from web_chat_sessions where least(expires_at, coalesce(ended_at, expires_at)) < ${cutoff}::timestamptz limit ${batchSize})
+        returning 1
+      ) select count(*)::int as n from gone`;
+    deleted += done.n;
+    if (done.n < batchSize) return deleted;
+  }
+}
+
 /** Runs every kind once, against the cutoffs of this moment. */
 export async function purgeExpired(ctx: PipelineContext, settings: PurgeSettings): Promise<PurgeCounts> {
   const { periods, batchSize } = settings;
@@ -254,5 +271,6 @@ export async function purgeExpired(ctx: PipelineContext, settings: PurgeSettings
   const closed = await purgeClosedCases(ctx, cutoff(periods.closedCaseDays), batchSize);
   const outbox = await purgeOutbox(pg, cutoff(periods.outboxDays), batchSize);
   const setAside = await purgeSetAside(pg, cutoff(periods.messageDays), batchSize);
-  return { messages, drafts, media, cases: closed.cases, citizens: closed.citizens, outbox, setAside };
+  const webSessions = await purgeWebSessions(pg, cutoff(1), batchSize);
+  return { messages, drafts, media, cases: closed.cases, citizens: closed.citizens, outbox, setAside, webSessions };
 }

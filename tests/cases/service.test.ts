@@ -187,7 +187,7 @@ describe('one case', () => {
   it('comes with its timeline and the chat it was reported in', async () => {
     const recorder = recordingSink();
     app.ctx.caseSinks.push(recorder.sink);
-    const citizen = webChatCitizen(app);
+    const citizen = await webChatCitizen(app);
     let last: string[] = [];
     for (const text of ['halo', '1', '1', '1', 'Lampu jalan di gang kami padam seminggu.', 'lewati', 'lewati', '2', '1']) last = await citizen.say(text);
     const match = new RegExp(`\\*([${TICKET_ALPHABET}]{4})-([${TICKET_ALPHABET}]{4})\\*`).exec(last.join('\n'));

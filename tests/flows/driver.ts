@@ -108,6 +108,12 @@ export class World {
     return running();
   }
 
+  /** The runtime's database, for a connection of a test's own (a claim session, say). */
+  get databaseUrl(): string {
+    if (!env) throw new Error('no runtime: call useRuntime() at the top of the test file');
+    return env.databaseUrl;
+  }
+
   /** The web chat session of a citizen in this world; another world's "citizen-a" is someone else. */
   chatId(citizen: string): string {
     return `${citizen}.world-${this.id}`;

@@ -48,7 +48,9 @@ const REPORT_UNTIL_NIK = ['halo', '1', '1', '1', 'Bantuan PKH kami belum cair se
 
 let env: TestEnv;
 let app: App;
-const session = randomUUID();
+/** The web chat conversation of the report in progress: its token, and the chat id it stands for. */
+let session: string;
+let chatId: string;
 /** The identity whose case carries each NIK (the draft's, once sent). */
 const identities = new Map<string, number>();
 
@@ -106,7 +108,7 @@ function sealedIn(snapshot: unknown): string[] {
 }
 
 async function draftSnapshot(): Promise<unknown> {
-  const [identity] = await app.ctx.db.db.select({ id: t.channelIdentities.id }).from(t.channelIdentities).where(eq(t.channelIdentities.chatId, session));
+  const [identity] = await app.ctx.db.db.select({ id: t.channelIdentities.id }).from(t.channelIdentities).where(eq(t.channelIdentities.chatId, chatId));
   const [row] = await app.ctx.db.db.select({ snapshot: t.conversations.snapshot }).from(t.conversations).where(eq(t.conversations.identityId, identity.id));
   return row.snapshot;
 }
@@ -135,7 +137,8 @@ beforeAll(async () => {
   expect(await enableTotp(app.ctx.db.db, oldKeys, staffId, TOTP_SECRET, generateSync({ secret: TOTP_SECRET }))).toBe(true);
 
   // A report waiting at its confirmation, the NIK already sealed into the conversation.
-  const citizen = webChatCitizen(app, session);
+  const citizen = await webChatCitizen(app);
+  ({ session, chatId } = citizen);
   for (const text of REPORT_UNTIL_NIK) await citizen.say(text);
   expect(sealedIn(await draftSnapshot())).toHaveLength(1);
 
@@ -246,9 +249,9 @@ describe('npm run nik:rotate', () => {
     // The product restarted with only the new keys: the old one is gone from the configuration.
     await app.close();
     app = await startTestApp(env, { config: config(NEW) });
-    const replies = await webChatCitizen(app, session).say('1');
+    const replies = await (await webChatCitizen(app, session)).say('1');
     expect(replies.join('\n')).toMatch(/Nomor tiket/);
-    const [identity] = await app.ctx.db.db.select({ id: t.channelIdentities.id }).from(t.channelIdentities).where(eq(t.channelIdentities.chatId, session));
+    const [identity] = await app.ctx.db.db.select({ id: t.channelIdentities.id }).from(t.channelIdentities).where(eq(t.channelIdentities.chatId, chatId));
     const citizen = await citizenOf(identity.id);
     expect(decryptNik(citizen.sealed!, newOnly)).toBe(DRAFT_NIK);
     expect(citizen.hash).toBe(hashNik(DRAFT_NIK, newOnly));

@@ -67,6 +67,8 @@ let graph: FakeGraph;
 let app: App;
 const webjs = fakeClientFactory();
 const citizens = {} as Record<ChannelName, ChannelCitizen>;
+/** The web chat citizen's session token (its chat id is the token's hash). */
+let webSession = '';
 /** Per channel, per step: the reply texts exactly as delivered. */
 const transcripts = {} as Record<ChannelName, string[][]>;
 const tickets = {} as Record<ChannelName, string>;
@@ -116,7 +118,9 @@ beforeAll(async () => {
   webjs.latest().emit('ready');
 
   citizens.telegram = telegramCitizen(app, telegram, 9_100_001);
-  citizens.web = webChatCitizen(app);
+  const web = await webChatCitizen(app);
+  citizens.web = web;
+  webSession = web.session;
   citizens['whatsapp-web'] = whatsappWebCitizen(app, webjs.latest, '6281298760001');
   citizens['whatsapp-cloud'] = whatsappCloudCitizen(app, graph, '6281298760002');
 
@@ -263,7 +267,7 @@ describe('one flow script over every channel', () => {
     expect(firstWeb[1]).toContain('1. Lapor (pengaduan, aspirasi, permintaan informasi)');
 
     // Web chat: the page gets the options beside the text, for its buttons.
-    const { messages } = await pollChat(app.url!, citizens.web.chatId);
+    const { messages } = await pollChat(app.url!, webSession);
     expect(messages[0].options.map((o) => o.key)).toEqual(['1', '2', '3', '4', '5']);
   });
 

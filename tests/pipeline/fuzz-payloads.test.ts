@@ -23,7 +23,7 @@ import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../suppo
 import { signCloudPayload, startFakeGraph, type FakeGraph } from '../support/fake-graph.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { telegramConfig, WEBHOOK_SECRET } from '../support/telegram.js';
-import { WEBCHAT_MESSAGES_PATH } from '../support/webchat.js';
+import { openChatSession, WEBCHAT_MESSAGES_PATH } from '../support/webchat.js';
 import { CLOUD, cloudTimestamp, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
 
 type Door = 'telegram' | 'whatsapp-cloud' | 'web';
@@ -36,12 +36,12 @@ const BATCH = 50;
 /**
  * What each door may answer. Telegram: 200 (taken, or ignored as not for us), 400 (not an update,
  * not JSON), 413 (over the body limit), 415 (not JSON at all). Cloud: the same, the signature being
- * right. Web chat: 202 (taken), 400, 413, 415, and 429 from its rate limit.
+ * right. Web chat: 202 (taken), 400, 401 (no live session in the header), 413, 415, and 429 from its rate limit.
  */
 const EXPECTED: Record<Door, number[]> = {
   telegram: [200, 400, 413, 415],
   'whatsapp-cloud': [200, 400, 413, 415],
-  web: [202, 400, 413, 415, 429],
+  web: [202, 400, 401, 413, 415, 429],
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -361,10 +361,15 @@ function cloudIds(body: Json, fresh: boolean, chat: number) {
   visit(body);
 }
 
-const webSessions = Array.from({ length: 150 }, () => randomUUID());
+/** 150 web chat sessions, opened before the run as the page opens one. */
+const webSessions: string[] = [];
 const repeatedIds = Array.from({ length: 5 }, () => randomUUID());
 
-/** Web chat: one of 150 sessions; message ids fresh or repeated. */
+/**
+ * Web chat: one of 150 sessions, written into the body as `session` and carried from there to the
+ * `X-Chat-Session` header (the endpoint ignores the body field), so mutations of it fuzz the header;
+ * message ids fresh or repeated.
+ */
 function webIds(body: Json, fresh: boolean, chat: number) {
   if (!isRecord(body)) return;
   body.session = webSessions[chat];
@@ -378,6 +383,16 @@ const WEB_SEEDS: Json[] = [
   { session: '', id: '', text: 'cek status' },
   { session: '', id: '', text: '3' },
 ];
+
+/** The body's `session`, when it is still a string a header can carry (mutations make it anything). */
+function webSessionHeader(body: Buffer): Record<string, string> {
+  try {
+    const session = (JSON.parse(body.toString('utf8')) as { session?: unknown }).session;
+    return typeof session === 'string' && /^[\x21-\x7e]{1,500}$/.test(session) ? { 'x-chat-session': session } : {};
+  } catch {
+    return {};
+  }
+}
 
 // --- The run ------------------------------------------------------------------------------------
 
@@ -407,7 +422,7 @@ const DOORS: Record<Door, DoorSetup> = {
     ids: cloudIds,
     headers: (body) => ({ 'x-hub-signature-256': signCloudPayload(body, CLOUD.appSecret) }),
   },
-  web: { path: WEBCHAT_MESSAGES_PATH, seeds: WEB_SEEDS, ids: webIds, headers: () => ({}) },
+  web: { path: WEBCHAT_MESSAGES_PATH, seeds: WEB_SEEDS, ids: webIds, headers: webSessionHeader },
 };
 
 const sent: Record<Door, number> = { telegram: 0, 'whatsapp-cloud': 0, web: 0 };
@@ -438,6 +453,7 @@ beforeAll(async () => {
       TELEGRAM_MAX_PER_SECOND: '100000',
     },
   });
+  for (let i = 0; i < 150; i++) webSessions.push(await openChatSession(app.url!));
 });
 
 afterAll(async () => {
@@ -473,7 +489,7 @@ describe('fuzzing the webhooks and the web chat', () => {
   it('works off everything that got in without stalling, and answers a fresh chat on each channel', async () => {
     // Fails when nothing moved for 30 s: a chat stuck behind a poisoned message would show here.
     await waitForIdle(app, 30_000);
-    const fresh = [telegramCitizen(app, telegram, 6_499_999), whatsappCloudCitizen(app, graph, '6281249999999'), webChatCitizen(app)];
+    const fresh = [telegramCitizen(app, telegram, 6_499_999), whatsappCloudCitizen(app, graph, '6281249999999'), await webChatCitizen(app)];
     for (const citizen of fresh) {
       const replies = await citizen.say('halo');
       expect(replies.join('\n'), citizen.channel).toContain('Kanal Aduan');

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 it('answers a failure inside a route with a generic 500, not its message', async () => {
-  const server = buildServer(app.ctx);
+  const server = await buildServer(app.ctx);
   server.get('/boom', async () => {
     throw new Error('insert into citizens values ($1) params: 3273014506900002, Jl. Melati 5');
   });

@@ -16,7 +16,7 @@ import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
 import { startFakeGraph, type FakeGraph } from '../support/fake-graph.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { postUpdate, telegramConfig } from '../support/telegram.js';
-import { pollChat, postChatMessage } from '../support/webchat.js';
+import { chatIdOfSession, openChatSession, pollChat, postChatMessage } from '../support/webchat.js';
 import { cloudStatus, cloudTimestamp, cloudWebhook, nextWamid, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
 
 interface Row<Build> {
@@ -214,10 +214,13 @@ describe('Telegram webhook, WhatsApp Cloud API, WhatsApp Web and web chat', () =
     { name: 'NUL in a text', dirty: 'halo\u0000dunia', clean: 'halodunia' },
     { name: 'control characters and a lone surrogate', dirty: '\u0001ha\u0000lo\udc00', clean: 'halo\ufffd' },
   ])('web chat: $name', async ({ dirty, clean }) => {
-    const chats = { dirty: randomUUID(), clean: randomUUID() };
-    expect((await postChatMessage(app.url!, { session: chats.dirty, text: dirty })).status).toBe(202);
-    expect((await postChatMessage(app.url!, { session: chats.clean, text: clean })).status).toBe(202);
-    await expectSameTreatment(app, 'web', chats, async (chat) => (await pollChat(app.url!, chat)).messages.map((m) => m.text));
+    const sessions = { dirty: await openChatSession(app.url!), clean: await openChatSession(app.url!) };
+    const chats = { dirty: chatIdOfSession(sessions.dirty), clean: chatIdOfSession(sessions.clean) };
+    expect((await postChatMessage(app.url!, { session: sessions.dirty, text: dirty })).status).toBe(202);
+    expect((await postChatMessage(app.url!, { session: sessions.clean, text: clean })).status).toBe(202);
+    await expectSameTreatment(app, 'web', chats, async (chat) =>
+      (await pollChat(app.url!, chat === chats.dirty ? sessions.dirty : sessions.clean)).messages.map((m) => m.text),
+    );
     expect(await setAsideCount(app)).toBe(0);
   });
 

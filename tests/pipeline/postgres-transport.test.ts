@@ -7,6 +7,7 @@ import { startApp, type App } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import { fileClock } from '../support/clock.js';
 import { createTestEnv, testConfig, waitForIdle, type TestEnv } from '../support/env.js';
+import { openChatSession, pollChat, postChatMessage } from '../support/webchat.js';
 
 let env: TestEnv;
 let app: App;
@@ -30,15 +31,10 @@ afterAll(async () => {
 });
 
 it('answers a web chat message with jobs on the PostgreSQL backend', async () => {
-  const session = crypto.randomUUID();
-  const res = await fetch(`${app.url}/chat/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ session, id: crypto.randomUUID(), text: 'halo' }),
-  });
-  expect(res.status).toBe(202);
+  const session = await openChatSession(app.url!);
+  expect((await postChatMessage(app.url!, { session, text: 'halo' })).status).toBe(202);
   await waitForIdle(app);
-  const replies = (await (await fetch(`${app.url}/chat/api/messages?session=${session}`)).json()) as { messages: { text: string }[] };
+  const replies = await pollChat(app.url!, session);
   expect(replies.messages.length).toBeGreaterThan(0);
   expect(replies.messages[0].text).toContain('Kanal Aduan');
   // The jobs really went through Postgres: BullMQ's tables exist in their own schema.

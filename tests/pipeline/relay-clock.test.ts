@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { PIPELINE_OWED_WORK, relayOnce, STALE_CLAIM_MS } from '../../src/queues/relay.js';
+import { LEGACY_CLAIM_MS } from '../../src/queues/claims.js';
+import { PIPELINE_OWED_WORK, relayOnce } from '../../src/queues/relay.js';
 import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
 
 const RELAY_AFTER_MS = 1_000;
@@ -59,8 +60,8 @@ describe('the relay, with the domain clock far from the database clock', () => {
     expect(await replyStatus(replyId)).toBe('sending');
   });
 
-  it('releases a stale claim and relays a stalled message when the domain clock is weeks behind', async () => {
-    const { replyId } = await stalledChat(STALE_CLAIM_MS + 60_000);
+  it('releases a stale claim (of a version before claim sessions) and relays a stalled message when the domain clock is weeks behind', async () => {
+    const { replyId } = await stalledChat(LEGACY_CLAIM_MS + 60_000);
     domainNow = new Date(Date.now() - 23 * DAY_MS);
     const relayed = await relayRound();
     expect(await replyStatus(replyId)).toBe('pending');

@@ -12,7 +12,6 @@
  * their conversation step. The outage is real: every connection to the test's database is cut and
  * new ones refused (tests/support/postgres-outage.ts).
  */
-import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copy } from '../../flows/copy/index.js';
@@ -27,8 +26,9 @@ import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.j
 import { captureLog } from '../support/log.js';
 import { postgresOutage, type PostgresOutage } from '../support/postgres-outage.js';
 import { postUpdate, telegramConfig, textUpdate } from '../support/telegram.js';
-import { pollChat, postChatMessage } from '../support/webchat.js';
+import { chatIdOfSession, openChatSession, pollChat, postChatMessage } from '../support/webchat.js';
 import { cloudText, cloudWebhook, nextWamid, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
+import { until } from '../support/until.js';
 
 const REFUSED = 'tolak ini';
 const UNFORESEEN = 'galat internal';
@@ -64,16 +64,6 @@ async function unforeseenAttempts(sql: postgres.Sql): Promise<number> {
 async function setAsideRows(sql: postgres.Sql) {
   return sql<{ channel: string; stage: string; chat_id: string | null; external_id: string | null; raw: string; error: string; attempts: number }[]>`
     select channel, stage, chat_id, external_id, raw, error, attempts from set_aside_updates order by id`;
-}
-
-/** Polls a condition until it holds or the deadline passes. */
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    // The interval only limits load; the condition decides.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /**
@@ -283,13 +273,13 @@ describe('webhooks and the web chat', () => {
   });
 
   it('web chat: accepts a refused message, apologises through the poll, and answers the next chat', async () => {
-    const [refused, other] = [randomUUID(), randomUUID()];
+    const [refused, other] = [await openChatSession(app.url!), await openChatSession(app.url!)];
     expect((await postChatMessage(app.url!, { session: refused, text: REFUSED })).status).toBe(202);
     expect((await postChatMessage(app.url!, { session: other, text: 'halo' })).status).toBe(202);
 
-    await waitForChat(app, 'web', other, 1);
+    await waitForChat(app, 'web', chatIdOfSession(other), 1);
     expect((await pollChat(app.url!, other)).messages.length).toBeGreaterThan(0);
-    await waitForChat(app, 'web', refused, 0);
+    await waitForChat(app, 'web', chatIdOfSession(refused), 0);
     expect((await pollChat(app.url!, refused)).messages.map((m) => m.text)).toEqual([apology]);
     expect(await metric(app, 'web')).toBe(1);
   });

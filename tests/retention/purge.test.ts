@@ -9,16 +9,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../flows/copy/en.js';
 import { id } from '../../flows/copy/id.js';
 import { createWebChatSender } from '../../src/channels/webchat/sender.js';
+import { chatIdOfSession, endSession, openSession } from '../../src/channels/webchat/sessions.js';
 import type { Actor } from '../../src/cases/events.js';
 import { setAside } from '../../src/conversation/set-aside.js';
 import { ERASED_DESCRIPTION } from '../../src/privacy/erase.js';
 import { fetchMedia } from '../../src/media/fetch.js';
 import { createLocalStorage } from '../../src/media/storage.js';
-import { sendTurn } from '../../src/queues/outbound.js';
+import { ChannelBreakers } from '../../src/queues/breaker.js';
+import { openClaimSession } from '../../src/queues/claims.js';
+import { sendTurn, type Sending } from '../../src/queues/outbound.js';
 import { REMOVED_DESCRIPTION, type PurgeCounts } from '../../src/retention/purge.js';
 import { purgeNow, retentionSettings, type RetentionSettings } from '../../src/retention/schedule.js';
 import { dumpDatabase, holdsDigits } from '../support/dump.js';
@@ -30,7 +33,7 @@ useRuntime();
 const DAY = 86_400_000;
 /** An admin above every dinas, reading the case page. */
 const ADMIN: Actor = { kind: 'staff', staffId: 1, role: 'admin', dinasId: null, unitId: null, regionPrefix: null };
-const NOTHING: PurgeCounts = { messages: 0, drafts: 0, media: 0, cases: 0, citizens: 0, outbox: 0, setAside: 0 };
+const NOTHING: PurgeCounts = { messages: 0, drafts: 0, media: 0, cases: 0, citizens: 0, outbox: 0, setAside: 0, webSessions: 0 };
 
 const REPORTER = {
   name: 'Siti Aminah',
@@ -71,10 +74,22 @@ async function report(chat: Chat, who: typeof REPORTER, photoRef?: string) {
   await chat.say(photoRef ? 'selesai' : 'lewati', '1', who.name, who.nik, '1');
 }
 
+let sending: Sending | null = null;
+afterAll(async () => {
+  sending?.breakers.stop();
+  await sending?.session.close();
+});
+
 /** Every reply written so far, as the web chat's sender would mark them: sent, at the domain clock. */
 async function sendReplies() {
+  const { ctx } = world.app;
+  sending ??= {
+    senders: new Map([['web', createWebChatSender()]]),
+    session: await openClaimSession(world.databaseUrl, ctx.log),
+    breakers: new ChannelBreakers({ afterFailures: 5, probeIntervalMs: 1_000 }, ctx.log),
+  };
   for (const citizen of ['reporter', 'active', 'drafter', 'erased']) {
-    await sendTurn(world.app.ctx, new Map([['web', createWebChatSender()]]), await world.identityOf(citizen), { max: Number.POSITIVE_INFINITY });
+    await sendTurn(ctx, sending, await world.identityOf(citizen), { max: Number.POSITIVE_INFINITY });
   }
 }
 
@@ -246,5 +261,19 @@ describe('the retention purge, period by period', () => {
     const [detail] = await reporter.send('1');
     expect(detail).toContain(id.status.words.ditutup);
     expect(detail).not.toContain('Melati');
+  });
+
+  it('deletes web chat sessions a day after they ended or expired, and keeps live ones', async () => {
+    const { sql } = world.app.ctx.db;
+    const opened = () => openSession(sql, world.app.ctx.now(), 12);
+    const [expiring, ended, live] = [await opened(), await opened(), await openSession(sql, world.app.ctx.now(), 72)];
+    expect(await endSession(sql, ended.token, world.app.ctx.now())).toBe(true);
+    expect((await purge()).webSessions).toBe(0);
+
+    advanceClock(2 * DAY);
+    expect((await purge()).webSessions).toBe(2);
+    const left = await sql<{ chat_id: string }[]>`select chat_id from web_chat_sessions`;
+    expect(left.map((row) => row.chat_id)).toEqual([chatIdOfSession(live.token)]);
+    expect(chatIdOfSession(expiring.token)).not.toBe(chatIdOfSession(live.token));
   });
 });

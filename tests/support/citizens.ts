@@ -23,7 +23,7 @@ import { testConfig, TEST_REDIS, type TestEnv } from './env.js';
 import type { FakeGraph, FakeGraphRequest } from './fake-graph.js';
 import type { FakeSentMessage, FakeTelegram } from './fake-telegram.js';
 import { postUpdate, textUpdate } from './telegram.js';
-import { pollChat, postChatMessage } from './webchat.js';
+import { chatIdOfSession, openChatSession, pollChat, postChatMessage } from './webchat.js';
 import { cloudInteractiveReply, cloudText, cloudWebhook, nextWamid, postCloudWebhook } from './whatsapp-cloud.js';
 
 /** `startTestApp`, plus the WhatsApp Web client factory that production leaves to the real library. */
@@ -152,18 +152,22 @@ export function telegramCitizen(app: App, telegram: FakeTelegram, chatId: number
 }
 
 /** The web chat page's citizen: a session of its own; a pressed option button posts its key as text. */
-export function webChatCitizen(app: App, session: string = randomUUID()): ChannelCitizen {
+/** A citizen in the web chat: a session opened over HTTP (or `session`, to go on with one), its chat id the token's hash. */
+export async function webChatCitizen(app: App, session?: string): Promise<ChannelCitizen & { session: string }> {
+  const token = session ?? (await openChatSession(app.url!));
+  const chatId = chatIdOfSession(token);
   let stored = 0;
   let after = 0;
   return {
     channel: 'web',
-    chatId: session,
+    chatId,
+    session: token,
     taps: 0,
     async say(text) {
-      const posted = await postChatMessage(app.url!, { session, text });
+      const posted = await postChatMessage(app.url!, { session: token, text });
       if (posted.status !== 202 || posted.body.duplicate !== false) throw new Error(`web chat answered ${posted.status} ${JSON.stringify(posted.body)}`);
-      await waitForChat(app, 'web', session, ++stored);
-      const poll = await pollChat(app.url!, session, after);
+      await waitForChat(app, 'web', chatId, ++stored);
+      const poll = await pollChat(app.url!, token, after);
       after = poll.last;
       return poll.messages.map((m) => m.text);
     },

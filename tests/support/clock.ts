@@ -22,6 +22,8 @@ export interface TestClock {
   /** The instant the clock was started at. */
   readonly start: Date;
   now(): Date;
+  /** Moves the clock on by `ms` at once (a session's expiry, a lock's end), then on with real time. */
+  advance(ms: number): void;
 }
 
 const instant = z.iso.datetime({ offset: true });
@@ -39,9 +41,11 @@ export function configuredInstant(env: NodeJS.ProcessEnv = process.env): string 
 export function testClock(start: string | Date = configuredInstant()): TestClock {
   const at = new Date(start);
   const origin = performance.now();
+  let skipped = 0;
   return {
     start: at,
-    now: () => new Date(at.getTime() + Math.floor(performance.now() - origin)),
+    now: () => new Date(at.getTime() + skipped + Math.floor(performance.now() - origin)),
+    advance: (ms) => void (skipped += ms),
   };
 }
 

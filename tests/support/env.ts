@@ -79,9 +79,17 @@ export function testSettings(overrides: Record<string, string | undefined> = {})
     DATABASE_POOL_SIZE: '10',
     SEND_RETRY_BASE_MS: '50',
     SEND_RETRY_MAX_MS: '400',
+    // A paused channel is probed this often: an outage in a test ends in a fraction of a second.
+    SEND_PROBE_INTERVAL_MS: '200',
     RELAY_INTERVAL_MS: '200',
     RELAY_AFTER_MS: '1000',
+    // Scripts post and poll far faster than people; the limit tests set their own.
     WEBCHAT_MAX_PER_MINUTE: '100000',
+    WEBCHAT_ADDRESS_MAX_PER_MINUTE: '100000',
+    WEBCHAT_POLLS_PER_MINUTE: '100000',
+    WEBCHAT_SESSIONS_PER_HOUR: '100000',
+    HTTP_MAX_PER_MINUTE: '100000',
+    INTEGRATIONS_MAX_PER_MINUTE: '100000',
     // Scripts type far faster than people; the fair-use tests set their own limit.
     CHAT_INBOUND_PER_MINUTE: '100000',
     ...TEST_KEYS,

@@ -32,6 +32,8 @@ export interface FakeTelegramCall {
   body: Record<string, unknown>;
   /** HTTP status the fake answered with (0 while a scripted `hang` holds the request). */
   status: number;
+  /** When the request arrived (`performance.now()`), to check the waits between a chat's attempts. */
+  at: number;
 }
 
 /** A message the fake accepted through `sendMessage`. */
@@ -156,13 +158,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const arrived = performance.now();
     const url = new URL(request.url ?? '/', 'http://fake');
     const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (download) return serveFile(request, response, download[1], decodeURIComponent(download[2]));
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
     const params = await readParams(request);
     const body = { ...Object.fromEntries(url.searchParams), ...params };
-    const call: FakeTelegramCall = { method: match?.[2] ?? url.pathname, token: match?.[1] ?? '', body, status: 0 };
+    const call: FakeTelegramCall = { method: match?.[2] ?? url.pathname, token: match?.[1] ?? '', body, status: 0, at: arrived };
     calls.push(call);
     events.emit('change');
 
@@ -195,7 +198,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   /** Telegram's file route: the raw bytes, no JSON envelope; 404 for an unknown path. */
   async function serveFile(request: IncomingMessage, response: ServerResponse, fileToken: string, path: string): Promise<void> {
     for await (const _chunk of request);
-    const call: FakeTelegramCall = { method: 'file', token: fileToken, body: { path }, status: 0 };
+    const call: FakeTelegramCall = { method: 'file', token: fileToken, body: { path }, status: 0, at: performance.now() };
     calls.push(call);
     const send = (status: number, body: Buffer | string, type: string) => {
       call.status = status;

@@ -25,7 +25,7 @@ import { listServices, SERVICE_ATTRIBUTES } from './services.js';
 
 const PREFIX = '/open311/v2';
 
-function fail(reply: FastifyReply, code: 400 | 403 | 404, description: string) {
+function fail(reply: FastifyReply, code: 400 | 403 | 404 | 429, description: string) {
   return reply.code(code).send([{ code, description }]);
 }
 
@@ -135,6 +135,7 @@ export function registerOpen311(app: FastifyInstance, ctx: PipelineContext) {
           ctx.log.error({ ...errorKind(err) }, 'open311 request failed');
           return reply.code(500).send([{ code: 500, description: 'internal error' }]);
         }
+        if (status === 429) return fail(reply, 429, 'too many requests; try again in a minute');
         return fail(reply, status === 403 || status === 404 ? status : 400, 'the request could not be read');
       });
       scope.setNotFoundHandler((_req, reply) => fail(reply, 404, 'not found'));
