@@ -10,12 +10,12 @@ import type { BroadcastActor } from '../../src/broadcasts/broadcasts.js';
 import { broadcastsOwed } from '../../src/broadcasts/engine.js';
 import { relayOnce } from '../../src/queues/relay.js';
 import { eventually, openTestCase } from '../support/cases.js';
-import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
+import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../support/env.js';
 import { startFakeGraph, graphError, type FakeGraph } from '../support/fake-graph.js';
 import { startFakeTelegram, telegramErrors, type FakeTelegram } from '../support/fake-telegram.js';
-import { postUpdate, telegramConfig, textUpdate } from '../support/telegram.js';
+import { citizenChat, postUpdate, telegramConfig, textUpdate } from '../support/telegram.js';
 import { id } from '../../flows/copy/id.js';
-import { cloudWebhook, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
+import { cloudText, cloudTimestamp, cloudWebhook, nextWamid, postCloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
 import { notice, owedRows, seedSubscriber, seedTelegramSubscribers, staffOf, waitForState } from './support.js';
 
 const TELEGRAM_RATE = 20;
@@ -66,6 +66,48 @@ async function sendNow(segment: object, text = notice()) {
   const draft = await app.broadcasts.create(dinsos, { ...text, segment });
   return app.broadcasts.send(dinsos, draft.id, null);
 }
+
+/** A WhatsApp Cloud citizen writing to the webhook; returns the texts the product answered with. */
+function cloudChat(waId: string): (text: string) => Promise<string> {
+  return async (text) => {
+    const before = graph.requests.length;
+    const status = await postCloudWebhook(app.url!, cloudWebhook({ messages: [cloudText({ from: waId, id: nextWamid(), text, timestamp: cloudTimestamp(new Date()) })] }));
+    if (status !== 200) throw new Error(`the webhook answered ${status}`);
+    await waitForIdle(app);
+    return graph.requests
+      .slice(before)
+      .map((r) => r.body as any)
+      .filter((b) => b?.to === waId)
+      .map((b) => b.text?.body ?? b.interactive?.body?.text ?? '')
+      .join('\n');
+  };
+}
+
+describe('opting in and out in every channel', () => {
+  it('subscribes, stops and resumes over Telegram and WhatsApp Cloud, each consent recorded with its channel', async () => {
+    const tg = chat();
+    const wa = '6281200000099';
+    for (const say of [citizenChat(app, telegram, Number(tg)), cloudChat(wa)]) {
+      await say('halo');
+      expect(await say('langganan')).toContain(id.subscribe.topics);
+      expect(await say('2')).toContain(id.subscribe.region);
+      expect(await say('lewati')).toContain(id.subscribe.done('Kesehatan', null));
+      expect(await say('STOP')).toContain(id.notes.stopped);
+      expect(await say('MULAI')).toContain(id.notes.resumed);
+    }
+    const consents = await app.ctx.db.sql<{ chat_id: string; channel: string; action: string }[]>`
+      select i.chat_id, c.channel, c.action from broadcast_consents c join channel_identities i on i.id = c.identity_id
+      where i.chat_id in (${tg}, ${wa}) order by c.id`;
+    expect(consents.map((c) => [c.chat_id, c.channel, c.action])).toEqual([
+      [tg, 'telegram', 'subscribe'],
+      [tg, 'telegram', 'unsubscribe'],
+      [tg, 'telegram', 'resume'],
+      [wa, 'whatsapp-cloud', 'subscribe'],
+      [wa, 'whatsapp-cloud', 'unsubscribe'],
+      [wa, 'whatsapp-cloud', 'resume'],
+    ]);
+  });
+});
 
 describe('segments', () => {
   it('select subscribed, reachable chats by topic, region prefix, channel, reported category and subscription date; never WhatsApp Web', async () => {
