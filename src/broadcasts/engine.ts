@@ -92,6 +92,8 @@ export async function tickBroadcast(ctx: PipelineContext, settings: BroadcastSet
     ctx.log.info({ broadcastId }, 'broadcast done');
     return 'stop';
   }
+  // Alive, even while its lanes are full (a 429's long retry-after): the relay offers only stalled broadcasts.
+  await sql`update broadcasts set updated_at = now() where id = ${broadcastId} and state = 'sending'`;
   return { againInMs: settings.tickMs };
 }
 
@@ -213,7 +215,6 @@ async function handOver(ctx: PipelineContext, settings: BroadcastSettings, row: 
         update broadcast_recipients r set state = 'handed', outbox_id = x.outbox_id, handed_at = ${now.toISOString()}::timestamptz
         from (select unnest(${written.map((w) => recipientOf.get(w.identity_id)!)}::bigint[]) as id, unnest(${written.map((w) => w.id)}::bigint[]) as outbox_id) x
         where r.id = x.id`;
-      await tx`update broadcasts set updated_at = now() where id = ${row.id}`;
       owed += written.length;
       // A turn named after the row; if the chat owes older replies, the turn is stale and queues the chat's head instead.
       for (const w of written) jobs.push(...outboundJobs(Number(w.identity_id), [{ id: Number(w.id), channel }]));
