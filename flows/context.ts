@@ -2,7 +2,7 @@
  * What the conversation remembers between messages. It is persisted as JSON after every step, so
  * it holds plain data only, and never personal data it does not need: no raw NIK, no phone number.
  */
-import type { CaseDraft, CaseStatus, Category, Lang, ServiceSummary } from '../src/conversation/contract.js';
+import type { CaseDraft, CaseStatus, Category, Lang, Region, ServiceSummary, Topic } from '../src/conversation/contract.js';
 import type { Copy } from './copy/index.js';
 
 /** The question the citizen is currently answering; a re-prompt asks it again. */
@@ -31,7 +31,10 @@ export type Question =
   | 'stated'
   | 'resume'
   | 'myData'
-  | 'erase';
+  | 'erase'
+  | 'topics'
+  | 'region'
+  | 'regionChoice';
 
 /** A note said before the next question; `hint` is the hint for the current question. */
 export type NoteKey = keyof Copy['notes'] | 'hint' | 'example';
@@ -84,6 +87,14 @@ export interface ConversationContext {
    * `question` is where they were, `at` when they left (ISO, from the message), for the 24-hour offer.
    */
   parked: { draft: Draft; question: Question; at: string | null } | null;
+  /** Broadcast topics as listed, so numbers can be resolved. */
+  topics: Topic[];
+  /** Topics just subscribed to (codes), which the region question applies to. */
+  chosenTopics: string[];
+  /** Regions found for the name the citizen typed, in the order shown. */
+  regions: Region[];
+  /** The topic offered under the ticket just announced: *langganan* at the menu takes it with one tap. */
+  offer: Topic | null;
   /** While the chat still has to be shown the short privacy notice (under its next reply): the base URL of the full notice page. */
   privacyNotice: string | null;
 }

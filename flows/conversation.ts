@@ -1,7 +1,7 @@
 /**
  * The citizen conversation: main menu, lapor (report, with the duplicate hint), cek status (with
  * "tambah info" and the rating or reopening of a finished case), persyaratan (service requirements),
- * petugas (ask for a human), and the citizen's rights over their data: the short privacy notice under
+ * petugas (ask for a human), *langganan* (broadcast topics and region; *berhenti* stops them, *mulai* resumes), and the citizen's rights over their data: the short privacy notice under
  * a chat's first reply, *data saya* (what is held) and *hapus data saya* (erase it, confirmed). A pure XState machine: it never does I/O, it emits `Effect`s
  * (replies, "create this case", "find that ticket") and the runtime answers with result events. Run it with `step` from src/conversation/step.ts.
  *
@@ -18,6 +18,7 @@ import type {
   Effect,
   Lang,
   RatingOutcome,
+  Region,
   ServiceSummary,
   TypedNik,
 } from '../src/conversation/contract.js';
@@ -25,6 +26,7 @@ import { validateNik, type NikProblem } from '../src/pii/nik-rules.js';
 import { emptyDraft, type ConversationContext, type Draft, type NoteKey, type Question } from './context.js';
 import { readTicket } from './format.js';
 import { choiceWords, globalWords } from './keywords.js';
+import { copy } from './copy/index.js';
 import { limits } from './limits.js';
 import {
   caseCreated,
@@ -38,6 +40,8 @@ import {
   renderQuestion,
   serviceDetail,
   staffAcknowledgement,
+  subscribed,
+  subscriptionOffer,
   withNotes,
   withPrivacyNotice,
 } from './prompts.js';
@@ -47,7 +51,7 @@ import { understand, type Greeting, type Intent, type Understanding } from './un
 import { EMPTY_VOCABULARY } from './understand/vocabulary.js';
 
 /** Stored beside each snapshot; bump whenever states or context change shape, so old snapshots restart politely. */
-export const CONVERSATION_VERSION = 4;
+export const CONVERSATION_VERSION = 5;
 
 const everyGlobalWord: readonly string[] = Object.values(globalWords).flat();
 const finishedPhotos = [...choiceWords.done, ...choiceWords.skip];
@@ -201,6 +205,19 @@ function scoreOf(event: ConversationEvent): number | null {
   return matchesWord(said, choiceWords.satisfied, true) ? 5 : null;
 }
 
+/** Topics by number ("1 3", "1, 3 dan 4") or by name ("kesehatan"); null unless every part names one. */
+function topicChoice(context: ConversationContext, event: ConversationEvent): string[] | null {
+  const said = saidOf(event);
+  if (said === '') return null;
+  const named = context.topics.find((topic) => matchesWord(said, [topic.code, normalise(topic.name.id), normalise(topic.name.en)], true));
+  if (named) return [named.code];
+  const parts = said.split(/[\s,;&+]+|\bdan\b|\band\b/).filter(Boolean);
+  if (parts.length === 0 || parts.length > context.topics.length) return null;
+  const numbers = parts.map(Number);
+  if (numbers.some((n) => !Number.isInteger(n) || n < 1 || n > context.topics.length)) return null;
+  return [...new Set(numbers)].map((n) => context.topics[n - 1].code);
+}
+
 /** Questions where the citizen is not in the middle of something, so news of a finished case may take over. */
 const restingQuestions: readonly Question[] = ['menu', 'ticket', 'noCases', 'service', 'serviceNext', 'petugas', 'myData'];
 const closedStatuses: readonly CaseStatus[] = ['ditutup', 'ditolak', 'duplikat'];
@@ -302,6 +319,10 @@ function initialContext(input: ConversationInput): ConversationContext {
     pendingTicket: null,
     pendingQuery: null,
     parked: input.parked ?? null,
+    topics: [],
+    chosenTopics: [],
+    regions: [],
+    offer: null,
     privacyNotice: input.privacyNotice ?? null,
   };
 }
@@ -341,6 +362,8 @@ function honourIntents(atStart: boolean) {
   const opening = ['adoptLanguage', { type: 'noteGreeting', params: { atStart } }] as const;
   return [
     { guard: 'wantsStop', target: '#conversation.menu', actions: [...opening, 'optOut', note('stopped'), 'noteDraftKept'] },
+    { guard: and([said(choiceWords.subscribe), 'hasOffer']), target: '#conversation.subscribe.askRegion', actions: [...opening, 'subscribeToOffer'] },
+    { guard: said(choiceWords.subscribe), target: '#conversation.subscribe', actions: [...opening] },
     { guard: and(['wantsDataRequest', 'wantsErasure']), target: '#conversation.eraseData', actions: [...opening] },
     { guard: 'wantsDataRequest', target: '#conversation.myData', actions: [...opening] },
     { guard: 'wantsStatus', target: '#conversation.status', actions: [...opening, 'storePendingTicket'] },
@@ -429,11 +452,20 @@ export const conversationMachine = setup({
     hasRoomForInfoPhoto: ({ context }) => (context.info?.photos ?? 0) < limits.photos,
     infoAdded: ({ event }) => event.type === 'result.infoAdded' && event.added,
     similarFound: ({ event }) => event.type === 'result.similarCase' && event.similar !== null,
+    /** A topic was offered under the ticket just announced, and the citizen is still at the menu after it. */
+    hasOffer: ({ context }) => context.offer !== null && context.question === 'menu',
+    isTopicChoice: ({ context, event }) => topicChoice(context, event) !== null,
+    isRegionQuery: ({ event }) => isOwnWords(event) && !/^\d+$/.test(saidOf(event)) && visibleLength(event) <= limits.serviceQueryMax,
+    noRegions: ({ event }) => event.type === 'result.regions' && event.regions.length === 0,
+    oneRegion: ({ event }) => event.type === 'result.regions' && event.regions.length === 1,
+    isRegionChoice: ({ context, event }) => pickedNumber(event, context.regions.length) !== null,
+    resumed: ({ event }) => event.type === 'result.broadcastsResumed' && event.resumed,
     /** The citizen already said this report is new: the hint is not shown twice. */
     similarAnswered: ({ context }) => context.draft.possibleDuplicateOf !== undefined,
   },
   actions: {
-    enter: assign((_, params: { question: Question }) => ({ question: params.question, misses: 0 })),
+    /** A new question; the one-tap offer under a ticket lasts only while the menu after it is. */
+    enter: assign((_, params: { question: Question }) => ({ question: params.question, misses: 0, ...(params.question === 'menu' ? {} : { offer: null }) })),
     prompt: enqueueActions(({ context, enqueue }) => speak(enqueue, context, renderQuestion(context))),
     note: assign({ notes: ({ context }, params: { key: NoteKey }) => [...context.notes, params.key] }),
     countMiss: assign({ misses: ({ context }) => context.misses + 1 }),
@@ -499,7 +531,38 @@ export const conversationMachine = setup({
         return [greetingNote[greeting], ...context.notes];
       },
     }),
-    optOut: emit({ type: 'optOutOfBroadcasts' }),
+    optOut: emit(({ context }) => ({ type: 'optOutOfBroadcasts', wording: copy[context.lang].notes.stopped }) as const),
+    resumeBroadcasts: emit(({ context }) => ({ type: 'resumeBroadcasts', wording: copy[context.lang].notes.resumed }) as const),
+    requestTopics: emit({ type: 'listTopics' }),
+    storeTopics: assign({ topics: ({ context, event }) => (event.type === 'result.topics' ? event.topics : context.topics) }),
+    /** Subscribed at once, with the question's words as the consent; the region question that follows is optional. */
+    subscribeToChosen: enqueueActions(({ context, event, enqueue }) => {
+      const topics = topicChoice(context, event) ?? [];
+      enqueue.emit({ type: 'subscribe', topics, regionCode: null, wording: renderQuestion(context).text });
+      enqueue.assign({ chosenTopics: topics });
+    }),
+    /** One tap under a new ticket: the offer's words are the consent. */
+    subscribeToOffer: enqueueActions(({ context, enqueue }) => {
+      const offer = context.offer;
+      if (!offer) return;
+      enqueue.emit({ type: 'subscribe', topics: [offer.code], regionCode: null, wording: subscriptionOffer(context, offer) });
+      enqueue.assign({ topics: [offer], chosenTopics: [offer.code], offer: null });
+    }),
+    findRegion: emit(({ event }) => ({ type: 'findRegion', query: textOf(event) ?? '' }) as const),
+    storeRegions: assign({ regions: ({ context, event }) => (event.type === 'result.regions' ? event.regions : context.regions) }),
+    /** The region found (the only one, or the one picked) applies to the topics just chosen; then the confirmation. */
+    subscribeInRegion: enqueueActions(({ context, event, enqueue }, params: { picked: boolean }) => {
+      const region: Region | undefined = params.picked
+        ? context.regions[(pickedNumber(event, context.regions.length) ?? 1) - 1]
+        : event.type === 'result.regions'
+          ? event.regions[0]
+          : undefined;
+      if (!region) return;
+      enqueue.emit({ type: 'subscribe', topics: context.chosenTopics, regionCode: region.code, wording: `${renderQuestion(context).text}\n\n> ${textOf(event) ?? region.name}` });
+      speak(enqueue, context, subscribed(context, region));
+      enqueue.assign({ regions: [] });
+    }),
+    confirmSubscription: enqueueActions(({ context, enqueue }) => speak(enqueue, context, subscribed(context, null))),
     storePendingTicket: assign({ pendingTicket: ({ event }) => understood(event)?.tickets[0] ?? null }),
     /** The service named, or else the words left once "syarat" and the like are set aside (a typo such as "pkj" is the search's to forgive). */
     storePendingQuery: assign({
@@ -592,7 +655,9 @@ export const conversationMachine = setup({
     redactMessage: emit({ type: 'redactMessage' }),
     submitCase: emit(({ context }) => ({ type: 'createCase', draft: toCaseDraft(context.draft) }) as const),
     announceTicket: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type === 'result.caseCreated') speak(enqueue, context, caseCreated(context, event.ticket, event.dueAt));
+      if (event.type !== 'result.caseCreated') return;
+      speak(enqueue, context, caseCreated(context, event.ticket, event.dueAt, event.offer ?? null));
+      enqueue.assign({ offer: event.offer ?? null });
     }),
 
     requestOwnCases: emit({ type: 'listOwnCases' }),
@@ -745,6 +810,8 @@ export const conversationMachine = setup({
   on: {
     'citizen.text': [
       { guard: 'isEmpty', actions: [note('empty'), 'prompt'] },
+      // *mulai* after *berhenti* resumes broadcasts; for everyone else it is the menu word it always was.
+      { guard: said(choiceWords.resume), actions: 'resumeBroadcasts' },
       { guard: said(globalWords.menu), target: '#conversation.menu' },
       // "batal", or a cancel in other words ("gak jadi"): out to the menu, the report parked there like any other interruption.
       { guard: or([said(globalWords.cancel), 'wantsCancel']), target: '#conversation.menu', actions: [note('cancelled'), 'noteDraftKept'] },
@@ -770,6 +837,7 @@ export const conversationMachine = setup({
     'citizen.contact': { actions: [note('strayContact'), 'prompt'] },
     'citizen.unsupported': { actions: [note('unsupported'), 'prompt'] },
     'result.categories': { actions: 'storeCategories' },
+    'result.broadcastsResumed': [{ guard: 'resumed', target: '#conversation.menu', actions: note('resumed') }, { target: '#conversation.menu' }],
     // Mid-report the news waits: the citizen can still rate from cek status.
     'case.awaitingRating': { guard: 'isResting', target: '#conversation.rating', actions: 'awaitRating' },
     // The bot was quiet while an officer talked in this chat; it says it is back, at the menu.
@@ -781,6 +849,7 @@ export const conversationMachine = setup({
       exit: note('welcome'),
       on: {
         'citizen.text': [
+          { guard: said(choiceWords.resume), actions: 'resumeBroadcasts' },
           { guard: pick(1, choiceWords.lapor), target: 'startingReport' },
           { guard: pick(2, choiceWords.status), target: 'status' },
           { guard: pick(3, choiceWords.persyaratan), target: 'persyaratan' },
@@ -1153,6 +1222,44 @@ export const conversationMachine = setup({
               { guard: 'isDescriptionTooLong', actions: [note('descriptionTooLong'), 'prompt'] },
               { guard: 'isOwnWords', actions: { type: 'submitReopen', params: { withReason: true } } },
             ],
+          },
+        },
+      },
+    },
+
+    /**
+     * *langganan*: topics (subscribed as soon as chosen, the question's words kept as the consent),
+     * then optionally the citizen's kelurahan or kecamatan by name, stored as its Kemendagri code.
+     */
+    subscribe: {
+      initial: 'loading',
+      states: {
+        loading: {
+          entry: [enter('topics'), 'requestTopics'],
+          on: { 'result.topics': { target: 'askTopics', actions: 'storeTopics' } },
+        },
+        askTopics: {
+          entry: askQuestion('topics'),
+          on: { 'citizen.text': [{ guard: 'isTopicChoice', target: 'askRegion', actions: 'subscribeToChosen' }] },
+        },
+        askRegion: {
+          entry: askQuestion('region'),
+          on: {
+            'citizen.text': [
+              { guard: saidExactly(choiceWords.skip), target: '#conversation.menu', actions: 'confirmSubscription' },
+              { guard: 'isRegionQuery', actions: ['resetMisses', 'findRegion'] },
+            ],
+            'result.regions': [
+              { guard: 'noRegions', actions: [note('regionNotFound'), 'prompt'] },
+              { guard: 'oneRegion', target: '#conversation.menu', actions: { type: 'subscribeInRegion', params: { picked: false } } },
+              { target: 'askRegionChoice', actions: 'storeRegions' },
+            ],
+          },
+        },
+        askRegionChoice: {
+          entry: askQuestion('regionChoice'),
+          on: {
+            'citizen.text': [{ guard: 'isRegionChoice', target: '#conversation.menu', actions: { type: 'subscribeInRegion', params: { picked: true } } }],
           },
         },
       },

@@ -37,6 +37,10 @@ export const choiceWords = {
   sameReport: ['sama', 'tambahkan', 'same'],
   /** From the *data saya* list: on to erasing. */
   erase: ['hapus', 'hapus data', 'hapus data saya', 'delete', 'delete my data', 'erase'],
+  /** Broadcasts: choose topics (and a region) to get the agency's news in this chat. */
+  subscribe: ['langganan', 'berlangganan', 'langganan info', 'daftar info', 'subscribe', 'subscribe me'],
+  /** After *berhenti*: broadcasts again. (Otherwise it is the menu word it always was.) */
+  resume: ['mulai', 'mulai lagi', 'langganan lagi'],
   /** Erasing is for good, so only a clear yes confirms it; the option labels typed out count too. */
   eraseYes: ['ya', 'yes', 'setuju', 'ya hapus', 'ya, hapus', 'ya hapus data saya', 'ya, hapus data saya', 'yes delete my data', 'yes, delete my data'],
   eraseNo: ['tidak', 'no', 'tidak jadi', 'jangan', 'batal', 'batalkan', 'cancel', 'tidak batalkan', 'tidak, batalkan', 'no cancel', 'no, cancel'],

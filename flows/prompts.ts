@@ -2,7 +2,7 @@
  * Rendering replies from the conversation's context. Pure: context in, `reply` effect out, in the
  * citizen's language. The machine decides what to ask; this module decides how it reads.
  */
-import type { CaseSummary, HeldData, ServiceDetail } from '../src/conversation/contract.js';
+import type { CaseSummary, HeldData, Region, ServiceDetail, Topic } from '../src/conversation/contract.js';
 import { copy, type Copy } from './copy/index.js';
 import type { ConversationContext, Question } from './context.js';
 import { formatDate, showTicket } from './format.js';
@@ -95,6 +95,12 @@ export function renderQuestion(context: ConversationContext): Reply {
       return choiceReply(c.privacy.again, [c.privacy.eraseOption], footer.backToMenu);
     case 'erase':
       return choiceReply(c.privacy.erase.prompt, c.privacy.erase.options, footer.back);
+    case 'topics':
+      return choiceReply(c.subscribe.topics, context.topics.map((topic) => topic.name[context.lang]), `${c.subscribe.consent}\n${footer.back}`);
+    case 'region':
+      return withButtons(textReply(c.subscribe.region, footer.back), [wordButton(c.subscribe.skip)]);
+    case 'regionChoice':
+      return choiceReply(c.subscribe.regionChoice, context.regions.map((region) => regionLabel(c, region)), footer.back);
     case 'petugas': {
       const human = context.human;
       const availability = !human || human.availableNow ? c.petugas.online : offlineNotice(c, human.hours[context.lang], human.answerFrom ?? null);
@@ -112,7 +118,7 @@ function offlineNotice(c: Copy, hours: string, answerFrom: string | null): strin
   return c.petugas.answerFrom(`${c.weekdays[weekday]}, ${c.date(day, month, year)}`, c.time(hour, minute), hours);
 }
 
-const hintFor: Partial<Record<Question, keyof Copy['hints']>> = { photos: 'photos', ticket: 'ticket', ratingScore: 'rating' };
+const hintFor: Partial<Record<Question, keyof Copy['hints']>> = { photos: 'photos', ticket: 'ticket', ratingScore: 'rating', topics: 'topics' };
 const exampleFor: Partial<Record<Question, keyof Copy['examples']>> = { menu: 'menu', photos: 'photos', ticket: 'ticket', ratingScore: 'rating' };
 
 /** Ratings at or below this ask what was missing, and a reason given reopens the case. */
@@ -193,9 +199,28 @@ export function photoRefused(context: ConversationContext): Reply {
   return withButtons(textReply(c.photos.limit(limits.photos)), [wordButton(c.photos.done)]);
 }
 
-export function caseCreated(context: ConversationContext, ticket: string, dueAt: string): Reply {
+export function caseCreated(context: ConversationContext, ticket: string, dueAt: string, offer: Topic | null = null): Reply {
   const c = copy[context.lang];
-  return textReply(c.created(showTicket(ticket), formatDate(dueAt, c)));
+  const created = c.created(showTicket(ticket), formatDate(dueAt, c));
+  if (!offer) return textReply(created);
+  return withButtons(textReply(created, subscriptionOffer(context, offer)), [wordButton(c.subscribe.offerButton)]);
+}
+
+/** The one-tap offer under a new ticket: these words are the consent recorded when the citizen taps. */
+export function subscriptionOffer(context: ConversationContext, offer: Topic): string {
+  return copy[context.lang].subscribe.offer(offer.name[context.lang]);
+}
+
+/** "Kelurahan Cihapit" */
+function regionLabel(c: Copy, region: Region): string {
+  return `${c.subscribe.levels[region.level] ?? region.level} ${region.name}`;
+}
+
+/** Said once the chat is subscribed: which topics, and for which region. */
+export function subscribed(context: ConversationContext, region: Region | null): Reply {
+  const c = copy[context.lang];
+  const names = context.chosenTopics.map((code) => context.topics.find((topic) => topic.code === code)?.name[context.lang] ?? code);
+  return textReply(c.subscribe.done(names.join(', '), region ? regionLabel(c, region) : null));
 }
 
 export function caseDetail(context: ConversationContext, found: CaseSummary): Reply {

@@ -57,6 +57,9 @@ import { createTransport, type TransportConfig } from './queues/transport.js';
 import type { PurgeCounts } from './retention/purge.js';
 import { purgeNow, retentionAlarm, retentionSettings } from './retention/schedule.js';
 import { startWorkers } from './queues/workers.js';
+import { BroadcastService } from './broadcasts/broadcasts.js';
+import { broadcastsOwed, type BroadcastSettings } from './broadcasts/engine.js';
+import { bulkChannels } from './broadcasts/segment.js';
 
 export type Role = 'all' | 'web' | 'worker';
 
@@ -81,6 +84,8 @@ export interface App {
   mediaStorage: MediaStorage;
   /** The staff-facing case service (console, Open311, dinas systems): every call names its actor. */
   cases: CaseService;
+  /** Broadcasts as staff handle them (the console's API uses this; tests and tools may too). */
+  broadcasts: BroadcastService;
   /** Runs the retention purge now, whatever the schedule (operators, tests); counts per kind. */
   purgeExpired(): Promise<PurgeCounts>;
   close(): Promise<void>;
@@ -195,6 +200,17 @@ export async function startApp(options: AppOptions): Promise<App> {
     senders.set('whatsapp-web', createWhatsAppWebSender({ connection: whatsappWeb, pacing: { perChatIntervalMs: 1000, globalPerMinute: config.WHATSAPP_WEB_PER_MINUTE, jitterMs: 300 } }));
   }
 
+  const broadcastSettings: BroadcastSettings = {
+    channels: bulkChannels(senders.keys()),
+    rates: { telegram: config.TELEGRAM_MAX_PER_SECOND, 'whatsapp-cloud': config.WHATSAPP_CLOUD_MAX_PER_SECOND },
+    laneSeconds: config.BROADCAST_LANE_SECONDS,
+    tickMs: config.BROADCAST_TICK_MS,
+    planChunk: config.BROADCAST_PLAN_CHUNK,
+    approvalAbove: config.BROADCAST_APPROVAL_ABOVE,
+    cloudTemplate: { name: config.WHATSAPP_CLOUD_BROADCAST_TEMPLATE, language: config.WHATSAPP_CLOUD_TEMPLATE_LANGUAGE },
+  };
+  const broadcasts = new BroadcastService(ctx, broadcastSettings);
+
   const workerOptions = {
     databaseUrl: options.databaseUrl,
     breaker: { afterFailures: config.SEND_PAUSE_AFTER_FAILURES, probeIntervalMs: config.SEND_PROBE_INTERVAL_MS },
@@ -226,7 +242,8 @@ export async function startApp(options: AppOptions): Promise<App> {
           concurrency: config.WEBHOOK_CONCURRENCY,
         },
         retention,
-        owedWork: [caseTimerAlarms, livechatTimers, staffNotificationsOwed, mediaFetches, webhookDeliveries, retentionAlarm(retention.schedule)],
+        broadcasts: broadcastSettings,
+        owedWork: [broadcastsOwed, caseTimerAlarms, livechatTimers, staffNotificationsOwed, mediaFetches, webhookDeliveries, retentionAlarm(retention.schedule)],
       })
     : whatsappWeb
       ? await startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })
@@ -253,7 +270,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (config.CONSOLE_SESSION_SECRET) {
       live = new ConsoleLive(db.sql);
       await live.start();
-      await registerConsole(http, { ctx, config, cases: caseService(ctx), mediaStorage, live, whatsappWeb }, { sessionSecret: config.CONSOLE_SESSION_SECRET });
+      await registerConsole(http, { ctx, config, cases: caseService(ctx), broadcasts, mediaStorage, live, whatsappWeb }, { sessionSecret: config.CONSOLE_SESSION_SECRET });
     } else {
       log.warn('CONSOLE_SESSION_SECRET not set: the agent console is off');
     }
@@ -296,6 +313,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     url,
     mediaStorage,
     cases: caseService(ctx),
+    broadcasts,
     purgeExpired: () => purgeNow(ctx, retention),
     async close() {
       // Inbound first (nothing new comes in), then let workers finish what they hold.

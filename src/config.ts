@@ -180,6 +180,24 @@ const schema = z.object({
    */
   WHATSAPP_CLOUD_STAFF_TEMPLATE: z.string().default('kanal_aduan_staf'),
 
+  /** Approved template (marketing category, one body variable: the notice) for broadcasts outside the 24-hour window. */
+  WHATSAPP_CLOUD_BROADCAST_TEMPLATE: z.string().default('kanal_aduan_siaran'),
+
+  /**
+   * Broadcasts (src/broadcasts/): a broadcast reaching more chats than this needs a second person's
+   * approval before it is sent.
+   */
+  BROADCAST_APPROVAL_ABOVE: z.coerce.number().int().nonnegative().default(1_000),
+  /**
+   * A broadcast keeps each channel's send lane this many seconds full (at the channel's rate), no
+   * more: a citizen's reply waits at most about this long behind a broadcast.
+   */
+  BROADCAST_LANE_SECONDS: z.coerce.number().positive().max(60).default(2),
+  /** How often a sending broadcast tops its lanes up. */
+  BROADCAST_TICK_MS: z.coerce.number().int().positive().default(500),
+  /** Recipients planned per statement (one short transaction each). */
+  BROADCAST_PLAN_CHUNK: z.coerce.number().int().positive().max(100_000).default(5_000),
+
   /** SMTP server for staff e-mail, e.g. smtp://user:pass@mail.example.go.id:587. Unset: no e-mail. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_FROM: z.string().default('Kanal Aduan <noreply@localhost>'),

@@ -34,7 +34,9 @@ export const en: Copy = {
     thanks: 'You are welcome 🙏 Glad to help.',
     goodbye: 'Thank you for contacting us. Goodbye!',
     draftWaits: 'Your report has not been sent yet and is kept; carry on whenever you like.',
-    stopped: 'OK, we will not send you broadcast messages. News about your reports will still come here.',
+    stopped: 'OK, we will not send you broadcast messages any more. News about your reports will still come here. Type *mulai* (start) to receive them again.',
+    resumed: 'OK, you will receive broadcast messages again, as you subscribed. Stop at any time: type *stop*.',
+    regionNotFound: 'Sorry, we could not find that area. Check the spelling, or type *skip*.',
     eraseCancelled: 'OK, your data has not been deleted.',
     draftKept: 'The report you were writing is kept. Type *report* to carry on with it.',
     /** A message that kept failing in its conversation step, answered instead of stepped. */
@@ -49,7 +51,8 @@ export const en: Copy = {
       '• *0* or *menu*: back to the main menu.',
       '• *cancel*: leave for the menu; a report being written is kept.',
       '• *staff*: talk to a staff member.',
-      '• *bahasa*: balas dalam Bahasa Indonesia.',
+      '• *subscribe*: get news from the agency; *stop*: stop getting it.',
+    '• *bahasa*: balas dalam Bahasa Indonesia.',
     ].join('\n'),
     descriptionTooShort: 'The description is too short. Please give more detail (at least 15 characters) so staff can follow up.',
     descriptionTooLong: 'The description is too long (at most 4,000 characters). Please shorten it and send it again.',
@@ -77,6 +80,7 @@ export const en: Copy = {
     choice: 'Sorry, that is not one of the choices. Please reply with one of the numbers below.',
     photos: 'Sorry, I am waiting for a photo. Send a photo, or type *done*.',
     ticket: 'Sorry, that is not a ticket number. A ticket has 8 letters/digits, e.g. ABCD-2345.',
+    topics: 'Sorry, reply with topic numbers from the list, e.g. *1* or *1 3*.',
     rating: 'Sorry, please reply with a number 1–5, *satisfied*, *not satisfied* or *not finished*.',
   },
   examples: {
@@ -198,6 +202,20 @@ export const en: Copy = {
       `Please keep this number. Staff will verify your report by ${verifyBy}.`,
       'To check its status, choose *2* in the menu or type *status*.',
     ].join('\n\n'),
+
+  subscribe: {
+    topics: 'Choose the topics you want news about from the agency. You may choose more than one, e.g. *1 3*.',
+    consent: 'By choosing, you agree to receive broadcast messages from the agency about those topics in this chat. Stop at any time: type *stop*.',
+    region: 'Want news for your own area? Type the name of your kelurahan or kecamatan, or *skip*.',
+    skip: 'Skip',
+    regionChoice: 'Several areas have that name. Choose yours:',
+    levels: { provinsi: 'Province', kota: 'City', kabupaten: 'Regency', kecamatan: 'District', kelurahan: 'Village', desa: 'Village' } as Record<string, string>,
+    done: (topics: string, region: string | null) => `✅ You are subscribed to *${topics}*${region ? ` for ${region}` : ''}. Stop at any time: type *stop*.`,
+    offer: (topic: string) => `📢 Would you like news about *${topic}* from the agency in this chat? Type *subscribe*. Stop at any time: type *stop*.`,
+    offerButton: 'Subscribe',
+  },
+
+  broadcast: { noName: 'Sir/Madam' },
 
   /** A status change the agency pushes to the citizen (outside a conversation). */
   statusUpdate: (ticket: string, status: string, note: string | null, next: string | null, detail: string | null = null) =>

@@ -40,7 +40,9 @@ export const id = {
     goodbye: 'Terima kasih sudah menghubungi kami. Sampai jumpa!',
     /** Thanks or goodbye in the middle of a report: the report waits. */
     draftWaits: 'Laporan Anda belum terkirim dan tetap tersimpan; silakan lanjutkan kapan saja.',
-    stopped: 'Baik, kami tidak akan mengirim pesan siaran kepada Anda. Kabar tentang laporan Anda tetap dikirim ke sini.',
+    stopped: 'Baik, kami tidak akan mengirim pesan siaran kepada Anda lagi. Kabar tentang laporan Anda tetap dikirim ke sini. Ketik *mulai* bila ingin menerimanya lagi.',
+    resumed: 'Baik, Anda akan menerima pesan siaran lagi sesuai langganan Anda. Berhenti kapan saja: ketik *berhenti*.',
+    regionNotFound: 'Maaf, wilayah itu tidak kami temukan. Periksa ejaannya, atau ketik *lewati*.',
     eraseCancelled: 'Baik, data Anda tidak dihapus.',
     draftKept: 'Laporan yang sedang Anda tulis tetap tersimpan. Ketik *lapor* untuk melanjutkannya.',
     /** A message that kept failing in its conversation step, answered instead of stepped. */
@@ -55,7 +57,8 @@ export const id = {
       '• *0* atau *menu*: kembali ke menu utama.',
       '• *batal*: keluar ke menu; laporan yang sedang ditulis tetap disimpan.',
       '• *petugas*: bicara dengan petugas.',
-      '• *english*: reply in English.',
+      '• *langganan*: terima info dari dinas; *berhenti*: berhenti menerimanya.',
+    '• *english*: reply in English.',
     ].join('\n'),
     descriptionTooShort: 'Uraiannya masih terlalu singkat. Mohon ceritakan lebih rinci (minimal 15 karakter) agar petugas bisa menindaklanjuti.',
     descriptionTooLong: 'Uraiannya terlalu panjang (maksimal 4.000 karakter). Mohon dipersingkat, lalu kirim lagi.',
@@ -84,6 +87,7 @@ export const id = {
     choice: 'Maaf, pilihan itu tidak ada. Balas dengan salah satu nomor di bawah.',
     photos: 'Maaf, saya sedang menunggu foto. Kirim foto, atau ketik *selesai*.',
     ticket: 'Maaf, itu bukan nomor tiket. Nomor tiket berisi 8 huruf/angka, misalnya ABCD-2345.',
+    topics: 'Maaf, balas dengan nomor topik dari daftar, misalnya *1* atau *1 3*.',
     rating: 'Maaf, balas dengan angka 1–5, *puas*, *tidak puas*, atau *belum selesai*.',
   },
 
@@ -213,6 +217,24 @@ export const id = {
       `Simpan nomor ini. Petugas akan memverifikasi laporan Anda paling lambat ${verifyBy}.`,
       'Untuk mengecek status, pilih *2* di menu atau ketik *status*.',
     ].join('\n\n'),
+
+  /** Broadcasts (*sosialisasi*): subscribing to topics and a region. What the citizen agrees to is stored word for word. */
+  subscribe: {
+    topics: 'Pilih topik info dari dinas yang ingin Anda terima. Boleh lebih dari satu, misalnya *1 3*.',
+    consent: 'Dengan memilih, Anda setuju menerima pesan siaran dari dinas tentang topik itu di chat ini. Berhenti kapan saja: ketik *berhenti*.',
+    region: 'Ingin info khusus wilayah Anda? Ketik nama kelurahan atau kecamatan Anda, atau *lewati*.',
+    skip: 'Lewati',
+    regionChoice: 'Ada beberapa wilayah dengan nama itu. Pilih yang benar:',
+    levels: { provinsi: 'Provinsi', kota: 'Kota', kabupaten: 'Kabupaten', kecamatan: 'Kecamatan', kelurahan: 'Kelurahan', desa: 'Desa' } as Record<string, string>,
+    done: (topics: string, region: string | null) =>
+      `✅ Anda berlangganan info *${topics}*${region ? ` untuk wilayah ${region}` : ''}. Berhenti kapan saja: ketik *berhenti*.`,
+    /** Under the ticket of a new report: one tap subscribes to the report's topic. */
+    offer: (topic: string) => `📢 Ingin menerima info *${topic}* dari dinas di chat ini? Ketik *langganan*. Berhenti kapan saja: ketik *berhenti*.`,
+    offerButton: 'Langganan',
+  },
+
+  /** A notice the agency broadcasts: `{nama}` for a citizen whose name we do not know. */
+  broadcast: { noName: 'Bapak/Ibu' },
 
   /** A status change the agency pushes to the citizen (outside a conversation). */
   statusUpdate: (ticket: string, status: string, note: string | null, next: string | null, detail: string | null = null) =>

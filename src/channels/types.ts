@@ -61,8 +61,12 @@ export type SendResult =
   | { ok: true; externalId: string }
   | { ok: false; failure: 'retryable'; reason: string }
   | { ok: false; failure: 'rate-limited'; retryAfterMs: number; reason: string }
-  /** Will never succeed (blocked by the user, chat gone, malformed request): stop and record why. */
-  | { ok: false; failure: 'permanent'; reason: string; unreachable: boolean };
+  /**
+   * Will never succeed (blocked by the user, chat gone, malformed request): stop and record why.
+   * `optedOut`: the citizen told the platform to stop business messages to them (WhatsApp's "stopped
+   * marketing messages"): broadcasts stop, like *berhenti*.
+   */
+  | { ok: false; failure: 'permanent'; reason: string; unreachable: boolean; optedOut?: boolean };
 
 /** A delivery receipt a platform reports later (WhatsApp Cloud `statuses[]`). */
 export interface DeliveryStatus {
@@ -73,6 +77,8 @@ export interface DeliveryStatus {
   at: Date;
   /** Raw provider code and title when failed, kept for operators. */
   error?: { code: number; title: string };
+  /** The failure says the citizen stopped business messages (see `SendResult`): broadcasts stop. */
+  optedOut?: boolean;
 }
 
 /** What the outbox knows about the recipient at send time (WhatsApp Cloud needs it for the 24-hour window). */

@@ -13,6 +13,7 @@ import session from '@fastify/session';
 import swagger from '@fastify/swagger';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { BroadcastService } from '../broadcasts/broadcasts.js';
 import { SettingsRefused } from '../catalogue/edit/change.js';
 import { CaseForbidden, CaseNotFound, TransitionRefused, type CaseService } from '../cases/service.js';
 import type { WhatsAppWebConnection } from '../channels/whatsapp-web/connection.js';
@@ -29,6 +30,7 @@ export interface ConsoleDeps {
   ctx: PipelineContext;
   config: Config;
   cases: CaseService;
+  broadcasts: BroadcastService;
   mediaStorage: MediaStorage;
   live: ConsoleLive;
   /** The WhatsApp Web link of this process, when it runs one (its state and QR for the operations page). */

@@ -32,14 +32,20 @@ export const PERMISSIONS = [
   'stats.read',
   /** Queue health, WhatsApp link, webhook delivery log, audit log. */
   'ops',
+  /** See the dinas's broadcasts, their audience and progress. */
+  'broadcasts.read',
+  /** Write broadcasts, send or schedule them, pause, resume, cancel. */
+  'broadcasts.write',
+  /** Approve a large broadcast someone else wrote (the second person). */
+  'broadcasts.approve',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   admin: PERMISSIONS,
-  verifikator: ['cases.read', 'cases.act', 'cases.triage', 'cases.unmaskNik', 'livechat', 'stats.read'],
+  verifikator: ['cases.read', 'cases.act', 'cases.triage', 'cases.unmaskNik', 'livechat', 'stats.read', 'broadcasts.read', 'broadcasts.write'],
   petugas: ['cases.read', 'cases.act', 'livechat', 'stats.read'],
-  pimpinan: ['cases.read', 'stats.read'],
+  pimpinan: ['cases.read', 'stats.read', 'broadcasts.read', 'broadcasts.approve'],
 };
 
 export function permissionsOf(role: StaffRole): readonly Permission[] {

@@ -112,6 +112,20 @@ export interface HeldData {
   photos: number;
 }
 
+/** A broadcast topic a citizen may subscribe to (src/broadcasts/). */
+export interface Topic {
+  code: string;
+  name: { id: string; en: string };
+}
+
+/** A Kemendagri region found by name: `code` is what a subscription stores. */
+export interface Region {
+  code: string;
+  name: string;
+  /** kecamatan | kelurahan | desa | kota | kabupaten | provinsi */
+  level: string;
+}
+
 /** What became of a rating or a reopen request; `notRateable`: the case is not finished (any more). */
 export type RatingOutcome = 'rated' | 'reopened' | 'tooLate' | 'notRateable' | 'notFound';
 
@@ -120,7 +134,12 @@ export type ResultEvent =
   | { type: 'result.categories'; categories: Category[] }
   | { type: 'result.services'; query: string; services: ServiceSummary[] }
   | { type: 'result.service'; service: ServiceDetail | null }
-  | { type: 'result.caseCreated'; ticket: string; dueAt: string }
+  /** `offer`: the broadcast topic of the report's category, offered with one tap, unless the chat has it already. */
+  | { type: 'result.caseCreated'; ticket: string; dueAt: string; offer?: Topic | null }
+  | { type: 'result.topics'; topics: Topic[] }
+  | { type: 'result.regions'; query: string; regions: Region[] }
+  /** *mulai*: `resumed` is true when the chat had opted out of broadcasts (and no longer has). */
+  | { type: 'result.broadcastsResumed'; resumed: boolean }
   | { type: 'result.ownCases'; cases: CaseSummary[] }
   /** `case` is null both when the ticket does not exist and when it is someone else's. */
   | { type: 'result.case'; ticket: string; case: CaseSummary | null }
@@ -148,7 +167,7 @@ export type ConversationEvent = CitizenEvent | ResultEvent | CaseNewsEvent | Sta
 
 /**
  * What a machine asks the runtime to do. Every effect but `reply`, `redactMessage`, `keepMedia`,
- * `withdrawHuman`, `optOutOfBroadcasts` and `privacyNoticeShown` is answered with a `ResultEvent`.
+ * `withdrawHuman`, `optOutOfBroadcasts`, `subscribe` and `privacyNoticeShown` is answered with a `ResultEvent`.
  */
 export type Effect =
   | { type: 'reply'; text: string; options?: ReplyOption[] }
@@ -167,8 +186,19 @@ export type Effect =
   | { type: 'requestHuman' }
   /** The citizen left the petugas flow: a request no officer has taken leaves the queue. */
   | { type: 'withdrawHuman' }
-  /** The citizen opted out of broadcasts (*berhenti*, *stop*); answered with nothing. */
-  | { type: 'optOutOfBroadcasts' }
+  /** The citizen opted out of broadcasts (*berhenti*, *stop*); `wording`: the confirmation they were shown. Answered with nothing. */
+  | { type: 'optOutOfBroadcasts'; wording: string }
+  /** *mulai*: broadcasts again, if the chat had opted out (answered with `result.broadcastsResumed`). */
+  | { type: 'resumeBroadcasts'; wording: string }
+  /** Broadcast topics to choose from. */
+  | { type: 'listTopics' }
+  /** Regions whose name matches what the citizen typed (kelurahan, kecamatan…). */
+  | { type: 'findRegion'; query: string }
+  /**
+   * Subscribe the chat to `topics` (codes), for `regionCode` if given, and record the consent with
+   * the exact `wording` shown; clears an opt-out. Answered with nothing.
+   */
+  | { type: 'subscribe'; topics: string[]; regionCode: string | null; wording: string }
   /** The citizen's (or their NIK's) case about the same category in the last 7 days. */
   | { type: 'findSimilarCase'; categoryCode: string; nik?: SealedNik }
   /** Rate a finished case (`score` 1–5) and/or reopen it (`reopen`: the citizen says it is not finished). */

@@ -23,6 +23,7 @@ import { mapStrings } from '../channels/clean-text.js';
 import { queueTurn } from '../queues/outbound.js';
 import { citizenWrote, requestHuman, withdrawHuman, type OpenHandoff } from '../livechat/requests.js';
 import { eraseHeldData } from '../privacy/erase.js';
+import * as broadcastSubscriptions from '../broadcasts/subscriptions.js';
 import { describeHeldData } from '../privacy/held.js';
 import type { CitizenEvent, ConversationEvent, ConversationInput, Lang, ResultEvent, StaffNewsEvent, TypedNik } from './contract.js';
 import type { PipelineContext } from './context.js';
@@ -86,7 +87,8 @@ function performer(work: CaseWork, chat: { identityId: number; channel: ChannelN
       }
       case 'createCase': {
         const opened = await openCase(work, { identityId, draft: effect.draft });
-        return { type: 'result.caseCreated', ticket: opened.ticket, dueAt: opened.dueAt.toISOString() };
+        const offer = await broadcastSubscriptions.offerFor(tx, identityId, opened.ticket);
+        return { type: 'result.caseCreated', ticket: opened.ticket, dueAt: opened.dueAt.toISOString(), offer };
       }
       case 'listOwnCases':
         return { type: 'result.ownCases', cases: await ownCases(tx, identityId) };
@@ -96,7 +98,16 @@ function performer(work: CaseWork, chat: { identityId: number; channel: ChannelN
         if (message) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: effect.mediaRef }, kept);
         return null;
       case 'optOutOfBroadcasts':
-        await tx.update(t.channelIdentities).set({ broadcastOptOutAt: now }).where(eq(t.channelIdentities.id, identityId));
+        await broadcastSubscriptions.optOut(tx, chat, effect.wording, now);
+        return null;
+      case 'resumeBroadcasts':
+        return { type: 'result.broadcastsResumed', resumed: await broadcastSubscriptions.resume(tx, chat, effect.wording, now) };
+      case 'listTopics':
+        return { type: 'result.topics', topics: await broadcastSubscriptions.listTopics(tx) };
+      case 'findRegion':
+        return { type: 'result.regions', query: effect.query, regions: await broadcastSubscriptions.findRegions(tx, effect.query) };
+      case 'subscribe':
+        await broadcastSubscriptions.subscribe(tx, chat, effect, now);
         return null;
       case 'redactMessage':
         if (message) await tx.update(t.messages).set({ body: maskDigits(message.body ?? '') }).where(eq(t.messages.id, message.id));

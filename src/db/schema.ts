@@ -184,8 +184,14 @@ export const channelIdentities = pgTable(
     /** Set when the platform says we can never reach this chat again (blocked the bot…). */
     unreachableAt: timestamp('unreachable_at', { withTimezone: true }),
     unreachableReason: text('unreachable_reason'),
-    /** The citizen said *berhenti* / *stop*: broadcasts skip this chat (replies and news of their own reports do not). */
+    /**
+     * Broadcasts skip this chat (replies and news of their own reports do not): the citizen said
+     * *berhenti* / *stop*, or the platform said they cannot or will not get them (a blocked bot, an
+     * unreachable number, WhatsApp's "stopped marketing messages"). *mulai* or a new subscription clears it.
+     */
     broadcastOptOutAt: timestamp('broadcast_opt_out_at', { withTimezone: true }),
+    /** Why: 'citizen', or the platform's reason for an automatic opt-out. */
+    broadcastOptOutReason: text('broadcast_opt_out_reason'),
     /** When the chat was shown the short privacy notice (its first reply): it is shown once. */
     privacyNoticeAt: timestamp('privacy_notice_at', { withTimezone: true }),
     /**
@@ -277,8 +283,12 @@ export const outbox = pgTable(
     /** When the platform took it or it was given up, on the domain clock (retention counts from here). */
     sentAt: timestamp('sent_at', { withTimezone: true }),
     caseId: bigint('case_id', { mode: 'number' }),
+    /** The broadcast this row carries a notice of (src/broadcasts/): its in-flight rows are counted for pacing. */
+    broadcastId: bigint('broadcast_id', { mode: 'number' }),
   },
   (t) => [
+    // A broadcast's rows still owed: at most its lane window (a few seconds of sends), so counting them is cheap.
+    index('outbox_broadcast_owed').on(t.broadcastId).where(sql`broadcast_id is not null and status in ('pending', 'sending')`),
     index('outbox_owed_identity').on(t.identityId, t.id).where(sql`status in ('pending', 'sending')`),
     // At most one message in flight per chat: this is what keeps a chat's replies in order.
     // (Every index here is maintained on each of a reply's three writes, so there are few: the
@@ -788,6 +798,146 @@ export const retentionMarks = pgTable('retention_marks', {
   name: text().primaryKey(),
   lastId: bigint('last_id', { mode: 'number' }).notNull(),
 });
+
+/**
+ * Kemendagri regions citizens name when they subscribe ("Cihapit", "kecamatan Bandung Wetan"):
+ * 2-digit province, 4-digit regency/city, 6-digit district (kecamatan), 10-digit village
+ * (kelurahan/desa). Seeded with the demo city's; an installation loads its own.
+ */
+export const regions = pgTable(
+  'regions',
+  {
+    code: text().primaryKey(),
+    name: text().notNull(),
+    /** provinsi | kota | kabupaten | kecamatan | kelurahan | desa */
+    level: text().notNull(),
+  },
+  (t) => [index('regions_name').on(sql`lower(${t.name})`)],
+);
+
+/** What a citizen may subscribe to: a dinas's own topic, or a global one (no dinas) every dinas may send on. */
+export const topics = pgTable('topics', {
+  id: serial().primaryKey(),
+  code: text().notNull().unique(),
+  name: bilingual().notNull(),
+  dinasId: integer('dinas_id').references(() => dinas.id),
+  /** Reporters of this complaint category are offered the topic with one tap when their report is sent. */
+  categoryCode: text('category_code'),
+  position: integer().notNull(),
+  active: boolean().notNull().default(true),
+});
+
+/** A chat subscribed to a topic, optionally for one region (a Kemendagri code; a segment matches it by prefix). */
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    identityId: bigint('identity_id', { mode: 'number' })
+      .notNull()
+      .references(() => channelIdentities.id),
+    topicId: integer('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    regionCode: text('region_code'),
+    /** When the citizen subscribed (domain clock): the segment's "subscribed since". */
+    subscribedAt: timestamp('subscribed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('subscriptions_identity_topic').on(t.identityId, t.topicId), index('subscriptions_topic').on(t.topicId, t.identityId)],
+);
+
+/**
+ * Every yes and no to broadcasts, as the citizen gave it: when, on which channel, and the exact
+ * words they were shown (`wording`); automatic opt-outs name the platform's reason instead.
+ */
+export const broadcastConsents = pgTable(
+  'broadcast_consents',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    identityId: bigint('identity_id', { mode: 'number' })
+      .notNull()
+      .references(() => channelIdentities.id),
+    /** subscribe | unsubscribe | resume */
+    action: text().notNull(),
+    channel: text().notNull(),
+    topicCodes: text('topic_codes').array().notNull().default(sql`'{}'::text[]`),
+    regionCode: text('region_code'),
+    wording: text().notNull(),
+    at: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [index('broadcast_consents_identity').on(t.identityId, t.at)],
+);
+
+/** Who a broadcast goes to; every part is optional, all given parts must hold (see src/broadcasts/segment.ts). */
+export interface BroadcastSegment {
+  topics?: string[];
+  regionPrefix?: string;
+  channels?: ('telegram' | 'whatsapp-cloud' | 'web')[];
+  reportedCategory?: { code: string; days: number };
+  subscribedSince?: string;
+}
+
+/**
+ * A notice a dinas sends to subscribed chats. draft → (awaiting_approval →) scheduled | sending ⇄
+ * paused → done; cancelled from anywhere before done. Recipients are planned into
+ * `broadcast_recipients` in chunks (`planned_after`: the last identity id planned) once sending starts.
+ */
+export const broadcasts = pgTable(
+  'broadcasts',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    dinasId: integer('dinas_id')
+      .notNull()
+      .references(() => dinas.id),
+    authorStaffId: integer('author_staff_id').references(() => staff.id),
+    title: text().notNull(),
+    /** The notice per language; `en` may be empty (the Indonesian text is sent). `{nama}` is filled in per recipient. */
+    text: bilingual().notNull(),
+    imageUrl: text('image_url'),
+    segment: jsonb().$type<BroadcastSegment>().notNull(),
+    state: text().$type<'draft' | 'awaiting_approval' | 'scheduled' | 'sending' | 'paused' | 'cancelled' | 'done'>().notNull().default('draft'),
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
+    /** Audience counted when sending was asked for: above BROADCAST_APPROVAL_ABOVE a second person approves. */
+    audience: integer(),
+    approvedByStaffId: integer('approved_by_staff_id').references(() => staff.id),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    plannedAfter: bigint('planned_after', { mode: 'number' }).notNull().default(0),
+    plannedAt: timestamp('planned_at', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('broadcasts_dinas').on(t.dinasId, t.id), index('broadcasts_running').on(t.state).where(sql`state in ('scheduled', 'sending')`)],
+);
+
+/**
+ * One row per broadcast and chat, so nobody is sent the same notice twice. `state` says where the
+ * row is before the outbox: queued (planned) → handed (an outbox row, `outbox_id`, carries it; its
+ * sent/delivered/read/failed is the outbox row's) | skipped (opted out meanwhile) | cancelled.
+ */
+export const broadcastRecipients = pgTable(
+  'broadcast_recipients',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    broadcastId: bigint('broadcast_id', { mode: 'number' })
+      .notNull()
+      .references(() => broadcasts.id),
+    identityId: bigint('identity_id', { mode: 'number' })
+      .notNull()
+      .references(() => channelIdentities.id),
+    channel: text().notNull(),
+    lang: text().$type<'id' | 'en'>().notNull().default('id'),
+    state: text().$type<'queued' | 'handed' | 'skipped' | 'cancelled'>().notNull().default('queued'),
+    reason: text(),
+    outboxId: bigint('outbox_id', { mode: 'number' }),
+    handedAt: timestamp('handed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('broadcast_recipients_once').on(t.broadcastId, t.identityId),
+    index('broadcast_recipients_queued').on(t.broadcastId, t.channel, t.id).where(sql`state = 'queued'`),
+    index('broadcast_recipients_outbox').on(t.outboxId).where(sql`outbox_id is not null`),
+  ],
+);
 
 /**
  * Web chat conversations. The page holds a random token the server handed out (sent in the

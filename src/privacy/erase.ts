@@ -80,6 +80,9 @@ export async function eraseHeldData(work: CaseWork, identityId: number, options:
     delete from set_aside_updates s using channel_identities i
     where i.id = any(${chats}) and s.channel = i.channel and s.chat_id = i.chat_id`);
   await tx.execute(sql`update conversations set snapshot = null where identity_id = any(${chats})`);
+  // Broadcasts: what they subscribed to, where, and the words they agreed to go with them.
+  await tx.execute(sql`delete from subscriptions where identity_id = any(${chats})`);
+  await tx.execute(sql`delete from broadcast_consents where identity_id = any(${chats})`);
   for (const chat of identityIds) await withdrawHuman(work, chat);
 
   if (caseRows.length > 0) {

@@ -43,6 +43,8 @@ interface ClaimedRow {
   payload: OutboundMessage;
   unreachable_at: string | null;
   last_inbound_at: string | null;
+  /** A broadcast's notice to a chat that has since opted out of broadcasts: not sent. */
+  opted_out_notice: boolean;
 }
 
 /** Adapters classify platform failures; anything they did not foresee counts as retryable, and is recorded. */
@@ -126,7 +128,8 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
           and (${upTo}::bigint is null or o.id <= ${upTo}::bigint)
         returning o.id, o.channel, o.payload,
           (select unreachable_at from channel_identities where id = ${identityId}) as unreachable_at,
-          (select last_inbound_at from channel_identities where id = ${identityId}) as last_inbound_at`;
+          (select last_inbound_at from channel_identities where id = ${identityId}) as last_inbound_at,
+          o.broadcast_id is not null and (select broadcast_opt_out_at is not null from channel_identities where id = ${identityId}) as opted_out_notice`;
     } catch (err) {
       if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
     }
@@ -151,8 +154,10 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
     const lastInboundAt = row.last_inbound_at === null ? null : new Date(row.last_inbound_at);
     const result: SendResult | 'paused' = row.unreachable_at
       ? { ok: false, failure: 'permanent', reason: 'recipient unreachable', unreachable: false }
-      : sender
-        ? await breakers.send(row.channel, () => sendSafely(sender, row.payload, lastInboundAt))
+      : row.opted_out_notice
+        ? { ok: false, failure: 'permanent', reason: 'opted out of broadcasts', unreachable: false }
+        : sender
+          ? await breakers.send(row.channel, () => sendSafely(sender, row.payload, lastInboundAt))
         : { ok: false, failure: 'retryable', reason: `no sender for channel ${row.channel} in this process` };
 
     // A claim is given back only by its own session: a row the relay released meanwhile (this
@@ -171,16 +176,23 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
       throw new RetryLater(waitMs, result.reason);
     }
     // The result, the chat's unreachable mark (a blocked bot), and the chat's next owed row, in one
-    // statement: nobody sees the row failed while the chat still looks reachable.
+    // statement: nobody sees the row failed while the chat still looks reachable. A chat the
+    // platform says we cannot reach, or whose citizen stopped business messages there, gets no
+    // more broadcasts (until the citizen subscribes again or says *mulai*).
     // `sent_at` is on the domain clock, like every date retention counts from: when the platform
     // took the reply, or when it was given up (a failed row is finished too, and ages from then).
     // The result is written while the claim is ours, or after the relay released it and before
     // anyone claimed it again (the platform's answer still stands).
     const unreachableReason = !result.ok && result.unreachable ? result.reason : null;
+    const optOutReason = !result.ok && (result.unreachable || result.optedOut) ? result.reason : null;
     const [after] = await db<{ next: string | null }[]>`
       with unreachable as (
-        update channel_identities set unreachable_at = now(), unreachable_reason = ${unreachableReason}
-        where id = ${identityId} and ${unreachableReason}::text is not null
+        update channel_identities set
+          unreachable_at = case when ${unreachableReason}::text is null then unreachable_at else now() end,
+          unreachable_reason = coalesce(${unreachableReason}::text, unreachable_reason),
+          broadcast_opt_out_at = coalesce(broadcast_opt_out_at, now()),
+          broadcast_opt_out_reason = coalesce(broadcast_opt_out_reason, ${optOutReason}::text)
+        where id = ${identityId} and ${optOutReason}::text is not null
       )
       update outbox set
         status = ${result.ok ? 'sent' : 'failed'},
@@ -241,7 +253,9 @@ export async function probeChannel(ctx: PipelineContext, sending: Sending, chann
 /** Marks a chat unreachable when the platform tells us outside a send (Telegram `my_chat_member` kicked). */
 export async function markUnreachable(ctx: PipelineContext, channel: ChannelName, chatId: string, reason: string) {
   await ctx.db.db.execute(
-    sql`update channel_identities set unreachable_at = now(), unreachable_reason = ${reason} where channel = ${channel} and chat_id = ${chatId}`,
+    sql`update channel_identities set unreachable_at = now(), unreachable_reason = ${reason},
+          broadcast_opt_out_at = coalesce(broadcast_opt_out_at, now()), broadcast_opt_out_reason = coalesce(broadcast_opt_out_reason, ${reason})
+        where channel = ${channel} and chat_id = ${chatId}`,
   );
 }
 
@@ -254,6 +268,11 @@ export async function recordDeliveryStatus(ctx: PipelineContext, received: Deliv
   const status = cleanStrings(received);
   const rank = { sent: 1, delivered: 2, read: 3, failed: 4 } as const;
   const error = status.error ? `${status.error.code}: ${status.error.title}` : null;
+  if (status.optedOut) {
+    await ctx.db.sql`
+      update channel_identities set broadcast_opt_out_at = coalesce(broadcast_opt_out_at, now()), broadcast_opt_out_reason = coalesce(broadcast_opt_out_reason, ${error})
+      where id = (select identity_id from outbox where channel = ${status.channel} and external_id = ${status.externalId} limit 1)`;
+  }
   await ctx.db.sql`
     update outbox set
       delivery_status = ${status.status},

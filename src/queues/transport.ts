@@ -15,7 +15,7 @@ export type TransportConfig =
   | { kind: 'postgres'; url: string; schema: string };
 
 type Processor<T> = (job: Job<T>, token?: string) => Promise<unknown>;
-type WorkerSettings = Pick<WorkerOptions, 'concurrency' | 'limiter' | 'settings'>;
+type WorkerSettings = Pick<WorkerOptions, 'concurrency' | 'limiter' | 'settings' | 'lockDuration' | 'stalledInterval'>;
 
 export interface Transport {
   readonly config: TransportConfig;

@@ -11,6 +11,7 @@ import type { PipelineContext } from '../conversation/context.js';
 import { processConversation, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
 import { countSetAside } from '../conversation/set-aside.js';
 import { fireTimer } from '../cases/sla-jobs.js';
+import { startBroadcastWorker, type BroadcastSettings } from '../broadcasts/engine.js';
 import { errorKind, isOutage } from '../db/errors.js';
 import { startWebhookWorker, type WebhookSettings } from '../integrations/webhooks/deliver.js';
 import { fetchMedia, type MediaFetcher } from '../media/fetch.js';
@@ -142,6 +143,8 @@ export interface WorkerOptions {
   webhooks?: { settings: WebhookSettings; concurrency: number };
   /** Run the daily retention purge when its alarm goes off in this process (src/retention/). */
   retention?: PurgeSettings;
+  /** Send broadcasts in this process (src/broadcasts/engine.ts). */
+  broadcasts?: BroadcastSettings;
   /** Owed work the relay rebuilds besides the pipeline's own (SLA timers, webhook deliveries, broadcasts…). */
   owedWork?: readonly OwedWork[];
 }
@@ -252,6 +255,10 @@ export async function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<Ch
       retryMaxMs: options.retryMaxMs,
     });
     workers.push(staff as Worker);
+  }
+
+  if (options.broadcasts) {
+    workers.push(startBroadcastWorker(ctx, options.broadcasts, { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs }));
   }
 
   if (options.webhooks) {

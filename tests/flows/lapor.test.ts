@@ -78,7 +78,8 @@ describe('a complete report', () => {
     const cases = await world.cases();
     expect(cases).toHaveLength(1);
     const { ticket } = cases[0];
-    expect(created).toBe(id.created(`${ticket.slice(0, 4)}-${ticket.slice(4)}`, '4 Desember 2026'));
+    // Under the ticket, the report's topic is offered with one tap (tests/flows/broadcast-subscriptions.test.ts).
+    expect(created).toBe(`${id.created(`${ticket.slice(0, 4)}-${ticket.slice(4)}`, '4 Desember 2026')}\n\n${id.subscribe.offer('Bantuan sosial')}`);
     expect(created).toContain('*2*');
     expect(menu).toContain(id.menu.prompt);
     expect(chat.state).toBe('menu');

@@ -40,6 +40,8 @@ const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
 
 /** The recipient cannot get WhatsApp messages from us: not on WhatsApp, outdated app, not allow-listed (test numbers). */
 const recipientUnreachable = new Set([131026, 131030]);
+/** The user stopped marketing messages from businesses in WhatsApp (131050): broadcasts to them stop. */
+export const MARKETING_STOPPED = 131050;
 /** Meta's side is down or overloaded for a moment. */
 const temporary = new Set([1, 2, 131000, 131016]);
 /** Token expired/invalid (190, 0) or permission missing (10, 200–299). */
@@ -62,6 +64,7 @@ export function classifyGraphError(httpStatus: number, error: GraphError | undef
     return { ok: false, failure: 'rate-limited', retryAfterMs: wait, reason };
   }
   if (code !== undefined && recipientUnreachable.has(code)) return { ok: false, failure: 'permanent', reason, unreachable: true };
+  if (code === MARKETING_STOPPED) return { ok: false, failure: 'permanent', reason, unreachable: false, optedOut: true };
   if (httpStatus === 401 || (code !== undefined && isAuthCode(code))) {
     return { ok: false, failure: 'permanent', reason: `${AUTH_PREFIX} ${reason}`, unreachable: false };
   }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { DeliveryStatus, InboundContent, InboundMessage } from '../types.js';
+import { MARKETING_STOPPED } from './errors.js';
 
 /**
  * A citizen message plus the business number it was sent to (`value.metadata.phone_number_id`),
@@ -249,6 +250,7 @@ function readStatus(raw: unknown): DeliveryStatus | { reason: string } {
     status: status as DeliveryStatus['status'],
     at: new Date(timestamp * 1000),
     ...(status === 'failed' && first ? { error: { code: first.code, title: first.title ?? first.message ?? '' } } : {}),
+    ...(status === 'failed' && first?.code === MARKETING_STOPPED ? { optedOut: true } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 /** Every area's `/api/v1` routes. An area adds its module here (one line). */
 import type { ConsoleRouteModule } from '../api.js';
 import { authRoutes } from './auth.js';
+import { broadcastRoutes } from './broadcasts.js';
 import { caseRoutes } from './case.js';
 import { catalogueRoutes } from './catalogue.js';
 import { eventRoutes } from './events.js';
@@ -22,4 +23,5 @@ export const routeModules: ConsoleRouteModule[] = [
   staffRoutes,
   statisticsRoutes,
   operationsRoutes,
+  broadcastRoutes,
 ];

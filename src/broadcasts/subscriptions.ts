@@ -1,0 +1,89 @@
+/**
+ * The citizen's side of broadcasts, as the conversation runtime performs it inside the step's
+ * transaction: topics to choose from, regions by name, subscribing, *berhenti* and *mulai*. Every
+ * yes and no is a `broadcast_consents` row with the time, the channel and the exact words shown.
+ */
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import type { Region, Topic } from '../conversation/contract.js';
+
+/** A text[] parameter (drizzle would spread a plain array into a list of parameters). */
+const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map((value) => sql`${value}::text`), sql`, `)}]::text[]`;
+
+interface Chat {
+  identityId: number;
+  channel: string;
+}
+
+/** Active topics in the order staff gave them. */
+export async function listTopics(tx: Tx): Promise<Topic[]> {
+  const rows = (await tx.execute(sql`select code, name from topics where active order by position, id`)) as unknown as Topic[];
+  return rows.map(({ code, name }) => ({ code, name }));
+}
+
+/** "Kel. Cihapit", "kecamatan bandung wetan", "cihapit" all look for the same name. */
+const LEVEL_WORDS = /^(kelurahan|kel|desa|kecamatan|kec|kota|kabupaten|kab|provinsi|prov)\b\.?\s*/;
+
+/** Regions named like `query`: exact names first, then names starting with it; districts before villages. */
+export async function findRegions(tx: Tx, query: string, limit = 6): Promise<Region[]> {
+  const name = query.toLowerCase().replace(/\s+/g, ' ').trim().replace(LEVEL_WORDS, '').trim();
+  if (name.length < 3) return [];
+  const rows = (await tx.execute(sql`
+    select code, name, level from regions
+    where lower(name) = ${name} or lower(name) like ${`${name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}
+    order by (lower(name) = ${name}) desc, length(code), name
+    limit ${limit}`)) as unknown as Region[];
+  return rows.map(({ code, name: regionName, level }) => ({ code, name: regionName, level }));
+}
+
+/** Subscribes the chat to the topics (for the region, or none), records the consent, and ends an opt-out. */
+export async function subscribe(tx: Tx, chat: Chat, choice: { topics: string[]; regionCode: string | null; wording: string }, now: Date) {
+  await tx.execute(sql`
+    insert into subscriptions (identity_id, topic_id, region_code, subscribed_at)
+    select ${chat.identityId}, id, ${choice.regionCode}, ${now.toISOString()}::timestamptz from topics where code = any(${textArray(choice.topics)}) and active
+    on conflict (identity_id, topic_id) do update set region_code = excluded.region_code`);
+  await tx.execute(sql`
+    update channel_identities set broadcast_opt_out_at = null, broadcast_opt_out_reason = null where id = ${chat.identityId}`);
+  await recordConsent(tx, chat, { action: 'subscribe', topics: choice.topics, regionCode: choice.regionCode, wording: choice.wording }, now);
+}
+
+/** *berhenti* / *stop*: no broadcast reaches the chat any more (subscriptions are kept for *mulai*). */
+export async function optOut(tx: Tx, chat: Chat, wording: string, now: Date) {
+  await tx.execute(sql`
+    update channel_identities set broadcast_opt_out_at = ${now.toISOString()}::timestamptz, broadcast_opt_out_reason = 'citizen'
+    where id = ${chat.identityId}`);
+  await recordConsent(tx, chat, { action: 'unsubscribe', topics: [], regionCode: null, wording }, now);
+}
+
+/** *mulai*: broadcasts again if the chat had opted out; false when it had not (then *mulai* is just "menu"). */
+export async function resume(tx: Tx, chat: Chat, wording: string, now: Date): Promise<boolean> {
+  const resumed = (await tx.execute(sql`
+    update channel_identities set broadcast_opt_out_at = null, broadcast_opt_out_reason = null
+    where id = ${chat.identityId} and broadcast_opt_out_at is not null
+    returning id`)) as unknown as unknown[];
+  if (resumed.length === 0) return false;
+  await recordConsent(tx, chat, { action: 'resume', topics: [], regionCode: null, wording }, now);
+  return true;
+}
+
+/**
+ * The topic to offer under a new report's ticket: the one for the report's category (global, or
+ * the case's dinas's own), unless the chat has it already or said *berhenti*.
+ */
+export async function offerFor(tx: Tx, identityId: number, ticket: string): Promise<Topic | null> {
+  const [row] = (await tx.execute(sql`
+    select tp.code, tp.name from cases c
+    join topics tp on tp.category_code = c.category_code and tp.active and (tp.dinas_id is null or tp.dinas_id = c.dinas_id)
+    join channel_identities i on i.id = ${identityId}
+    where c.ticket = ${ticket} and i.broadcast_opt_out_at is null
+      and not exists (select 1 from subscriptions s where s.identity_id = ${identityId} and s.topic_id = tp.id)
+    order by tp.dinas_id nulls last, tp.position
+    limit 1`)) as unknown as Topic[];
+  return row ? { code: row.code, name: row.name } : null;
+}
+
+async function recordConsent(tx: Tx, chat: Chat, consent: { action: string; topics: string[]; regionCode: string | null; wording: string }, now: Date) {
+  await tx.execute(sql`
+    insert into broadcast_consents (identity_id, action, channel, topic_codes, region_code, wording, at)
+    values (${chat.identityId}, ${consent.action}, ${chat.channel}, ${textArray(consent.topics)}, ${consent.regionCode}, ${consent.wording}, ${now.toISOString()}::timestamptz)`);
+}
