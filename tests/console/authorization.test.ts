@@ -114,6 +114,11 @@ const bilingual = (text: string) => ({ id: text, en: text });
 const lines = (text: string) => ({ id: [text], en: [text] });
 const availability = { timeZone: 'Asia/Jakarta', days: [1, 2, 3, 4, 5], from: '08:00', to: '15:00' };
 
+/** A broadcast of Dinas Sosial to everyone subscribed, as the body staff would send. */
+const broadcastBody = () => ({ dinasId: ids.dinsos, title: `Sosialisasi ${++serial}`, text: bilingual('Pendaftaran bantuan dibuka, {nama}.'), segment: {} });
+/** A fresh draft broadcast of Dinas Sosial, by the admin of every dinas. */
+const freshBroadcast = () => created('/broadcasts', broadcastBody());
+
 interface Call {
   path: string;
   body?: unknown;
@@ -181,6 +186,19 @@ const TABLE: Record<string, [expected: string, prepare: Prepare]> = {
   'GET /api/v1/statistics': ['AAAAAAAAA', async () => ({ path: '/statistics?from=2026-11-01&to=2026-12-31' })],
   'GET /api/v1/statistics.csv': ['AAAAAAAAA', async () => ({ path: '/statistics.csv?from=2026-11-01&to=2026-12-31' })],
 
+  // Broadcasts: verifikator and admin write, pimpinan and admin approve, petugas neither; a fresh
+  // draft of Dinas Sosial each time (sending it reaches nobody: 409, on the merits).
+  'GET /api/v1/broadcasts': ['AAAFAAAFA', async () => ({ path: '/broadcasts' })],
+  'POST /api/v1/broadcasts': ['AAAFFFFFF', async () => ({ path: '/broadcasts', body: broadcastBody() })],
+  'GET /api/v1/broadcasts/{id}': ['AAAFANNXN', async () => ({ path: `/broadcasts/${await freshBroadcast()}` })],
+  'PATCH /api/v1/broadcasts/{id}': ['AAAFFNNXX', async () => ({ path: `/broadcasts/${await freshBroadcast()}`, body: broadcastBody() })],
+  'GET /api/v1/broadcasts/{id}/audience': ['AAAFANNXN', async () => ({ path: `/broadcasts/${await freshBroadcast()}/audience` })],
+  'GET /api/v1/broadcasts/{id}/recipients': ['AAAFANNXN', async () => ({ path: `/broadcasts/${await freshBroadcast()}/recipients` })],
+  'POST /api/v1/broadcasts/{id}/send': ['AAAFFNNXX', async () => ({ path: `/broadcasts/${await freshBroadcast()}/send`, body: {} })],
+  'POST /api/v1/broadcasts/{id}/approve': ['AAFFANXXN', async () => ({ path: `/broadcasts/${await freshBroadcast()}/approve` })],
+  'POST /api/v1/broadcasts/{id}/pause': ['AAAFFNNXX', async () => ({ path: `/broadcasts/${await freshBroadcast()}/pause` })],
+  'POST /api/v1/broadcasts/{id}/resume': ['AAAFFNNXX', async () => ({ path: `/broadcasts/${await freshBroadcast()}/resume` })],
+  'POST /api/v1/broadcasts/{id}/cancel': ['AAAFFNNXX', async () => ({ path: `/broadcasts/${await freshBroadcast()}/cancel` })],
   'GET /api/v1/operations/queues': ['AFFFFFFFF', async () => ({ path: '/operations/queues' })],
   'GET /api/v1/operations/whatsapp': ['AFFFFFFFF', async () => ({ path: '/operations/whatsapp' })],
   'GET /api/v1/operations/whatsapp/qr': ['AFFFFFFFF', async () => ({ path: '/operations/whatsapp/qr' })],
