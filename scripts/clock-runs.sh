@@ -22,8 +22,9 @@ INSTANTS=(
   '2026-12-24T16:59:59.500Z|Thursday 24 December 2026, 23:59:59.5 WIB (eve of Hari Raya Natal)'
 )
 if [ "$#" -gt 0 ]; then paths=("$@"); else paths=(
-    tests/cases tests/pipeline tests/channels/whatsapp-cloud
+    tests/cases tests/pipeline tests/channels/whatsapp-cloud tests/channels/webchat
     tests/console tests/integrations tests/media tests/catalogue tests/flows tests/livechat
+    tests/broadcasts tests/queues tests/http
   ); fi
 
 # The holiday-eve run is only worth its name while the next day is a national holiday.
