@@ -189,7 +189,9 @@ describe('GET requests.json', () => {
     const a = await file({ description: 'Satu.' });
     const b = await file({ description: 'Dua.', service_code: 'dtks' });
     const old = await file({ description: 'Lama.' });
-    await app.ctx.db.sql`update cases set created_at = now() - interval '100 days' where ticket = ${old}`;
+    // Dates on the product's clock (the test clock), never the wall clock: a run at 23:59 WIB on another day sees the same.
+    const now = app.ctx.now().getTime();
+    await app.ctx.db.sql`update cases set created_at = ${new Date(now - 100 * 86_400_000).toISOString()}::timestamptz where ticket = ${old}`;
     await app.cases.transition(SYSTEM, a, 'ditolak', { note: 'Bukan kewenangan dinas.' });
     const ids = async (query: string) => (await open311Get(app, `requests.json?${query}`)).body.map((r: { service_request_id: string }) => r.service_request_id);
 
@@ -198,9 +200,9 @@ describe('GET requests.json', () => {
     expect(await ids('status=closed')).toEqual([a]);
     expect(await ids('status=open')).not.toContain(a);
     expect(await ids('')).not.toContain(old);
-    const start = new Date(Date.now() - 101 * 86_400_000).toISOString();
-    expect(await ids(`start_date=${start}&end_date=${new Date(Date.now() - 99 * 86_400_000).toISOString()}`)).toEqual([old]);
-    expect(await ids(`start_date=${new Date(Date.now() + 86_400_000).toISOString()}`)).toEqual([]);
+    const start = new Date(now - 101 * 86_400_000).toISOString();
+    expect(await ids(`start_date=${start}&end_date=${new Date(now - 99 * 86_400_000).toISOString()}`)).toEqual([old]);
+    expect(await ids(`start_date=${new Date(now + 86_400_000).toISOString()}`)).toEqual([]);
     const [closed] = (await open311Get(app, `requests/${a}.json`)).body;
     expect(closed).toMatchObject({ status: 'closed', status_notes: 'Bukan kewenangan dinas.', expected_datetime: null });
   });

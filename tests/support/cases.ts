@@ -11,6 +11,7 @@ import { inCaseTransaction } from '../../src/cases/lifecycle.js';
 import type { ChannelName } from '../../src/channels/types.js';
 import type { CaseDraft, Lang } from '../../src/conversation/contract.js';
 import * as t from '../../src/db/schema.js';
+import { freshSnapshot } from '../../src/conversation/step.js';
 
 /** A chat identity, with a conversation in `lang` when given (pushes are written in it). */
 export async function seedIdentity(app: App, channel: ChannelName, chatId: string, options: { lang?: Lang; phone?: string } = {}): Promise<number> {
@@ -23,7 +24,9 @@ export async function seedIdentity(app: App, channel: ChannelName, chatId: strin
   if (options.lang) {
     await db
       .insert(t.conversations)
-      .values({ identityId: identity.id, snapshot: { value: 'menu', context: { lang: options.lang } }, version: app.ctx.machineVersion })
+      // A whole conversation at the menu, as the machine would persist it: a context of `{ lang }`
+      // alone had no notes, and the first greeting in the chat failed its step (found at 23:59 WIB).
+      .values({ identityId: identity.id, snapshot: { ...freshSnapshot(app.ctx.machine, { lang: options.lang }), value: 'menu' }, version: app.ctx.machineVersion })
       .onConflictDoNothing();
   }
   return identity.id;
