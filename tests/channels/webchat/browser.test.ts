@@ -86,8 +86,10 @@ describe('the web chat page', () => {
     const ended = await page.evaluate(() => localStorage.getItem('kanal-chat-session'));
     await page.getByRole('button', { name: 'Percakapan baru' }).click();
     await expect.poll(() => page.locator('.msg').count()).toBe(0);
-    const fresh = await page.evaluate(() => localStorage.getItem('kanal-chat-session'));
-    expect(fresh).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The new session arrives from the server after the screen is cleared.
+    const stored = () => page.evaluate(() => localStorage.getItem('kanal-chat-session') ?? '');
+    await expect.poll(stored).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const fresh = await stored();
     expect(fresh).not.toBe(ended);
 
     // The old token is dead on the server, not only forgotten by the page.
