@@ -254,7 +254,11 @@ export async function startApp(options: AppOptions): Promise<App> {
   let polling: TelegramPolling | null = null;
   let live: ConsoleLive | null = null;
   if (web) {
-    http = await buildServer(ctx, { ...serverOptionsFrom(config), extraChecks: whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {} });
+    http = await buildServer(ctx, {
+      ...serverOptionsFrom(config),
+      unlimitedPaths: [WEBHOOK_PATH, WHATSAPP_CLOUD_WEBHOOK_PATH],
+      extraChecks: whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {},
+    });
     if (whatsappWeb && config.ADMIN_TOKEN) registerWhatsAppQrRoute(http, { adminToken: config.ADMIN_TOKEN, connection: whatsappWeb });
     await registerWebChat(http, ctx, {
       maxPerMinute: config.WEBCHAT_MAX_PER_MINUTE,

@@ -25,6 +25,7 @@ import type { ConsoleLive } from './live.js';
 import { PostgresSessionStore, SESSION_COOKIE, SESSION_HOURS } from './session-store.js';
 import { loadStaffUser } from './staff-user.js';
 import { BEFORE_PASSWORD_CHANGE } from './routes/auth.js';
+import { servedOverHttps } from '../http/server.js';
 
 export interface ConsoleDeps {
   ctx: PipelineContext;
@@ -100,7 +101,7 @@ export async function registerConsoleApi(http: FastifyInstance, deps: ConsoleDep
           path: '/',
           httpOnly: true,
           sameSite: 'strict',
-          secure: deps.config.NODE_ENV === 'production' || Boolean(deps.config.PUBLIC_URL?.startsWith('https:')) ? 'auto' : false,
+          secure: servedOverHttps(deps.config) ? 'auto' : false,
           maxAge: SESSION_HOURS * 3_600_000,
         },
       });

@@ -25,13 +25,15 @@ import { Redis } from 'ioredis';
 /** A count slower than this is skipped: a limit is worth less than a citizen's request. */
 export const COUNT_TIMEOUT_MS = 250;
 
-/** Paths never limited: platform webhooks and health probes. */
-const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics', '/telegram/webhook', '/whatsapp/webhook']);
+/** Health probes are never limited; the platform webhooks' paths come from their registration. */
+const PROBES = ['/healthz', '/readyz', '/metrics'];
 const INTEGRATION_PREFIXES = ['/open311/', '/api/v1/integrations/'];
 
 export interface LimitOptions {
   maxPerMinute: number;
   integrationsPerMinute: number;
+  /** Paths never limited besides the probes: the platform webhooks. */
+  unlimited: string[];
   /** Count in this Redis under `prefix` (shared by every process); null: in this process's memory. */
   redis: { url: string; prefix: string } | null;
 }
@@ -39,6 +41,7 @@ export interface LimitOptions {
 const isIntegration = (request: FastifyRequest) => INTEGRATION_PREFIXES.some((prefix) => request.url.startsWith(prefix));
 
 export async function registerLimits(app: FastifyInstance, options: LimitOptions): Promise<void> {
+  const unlimited = new Set([...PROBES, ...options.unlimited]);
   let redis: Redis | undefined;
   if (options.redis) {
     redis = new Redis(options.redis.url, {
@@ -60,6 +63,6 @@ export async function registerLimits(app: FastifyInstance, options: LimitOptions
     timeWindow: 60_000,
     max: (request) => (isIntegration(request) ? options.integrationsPerMinute : options.maxPerMinute),
     keyGenerator: (request) => `${isIntegration(request) ? 'integration' : 'http'}:${request.ip}`,
-    allowList: (request) => UNLIMITED.has(request.routeOptions.url ?? ''),
+    allowList: (request) => unlimited.has(request.routeOptions.url ?? ''),
   });
 }

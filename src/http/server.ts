@@ -23,6 +23,13 @@ export interface ServerOptions {
   /** HTTP_MAX_PER_MINUTE and INTEGRATIONS_MAX_PER_MINUTE per client address. */
   maxPerMinute?: number;
   integrationsPerMinute?: number;
+  /** Paths never limited besides the health probes: the platform webhooks. */
+  unlimitedPaths?: string[];
+}
+
+/** Served over HTTPS: in production (behind its TLS proxy) or where PUBLIC_URL says so. */
+export function servedOverHttps(config: { NODE_ENV: string; PUBLIC_URL?: string }): boolean {
+  return config.NODE_ENV === 'production' || Boolean(config.PUBLIC_URL?.startsWith('https:'));
 }
 
 /** The options `startApp` derives from the config; tests building a bare server take the defaults. */
@@ -35,7 +42,7 @@ export function serverOptionsFrom(config: {
 }): ServerOptions {
   return {
     trustProxy: config.TRUST_PROXY,
-    https: config.NODE_ENV === 'production' || Boolean(config.PUBLIC_URL?.startsWith('https:')),
+    https: servedOverHttps(config),
     maxPerMinute: config.HTTP_MAX_PER_MINUTE,
     integrationsPerMinute: config.INTEGRATIONS_MAX_PER_MINUTE,
   };
@@ -55,6 +62,7 @@ export async function buildServer(ctx: PipelineContext, options: ServerOptions =
   await registerLimits(app, {
     maxPerMinute: options.maxPerMinute ?? 1_200,
     integrationsPerMinute: options.integrationsPerMinute ?? 300,
+    unlimited: options.unlimitedPaths ?? [],
     redis: transport.kind === 'redis' ? { url: transport.url, prefix: transport.prefix } : null,
   });
 
