@@ -120,7 +120,7 @@ describe('photos', () => {
     const { db } = app.ctx.db;
     const identityId = await seedIdentity(app, 'telegram', '9700010');
     const message = async (externalId: string) =>
-      (await db.insert(t.messages).values({ identityId, channel: 'telegram', externalId, kind: 'photo', body: null, sentAt: new Date(), receivedAt: new Date() }).returning())[0].id;
+      (await db.insert(t.messages).values({ identityId, channel: 'telegram', externalId, kind: 'photo', body: null, sentAt: new Date(), receivedAt: new Date(), processedAt: new Date() }).returning())[0].id;
     const stored = async (ref: string, status = 'stored') =>
       (
         await db

@@ -76,9 +76,11 @@ async function freshCase(over: Partial<CaseDraft> = {}, nik = NIK): Promise<{ ti
     photos: [`telegram:file:auth-${n}`],
     ...over,
   });
+  // The photo came with the report, so its conversation step is done: a row left unprocessed would
+  // be stepped later by the relay, whose ages are on Postgres's clock, not the test's.
   const [message] = await db
     .insert(t.messages)
-    .values({ identityId: identity, channel: 'telegram', externalId: `auth-photo-${n}`, kind: 'photo', body: null, sentAt: app.ctx.now(), receivedAt: app.ctx.now() })
+    .values({ identityId: identity, channel: 'telegram', externalId: `auth-photo-${n}`, kind: 'photo', body: null, sentAt: app.ctx.now(), receivedAt: app.ctx.now(), processedAt: app.ctx.now() })
     .returning();
   const [media] = await db
     .insert(t.media)

@@ -107,7 +107,7 @@ it('opens a photo full size from its thumbnail, links the place to OpenStreetMap
   const identityId = await seedIdentity(app, 'telegram', '9450002', { phone: '+6281200007777' });
   const [message] = await db
     .insert(t.messages)
-    .values({ identityId, channel: 'telegram', externalId: 'browser-photo', kind: 'photo', body: null, sentAt: app.ctx.now(), receivedAt: app.ctx.now() })
+    .values({ identityId, channel: 'telegram', externalId: 'browser-photo', kind: 'photo', body: null, sentAt: app.ctx.now(), receivedAt: app.ctx.now(), processedAt: app.ctx.now() })
     .returning();
   const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 200, g: 40, b: 40 } } }).jpeg().toBuffer();
   await app.mediaStorage.put('photos/browser/1.jpg', photo, 'image/jpeg');

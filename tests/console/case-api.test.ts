@@ -63,7 +63,7 @@ beforeAll(async () => {
 
   const [message] = await db
     .insert(t.messages)
-    .values({ identityId: identity, channel: 'telegram', externalId: 'case-api-photo', kind: 'photo', body: null, sentAt: app.ctx.now(), receivedAt: app.ctx.now() })
+    .values({ identityId: identity, channel: 'telegram', externalId: 'case-api-photo', kind: 'photo', body: null, sentAt: app.ctx.now(), receivedAt: app.ctx.now(), processedAt: app.ctx.now() })
     .returning();
   await app.mediaStorage.put('photos/test/1.jpg', Buffer.from('full-size-bytes'), 'image/jpeg');
   await app.mediaStorage.put('photos/test/1.thumb.webp', Buffer.from('thumb-bytes'), 'image/webp');
