@@ -207,7 +207,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     tickMs: config.BROADCAST_TICK_MS,
     planChunk: config.BROADCAST_PLAN_CHUNK,
     approvalAbove: config.BROADCAST_APPROVAL_ABOVE,
-    cloudTemplate: { name: config.WHATSAPP_CLOUD_BROADCAST_TEMPLATE, language: config.WHATSAPP_CLOUD_TEMPLATE_LANGUAGE },
+    cloudTemplate: {
+      name: config.WHATSAPP_CLOUD_BROADCAST_TEMPLATE,
+      imageName: config.WHATSAPP_CLOUD_BROADCAST_IMAGE_TEMPLATE || null,
+      language: config.WHATSAPP_CLOUD_TEMPLATE_LANGUAGE,
+    },
   };
   const broadcasts = new BroadcastService(ctx, broadcastSettings);
 

@@ -182,6 +182,11 @@ const schema = z.object({
 
   /** Approved template (marketing category, one body variable: the notice) for broadcasts outside the 24-hour window. */
   WHATSAPP_CLOUD_BROADCAST_TEMPLATE: z.string().default('kanal_aduan_siaran'),
+  /**
+   * The same with an IMAGE header, for broadcasts with a picture outside the 24-hour window. Empty:
+   * such a notice goes as WHATSAPP_CLOUD_BROADCAST_TEMPLATE with the picture's link after its words.
+   */
+  WHATSAPP_CLOUD_BROADCAST_IMAGE_TEMPLATE: z.string().default(''),
 
   /**
    * Broadcasts (src/broadcasts/): a broadcast reaching more chats than this needs a second person's

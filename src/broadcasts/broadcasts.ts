@@ -177,8 +177,10 @@ export class BroadcastService {
       needsApproval: total > this.settings.approvalAbove,
       approvalAbove: this.settings.approvalAbove,
       preview: {
-        id: renderNotice(broadcast.text, broadcast.imageUrl, { lang: 'id', name: null }),
-        en: renderNotice(broadcast.text, broadcast.imageUrl, { lang: 'en', name: null }),
+        id: renderNotice(broadcast.text, { lang: 'id', name: null }),
+        en: renderNotice(broadcast.text, { lang: 'en', name: null }),
+        /** Sent as the picture, the notice its caption (Telegram, WhatsApp); the web chat shows the link. */
+        imageUrl: broadcast.imageUrl,
       },
     };
   }

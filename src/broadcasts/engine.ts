@@ -18,7 +18,7 @@
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import { copy } from '../../flows/copy/index.js';
 import type { ChannelName, OutboundMessage } from '../channels/types.js';
-import { isWithinServiceWindow, toTemplateParameter } from '../channels/whatsapp-cloud/window.js';
+import { isWithinServiceWindow, templateText, toTemplateParameter } from '../channels/whatsapp-cloud/window.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { BroadcastSegment } from '../db/schema.js';
 import { backoffStrategy, outboundJobs, type QueuedJob } from '../queues/jobs.js';
@@ -42,8 +42,12 @@ export interface BroadcastSettings {
   planChunk: number;
   /** Above this audience a second person approves before sending. */
   approvalAbove: number;
-  /** WhatsApp Cloud template for broadcasts outside the 24-hour window (one body variable: the notice). */
-  cloudTemplate: { name: string; language: string };
+  /**
+   * WhatsApp Cloud templates for broadcasts outside the 24-hour window (one body variable: the
+   * notice); `imageName`, approved with an IMAGE header, for notices with a picture (null: `name`,
+   * with the picture's link after the words).
+   */
+  cloudTemplate: { name: string; imageName: string | null; language: string };
 }
 
 /** A channel with no configured pace (web chat) still gets a bounded window. */
@@ -150,20 +154,26 @@ interface Picked {
   gone: boolean;
 }
 
-/** What one recipient is sent: the notice in their language, `{nama}` filled in, the image as a link. */
-export function renderNotice(text: { id: string; en: string }, imageUrl: string | null, recipient: { lang: 'id' | 'en'; name: string | null }): string {
+/** What one recipient reads: the notice in their language, `{nama}` filled in. */
+export function renderNotice(text: { id: string; en: string }, recipient: { lang: 'id' | 'en'; name: string | null }): string {
   // Without an English text, English speakers read the Indonesian one, with the Indonesian "Bapak/Ibu".
   const lang = recipient.lang === 'en' && text.en.trim() !== '' ? 'en' : 'id';
-  const body = text[lang].replaceAll('{nama}', recipient.name?.trim() || copy[lang].broadcast.noName);
-  return imageUrl ? `${body}\n\n${imageUrl}` : body;
+  return text[lang].replaceAll('{nama}', recipient.name?.trim() || copy[lang].broadcast.noName);
 }
 
-function payloadFor(settings: BroadcastSettings, channel: ChannelName, recipient: Picked, text: string, now: Date): OutboundMessage {
+/**
+ * The message itself: the notice, or the picture with the notice as its caption. Outside a Cloud
+ * chat's 24-hour window, the approved template: with the picture in its header where one is
+ * approved, else with the picture's link after the words.
+ */
+export function payloadFor(settings: BroadcastSettings, channel: ChannelName, recipient: Pick<Picked, 'chat_id' | 'last_inbound_at'>, text: string, imageUrl: string | null, now: Date): OutboundMessage {
+  const message: OutboundMessage = imageUrl ? { kind: 'image', chatId: recipient.chat_id, imageUrl, text } : { kind: 'text', chatId: recipient.chat_id, text };
   if (channel === 'whatsapp-cloud' && !isWithinServiceWindow(recipient.last_inbound_at ? new Date(recipient.last_inbound_at) : null, now)) {
-    const { name, language } = settings.cloudTemplate;
-    return { kind: 'template', chatId: recipient.chat_id, name, language, parameters: [toTemplateParameter(text)] };
+    const { name, imageName, language } = settings.cloudTemplate;
+    if (imageUrl && imageName) return { kind: 'template', chatId: recipient.chat_id, name: imageName, language, parameters: [toTemplateParameter(text)], headerImageUrl: imageUrl };
+    return { kind: 'template', chatId: recipient.chat_id, name, language, parameters: [templateText(message)] };
   }
-  return { kind: 'text', chatId: recipient.chat_id, text };
+  return message;
 }
 
 /**
@@ -205,7 +215,7 @@ async function handOver(ctx: PipelineContext, settings: BroadcastSettings, row: 
         await tx`update broadcast_recipients set state = 'skipped', reason = 'opted out or unreachable' where id = any(${gone.map((p) => p.id)}::bigint[])`;
       }
       if (sending.length === 0) return;
-      const payloads = sending.map((p) => JSON.stringify(payloadFor(settings, channel, p, renderNotice(row.text, row.image_url, p), now)));
+      const payloads = sending.map((p) => JSON.stringify(payloadFor(settings, channel, p, renderNotice(row.text, p), row.image_url, now)));
       const written = await tx<{ id: string; identity_id: string }[]>`
         insert into outbox (identity_id, channel, payload, broadcast_id)
         select unnest(${sending.map((p) => p.identity_id)}::bigint[]), ${channel}, unnest(${payloads}::text[])::jsonb, ${row.id}

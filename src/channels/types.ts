@@ -45,13 +45,28 @@ export type OutboundMessage =
       /** Choices a channel may also render as buttons (Telegram inline keyboard, WhatsApp interactive list). */
       options?: ReplyOption[];
     }
+  /**
+   * A picture with its words (a broadcast's image): the platform fetches `imageUrl` itself. `text`
+   * is the caption, under the picture where it fits the platform's caption limit and in a message
+   * of its own after the picture where it does not. Channels without pictures send the text and
+   * the link.
+   */
+  | { kind: 'image'; chatId: string; imageUrl: string; text: string }
   /** Telegram: stop the spinner on a pressed inline button. */
   | { kind: 'callback-answer'; chatId: string; callbackQueryId: string }
   /**
    * WhatsApp Cloud API: an approved template, the only thing a business may send outside the
    * 24-hour customer-service window (status updates the agency pushes, later broadcasts).
    */
-  | { kind: 'template'; chatId: string; name: string; language: string; parameters: string[] };
+  | {
+      kind: 'template';
+      chatId: string;
+      name: string;
+      language: string;
+      parameters: string[];
+      /** For a template approved with an IMAGE header: the picture it shows. */
+      headerImageUrl?: string;
+    };
 
 /** An outbox row's payload: the message, or the marker left once retention removed it after sending. */
 export type StoredOutbound = OutboundMessage | { kind: 'removed' };

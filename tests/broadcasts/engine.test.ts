@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { BroadcastActor } from '../../src/broadcasts/broadcasts.js';
-import { broadcastsOwed } from '../../src/broadcasts/engine.js';
+import { broadcastsOwed, payloadFor, type BroadcastSettings } from '../../src/broadcasts/engine.js';
 import { relayOnce } from '../../src/queues/relay.js';
 import { eventually, openTestCase } from '../support/cases.js';
 import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../support/env.js';
@@ -180,6 +180,30 @@ describe('sending on each channel', () => {
     expect(answer.text).toContain(id.services.requirements);
   });
 
+  it('sends the picture as a photo with the notice as its caption; outside the Cloud window the template carries the link', async () => {
+    const poster = 'https://dinsos.example.go.id/poster-pkh.jpg';
+    const tg = chat();
+    const [inWindow, outside] = ['6281200000021', '6281200000022'];
+    const region = '9908';
+    await seedSubscriber(app, { channel: 'telegram', chatId: tg, region, name: 'Budi' });
+    await seedSubscriber(app, { channel: 'whatsapp-cloud', chatId: inWindow, region, lastInboundAt: new Date(Date.now() - 3_600_000) });
+    await seedSubscriber(app, { channel: 'whatsapp-cloud', chatId: outside, region, lastInboundAt: null });
+
+    const draft = await app.broadcasts.create(dinsos, { ...notice('Pendaftaran bantuan dibuka, {nama}.'), imageUrl: poster, segment: { regionPrefix: region } });
+    expect((await app.broadcasts.audience(dinsos, draft.id)).preview).toMatchObject({ id: 'Pendaftaran bantuan dibuka, Bapak/Ibu.', imageUrl: poster });
+    const sent = await app.broadcasts.send(dinsos, draft.id, null);
+    await waitForState(app, sent.id, 'done');
+
+    expect(telegram.sent(tg).map((m) => [m.photo, m.text])).toEqual([[poster, 'Pendaftaran bantuan dibuka, Budi.']]);
+    const cloud = graph.requests.filter((r) => r.path.endsWith('/messages')).map((r) => r.body as any);
+    expect(cloud.filter((b) => b.to === inWindow).map((b) => [b.type, b.image])).toEqual([['image', { link: poster, caption: 'Pendaftaran bantuan dibuka, Bapak/Ibu.' }]]);
+    // No template with an image header is configured here: the notice's words, then the link.
+    expect(cloud.filter((b) => b.to === outside).map((b) => [b.type, b.template?.name, b.template?.components])).toEqual([
+      ['template', 'kanal_aduan_siaran', [{ type: 'body', parameters: [{ type: 'text', text: `Pendaftaran bantuan dibuka, Bapak/Ibu. ${poster}` }] }]],
+    ]);
+    expect(await app.broadcasts.progress(dinsos, sent.id)).toMatchObject({ planned: 3, sent: 3, failed: 0 });
+  });
+
   it('unsubscribes a chat that blocked the bot and a WhatsApp user who stopped marketing messages, at send and by receipt', async () => {
     const blocker = chat();
     const [stopper, stopperLater] = ['6281200000011', '6281200000012'];
@@ -209,6 +233,53 @@ describe('sending on each channel', () => {
 
     const draft = await app.broadcasts.create(dinsos, { ...notice(), segment: { regionPrefix: '9906' } });
     expect((await app.broadcasts.audience(dinsos, draft.id)).total).toBe(0);
+  });
+});
+
+describe('what one recipient is sent', () => {
+  const settings: BroadcastSettings = {
+    channels: ['telegram', 'whatsapp-cloud'],
+    rates: {},
+    laneSeconds: 1,
+    tickMs: 100,
+    planChunk: 10,
+    approvalAbove: 10,
+    cloudTemplate: { name: 'kanal_aduan_siaran', imageName: 'kanal_aduan_siaran_gambar', language: 'id' },
+  };
+  const poster = 'https://dinsos.example.go.id/poster.jpg';
+  const now = new Date('2026-12-02T03:00:00Z');
+
+  it.each([
+    {
+      name: 'a picture outside the Cloud window: the template approved with an IMAGE header',
+      channel: 'whatsapp-cloud' as const,
+      lastInboundAt: null,
+      imageUrl: poster,
+      expected: { kind: 'template', chatId: 'c', name: 'kanal_aduan_siaran_gambar', language: 'id', parameters: ['Halo.'], headerImageUrl: poster },
+    },
+    {
+      name: 'words alone outside the Cloud window: the text template',
+      channel: 'whatsapp-cloud' as const,
+      lastInboundAt: null,
+      imageUrl: null,
+      expected: { kind: 'template', chatId: 'c', name: 'kanal_aduan_siaran', language: 'id', parameters: ['Halo.'] },
+    },
+    {
+      name: 'a picture inside the Cloud window: the picture with its caption',
+      channel: 'whatsapp-cloud' as const,
+      lastInboundAt: '2026-12-02T02:00:00Z',
+      imageUrl: poster,
+      expected: { kind: 'image', chatId: 'c', imageUrl: poster, text: 'Halo.' },
+    },
+    {
+      name: 'a picture on Telegram: the picture with its caption, whenever',
+      channel: 'telegram' as const,
+      lastInboundAt: null,
+      imageUrl: poster,
+      expected: { kind: 'image', chatId: 'c', imageUrl: poster, text: 'Halo.' },
+    },
+  ])('$name', ({ channel, lastInboundAt, imageUrl, expected }) => {
+    expect(payloadFor(settings, channel, { chat_id: 'c', last_inbound_at: lastInboundAt }, 'Halo.', imageUrl, now)).toEqual(expected);
   });
 });
 

@@ -76,6 +76,7 @@ describe('broadcasts API', () => {
     expect(audience.body.preview).toEqual({
       id: 'Halo Bapak/Ibu, pendaftaran PKH dibuka sampai 31 Desember.',
       en: 'Halo Bapak/Ibu, pendaftaran PKH dibuka sampai 31 Desember.',
+      imageUrl: null,
     });
   });
 

@@ -39,7 +39,10 @@ export interface FakeTelegramCall {
 /** A message the fake accepted through `sendMessage`. */
 export interface FakeSentMessage {
   chatId: string;
+  /** The text, or a photo's caption ('' without one). */
   text: string;
+  /** `sendPhoto`: the photo as given (a URL or a file_id). */
+  photo?: string;
   messageId: number;
   /** `reply_markup` exactly as received, e.g. `{ inline_keyboard: [[{ text, callback_data }]] }`. */
   replyMarkup?: unknown;
@@ -89,7 +92,7 @@ export interface FakeTelegram {
   readonly calls: readonly FakeTelegramCall[];
   /** Requests to one method. */
   callsTo(method: string): FakeTelegramCall[];
-  /** Messages accepted by `sendMessage`, in order, optionally for one chat. */
+  /** Messages accepted by `sendMessage` and `sendPhoto`, in order, optionally for one chat. */
   sent(chatId?: string): FakeSentMessage[];
   /** Resolves with the accepted messages once there are at least `count` (for `chatId`, if given). */
   waitForSends(count: number, options?: WaitOptions & { chatId?: string }): Promise<FakeSentMessage[]>;
@@ -112,6 +115,7 @@ export interface FakeTelegram {
 }
 
 const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
 const CALLBACK_DATA_LIMIT = 64;
 
 /** Starts a fake Bot API on 127.0.0.1 and a free port. */
@@ -238,6 +242,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         return { ok: true };
       case 'sendMessage':
         return sendMessage(body);
+      case 'sendPhoto':
+        return sendPhoto(body);
       case 'getFile': {
         const file = files.get(String(body.file_id ?? ''));
         if (!file) return failure(400, 'Bad Request: invalid file_id');
@@ -284,19 +290,38 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const replyMarkup = typeof body.reply_markup === 'string' ? JSON.parse(body.reply_markup) : body.reply_markup;
     if (hasOversizedCallbackData(replyMarkup)) return failure(400, 'Bad Request: BUTTON_DATA_INVALID');
 
+    return accepted({ chatId: String(body.chat_id), text, ...(replyMarkup !== undefined ? { replyMarkup } : {}) }, {
+      text,
+      ...(replyMarkup !== undefined ? { reply_markup: replyMarkup } : {}),
+    });
+  }
+
+  /** Records a sent message and answers with the Message Telegram returns, `fields` its content. */
+  function accepted(message: Omit<FakeSentMessage, 'messageId'>, fields: Record<string, unknown> | ((messageId: number) => Record<string, unknown>)): Outcome {
     const messageId = nextMessageId++;
-    const chatId = String(body.chat_id);
-    sentMessages.push({ chatId, text, messageId, ...(replyMarkup !== undefined ? { replyMarkup } : {}) });
+    sentMessages.push({ ...message, messageId });
     return {
       ok: {
         message_id: messageId,
         from: { id: botInfo.id, is_bot: true, first_name: botInfo.first_name, username: botInfo.username },
-        chat: { id: Number(chatId), type: 'private' },
+        chat: { id: Number(message.chatId), type: 'private' },
         date: Math.floor(fileClock.now().getTime() / 1000),
-        text,
-        ...(replyMarkup !== undefined ? { reply_markup: replyMarkup } : {}),
+        ...(typeof fields === 'function' ? fields(messageId) : fields),
       },
     };
+  }
+
+  /** A photo by URL or file_id, as Telegram takes it; the fake does not fetch the URL (script a failure for that). */
+  function sendPhoto(body: Record<string, unknown>): Outcome {
+    const photo = typeof body.photo === 'string' ? body.photo : '';
+    const caption = typeof body.caption === 'string' ? body.caption : '';
+    if (body.chat_id === undefined || body.chat_id === '') return failure(400, 'Bad Request: chat_id is empty');
+    if (photo === '') return failure(400, 'Bad Request: there is no photo in the request');
+    if (Array.from(caption).length > CAPTION_LIMIT) return failure(400, 'Bad Request: message caption is too long');
+    return accepted({ chatId: String(body.chat_id), text: caption, photo }, (messageId) => ({
+      photo: [{ file_id: `AgACAgQAAxk${messageId}`, file_unique_id: `AQAD${messageId}`, width: 1280, height: 720 }],
+      ...(caption ? { caption } : {}),
+    }));
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -18,6 +18,8 @@ export interface TelegramSenderOptions {
 
 /** Telegram rejects longer texts with "message is too long". */
 export const TELEGRAM_TEXT_LIMIT = 4096;
+/** A photo's caption, after entities are parsed (Bot API `sendPhoto`). */
+export const TELEGRAM_CAPTION_LIMIT = 1024;
 /** More buttons than this turn into a wall; the numbered list in the text is enough then. */
 const MAX_BUTTONS = 10;
 /** Telegram's hard cap on `callback_data`, in UTF-8 bytes. */
@@ -47,6 +49,8 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
       switch (message.kind) {
         case 'text':
           return await sendText(api, message.chatId, message.text, message.options);
+        case 'image':
+          return await sendImage(api, message.chatId, message.imageUrl, message.text);
         case 'callback-answer':
           await api.answerCallbackQuery(message.callbackQueryId);
           return { ok: true, externalId: `cb:${message.callbackQueryId}` };
@@ -73,6 +77,23 @@ async function sendText(api: Api, chatId: string, text: string, options: ReplyOp
     lastMessageId = sent.message_id;
   }
   return { ok: true, externalId: String(lastMessageId) };
+}
+
+/**
+ * The picture by its URL (Telegram fetches it), the text as its caption when it fits, else after
+ * it. A picture Telegram cannot fetch or read (a 400 that is not about the chat) does not cost the
+ * citizen the notice: the text goes with the link instead.
+ */
+async function sendImage(api: Api, chatId: string, imageUrl: string, text: string): Promise<SendResult> {
+  const captioned = text.length <= TELEGRAM_CAPTION_LIMIT;
+  try {
+    const sent = await api.sendPhoto(chatId, imageUrl, captioned && text !== '' ? { caption: text } : {});
+    if (captioned) return { ok: true, externalId: String(sent.message_id) };
+  } catch (error) {
+    if (!(error instanceof GrammyError) || error.error_code !== 400 || /chat not found|PEER_ID_INVALID/i.test(error.description)) throw error;
+    return sendText(api, chatId, text === '' ? imageUrl : `${text}\n\n${imageUrl}`, undefined);
+  }
+  return sendText(api, chatId, text, undefined);
 }
 
 /** Options as inline buttons, or undefined when they cannot all be buttons (the text lists them anyway). */

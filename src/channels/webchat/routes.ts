@@ -145,7 +145,14 @@ export async function registerWebChat(app: FastifyInstance, ctx: PipelineContext
         order by o.id limit 100`;
       return reply.header('cache-control', 'no-store').send({
         // Replies erased at the citizen's request or by retention are { kind: 'removed' }: not shown at all.
-        messages: rows.flatMap((r) => (r.payload.kind === 'text' ? [{ id: Number(r.id), text: r.payload.text, options: r.payload.options ?? [] }] : [])),
+        messages: rows.flatMap((r) =>
+          r.payload.kind === 'text'
+            ? [{ id: Number(r.id), text: r.payload.text, options: r.payload.options ?? [] }]
+            : // A picture as its link: the page shows text only, and its policy loads no images from elsewhere.
+              r.payload.kind === 'image'
+              ? [{ id: Number(r.id), text: `${r.payload.text}\n\n${r.payload.imageUrl}`.trim(), options: [] }]
+              : [],
+        ),
         last: rows.length ? Number(rows[rows.length - 1].id) : parsed.data.after,
       });
     },

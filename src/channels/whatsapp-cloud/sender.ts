@@ -23,6 +23,8 @@ export interface WhatsAppCloudSenderOptions {
 /** WhatsApp's documented limits for what we send. */
 export const CLOUD_LIMITS = {
   textBody: 4096,
+  /** An image's caption. */
+  caption: 1024,
   interactiveBody: 1024,
   buttons: 3,
   buttonTitle: 20,
@@ -76,6 +78,14 @@ export function createWhatsAppCloudSender(options: WhatsAppCloudSenderOptions): 
           const interactive = message.options?.length ? renderInteractive(message.text, message.options, listButton) : undefined;
           if (interactive) return post({ to: message.chatId, type: 'interactive', interactive });
           return sendParts(message.chatId, splitText(message.text, CLOUD_LIMITS.textBody));
+        }
+        case 'image': {
+          // The caption under the picture when it fits, else the text after it (Meta fetches the link).
+          const captioned = message.text.length <= CLOUD_LIMITS.caption;
+          const picture = await post({ to: message.chatId, type: 'image', image: { link: message.imageUrl, ...(captioned && message.text !== '' ? { caption: message.text } : {}) } });
+          if (!picture.ok || captioned) return picture;
+          const rest = await sendParts(message.chatId, splitText(message.text, CLOUD_LIMITS.textBody));
+          return rest.ok ? picture : rest;
         }
         case 'template':
           return post({ to: message.chatId, type: 'template', template: renderTemplate(message) });
@@ -135,13 +145,11 @@ function listRow(o: ReplyOption): Record<string, string> {
 }
 
 function renderTemplate(m: Extract<OutboundMessage, { kind: 'template' }>): Record<string, unknown> {
-  return {
-    name: m.name,
-    language: { code: m.language },
-    ...(m.parameters.length
-      ? { components: [{ type: 'body', parameters: m.parameters.map((text) => ({ type: 'text', text })) }] }
-      : {}),
-  };
+  const components = [
+    ...(m.headerImageUrl ? [{ type: 'header', parameters: [{ type: 'image', image: { link: m.headerImageUrl } }] }] : []),
+    ...(m.parameters.length ? [{ type: 'body', parameters: m.parameters.map((text) => ({ type: 'text', text })) }] : []),
+  ];
+  return { name: m.name, language: { code: m.language }, ...(components.length ? { components } : {}) };
 }
 
 async function readJson(response: Response): Promise<unknown> {

@@ -28,7 +28,7 @@ export interface StatusTemplate {
 
 /**
  * What may actually go to this citizen now: the message itself inside the window; outside it, a
- * text becomes the configured template carrying the text as its single body parameter (menu
+ * text (or a picture's words and link) becomes the configured template carrying the text as its single body parameter (menu
  * buttons are dropped; the numbered list stays in the text, and a reply reopens the window).
  *
  * @example
@@ -38,15 +38,15 @@ export function toCloudOutbound(
   message: OutboundMessage,
   context: { lastInboundAt: Date | null; now: Date; statusTemplate: StatusTemplate },
 ): OutboundMessage {
-  if (message.kind !== 'text' || isWithinServiceWindow(context.lastInboundAt, context.now)) return message;
+  if ((message.kind !== 'text' && message.kind !== 'image') || isWithinServiceWindow(context.lastInboundAt, context.now)) return message;
   const { name, language, maxParameterLength = TEMPLATE_PARAMETER_MAX } = context.statusTemplate;
-  return {
-    kind: 'template',
-    chatId: message.chatId,
-    name,
-    language,
-    parameters: [toTemplateParameter(message.text, maxParameterLength)],
-  };
+  return { kind: 'template', chatId: message.chatId, name, language, parameters: [templateText(message, maxParameterLength)] };
+}
+
+/** A text's or a picture's words as one template parameter; a picture's link is kept whole, after its words. */
+export function templateText(message: Extract<OutboundMessage, { kind: 'text' | 'image' }>, max: number = TEMPLATE_PARAMETER_MAX): string {
+  if (message.kind === 'text') return toTemplateParameter(message.text, max);
+  return `${toTemplateParameter(message.text, max - message.imageUrl.length - 1)} ${message.imageUrl}`.trim();
 }
 
 /**

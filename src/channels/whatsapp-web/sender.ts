@@ -57,7 +57,9 @@ export function createWhatsAppWebSender(options: WhatsAppWebSenderOptions): Chan
       if (connection.state !== 'ready') return NOT_CONNECTED;
       try {
         // Options are already written into the text as a numbered list; WhatsApp Web has no buttons.
-        const sent = await connection.sendText(message.chatId, message.text);
+        // Pictures by link only: a text with the link (WhatsApp Web never carries broadcasts anyway).
+        const text = message.kind === 'image' ? `${message.text}\n\n${message.imageUrl}`.trim() : message.text;
+        const sent = await connection.sendText(message.chatId, text);
         if (!sent) return { ok: false, failure: 'retryable', reason: 'whatsapp-web returned no message' };
         return { ok: true, externalId: sent.id._serialized };
       } catch (error) {

@@ -42,7 +42,12 @@ const input = z.object({
   dinasId: z.number().int().positive().optional().describe("Only for staff of every dinas; a dinas's staff send as their dinas"),
   title: z.string().trim().min(1).max(200),
   text: bilingual.describe('`{nama}` is replaced by the citizen\'s name (or "Bapak/Ibu")'),
-  imageUrl: z.url({ protocol: /^https?$/ }).nullable().optional().describe('Sent as a link under the text'),
+  imageUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .nullable()
+    .optional()
+    .describe('A picture the platforms fetch: sent as a photo with the notice as its caption (the web chat shows the link)'),
   segment: segmentSchema,
 });
 
@@ -125,7 +130,7 @@ export const broadcastRoutes: ConsoleRouteModule = (api, { ctx, broadcasts }) =>
             notOnBulkChannels: z.number().describe('Subscribed chats on WhatsApp Web, which is never used for bulk sends'),
             needsApproval: z.boolean(),
             approvalAbove: z.number(),
-            preview: z.object({ id: z.string(), en: z.string() }),
+            preview: z.object({ id: z.string(), en: z.string(), imageUrl: z.string().nullable().describe('Sent as a photo, the text its caption') }),
           }),
           404: error,
         },

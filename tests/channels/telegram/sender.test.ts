@@ -112,6 +112,21 @@ const outgoing: Array<{ name: string; message: OutboundMessage; requests: Array<
     result: { ok: true, externalId: 'cb:2153846287501212345' },
   },
   {
+    name: 'a picture: sendPhoto by its URL, the text as its caption',
+    message: { kind: 'image', chatId: CHAT, imageUrl: 'https://dinsos.example.go.id/poster.jpg', text: 'Pendaftaran PKH dibuka.' },
+    requests: [{ method: 'sendPhoto', body: { chat_id: CHAT, photo: 'https://dinsos.example.go.id/poster.jpg', caption: 'Pendaftaran PKH dibuka.' } }],
+    result: { ok: true, externalId: '1' },
+  },
+  {
+    name: 'a picture whose text is over the 1024-character caption: the picture, then the text',
+    message: { kind: 'image', chatId: CHAT, imageUrl: 'https://dinsos.example.go.id/poster.jpg', text: 'x'.repeat(1025) },
+    requests: [
+      { method: 'sendPhoto', body: { chat_id: CHAT, photo: 'https://dinsos.example.go.id/poster.jpg' } },
+      { method: 'sendMessage', body: { chat_id: CHAT, text: 'x'.repeat(1025) } },
+    ],
+    result: { ok: true, externalId: '2' },
+  },
+  {
     name: 'template: Telegram has none, nothing is sent',
     message: { kind: 'template', chatId: CHAT, name: 'status_update', language: 'id', parameters: ['AB12CD'] },
     requests: [],
@@ -157,6 +172,20 @@ describe('createTelegramSender: requests', () => {
 
     expect(await sending).toEqual({ ok: false, failure: 'retryable', reason: '502: Bad Gateway' });
     expect(telegram.sent().map((m) => m.text)).toEqual(['a'.repeat(4000)]);
+  });
+
+  it('a picture Telegram cannot fetch: the text goes with the link instead, the citizen still gets the notice', async () => {
+    telegram.failNext('sendPhoto', telegramErrors.badRequest('wrong file identifier/HTTP URL specified'));
+    const result = await sender.send({ kind: 'image', chatId: CHAT, imageUrl: 'https://dinsos.example.go.id/hilang.jpg', text: 'Pendaftaran PKH dibuka.' });
+    expect(result).toEqual({ ok: true, externalId: '1' });
+    expect(telegram.sent(CHAT).map((m) => [m.photo, m.text])).toEqual([[undefined, 'Pendaftaran PKH dibuka.\n\nhttps://dinsos.example.go.id/hilang.jpg']]);
+  });
+
+  it('a picture to a chat Telegram does not know: permanent and unreachable, not sent as text', async () => {
+    telegram.failNext('sendPhoto', telegramErrors.chatNotFound());
+    const result = await sender.send({ kind: 'image', chatId: CHAT, imageUrl: 'https://dinsos.example.go.id/poster.jpg', text: 'Halo' });
+    expect(result).toEqual({ ok: false, failure: 'permanent', reason: 'Bad Request: chat not found', unreachable: true });
+    expect(telegram.sent()).toEqual([]);
   });
 
   it('accepts an apiRoot with a trailing slash', async () => {

@@ -165,6 +165,39 @@ describe('requests', () => {
     });
   });
 
+  it('a picture: an image message by link, the text as its caption', async () => {
+    const result = await sender().send({ kind: 'image', chatId: CITIZEN, imageUrl: 'https://dinsos.example.go.id/poster.jpg', text: 'Pendaftaran PKH dibuka.' });
+    expect(result).toEqual({ ok: true, externalId: expect.stringMatching(/^wamid\./) });
+    const [req] = await requests(1);
+    expect(req.body).toEqual({ ...envelope, type: 'image', image: { link: 'https://dinsos.example.go.id/poster.jpg', caption: 'Pendaftaran PKH dibuka.' } });
+  });
+
+  it('a picture whose text is over the 1024-character caption: the picture, then the text; the picture\'s id is returned', async () => {
+    const text = 'y'.repeat(1025);
+    const result = await sender().send({ kind: 'image', chatId: CITIZEN, imageUrl: 'https://dinsos.example.go.id/poster.jpg', text });
+    const [picture, words] = await requests(2);
+    expect(picture.body).toEqual({ ...envelope, type: 'image', image: { link: 'https://dinsos.example.go.id/poster.jpg' } });
+    expect(words.body).toEqual({ ...envelope, type: 'text', text: { body: text, preview_url: false } });
+    expect(result).toEqual({ ok: true, externalId: (picture.response as { messages: { id: string }[] }).messages[0].id });
+  });
+
+  it('template with an IMAGE header: the picture as the header parameter, the text in the body', async () => {
+    await sender().send({ kind: 'template', chatId: CITIZEN, name: 'siaran_gambar', language: 'id', parameters: ['Pendaftaran PKH dibuka.'], headerImageUrl: 'https://dinsos.example.go.id/poster.jpg' });
+    const [req] = await requests(1);
+    expect(req.body).toEqual({
+      ...envelope,
+      type: 'template',
+      template: {
+        name: 'siaran_gambar',
+        language: { code: 'id' },
+        components: [
+          { type: 'header', parameters: [{ type: 'image', image: { link: 'https://dinsos.example.go.id/poster.jpg' } }] },
+          { type: 'body', parameters: [{ type: 'text', text: 'Pendaftaran PKH dibuka.' }] },
+        ],
+      },
+    });
+  });
+
   it('template without variables carries no components', async () => {
     await sender().send({ kind: 'template', chatId: CITIZEN, name: 'sapaan', language: 'id', parameters: [] });
     const [req] = await requests(1);
