@@ -15,7 +15,7 @@ import { launchBrowser, loginInBrowser } from '../support/browser.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { telegramConfig } from '../support/telegram.js';
-import { createStaff, startConsoleApp, type TestStaff } from './support.js';
+import { ConsoleClient, createStaff, startConsoleApp, type TestStaff } from './support.js';
 
 /** Kota Bandung subscribers of social assistance, and two in the regency subscribed to health. */
 const CITY = ['7310001', '7310002', '7310003'];
@@ -93,6 +93,8 @@ describe('broadcast pages', () => {
     await page.getByLabel('Kode wilayah (awalan)').fill('32a');
     await page.locator('#bc-regionPrefix-error', { hasText: 'Kode wilayah berupa 2 sampai 10 angka' }).waitFor();
     expect(await page.getByLabel('Kode wilayah (awalan)').getAttribute('aria-invalid')).toBe('true');
+    const [draft] = await app.ctx.db.sql<{ segment: object }[]>`select segment from broadcasts where id = ${shownId(page)}`;
+    expect(draft.segment).toEqual({});
 
     await narrowToCity(page);
     expect(await page.getByText(`Lebih dari ${APPROVAL_ABOVE} penerima`).count()).toBe(0);
@@ -160,6 +162,21 @@ describe('broadcast pages', () => {
     await approver.locator('.bc-list tbody tr').first().waitFor();
     expect(await approver.getByRole('link', { name: 'Siaran baru' }).count()).toBe(0);
     await author.close();
+    await approver.close();
+  });
+
+  it('tells an approver kindly when the broadcast changed before the approval', async () => {
+    const asAdmin = await new ConsoleClient(app.url!).loginAs(admin);
+    const { body: created } = await asAdmin.post('/broadcasts', { title: 'Bencana banjir', text: { id: 'Waspada banjir.', en: '' }, segment: {} });
+    expect((await asAdmin.post(`/broadcasts/${created.id}/send`, {})).body.state).toBe('awaiting_approval');
+    const approver = await openAs(await createStaff(app, { role: 'pimpinan', dinasCode: 'dinsos-bandung' }));
+    await approver.goto(`${app.url}/console#/broadcasts/${created.id}`);
+    await approver.getByRole('button', { name: 'Setujui' }).waitFor();
+    expect((await asAdmin.post(`/broadcasts/${created.id}/cancel`)).body.state).toBe('cancelled');
+    await approver.getByRole('button', { name: 'Setujui' }).click();
+    await approver.getByRole('alert').filter({ hasText: 'Keadaan siaran sudah berubah' }).waitFor();
+    await stateBadge(approver, 'Dibatalkan').waitFor();
+    expect(await approver.getByRole('button', { name: 'Setujui' }).count()).toBe(0);
     await approver.close();
   });
 

@@ -563,7 +563,7 @@ export default {
       dirty: 'Changed…',
       saving: 'Saving…',
       saved: 'Draft saved.',
-      waiting: 'The draft is saved once the title and text are filled in correctly.',
+      waiting: 'The draft is saved once the title and text are filled in.',
       invalid: 'Not saved yet: check the marked fields.',
     },
     errors: {

@@ -563,7 +563,7 @@ export default {
       dirty: 'Ada perubahan…',
       saving: 'Menyimpan…',
       saved: 'Draf tersimpan.',
-      waiting: 'Draf tersimpan setelah judul dan teks diisi dengan benar.',
+      waiting: 'Draf tersimpan setelah judul dan teks diisi.',
       invalid: 'Belum tersimpan: periksa isian yang ditandai.',
     },
     errors: {

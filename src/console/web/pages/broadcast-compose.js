@@ -151,8 +151,9 @@ export default function ComposeBroadcast({ params }) {
     const problems = check(formRef.current, central);
     if (Object.keys(problems).length > 0) {
       const empty = (name) => !String(formRef.current[name] ?? '').trim();
-      setErrors(asked ? problems : Object.fromEntries(Object.entries(problems).filter(([name]) => !(REQUIRED.includes(name) && empty(name)))));
-      setStatus(asked ? 'invalid' : 'waiting');
+      const shown = asked ? problems : Object.fromEntries(Object.entries(problems).filter(([name]) => !(REQUIRED.includes(name) && empty(name))));
+      setErrors(shown);
+      setStatus(Object.keys(shown).length > 0 ? 'invalid' : 'waiting');
       return false;
     }
     setStatus('saving');
