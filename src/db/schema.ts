@@ -956,3 +956,12 @@ export const webChatSessions = pgTable(
   },
   (t) => [index('web_chat_sessions_expires').on(t.expiresAt)],
 );
+
+/**
+ * Each paced channel's next free send slot (src/queues/pacer.ts), on Postgres's clock. Unlogged:
+ * a slot is worth milliseconds, and a table emptied by a crash only lets the next send go at once.
+ */
+export const sendPace = pgTable('send_pace', {
+  channel: text().primaryKey(),
+  nextAt: timestamp('next_at', { withTimezone: true }).notNull(),
+});

@@ -15,7 +15,7 @@
  * after the chat's oldest owed row (`out-<row id>`). A turn sends one reply, then queues the chat's
  * next turn at the back of the lane, so the lane serves chats round-robin: a chat owing 300 replies
  * delays another chat's reply by at most one send of its own (plus what is already in flight),
- * and BullMQ's per-channel limiter counts sends, not chats. Whoever writes rows, and whoever sends
+ * and the channel's pace (src/queues/pacer.ts) counts sends, not chats. Whoever writes rows, and whoever sends
  * the last of a turn, looks at the chat's oldest owed row after its own commit and queues that
  * turn: a turn already queued under the same id absorbs it (BullMQ ignores a known job id), and a
  * turn whose row is no longer the chat's oldest is stale and ends without sending.
@@ -28,12 +28,15 @@ import { errorKind } from '../db/errors.js';
 import type { ChannelBreakers } from './breaker.js';
 import type { ClaimSession } from './claims.js';
 import { outboundJobs, RetryLater } from './jobs.js';
+import type { SendPacer } from './pacer.js';
 
 /** What a process sends with: its channels' senders, the session its claims die with, its channels' breakers. */
 export interface Sending {
   senders: ReadonlyMap<ChannelName, ChannelSender>;
   session: ClaimSession;
   breakers: ChannelBreakers;
+  /** Each channel's shared send pace (src/queues/pacer.ts): every send takes a slot just before it leaves. */
+  pacer: SendPacer;
 }
 
 /** Timestamps arrive as Postgres text: drizzle's postgres-js driver turns the client's date parsers into pass-throughs. */
@@ -157,7 +160,10 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
       : row.opted_out_notice
         ? { ok: false, failure: 'permanent', reason: 'opted out of broadcasts', unreachable: false }
         : sender
-          ? await breakers.send(row.channel, () => sendSafely(sender, row.payload, lastInboundAt))
+          ? await breakers.send(row.channel, async () => {
+              await sending.pacer.slot(row.channel);
+              return sendSafely(sender, row.payload, lastInboundAt);
+            })
         : { ok: false, failure: 'retryable', reason: `no sender for channel ${row.channel} in this process` };
 
     // A claim is given back only by its own session: a row the relay released meanwhile (this

@@ -36,6 +36,7 @@ import {
 } from './jobs.js';
 import { ChannelBreakers, type BreakerSettings } from './breaker.js';
 import { openClaimSession } from './claims.js';
+import { SendPacer } from './pacer.js';
 import { probeChannel, queueTurn, sendTurn, type Sending } from './outbound.js';
 import { PIPELINE_OWED_WORK, startRelay, type OwedWork } from './relay.js';
 import { startStaffNotificationWorker } from './staff-notifications.js';
@@ -129,7 +130,7 @@ export interface WorkerOptions {
   relayAfterMs: number;
   /** When a channel counts as down for everyone, and how often it is probed then (src/queues/breaker.ts). */
   breaker: BreakerSettings;
-  /** Messages per second a channel accepts across chats (BullMQ's limiter is global across workers). */
+  /** Messages per second a channel accepts across chats: its pace, shared by every process (src/queues/pacer.ts). */
   rateLimits: Partial<Record<ChannelName, number>>;
   /** Run the conversation (inbound) worker in this process. */
   inbound: boolean;
@@ -159,6 +160,7 @@ export async function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<Ch
     senders,
     session: await openClaimSession(options.databaseUrl, ctx.log.child({ component: 'claims' })),
     breakers: new ChannelBreakers(options.breaker, ctx.log.child({ component: 'breaker' })),
+    pacer: new SendPacer(ctx.db.sql, options.rateLimits),
   };
   sending.breakers.probeWith((channel) => probeChannel(ctx, sending, channel));
 
@@ -218,7 +220,6 @@ export async function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<Ch
 
   const lanes = new Map<ChannelName, Worker>();
   for (const [channel] of senders) {
-    const perSecond = options.rateLimits[channel];
     const worker = ctx.transport.worker<OutboundJob>(
       outboundQueue(channel),
       async (job, token) => {
@@ -235,7 +236,6 @@ export async function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<Ch
       {
         concurrency: options.concurrency,
         settings,
-        ...(perSecond ? { limiter: { max: Math.max(1, Math.floor(perSecond)), duration: 1000 } } : {}),
       },
     );
     workers.push(worker as Worker);

@@ -20,6 +20,7 @@ import { ERASED_DESCRIPTION } from '../../src/privacy/erase.js';
 import { fetchMedia } from '../../src/media/fetch.js';
 import { createLocalStorage } from '../../src/media/storage.js';
 import { ChannelBreakers } from '../../src/queues/breaker.js';
+import { SendPacer } from '../../src/queues/pacer.js';
 import { openClaimSession } from '../../src/queues/claims.js';
 import { sendTurn, type Sending } from '../../src/queues/outbound.js';
 import { REMOVED_DESCRIPTION, type PurgeCounts } from '../../src/retention/purge.js';
@@ -87,6 +88,7 @@ async function sendReplies() {
     senders: new Map([['web', createWebChatSender()]]),
     session: await openClaimSession(world.databaseUrl, ctx.log),
     breakers: new ChannelBreakers({ afterFailures: 5, probeIntervalMs: 1_000 }, ctx.log),
+    pacer: new SendPacer(ctx.db.sql, {}),
   };
   for (const citizen of ['reporter', 'active', 'drafter', 'erased']) {
     await sendTurn(ctx, sending, await world.identityOf(citizen), { max: Number.POSITIVE_INFINITY });

@@ -1,0 +1,58 @@
+/**
+ * A channel's send pace, shared by every process that sends on it: Telegram takes about 30
+ * messages a second from a bot, a WhatsApp Cloud number what its tier allows. Each send takes the
+ * channel's next free slot just before it leaves, and slots are `1 / perSecond` apart (plus 1 %
+ * headroom), so no second ever holds more sends than the cap, whichever process sends them and
+ * however their jobs were fetched. A queue limiter counting fixed windows cannot promise that:
+ * the end of one window and the start of the next let twice the cap through in one second.
+ *
+ * The slot is taken in Postgres, on its clock (`clock_timestamp()`), in an unlogged one-row-per-
+ * channel table: one short statement per send, the same on both queue backends, and nothing to
+ * go stale when a process dies (a slot it took and never used is one gap of a few milliseconds).
+ * A send waits at most (sends in flight on the channel) × interval: the lanes' concurrency bounds
+ * how many slots are taken ahead.
+ */
+import type postgres from 'postgres';
+import type { ChannelName } from '../channels/types.js';
+
+/** Slots this much further apart than the cap asks: a send that leaves a few milliseconds late never makes a second hold one too many. */
+export const PACE_HEADROOM = 0.01;
+
+export class SendPacer {
+  private readonly intervalUs = new Map<ChannelName, number>();
+
+  constructor(
+    private readonly sql: postgres.Sql,
+    perSecond: Partial<Record<ChannelName, number>>,
+  ) {
+    for (const [channel, rate] of Object.entries(perSecond) as [ChannelName, number | undefined][]) {
+      if (rate && rate > 0) this.intervalUs.set(channel, Math.ceil(1e6 / (rate * (1 - PACE_HEADROOM))));
+    }
+  }
+
+  /** Resolves at the channel's next free slot (at once for a channel without a pace). */
+  async slot(channel: ChannelName): Promise<void> {
+    const taken = await this.take(channel);
+    if (taken && taken.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(taken.waitMs)));
+  }
+
+  /**
+   * Takes the channel's next free slot: when it is (milliseconds since the epoch, Postgres's clock)
+   * and how long from now. Null for a channel without a pace.
+   */
+  async take(channel: ChannelName): Promise<{ atMs: number; waitMs: number } | null> {
+    const us = this.intervalUs.get(channel);
+    if (us === undefined) return null;
+    const [row] = await this.sql<{ at_ms: string; wait_ms: string }[]>`
+      insert into send_pace as p (channel, next_at) values (${channel}, clock_timestamp() + ${us} * interval '1 microsecond')
+      on conflict (channel) do update set next_at = greatest(clock_timestamp(), p.next_at) + ${us} * interval '1 microsecond'
+      returning extract(epoch from p.next_at) * 1000 - ${us / 1000} as at_ms,
+        extract(epoch from (p.next_at - clock_timestamp())) * 1000 - ${us / 1000} as wait_ms`;
+    return { atMs: Number(row.at_ms), waitMs: Number(row.wait_ms) };
+  }
+
+  /** The slots' spacing for a channel, in microseconds (undefined: not paced). */
+  intervalOf(channel: ChannelName): number | undefined {
+    return this.intervalUs.get(channel);
+  }
+}
