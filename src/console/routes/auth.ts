@@ -157,24 +157,29 @@ export const authRoutes: ConsoleRouteModule = (api, { ctx, config }) => {
     {
       schema: {
         tags: ['reference'],
-        summary: 'Dinas with their units, and the categories: for filters and forms',
+        summary: 'Dinas with their units, the categories and the broadcast topics: for filters and forms',
         response: {
           200: z.object({
             dinas: z.array(z.object({ id: z.number(), code: z.string(), name: z.string(), units: z.array(z.object({ id: z.number(), code: z.string(), name: z.string() })) })),
             categories: z.array(z.object({ code: z.string(), name: z.object({ id: z.string(), en: z.string() }) })),
+            topics: z
+              .array(z.object({ code: z.string(), name: z.object({ id: z.string(), en: z.string() }), dinasId: z.number().nullable() }))
+              .describe("Active broadcast topics citizens subscribe to; a dinas's own (dinasId) or everyone's (null)"),
           }),
         },
       },
     },
     async () => {
-      const [dinasRows, unitRows, categoryRows] = await Promise.all([
+      const [dinasRows, unitRows, categoryRows, topicRows] = await Promise.all([
         ctx.db.db.select({ id: t.dinas.id, code: t.dinas.code, name: t.dinas.name }).from(t.dinas).orderBy(asc(t.dinas.id)),
         ctx.db.db.select({ id: t.units.id, code: t.units.code, name: t.units.name, dinasId: t.units.dinasId }).from(t.units).orderBy(asc(t.units.id)),
         ctx.db.db.select({ code: t.categories.code, name: t.categories.name }).from(t.categories).orderBy(asc(t.categories.position)),
+        ctx.db.db.select({ code: t.topics.code, name: t.topics.name, dinasId: t.topics.dinasId }).from(t.topics).where(eq(t.topics.active, true)).orderBy(asc(t.topics.position)),
       ]);
       return {
         dinas: dinasRows.map((d) => ({ ...d, units: unitRows.filter((u) => u.dinasId === d.id).map(({ dinasId: _d, ...u }) => u) })),
         categories: categoryRows,
+        topics: topicRows,
       };
     },
   );
