@@ -294,6 +294,7 @@ function Audience({ audience, updating }) {
     ${audience.byChannel.length > 0 && html`<p class="muted">${audience.byChannel.map((c) => `${t(`inbox.channels.${c.channel}`)}: ${c.count}`).join(' · ')}</p>`}
     ${audience.needsApproval && html`<p class="bc-note">${t('broadcasts.needsApproval', { n: audience.approvalAbove })}</p>`}
     ${audience.notOnBulkChannels > 0 && html`<p class="muted">${t('broadcasts.notOnBulk', { n: audience.notOnBulkChannels })}</p>`}
+    ${audience.preview.imageUrl && html`<p class="muted bc-preview-image">${t('broadcasts.previewImage', { url: audience.preview.imageUrl })}</p>`}
     <h3>${t('broadcasts.previewId')}</h3>
     <p class="bc-preview" data-lang="id">${audience.preview.id}</p>
     <h3>${t('broadcasts.previewEn')}</h3>
