@@ -202,6 +202,7 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   const broadcastSettings: BroadcastSettings = {
     channels: bulkChannels(senders.keys()),
+    webViaCloud: senders.has('whatsapp-cloud'),
     rates: { telegram: config.TELEGRAM_MAX_PER_SECOND, 'whatsapp-cloud': config.WHATSAPP_CLOUD_MAX_PER_SECOND },
     laneSeconds: config.BROADCAST_LANE_SECONDS,
     tickMs: config.BROADCAST_TICK_MS,

@@ -10,7 +10,7 @@ import type { ChannelName } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { BroadcastSegment } from '../db/schema.js';
 import { broadcastJob, renderNotice, type BroadcastSettings } from './engine.js';
-import { segmentCondition } from './segment.js';
+import { cloudChatId, segmentCondition } from './segment.js';
 
 export interface BroadcastActor {
   id: number;
@@ -167,12 +167,12 @@ export class BroadcastService {
     const total = byChannel.reduce((sum, row) => sum + row.count, 0);
     const excluded = await this.sql<{ n: number }[]>`
       select count(*)::int as n from channel_identities i
-      where i.channel = 'whatsapp-web' and i.broadcast_opt_out_at is null
+      where i.channel = 'whatsapp-web' and i.broadcast_opt_out_at is null and (not ${this.settings.webViaCloud}::boolean or i.phone is null)
         and exists (select 1 from subscriptions s where s.identity_id = i.id)`;
     return {
       total,
       byChannel,
-      /** Subscribed chats on WhatsApp Web: never sent bulk messages. */
+      /** Subscribed WhatsApp Web chats no broadcast reaches: never from the linked phone, and without the Cloud API (or a phone number) not at all. */
       notOnBulkChannels: excluded[0].n,
       needsApproval: total > this.settings.approvalAbove,
       approvalAbove: this.settings.approvalAbove,
@@ -186,9 +186,14 @@ export class BroadcastService {
   }
 
   private async count(broadcast: Broadcast): Promise<{ channel: ChannelName; count: number }[]> {
-    const condition = segmentCondition(this.sql, { dinasId: broadcast.dinasId, segment: broadcast.segment, channels: this.settings.channels, now: this.ctx.now() });
+    const { settings } = this;
+    const condition = segmentCondition(this.sql, { dinasId: broadcast.dinasId, segment: broadcast.segment, channels: settings.channels, webViaCloud: settings.webViaCloud, now: this.ctx.now() });
+    // WhatsApp Web subscribers the segment reaches are sent on the official number: counted there,
+    // once per WhatsApp id (someone subscribed on both gets the notice once).
     return this.sql<{ channel: ChannelName; count: number }[]>`
-      select i.channel, count(*)::int as count from channel_identities i where ${condition} group by i.channel order by i.channel`;
+      select case when i.channel = 'whatsapp-web' then 'whatsapp-cloud' else i.channel end as channel,
+        count(distinct case when i.channel = 'whatsapp-web' then ${cloudChatId(this.sql, 'i')} when i.channel = 'whatsapp-cloud' then i.chat_id else i.id::text end)::int as count
+      from channel_identities i where ${condition} group by 1 order by 1`;
   }
 
   /**

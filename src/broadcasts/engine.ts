@@ -23,7 +23,7 @@ import type { PipelineContext } from '../conversation/context.js';
 import type { BroadcastSegment } from '../db/schema.js';
 import { backoffStrategy, outboundJobs, type QueuedJob } from '../queues/jobs.js';
 import { stalledBefore, type OwedWork } from '../queues/relay.js';
-import { segmentCondition } from './segment.js';
+import { cloudChatId, segmentCondition } from './segment.js';
 
 export const BROADCAST_QUEUE = 'broadcasts';
 export const broadcastJobId = (broadcastId: number) => `broadcast-${broadcastId}`;
@@ -35,6 +35,8 @@ export interface BroadcastJob {
 export interface BroadcastSettings {
   /** Channels this deployment sends broadcasts on (never WhatsApp Web). */
   channels: ChannelName[];
+  /** The Cloud API is configured: WhatsApp Web subscribers with a phone number get broadcasts on the official number. */
+  webViaCloud: boolean;
   /** Sends per second each channel's lane takes (its limiter); the lane is kept this many seconds full. */
   rates: Partial<Record<ChannelName, number>>;
   laneSeconds: number;
@@ -125,16 +127,31 @@ async function planChunk(ctx: PipelineContext, settings: BroadcastSettings, row:
     const [locked] = await tx<{ planned_after: string; state: string; planned_at: string | null }[]>`
       select planned_after, state, planned_at from broadcasts where id = ${row.id} for update`;
     if (locked.state !== 'sending' || locked.planned_at !== null) return;
-    const condition = segmentCondition(tx, { dinasId: row.dinas_id, segment: row.segment, channels: settings.channels, now });
+    const condition = segmentCondition(tx, { dinasId: row.dinas_id, segment: row.segment, channels: settings.channels, webViaCloud: settings.webViaCloud, now });
+    // A WhatsApp Web subscriber is planned as the same person on the official number: their Cloud
+    // chat (WhatsApp id = the phone's digits), made here if they never wrote there. Someone
+    // subscribed on both is planned once: (broadcast, chat) is unique.
     const [chunk] = await tx<{ n: number; last: string | null }[]>`
       with chosen as (
-        select i.id, i.channel, case when cv.snapshot->'context'->>'lang' = 'en' then 'en' else 'id' end as lang
+        select i.id, i.channel, i.phone, i.citizen_id, ${cloudChatId(tx, 'i')} as wa_id,
+          case when cv.snapshot->'context'->>'lang' = 'en' then 'en' else 'id' end as lang
         from channel_identities i left join conversations cv on cv.identity_id = i.id
         where i.id > ${locked.planned_after} and ${condition}
         order by i.id limit ${settings.planChunk}
+      ), web as (
+        select distinct on (wa_id) wa_id, phone, citizen_id, lang from chosen where channel = 'whatsapp-web' order by wa_id, id
+      ), cloud as (
+        insert into channel_identities (channel, chat_id, phone, citizen_id)
+        select 'whatsapp-cloud', wa_id, phone, citizen_id from web
+        on conflict (channel, chat_id) do update set citizen_id = coalesce(channel_identities.citizen_id, excluded.citizen_id)
+        returning id, chat_id
+      ), targets as (
+        select id, channel, lang from chosen where channel <> 'whatsapp-web'
+        union all
+        select c.id, 'whatsapp-cloud', w.lang from cloud c join web w on w.wa_id = c.chat_id
       ), planned as (
         insert into broadcast_recipients (broadcast_id, identity_id, channel, lang)
-        select ${row.id}, id, channel, lang from chosen
+        select ${row.id}, id, channel, lang from targets
         on conflict (broadcast_id, identity_id) do nothing
       )
       select count(*)::int as n, max(id) as last from chosen`;

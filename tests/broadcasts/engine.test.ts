@@ -9,7 +9,7 @@ import type { App } from '../../src/app.js';
 import type { BroadcastActor } from '../../src/broadcasts/broadcasts.js';
 import { broadcastsOwed, payloadFor, type BroadcastSettings } from '../../src/broadcasts/engine.js';
 import { relayOnce } from '../../src/queues/relay.js';
-import { eventually, openTestCase } from '../support/cases.js';
+import { eventually, openTestCase, seedIdentity } from '../support/cases.js';
 import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../support/env.js';
 import { startFakeGraph, graphError, type FakeGraph } from '../support/fake-graph.js';
 import { startFakeTelegram, telegramErrors, type FakeTelegram } from '../support/fake-telegram.js';
@@ -204,6 +204,36 @@ describe('sending on each channel', () => {
     expect(await app.broadcasts.progress(dinsos, sent.id)).toMatchObject({ planned: 3, sent: 3, failed: 0 });
   });
 
+  it('reaches WhatsApp Web subscribers on the official number (Cloud API), once per person, never from the linked phone', async () => {
+    const region = '9909';
+    const wa = { rina: '6281200000031', both: '6281200000032', stopped: '6281200000033' };
+    await seedSubscriber(app, { channel: 'whatsapp-web', chatId: `${wa.rina}@c.us`, phone: wa.rina, region, name: 'Rina' });
+    // Subscribed on the linked phone and on the official number: one notice.
+    await seedSubscriber(app, { channel: 'whatsapp-web', chatId: `${wa.both}@c.us`, phone: wa.both, region });
+    await seedSubscriber(app, { channel: 'whatsapp-cloud', chatId: wa.both, region });
+    // Said BERHENTI on the official number: nothing through it for their WhatsApp Web chat either.
+    await seedSubscriber(app, { channel: 'whatsapp-web', chatId: `${wa.stopped}@c.us`, phone: wa.stopped, region });
+    await seedIdentity(app, 'whatsapp-cloud', wa.stopped);
+    await app.ctx.db.sql`update channel_identities set broadcast_opt_out_at = now(), broadcast_opt_out_reason = 'citizen' where channel = 'whatsapp-cloud' and chat_id = ${wa.stopped}`;
+    // A linked-device id without a phone number: no way to reach them in bulk.
+    await seedSubscriber(app, { channel: 'whatsapp-web', chatId: '117993475375234@lid', region });
+
+    const draft = await app.broadcasts.create(dinsos, { ...notice('Pendaftaran bantuan dibuka, {nama}.'), segment: { regionPrefix: region } });
+    const audience = await app.broadcasts.audience(dinsos, draft.id);
+    expect(audience.byChannel).toEqual([{ channel: 'whatsapp-cloud', count: 2 }]);
+    expect(audience.notOnBulkChannels).toBeGreaterThanOrEqual(1);
+    const sent = await app.broadcasts.send(dinsos, draft.id, null);
+    await waitForState(app, sent.id, 'done');
+
+    const cloud = graph.requests.filter((r) => r.path.endsWith('/messages')).map((r) => r.body as any);
+    const to = (waId: string) => cloud.filter((b) => b.to === waId).map((b) => [b.type, b.template?.name, b.template?.components?.[0]?.parameters?.[0]?.text]);
+    // They never wrote to the official number: outside its window, the approved template.
+    expect(to(wa.rina)).toEqual([['template', 'kanal_aduan_siaran', 'Pendaftaran bantuan dibuka, Rina.']]);
+    expect(to(wa.both)).toEqual([['template', 'kanal_aduan_siaran', 'Pendaftaran bantuan dibuka, Bapak/Ibu.']]);
+    expect(to(wa.stopped)).toEqual([]);
+    expect(await app.broadcasts.progress(dinsos, sent.id)).toMatchObject({ planned: 2, sent: 2, skipped: 0, failed: 0 });
+  });
+
   it('unsubscribes a chat that blocked the bot and a WhatsApp user who stopped marketing messages, at send and by receipt', async () => {
     const blocker = chat();
     const [stopper, stopperLater] = ['6281200000011', '6281200000012'];
@@ -239,6 +269,7 @@ describe('sending on each channel', () => {
 describe('what one recipient is sent', () => {
   const settings: BroadcastSettings = {
     channels: ['telegram', 'whatsapp-cloud'],
+    webViaCloud: true,
     rates: {},
     laneSeconds: 1,
     tickMs: 100,

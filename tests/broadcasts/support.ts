@@ -19,12 +19,14 @@ export interface Subscriber {
   subscribedAt?: Date;
   /** When the citizen last wrote (the WhatsApp Cloud 24-hour window). */
   lastInboundAt?: Date | null;
+  /** The number WhatsApp gave with their messages, as stored at ingest. */
+  phone?: string;
 }
 
 export async function seedSubscriber(app: App, s: Subscriber): Promise<number> {
   const sql = app.ctx.db.sql;
   // A conversation only when a language is given: seedIdentity's is a stub, enough to read the language from.
-  const identityId = await seedIdentity(app, s.channel, s.chatId, s.lang ? { lang: s.lang } : {});
+  const identityId = await seedIdentity(app, s.channel, s.chatId, { ...(s.lang ? { lang: s.lang } : {}), ...(s.phone ? { phone: s.phone } : {}) });
   if (s.name) {
     const [citizen] = await sql<{ id: string }[]>`insert into citizens (name) values (${s.name}) returning id`;
     await sql`update channel_identities set citizen_id = ${citizen.id} where id = ${identityId}`;
