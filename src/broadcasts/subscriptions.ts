@@ -24,14 +24,19 @@ export async function listTopics(tx: Tx): Promise<Topic[]> {
 /** "Kel. Cihapit", "kecamatan bandung wetan", "cihapit" all look for the same name. */
 const LEVEL_WORDS = /^(kelurahan|kel|desa|kecamatan|kec|kota|kabupaten|kab|provinsi|prov)\b\.?\s*/;
 
-/** Regions named like `query`: exact names first, then names starting with it; districts before villages. */
+/**
+ * Regions named like `query`: exact names first, then names starting with it; districts before
+ * villages. Spaces do not count ("tamansari" is Taman Sari), as people type names either way.
+ */
 export async function findRegions(tx: Tx, query: string, limit = 6): Promise<Region[]> {
   const name = query.toLowerCase().replace(/\s+/g, ' ').trim().replace(LEVEL_WORDS, '').trim();
-  if (name.length < 3) return [];
+  const compact = name.replace(/ /g, '');
+  if (compact.length < 3) return [];
+  // replace(lower(name), ' ', '') is indexed (regions_compact_name, for the prefix match).
   const rows = (await tx.execute(sql`
     select code, name, level from regions
-    where lower(name) = ${name} or lower(name) like ${`${name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}
-    order by (lower(name) = ${name}) desc, length(code), name
+    where replace(lower(name), ' ', '') like ${`${compact.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}
+    order by (replace(lower(name), ' ', '') = ${compact}) desc, length(code), name
     limit ${limit}`)) as unknown as Region[];
   return rows.map(({ code, name: regionName, level }) => ({ code, name: regionName, level }));
 }

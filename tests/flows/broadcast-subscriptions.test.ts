@@ -55,8 +55,8 @@ describe('langganan', () => {
     expect(replies[1]).toContain(id.menu.prompt);
     expect(chat.state).toBe('menu');
     expect(await subscriptionsOf(world)).toEqual([
-      { topic: 'bantuan-sosial', region_code: '3273091003' },
-      { topic: 'bencana', region_code: '3273091003' },
+      { topic: 'bantuan-sosial', region_code: '3273091001' },
+      { topic: 'bencana', region_code: '3273091001' },
     ]);
 
     const consents = await consentsOf(world);
@@ -64,7 +64,7 @@ describe('langganan', () => {
     expect(consents[0]).toMatchObject({ action: 'subscribe', channel: 'web', topic_codes: ['bantuan-sosial', 'bencana'], region_code: null });
     // The exact words shown: the question with its list and the consent sentence.
     expect(consents[0].wording).toBe(topics.replace(`${id.notes.welcome}\n\n`, ''));
-    expect(consents[1]).toMatchObject({ action: 'subscribe', region_code: '3273091003' });
+    expect(consents[1]).toMatchObject({ action: 'subscribe', region_code: '3273091001' });
     expect(consents[1].wording).toContain(id.subscribe.region);
   });
 
@@ -89,6 +89,15 @@ describe('langganan', () => {
     const replies = await other.send('lewati');
     expect(replies[0]).toBe(id.subscribe.done('Pendidikan', null));
     expect(await subscriptionsOf(world, 'citizen-b')).toEqual([{ topic: 'pendidikan', region_code: null }]);
+  });
+
+  it('finds a place typed without its spaces: "tamansari" is Kelurahan Taman Sari (32.73.09.1002)', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await chat.say('halo', 'langganan', '1');
+    const [done] = await chat.send('kel tamansari');
+    expect(done).toBe(id.subscribe.done('Bantuan sosial', 'Kelurahan Taman Sari'));
+    expect(await subscriptionsOf(world)).toEqual([{ topic: 'bantuan-sosial', region_code: '3273091002' }]);
   });
 
   it('re-asks a topic answer that names no topic', async () => {
