@@ -9,7 +9,7 @@ import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { copy } from '../../flows/copy/index.js';
 import { cleanText } from '../channels/clean-text.js';
-import type { ChannelName, OutboundMessage } from '../channels/types.js';
+import type { ChannelName, OutboundMessage } from '../domain/messages.js';
 import { errorText } from '../db/errors.js';
 import { addCitizenInfo, openCase, ownCase, ownCases, rateOwnCase, similarRecentCase } from '../cases/cases.js';
 import type { AfterCommit } from '../cases/events.js';

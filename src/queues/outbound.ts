@@ -22,7 +22,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { cleanStrings } from '../channels/clean-text.js';
-import type { ChannelName, ChannelSender, DeliveryStatus, OutboundMessage, SendResult } from '../channels/types.js';
+import type { ChannelName, DeliveryStatus, OutboundMessage, SendResult } from '../domain/messages.js';
+import type { ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { errorKind } from '../db/errors.js';
 import type { ChannelBreakers } from './breaker.js';
