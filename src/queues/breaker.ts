@@ -3,7 +3,7 @@
  * this process sends on has a circuit breaker (cockatiel's, over `ConsecutiveBreaker`): after
  * `afterFailures` retryable failures in a row (5xx, network errors, timeouts: what the adapter
  * calls `retryable`) it opens, the channel's lane in this process pauses, and every
- * `probeIntervalMs` one owed reply (the oldest chat head) is sent as the probe. The probe's
+ * `probeIntervalMs` one owed reply (a chat head, the one tried least) is sent as the probe. The probe's
  * success closes the breaker and the lane drains at once; its failure keeps it open for another
  * interval. However long the outage, the owed replies are at most one probe interval away from
  * the API's return: no row's backoff grows with it.

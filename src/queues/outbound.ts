@@ -236,10 +236,12 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
 }
 
 /**
- * The probe of a paused channel (src/queues/breaker.ts): the channel's oldest owed reply that is
- * its chat's head and not waiting out a 429's retry-after, sent as a turn of its own. Nothing
- * owed (or that chat busy): no probe this time. Read from the owed rows' partial index, so an
- * outage's backlog, not the outbox's history, is scanned.
+ * The probe of a paused channel (src/queues/breaker.ts): an owed reply that is its chat's head and
+ * not waiting out a 429's retry-after, sent as a turn of its own. Heads take turns: the one tried
+ * least first, the oldest of those, so one reply the platform fails on for reasons of its own
+ * (every time) cannot keep the channel paused for everyone: the next probe is another chat's.
+ * Nothing owed (or that chat busy): no probe this time. Read from the owed rows' partial index,
+ * so an outage's backlog, not the outbox's history, is scanned.
  */
 export async function probeChannel(ctx: PipelineContext, sending: Sending, channel: ChannelName): Promise<void> {
   const [head] = await ctx.db.sql<{ identity_id: string }[]>`
@@ -247,7 +249,7 @@ export async function probeChannel(ctx: PipelineContext, sending: Sending, chann
       select identity_id, min(id) as id from outbox where status in ('pending', 'sending') group by identity_id
     ) h join outbox o on o.id = h.id
     where o.channel = ${channel} and o.status = 'pending' and (o.not_before is null or o.not_before <= now())
-    order by o.id limit 1`;
+    order by o.attempts, o.id limit 1`;
   if (!head) return;
   try {
     await sendTurn(ctx, sending, Number(head.identity_id), { max: 1 });

@@ -64,9 +64,9 @@ async function chatOwing(count: number): Promise<string> {
 
 const expectedTexts = (chatId: string, count: number) => Array.from({ length: count }, (_, i) => `${chatId} #${i + 1}`);
 
-/** Most failed attempts of any owed row: the probe's row, sent once per probe. */
-async function mostAttempts(): Promise<number> {
-  const [row] = await web.ctx.db.sql<{ n: number }[]>`select coalesce(max(attempts), 0)::int as n from outbox where status = 'pending'`;
+/** Failed attempts of all owed rows: one more per failed send, the probes' included (they take turns between chats). */
+async function failedAttempts(): Promise<number> {
+  const [row] = await web.ctx.db.sql<{ n: number }[]>`select coalesce(sum(attempts), 0)::int as n from outbox where status = 'pending'`;
   return row.n;
 }
 
@@ -80,24 +80,25 @@ function exponentialWaitBefore(attempts: number): number {
 const failedSends = () => telegram.callsTo('sendMessage').filter((c) => c.status === 502).length;
 
 describe('a Bot API outage', () => {
-  // Outage lengths as failed probes of one row: past 10 of them a row on its own backoff would wait
-  // minutes, past 25 over an hour. The probe interval makes them take seconds here.
+  // Outage lengths as failed probes: past 10 tries a row on its own backoff would wait minutes,
+  // past 25 over an hour. The probe interval makes them take seconds here.
   it.each([
     { outage: 'short', probes: 3 },
     { outage: 'long', probes: 30 },
   ])('$outage ($probes failed probes): every owed reply within 10 s of the return, once, in order', async ({ probes }) => {
     telegram.outage(telegramErrors.badGateway());
     const chats = await Promise.all(Array.from({ length: 20 }, () => chatOwing(3)));
-    await until('the channel to pause', async () => (await mostAttempts()) >= PAUSE_AFTER_FAILURES, 20_000);
+    await until('the channel to pause', async () => (await failedAttempts()) >= PAUSE_AFTER_FAILURES, 20_000);
 
     // Paused as a whole: from here the API sees the probe, once per interval, not every owed row.
     const failedWhenPaused = failedSends();
-    const attemptsWhenPaused = await mostAttempts();
-    await until(`${probes} failed probes`, async () => (await mostAttempts()) >= attemptsWhenPaused + probes, 60_000);
-    const probesSeen = (await mostAttempts()) - attemptsWhenPaused;
+    const attemptsWhenPaused = await failedAttempts();
+    await until(`${probes} failed probes`, async () => (await failedAttempts()) >= attemptsWhenPaused + probes, 60_000);
+    const probesSeen = (await failedAttempts()) - attemptsWhenPaused;
     expect(failedSends() - failedWhenPaused).toBeLessThanOrEqual(probesSeen + 2);
     for (const chat of chats) expect(telegram.sent(chat)).toEqual([]);
-    if (probes >= 25) expect(exponentialWaitBefore(await mostAttempts())).toBeGreaterThan(60 * 60_000);
+    // As many tries as one row on its own backoff would have made in over an hour.
+    if (probes >= 25) expect(exponentialWaitBefore(probesSeen)).toBeGreaterThan(60 * 60_000);
 
     telegram.heal();
     const back = performance.now();
@@ -140,7 +141,7 @@ describe('a 429 storm', () => {
     // Then the API fails for everyone; the waiting chat's row is the oldest owed, yet no probe takes it.
     telegram.outage(telegramErrors.badGateway());
     const others = await Promise.all(Array.from({ length: 5 }, () => chatOwing(1)));
-    await until('the channel to pause and probe', async () => (await mostAttempts()) >= PAUSE_AFTER_FAILURES + 3, 20_000);
+    await until('the channel to pause and probe', async () => (await failedAttempts()) >= PAUSE_AFTER_FAILURES + 3, 20_000);
     telegram.heal();
 
     await until('every reply', () => [waiting, ...others].every((chat) => telegram.sent(chat).length >= 1), 20_000);
@@ -149,5 +150,32 @@ describe('a 429 storm', () => {
     expect(calls.map((c) => c.status)).toEqual([429, 200]);
     expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000);
     for (const chat of [waiting, ...others]) expect(telegram.sent(chat).map((m) => m.text)).toEqual(expectedTexts(chat, 1));
+  }, 120_000);
+});
+
+describe('a reply Telegram fails on for reasons of its own', () => {
+  it('does not keep the channel paused: probes take turns between chats, and every other chat is answered', async () => {
+    // The oldest owed reply of all, and Telegram answers it 502 every time.
+    const poisoned = String(nextChat);
+    telegram.failAlwaysFor('sendMessage', poisoned, telegramErrors.badGateway());
+    expect(await chatOwing(1)).toBe(poisoned);
+    telegram.outage(telegramErrors.badGateway());
+    const others = await Promise.all(Array.from({ length: 10 }, () => chatOwing(1)));
+    await until('the channel to pause', async () => (await failedAttempts()) >= PAUSE_AFTER_FAILURES + 2, 20_000);
+
+    telegram.heal();
+    const back = performance.now();
+    await until('every other reply', () => others.every((chat) => telegram.sent(chat).length >= 1), RECOVERY_BOUND_MS);
+    expect(performance.now() - back).toBeLessThan(RECOVERY_BOUND_MS);
+    for (const chat of others) expect(telegram.sent(chat).map((m) => m.text)).toEqual(expectedTexts(chat, 1));
+
+    // Paused again by the poisoned reply alone, the channel still takes a new chat's reply at its next probe.
+    const later = await chatOwing(1);
+    await until("a later chat's reply", () => telegram.sent(later).length >= 1, RECOVERY_BOUND_MS);
+    expect(telegram.sent(poisoned)).toEqual([]);
+
+    // Set aside, so that nothing is owed when the next file's checks look.
+    await web.ctx.db.sql`update outbox set status = 'failed', last_error = 'test: poisoned' where status in ('pending', 'sending')
+      and identity_id = (select id from channel_identities where channel = 'telegram' and chat_id = ${poisoned})`;
   }, 120_000);
 });

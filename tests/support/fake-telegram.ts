@@ -106,6 +106,8 @@ export interface FakeTelegram {
   pendingUpdates(): Array<Record<string, unknown> & { update_id: number }>;
   /** The next `times` calls to `method` get `response` instead of the normal answer. */
   failNext(method: string, response: FakeResponse, times?: number): void;
+  /** Every call to `method` for `chatId` gets `response`, whatever else happens, until `close()`: a message Telegram fails on for reasons of its own. */
+  failAlwaysFor(method: string, chatId: string, response: FakeResponse): void;
   /** Every call to every method gets `response` (default 502 Bad Gateway) until `heal()`. */
   outage(response?: FakeResponse): void;
   /** Ends an `outage` and drops scripted answers not used yet. */
@@ -142,6 +144,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const sentMessages: FakeSentMessage[] = [];
   const scripted = new Map<string, FakeResponse[]>();
   let outageResponse: FakeResponse | undefined;
+  const chatFailures = new Map<string, FakeResponse>();
   let updates: Array<Record<string, unknown> & { update_id: number }> = [];
   let nextUpdateId = 100_000_001;
   let nextMessageId = 1;
@@ -185,7 +188,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (call.token !== token) return answer(401, { ok: false, error_code: 401, description: 'Unauthorized' });
     if (params === undefined) return answer(400, { ok: false, error_code: 400, description: "Bad Request: can't parse JSON" });
 
-    const script = outageResponse ?? scripted.get(call.method)?.shift();
+    const script = chatFailures.get(`${call.method}:${String(body.chat_id ?? '')}`) ?? outageResponse ?? scripted.get(call.method)?.shift();
     if (script) {
       if ('hang' in script) {
         held.add(() => response.destroy());
@@ -382,6 +385,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       const queue = scripted.get(method) ?? [];
       for (let i = 0; i < times; i++) queue.push(response);
       scripted.set(method, queue);
+    },
+    failAlwaysFor(method, chatId, response) {
+      chatFailures.set(`${method}:${chatId}`, response);
     },
     outage(response = telegramErrors.badGateway()) {
       outageResponse = response;
