@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { WEBHOOK_PATH, WHATSAPP_CLOUD_WEBHOOK_PATH } from '../src/app.js';
-import type { ChannelName } from '../src/channels/types.js';
+import type { ChannelName } from '../src/domain/messages.js';
 import { startFakeBotApi, type OnSend } from './fake-bot-api.js';
 import { startFakeGraphApi } from './fake-graph-api.js';
 

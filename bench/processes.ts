@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type postgres from 'postgres';
-import type { ChannelName } from '../src/channels/types.js';
+import type { ChannelName } from '../src/domain/messages.js';
 import { INBOUND_QUEUE, outboundQueue } from '../src/queues/jobs.js';
 import { REDIS_URL } from './infra.js';
 

@@ -3,7 +3,7 @@
  * buttons shows it as is; the same numbers are the buttons' keys, so a typed "2" and a pressed
  * button "2" come back as the same `citizen.text`.
  */
-import type { ReplyOption } from '../src/channels/types.js';
+import type { ReplyOption } from '../src/domain/messages.js';
 import type { ReplyEffect } from '../src/conversation/step.js';
 
 export type Reply = ReplyEffect;

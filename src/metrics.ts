@@ -3,7 +3,7 @@
  * app (not prom-client's global one), so tests and several apps in one process never share counts.
  */
 import { Counter, Registry } from 'prom-client';
-import type { ChannelName } from './channels/types.js';
+import type { ChannelName } from './domain/messages.js';
 
 const CHANNELS: ChannelName[] = ['telegram', 'whatsapp-cloud', 'whatsapp-web', 'web'];
 

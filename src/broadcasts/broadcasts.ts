@@ -6,7 +6,7 @@
  * src/broadcasts/engine.ts; every state change here wakes it through the broadcast's job.
  */
 import { SettingsRefused } from '../catalogue/edit/change.js';
-import type { ChannelName } from '../channels/types.js';
+import type { ChannelName } from '../domain/messages.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { BroadcastSegment } from '../db/schema.js';
 import { broadcastJob, renderNotice, type BroadcastSettings } from './engine.js';

@@ -17,7 +17,7 @@
  */
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import { copy } from '../../flows/copy/index.js';
-import type { ChannelName, OutboundMessage } from '../channels/types.js';
+import type { ChannelName, OutboundMessage } from '../domain/messages.js';
 import { isWithinServiceWindow, templateText, toTemplateParameter } from '../channels/whatsapp-cloud/window.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { BroadcastSegment } from '../db/schema.js';

@@ -9,7 +9,7 @@
  */
 import type postgres from 'postgres';
 import { z } from 'zod';
-import type { ChannelName } from '../channels/types.js';
+import type { ChannelName } from '../domain/messages.js';
 import type { BroadcastSegment } from '../db/schema.js';
 
 /** WhatsApp Web is a linked phone: bans are reported after a few hundred unsolicited sends. */

@@ -20,7 +20,7 @@ import { and, eq } from 'drizzle-orm';
 import { copy, type Copy } from '../../flows/copy/index.js';
 import { formatDate, showTicket } from '../../flows/format.js';
 import { localIso } from './working-days.js';
-import type { OutboundMessage } from '../channels/types.js';
+import type { OutboundMessage } from '../domain/messages.js';
 import type { CaseStatus, Lang } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { langOf } from '../conversation/lang.js';

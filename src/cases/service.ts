@@ -15,7 +15,7 @@ import { and, asc, desc, eq, gt, gte, inArray, isNull, like, lt, ne, or, sql, ty
 import { z } from 'zod';
 import { copy } from '../../flows/copy/index.js';
 import { showTicket } from '../../flows/format.js';
-import type { ChannelName } from '../channels/types.js';
+import type { ChannelName } from '../domain/messages.js';
 import { CASE_STATUSES, FINISHED_STATUSES, type CaseKind, type CaseStatus } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { Db, Tx } from '../db/client.js';

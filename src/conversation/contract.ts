@@ -4,7 +4,7 @@
  * Postgres transaction and answers the ones that have a result with a `ResultEvent`.
  * A flow test is therefore a list of events in and `reply` effects out.
  */
-import type { ReplyOption } from '../channels/types.js';
+import type { ReplyOption } from '../domain/messages.js';
 import type { ConversationContext } from '../../flows/context.js';
 import type { Understanding } from '../../flows/understand/understand.js';
 import type { NikProblem } from '../pii/nik-rules.js';

@@ -18,7 +18,7 @@
  */
 import { sql as drizzleSql } from 'drizzle-orm';
 import type postgres from 'postgres';
-import type { ChannelName, InboundContent, InboundMessage } from '../channels/types.js';
+import type { ChannelName, InboundContent, InboundMessage } from '../domain/messages.js';
 import type { Config } from '../config.js';
 import type { Lang } from './contract.js';
 import type { PipelineContext } from './context.js';

@@ -6,8 +6,8 @@
  * the relay finds as an unprocessed row. Fair use (src/conversation/fair-use.ts) is applied in the
  * same statement: long texts cut, and a chat over its messages per minute stored without a step.
  */
-import { cleanStrings } from '../channels/clean-text.js';
-import type { InboundMessage } from '../channels/types.js';
+import { cleanStrings } from '../domain/clean-text.js';
+import type { InboundMessage } from '../domain/messages.js';
 import { copy } from '../../flows/copy/index.js';
 import { maskInbound } from '../pii/inbound.js';
 import { inboundJob } from '../queues/jobs.js';

@@ -8,8 +8,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { desc, eq, lt, sql } from 'drizzle-orm';
 import { copy } from '../../flows/copy/index.js';
-import { cleanText, mapStrings } from '../channels/clean-text.js';
-import type { ChannelName, InboundMessage } from '../channels/types.js';
+import { cleanText, mapStrings } from '../domain/clean-text.js';
+import type { ChannelName, InboundMessage } from '../domain/messages.js';
 import type { Db } from '../db/client.js';
 import { classifyWriteError, errorKind, errorText, isOutage } from '../db/errors.js';
 import * as t from '../db/schema.js';

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial, bigint, boolean, type AnyPgColumn, customType, date, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { StoredOutbound } from '../channels/types.js';
+import type { StoredOutbound } from '../domain/messages.js';
 
 const bilingual = () => jsonb().$type<{ id: string; en: string }>();
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });

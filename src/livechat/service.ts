@@ -16,7 +16,7 @@ import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { copy } from '../../flows/copy/index.js';
 import type { Actor } from '../cases/events.js';
 import { inCaseTransaction, type CaseWork } from '../cases/lifecycle.js';
-import type { ChannelName, OutboundMessage } from '../channels/types.js';
+import type { ChannelName, OutboundMessage } from '../domain/messages.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { langOf } from '../conversation/lang.js';
 import { lockConversation, stepWithNews } from '../conversation/runtime.js';

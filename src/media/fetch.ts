@@ -5,7 +5,7 @@
  * failing platform costs retries here, not replies there.
  */
 import { createHash } from 'node:crypto';
-import type { ChannelName } from '../channels/types.js';
+import type { ChannelName } from '../domain/messages.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { MEDIA_QUEUE, RetryLater, mediaJobId, type MediaJob, type QueuedJob } from '../queues/jobs.js';
 import { pages, RELAY_BATCH, stalledBefore, type OwedWork, type RelayRound } from '../queues/relay.js';

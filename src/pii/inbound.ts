@@ -5,7 +5,7 @@
  * only a text's NIK is sealed (encrypted, with its masked form) for the conversation step, which
  * keeps it when the flow asked for it and drops it otherwise.
  */
-import type { InboundContent, InboundMessage } from '../channels/types.js';
+import type { InboundContent, InboundMessage } from '../domain/messages.js';
 import type { TypedNik } from '../conversation/contract.js';
 import { encryptNik, type NikKeys } from './nik.js';
 import { maskNik, maskNikShaped, nikShapedNumbers, validateNik } from './nik-rules.js';

@@ -18,7 +18,7 @@
  *   await inCaseTransaction(ctx, (work) => eraseHeldData(work, identityId));
  */
 import { sql } from 'drizzle-orm';
-import type { StoredOutbound } from '../channels/types.js';
+import type { StoredOutbound } from '../domain/messages.js';
 import { ERASED_CHANNEL, type CaseWork } from '../cases/lifecycle.js';
 import { recordAudit } from '../console/audit.js';
 import * as t from '../db/schema.js';

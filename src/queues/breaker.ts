@@ -16,7 +16,7 @@
  * process dies, and a process that sees the API answer resumes without waiting for the others.
  */
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhenResult, type CircuitBreakerPolicy } from 'cockatiel';
-import type { ChannelName, SendResult } from '../channels/types.js';
+import type { ChannelName, SendResult } from '../domain/messages.js';
 import { errorKind } from '../db/errors.js';
 import type { Logger } from '../logger.js';
 

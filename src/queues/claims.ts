@@ -26,7 +26,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import type { ChannelName } from '../channels/types.js';
+import type { ChannelName } from '../domain/messages.js';
 import type { Logger } from '../logger.js';
 
 export interface ClaimSession {

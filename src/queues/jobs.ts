@@ -4,7 +4,7 @@
  * BullMQ job ids must not contain ':' nor be all digits.
  */
 import type { JobsOptions } from 'bullmq';
-import type { ChannelName } from '../channels/types.js';
+import type { ChannelName } from '../domain/messages.js';
 
 export const INBOUND_QUEUE = 'inbound';
 export const outboundQueue = (channel: ChannelName) => `outbound-${channel}`;

@@ -21,8 +21,9 @@
  * turn whose row is no longer the chat's oldest is stale and ends without sending.
  */
 import { sql } from 'drizzle-orm';
-import { cleanStrings } from '../channels/clean-text.js';
-import type { ChannelName, ChannelSender, DeliveryStatus, OutboundMessage, SendResult } from '../channels/types.js';
+import { cleanStrings } from '../domain/clean-text.js';
+import type { ChannelName, DeliveryStatus, OutboundMessage, SendResult } from '../domain/messages.js';
+import type { ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { errorKind } from '../db/errors.js';
 import type { ChannelBreakers } from './breaker.js';

@@ -13,7 +13,7 @@
  * how many slots are taken ahead.
  */
 import type postgres from 'postgres';
-import type { ChannelName } from '../channels/types.js';
+import type { ChannelName } from '../domain/messages.js';
 
 /** Slots this much further apart than the cap asks: a send that leaves a few milliseconds late never makes a second hold one too many. */
 export const PACE_HEADROOM = 0.01;

@@ -9,7 +9,7 @@
  * relay calls every step on an interval for work that stalled, and at once, with no age cutoff,
  * whenever the transport comes back, since it may have come back empty.
  */
-import type { ChannelName } from '../channels/types.js';
+import type { ChannelName } from '../domain/messages.js';
 import { errorKind } from '../db/errors.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { releaseDeadClaims } from './claims.js';

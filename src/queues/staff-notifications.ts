@@ -9,7 +9,7 @@ import type { Worker } from 'bullmq';
 import type { StaffChannels } from '../cases/staff-notifications/channels.js';
 import type { StaffMessage } from '../cases/staff-notifications/message.js';
 import type { NotificationTarget, TargetKind } from '../cases/staff-notifications/targets.js';
-import type { SendResult } from '../channels/types.js';
+import type { SendResult } from '../domain/messages.js';
 import type { PipelineContext } from '../conversation/context.js';
 import * as t from '../db/schema.js';
 import {

@@ -6,7 +6,8 @@
  */
 import { DelayedError, WaitingError, type Job, type Worker } from 'bullmq';
 import type { StaffChannels } from '../cases/staff-notifications/channels.js';
-import type { ChannelName, ChannelSender } from '../channels/types.js';
+import type { ChannelName } from '../domain/messages.js';
+import type { ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { processConversation, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
 import { countSetAside } from '../conversation/set-aside.js';

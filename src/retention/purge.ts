@@ -23,7 +23,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { PendingQuery, Row } from 'postgres';
-import type { StoredOutbound } from '../channels/types.js';
+import type { StoredOutbound } from '../domain/messages.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { freshSnapshot } from '../conversation/step.js';
 import { removeCasesPersonalFields } from '../privacy/case-fields.js';

@@ -5,7 +5,7 @@
 import type postgres from 'postgres';
 import type { App } from '../../src/app.js';
 import type { BroadcastActor } from '../../src/broadcasts/broadcasts.js';
-import type { ChannelName } from '../../src/channels/types.js';
+import type { ChannelName } from '../../src/domain/messages.js';
 import type { Lang } from '../../src/conversation/contract.js';
 import { eventually, seedIdentity } from '../support/cases.js';
 

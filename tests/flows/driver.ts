@@ -18,7 +18,7 @@ import { id } from '../../flows/copy/id.js';
 import { openCase } from '../../src/cases/cases.js';
 import { inCaseTransaction } from '../../src/cases/lifecycle.js';
 import { readCatalogue } from '../../src/catalogue/seed.js';
-import type { InboundContent } from '../../src/channels/types.js';
+import type { InboundContent } from '../../src/domain/messages.js';
 import type { CaseStatus, CitizenEvent } from '../../src/conversation/contract.js';
 import { ingest } from '../../src/conversation/ingest.js';
 import { processConversation } from '../../src/conversation/runtime.js';

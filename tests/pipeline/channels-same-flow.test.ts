@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { TICKET_ALPHABET } from '../../src/cases/ticket.js';
-import type { ChannelName } from '../../src/channels/types.js';
+import type { ChannelName } from '../../src/domain/messages.js';
 import { fakeClientFactory } from '../channels/whatsapp-web/fakes.js';
 import {
   sentTo,

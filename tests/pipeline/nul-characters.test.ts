@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import type { ChannelName } from '../../src/channels/types.js';
+import type { ChannelName } from '../../src/domain/messages.js';
 import { fakeClientFactory, libraryMessage } from '../channels/whatsapp-web/fakes.js';
 import { cloudRequestText, sentTo, startTestAppWithWhatsAppWeb, waitForChat } from '../support/citizens.js';
 import { fileClock } from '../support/clock.js';

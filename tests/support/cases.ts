@@ -8,7 +8,7 @@ import type { App } from '../../src/app.js';
 import { openCase } from '../../src/cases/cases.js';
 import type { Actor, CaseEventRecord, CaseEventSink } from '../../src/cases/events.js';
 import { inCaseTransaction } from '../../src/cases/lifecycle.js';
-import type { ChannelName } from '../../src/channels/types.js';
+import type { ChannelName } from '../../src/domain/messages.js';
 import type { CaseDraft, Lang } from '../../src/conversation/contract.js';
 import * as t from '../../src/db/schema.js';
 import { freshSnapshot } from '../../src/conversation/step.js';

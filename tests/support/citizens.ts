@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import { startApp, type App } from '../../src/app.js';
 import { TICKET_ALPHABET } from '../../src/cases/ticket.js';
-import type { ChannelName } from '../../src/channels/types.js';
+import type { ChannelName } from '../../src/domain/messages.js';
 import type { WebJsClient } from '../../src/channels/whatsapp-web/client.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { libraryMessage, type FakeWebJsClient } from '../channels/whatsapp-web/fakes.js';

@@ -19,7 +19,7 @@ import type { App } from '../../src/app.js';
 import { rateOwnCase } from '../../src/cases/cases.js';
 import type { Actor } from '../../src/cases/events.js';
 import * as lifecycle from '../../src/cases/lifecycle.js';
-import type { ChannelName } from '../../src/channels/types.js';
+import type { ChannelName } from '../../src/domain/messages.js';
 import * as t from '../../src/db/schema.js';
 import { caseRow, openTestCase, seedIdentity } from './cases.js';
 import { testClock } from './clock.js';

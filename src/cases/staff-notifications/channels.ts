@@ -7,7 +7,7 @@
 import type { Config } from '../../config.js';
 import { createEmailSender } from '../../channels/email/sender.js';
 import { createTelegramSender } from '../../channels/telegram/sender.js';
-import type { SendResult } from '../../channels/types.js';
+import type { SendResult } from '../../domain/messages.js';
 import { createWhatsAppCloudSender } from '../../channels/whatsapp-cloud/sender.js';
 import type { StaffMessage } from './message.js';
 import type { TargetKind } from './targets.js';

@@ -4,7 +4,7 @@
  * channel, so it speaks `Email` rather than `OutboundMessage`.
  */
 import nodemailer from 'nodemailer';
-import type { SendResult } from '../types.js';
+import type { SendResult } from '../../domain/messages.js';
 
 export interface EmailSenderOptions {
   /** `smtp://user:pass@host:587` or `smtps://…:465`. */

@@ -3,7 +3,7 @@
  * the poller and the runtime can all call it, and a test is a table of real payloads.
  */
 import { z } from 'zod';
-import type { InboundContent, InboundMessage } from '../types.js';
+import type { InboundContent, InboundMessage } from '../../domain/messages.js';
 
 /** What to do with one Telegram update. */
 export type TelegramInbound =

@@ -1,6 +1,6 @@
 /** What the runtime does with one raw Telegram update, for both the webhook and long polling. */
 import type { PipelineContext } from '../../conversation/context.js';
-import type { InboundMessage } from '../types.js';
+import type { InboundMessage } from '../../domain/messages.js';
 import { ingest } from '../../conversation/ingest.js';
 import { setAside, storeOrSetAside } from '../../conversation/set-aside.js';
 import { markUnreachable } from '../../queues/outbound.js';

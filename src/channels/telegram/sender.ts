@@ -4,7 +4,8 @@
  */
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
-import type { ChannelSender, OutboundMessage, ReplyOption, SendResult } from '../types.js';
+import type { OutboundMessage, ReplyOption, SendResult } from '../../domain/messages.js';
+import type { ChannelSender } from '../types.js';
 import { splitText } from '../split-text.js';
 
 export interface TelegramSenderOptions {

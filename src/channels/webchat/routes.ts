@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { copy } from '../../../flows/copy/index.js';
 import { ingestOrSetAside } from '../../conversation/set-aside.js';
 import type { PipelineContext } from '../../conversation/context.js';
-import type { OutboundMessage } from '../types.js';
+import type { OutboundMessage } from '../../domain/messages.js';
 import { chatIdOfSession, endSession, liveSession, openSession, SESSION_HEADER, sessionToken, touchSession } from './sessions.js';
 
 const PAGE = fileURLToPath(new URL('./page.html', import.meta.url));

@@ -7,7 +7,8 @@
  * template that must wait its turn is answered as rate-limited with the wait: the outbox sends it
  * then, and no worker sleeps on one citizen's spacing while other chats wait for it.
  */
-import type { ChannelSender, OutboundMessage, Recipient, SendResult } from '../types.js';
+import type { OutboundMessage, SendResult } from '../../domain/messages.js';
+import type { ChannelSender, Recipient } from '../types.js';
 import { isReengagementFailure } from './errors.js';
 import { CloudPacer, toCloudOutbound, type StatusTemplate } from './window.js';
 

@@ -2,7 +2,7 @@
  * Graph API failures classified once, here, so the queue never reads Meta's error text.
  * The raw code stays at the start of every reason (`131047: Re-engagement message`) for operators.
  */
-import type { SendResult } from '../types.js';
+import type { SendResult } from '../../domain/messages.js';
 
 type Failure = Extract<SendResult, { ok: false }>;
 

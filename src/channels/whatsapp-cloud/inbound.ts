@@ -4,7 +4,7 @@
  * table can all call it.
  */
 import { z } from 'zod';
-import type { DeliveryStatus, InboundContent, InboundMessage } from '../types.js';
+import type { DeliveryStatus, InboundContent, InboundMessage } from '../../domain/messages.js';
 import { MARKETING_STOPPED } from './errors.js';
 
 /**

@@ -3,7 +3,8 @@
  * one classified `SendResult` back. Menus become reply buttons or a list when they fit
  * WhatsApp's limits, and stay the numbered text they already are when they do not.
  */
-import type { ChannelSender, OutboundMessage, ReplyOption, SendResult } from '../types.js';
+import type { OutboundMessage, ReplyOption, SendResult } from '../../domain/messages.js';
+import type { ChannelSender } from '../types.js';
 import { classifyGraphError, parseRetryAfter, type GraphError } from './errors.js';
 import { splitText } from '../split-text.js';
 

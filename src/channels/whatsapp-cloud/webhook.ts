@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { DeliveryStatus } from '../types.js';
+import type { DeliveryStatus } from '../../domain/messages.js';
 import { parseCloudWebhook, type CloudInbound } from './inbound.js';
 
 export interface WhatsAppCloudWebhookOptions {

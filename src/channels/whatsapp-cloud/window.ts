@@ -3,7 +3,7 @@
  * customer-service window (a template outside it), and throughput (messages per second for the
  * number, about one message per 6 s to the same user). Pure helpers the runtime calls before sending.
  */
-import type { OutboundMessage } from '../types.js';
+import type { OutboundMessage } from '../../domain/messages.js';
 
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** A body parameter may be longer only when the body is the template's only component; 1024 is always safe. */

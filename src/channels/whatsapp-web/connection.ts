@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
-import type { InboundMessage } from '../types.js';
+import type { InboundMessage } from '../../domain/messages.js';
 import type { WebJsClient, WebJsEvents, WebJsMessageLike } from './client.js';
 import { parseWebJsMessage, type PendingMedia } from './inbound.js';
 

@@ -2,7 +2,7 @@
  * Turns a whatsapp-web.js `Message` into one `InboundMessage`, or says why it is not a
  * citizen's message. Pure: media is not downloaded here, only offered to the caller.
  */
-import type { InboundContent, InboundMessage } from '../types.js';
+import type { InboundContent, InboundMessage } from '../../domain/messages.js';
 import type { WebJsMessageLike } from './client.js';
 
 /** Media the caller may fetch and store; `declaredBytes` lets it skip an oversized download. */

@@ -3,7 +3,8 @@
  * WhatsApp Web are banned after bursts of sends, so every message waits its turn, per chat
  * and across all chats, with a little jitter so the rhythm does not look scripted.
  */
-import type { ChannelSender, OutboundMessage, SendResult } from '../types.js';
+import type { OutboundMessage, SendResult } from '../../domain/messages.js';
+import type { ChannelSender } from '../types.js';
 import type { WhatsAppWebConnection } from './connection.js';
 
 export interface PacingOptions {

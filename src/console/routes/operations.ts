@@ -20,7 +20,7 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import type { ChannelName } from '../../channels/types.js';
+import type { ChannelName } from '../../domain/messages.js';
 import { listSetAside, setAsideDetail } from '../../conversation/set-aside.js';
 import { redeliverWebhook } from '../../integrations/webhooks/deliver.js';
 import { DELIVERY_STATUSES, deliveryDinas, deliveryLog } from '../../integrations/webhooks/log.js';

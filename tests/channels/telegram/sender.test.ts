@@ -4,7 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramSender, TELEGRAM_TEXT_LIMIT } from '../../../src/channels/telegram/sender.js';
-import type { ChannelSender, OutboundMessage, SendResult } from '../../../src/channels/types.js';
+import type { OutboundMessage, SendResult } from '../../../src/domain/messages.js';
+import type { ChannelSender } from '../../../src/channels/types.js';
 import { startFakeTelegram, telegramErrors, type FakeResponse, type FakeTelegram } from '../../support/fake-telegram.js';
 
 const CHAT = '5012345678';

@@ -4,7 +4,7 @@
  * inbound.test.ts and the seeds of the fuzz test (tests/pipeline/fuzz-payloads.test.ts).
  */
 import type { CloudInbound, CloudWebhookBatch } from '../../../src/channels/whatsapp-cloud/inbound.js';
-import type { InboundContent } from '../../../src/channels/types.js';
+import type { InboundContent } from '../../../src/domain/messages.js';
 
 const WABA_ID = '102290129340398';
 const PHONE_NUMBER_ID = '106540352242922';

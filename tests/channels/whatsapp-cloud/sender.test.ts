@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isReengagementFailure, parseRetryAfter } from '../../../src/channels/whatsapp-cloud/errors.js';
 import { createWhatsAppCloudSender } from '../../../src/channels/whatsapp-cloud/sender.js';
-import type { ReplyOption, SendResult } from '../../../src/channels/types.js';
+import type { ReplyOption, SendResult } from '../../../src/domain/messages.js';
 import { graphErrors, startFakeGraph, type FakeGraph, type FakeGraphResponse } from '../../support/fake-graph.js';
 
 const CITIZEN = '6281234567890';

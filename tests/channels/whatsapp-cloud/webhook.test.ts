@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudInbound } from '../../../src/channels/whatsapp-cloud/inbound.js';
 import { registerWhatsAppCloudWebhook } from '../../../src/channels/whatsapp-cloud/webhook.js';
-import type { DeliveryStatus } from '../../../src/channels/types.js';
+import type { DeliveryStatus } from '../../../src/domain/messages.js';
 import { signCloudPayload } from '../../support/fake-graph.js';
 
 const PATH = '/webhooks/whatsapp-cloud';

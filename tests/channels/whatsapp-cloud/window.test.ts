@@ -2,7 +2,7 @@
  * The 24-hour customer-service window and the pacing rules, with explicit clocks.
  */
 import { describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '../../../src/channels/types.js';
+import type { OutboundMessage } from '../../../src/domain/messages.js';
 import {
   CloudPacer,
   isWithinServiceWindow,

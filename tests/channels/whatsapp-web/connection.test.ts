@@ -5,7 +5,7 @@ import {
   type InboundHandler,
   type WhatsAppWebConnectionOptions,
 } from '../../../src/channels/whatsapp-web/connection.js';
-import type { InboundMessage } from '../../../src/channels/types.js';
+import type { InboundMessage } from '../../../src/domain/messages.js';
 import {
   CITIZEN,
   CITIZEN_PHONE,

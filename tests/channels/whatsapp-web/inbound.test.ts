@@ -2,7 +2,7 @@ import pkg from 'whatsapp-web.js';
 import { describe, expect, it } from 'vitest';
 import type { WebJsMessageLike } from '../../../src/channels/whatsapp-web/client.js';
 import { parseVCard, parseWebJsMessage } from '../../../src/channels/whatsapp-web/inbound.js';
-import type { InboundContent } from '../../../src/channels/types.js';
+import type { InboundContent } from '../../../src/domain/messages.js';
 import { CITIZEN, CITIZEN_PHONE, SENT_AT_SECONDS, libraryMessage } from './fakes.js';
 
 const SITI_VCARD = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WhatsAppWebConnection } from '../../../src/channels/whatsapp-web/connection.js';
 import { createWhatsAppWebSender, type PacingOptions } from '../../../src/channels/whatsapp-web/sender.js';
-import type { OutboundMessage, SendResult } from '../../../src/channels/types.js';
+import type { OutboundMessage, SendResult } from '../../../src/domain/messages.js';
 import { CITIZEN, FakeClock, ManualTimers, capturingLogger, fakeClientFactory } from './fakes.js';
 
 const OTHER_CITIZEN = '6285600000002@c.us';

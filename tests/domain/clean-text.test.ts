@@ -1,7 +1,7 @@
 /** What the front door removes from inbound text, and what it must leave alone. */
 import { describe, expect, it } from 'vitest';
-import { cleanStrings, cleanText } from '../../src/channels/clean-text.js';
-import type { InboundMessage } from '../../src/channels/types.js';
+import { cleanStrings, cleanText } from '../../src/domain/clean-text.js';
+import type { InboundMessage } from '../../src/domain/messages.js';
 
 describe('cleanText', () => {
   it.each([
