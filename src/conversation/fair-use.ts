@@ -23,6 +23,7 @@ import type { Config } from '../config.js';
 import type { Lang } from './contract.js';
 import type { PipelineContext } from './context.js';
 import { wouldKeepPhoto, type PersistedSnapshot } from './step.js';
+import { indexableId } from '../domain/ids.js';
 
 export interface FairUse {
   /** Messages one chat may send in a minute (the domain clock) before the rest of it is held back. */
@@ -75,7 +76,7 @@ type Sql = postgres.Sql;
  * counted again. `now` is the domain clock, so a test can let a minute pass.
  */
 export function countIntoWindow(sql: Sql, message: { channel: ChannelName; externalId: string }, now: string) {
-  const redelivered = sql`exists (select 1 from messages m where m.channel = ${message.channel} and m.external_id = ${message.externalId})`;
+  const redelivered = sql`exists (select 1 from messages m where m.channel = ${message.channel} and m.external_id = ${indexableId(message.externalId)})`;
   const inWindow = sql`(channel_identities.inbound_window_started_at > ${now}::timestamptz - ${INBOUND_WINDOW_MS} * interval '1 millisecond'
     and channel_identities.inbound_window_started_at <= ${now}::timestamptz)`;
   return sql`

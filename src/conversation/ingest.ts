@@ -15,6 +15,7 @@ import { queueTurn } from '../queues/outbound.js';
 import type { TypedNik } from './contract.js';
 import type { PipelineContext } from './context.js';
 import { capInbound, countIntoWindow, inChatLanguage } from './fair-use.js';
+import { indexableId } from '../domain/ids.js';
 
 export interface IngestOptions {
   /** Telegram: answer the pressed button so the client stops its spinner. */
@@ -75,7 +76,7 @@ export async function ingest(ctx: PipelineContext, received: InboundMessage, opt
       on conflict (identity_id) do nothing
     ), message as (
       insert into messages (identity_id, channel, external_id, kind, body, payload, sent_at, shortened_from, skipped, processed_at)
-      select id, ${message.channel}, ${message.externalId}, ${message.content.kind}, ${body},
+      select id, ${message.channel}, ${indexableId(message.externalId)}, ${message.content.kind}, ${body},
         case when flooded then nullif(${storedPayload} - 'nik', '{}'::jsonb) else ${storedPayload} end, ${sentAt}::timestamptz,
         ${shortenedFrom}, case when flooded then 'flood' end, case when flooded then now() end
       from identity

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { desc, eq, lt, sql } from 'drizzle-orm';
 import { copy } from '../../flows/copy/index.js';
 import { cleanText, mapStrings } from '../domain/clean-text.js';
+import { indexableId } from '../domain/ids.js';
 import type { ChannelName, InboundMessage } from '../domain/messages.js';
 import type { Db } from '../db/client.js';
 import { classifyWriteError, errorKind, errorText, isOutage } from '../db/errors.js';
@@ -54,7 +55,7 @@ export function countSetAside(
  */
 export async function setAside(ctx: PipelineContext, entry: SetAsideEntry): Promise<void> {
   const chatId = entry.chatId === undefined ? null : cleanText(entry.chatId);
-  const externalId = entry.externalId === undefined ? null : cleanText(entry.externalId);
+  const externalId = entry.externalId === undefined ? null : indexableId(cleanText(entry.externalId));
   const raw = JSON.stringify(mapStrings(entry.raw, maskNikShaped)) ?? 'null';
   const [row] = await ctx.db.sql<{ id: string }[]>`
     insert into set_aside_updates (channel, stage, chat_id, external_id, raw, error, attempts, created_at)

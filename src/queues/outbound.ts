@@ -30,6 +30,7 @@ import type { ChannelBreakers } from './breaker.js';
 import type { ClaimSession } from './claims.js';
 import { outboundJobs, RetryLater } from './jobs.js';
 import type { SendPacer } from './pacer.js';
+import { indexableId } from '../domain/ids.js';
 
 /** What a process sends with: its channels' senders, the session its claims die with, its channels' breakers. */
 export interface Sending {
@@ -205,7 +206,7 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
         status = ${result.ok ? 'sent' : 'failed'},
         claimed_at = null,
         claimed_by = null,
-        external_id = ${result.ok ? result.externalId : null},
+        external_id = ${result.ok ? indexableId(result.externalId) : null},
         sent_at = ${ctx.now().toISOString()}::timestamptz,
         last_error = ${result.ok ? null : result.reason},
         attempts = attempts + 1
@@ -280,12 +281,12 @@ export async function recordDeliveryStatus(ctx: PipelineContext, received: Deliv
   if (status.optedOut) {
     await ctx.db.sql`
       update channel_identities set broadcast_opt_out_at = coalesce(broadcast_opt_out_at, now()), broadcast_opt_out_reason = coalesce(broadcast_opt_out_reason, ${error})
-      where id = (select identity_id from outbox where channel = ${status.channel} and external_id = ${status.externalId} limit 1)`;
+      where id = (select identity_id from outbox where channel = ${status.channel} and external_id = ${indexableId(status.externalId)} limit 1)`;
   }
   await ctx.db.sql`
     update outbox set
       delivery_status = ${status.status},
       last_error = coalesce(${error}, last_error)
-    where channel = ${status.channel} and external_id = ${status.externalId}
+    where channel = ${status.channel} and external_id = ${indexableId(status.externalId)}
       and coalesce(case delivery_status when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'failed' then 4 end, 0) < ${rank[status.status]}`;
 }

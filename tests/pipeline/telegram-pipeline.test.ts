@@ -3,6 +3,7 @@
  * HTTP, replies out at a local fake Bot API. What is proven here is the promise to citizens:
  * every reply owed is delivered, once, in order, whatever happens to the queue or the channel.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../support/env.js';
@@ -55,6 +56,32 @@ describe('telegram pipeline', () => {
       select count(*)::int as n from messages m join channel_identities i on i.id = m.identity_id where i.chat_id = ${String(chat)}`;
     expect(row.n).toBe(1);
     expect(telegram.sent(String(chat)).map((m) => m.text)).toEqual(baseline.slice(0, replyCounts[0]));
+  });
+
+  it('takes a button press whose callback id is kilobytes long (a forged update; found by the fuzz test), once, redelivery included', async () => {
+    const chat = nextChat++;
+    expect(await postUpdate(app.url!, textUpdate(chat, 1, 'halo'))).toBe(200);
+    const press = {
+      update_id: 790_000_001,
+      callback_query: {
+        // Random, so that Postgres cannot compress it into an index row.
+        id: randomBytes(3_750).toString('base64url'),
+        from: { id: chat, is_bot: false, first_name: 'Siti', language_code: 'id' },
+        message: { message_id: 2, date: 1_764_000_002, chat: { id: chat, type: 'private' }, text: 'Menu' },
+        chat_instance: '-712834',
+        data: '1',
+      },
+    };
+    // Postgres indexes no row over about 2.7 kB: stored as it was, this answered 500 for ever.
+    expect(await postUpdate(app.url!, press)).toBe(200);
+    expect(await postUpdate(app.url!, press)).toBe(200);
+    await waitForIdle(app);
+    const rows = await app.ctx.db.sql<{ external_id: string }[]>`
+      select m.external_id from messages m join channel_identities i on i.id = m.identity_id where i.chat_id = ${String(chat)} order by m.id`;
+    expect(rows).toHaveLength(2);
+    expect(rows[1].external_id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const [aside] = await app.ctx.db.sql<{ n: number }[]>`select count(*)::int as n from set_aside_updates`;
+    expect(aside.n).toBe(0);
   });
 
   // 200 messages and their replies can take minutes on a busy shared machine: waitForIdle waits on progress.
