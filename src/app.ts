@@ -12,24 +12,18 @@ import { CatalogueCache } from './catalogue/search.js';
 import { readCatalogue, seedCatalogueIfEmpty } from './catalogue/seed.js';
 import { staffChannels } from './cases/staff-notifications/channels.js';
 import { staffNotificationSink } from './cases/staff-notifications/sink.js';
-import { createTelegramSender } from './channels/telegram/sender.js';
-import { registerTelegramWebhook } from './channels/telegram/webhook.js';
-import { startTelegramPolling, type TelegramPolling } from './channels/telegram/polling.js';
-import { receiveTelegramUpdate, receiveTelegramUpdateOrSetAside, setAsideTelegramUpdate } from './channels/telegram/receive.js';
+import type { ChannelModule, ChannelParts, Intake } from './channels/registry.js';
+import { telegramChannel } from './channels/telegram/index.js';
 import type { ChannelName } from './domain/messages.js';
 import type { ChannelSender } from './channels/types.js';
-import { registerWebChat } from './channels/webchat/routes.js';
-import { createWhatsAppCloudChannel } from './channels/whatsapp-cloud/channel.js';
-import { createWhatsAppCloudSender } from './channels/whatsapp-cloud/sender.js';
-import { registerWhatsAppCloudWebhook } from './channels/whatsapp-cloud/webhook.js';
-import { createWebJsClient, DEFAULT_CLIENT_ID, type WebJsClient } from './channels/whatsapp-web/client.js';
-import { WhatsAppWebConnection } from './channels/whatsapp-web/connection.js';
-import { registerWhatsAppQrRoute } from './channels/whatsapp-web/qr-route.js';
-import { createWhatsAppWebSender } from './channels/whatsapp-web/sender.js';
+import { webChatChannel } from './channels/webchat/index.js';
+import { whatsappCloudChannel } from './channels/whatsapp-cloud/index.js';
+import type { WebJsClient } from './channels/whatsapp-web/client.js';
+import { whatsappWebChannel } from './channels/whatsapp-web/index.js';
 import { fairUseFrom, photoWanted } from './conversation/fair-use.js';
-import { ingestOrSetAside } from './conversation/set-aside.js';
-import { recordDeliveryStatus } from './queues/outbound.js';
-import { createWebChatSender } from './channels/webchat/sender.js';
+import { ingest } from './conversation/ingest.js';
+import { ingestOrSetAside, setAside, storeOrSetAside } from './conversation/set-aside.js';
+import { markUnreachable, recordDeliveryStatus } from './queues/outbound.js';
 import type { Config } from './config.js';
 import type { PipelineContext } from './conversation/context.js';
 import { createDb } from './db/client.js';
@@ -45,7 +39,6 @@ import { webhookDeliveries } from './integrations/webhooks/deliver.js';
 import { webhookSink } from './integrations/webhooks/sink.js';
 import type { Logger } from './logger.js';
 import { mediaFetches, type MediaFetcher } from './media/fetch.js';
-import { telegramSource, webJsReceivedKey, whatsappCloudSource, whatsappWebSource } from './media/sources.js';
 import { createMediaStorage, type MediaStorage } from './media/storage.js';
 import { createMetrics } from './metrics.js';
 import { nikKeysOf } from './pii/nik.js';
@@ -92,8 +85,8 @@ export interface App {
   close(): Promise<void>;
 }
 
-export const WEBHOOK_PATH = '/telegram/webhook';
-export const WHATSAPP_CLOUD_WEBHOOK_PATH = '/whatsapp/webhook';
+export { TELEGRAM_WEBHOOK_PATH as WEBHOOK_PATH } from './channels/telegram/index.js';
+export { WHATSAPP_CLOUD_WEBHOOK_PATH } from './channels/whatsapp-cloud/index.js';
 /** Fetches are mostly waiting on the network; the thumbnail is the only CPU work. */
 const MEDIA_FETCH_CONCURRENCY = 4;
 
@@ -109,7 +102,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   const now = options.now ?? (() => new Date());
   await seedPublicHolidays(db.db, now());
   const transport = await createTransport(options.transport, log.child({ component: 'queue' }));
-  const cloud = config.WHATSAPP_CLOUD_ACCESS_TOKEN && config.WHATSAPP_CLOUD_PHONE_NUMBER_ID;
+  // Long-running parts start in this order (the web.js client before Telegram polling) and stop in reverse.
+  const channelModules: ChannelModule[] = [webChatChannel, whatsappWebChannel({ clientFactory: options.whatsappWebClientFactory }), telegramChannel, whatsappCloudChannel];
+  const configured = channelModules.filter((channel) => channel.configured(config));
 
   const enqueue = createEnqueue(transport, { log, timeoutMs: config.ENQUEUE_TIMEOUT_MS });
   const mediaStorage = createMediaStorage(config);
@@ -129,7 +124,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     livechat: { remindMs: config.LIVECHAT_REMIND_MINUTES * 60_000, idleMs: config.LIVECHAT_IDLE_MINUTES * 60_000 },
     now,
     caseSinks: [staffNotificationSink({ enqueue, publicUrl })],
-    cloudPushes: Boolean(cloud),
+    cloudPushes: configured.some((channel) => channel.name === 'whatsapp-cloud'),
     mediaStorage,
     publicUrl,
     setAsideAfter: config.SET_ASIDE_AFTER_ATTEMPTS,
@@ -139,67 +134,29 @@ export async function startApp(options: AppOptions): Promise<App> {
   // Staff edits in any process reach this one's caches at once.
   const settingsListener = await listenForSettingsChanges(db.sql, [ctx.catalogue], log.child({ component: 'settings' }));
 
-  const senders = new Map<ChannelName, ChannelSender>([['web', createWebChatSender()]]);
-  const telegramToken = config.TELEGRAM_BOT_TOKEN;
-  if (telegramToken) senders.set('telegram', createTelegramSender({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }));
-  if (cloud) {
-    senders.set(
-      'whatsapp-cloud',
-      createWhatsAppCloudChannel({
-        sender: createWhatsAppCloudSender({
-          apiRoot: config.WHATSAPP_CLOUD_API_ROOT,
-          apiVersion: config.WHATSAPP_CLOUD_API_VERSION,
-          phoneNumberId: config.WHATSAPP_CLOUD_PHONE_NUMBER_ID!,
-          accessToken: config.WHATSAPP_CLOUD_ACCESS_TOKEN!,
-        }),
-        statusTemplate: { name: config.WHATSAPP_CLOUD_STATUS_TEMPLATE, language: config.WHATSAPP_CLOUD_TEMPLATE_LANGUAGE },
-        messagesPerSecond: config.WHATSAPP_CLOUD_MAX_PER_SECOND,
-        now: ctx.now,
-      }),
-    );
-  }
-
+  const intake: Intake = {
+    ingest: (message, ingestOptions) => ingest(ctx, message, ingestOptions),
+    storeOrSetAside: (store, setAsideAs) => storeOrSetAside(ctx, store, setAsideAs),
+    ingestOrSetAside: (message) => ingestOrSetAside(ctx, message),
+    setAside: (entry) => setAside(ctx, entry),
+    markUnreachable: (channel, chatId, reason) => markUnreachable(ctx, channel, chatId, reason),
+    recordDeliveryStatus: (status) => recordDeliveryStatus(ctx, status),
+    isOutage: (error) => isOutage(db.sql, error),
+    photoWanted: (channel, chatId) => photoWanted(ctx, channel, chatId),
+  };
+  const channels: (ChannelParts & { name: ChannelName })[] = configured.map((channel) => ({ name: channel.name, ...channel.setUp({ config, role, ctx, intake }) }));
+  const senders = new Map<ChannelName, ChannelSender>(channels.flatMap((channel) => (channel.sender ? [[channel.name, channel.sender] as const] : [])));
   const mediaFetcher: MediaFetcher = {
     storage: mediaStorage,
-    sources: {
-      ...(telegramToken ? { telegram: telegramSource({ token: telegramToken, apiRoot: config.TELEGRAM_API_ROOT }) } : {}),
-      ...(cloud
-        ? {
-            'whatsapp-cloud': whatsappCloudSource({
-              apiRoot: config.WHATSAPP_CLOUD_API_ROOT,
-              apiVersion: config.WHATSAPP_CLOUD_API_VERSION,
-              accessToken: config.WHATSAPP_CLOUD_ACCESS_TOKEN!,
-            }),
-          }
-        : {}),
-      ...(config.WHATSAPP_WEB_ENABLED ? { 'whatsapp-web': whatsappWebSource(mediaStorage) } : {}),
-    },
+    sources: Object.fromEntries(channels.flatMap((channel) => (channel.mediaSource ? [[channel.name, channel.mediaSource]] : []))),
     maxBytes: config.MEDIA_MAX_BYTES,
     maxAttempts: config.MEDIA_FETCH_ATTEMPTS,
   };
+  // A web-only process sends itself on the channels whose connection it holds (the web.js client).
+  const webSenders = new Map(channels.flatMap((channel) => (channel.sendsFromWeb && channel.sender ? [[channel.name, channel.sender] as const] : [])));
+  const linked = channels.find((channel) => channel.linked)?.linked ?? null;
 
   const retention = retentionSettings(config);
-
-  // One linked phone, one browser session: the WhatsApp Web connection lives in the web process
-  // (or the single process), and so does the worker that sends through it.
-  const whatsappWeb =
-    web && config.WHATSAPP_WEB_ENABLED
-      ? new WhatsAppWebConnection({
-          clientFactory:
-            options.whatsappWebClientFactory ??
-            (() => createWebJsClient({ sessionDir: config.WHATSAPP_WEB_SESSION_DIR, chromiumPath: config.CHROMIUM_PATH, clientId: DEFAULT_CLIENT_ID })),
-          onMessage: async (message) => {
-            await ingestOrSetAside(ctx, message);
-          },
-          saveMedia: (ref, mimetype, data) => mediaStorage.put(webJsReceivedKey(ref), data, mimetype),
-          wantsMedia: (message) => photoWanted(ctx, message.channel, message.chatId),
-          maxMediaBytes: config.WHATSAPP_WEB_MAX_MEDIA_BYTES,
-          logger: log.child({ component: 'whatsapp-web' }),
-        })
-      : null;
-  if (whatsappWeb) {
-    senders.set('whatsapp-web', createWhatsAppWebSender({ connection: whatsappWeb, pacing: { perChatIntervalMs: 1000, globalPerMinute: config.WHATSAPP_WEB_PER_MINUTE, jitterMs: 300 } }));
-  }
 
   const broadcastSettings: BroadcastSettings = {
     channels: bulkChannels(senders.keys()),
@@ -251,28 +208,20 @@ export async function startApp(options: AppOptions): Promise<App> {
         broadcasts: broadcastSettings,
         owedWork: [broadcastsOwed, caseTimerAlarms, livechatTimers, staffNotificationsOwed, mediaFetches, webhookDeliveries, retentionAlarm(retention.schedule)],
       })
-    : whatsappWeb
-      ? await startWorkers(ctx, new Map([['whatsapp-web', senders.get('whatsapp-web')!]]), { ...workerOptions, inbound: false, relay: false, staff: null })
+    : webSenders.size > 0
+      ? await startWorkers(ctx, webSenders, { ...workerOptions, inbound: false, relay: false, staff: null })
       : null;
 
   let http: FastifyInstance | null = null;
   let url: string | null = null;
-  let polling: TelegramPolling | null = null;
   let live: ConsoleLive | null = null;
   if (web) {
     http = await buildServer(ctx, {
       ...serverOptionsFrom(config),
-      unlimitedPaths: [WEBHOOK_PATH, WHATSAPP_CLOUD_WEBHOOK_PATH],
-      extraChecks: whatsappWeb ? { whatsappWeb: () => whatsappWeb.state === 'ready' } : {},
+      unlimitedPaths: channels.flatMap((channel) => channel.unlimitedPaths ?? []),
+      extraChecks: Object.fromEntries(channels.flatMap((channel) => Object.entries(channel.readyChecks ?? {}))),
     });
-    if (whatsappWeb && config.ADMIN_TOKEN) registerWhatsAppQrRoute(http, { adminToken: config.ADMIN_TOKEN, connection: whatsappWeb });
-    await registerWebChat(http, ctx, {
-      maxPerMinute: config.WEBCHAT_MAX_PER_MINUTE,
-      addressMaxPerMinute: config.WEBCHAT_ADDRESS_MAX_PER_MINUTE,
-      pollsPerMinute: config.WEBCHAT_POLLS_PER_MINUTE,
-      sessionsPerHour: config.WEBCHAT_SESSIONS_PER_HOUR,
-      sessionHours: config.WEBCHAT_SESSION_HOURS,
-    });
+    for (const channel of channels) await channel.routes?.(http);
     registerPrivacyNotice(http, ctx, { contact: config.PRIVACY_CONTACT ?? null, retention: retention.periods });
     registerStatusApi(http, ctx);
     registerOpen311(http, ctx);
@@ -280,41 +229,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (config.CONSOLE_SESSION_SECRET) {
       live = new ConsoleLive(db.sql);
       await live.start();
-      await registerConsole(http, { ctx, config, cases: caseService(ctx), broadcasts, mediaStorage, live, whatsappWeb }, { sessionSecret: config.CONSOLE_SESSION_SECRET });
+      await registerConsole(http, { ctx, config, cases: caseService(ctx), broadcasts, mediaStorage, live, whatsappWeb: linked }, { sessionSecret: config.CONSOLE_SESSION_SECRET });
     } else {
       log.warn('CONSOLE_SESSION_SECRET not set: the agent console is off');
     }
-    if (telegramToken && config.TELEGRAM_MODE === 'webhook') {
-      registerTelegramWebhook(http, {
-        path: WEBHOOK_PATH,
-        secretToken: config.TELEGRAM_WEBHOOK_SECRET,
-        onUpdate: (update) => receiveTelegramUpdateOrSetAside(ctx, update),
-      });
-    }
-    if (cloud) {
-      registerWhatsAppCloudWebhook(http, {
-        path: WHATSAPP_CLOUD_WEBHOOK_PATH,
-        verifyToken: config.WHATSAPP_CLOUD_VERIFY_TOKEN!,
-        appSecret: config.WHATSAPP_CLOUD_APP_SECRET!,
-        onMessage: async (message) => {
-          await ingestOrSetAside(ctx, message);
-        },
-        onStatus: (status) => recordDeliveryStatus(ctx, status),
-      });
-    }
     url = await http.listen({ host: config.HOST, port: config.PORT });
-    await whatsappWeb?.start();
-    if (telegramToken && config.TELEGRAM_MODE === 'polling') {
-      polling = await startTelegramPolling({
-        token: telegramToken,
-        apiRoot: config.TELEGRAM_API_ROOT,
-        onUpdate: (update) => receiveTelegramUpdate(ctx, update),
-        isOutage: (error) => isOutage(db.sql, error),
-        setAside: (update, error, attempts) => setAsideTelegramUpdate(ctx, update, error, attempts),
-        maxAttempts: ctx.setAsideAfter,
-        logger: log.child({ component: 'telegram-polling' }),
-      });
-    }
+    for (const channel of channels) await channel.start?.();
   }
 
   return {
@@ -327,8 +247,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     purgeExpired: () => purgeNow(ctx, retention),
     async close() {
       // Inbound first (nothing new comes in), then let workers finish what they hold.
-      await polling?.stop();
-      await whatsappWeb?.stop();
+      for (const channel of [...channels].reverse()) await channel.stop?.();
       await http?.close();
       await live?.close();
       await workers?.close();

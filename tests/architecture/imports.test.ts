@@ -81,6 +81,16 @@ describe('imports between the parts', () => {
     expect(intoChannels).toEqual([]);
   });
 
+  it('channels get the runtime from the app (their intake): src/channels imports nothing from src/queues, nor from src/conversation but its context type', () => {
+    const context = join(root, 'src/conversation/context');
+    const intoRuntime = sourceFiles('src/channels').flatMap((file) =>
+      importsOf(file)
+        .filter((target) => isInside(target, join(root, 'src/queues')) || (isInside(target, join(root, 'src/conversation')) && target !== context))
+        .map((target) => `${show(file)} → ${show(target)}`),
+    );
+    expect(intoRuntime).toEqual([]);
+  });
+
   it('outside src/channels, src/channels/types gives only the adapter contract', () => {
     const typesModule = join(channelsDir, 'types');
     const files = ['src', 'flows', 'tests', 'bench']

@@ -6,10 +6,13 @@
  * probes are never limited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
+import { WEBHOOK_PATH, WHATSAPP_CLOUD_WEBHOOK_PATH, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { createTestEnv, startTestApp, testSettings, type TestEnv } from '../support/env.js';
+import { signCloudPayload } from '../support/fake-graph.js';
+import { telegramConfig, WEBHOOK_SECRET } from '../support/telegram.js';
 import { chatIdOfSession, openChatSession, postChatMessage, WEBCHAT_MESSAGES_PATH, WEBCHAT_SESSIONS_PATH } from '../support/webchat.js';
+import { CLOUD, cloudWebhook, whatsappCloudConfig } from '../support/whatsapp-cloud.js';
 
 const LIMITS = {
   TRUST_PROXY: '127.0.0.1',
@@ -28,7 +31,9 @@ let twin: App;
 
 beforeAll(async () => {
   env = await createTestEnv();
-  app = await startTestApp(env, { config: LIMITS });
+  // Both webhooks served (nothing here makes the product call either platform, so neither API needs to exist).
+  const nowhere = { apiRoot: 'http://127.0.0.1:9', token: '123456:limits' };
+  app = await startTestApp(env, { config: { ...LIMITS, ...telegramConfig(nowhere), ...whatsappCloudConfig(nowhere) } });
   twin = await startTestApp(env, { role: 'web', config: LIMITS });
 });
 
@@ -111,6 +116,28 @@ describe('every other route', () => {
     const from = visitor();
     await statuses(7, () => get(app.url!, '/privasi', from));
     for (const path of ['/healthz', '/readyz', '/metrics']) expect(await statuses(8, () => get(app.url!, path, from))).toEqual(Array(8).fill(200));
+  });
+
+  it('never limits the platform webhooks, whose registrations exempt them', async () => {
+    const from = visitor();
+    await statuses(7, () => get(app.url!, '/privasi', from));
+    let updateId = 900_000_000;
+    const telegram = () =>
+      fetch(app.url! + WEBHOOK_PATH, {
+        method: 'POST',
+        headers: { ...from, 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+        body: JSON.stringify({ update_id: updateId++ }),
+      }).then((r) => r.status);
+    const raw = JSON.stringify(cloudWebhook({}));
+    const cloud = () =>
+      fetch(app.url! + WHATSAPP_CLOUD_WEBHOOK_PATH, {
+        method: 'POST',
+        headers: { ...from, 'content-type': 'application/json', 'x-hub-signature-256': signCloudPayload(raw, CLOUD.appSecret) },
+        body: raw,
+      }).then((r) => r.status);
+    expect(await statuses(8, telegram)).toEqual(Array(8).fill(200));
+    expect(await statuses(8, cloud)).toEqual(Array(8).fill(200));
+    expect(await get(app.url!, '/privasi', from)).toBe(429);
   });
 
   it('limits Open311 to INTEGRATIONS_MAX_PER_MINUTE per address', async () => {

@@ -61,9 +61,9 @@ const DEFAULT_MAX_ATTEMPTS = 3;
  * @example
  *   const polling = await startTelegramPolling({
  *     token, apiRoot, logger,
- *     onUpdate: (update) => receiveTelegramUpdate(ctx, update),
- *     isOutage: (error) => isOutage(ctx.db.sql, error),
- *     setAside: (update, error, attempts) => setAsideTelegramUpdate(ctx, update, error, attempts),
+ *     onUpdate: (update) => receiveTelegramUpdate(receiving, update),
+ *     isOutage: intake.isOutage,
+ *     setAside: (update, error, attempts) => setAsideTelegramUpdate(receiving, update, error, attempts),
  *   });
  *   process.once('SIGTERM', () => polling.stop());
  */

@@ -17,9 +17,9 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { copy } from '../../../flows/copy/index.js';
-import { ingestOrSetAside } from '../../conversation/set-aside.js';
 import type { PipelineContext } from '../../conversation/context.js';
 import type { OutboundMessage } from '../../domain/messages.js';
+import type { Intake } from '../registry.js';
 import { chatIdOfSession, endSession, liveSession, openSession, SESSION_HEADER, sessionToken, touchSession } from './sessions.js';
 
 const PAGE = fileURLToPath(new URL('./page.html', import.meta.url));
@@ -84,7 +84,7 @@ const perSession = (request: FastifyRequest) => {
   return token ? `session:${chatIdOfSession(token)}` : `address:${request.ip}`;
 };
 
-export async function registerWebChat(app: FastifyInstance, ctx: PipelineContext, options: WebChatOptions) {
+export async function registerWebChat(app: FastifyInstance, ctx: PipelineContext, intake: Intake, options: WebChatOptions) {
   const template = await readFile(PAGE, 'utf8');
   const perAddress = app.createRateLimit({ max: options.addressMaxPerMinute, timeWindow: 60_000, keyGenerator: (request) => `webchat-address:${request.ip}` });
 
@@ -118,7 +118,7 @@ export async function registerWebChat(app: FastifyInstance, ctx: PipelineContext
       const chatId = token && (await touchSession(ctx.db.sql, token, ctx.now(), options.sessionHours));
       if (!chatId) return ended(reply);
       // A message the database refuses is set aside: the apology arrives through the poll like any reply.
-      const stored = await ingestOrSetAside(ctx, {
+      const stored = await intake.ingestOrSetAside({
         channel: 'web',
         chatId,
         externalId: parsed.data.id,
