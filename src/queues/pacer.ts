@@ -6,6 +6,9 @@
  * however their jobs were fetched. A queue limiter counting fixed windows cannot promise that:
  * the end of one window and the start of the next let twice the cap through in one second.
  *
+ * A send that wakes too late for its slot takes another (`slot`), so a stalled event loop does not
+ * let its waiting sends leave all at once.
+ *
  * The slot is taken in Postgres, on its clock (`clock_timestamp()`), in an unlogged one-row-per-
  * channel table: one short statement per send, the same on both queue backends, and nothing to
  * go stale when a process dies (a slot it took and never used is one gap of a few milliseconds).
@@ -17,6 +20,13 @@ import type { ChannelName } from '../domain/messages.js';
 
 /** Slots this much further apart than the cap asks: a send that leaves a few milliseconds late never makes a second hold one too many. */
 export const PACE_HEADROOM = 0.01;
+/**
+ * A send this late for its slot takes a new one. With slots 1 % apart beyond the cap, the sends of
+ * any second stay within the cap as long as none leaves more than about 10 ms after its slot.
+ */
+const LATE_TOLERANCE_MS = 4;
+/** A process too busy to keep any slot still sends, after this many. */
+const MAX_RETAKES = 10;
 
 export class SendPacer {
   private readonly intervalUs = new Map<ChannelName, number>();
@@ -30,10 +40,20 @@ export class SendPacer {
     }
   }
 
-  /** Resolves at the channel's next free slot (at once for a channel without a pace). */
+  /**
+   * Resolves at the channel's next free slot (at once for a channel without a pace). A send that
+   * wakes late (a busy event loop, a stalled process) has lost its slot: going then would bunch it
+   * with the sends whose slots come next, and a second could hold more than the cap. It takes a new
+   * slot instead, up to a few times.
+   */
   async slot(channel: ChannelName): Promise<void> {
-    const taken = await this.take(channel);
-    if (taken && taken.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(taken.waitMs)));
+    for (let attempt = 1; ; attempt++) {
+      const taken = await this.take(channel);
+      if (!taken) return;
+      const wakeAt = Date.now() + Math.max(0, taken.waitMs);
+      if (taken.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(taken.waitMs)));
+      if (Date.now() - wakeAt <= LATE_TOLERANCE_MS || attempt >= MAX_RETAKES) return;
+    }
   }
 
   /**
