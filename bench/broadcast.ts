@@ -1,7 +1,7 @@
 /**
  * `npm run bench:broadcast`: one broadcast to BENCH_BROADCAST_RECIPIENTS generated Telegram
  * subscribers (default 100,000) against a lean fake Bot API, the product running as a real worker
- * process with TELEGRAM_MAX_PER_SECOND = BENCH_BROADCAST_CAP (default 500). Prints the planning
+ * process with TELEGRAM_MAX_PER_SECOND = BENCH_BROADCAST_CAP (default 150). Prints the planning
  * time, the time to the last send, the achieved send rate against the cap (and the busiest whole
  * second, which must not exceed it), duplicates, missing, and the worker's peak memory; then one
  * line of JSON: {"recipients","sent","duplicates","missing","rate_per_s","cap_per_s",…}.
@@ -30,7 +30,9 @@ function positive(name: string, fallback: number): number {
 }
 
 const recipients = Math.round(positive('BENCH_BROADCAST_RECIPIENTS', 100_000));
-const cap = positive('BENCH_BROADCAST_CAP', 500);
+// One worker process on 2 cores sends about 300 notices a second at most (issue 8 is its
+// throughput): a cap it can hold shows the pace, not the machine's ceiling.
+const cap = positive('BENCH_BROADCAST_CAP', 150);
 const workerCount = Math.round(positive('BENCH_BROADCAST_WORKERS', 1));
 const timeoutS = positive('BENCH_BROADCAST_TIMEOUT_S', Math.ceil((2 * recipients) / cap) + 120);
 const TEXT = 'Pendaftaran bantuan sosial dibuka sampai 31 Desember. Info: kantor kelurahan.';
@@ -136,6 +138,8 @@ async function main() {
   log(`planning:           ${Math.round(Number(times.planning_ms ?? 0))} ms`);
   log(`time to last send:  ${((last - startedAt) / 1000).toFixed(1)} s (worker start included)`);
   log(`send rate:          ${rate.toFixed(1)}/s against a cap of ${cap}/s (${(((rate - cap) / cap) * 100).toFixed(1)}%); busiest second ${busiest}`);
+  const held = rate <= cap && rate >= cap * 0.98;
+  log(`held:               ${held ? 'yes' : 'NO'} (the rate within 2 % below the cap, never above)`);
   log(`duplicates:         ${duplicates}`);
   log(`missing:            ${missing}`);
   log(`peak worker memory: ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
@@ -149,6 +153,7 @@ async function main() {
       rate_per_s: Math.round(rate * 10) / 10,
       cap_per_s: cap,
       busiest_second: busiest,
+      held,
       planning_ms: Math.round(Number(times.planning_ms ?? 0)),
       peak_rss_mb: Math.round(peakRss / 1024 / 1024),
     }),
