@@ -57,7 +57,7 @@ export interface ChannelParts {
   mediaSource?: MediaSource;
   /** Paths the HTTP rate limit does not count: platform webhooks retry, they do not abuse. */
   unlimitedPaths?: string[];
-  /** Added to the readiness check (`/health/ready`), by name. */
+  /** Added to the readiness check (`/readyz`), by name. */
   readyChecks?: Record<string, () => boolean>;
   /** The session linked by scanning a QR (whatsapp-web.js), shown in the console. */
   linked?: Pick<WhatsAppWebConnection, 'state' | 'qr'>;

@@ -96,3 +96,8 @@ export interface DeliveryStatus {
   /** The failure says the citizen stopped business messages (see `SendResult`): broadcasts stop. */
   optedOut?: boolean;
 }
+
+/** A picture where a channel shows text only: its words, then its link. */
+export function imageAsText(message: { text: string; imageUrl: string }): string {
+  return message.text === '' ? message.imageUrl : `${message.text}\n\n${message.imageUrl}`;
+}

@@ -4,7 +4,7 @@
  */
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
-import type { OutboundMessage, ReplyOption, SendResult } from '../../domain/messages.js';
+import { imageAsText, type OutboundMessage, type ReplyOption, type SendResult } from '../../domain/messages.js';
 import type { ChannelSender } from '../types.js';
 import { splitText } from '../split-text.js';
 
@@ -92,7 +92,7 @@ async function sendImage(api: Api, chatId: string, imageUrl: string, text: strin
     if (captioned) return { ok: true, externalId: String(sent.message_id) };
   } catch (error) {
     if (!(error instanceof GrammyError) || error.error_code !== 400 || /chat not found|PEER_ID_INVALID/i.test(error.description)) throw error;
-    return sendText(api, chatId, text === '' ? imageUrl : `${text}\n\n${imageUrl}`, undefined);
+    return sendText(api, chatId, imageAsText({ text, imageUrl }), undefined);
   }
   return sendText(api, chatId, text, undefined);
 }

@@ -18,7 +18,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { copy } from '../../../flows/copy/index.js';
 import type { PipelineContext } from '../../conversation/context.js';
-import type { OutboundMessage } from '../../domain/messages.js';
+import { imageAsText, type OutboundMessage } from '../../domain/messages.js';
 import type { Intake } from '../registry.js';
 import { chatIdOfSession, endSession, liveSession, openSession, SESSION_HEADER, sessionToken, touchSession } from './sessions.js';
 
@@ -150,7 +150,7 @@ export async function registerWebChat(app: FastifyInstance, ctx: PipelineContext
             ? [{ id: Number(r.id), text: r.payload.text, options: r.payload.options ?? [] }]
             : // A picture as its link: the page shows text only, and its policy loads no images from elsewhere.
               r.payload.kind === 'image'
-              ? [{ id: Number(r.id), text: `${r.payload.text}\n\n${r.payload.imageUrl}`.trim(), options: [] }]
+              ? [{ id: Number(r.id), text: imageAsText(r.payload), options: [] }]
               : [],
         ),
         last: rows.length ? Number(rows[rows.length - 1].id) : parsed.data.after,

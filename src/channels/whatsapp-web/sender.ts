@@ -3,7 +3,7 @@
  * WhatsApp Web are banned after bursts of sends, so every message waits its turn, per chat
  * and across all chats, with a little jitter so the rhythm does not look scripted.
  */
-import type { OutboundMessage, SendResult } from '../../domain/messages.js';
+import { imageAsText, type OutboundMessage, type SendResult } from '../../domain/messages.js';
 import type { ChannelSender } from '../types.js';
 import type { WhatsAppWebConnection } from './connection.js';
 
@@ -59,7 +59,7 @@ export function createWhatsAppWebSender(options: WhatsAppWebSenderOptions): Chan
       try {
         // Options are already written into the text as a numbered list; WhatsApp Web has no buttons.
         // Pictures by link only: a text with the link (WhatsApp Web never carries broadcasts anyway).
-        const text = message.kind === 'image' ? `${message.text}\n\n${message.imageUrl}`.trim() : message.text;
+        const text = message.kind === 'image' ? imageAsText(message) : message.text;
         const sent = await connection.sendText(message.chatId, text);
         if (!sent) return { ok: false, failure: 'retryable', reason: 'whatsapp-web returned no message' };
         return { ok: true, externalId: sent.id._serialized };
