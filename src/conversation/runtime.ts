@@ -5,7 +5,8 @@
  * messages of one chat strictly sequential while different chats run in parallel.
  */
 import { eq, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
+import type postgres from 'postgres';
+import { rawTx, type Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { copy } from '../../flows/copy/index.js';
 import { cleanText, mapStrings } from '../domain/clean-text.js';
@@ -160,7 +161,7 @@ function carriesNik(message: PendingMessage): boolean {
   return message.payload?.nik !== undefined;
 }
 
-const dropNik = sql`, payload = nullif(payload - 'nik', '{}'::jsonb)`;
+const dropNik = (raw: postgres.TransactionSql) => raw`, payload = nullif(payload - 'nik', '{}'::jsonb)`;
 
 /**
  * The given-up message as stored, kept for operators, without the sealed NIK its step would have
@@ -224,6 +225,7 @@ export interface StepResult {
 }
 
 interface LockedChat {
+  identity_id: string;
   snapshot: PersistedSnapshot | null;
   version: number;
   /** Text: drizzle's postgres-js driver leaves timestamps unparsed in raw queries. */
@@ -253,129 +255,241 @@ interface PendingMessage {
 }
 
 /**
+ * What the conversation lock reads of a chat, with its identity: the machine's snapshot, where the
+ * replies go, and the news a step must know (a finished case awaiting its rating, the privacy
+ * notice shown or not, an open live-chat request). (The finished case may be read before the lock
+ * is granted: the rating effect checks it again under the case's lock.)
+ */
+function chatColumns(raw: postgres.TransactionSql) {
+  return raw`
+    select c.identity_id, c.snapshot, c.version, c.updated_at, i.channel, i.chat_id,
+      (select k.ticket from cases k join case_timers ct on ct.case_id = k.id and ct.kind = 'close' and ct.done_at is null
+       where k.citizen_id = i.citizen_id and k.status = 'selesai' and (c.snapshot is null or ct.started_at > c.updated_at)
+         and (k.rated_at is null or k.rated_at < ct.started_at)
+       order by ct.started_at desc limit 1) as rating_ticket,
+      i.privacy_notice_at is not null as notice_shown,
+      h.id as handoff_id, h.dinas_id as handoff_dinas_id, h.taken_by_staff_id is not null as handoff_taken
+    from conversations c join channel_identities i on i.id = c.identity_id
+      left join handoff_requests h on h.identity_id = c.identity_id and h.resolved_at is null`;
+}
+
+/**
+ * The oldest two unprocessed messages of each locked chat (the second only says there is more),
+ * read in a statement after the lock's: a read in the locking statement would use a snapshot taken
+ * before the lock, and could see a message the previous holder just processed.
+ */
+async function pendingOf(ctx: PipelineContext, raw: postgres.TransactionSql, identityIds: readonly number[]): Promise<Map<number, PendingMessage[]>> {
+  const rows = await raw<(PendingMessage & { identity_id: string })[]>`
+    select m.identity_id, m.id, m.external_id, m.kind, m.body, m.payload, m.shortened_from, ${repeatOfPrevious(raw, ctx.fairUse.repeatWithinMs)} as repeat
+    from unnest(${`{${identityIds.join(',')}}`}::bigint[]) as chat(id)
+      cross join lateral (select * from messages m where m.identity_id = chat.id and m.processed_at is null order by m.id limit 2) m
+    order by m.identity_id, m.id`;
+  const byChat = new Map<number, PendingMessage[]>();
+  for (const row of rows) {
+    const id = Number(row.identity_id);
+    byChat.set(id, [...(byChat.get(id) ?? []), row]);
+  }
+  return byChat;
+}
+
+/**
  * Processes the oldest unprocessed message of the chat, if any. `giveUp` marks it processed with
  * an apology instead of stepping it, and sets it aside in the same transaction: for a message
- * that keeps failing, so one poisoned message cannot block a chat forever. Round trips matter
- * here (this runs for every message), so all the writes go in one statement.
+ * that keeps failing, so one poisoned message cannot block a chat forever.
  */
 async function processOne(ctx: PipelineContext, identityId: number, giveUp: GiveUp | null): Promise<StepResult | 'busy' | null> {
   return ctx.db.db.transaction(async (tx) => {
-    // The conversation row exists from the chat's first message (ingest creates it). Lock first,
-    // read the messages after, in two statements: a read in the locking statement would use a
-    // snapshot taken before the lock, and could see a message the previous holder just processed.
-    // (The finished case it looks up may be read that early: the rating effect checks it again under the case's lock.)
-    const [chat] = (await tx.execute(sql`
-      select c.snapshot, c.version, c.updated_at, i.channel, i.chat_id,
-        (select k.ticket from cases k join case_timers ct on ct.case_id = k.id and ct.kind = 'close' and ct.done_at is null
-         where k.citizen_id = i.citizen_id and k.status = 'selesai' and (c.snapshot is null or ct.started_at > c.updated_at)
-           and (k.rated_at is null or k.rated_at < ct.started_at)
-         order by ct.started_at desc limit 1) as rating_ticket,
-        i.privacy_notice_at is not null as notice_shown,
-        h.id as handoff_id, h.dinas_id as handoff_dinas_id, h.taken_by_staff_id is not null as handoff_taken
-      from conversations c join channel_identities i on i.id = c.identity_id
-        left join handoff_requests h on h.identity_id = c.identity_id and h.resolved_at is null
-      where c.identity_id = ${identityId}
-      for update of c skip locked`)) as unknown as LockedChat[];
+    // The conversation row exists from the chat's first message (ingest creates it).
+    const raw = rawTx(tx);
+    const [chat] = await raw<LockedChat[]>`${chatColumns(raw)} where c.identity_id = ${identityId} for update of c skip locked`;
     // Another worker holds this chat and will take our message in its next round.
     if (!chat) return 'busy';
-    const pending = (await tx.execute(sql`
-      select m.id, m.external_id, m.kind, m.body, m.payload, m.shortened_from, ${repeatOfPrevious(ctx.fairUse.repeatWithinMs)} as repeat
-      from messages m
-      where m.identity_id = ${identityId} and m.processed_at is null
-      order by m.id limit 2`)) as unknown as PendingMessage[];
+    const pending = (await pendingOf(ctx, raw, [identityId])).get(identityId) ?? [];
     if (pending.length === 0) return null;
-    const [next] = pending;
-    const message: MessageRow = { id: Number(next.id), kind: next.kind, body: next.body, payload: next.payload };
-    const now = ctx.now();
+    return stepLocked(ctx, tx, chat, pending, giveUp);
+  });
+}
 
-    let persisted = chat.snapshot;
-    // A new conversation of a chat never shown the privacy notice shows it under its first reply.
-    const input: ConversationInput = { lang: langOf(persisted), ...(chat.notice_shown ? {} : { privacyNotice: ctx.publicUrl }) };
-    // Starting over never throws away a report being written: it is offered back for 24 hours.
-    if (persisted && chat.version !== ctx.machineVersion) {
-      input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
-      persisted = null;
-      input.restartReason = 'upgrade';
-    } else if (persisted && now.getTime() - new Date(chat.updated_at).getTime() > ctx.idleMs && !outlivesIdle(persisted)) {
-      input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
-      persisted = null;
-      input.restartReason = 'idle';
+/**
+ * Steps the chats that have messages waiting and that no other worker holds, up to `limit` of them,
+ * oldest waiting first, in one transaction: a lock, a read and a commit for all of them instead of
+ * for each (src/queues/stepper.ts hands them out). A chat whose message failed once is left to the
+ * queue's retries (`messages.queued_at`). Throws like any transaction: nothing of the batch is kept,
+ * and `locked` (when the lock was taken) names the chats it held.
+ */
+export async function processReadyChats(ctx: PipelineContext, limit: number, locked: number[] = []): Promise<(StepResult & { identityId: number })[]> {
+  return ctx.db.db.transaction(async (tx) => {
+    const raw = rawTx(tx);
+    // Chats with a message waiting, oldest waiting first; a few more than the batch, since some may be held elsewhere.
+    const chats = await raw<LockedChat[]>`
+      ${chatColumns(raw)}
+      where c.identity_id in (
+        select m.identity_id from messages m where m.processed_at is null
+        group by m.identity_id having bool_and(m.queued_at is null)
+        order by min(m.id) limit ${limit * 4})
+      for update of c skip locked
+      limit ${limit}`;
+    locked.push(...chats.map((chat) => Number(chat.identity_id)));
+    if (chats.length === 0) return [];
+    const pending = await pendingOf(ctx, raw, locked);
+    const results: (StepResult & { identityId: number })[] = [];
+    const writes: { write: StepWrite; result: StepResult }[] = [];
+    for (const chat of chats) {
+      const identityId = Number(chat.identity_id);
+      const messages = pending.get(identityId);
+      if (!messages?.length) continue;
+      const result = await stepLocked(ctx, tx, chat, messages, null, writes);
+      results.push(Object.assign(result, { identityId }));
     }
+    if (writes.length > 0) await writeSteps(ctx, raw, writes);
+    return results;
+  });
+}
 
-    const work: CaseWork = { ctx, tx, now, after: [] };
-    let replies: ReplyEffect[];
-    let snapshot: PersistedSnapshot | null;
-    const kept = { refs: [] as string[], rows: [] as number[] };
-    const handoff: OpenHandoff | null = chat.handoff_id ? { id: Number(chat.handoff_id), dinasId: Number(chat.handoff_dinas_id), taken: Boolean(chat.handoff_taken) } : null;
-    if (handoff) await citizenWrote(work, handoff);
-    if (handoff?.taken) {
-      // The rule of a taken chat: an officer answers, so the bot stays quiet. The message is stored
-      // (the officer's transcript reads it from `messages`) and marked processed without a step;
-      // one given up on is set aside without the bot's apology, the officer still sees it.
-      const photoRef = message.kind === 'photo' ? String(next.payload?.mediaRef ?? '') : '';
-      if (photoRef && !giveUp) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: photoRef }, kept);
-      const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp, now) : null;
-      await tx.execute(sql`
-        update messages set processed_at = now(), error = ${giveUp ? 'gave up after repeated failures' : null}${carriesNik(next) ? dropNik : sql``}
-        where id = ${message.id}`);
-      return {
-        channel: chat.channel,
-        outbox: [],
-        media: kept.rows,
-        declinedMedia: null,
-        more: pending.length > 1,
-        after: work.after,
-        ...(giveUp ? { gaveUp: { channel: chat.channel, setAsideId } } : {}),
-      };
-    }
-    if (next.repeat && !giveUp) {
-      // A double tap or a resend before the bot answered: stored, answered once (src/conversation/fair-use.ts).
-      await tx.execute(sql`update messages set processed_at = now(), skipped = 'repeat'${carriesNik(next) ? dropNik : sql``} where id = ${message.id}`);
-      return { channel: chat.channel, outbox: [], media: [], declinedMedia: null, more: pending.length > 1, after: work.after };
-    }
-    if (giveUp) {
-      replies = [{ type: 'reply', text: copy[input.lang ?? 'id'].notes.failed }];
-      snapshot = null;
-    } else {
-      const events: ConversationEvent[] = [await withUnderstanding(ctx, toEvent(message), now)];
-      if (chat.rating_ticket) events.unshift({ type: 'case.awaitingRating', ticket: chat.rating_ticket });
-      const outcome = await step(ctx.machine, persisted, input, events, performer(work, { identityId, channel: chat.channel }, message, kept));
-      replies = next.shortened_from === null ? outcome.replies : [shortenedNote(ctx, input.lang), ...outcome.replies];
-      snapshot = outcome.snapshot;
-    }
+/** One step of a locked chat: its oldest message; its writes go in one statement, shared by a batch's steps (`writeSteps`). */
+async function stepLocked(
+  ctx: PipelineContext,
+  tx: Tx,
+  chat: LockedChat,
+  pending: PendingMessage[],
+  giveUp: GiveUp | null,
+  /** A batch's steps leave their writes here, for one statement once all are stepped. */
+  batch?: { write: StepWrite; result: StepResult }[],
+): Promise<StepResult> {
+  const raw = rawTx(tx);
+  const identityId = Number(chat.identity_id);
+  const [next] = pending;
+  const message: MessageRow = { id: Number(next.id), kind: next.kind, body: next.body, payload: next.payload };
+  const now = ctx.now();
 
-    const payloads = JSON.stringify(replies.map((r) => toOutbound(chat.chat_id, r)));
-    const at = now.toISOString();
+  let persisted = chat.snapshot;
+  // A new conversation of a chat never shown the privacy notice shows it under its first reply.
+  const input: ConversationInput = { lang: langOf(persisted), ...(chat.notice_shown ? {} : { privacyNotice: ctx.publicUrl }) };
+  // Starting over never throws away a report being written: it is offered back for 24 hours.
+  if (persisted && chat.version !== ctx.machineVersion) {
+    input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
+    persisted = null;
+    input.restartReason = 'upgrade';
+  } else if (persisted && now.getTime() - new Date(chat.updated_at).getTime() > ctx.idleMs && !outlivesIdle(persisted)) {
+    input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
+    persisted = null;
+    input.restartReason = 'idle';
+  }
+
+  const work: CaseWork = { ctx, tx, now, after: [] };
+  let replies: ReplyEffect[];
+  let snapshot: PersistedSnapshot | null;
+  const kept = { refs: [] as string[], rows: [] as number[] };
+  const handoff: OpenHandoff | null = chat.handoff_id ? { id: Number(chat.handoff_id), dinasId: Number(chat.handoff_dinas_id), taken: Boolean(chat.handoff_taken) } : null;
+  if (handoff) await citizenWrote(work, handoff);
+  if (handoff?.taken) {
+    // The rule of a taken chat: an officer answers, so the bot stays quiet. The message is stored
+    // (the officer's transcript reads it from `messages`) and marked processed without a step;
+    // one given up on is set aside without the bot's apology, the officer still sees it.
+    const photoRef = message.kind === 'photo' ? String(next.payload?.mediaRef ?? '') : '';
+    if (photoRef && !giveUp) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: photoRef }, kept);
     const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp, now) : null;
-    // The conversation's time is the domain clock (the idle limit reads it); the outbox row's and
-    // the message's are Postgres's, the clock the relay measures their age by.
-    const outbox = (await tx.execute(sql`
-      with written as (
-        insert into outbox (identity_id, channel, payload)
-        select ${identityId}, ${chat.channel}, reply.payload
-        from jsonb_array_elements(${payloads}::jsonb) with ordinality as reply(payload, position)
-        order by reply.position
-        returning id
-      ), conversation as (
-        update conversations set snapshot = ${snapshot === null ? null : JSON.stringify(snapshot)}::jsonb,
-          version = ${ctx.machineVersion}, updated_at = ${at}::timestamptz
-        where identity_id = ${identityId}
-      ), message as (
-        update messages set processed_at = now(), error = ${giveUp ? 'gave up after repeated failures' : null}${carriesNik(next) ? dropNik : sql``}
-        where id = ${message.id}
-      )
-      select id from written order by id`)) as unknown as { id: string }[];
-    const photoRef = message.kind === 'photo' ? String(message.payload?.mediaRef ?? '') : '';
+    await raw`
+      update messages set processed_at = clock_timestamp(), error = ${giveUp ? 'gave up after repeated failures' : null}${carriesNik(next) ? dropNik(raw) : raw``}
+      where id = ${message.id}`;
     return {
       channel: chat.channel,
-      outbox: outbox.map((o) => ({ id: Number(o.id), channel: chat.channel })),
+      outbox: [],
       media: kept.rows,
-      declinedMedia: photoRef && !kept.refs.includes(photoRef) ? photoRef : null,
+      declinedMedia: null,
       more: pending.length > 1,
       after: work.after,
       ...(giveUp ? { gaveUp: { channel: chat.channel, setAsideId } } : {}),
     };
-  });
+  }
+  if (next.repeat && !giveUp) {
+    // A double tap or a resend before the bot answered: stored, answered once (src/conversation/fair-use.ts).
+    await raw`update messages set processed_at = clock_timestamp(), skipped = 'repeat'${carriesNik(next) ? dropNik(raw) : raw``} where id = ${message.id}`;
+    return { channel: chat.channel, outbox: [], media: [], declinedMedia: null, more: pending.length > 1, after: work.after };
+  }
+  if (giveUp) {
+    replies = [{ type: 'reply', text: copy[input.lang ?? 'id'].notes.failed }];
+    snapshot = null;
+  } else {
+    const events: ConversationEvent[] = [await withUnderstanding(ctx, toEvent(message), now)];
+    if (chat.rating_ticket) events.unshift({ type: 'case.awaitingRating', ticket: chat.rating_ticket });
+    const outcome = await step(ctx.machine, persisted, input, events, performer(work, { identityId, channel: chat.channel }, message, kept));
+    replies = next.shortened_from === null ? outcome.replies : [shortenedNote(ctx, input.lang), ...outcome.replies];
+    snapshot = outcome.snapshot;
+  }
+
+  const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp, now) : null;
+  const photoRef = message.kind === 'photo' ? String(message.payload?.mediaRef ?? '') : '';
+  const result: StepResult = {
+    channel: chat.channel,
+    outbox: [],
+    media: kept.rows,
+    declinedMedia: photoRef && !kept.refs.includes(photoRef) ? photoRef : null,
+    more: pending.length > 1,
+    after: work.after,
+    ...(giveUp ? { gaveUp: { channel: chat.channel, setAsideId } } : {}),
+  };
+  const write: StepWrite = {
+    identity_id: identityId,
+    channel: chat.channel,
+    message_id: message.id,
+    snapshot,
+    replies: replies.map((r) => toOutbound(chat.chat_id, r)),
+    drop_nik: carriesNik(next),
+    error: giveUp ? 'gave up after repeated failures' : null,
+    at: now.toISOString(),
+  };
+  if (batch) batch.push({ write, result });
+  else await writeSteps(ctx, raw, [{ write, result }]);
+  return result;
+}
+
+/** What a step writes: its replies, the conversation's new snapshot, its message processed. */
+interface StepWrite {
+  identity_id: number;
+  channel: ChannelName;
+  message_id: number;
+  snapshot: PersistedSnapshot | null;
+  replies: OutboundMessage[];
+  /** The sealed NIK the message carried is dropped (see `carriesNik`). */
+  drop_nik: boolean;
+  error: string | null;
+  /** The step's moment on the domain clock: the conversation's `updated_at`, which the idle limit reads. */
+  at: string;
+}
+
+/**
+ * The writes of one or many steps in one statement (a batch's steps share it), filling in each
+ * result's outbox rows in the order of its replies. The outbox rows' and the messages' times are
+ * Postgres's, the clock the relay measures their age by: the moment of the write, not the
+ * transaction's start (`now()`), which in a batch may come before the message was even received,
+ * and the fair-use check for a repeat asks whether a reply came after it.
+ */
+async function writeSteps(ctx: PipelineContext, raw: postgres.TransactionSql, steps: { write: StepWrite; result: StepResult }[]): Promise<void> {
+  const rows = await raw<{ id: string; identity_id: string }[]>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(steps.map((step) => step.write))}::jsonb) as r(
+        identity_id bigint, channel text, message_id bigint, snapshot jsonb, replies jsonb, drop_nik boolean, error text, at timestamptz)
+    ), written as (
+      insert into outbox (identity_id, channel, payload, created_at)
+      select i.identity_id, i.channel, reply.payload, clock_timestamp()
+      from input i cross join lateral jsonb_array_elements(i.replies) with ordinality as reply(payload, position)
+      order by i.identity_id, reply.position
+      returning id, identity_id
+    ), conversation as (
+      update conversations c set snapshot = i.snapshot, version = ${ctx.machineVersion}, updated_at = i.at
+      from input i where c.identity_id = i.identity_id
+    ), message as (
+      update messages m set processed_at = clock_timestamp(), error = i.error,
+        payload = case when i.drop_nik then nullif(m.payload - 'nik', '{}'::jsonb) else m.payload end
+      from input i where m.id = i.message_id
+    )
+    select id, identity_id from written order by id`;
+  const results = new Map(steps.map((step) => [step.write.identity_id, step.result]));
+  for (const row of rows) {
+    const result = results.get(Number(row.identity_id))!;
+    result.outbox.push({ id: Number(row.id), channel: result.channel });
+  }
 }
 
 /**
@@ -444,12 +558,20 @@ export async function processConversation(
     if (!result) return { processed, gaveUp };
     processed++;
     gaveUp ??= result.gaveUp;
-    if (result.outbox.length > 0) await deliver(identityId, result.outbox);
-    await enqueueMediaFetches(ctx, result.media);
-    if (result.declinedMedia && options.releaseMedia) {
-      await options.releaseMedia(result.channel, result.declinedMedia).catch((err: unknown) => ctx.log.warn({ err, identityId }, 'could not drop a declined photo'));
-    }
-    await runAfterCommit(ctx, result.after);
+    await afterStep(ctx, identityId, result, { deliver, releaseMedia: options.releaseMedia });
     if (!result.more) return { processed, gaveUp };
   }
+}
+
+/**
+ * What follows a step's commit: its replies delivered (sent now, or the chat's turn queued), the
+ * photos it kept fetched, a photo it declined dropped, its case events' work run.
+ */
+export async function afterStep(ctx: PipelineContext, identityId: number, result: StepResult, options: { deliver: Deliver; releaseMedia?: ReleaseMedia }): Promise<void> {
+  if (result.outbox.length > 0) await options.deliver(identityId, result.outbox);
+  await enqueueMediaFetches(ctx, result.media);
+  if (result.declinedMedia && options.releaseMedia) {
+    await options.releaseMedia(result.channel, result.declinedMedia).catch((err: unknown) => ctx.log.warn({ err, identityId }, 'could not drop a declined photo'));
+  }
+  await runAfterCommit(ctx, result.after);
 }

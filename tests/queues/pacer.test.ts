@@ -50,6 +50,8 @@ describe('the send pace shared by every process', () => {
     { cap: 500, perProcess: 1_000 },
   ])('$cap a second: slots from two processes never put more than $cap in a second', async ({ cap, perProcess }) => {
     const pacers = [processPacer({ telegram: cap }), processPacer({ telegram: cap })];
+    // Each process's connections opened first: while they open, nobody takes the slots passing by.
+    await Promise.all(pacers.flatMap((pacer) => Array.from({ length: 4 }, () => pacer.take('telegram'))));
     const slots: number[] = [];
     // Four sends in flight per process, as a lane's concurrency would have them.
     await Promise.all(
@@ -88,6 +90,22 @@ describe('the send pace shared by every process', () => {
     // One a second: the third send's slot is two seconds after the first's, and it waits for it.
     expect(third!.waitMs).toBeGreaterThan(intervalMs);
     expect(third!.waitMs).toBeLessThanOrEqual(2 * intervalMs + 1);
+  });
+
+  it('at thousands a second a process takes several slots in one statement and uses them in turn', async () => {
+    const pacer = processPacer({ 'whatsapp-cloud': 4_000 });
+    const intervalMs = pacer.intervalOf('whatsapp-cloud')! / 1000;
+    const first = await pacer.take('whatsapp-cloud');
+    // One statement took four slots: the schedule moved on by four intervals.
+    const [row] = await app.ctx.db.sql<{ next_ms: string }[]>`select extract(epoch from next_at) * 1000 as next_ms from send_pace where channel = 'whatsapp-cloud'`;
+    expect(Number(row.next_ms) - first!.atMs).toBeCloseTo(4 * intervalMs, 2);
+    const rest = [await pacer.take('whatsapp-cloud'), await pacer.take('whatsapp-cloud'), await pacer.take('whatsapp-cloud')];
+    expect(rest.map((slot) => slot!.atMs - first!.atMs)).toEqual([1, 2, 3].map((i) => expect.closeTo(i * intervalMs, 2)));
+    // Used up, the next take is a statement of its own, after the others' slots.
+    const [again] = await app.ctx.db.sql<{ next_ms: string }[]>`select extract(epoch from next_at) * 1000 as next_ms from send_pace where channel = 'whatsapp-cloud'`;
+    expect(Number(again.next_ms)).toBe(Number(row.next_ms));
+    const fifth = await pacer.take('whatsapp-cloud');
+    expect(fifth!.atMs).toBeGreaterThanOrEqual(Number(row.next_ms) - 0.002);
   });
 
   it('a channel without a pace sends at once and keeps no schedule', async () => {
