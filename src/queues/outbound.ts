@@ -20,7 +20,9 @@
  * turn: a turn already queued under the same id absorbs it (BullMQ ignores a known job id), and a
  * turn whose row is no longer the chat's oldest is stale and ends without sending.
  */
+import DataLoader from 'dataloader';
 import { sql } from 'drizzle-orm';
+import type postgres from 'postgres';
 import { cleanStrings } from '../domain/clean-text.js';
 import type { ChannelName, DeliveryStatus, OutboundMessage, SendResult } from '../domain/messages.js';
 import type { ChannelSender } from '../channels/types.js';
@@ -39,6 +41,8 @@ export interface Sending {
   breakers: ChannelBreakers;
   /** Each channel's shared send pace (src/queues/pacer.ts): every send takes a slot just before it leaves. */
   pacer: SendPacer;
+  /** Records the sends the platform took, many in a statement (`createSendRecorder`). */
+  sent: DataLoader<SentRow, Recorded>;
 }
 
 /** Timestamps arrive as Postgres text: drizzle's postgres-js driver turns the client's date parsers into pass-throughs. */
@@ -183,35 +187,14 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
         where id = ${row.id} and claimed_by = ${key}::bigint`;
       throw new RetryLater(waitMs, result.reason);
     }
-    // The result, the chat's unreachable mark (a blocked bot), and the chat's next owed row, in one
-    // statement: nobody sees the row failed while the chat still looks reachable. A chat the
-    // platform says we cannot reach, or whose citizen stopped business messages there, gets no
-    // more broadcasts (until the citizen subscribes again or says *mulai*).
     // `sent_at` is on the domain clock, like every date retention counts from: when the platform
     // took the reply, or when it was given up (a failed row is finished too, and ages from then).
-    // The result is written while the claim is ours, or after the relay released it and before
-    // anyone claimed it again (the platform's answer still stands).
-    const unreachableReason = !result.ok && result.unreachable ? result.reason : null;
-    const optOutReason = !result.ok && (result.unreachable || result.optedOut) ? result.reason : null;
-    const [after] = await db<{ next: string | null }[]>`
-      with unreachable as (
-        update channel_identities set
-          unreachable_at = case when ${unreachableReason}::text is null then unreachable_at else now() end,
-          unreachable_reason = coalesce(${unreachableReason}::text, unreachable_reason),
-          broadcast_opt_out_at = coalesce(broadcast_opt_out_at, now()),
-          broadcast_opt_out_reason = coalesce(broadcast_opt_out_reason, ${optOutReason}::text)
-        where id = ${identityId} and ${optOutReason}::text is not null
-      )
-      update outbox set
-        status = ${result.ok ? 'sent' : 'failed'},
-        claimed_at = null,
-        claimed_by = null,
-        external_id = ${result.ok ? indexableId(result.externalId) : null},
-        sent_at = ${ctx.now().toISOString()}::timestamptz,
-        last_error = ${result.ok ? null : result.reason},
-        attempts = attempts + 1
-      where id = ${row.id} and (claimed_by = ${key}::bigint or status = 'pending')
-      returning (select min(id) from outbox where identity_id = ${identityId} and status = 'pending' and id <> ${row.id}) as next`;
+    const sentAt = ctx.now().toISOString();
+    // A send the platform took (nearly every one) is recorded in one statement with the others
+    // finishing about now (`sending.sent`); a failure for good in one of its own.
+    const after = result.ok
+      ? await sending.sent.load({ id: Number(row.id), externalId: indexableId(result.externalId), sentAt, claim: key })
+      : await recordFailure(ctx, { identityId, rowId: Number(row.id), claim: key, sentAt }, result);
     if (!after) {
       ctx.log.warn({ outboxId: row.id, identityId }, 'claim lost during the send (the claim session reconnected); another worker sends the row again');
       return { sent };
@@ -234,6 +217,71 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
   // The chat's next turn, at the back of the lane.
   await queueTurn(ctx, identityId);
   return { sent };
+}
+
+/** A send the platform took: its row, the platform's id for it, when, and the claim it was sent under. */
+export interface SentRow {
+  id: number;
+  externalId: string;
+  sentAt: string;
+  claim: string;
+}
+
+/** After a row is recorded: the chat's next owed row, if any; null when the claim was lost meanwhile. */
+type Recorded = { next: string | null } | null;
+
+/**
+ * Records sends the platform took, every one that finishes within the same tick in one statement
+ * (DataLoader's batching, without its cache): each row marked sent, and the chat's next owed row
+ * read for its caller. The result is written while the claim is ours, or after the relay released
+ * it and before anyone claimed it again (the platform's answer still stands). One row per chat at
+ * most is being sent at a time, so no two rows of a statement are one chat's.
+ */
+export function createSendRecorder(db: postgres.Sql): DataLoader<SentRow, Recorded> {
+  return new DataLoader<SentRow, Recorded>(
+    async (rows) => {
+      const recorded = await db<{ id: string; next: string | null }[]>`
+        update outbox o set status = 'sent', claimed_at = null, claimed_by = null, external_id = r.external_id,
+          sent_at = r.sent_at, last_error = null, attempts = o.attempts + 1
+        from jsonb_to_recordset(${JSON.stringify(rows.map((row) => ({ id: row.id, external_id: row.externalId, sent_at: row.sentAt, claim: row.claim })))}::jsonb)
+          as r(id bigint, external_id text, sent_at timestamptz, claim bigint)
+        where o.id = r.id and (o.claimed_by = r.claim or o.status = 'pending')
+        returning o.id, (select min(n.id) from outbox n where n.identity_id = o.identity_id and n.status = 'pending' and n.id <> o.id) as next`;
+      const byId = new Map(recorded.map((row) => [Number(row.id), { next: row.next }]));
+      return rows.map((row) => byId.get(row.id) ?? null);
+    },
+    { cache: false, maxBatchSize: 500 },
+  );
+}
+
+/**
+ * A send failed for good: the row, the chat's unreachable mark (a blocked bot) and its broadcasts
+ * stopped, in one statement, so nobody sees the row failed while the chat still looks reachable. A
+ * chat the platform says we cannot reach, or whose citizen stopped business messages there, gets
+ * no more broadcasts (until the citizen subscribes again or says *mulai*). Written while the claim
+ * is ours, or after the relay released it and before anyone claimed it again.
+ */
+async function recordFailure(
+  ctx: PipelineContext,
+  row: { identityId: number; rowId: number; claim: string; sentAt: string },
+  result: Extract<SendResult, { failure: 'permanent' }>,
+): Promise<Recorded> {
+  const unreachableReason = result.unreachable ? result.reason : null;
+  const optOutReason = result.unreachable || result.optedOut ? result.reason : null;
+  const [after] = await ctx.db.sql<{ next: string | null }[]>`
+    with unreachable as (
+      update channel_identities set
+        unreachable_at = case when ${unreachableReason}::text is null then unreachable_at else now() end,
+        unreachable_reason = coalesce(${unreachableReason}::text, unreachable_reason),
+        broadcast_opt_out_at = coalesce(broadcast_opt_out_at, now()),
+        broadcast_opt_out_reason = coalesce(broadcast_opt_out_reason, ${optOutReason}::text)
+      where id = ${row.identityId} and ${optOutReason}::text is not null
+    )
+    update outbox set status = 'failed', claimed_at = null, claimed_by = null, external_id = null,
+      sent_at = ${row.sentAt}::timestamptz, last_error = ${result.reason}, attempts = attempts + 1
+    where id = ${row.rowId} and (claimed_by = ${row.claim}::bigint or status = 'pending')
+    returning (select min(id) from outbox where identity_id = ${row.identityId} and status = 'pending' and id <> ${row.rowId}) as next`;
+  return after ?? null;
 }
 
 /**
