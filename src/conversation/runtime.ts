@@ -468,7 +468,7 @@ interface StepWrite {
 async function writeSteps(ctx: PipelineContext, raw: postgres.TransactionSql, steps: { write: StepWrite; result: StepResult }[]): Promise<void> {
   const rows = await raw<{ id: string; identity_id: string }[]>`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(steps.map((step) => step.write))}::jsonb) as r(
+      select * from jsonb_to_recordset(${JSON.stringify(steps.map((step) => step.write))}::text::jsonb) as r(
         identity_id bigint, channel text, message_id bigint, snapshot jsonb, replies jsonb, drop_nik boolean, error text, at timestamptz)
     ), written as (
       insert into outbox (identity_id, channel, payload, created_at)

@@ -243,7 +243,7 @@ export function createSendRecorder(db: postgres.Sql): DataLoader<SentRow, Record
       const recorded = await db<{ id: string; next: string | null }[]>`
         update outbox o set status = 'sent', claimed_at = null, claimed_by = null, external_id = r.external_id,
           sent_at = r.sent_at, last_error = null, attempts = o.attempts + 1
-        from jsonb_to_recordset(${JSON.stringify(rows.map((row) => ({ id: row.id, external_id: row.externalId, sent_at: row.sentAt, claim: row.claim })))}::jsonb)
+        from jsonb_to_recordset(${JSON.stringify(rows.map((row) => ({ id: row.id, external_id: row.externalId, sent_at: row.sentAt, claim: row.claim })))}::text::jsonb)
           as r(id bigint, external_id text, sent_at timestamptz, claim bigint)
         where o.id = r.id and (o.claimed_by = r.claim or o.status = 'pending')
         returning o.id, (select min(n.id) from outbox n where n.identity_id = o.identity_id and n.status = 'pending' and n.id <> o.id) as next`;

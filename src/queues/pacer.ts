@@ -16,6 +16,7 @@
  * A send waits at most (sends in flight on the channel) × interval: the lanes' concurrency bounds
  * how many slots are taken ahead.
  */
+import DataLoader from 'dataloader';
 import type postgres from 'postgres';
 import type { ChannelName } from '../domain/messages.js';
 
@@ -35,38 +36,37 @@ const CATCH_UP_SLOTS = 3;
 /** A process too busy to keep any slot still sends, after this many. */
 const MAX_RETAKES = 10;
 
-/**
- * Slots a process takes in one statement: as many as the cap allows in this long, at least one.
- * Below a thousand a second (Telegram's 30, a Cloud number's 80, a broadcast's cap) that is one
- * slot per send; at a cap of thousands (a high tier, a bench against a fake API) one statement
- * serves several sends instead of costing each a round trip. Slots a process took and did not use
- * in time are lost, never used late, so the cap still holds across processes.
- */
-const BLOCK_MS = 1;
-
-interface Slot {
-  /** On Postgres's clock. */
-  atMs: number;
-  /** The same moment on this process's clock. */
-  localMs: number;
-}
-
 export class SendPacer {
   private readonly intervalUs = new Map<ChannelName, number>();
-  private readonly blocks = new Map<ChannelName, number>();
-  /** Slots this process took ahead and has not used yet, oldest first. */
-  private readonly ahead = new Map<ChannelName, Slot[]>();
+  /**
+   * Sends asking for a slot within the same tick (a batch's replies leaving side by side) take
+   * their slots in one statement, one after another on the schedule, as if each had asked alone.
+   */
+  private readonly slots: DataLoader<ChannelName, { atMs: number; waitMs: number }>;
 
   constructor(
     private readonly sql: postgres.Sql,
     perSecond: Partial<Record<ChannelName, number>>,
   ) {
     for (const [channel, rate] of Object.entries(perSecond) as [ChannelName, number | undefined][]) {
-      if (rate && rate > 0) {
-        this.intervalUs.set(channel, Math.ceil(1e6 / (rate * (1 - PACE_HEADROOM))));
-        this.blocks.set(channel, Math.max(1, Math.floor((rate * BLOCK_MS) / 1000)));
-      }
+      if (rate && rate > 0) this.intervalUs.set(channel, Math.ceil(1e6 / (rate * (1 - PACE_HEADROOM))));
     }
+    this.slots = new DataLoader(
+      async (channels) => {
+        const taken: { atMs: number; waitMs: number }[] = [];
+        const asking = new Map<ChannelName, number[]>();
+        channels.forEach((channel, i) => asking.set(channel, [...(asking.get(channel) ?? []), i]));
+        await Promise.all(
+          [...asking].map(async ([channel, askers]) => {
+            const first = await this.takeSlots(channel, askers.length);
+            const us = this.intervalUs.get(channel)!;
+            askers.forEach((asker, n) => (taken[asker] = { atMs: first.atMs + (n * us) / 1000, waitMs: first.waitMs + (n * us) / 1000 }));
+          }),
+        );
+        return taken;
+      },
+      { cache: false },
+    );
   }
 
   /**
@@ -87,30 +87,22 @@ export class SendPacer {
 
   /**
    * Takes the channel's next free slot: when it is (milliseconds since the epoch, Postgres's clock)
-   * and how long from now. Null for a channel without a pace. A slot taken ahead in this process
-   * comes first, unless its moment has passed.
+   * and how long from now. Null for a channel without a pace.
    */
   async take(channel: ChannelName): Promise<{ atMs: number; waitMs: number } | null> {
-    const us = this.intervalUs.get(channel);
-    if (us === undefined) return null;
-    const ahead = this.ahead.get(channel) ?? [];
-    this.ahead.set(channel, ahead);
-    const now = Date.now();
-    while (ahead.length > 0 && ahead[0].localMs < now - LATE_TOLERANCE_MS) ahead.shift();
-    const kept = ahead.shift();
-    if (kept) return { atMs: kept.atMs, waitMs: kept.localMs - now };
+    if (!this.intervalUs.has(channel)) return null;
+    return this.slots.load(channel);
+  }
 
-    const count = this.blocks.get(channel) ?? 1;
+  /** The first of `count` consecutive slots, taken in one statement. */
+  private async takeSlots(channel: ChannelName, count: number): Promise<{ atMs: number; waitMs: number }> {
+    const us = this.intervalUs.get(channel)!;
     const [row] = await this.sql<{ at_ms: string; wait_ms: string }[]>`
       insert into send_pace as p (channel, next_at) values (${channel}, clock_timestamp() + ${count * us} * interval '1 microsecond')
       on conflict (channel) do update set next_at = greatest(clock_timestamp() - ${CATCH_UP_SLOTS * us} * interval '1 microsecond', p.next_at) + ${count * us} * interval '1 microsecond'
       returning extract(epoch from p.next_at) * 1000 - ${(count * us) / 1000} as at_ms,
         extract(epoch from (p.next_at - clock_timestamp())) * 1000 - ${(count * us) / 1000} as wait_ms`;
-    const first = { atMs: Number(row.at_ms), localMs: Date.now() + Number(row.wait_ms) };
-    for (let i = 1; i < count; i++) ahead.push({ atMs: first.atMs + (i * us) / 1000, localMs: first.localMs + (i * us) / 1000 });
-    // Blocks taken side by side may come back in any order.
-    if (count > 1) ahead.sort((a, b) => a.atMs - b.atMs);
-    return { atMs: first.atMs, waitMs: first.localMs - Date.now() };
+    return { atMs: Number(row.at_ms), waitMs: Number(row.wait_ms) };
   }
 
   /** The slots' spacing for a channel, in microseconds (undefined: not paced). */
