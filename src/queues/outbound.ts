@@ -41,12 +41,14 @@ export interface Sending {
   breakers: ChannelBreakers;
   /** Each channel's shared send pace (src/queues/pacer.ts): every send takes a slot just before it leaves. */
   pacer: SendPacer;
+  /** Claims chats' oldest owed rows, many in a statement (`createClaimer`). */
+  claims: DataLoader<ClaimAsk, ClaimedRow | undefined>;
   /** Records the sends the platform took, many in a statement (`createSendRecorder`). */
   sent: DataLoader<SentRow, Recorded>;
 }
 
 /** Timestamps arrive as Postgres text: drizzle's postgres-js driver turns the client's date parsers into pass-throughs. */
-interface ClaimedRow {
+export interface ClaimedRow {
   id: string;
   channel: ChannelName;
   payload: OutboundMessage;
@@ -118,30 +120,11 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
   const { breakers } = sending;
   let sent = 0;
   for (;;) {
-    let claimed: ClaimedRow | undefined;
     const turn = sent === 0 ? (options.turn ?? null) : null;
     const upTo = options.upTo ?? null;
     // The key as of the claim: the session takes a new one if its lock connection is lost.
     const key = sending.session.key;
-    try {
-      // The chat's oldest owed row is claimed only if it is pending: while it is being sent (or
-      // failed and waits for a retry) nothing behind it moves, which keeps the order. The row's
-      // own `status = 'pending'` is checked on its latest version, so a row another worker claimed
-      // after our snapshot was taken is skipped, never claimed twice.
-      [claimed] = await db<ClaimedRow[]>`
-        update outbox o set status = 'sending', claimed_at = now(), claimed_by = ${key}::bigint
-        where o.id = (
-            select id from outbox where identity_id = ${identityId} and status in ('pending', 'sending') order by id limit 1)
-          and o.status = 'pending'
-          and (${turn}::bigint is null or o.id = ${turn}::bigint)
-          and (${upTo}::bigint is null or o.id <= ${upTo}::bigint)
-        returning o.id, o.channel, o.payload,
-          (select unreachable_at from channel_identities where id = ${identityId}) as unreachable_at,
-          (select last_inbound_at from channel_identities where id = ${identityId}) as last_inbound_at,
-          o.broadcast_id is not null and (select broadcast_opt_out_at is not null from channel_identities where id = ${identityId}) as opted_out_notice`;
-    } catch (err) {
-      if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-    }
+    const claimed = await sending.claims.load({ identityId, turn, upTo, claim: key });
     if (!claimed) {
       if (sent > 0) break;
       // Nothing claimable: nothing owed, a row being sent by another worker (which queues the
@@ -217,6 +200,65 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
   // The chat's next turn, at the back of the lane.
   await queueTurn(ctx, identityId);
   return { sent };
+}
+
+/** What a claim asks for: the chat's oldest owed row, if it is `turn` (when given) and no later than `upTo`. */
+export interface ClaimAsk {
+  identityId: number;
+  turn: number | null;
+  upTo: number | null;
+  claim: string;
+}
+
+/**
+ * Claims the chats' oldest owed rows, every claim asked within the same tick in one statement
+ * (the replies of a batch of steps leave side by side). A chat's oldest owed row is claimed only
+ * if it is pending: while it is being sent (or failed and waits for a retry) nothing behind it
+ * moves, which keeps the order. The row's own `status = 'pending'` is checked on its latest
+ * version, so a row another worker claimed after the statement's snapshot was taken is skipped,
+ * never claimed twice. A chat asked for twice in one tick is claimed for the first asker only.
+ * Undefined: nothing claimable.
+ */
+export function createClaimer(db: postgres.Sql): DataLoader<ClaimAsk, ClaimedRow | undefined> {
+  return new DataLoader<ClaimAsk, ClaimedRow | undefined>(
+    async (asks) => {
+      const first = new Map<number, ClaimAsk>();
+      for (const ask of asks) if (!first.has(ask.identityId)) first.set(ask.identityId, ask);
+      const claimed = new Map<number, ClaimedRow>();
+      try {
+        for (const row of await claimRows(db, [...first.values()])) claimed.set(Number(row.identity_id), row);
+      } catch (err) {
+        // Two rows of one chat being sent at once would break the one-per-chat index: one chat's
+        // claim lost a race. Each is claimed alone, so only that one comes back empty.
+        if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+        for (const ask of first.values()) {
+          const [row] = await claimRows(db, [ask]).catch((again: unknown) => {
+            if ((again as { code?: string }).code !== UNIQUE_VIOLATION) throw again;
+            return [];
+          });
+          if (row) claimed.set(ask.identityId, row);
+        }
+      }
+      return asks.map((ask) => (first.get(ask.identityId) === ask ? claimed.get(ask.identityId) : undefined));
+    },
+    { cache: false, maxBatchSize: 500 },
+  );
+}
+
+function claimRows(db: postgres.Sql, asks: ClaimAsk[]): Promise<(ClaimedRow & { identity_id: string })[]> {
+  const input = JSON.stringify(asks.map((ask) => ({ identity_id: ask.identityId, turn: ask.turn, up_to: ask.upTo, claim: ask.claim })));
+  return db<(ClaimedRow & { identity_id: string })[]>`
+    update outbox o set status = 'sending', claimed_at = now(), claimed_by = r.claim
+    from jsonb_to_recordset(${input}::text::jsonb) as r(identity_id bigint, turn bigint, up_to bigint, claim bigint)
+    where o.id = (
+        select id from outbox where identity_id = r.identity_id and status in ('pending', 'sending') order by id limit 1)
+      and o.status = 'pending'
+      and (r.turn is null or o.id = r.turn)
+      and (r.up_to is null or o.id <= r.up_to)
+    returning o.identity_id, o.id, o.channel, o.payload,
+      (select unreachable_at from channel_identities where id = o.identity_id) as unreachable_at,
+      (select last_inbound_at from channel_identities where id = o.identity_id) as last_inbound_at,
+      o.broadcast_id is not null and (select broadcast_opt_out_at is not null from channel_identities where id = o.identity_id) as opted_out_notice`;
 }
 
 /** A send the platform took: its row, the platform's id for it, when, and the claim it was sent under. */

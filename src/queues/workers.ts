@@ -39,7 +39,7 @@ import {
 import { ChannelBreakers, type BreakerSettings } from './breaker.js';
 import { openClaimSession } from './claims.js';
 import { SendPacer } from './pacer.js';
-import { createSendRecorder, probeChannel, queueTurn, sendTurn, type Sending } from './outbound.js';
+import { createClaimer, createSendRecorder, probeChannel, queueTurn, sendTurn, type Sending } from './outbound.js';
 import { PIPELINE_OWED_WORK, startRelay, type OwedWork } from './relay.js';
 import { startStaffNotificationWorker } from './staff-notifications.js';
 import { startStepper, STEP_BATCH, STEP_DRAINS, STEP_LOOK_AGAIN_MS, type Stepper } from './stepper.js';
@@ -164,6 +164,7 @@ export async function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<Ch
     session: await openClaimSession(options.databaseUrl, ctx.log.child({ component: 'claims' })),
     breakers: new ChannelBreakers(options.breaker, ctx.log.child({ component: 'breaker' })),
     pacer: new SendPacer(ctx.db.sql, options.rateLimits),
+    claims: createClaimer(ctx.db.sql),
     sent: createSendRecorder(ctx.db.sql),
   };
   sending.breakers.probeWith((channel) => probeChannel(ctx, sending, channel));

@@ -1,5 +1,7 @@
 /**
- * Sends the platform took are recorded in batches (src/queues/outbound.ts, `createSendRecorder`):
+ * Claims are taken in batches (src/queues/outbound.ts, `createClaimer`): claims asked in the same
+ * tick share one statement, each chat's oldest owed row only, and a chat asked for twice is claimed
+ * for one asker. Sends the platform took are recorded in batches (`createSendRecorder`):
  * those finishing in the same tick share one statement, each row is marked sent with its own
  * platform id, each caller learns its own chat's next owed row, and a row whose claim was lost and
  * taken by another worker meanwhile is not overwritten.
@@ -7,7 +9,7 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { createSendRecorder } from '../../src/queues/outbound.js';
+import { createClaimer, createSendRecorder } from '../../src/queues/outbound.js';
 import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
 
 let env: TestEnv;
@@ -74,5 +76,31 @@ describe('recording the sends the platform took', () => {
     expect(await recorder.load({ id: row, externalId: 'ext-lost', sentAt: new Date().toISOString(), claim: CLAIM })).toBeNull();
     const [kept] = await app.ctx.db.sql<{ status: string; claimed_by: string }[]>`select status, claimed_by from outbox where id = ${row}`;
     expect(kept).toEqual({ status: 'sending', claimed_by: '777' });
+  });
+
+  it('claims the oldest owed row of each chat asked for in the same tick in one statement, a chat asked twice for one asker only', async () => {
+    const [identityA] = await app.ctx.db.sql<{ id: string }[]>`insert into channel_identities (channel, chat_id) values ('telegram', '9100005') returning id`;
+    const [identityB] = await app.ctx.db.sql<{ id: string }[]>`insert into channel_identities (channel, chat_id) values ('telegram', '9100006') returning id`;
+    const owed = async (identity: string, text: string) =>
+      Number(
+        (
+          await app.ctx.db.sql<{ id: string }[]>`
+            insert into outbox (identity_id, channel, payload) values (${identity}, 'telegram', ${JSON.stringify({ kind: 'text', chatId: 'x', text })}::jsonb) returning id`
+        )[0].id,
+      );
+    const a1 = await owed(identityA.id, 'a1');
+    await owed(identityA.id, 'a2');
+    const b1 = await owed(identityB.id, 'b1');
+    const claimer = createClaimer(client);
+    statements = 0;
+    const ask = (identity: string) => ({ identityId: Number(identity), turn: null, upTo: null, claim: CLAIM });
+    const [first, twice, other] = await Promise.all([claimer.load(ask(identityA.id)), claimer.load(ask(identityA.id)), claimer.load(ask(identityB.id))]);
+    expect(statements).toBe(1);
+    expect([Number(first?.id), twice, Number(other?.id)]).toEqual([a1, undefined, b1]);
+    expect(first?.payload).toMatchObject({ text: 'a1' });
+    const sendingRows = await app.ctx.db.sql<{ id: string }[]>`select id from outbox where status = 'sending' and claimed_by = ${CLAIM}::bigint and id in ${app.ctx.db.sql([a1, b1])} order by id`;
+    expect(sendingRows.map((row) => Number(row.id))).toEqual([a1, b1]);
+    // Being sent, the chat's head blocks its next row: a second claim finds nothing.
+    expect(await claimer.load(ask(identityA.id))).toBeUndefined();
   });
 });
