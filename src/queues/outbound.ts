@@ -21,6 +21,7 @@
  * turn whose row is no longer the chat's oldest is stale and ends without sending.
  */
 import DataLoader from 'dataloader';
+import { sharedStatement } from './batches.js';
 import { sql } from 'drizzle-orm';
 import type postgres from 'postgres';
 import { cleanStrings } from '../domain/clean-text.js';
@@ -241,7 +242,7 @@ export function createClaimer(db: postgres.Sql): DataLoader<ClaimAsk, ClaimedRow
       }
       return asks.map((ask) => (first.get(ask.identityId) === ask ? claimed.get(ask.identityId) : undefined));
     },
-    { cache: false, maxBatchSize: 500 },
+    sharedStatement(),
   );
 }
 
@@ -292,7 +293,7 @@ export function createSendRecorder(db: postgres.Sql): DataLoader<SentRow, Record
       const byId = new Map(recorded.map((row) => [Number(row.id), { next: row.next }]));
       return rows.map((row) => byId.get(row.id) ?? null);
     },
-    { cache: false, maxBatchSize: 500 },
+    sharedStatement(),
   );
 }
 

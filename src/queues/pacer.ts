@@ -17,6 +17,7 @@
  * how many slots are taken ahead.
  */
 import DataLoader from 'dataloader';
+import { sharedStatement } from './batches.js';
 import type postgres from 'postgres';
 import type { ChannelName } from '../domain/messages.js';
 
@@ -65,7 +66,7 @@ export class SendPacer {
         );
         return taken;
       },
-      { cache: false },
+      sharedStatement(),
     );
   }
 
