@@ -1,8 +1,8 @@
 /**
  * The front door every channel uses: clean the inbound message of what Postgres or the console
  * cannot hold, mask any NIK-shaped number in it (src/pii/inbound.ts), store it (unique on channel + platform id, so a redelivered webhook is dropped
- * here), and wake the workers' steppers (src/queues/stepper.ts) with a NOTIFY that leaves at the
- * commit: Postgres hands out the conversation steps, Redis plays no part in a message's way in.
+ * here), and wake the steppers (src/queues/stepper.ts): this process's at once, the others' with a
+ * NOTIFY. Postgres hands out the conversation steps; Redis plays no part in a message's way in.
  * Once the row is stored the message is safe: a stepper that missed the wake-up finds it on its
  * next look, and the relay after that. Fair use (src/conversation/fair-use.ts) is applied in the
  * same statement: long texts cut, and a chat over its messages per minute stored without a step.
@@ -11,7 +11,6 @@ import { cleanStrings } from '../domain/clean-text.js';
 import type { InboundMessage } from '../domain/messages.js';
 import { copy } from '../../flows/copy/index.js';
 import { maskInbound } from '../pii/inbound.js';
-import { STEPS_WAITING } from '../queues/jobs.js';
 import { queueTurn } from '../queues/outbound.js';
 import type { TypedNik } from './contract.js';
 import type { PipelineContext } from './context.js';
@@ -94,9 +93,7 @@ export async function ingest(ctx: PipelineContext, received: InboundMessage, opt
       returning id
     )
     select message.id, message.identity_id, message.skipped,
-      exists (select 1 from ack) or exists (select 1 from slow) as notices,
-      -- Wakes the workers' steppers (src/queues/stepper.ts) when this commits.
-      (select pg_notify(${STEPS_WAITING}, '') where message.skipped is null) is not null as woke
+      exists (select 1 from ack) or exists (select 1 from slow) as notices
     from message`;
   if (!stored) {
     ctx.log.debug({ channel: message.channel }, 'duplicate inbound message dropped');
@@ -106,5 +103,6 @@ export async function ingest(ctx: PipelineContext, received: InboundMessage, opt
   // The button's answer (or the slow-down notice) first: it is owed before whatever the step writes.
   if (stored.notices) await queueTurn(ctx, identityId);
   if (stored.skipped) ctx.log.debug({ channel: message.channel, identityId, skipped: stored.skipped }, 'inbound message stored without a step');
+  else ctx.wakeSteps.wake();
   return { duplicate: false };
 }

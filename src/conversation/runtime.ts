@@ -1,8 +1,10 @@
 /**
- * Runs a chat's conversation: for each stored, unprocessed inbound message of the chat, in order,
- * one transaction locks the conversation row, steps the machine, performs its effects, writes the
- * new snapshot and the replies (outbox rows), and marks the message processed. The row lock makes
- * messages of one chat strictly sequential while different chats run in parallel.
+ * Runs the conversations: a transaction locks a chat's conversation row, steps the machine with
+ * the chat's oldest unprocessed message, performs its effects, writes the new snapshot and the
+ * replies (outbox rows), and marks the message processed. The row lock makes messages of one chat
+ * strictly sequential while different chats run in parallel. The stepper (src/queues/stepper.ts)
+ * steps a batch of chats in one transaction (`processReadyChats`); a chat handed to the inbound
+ * queue is stepped alone, message after message (`processConversation`).
  */
 import { eq, sql } from 'drizzle-orm';
 import type postgres from 'postgres';
@@ -240,10 +242,12 @@ interface LockedChat {
   handoff_id: string | null;
   handoff_dinas_id: number | null;
   handoff_taken: boolean | null;
+  /** The chat's two oldest unprocessed messages, oldest first. */
+  pending: PendingMessage[];
 }
 
 interface PendingMessage {
-  id: string;
+  id: number;
   external_id: string;
   kind: string;
   body: string | null;
@@ -255,41 +259,30 @@ interface PendingMessage {
 }
 
 /**
- * What the conversation lock reads of a chat, with its identity: the machine's snapshot, where the
- * replies go, and the news a step must know (a finished case awaiting its rating, the privacy
- * notice shown or not, an open live-chat request). (The finished case may be read before the lock
- * is granted: the rating effect checks it again under the case's lock.)
+ * What a step reads of the chats it has locked, in one statement after the lock's: the machine's
+ * snapshot, where the replies go, the news a step must know (a finished case awaiting its rating,
+ * the privacy notice shown or not, an open live-chat request), and the chat's two oldest
+ * unprocessed messages (the second only says there is more). Read after the lock, never in the
+ * locking statement: that statement's snapshot is taken before the lock is granted, and could miss
+ * what the previous holder just committed (a message processed, a live chat taken, the notice
+ * shown). (The finished case may be read that early: the rating effect checks it again under the
+ * case's lock.)
  */
-function chatColumns(raw: postgres.TransactionSql) {
-  return raw`
+async function readLocked(ctx: PipelineContext, raw: postgres.TransactionSql, identityIds: readonly number[]): Promise<LockedChat[]> {
+  return raw<LockedChat[]>`
     select c.identity_id, c.snapshot, c.version, c.updated_at, i.channel, i.chat_id,
       (select k.ticket from cases k join case_timers ct on ct.case_id = k.id and ct.kind = 'close' and ct.done_at is null
        where k.citizen_id = i.citizen_id and k.status = 'selesai' and (c.snapshot is null or ct.started_at > c.updated_at)
          and (k.rated_at is null or k.rated_at < ct.started_at)
        order by ct.started_at desc limit 1) as rating_ticket,
       i.privacy_notice_at is not null as notice_shown,
-      h.id as handoff_id, h.dinas_id as handoff_dinas_id, h.taken_by_staff_id is not null as handoff_taken
+      h.id as handoff_id, h.dinas_id as handoff_dinas_id, h.taken_by_staff_id is not null as handoff_taken,
+      coalesce((select jsonb_agg(p order by p.id) from (
+        select m.id, m.external_id, m.kind, m.body, m.payload, m.shortened_from, ${repeatOfPrevious(raw, ctx.fairUse.repeatWithinMs)} as repeat
+        from messages m where m.identity_id = c.identity_id and m.processed_at is null order by m.id limit 2) p), '[]'::jsonb) as pending
     from conversations c join channel_identities i on i.id = c.identity_id
-      left join handoff_requests h on h.identity_id = c.identity_id and h.resolved_at is null`;
-}
-
-/**
- * The oldest two unprocessed messages of each locked chat (the second only says there is more),
- * read in a statement after the lock's: a read in the locking statement would use a snapshot taken
- * before the lock, and could see a message the previous holder just processed.
- */
-async function pendingOf(ctx: PipelineContext, raw: postgres.TransactionSql, identityIds: readonly number[]): Promise<Map<number, PendingMessage[]>> {
-  const rows = await raw<(PendingMessage & { identity_id: string })[]>`
-    select m.identity_id, m.id, m.external_id, m.kind, m.body, m.payload, m.shortened_from, ${repeatOfPrevious(raw, ctx.fairUse.repeatWithinMs)} as repeat
-    from unnest(${`{${identityIds.join(',')}}`}::bigint[]) as chat(id)
-      cross join lateral (select * from messages m where m.identity_id = chat.id and m.processed_at is null order by m.id limit 2) m
-    order by m.identity_id, m.id`;
-  const byChat = new Map<number, PendingMessage[]>();
-  for (const row of rows) {
-    const id = Number(row.identity_id);
-    byChat.set(id, [...(byChat.get(id) ?? []), row]);
-  }
-  return byChat;
+      left join handoff_requests h on h.identity_id = c.identity_id and h.resolved_at is null
+    where c.identity_id = any(${`{${identityIds.join(',')}}`}::bigint[])`;
 }
 
 /**
@@ -301,12 +294,12 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
   return ctx.db.db.transaction(async (tx) => {
     // The conversation row exists from the chat's first message (ingest creates it).
     const raw = rawTx(tx);
-    const [chat] = await raw<LockedChat[]>`${chatColumns(raw)} where c.identity_id = ${identityId} for update of c skip locked`;
+    const held = await raw`select 1 from conversations where identity_id = ${identityId} for update skip locked`;
     // Another worker holds this chat and will take our message in its next round.
-    if (!chat) return 'busy';
-    const pending = (await pendingOf(ctx, raw, [identityId])).get(identityId) ?? [];
-    if (pending.length === 0) return null;
-    return stepLocked(ctx, tx, chat, pending, giveUp);
+    if (held.length === 0) return 'busy';
+    const [chat] = await readLocked(ctx, raw, [identityId]);
+    if (!chat || chat.pending.length === 0) return null;
+    return stepLocked(ctx, tx, chat, chat.pending, giveUp);
   });
 }
 
@@ -320,25 +313,24 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
 export async function processReadyChats(ctx: PipelineContext, limit: number, locked: number[] = []): Promise<(StepResult & { identityId: number })[]> {
   return ctx.db.db.transaction(async (tx) => {
     const raw = rawTx(tx);
-    // Chats with a message waiting, oldest waiting first; a few more than the batch, since some may be held elsewhere.
-    const chats = await raw<LockedChat[]>`
-      ${chatColumns(raw)}
-      where c.identity_id in (
-        select m.identity_id from messages m where m.processed_at is null
-        group by m.identity_id having bool_and(m.queued_at is null)
-        order by min(m.id) limit ${limit * 4})
+    // Chats with a message waiting, oldest waiting first, that nobody else holds.
+    const held = await raw<{ identity_id: string }[]>`
+      select c.identity_id from (
+        select identity_id, min(id) as oldest from messages where processed_at is null
+        group by identity_id having bool_and(queued_at is null)
+      ) waiting join conversations c on c.identity_id = waiting.identity_id
+      order by waiting.oldest
       for update of c skip locked
       limit ${limit}`;
-    locked.push(...chats.map((chat) => Number(chat.identity_id)));
-    if (chats.length === 0) return [];
-    const pending = await pendingOf(ctx, raw, locked);
+    locked.push(...held.map((row) => Number(row.identity_id)));
+    if (locked.length === 0) return [];
+    const chats = new Map((await readLocked(ctx, raw, locked)).map((chat) => [Number(chat.identity_id), chat]));
     const results: (StepResult & { identityId: number })[] = [];
     const writes: { write: StepWrite; result: StepResult }[] = [];
-    for (const chat of chats) {
-      const identityId = Number(chat.identity_id);
-      const messages = pending.get(identityId);
-      if (!messages?.length) continue;
-      const result = await stepLocked(ctx, tx, chat, messages, null, writes);
+    for (const identityId of locked) {
+      const chat = chats.get(identityId);
+      if (!chat || chat.pending.length === 0) continue;
+      const result = await stepLocked(ctx, tx, chat, chat.pending, null, writes);
       results.push(Object.assign(result, { identityId }));
     }
     if (writes.length > 0) await writeSteps(ctx, raw, writes);

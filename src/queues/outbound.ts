@@ -217,33 +217,38 @@ export interface ClaimAsk {
  * if it is pending: while it is being sent (or failed and waits for a retry) nothing behind it
  * moves, which keeps the order. The row's own `status = 'pending'` is checked on its latest
  * version, so a row another worker claimed after the statement's snapshot was taken is skipped,
- * never claimed twice. A chat asked for twice in one tick is claimed for the first asker only.
- * Undefined: nothing claimable.
+ * never claimed twice. Undefined: nothing claimable.
  */
 export function createClaimer(db: postgres.Sql): DataLoader<ClaimAsk, ClaimedRow | undefined> {
-  return new DataLoader<ClaimAsk, ClaimedRow | undefined>(
-    async (asks) => {
-      const first = new Map<number, ClaimAsk>();
-      for (const ask of asks) if (!first.has(ask.identityId)) first.set(ask.identityId, ask);
-      const claimed = new Map<number, ClaimedRow>();
+  return new DataLoader<ClaimAsk, ClaimedRow | undefined>(async (asks) => {
+    // A chat asked for twice (a lane's turn and a step's replies) is asked again in a round of its
+    // own, after the first: one statement must not claim one chat's head for two askers.
+    const claimed = new Map<ClaimAsk, ClaimedRow>();
+    for (let round = [...asks]; round.length > 0; ) {
+      const chats = new Set<number>();
+      const thisRound = round.filter((ask) => !chats.has(ask.identityId) && chats.add(ask.identityId));
+      round = round.filter((ask) => !thisRound.includes(ask));
       try {
-        for (const row of await claimRows(db, [...first.values()])) claimed.set(Number(row.identity_id), row);
+        const rows = await claimRows(db, thisRound);
+        for (const ask of thisRound) {
+          const row = rows.find((r) => Number(r.identity_id) === ask.identityId);
+          if (row) claimed.set(ask, row);
+        }
       } catch (err) {
         // Two rows of one chat being sent at once would break the one-per-chat index: one chat's
         // claim lost a race. Each is claimed alone, so only that one comes back empty.
         if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-        for (const ask of first.values()) {
+        for (const ask of thisRound) {
           const [row] = await claimRows(db, [ask]).catch((again: unknown) => {
             if ((again as { code?: string }).code !== UNIQUE_VIOLATION) throw again;
             return [];
           });
-          if (row) claimed.set(ask.identityId, row);
+          if (row) claimed.set(ask, row);
         }
       }
-      return asks.map((ask) => (first.get(ask.identityId) === ask ? claimed.get(ask.identityId) : undefined));
-    },
-    sharedStatement(),
-  );
+    }
+    return asks.map((ask) => claimed.get(ask));
+  }, sharedStatement());
 }
 
 function claimRows(db: postgres.Sql, asks: ClaimAsk[]): Promise<(ClaimedRow & { identity_id: string })[]> {
@@ -281,20 +286,27 @@ type Recorded = { next: string | null } | null;
  * most is being sent at a time, so no two rows of a statement are one chat's.
  */
 export function createSendRecorder(db: postgres.Sql): DataLoader<SentRow, Recorded> {
-  return new DataLoader<SentRow, Recorded>(
-    async (rows) => {
-      const recorded = await db<{ id: string; next: string | null }[]>`
-        update outbox o set status = 'sent', claimed_at = null, claimed_by = null, external_id = r.external_id,
-          sent_at = r.sent_at, last_error = null, attempts = o.attempts + 1
-        from jsonb_to_recordset(${JSON.stringify(rows.map((row) => ({ id: row.id, external_id: row.externalId, sent_at: row.sentAt, claim: row.claim })))}::text::jsonb)
-          as r(id bigint, external_id text, sent_at timestamptz, claim bigint)
-        where o.id = r.id and (o.claimed_by = r.claim or o.status = 'pending')
-        returning o.id, (select min(n.id) from outbox n where n.identity_id = o.identity_id and n.status = 'pending' and n.id <> o.id) as next`;
-      const byId = new Map(recorded.map((row) => [Number(row.id), { next: row.next }]));
-      return rows.map((row) => byId.get(row.id) ?? null);
-    },
-    sharedStatement(),
-  );
+  return new DataLoader<SentRow, Recorded>(async (rows) => {
+    try {
+      return await recordSent(db, rows);
+    } catch (err) {
+      if (rows.length === 1) throw err;
+      // One bad row must not leave its batch-mates' sends unrecorded: each is tried alone.
+      return Promise.all(rows.map((row) => recordSent(db, [row]).then(([one]) => one, (alone: unknown) => (alone instanceof Error ? alone : new Error(String(alone))))));
+    }
+  }, sharedStatement());
+}
+
+async function recordSent(db: postgres.Sql, rows: readonly SentRow[]): Promise<Recorded[]> {
+  const recorded = await db<{ id: string; next: string | null }[]>`
+    update outbox o set status = 'sent', claimed_at = null, claimed_by = null, external_id = r.external_id,
+      sent_at = r.sent_at, last_error = null, attempts = o.attempts + 1
+    from jsonb_to_recordset(${JSON.stringify(rows.map((row) => ({ id: row.id, external_id: row.externalId, sent_at: row.sentAt, claim: row.claim })))}::text::jsonb)
+      as r(id bigint, external_id text, sent_at timestamptz, claim bigint)
+    where o.id = r.id and (o.claimed_by = r.claim or o.status = 'pending')
+    returning o.id, (select min(n.id) from outbox n where n.identity_id = o.identity_id and n.status = 'pending' and n.id <> o.id) as next`;
+  const byId = new Map(recorded.map((row) => [Number(row.id), { next: row.next }]));
+  return rows.map((row) => byId.get(row.id) ?? null);
 }
 
 /**

@@ -11,8 +11,10 @@
  * let its waiting sends leave all at once.
  *
  * The slot is taken in Postgres, on its clock (`clock_timestamp()`), in an unlogged one-row-per-
- * channel table: one short statement per send, the same on both queue backends, and nothing to
- * go stale when a process dies (a slot it took and never used is one gap of a few milliseconds).
+ * channel table: one short statement for the sends of a process asking within the same turn of
+ * the event loop (each gets its own slot, one after another), the same on both queue backends, and
+ * nothing to go stale when a process dies (a slot it took and never used is one gap of a few
+ * milliseconds).
  * A send waits at most (sends in flight on the channel) × interval: the lanes' concurrency bounds
  * how many slots are taken ahead.
  */
@@ -54,14 +56,19 @@ export class SendPacer {
     }
     this.slots = new DataLoader(
       async (channels) => {
-        const taken: { atMs: number; waitMs: number }[] = [];
+        const taken: ({ atMs: number; waitMs: number } | Error)[] = [];
         const asking = new Map<ChannelName, number[]>();
         channels.forEach((channel, i) => asking.set(channel, [...(asking.get(channel) ?? []), i]));
+        // Each channel's slots in a statement of its own: one channel's failure is its senders' alone.
         await Promise.all(
           [...asking].map(async ([channel, askers]) => {
-            const first = await this.takeSlots(channel, askers.length);
             const us = this.intervalUs.get(channel)!;
-            askers.forEach((asker, n) => (taken[asker] = { atMs: first.atMs + (n * us) / 1000, waitMs: first.waitMs + (n * us) / 1000 }));
+            try {
+              const first = await this.takeSlots(channel, askers.length);
+              askers.forEach((asker, n) => (taken[asker] = { atMs: first.atMs + (n * us) / 1000, waitMs: first.waitMs + (n * us) / 1000 }));
+            } catch (err) {
+              for (const asker of askers) taken[asker] = err instanceof Error ? err : new Error(String(err));
+            }
           }),
         );
         return taken;

@@ -1,21 +1,26 @@
 /**
  * Postgres hands out the conversation steps: a message's way from the webhook to its reply goes
- * through no queue. Ingest stores the message and sends a NOTIFY with its commit
- * (`STEPS_WAITING`); every worker process listens, and its stepper drains: it locks up to a batch
- * of chats that have a message waiting and that no one else holds (`FOR UPDATE SKIP LOCKED`),
- * steps each one's oldest message and commits them together (src/conversation/runtime.ts,
- * `processReadyChats`), then delivers their replies side by side, and looks again until nothing is
- * waiting. A few drains run at once, so one batch's sends overlap the next batch's steps.
+ * through no queue. Ingest stores the message and wakes the steppers (`StepWake`: this process's
+ * at once, the others' with a NOTIFY); each worker process's stepper drains: it locks up to a
+ * batch of chats that have a message waiting and that no one else holds (`FOR UPDATE SKIP
+ * LOCKED`, oldest waiting first), steps each one's oldest message and commits them together
+ * (src/conversation/runtime.ts, `processReadyChats`), then delivers their replies side by side, and
+ * looks again until nothing is waiting. A few drains run at once, so one batch's sends overlap the
+ * next batch's steps.
  *
- * What is rare stays with BullMQ, which is the right tool for it: a batch that fails hands each of
- * its chats to the inbound queue (`messages.queued_at`), whose retries, backoff and give-up
- * (src/queues/workers.ts) take that chat from there while the batches leave it alone. A wake-up
- * lost (the listening connection reconnecting, a worker starting) costs at most `lookAgainMs`:
- * the stepper also looks on its own every so often, and the relay enqueues whatever waits longer.
+ * A batch that fails keeps nothing; its chats are then stepped one by one, each in a transaction of
+ * its own, so one poisoned message costs its batch-mates a moment, not an answer. A chat that fails
+ * alone goes to what BullMQ is the right tool for: the inbound queue's retries, backoff and
+ * set-aside (src/queues/workers.ts) take it from there (`messages.queued_at`, one job per message)
+ * while the batches leave it alone. While Redis is down nothing is handed over: the chat is looked
+ * at again with the next batch. A wake-up lost (the listening connection reconnecting, a worker
+ * starting) costs at most `lookAgainMs`: the stepper also looks on its own every so often.
  */
+import type postgres from 'postgres';
 import { errorKind, isOutage } from '../db/errors.js';
+import type { Logger } from '../logger.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { afterStep, processReadyChats, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
+import { afterStep, processConversation, processReadyChats, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
 import { inboundJob, STEPS_WAITING } from './jobs.js';
 
 /** Chats stepped in one transaction: a lock, a read and a commit shared by up to this many messages. */
@@ -24,6 +29,47 @@ export const STEP_BATCH = 16;
 export const STEP_DRAINS = 4;
 /** How often a stepper looks without being woken. */
 export const STEP_LOOK_AGAIN_MS = 1_000;
+
+/**
+ * Tells the steppers a message is waiting: those of this process at once, those of other processes
+ * with a NOTIFY on `STEPS_WAITING`, one in flight at a time (the wake-ups of a burst share the next
+ * one). A NOTIFY of its own, not one in ingest's statement: Postgres serialises the commits of
+ * transactions that notify, and every stored message would queue behind the others'.
+ */
+export class StepWake {
+  private readonly local = new Set<() => void>();
+  private sending = false;
+  private again = false;
+
+  constructor(
+    private readonly sql: postgres.Sql,
+    private readonly log: Logger,
+  ) {}
+
+  readonly wake = (): void => {
+    for (const listener of this.local) listener();
+    if (this.sending) {
+      this.again = true;
+      return;
+    }
+    this.sending = true;
+    this.sql`select pg_notify(${STEPS_WAITING}, '')`
+      .catch((err: unknown) => this.log.debug({ ...errorKind(err) }, 'wake-up not sent; the steppers look on their own'))
+      .finally(() => {
+        this.sending = false;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  };
+
+  /** A stepper of this process, woken directly; returns the unsubscribe. */
+  listen(listener: () => void): () => void {
+    this.local.add(listener);
+    return () => void this.local.delete(listener);
+  }
+}
 
 export interface StepperOptions {
   deliver: Deliver;
@@ -49,28 +95,33 @@ export async function startStepper(ctx: PipelineContext, options: StepperOptions
   let again = false;
   let closed = false;
 
-  /**
-   * A failed batch kept nothing; its chats go to the inbound queue, one job each for its oldest
-   * message, and the batches skip them until the queue has stepped that message. An outage is
-   * not the chats' fault: they wait for the next look.
-   */
-  async function handOver(locked: number[], error: unknown): Promise<boolean> {
-    if (locked.length === 0 || (await isOutage(ctx.db.sql, error))) {
-      log.debug({ ...errorKind(error) }, 'no batch this time; looking again later');
-      return false;
-    }
-    log.warn({ ...errorKind(error), chats: locked.length }, 'a batch of steps failed; its chats go to the inbound queue');
-    const rows = await ctx.db.sql<{ identity_id: string; id: string }[]>`
+  /** The chat's waiting messages go to the inbound queue, a job each; the batches skip the chat until they are stepped. */
+  async function handOver(identityId: number): Promise<void> {
+    const rows = await ctx.db.sql<{ id: string }[]>`
       update messages set queued_at = now()
-      where identity_id = any(${`{${locked.join(',')}}`}::bigint[]) and processed_at is null and queued_at is null
-      returning identity_id, id`;
-    const oldest = new Map<number, number>();
-    for (const row of rows) {
-      const chat = Number(row.identity_id);
-      oldest.set(chat, Math.min(oldest.get(chat) ?? Infinity, Number(row.id)));
+      where identity_id = ${identityId} and processed_at is null and queued_at is null
+      returning id`;
+    await ctx.enqueue(rows.map((row) => inboundJob(identityId, Number(row.id))));
+  }
+
+  /**
+   * A chat of a failed batch, stepped in transactions of its own; handed over if it fails alone.
+   * `left`: it failed and still waits (the database or the queue away), for the next look.
+   */
+  async function stepAlone(identityId: number): Promise<'done' | 'left'> {
+    try {
+      await processConversation(ctx, identityId, options);
+      return 'done';
+    } catch (error) {
+      if (await isOutage(ctx.db.sql, error)) return 'left';
+      if (!ctx.transport.up) {
+        log.warn({ ...errorKind(error), identityId }, 'a step failed while the queue is down; looked at again with the next batch');
+        return 'left';
+      }
+      log.warn({ ...errorKind(error), identityId }, 'a step failed; its chat goes to the inbound queue');
+      await handOver(identityId);
+      return 'done';
     }
-    await ctx.enqueue([...oldest].map(([chat, message]) => inboundJob(chat, message)));
-    return true;
   }
 
   async function drain(): Promise<void> {
@@ -80,12 +131,22 @@ export async function startStepper(ctx: PipelineContext, options: StepperOptions
       try {
         stepped = await processReadyChats(ctx, options.batch, locked);
       } catch (error) {
-        // Handed over, the other waiting chats are looked at now; otherwise at the next look.
-        const handed = await handOver(locked, error).catch((err: unknown) => {
-          log.warn({ ...errorKind(err) }, 'could not hand a failed batch to the queue; the relay will');
-          return false;
-        });
-        if (!handed) return;
+        // Nothing locked, or the database away: the next wake-up or look tries again.
+        if (locked.length === 0 || (await isOutage(ctx.db.sql, error))) {
+          log.debug({ ...errorKind(error) }, 'no batch this time; looking again later');
+          return;
+        }
+        log.warn({ ...errorKind(error), chats: locked.length }, 'a batch of steps failed; its chats are stepped one by one');
+        let left = false;
+        for (const identityId of locked) {
+          const alone = await stepAlone(identityId).catch((err: unknown) => {
+            log.warn({ ...errorKind(err), identityId }, 'could not step a chat alone; the relay will');
+            return 'left' as const;
+          });
+          left ||= alone === 'left';
+        }
+        // A chat still waiting would fail the next batch the same way: it waits for the next look.
+        if (left) return;
         continue;
       }
       if (stepped.length === 0) return;
@@ -115,6 +176,7 @@ export async function startStepper(ctx: PipelineContext, options: StepperOptions
     under.add(running);
   };
 
+  const unlisten = ctx.wakeSteps.listen(wake);
   // Each (re)connection of the listening connection looks at once: wake-ups sent meanwhile were lost.
   const listening = await ctx.db.sql.listen(STEPS_WAITING, wake, wake);
   const timer = setInterval(wake, options.lookAgainMs);
@@ -123,6 +185,7 @@ export async function startStepper(ctx: PipelineContext, options: StepperOptions
     wake,
     async close() {
       closed = true;
+      unlisten();
       clearInterval(timer);
       await listening.unlisten().catch(() => {});
       await Promise.all(under);
