@@ -44,6 +44,7 @@ import { createMetrics } from './metrics.js';
 import { nikKeysOf } from './pii/nik.js';
 import { registerPrivacyNotice } from './privacy/notice.js';
 import { createEnqueue } from './queues/enqueue.js';
+import { StepWake } from './queues/stepper.js';
 import { staffNotificationsOwed } from './queues/staff-notifications.js';
 import { caseTimerAlarms } from './cases/sla-jobs.js';
 import { livechatTimers } from './livechat/timers.js';
@@ -114,6 +115,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     db,
     transport,
     enqueue,
+    wakeSteps: new StepWake(db.sql, log),
     log,
     metrics: createMetrics(),
     machine: conversationMachine,

@@ -9,6 +9,7 @@ import type { MediaStorage } from '../media/storage.js';
 import type { Metrics } from '../metrics.js';
 import type { NikKeys } from '../pii/nik.js';
 import type { Enqueue } from '../queues/enqueue.js';
+import type { StepWake } from '../queues/stepper.js';
 import type { Transport } from '../queues/transport.js';
 import type { FairUse } from './fair-use.js';
 
@@ -17,6 +18,8 @@ export interface PipelineContext {
   transport: Transport;
   /** Hands committed work to the queue, bounded and never throwing (see queues/enqueue.ts). */
   enqueue: Enqueue;
+  /** Tells the steppers a message is waiting (src/queues/stepper.ts). */
+  wakeSteps: StepWake;
   log: Logger;
   metrics: Metrics;
   machine: AnyStateMachine;

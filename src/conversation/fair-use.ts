@@ -16,7 +16,6 @@
  * - **Photos** (WhatsApp Web, whose bytes come with the message): downloaded only when the flow
  *   would take them (`photoWanted`); the other channels fetch only what the step kept anyway.
  */
-import { sql as drizzleSql } from 'drizzle-orm';
 import type postgres from 'postgres';
 import type { ChannelName, InboundContent, InboundMessage } from '../domain/messages.js';
 import type { Config } from '../config.js';
@@ -97,9 +96,9 @@ export function inChatLanguage(sql: Sql, identityId: ReturnType<Sql>, texts: Rec
  * button acknowledgements do not count: they answer the tap, not the question). Both times are
  * Postgres's (`received_at`, `created_at`), so the domain clock plays no part.
  */
-export function repeatOfPrevious(repeatWithinMs: number) {
+export function repeatOfPrevious(sql: postgres.TransactionSql, repeatWithinMs: number) {
   // The previous message is found through the chat's (identity_id, received_at) index, newest first.
-  return drizzleSql`(m.kind = 'text' and exists (
+  return sql`(m.kind = 'text' and exists (
     select 1 from (select p.kind, p.body, p.received_at, p.skipped from messages p
                    where p.identity_id = m.identity_id and p.id < m.id
                      and p.received_at >= m.received_at - ${repeatWithinMs} * interval '1 millisecond'

@@ -1,16 +1,16 @@
 /**
  * The front door every channel uses: clean the inbound message of what Postgres or the console
  * cannot hold, mask any NIK-shaped number in it (src/pii/inbound.ts), store it (unique on channel + platform id, so a redelivered webhook is dropped
- * here), then enqueue its conversation step. Once the row is stored the message is safe: the
- * enqueue waits a bounded time at most, whatever Redis is doing, and what the queue did not take
- * the relay finds as an unprocessed row. Fair use (src/conversation/fair-use.ts) is applied in the
+ * here), and wake the steppers (src/queues/stepper.ts): this process's at once, the others' with a
+ * NOTIFY. Postgres hands out the conversation steps; Redis plays no part in a message's way in.
+ * Once the row is stored the message is safe: a stepper that missed the wake-up finds it on its
+ * next look, and the relay after that. Fair use (src/conversation/fair-use.ts) is applied in the
  * same statement: long texts cut, and a chat over its messages per minute stored without a step.
  */
 import { cleanStrings } from '../domain/clean-text.js';
 import type { InboundMessage } from '../domain/messages.js';
 import { copy } from '../../flows/copy/index.js';
 import { maskInbound } from '../pii/inbound.js';
-import { inboundJob } from '../queues/jobs.js';
 import { queueTurn } from '../queues/outbound.js';
 import type { TypedNik } from './contract.js';
 import type { PipelineContext } from './context.js';
@@ -103,6 +103,6 @@ export async function ingest(ctx: PipelineContext, received: InboundMessage, opt
   // The button's answer (or the slow-down notice) first: it is owed before whatever the step writes.
   if (stored.notices) await queueTurn(ctx, identityId);
   if (stored.skipped) ctx.log.debug({ channel: message.channel, identityId, skipped: stored.skipped }, 'inbound message stored without a step');
-  else await ctx.enqueue([inboundJob(identityId, Number(stored.id))]);
+  else ctx.wakeSteps.wake();
   return { duplicate: false };
 }

@@ -1,11 +1,14 @@
 /**
- * Runs a chat's conversation: for each stored, unprocessed inbound message of the chat, in order,
- * one transaction locks the conversation row, steps the machine, performs its effects, writes the
- * new snapshot and the replies (outbox rows), and marks the message processed. The row lock makes
- * messages of one chat strictly sequential while different chats run in parallel.
+ * Runs the conversations: a transaction locks a chat's conversation row, steps the machine with
+ * the chat's oldest unprocessed message, performs its effects, writes the new snapshot and the
+ * replies (outbox rows), and marks the message processed. The row lock makes messages of one chat
+ * strictly sequential while different chats run in parallel. The stepper (src/queues/stepper.ts)
+ * steps a batch of chats in one transaction (`processReadyChats`); a chat handed to the inbound
+ * queue is stepped alone, message after message (`processConversation`).
  */
 import { eq, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
+import type postgres from 'postgres';
+import { rawTx, type Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { copy } from '../../flows/copy/index.js';
 import { cleanText, mapStrings } from '../domain/clean-text.js';
@@ -160,7 +163,7 @@ function carriesNik(message: PendingMessage): boolean {
   return message.payload?.nik !== undefined;
 }
 
-const dropNik = sql`, payload = nullif(payload - 'nik', '{}'::jsonb)`;
+const dropNik = (raw: postgres.TransactionSql) => raw`, payload = nullif(payload - 'nik', '{}'::jsonb)`;
 
 /**
  * The given-up message as stored, kept for operators, without the sealed NIK its step would have
@@ -224,6 +227,7 @@ export interface StepResult {
 }
 
 interface LockedChat {
+  identity_id: string;
   snapshot: PersistedSnapshot | null;
   version: number;
   /** Text: drizzle's postgres-js driver leaves timestamps unparsed in raw queries. */
@@ -238,10 +242,12 @@ interface LockedChat {
   handoff_id: string | null;
   handoff_dinas_id: number | null;
   handoff_taken: boolean | null;
+  /** The chat's two oldest unprocessed messages, oldest first. */
+  pending: PendingMessage[];
 }
 
 interface PendingMessage {
-  id: string;
+  id: number;
   external_id: string;
   kind: string;
   body: string | null;
@@ -253,129 +259,229 @@ interface PendingMessage {
 }
 
 /**
+ * What a step reads of the chats it has locked, in one statement after the lock's: the machine's
+ * snapshot, where the replies go, the news a step must know (a finished case awaiting its rating,
+ * the privacy notice shown or not, an open live-chat request), and the chat's two oldest
+ * unprocessed messages (the second only says there is more). Read after the lock, never in the
+ * locking statement: that statement's snapshot is taken before the lock is granted, and could miss
+ * what the previous holder just committed (a message processed, a live chat taken, the notice
+ * shown). (The finished case may be read that early: the rating effect checks it again under the
+ * case's lock.)
+ */
+async function readLocked(ctx: PipelineContext, raw: postgres.TransactionSql, identityIds: readonly number[]): Promise<LockedChat[]> {
+  return raw<LockedChat[]>`
+    select c.identity_id, c.snapshot, c.version, c.updated_at, i.channel, i.chat_id,
+      (select k.ticket from cases k join case_timers ct on ct.case_id = k.id and ct.kind = 'close' and ct.done_at is null
+       where k.citizen_id = i.citizen_id and k.status = 'selesai' and (c.snapshot is null or ct.started_at > c.updated_at)
+         and (k.rated_at is null or k.rated_at < ct.started_at)
+       order by ct.started_at desc limit 1) as rating_ticket,
+      i.privacy_notice_at is not null as notice_shown,
+      h.id as handoff_id, h.dinas_id as handoff_dinas_id, h.taken_by_staff_id is not null as handoff_taken,
+      coalesce((select jsonb_agg(p order by p.id) from (
+        select m.id, m.external_id, m.kind, m.body, m.payload, m.shortened_from, ${repeatOfPrevious(raw, ctx.fairUse.repeatWithinMs)} as repeat
+        from messages m where m.identity_id = c.identity_id and m.processed_at is null order by m.id limit 2) p), '[]'::jsonb) as pending
+    from conversations c join channel_identities i on i.id = c.identity_id
+      left join handoff_requests h on h.identity_id = c.identity_id and h.resolved_at is null
+    where c.identity_id = any(${`{${identityIds.join(',')}}`}::bigint[])`;
+}
+
+/**
  * Processes the oldest unprocessed message of the chat, if any. `giveUp` marks it processed with
  * an apology instead of stepping it, and sets it aside in the same transaction: for a message
- * that keeps failing, so one poisoned message cannot block a chat forever. Round trips matter
- * here (this runs for every message), so all the writes go in one statement.
+ * that keeps failing, so one poisoned message cannot block a chat forever.
  */
 async function processOne(ctx: PipelineContext, identityId: number, giveUp: GiveUp | null): Promise<StepResult | 'busy' | null> {
   return ctx.db.db.transaction(async (tx) => {
-    // The conversation row exists from the chat's first message (ingest creates it). Lock first,
-    // read the messages after, in two statements: a read in the locking statement would use a
-    // snapshot taken before the lock, and could see a message the previous holder just processed.
-    // (The finished case it looks up may be read that early: the rating effect checks it again under the case's lock.)
-    const [chat] = (await tx.execute(sql`
-      select c.snapshot, c.version, c.updated_at, i.channel, i.chat_id,
-        (select k.ticket from cases k join case_timers ct on ct.case_id = k.id and ct.kind = 'close' and ct.done_at is null
-         where k.citizen_id = i.citizen_id and k.status = 'selesai' and (c.snapshot is null or ct.started_at > c.updated_at)
-           and (k.rated_at is null or k.rated_at < ct.started_at)
-         order by ct.started_at desc limit 1) as rating_ticket,
-        i.privacy_notice_at is not null as notice_shown,
-        h.id as handoff_id, h.dinas_id as handoff_dinas_id, h.taken_by_staff_id is not null as handoff_taken
-      from conversations c join channel_identities i on i.id = c.identity_id
-        left join handoff_requests h on h.identity_id = c.identity_id and h.resolved_at is null
-      where c.identity_id = ${identityId}
-      for update of c skip locked`)) as unknown as LockedChat[];
+    // The conversation row exists from the chat's first message (ingest creates it).
+    const raw = rawTx(tx);
+    const held = await raw`select 1 from conversations where identity_id = ${identityId} for update skip locked`;
     // Another worker holds this chat and will take our message in its next round.
-    if (!chat) return 'busy';
-    const pending = (await tx.execute(sql`
-      select m.id, m.external_id, m.kind, m.body, m.payload, m.shortened_from, ${repeatOfPrevious(ctx.fairUse.repeatWithinMs)} as repeat
-      from messages m
-      where m.identity_id = ${identityId} and m.processed_at is null
-      order by m.id limit 2`)) as unknown as PendingMessage[];
-    if (pending.length === 0) return null;
-    const [next] = pending;
-    const message: MessageRow = { id: Number(next.id), kind: next.kind, body: next.body, payload: next.payload };
-    const now = ctx.now();
+    if (held.length === 0) return 'busy';
+    const [chat] = await readLocked(ctx, raw, [identityId]);
+    if (!chat || chat.pending.length === 0) return null;
+    return stepLocked(ctx, tx, chat, chat.pending, giveUp);
+  });
+}
 
-    let persisted = chat.snapshot;
-    // A new conversation of a chat never shown the privacy notice shows it under its first reply.
-    const input: ConversationInput = { lang: langOf(persisted), ...(chat.notice_shown ? {} : { privacyNotice: ctx.publicUrl }) };
-    // Starting over never throws away a report being written: it is offered back for 24 hours.
-    if (persisted && chat.version !== ctx.machineVersion) {
-      input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
-      persisted = null;
-      input.restartReason = 'upgrade';
-    } else if (persisted && now.getTime() - new Date(chat.updated_at).getTime() > ctx.idleMs && !outlivesIdle(persisted)) {
-      input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
-      persisted = null;
-      input.restartReason = 'idle';
+/**
+ * Steps the chats that have messages waiting and that no other worker holds, up to `limit` of them,
+ * oldest waiting first, in one transaction: a lock, a read and a commit for all of them instead of
+ * for each (src/queues/stepper.ts hands them out). A chat whose message failed once is left to the
+ * queue's retries (`messages.queued_at`). Throws like any transaction: nothing of the batch is kept,
+ * and `locked` (when the lock was taken) names the chats it held.
+ */
+export async function processReadyChats(ctx: PipelineContext, limit: number, locked: number[] = []): Promise<(StepResult & { identityId: number })[]> {
+  return ctx.db.db.transaction(async (tx) => {
+    const raw = rawTx(tx);
+    // Chats with a message waiting, oldest waiting first, that nobody else holds.
+    const held = await raw<{ identity_id: string }[]>`
+      select c.identity_id from (
+        select identity_id, min(id) as oldest from messages where processed_at is null
+        group by identity_id having bool_and(queued_at is null)
+      ) waiting join conversations c on c.identity_id = waiting.identity_id
+      order by waiting.oldest
+      for update of c skip locked
+      limit ${limit}`;
+    locked.push(...held.map((row) => Number(row.identity_id)));
+    if (locked.length === 0) return [];
+    const chats = new Map((await readLocked(ctx, raw, locked)).map((chat) => [Number(chat.identity_id), chat]));
+    const results: (StepResult & { identityId: number })[] = [];
+    const writes: { write: StepWrite; result: StepResult }[] = [];
+    for (const identityId of locked) {
+      const chat = chats.get(identityId);
+      if (!chat || chat.pending.length === 0) continue;
+      const result = await stepLocked(ctx, tx, chat, chat.pending, null, writes);
+      results.push(Object.assign(result, { identityId }));
     }
+    if (writes.length > 0) await writeSteps(ctx, raw, writes);
+    return results;
+  });
+}
 
-    const work: CaseWork = { ctx, tx, now, after: [] };
-    let replies: ReplyEffect[];
-    let snapshot: PersistedSnapshot | null;
-    const kept = { refs: [] as string[], rows: [] as number[] };
-    const handoff: OpenHandoff | null = chat.handoff_id ? { id: Number(chat.handoff_id), dinasId: Number(chat.handoff_dinas_id), taken: Boolean(chat.handoff_taken) } : null;
-    if (handoff) await citizenWrote(work, handoff);
-    if (handoff?.taken) {
-      // The rule of a taken chat: an officer answers, so the bot stays quiet. The message is stored
-      // (the officer's transcript reads it from `messages`) and marked processed without a step;
-      // one given up on is set aside without the bot's apology, the officer still sees it.
-      const photoRef = message.kind === 'photo' ? String(next.payload?.mediaRef ?? '') : '';
-      if (photoRef && !giveUp) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: photoRef }, kept);
-      const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp, now) : null;
-      await tx.execute(sql`
-        update messages set processed_at = now(), error = ${giveUp ? 'gave up after repeated failures' : null}${carriesNik(next) ? dropNik : sql``}
-        where id = ${message.id}`);
-      return {
-        channel: chat.channel,
-        outbox: [],
-        media: kept.rows,
-        declinedMedia: null,
-        more: pending.length > 1,
-        after: work.after,
-        ...(giveUp ? { gaveUp: { channel: chat.channel, setAsideId } } : {}),
-      };
-    }
-    if (next.repeat && !giveUp) {
-      // A double tap or a resend before the bot answered: stored, answered once (src/conversation/fair-use.ts).
-      await tx.execute(sql`update messages set processed_at = now(), skipped = 'repeat'${carriesNik(next) ? dropNik : sql``} where id = ${message.id}`);
-      return { channel: chat.channel, outbox: [], media: [], declinedMedia: null, more: pending.length > 1, after: work.after };
-    }
-    if (giveUp) {
-      replies = [{ type: 'reply', text: copy[input.lang ?? 'id'].notes.failed }];
-      snapshot = null;
-    } else {
-      const events: ConversationEvent[] = [await withUnderstanding(ctx, toEvent(message), now)];
-      if (chat.rating_ticket) events.unshift({ type: 'case.awaitingRating', ticket: chat.rating_ticket });
-      const outcome = await step(ctx.machine, persisted, input, events, performer(work, { identityId, channel: chat.channel }, message, kept));
-      replies = next.shortened_from === null ? outcome.replies : [shortenedNote(ctx, input.lang), ...outcome.replies];
-      snapshot = outcome.snapshot;
-    }
+/** One step of a locked chat: its oldest message; its writes go in one statement, shared by a batch's steps (`writeSteps`). */
+async function stepLocked(
+  ctx: PipelineContext,
+  tx: Tx,
+  chat: LockedChat,
+  pending: PendingMessage[],
+  giveUp: GiveUp | null,
+  /** A batch's steps leave their writes here, for one statement once all are stepped. */
+  batch?: { write: StepWrite; result: StepResult }[],
+): Promise<StepResult> {
+  const raw = rawTx(tx);
+  const identityId = Number(chat.identity_id);
+  const [next] = pending;
+  const message: MessageRow = { id: Number(next.id), kind: next.kind, body: next.body, payload: next.payload };
+  const now = ctx.now();
 
-    const payloads = JSON.stringify(replies.map((r) => toOutbound(chat.chat_id, r)));
-    const at = now.toISOString();
+  let persisted = chat.snapshot;
+  // A new conversation of a chat never shown the privacy notice shows it under its first reply.
+  const input: ConversationInput = { lang: langOf(persisted), ...(chat.notice_shown ? {} : { privacyNotice: ctx.publicUrl }) };
+  // Starting over never throws away a report being written: it is offered back for 24 hours.
+  if (persisted && chat.version !== ctx.machineVersion) {
+    input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
+    persisted = null;
+    input.restartReason = 'upgrade';
+  } else if (persisted && now.getTime() - new Date(chat.updated_at).getTime() > ctx.idleMs && !outlivesIdle(persisted)) {
+    input.parked = unfinishedReport(persisted, new Date(chat.updated_at).toISOString());
+    persisted = null;
+    input.restartReason = 'idle';
+  }
+
+  const work: CaseWork = { ctx, tx, now, after: [] };
+  let replies: ReplyEffect[];
+  let snapshot: PersistedSnapshot | null;
+  const kept = { refs: [] as string[], rows: [] as number[] };
+  const handoff: OpenHandoff | null = chat.handoff_id ? { id: Number(chat.handoff_id), dinasId: Number(chat.handoff_dinas_id), taken: Boolean(chat.handoff_taken) } : null;
+  if (handoff) await citizenWrote(work, handoff);
+  if (handoff?.taken) {
+    // The rule of a taken chat: an officer answers, so the bot stays quiet. The message is stored
+    // (the officer's transcript reads it from `messages`) and marked processed without a step;
+    // one given up on is set aside without the bot's apology, the officer still sees it.
+    const photoRef = message.kind === 'photo' ? String(next.payload?.mediaRef ?? '') : '';
+    if (photoRef && !giveUp) await keepMedia(tx, { identityId, channel: chat.channel, messageId: message.id, mediaRef: photoRef }, kept);
     const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp, now) : null;
-    // The conversation's time is the domain clock (the idle limit reads it); the outbox row's and
-    // the message's are Postgres's, the clock the relay measures their age by.
-    const outbox = (await tx.execute(sql`
-      with written as (
-        insert into outbox (identity_id, channel, payload)
-        select ${identityId}, ${chat.channel}, reply.payload
-        from jsonb_array_elements(${payloads}::jsonb) with ordinality as reply(payload, position)
-        order by reply.position
-        returning id
-      ), conversation as (
-        update conversations set snapshot = ${snapshot === null ? null : JSON.stringify(snapshot)}::jsonb,
-          version = ${ctx.machineVersion}, updated_at = ${at}::timestamptz
-        where identity_id = ${identityId}
-      ), message as (
-        update messages set processed_at = now(), error = ${giveUp ? 'gave up after repeated failures' : null}${carriesNik(next) ? dropNik : sql``}
-        where id = ${message.id}
-      )
-      select id from written order by id`)) as unknown as { id: string }[];
-    const photoRef = message.kind === 'photo' ? String(message.payload?.mediaRef ?? '') : '';
+    await raw`
+      update messages set processed_at = clock_timestamp(), error = ${giveUp ? 'gave up after repeated failures' : null}${carriesNik(next) ? dropNik(raw) : raw``}
+      where id = ${message.id}`;
     return {
       channel: chat.channel,
-      outbox: outbox.map((o) => ({ id: Number(o.id), channel: chat.channel })),
+      outbox: [],
       media: kept.rows,
-      declinedMedia: photoRef && !kept.refs.includes(photoRef) ? photoRef : null,
+      declinedMedia: null,
       more: pending.length > 1,
       after: work.after,
       ...(giveUp ? { gaveUp: { channel: chat.channel, setAsideId } } : {}),
     };
-  });
+  }
+  if (next.repeat && !giveUp) {
+    // A double tap or a resend before the bot answered: stored, answered once (src/conversation/fair-use.ts).
+    await raw`update messages set processed_at = clock_timestamp(), skipped = 'repeat'${carriesNik(next) ? dropNik(raw) : raw``} where id = ${message.id}`;
+    return { channel: chat.channel, outbox: [], media: [], declinedMedia: null, more: pending.length > 1, after: work.after };
+  }
+  if (giveUp) {
+    replies = [{ type: 'reply', text: copy[input.lang ?? 'id'].notes.failed }];
+    snapshot = null;
+  } else {
+    const events: ConversationEvent[] = [await withUnderstanding(ctx, toEvent(message), now)];
+    if (chat.rating_ticket) events.unshift({ type: 'case.awaitingRating', ticket: chat.rating_ticket });
+    const outcome = await step(ctx.machine, persisted, input, events, performer(work, { identityId, channel: chat.channel }, message, kept));
+    replies = next.shortened_from === null ? outcome.replies : [shortenedNote(ctx, input.lang), ...outcome.replies];
+    snapshot = outcome.snapshot;
+  }
+
+  const setAsideId = giveUp ? await setAsideStep(tx, chat, next, giveUp, now) : null;
+  const photoRef = message.kind === 'photo' ? String(message.payload?.mediaRef ?? '') : '';
+  const result: StepResult = {
+    channel: chat.channel,
+    outbox: [],
+    media: kept.rows,
+    declinedMedia: photoRef && !kept.refs.includes(photoRef) ? photoRef : null,
+    more: pending.length > 1,
+    after: work.after,
+    ...(giveUp ? { gaveUp: { channel: chat.channel, setAsideId } } : {}),
+  };
+  const write: StepWrite = {
+    identity_id: identityId,
+    channel: chat.channel,
+    message_id: message.id,
+    snapshot,
+    replies: replies.map((r) => toOutbound(chat.chat_id, r)),
+    drop_nik: carriesNik(next),
+    error: giveUp ? 'gave up after repeated failures' : null,
+    at: now.toISOString(),
+  };
+  if (batch) batch.push({ write, result });
+  else await writeSteps(ctx, raw, [{ write, result }]);
+  return result;
+}
+
+/** What a step writes: its replies, the conversation's new snapshot, its message processed. */
+interface StepWrite {
+  identity_id: number;
+  channel: ChannelName;
+  message_id: number;
+  snapshot: PersistedSnapshot | null;
+  replies: OutboundMessage[];
+  /** The sealed NIK the message carried is dropped (see `carriesNik`). */
+  drop_nik: boolean;
+  error: string | null;
+  /** The step's moment on the domain clock: the conversation's `updated_at`, which the idle limit reads. */
+  at: string;
+}
+
+/**
+ * The writes of one or many steps in one statement (a batch's steps share it), filling in each
+ * result's outbox rows in the order of its replies. The outbox rows' and the messages' times are
+ * Postgres's, the clock the relay measures their age by: the moment of the write, not the
+ * transaction's start (`now()`), which in a batch may come before the message was even received,
+ * and the fair-use check for a repeat asks whether a reply came after it.
+ */
+async function writeSteps(ctx: PipelineContext, raw: postgres.TransactionSql, steps: { write: StepWrite; result: StepResult }[]): Promise<void> {
+  const rows = await raw<{ id: string; identity_id: string }[]>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(steps.map((step) => step.write))}::text::jsonb) as r(
+        identity_id bigint, channel text, message_id bigint, snapshot jsonb, replies jsonb, drop_nik boolean, error text, at timestamptz)
+    ), written as (
+      insert into outbox (identity_id, channel, payload, created_at)
+      select i.identity_id, i.channel, reply.payload, clock_timestamp()
+      from input i cross join lateral jsonb_array_elements(i.replies) with ordinality as reply(payload, position)
+      order by i.identity_id, reply.position
+      returning id, identity_id
+    ), conversation as (
+      update conversations c set snapshot = i.snapshot, version = ${ctx.machineVersion}, updated_at = i.at
+      from input i where c.identity_id = i.identity_id
+    ), message as (
+      update messages m set processed_at = clock_timestamp(), error = i.error,
+        payload = case when i.drop_nik then nullif(m.payload - 'nik', '{}'::jsonb) else m.payload end
+      from input i where m.id = i.message_id
+    )
+    select id, identity_id from written order by id`;
+  const results = new Map(steps.map((step) => [step.write.identity_id, step.result]));
+  for (const row of rows) {
+    const result = results.get(Number(row.identity_id))!;
+    result.outbox.push({ id: Number(row.id), channel: result.channel });
+  }
 }
 
 /**
@@ -444,12 +550,20 @@ export async function processConversation(
     if (!result) return { processed, gaveUp };
     processed++;
     gaveUp ??= result.gaveUp;
-    if (result.outbox.length > 0) await deliver(identityId, result.outbox);
-    await enqueueMediaFetches(ctx, result.media);
-    if (result.declinedMedia && options.releaseMedia) {
-      await options.releaseMedia(result.channel, result.declinedMedia).catch((err: unknown) => ctx.log.warn({ err, identityId }, 'could not drop a declined photo'));
-    }
-    await runAfterCommit(ctx, result.after);
+    await afterStep(ctx, identityId, result, { deliver, releaseMedia: options.releaseMedia });
     if (!result.more) return { processed, gaveUp };
   }
+}
+
+/**
+ * What follows a step's commit: its replies delivered (sent now, or the chat's turn queued), the
+ * photos it kept fetched, a photo it declined dropped, its case events' work run.
+ */
+export async function afterStep(ctx: PipelineContext, identityId: number, result: StepResult, options: { deliver: Deliver; releaseMedia?: ReleaseMedia }): Promise<void> {
+  if (result.outbox.length > 0) await options.deliver(identityId, result.outbox);
+  await enqueueMediaFetches(ctx, result.media);
+  if (result.declinedMedia && options.releaseMedia) {
+    await options.releaseMedia(result.channel, result.declinedMedia).catch((err: unknown) => ctx.log.warn({ err, identityId }, 'could not drop a declined photo'));
+  }
+  await runAfterCommit(ctx, result.after);
 }

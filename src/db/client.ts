@@ -18,3 +18,14 @@ export type Database = ReturnType<typeof createDb>;
 export type Db = Database['db'];
 /** A drizzle transaction handle; helpers that must run inside the caller's transaction take this. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * The postgres.js transaction under a drizzle transaction, for the statements that run for every
+ * message. drizzle sends its queries unprepared, and postgres.js then spends a round trip on
+ * describing each one's parameters and Postgres parses and plans it every time; a tagged template
+ * on this client is prepared once per connection and then costs one round trip. Only fixed-shape
+ * statements belong here: every distinct text stays prepared for the connection's life.
+ */
+export function rawTx(tx: Tx): postgres.TransactionSql {
+  return (tx._.session as unknown as { client: postgres.TransactionSql }).client;
+}

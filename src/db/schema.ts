@@ -243,6 +243,12 @@ export const messages = pgTable(
     skipped: text(),
     /** The text or caption was longer than INBOUND_TEXT_MAX_CHARS: its length before it was cut. */
     shortenedFrom: integer('shortened_from'),
+    /**
+     * A step of this chat failed in a batch (src/queues/stepper.ts) and the chat was handed to the
+     * inbound queue, whose retries and give-up take it from there; the batches leave the chat alone
+     * until this message is processed.
+     */
+    queuedAt: timestamp('queued_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('messages_channel_external').on(t.channel, t.externalId),

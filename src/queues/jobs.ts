@@ -7,6 +7,8 @@ import type { JobsOptions } from 'bullmq';
 import type { ChannelName } from '../domain/messages.js';
 
 export const INBOUND_QUEUE = 'inbound';
+/** The Postgres NOTIFY channel ingest wakes the steppers on (src/queues/stepper.ts). */
+export const STEPS_WAITING = 'kanal_steps_waiting';
 export const outboundQueue = (channel: ChannelName) => `outbound-${channel}`;
 
 export interface InboundJob {

@@ -20,7 +20,10 @@
  * turn: a turn already queued under the same id absorbs it (BullMQ ignores a known job id), and a
  * turn whose row is no longer the chat's oldest is stale and ends without sending.
  */
+import DataLoader from 'dataloader';
+import { sharedStatement } from './batches.js';
 import { sql } from 'drizzle-orm';
+import type postgres from 'postgres';
 import { cleanStrings } from '../domain/clean-text.js';
 import type { ChannelName, DeliveryStatus, OutboundMessage, SendResult } from '../domain/messages.js';
 import type { ChannelSender } from '../channels/types.js';
@@ -39,10 +42,14 @@ export interface Sending {
   breakers: ChannelBreakers;
   /** Each channel's shared send pace (src/queues/pacer.ts): every send takes a slot just before it leaves. */
   pacer: SendPacer;
+  /** Claims chats' oldest owed rows, many in a statement (`createClaimer`). */
+  claims: DataLoader<ClaimAsk, ClaimedRow | undefined>;
+  /** Records the sends the platform took, many in a statement (`createSendRecorder`). */
+  sent: DataLoader<SentRow, Recorded>;
 }
 
 /** Timestamps arrive as Postgres text: drizzle's postgres-js driver turns the client's date parsers into pass-throughs. */
-interface ClaimedRow {
+export interface ClaimedRow {
   id: string;
   channel: ChannelName;
   payload: OutboundMessage;
@@ -114,30 +121,11 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
   const { breakers } = sending;
   let sent = 0;
   for (;;) {
-    let claimed: ClaimedRow | undefined;
     const turn = sent === 0 ? (options.turn ?? null) : null;
     const upTo = options.upTo ?? null;
     // The key as of the claim: the session takes a new one if its lock connection is lost.
     const key = sending.session.key;
-    try {
-      // The chat's oldest owed row is claimed only if it is pending: while it is being sent (or
-      // failed and waits for a retry) nothing behind it moves, which keeps the order. The row's
-      // own `status = 'pending'` is checked on its latest version, so a row another worker claimed
-      // after our snapshot was taken is skipped, never claimed twice.
-      [claimed] = await db<ClaimedRow[]>`
-        update outbox o set status = 'sending', claimed_at = now(), claimed_by = ${key}::bigint
-        where o.id = (
-            select id from outbox where identity_id = ${identityId} and status in ('pending', 'sending') order by id limit 1)
-          and o.status = 'pending'
-          and (${turn}::bigint is null or o.id = ${turn}::bigint)
-          and (${upTo}::bigint is null or o.id <= ${upTo}::bigint)
-        returning o.id, o.channel, o.payload,
-          (select unreachable_at from channel_identities where id = ${identityId}) as unreachable_at,
-          (select last_inbound_at from channel_identities where id = ${identityId}) as last_inbound_at,
-          o.broadcast_id is not null and (select broadcast_opt_out_at is not null from channel_identities where id = ${identityId}) as opted_out_notice`;
-    } catch (err) {
-      if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-    }
+    const claimed = await sending.claims.load({ identityId, turn, upTo, claim: key });
     if (!claimed) {
       if (sent > 0) break;
       // Nothing claimable: nothing owed, a row being sent by another worker (which queues the
@@ -183,35 +171,14 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
         where id = ${row.id} and claimed_by = ${key}::bigint`;
       throw new RetryLater(waitMs, result.reason);
     }
-    // The result, the chat's unreachable mark (a blocked bot), and the chat's next owed row, in one
-    // statement: nobody sees the row failed while the chat still looks reachable. A chat the
-    // platform says we cannot reach, or whose citizen stopped business messages there, gets no
-    // more broadcasts (until the citizen subscribes again or says *mulai*).
     // `sent_at` is on the domain clock, like every date retention counts from: when the platform
     // took the reply, or when it was given up (a failed row is finished too, and ages from then).
-    // The result is written while the claim is ours, or after the relay released it and before
-    // anyone claimed it again (the platform's answer still stands).
-    const unreachableReason = !result.ok && result.unreachable ? result.reason : null;
-    const optOutReason = !result.ok && (result.unreachable || result.optedOut) ? result.reason : null;
-    const [after] = await db<{ next: string | null }[]>`
-      with unreachable as (
-        update channel_identities set
-          unreachable_at = case when ${unreachableReason}::text is null then unreachable_at else now() end,
-          unreachable_reason = coalesce(${unreachableReason}::text, unreachable_reason),
-          broadcast_opt_out_at = coalesce(broadcast_opt_out_at, now()),
-          broadcast_opt_out_reason = coalesce(broadcast_opt_out_reason, ${optOutReason}::text)
-        where id = ${identityId} and ${optOutReason}::text is not null
-      )
-      update outbox set
-        status = ${result.ok ? 'sent' : 'failed'},
-        claimed_at = null,
-        claimed_by = null,
-        external_id = ${result.ok ? indexableId(result.externalId) : null},
-        sent_at = ${ctx.now().toISOString()}::timestamptz,
-        last_error = ${result.ok ? null : result.reason},
-        attempts = attempts + 1
-      where id = ${row.id} and (claimed_by = ${key}::bigint or status = 'pending')
-      returning (select min(id) from outbox where identity_id = ${identityId} and status = 'pending' and id <> ${row.id}) as next`;
+    const sentAt = ctx.now().toISOString();
+    // A send the platform took (nearly every one) is recorded in one statement with the others
+    // finishing about now (`sending.sent`); a failure for good in one of its own.
+    const after = result.ok
+      ? await sending.sent.load({ id: Number(row.id), externalId: indexableId(result.externalId), sentAt, claim: key })
+      : await recordFailure(ctx, { identityId, rowId: Number(row.id), claim: key, sentAt }, result);
     if (!after) {
       ctx.log.warn({ outboxId: row.id, identityId }, 'claim lost during the send (the claim session reconnected); another worker sends the row again');
       return { sent };
@@ -234,6 +201,142 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
   // The chat's next turn, at the back of the lane.
   await queueTurn(ctx, identityId);
   return { sent };
+}
+
+/** What a claim asks for: the chat's oldest owed row, if it is `turn` (when given) and no later than `upTo`. */
+export interface ClaimAsk {
+  identityId: number;
+  turn: number | null;
+  upTo: number | null;
+  claim: string;
+}
+
+/**
+ * Claims the chats' oldest owed rows, every claim asked within the same tick in one statement
+ * (the replies of a batch of steps leave side by side). A chat's oldest owed row is claimed only
+ * if it is pending: while it is being sent (or failed and waits for a retry) nothing behind it
+ * moves, which keeps the order. The row's own `status = 'pending'` is checked on its latest
+ * version, so a row another worker claimed after the statement's snapshot was taken is skipped,
+ * never claimed twice. Undefined: nothing claimable.
+ */
+export function createClaimer(db: postgres.Sql): DataLoader<ClaimAsk, ClaimedRow | undefined> {
+  return new DataLoader<ClaimAsk, ClaimedRow | undefined>(async (asks) => {
+    // A chat asked for twice (a lane's turn and a step's replies) is asked again in a round of its
+    // own, after the first: one statement must not claim one chat's head for two askers.
+    const claimed = new Map<ClaimAsk, ClaimedRow>();
+    for (let round = [...asks]; round.length > 0; ) {
+      const chats = new Set<number>();
+      const thisRound = round.filter((ask) => !chats.has(ask.identityId) && chats.add(ask.identityId));
+      round = round.filter((ask) => !thisRound.includes(ask));
+      try {
+        const rows = await claimRows(db, thisRound);
+        for (const ask of thisRound) {
+          const row = rows.find((r) => Number(r.identity_id) === ask.identityId);
+          if (row) claimed.set(ask, row);
+        }
+      } catch (err) {
+        // Two rows of one chat being sent at once would break the one-per-chat index: one chat's
+        // claim lost a race. Each is claimed alone, so only that one comes back empty.
+        if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+        for (const ask of thisRound) {
+          const [row] = await claimRows(db, [ask]).catch((again: unknown) => {
+            if ((again as { code?: string }).code !== UNIQUE_VIOLATION) throw again;
+            return [];
+          });
+          if (row) claimed.set(ask, row);
+        }
+      }
+    }
+    return asks.map((ask) => claimed.get(ask));
+  }, sharedStatement());
+}
+
+function claimRows(db: postgres.Sql, asks: ClaimAsk[]): Promise<(ClaimedRow & { identity_id: string })[]> {
+  const input = JSON.stringify(asks.map((ask) => ({ identity_id: ask.identityId, turn: ask.turn, up_to: ask.upTo, claim: ask.claim })));
+  return db<(ClaimedRow & { identity_id: string })[]>`
+    update outbox o set status = 'sending', claimed_at = now(), claimed_by = r.claim
+    from jsonb_to_recordset(${input}::text::jsonb) as r(identity_id bigint, turn bigint, up_to bigint, claim bigint)
+    where o.id = (
+        select id from outbox where identity_id = r.identity_id and status in ('pending', 'sending') order by id limit 1)
+      and o.status = 'pending'
+      and (r.turn is null or o.id = r.turn)
+      and (r.up_to is null or o.id <= r.up_to)
+    returning o.identity_id, o.id, o.channel, o.payload,
+      (select unreachable_at from channel_identities where id = o.identity_id) as unreachable_at,
+      (select last_inbound_at from channel_identities where id = o.identity_id) as last_inbound_at,
+      o.broadcast_id is not null and (select broadcast_opt_out_at is not null from channel_identities where id = o.identity_id) as opted_out_notice`;
+}
+
+/** A send the platform took: its row, the platform's id for it, when, and the claim it was sent under. */
+export interface SentRow {
+  id: number;
+  externalId: string;
+  sentAt: string;
+  claim: string;
+}
+
+/** After a row is recorded: the chat's next owed row, if any; null when the claim was lost meanwhile. */
+type Recorded = { next: string | null } | null;
+
+/**
+ * Records sends the platform took, every one that finishes within the same tick in one statement
+ * (DataLoader's batching, without its cache): each row marked sent, and the chat's next owed row
+ * read for its caller. The result is written while the claim is ours, or after the relay released
+ * it and before anyone claimed it again (the platform's answer still stands). One row per chat at
+ * most is being sent at a time, so no two rows of a statement are one chat's.
+ */
+export function createSendRecorder(db: postgres.Sql): DataLoader<SentRow, Recorded> {
+  return new DataLoader<SentRow, Recorded>(async (rows) => {
+    try {
+      return await recordSent(db, rows);
+    } catch (err) {
+      if (rows.length === 1) throw err;
+      // One bad row must not leave its batch-mates' sends unrecorded: each is tried alone.
+      return Promise.all(rows.map((row) => recordSent(db, [row]).then(([one]) => one, (alone: unknown) => (alone instanceof Error ? alone : new Error(String(alone))))));
+    }
+  }, sharedStatement());
+}
+
+async function recordSent(db: postgres.Sql, rows: readonly SentRow[]): Promise<Recorded[]> {
+  const recorded = await db<{ id: string; next: string | null }[]>`
+    update outbox o set status = 'sent', claimed_at = null, claimed_by = null, external_id = r.external_id,
+      sent_at = r.sent_at, last_error = null, attempts = o.attempts + 1
+    from jsonb_to_recordset(${JSON.stringify(rows.map((row) => ({ id: row.id, external_id: row.externalId, sent_at: row.sentAt, claim: row.claim })))}::text::jsonb)
+      as r(id bigint, external_id text, sent_at timestamptz, claim bigint)
+    where o.id = r.id and (o.claimed_by = r.claim or o.status = 'pending')
+    returning o.id, (select min(n.id) from outbox n where n.identity_id = o.identity_id and n.status = 'pending' and n.id <> o.id) as next`;
+  const byId = new Map(recorded.map((row) => [Number(row.id), { next: row.next }]));
+  return rows.map((row) => byId.get(row.id) ?? null);
+}
+
+/**
+ * A send failed for good: the row, the chat's unreachable mark (a blocked bot) and its broadcasts
+ * stopped, in one statement, so nobody sees the row failed while the chat still looks reachable. A
+ * chat the platform says we cannot reach, or whose citizen stopped business messages there, gets
+ * no more broadcasts (until the citizen subscribes again or says *mulai*). Written while the claim
+ * is ours, or after the relay released it and before anyone claimed it again.
+ */
+async function recordFailure(
+  ctx: PipelineContext,
+  row: { identityId: number; rowId: number; claim: string; sentAt: string },
+  result: Extract<SendResult, { failure: 'permanent' }>,
+): Promise<Recorded> {
+  const unreachableReason = result.unreachable ? result.reason : null;
+  const optOutReason = result.unreachable || result.optedOut ? result.reason : null;
+  const [after] = await ctx.db.sql<{ next: string | null }[]>`
+    with unreachable as (
+      update channel_identities set
+        unreachable_at = case when ${unreachableReason}::text is null then unreachable_at else now() end,
+        unreachable_reason = coalesce(${unreachableReason}::text, unreachable_reason),
+        broadcast_opt_out_at = coalesce(broadcast_opt_out_at, now()),
+        broadcast_opt_out_reason = coalesce(broadcast_opt_out_reason, ${optOutReason}::text)
+      where id = ${row.identityId} and ${optOutReason}::text is not null
+    )
+    update outbox set status = 'failed', claimed_at = null, claimed_by = null, external_id = null,
+      sent_at = ${row.sentAt}::timestamptz, last_error = ${result.reason}, attempts = attempts + 1
+    where id = ${row.rowId} and (claimed_by = ${row.claim}::bigint or status = 'pending')
+    returning (select min(id) from outbox where identity_id = ${row.identityId} and status = 'pending' and id <> ${row.rowId}) as next`;
+  return after ?? null;
 }
 
 /**

@@ -11,11 +11,15 @@
  * let its waiting sends leave all at once.
  *
  * The slot is taken in Postgres, on its clock (`clock_timestamp()`), in an unlogged one-row-per-
- * channel table: one short statement per send, the same on both queue backends, and nothing to
- * go stale when a process dies (a slot it took and never used is one gap of a few milliseconds).
+ * channel table: one short statement for the sends of a process asking within the same turn of
+ * the event loop (each gets its own slot, one after another), the same on both queue backends, and
+ * nothing to go stale when a process dies (a slot it took and never used is one gap of a few
+ * milliseconds).
  * A send waits at most (sends in flight on the channel) × interval: the lanes' concurrency bounds
  * how many slots are taken ahead.
  */
+import DataLoader from 'dataloader';
+import { sharedStatement } from './batches.js';
 import type postgres from 'postgres';
 import type { ChannelName } from '../domain/messages.js';
 
@@ -37,6 +41,11 @@ const MAX_RETAKES = 10;
 
 export class SendPacer {
   private readonly intervalUs = new Map<ChannelName, number>();
+  /**
+   * Sends asking for a slot within the same tick (a batch's replies leaving side by side) take
+   * their slots in one statement, one after another on the schedule, as if each had asked alone.
+   */
+  private readonly slots: DataLoader<ChannelName, { atMs: number; waitMs: number }>;
 
   constructor(
     private readonly sql: postgres.Sql,
@@ -45,6 +54,27 @@ export class SendPacer {
     for (const [channel, rate] of Object.entries(perSecond) as [ChannelName, number | undefined][]) {
       if (rate && rate > 0) this.intervalUs.set(channel, Math.ceil(1e6 / (rate * (1 - PACE_HEADROOM))));
     }
+    this.slots = new DataLoader(
+      async (channels) => {
+        const taken: ({ atMs: number; waitMs: number } | Error)[] = [];
+        const asking = new Map<ChannelName, number[]>();
+        channels.forEach((channel, i) => asking.set(channel, [...(asking.get(channel) ?? []), i]));
+        // Each channel's slots in a statement of its own: one channel's failure is its senders' alone.
+        await Promise.all(
+          [...asking].map(async ([channel, askers]) => {
+            const us = this.intervalUs.get(channel)!;
+            try {
+              const first = await this.takeSlots(channel, askers.length);
+              askers.forEach((asker, n) => (taken[asker] = { atMs: first.atMs + (n * us) / 1000, waitMs: first.waitMs + (n * us) / 1000 }));
+            } catch (err) {
+              for (const asker of askers) taken[asker] = err instanceof Error ? err : new Error(String(err));
+            }
+          }),
+        );
+        return taken;
+      },
+      sharedStatement(),
+    );
   }
 
   /**
@@ -68,13 +98,18 @@ export class SendPacer {
    * and how long from now. Null for a channel without a pace.
    */
   async take(channel: ChannelName): Promise<{ atMs: number; waitMs: number } | null> {
-    const us = this.intervalUs.get(channel);
-    if (us === undefined) return null;
+    if (!this.intervalUs.has(channel)) return null;
+    return this.slots.load(channel);
+  }
+
+  /** The first of `count` consecutive slots, taken in one statement. */
+  private async takeSlots(channel: ChannelName, count: number): Promise<{ atMs: number; waitMs: number }> {
+    const us = this.intervalUs.get(channel)!;
     const [row] = await this.sql<{ at_ms: string; wait_ms: string }[]>`
-      insert into send_pace as p (channel, next_at) values (${channel}, clock_timestamp() + ${us} * interval '1 microsecond')
-      on conflict (channel) do update set next_at = greatest(clock_timestamp() - ${CATCH_UP_SLOTS * us} * interval '1 microsecond', p.next_at) + ${us} * interval '1 microsecond'
-      returning extract(epoch from p.next_at) * 1000 - ${us / 1000} as at_ms,
-        extract(epoch from (p.next_at - clock_timestamp())) * 1000 - ${us / 1000} as wait_ms`;
+      insert into send_pace as p (channel, next_at) values (${channel}, clock_timestamp() + ${count * us} * interval '1 microsecond')
+      on conflict (channel) do update set next_at = greatest(clock_timestamp() - ${CATCH_UP_SLOTS * us} * interval '1 microsecond', p.next_at) + ${count * us} * interval '1 microsecond'
+      returning extract(epoch from p.next_at) * 1000 - ${(count * us) / 1000} as at_ms,
+        extract(epoch from (p.next_at - clock_timestamp())) * 1000 - ${(count * us) / 1000} as wait_ms`;
     return { atMs: Number(row.at_ms), waitMs: Number(row.wait_ms) };
   }
 

@@ -1,5 +1,6 @@
 /**
- * The worker role: the inbound (conversation) worker, the SLA alarms, one outbound worker per
+ * The worker role: the stepper (src/queues/stepper.ts) and the inbound queue for the chats it hands
+ * over, the SLA alarms, one outbound worker per
  * channel this process can send on, the staff notification worker, the media fetch worker, and the
  * relay. Several worker processes may run against the same Postgres and Redis; Postgres locks keep
  * each chat in order.
@@ -38,9 +39,10 @@ import {
 import { ChannelBreakers, type BreakerSettings } from './breaker.js';
 import { openClaimSession } from './claims.js';
 import { SendPacer } from './pacer.js';
-import { probeChannel, queueTurn, sendTurn, type Sending } from './outbound.js';
+import { createClaimer, createSendRecorder, probeChannel, queueTurn, sendTurn, type Sending } from './outbound.js';
 import { PIPELINE_OWED_WORK, startRelay, type OwedWork } from './relay.js';
 import { startStaffNotificationWorker } from './staff-notifications.js';
+import { startStepper, STEP_BATCH, STEP_DRAINS, STEP_LOOK_AGAIN_MS, type Stepper } from './stepper.js';
 
 /** A job whose chat another worker holds comes back after this long (not counted as an attempt). */
 const BUSY_DELAY_MS = 150;
@@ -162,13 +164,18 @@ export async function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<Ch
     session: await openClaimSession(options.databaseUrl, ctx.log.child({ component: 'claims' })),
     breakers: new ChannelBreakers(options.breaker, ctx.log.child({ component: 'breaker' })),
     pacer: new SendPacer(ctx.db.sql, options.rateLimits),
+    claims: createClaimer(ctx.db.sql),
+    sent: createSendRecorder(ctx.db.sql),
   };
   sending.breakers.probeWith((channel) => probeChannel(ctx, sending, channel));
+  let stepper: Stepper | null = null;
 
   if (options.inbound) {
     const deliver = deliverDirectly(ctx, sending, options.rateLimits);
     const sources = options.media?.fetcher.sources ?? {};
     const releaseMedia: ReleaseMedia = async (channel, ref) => sources[channel]?.release?.(ref);
+    stepper = await startStepper(ctx, { deliver, releaseMedia, batch: STEP_BATCH, drains: STEP_DRAINS, lookAgainMs: STEP_LOOK_AGAIN_MS });
+    // A chat handed over by a failed batch (or found by the relay) is stepped here, with retries and a give-up.
     const inbound = ctx.transport.worker<InboundJob>(
       INBOUND_QUEUE,
       async (job, token) => {
@@ -285,6 +292,7 @@ export async function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<Ch
     /** Stops taking jobs and waits for the active ones to finish; what is left stays in Postgres. */
     async close() {
       relay?.stop();
+      await stepper?.close();
       sending.breakers.stop();
       await Promise.all(workers.map((w) => w.close()));
       await sending.session.close();

@@ -50,6 +50,8 @@ describe('the send pace shared by every process', () => {
     { cap: 500, perProcess: 1_000 },
   ])('$cap a second: slots from two processes never put more than $cap in a second', async ({ cap, perProcess }) => {
     const pacers = [processPacer({ telegram: cap }), processPacer({ telegram: cap })];
+    // Each process's connections opened first: while they open, nobody takes the slots passing by.
+    await Promise.all(pacers.flatMap((pacer) => Array.from({ length: 4 }, () => pacer.take('telegram'))));
     const slots: number[] = [];
     // Four sends in flight per process, as a lane's concurrency would have them.
     await Promise.all(
@@ -88,6 +90,27 @@ describe('the send pace shared by every process', () => {
     // One a second: the third send's slot is two seconds after the first's, and it waits for it.
     expect(third!.waitMs).toBeGreaterThan(intervalMs);
     expect(third!.waitMs).toBeLessThanOrEqual(2 * intervalMs + 1);
+  });
+
+  it('sends asking in the same tick take consecutive slots in one statement, as if each had asked alone', async () => {
+    let statements = 0;
+    const client = postgres(env.databaseUrl, { max: 4, onnotice: () => {}, debug: () => void statements++ });
+    clients.push(client);
+    // The connection's own first queries (postgres.js reads the array types) are not the pacer's.
+    await client`select 1`;
+    statements = 0;
+    const pacer = new SendPacer(client, { 'whatsapp-cloud': 4_000 });
+    const intervalMs = pacer.intervalOf('whatsapp-cloud')! / 1000;
+    const together = await Promise.all([1, 2, 3, 4].map(() => pacer.take('whatsapp-cloud')));
+    expect(statements).toBe(1);
+    const first = together[0]!.atMs;
+    expect(together.map((slot) => slot!.atMs - first)).toEqual([0, 1, 2, 3].map((i) => expect.closeTo(i * intervalMs, 2)));
+    // One statement moved the schedule on by the four slots, and the next send's slot is after them.
+    const [row] = await app.ctx.db.sql<{ next_ms: string }[]>`select extract(epoch from next_at) * 1000 as next_ms from send_pace where channel = 'whatsapp-cloud'`;
+    expect(Number(row.next_ms) - first).toBeCloseTo(4 * intervalMs, 2);
+    const alone = await pacer.take('whatsapp-cloud');
+    expect(statements).toBe(2);
+    expect(alone!.atMs).toBeGreaterThanOrEqual(Number(row.next_ms) - 0.002);
   });
 
   it('a channel without a pace sends at once and keeps no schedule', async () => {

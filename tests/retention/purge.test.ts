@@ -22,7 +22,7 @@ import { createLocalStorage } from '../../src/media/storage.js';
 import { ChannelBreakers } from '../../src/queues/breaker.js';
 import { SendPacer } from '../../src/queues/pacer.js';
 import { openClaimSession } from '../../src/queues/claims.js';
-import { sendTurn, type Sending } from '../../src/queues/outbound.js';
+import { createClaimer, createSendRecorder, sendTurn, type Sending } from '../../src/queues/outbound.js';
 import { REMOVED_DESCRIPTION, type PurgeCounts } from '../../src/retention/purge.js';
 import { purgeNow, retentionSettings, type RetentionSettings } from '../../src/retention/schedule.js';
 import { dumpDatabase, holdsDigits } from '../support/dump.js';
@@ -89,6 +89,8 @@ async function sendReplies() {
     session: await openClaimSession(world.databaseUrl, ctx.log),
     breakers: new ChannelBreakers({ afterFailures: 5, probeIntervalMs: 1_000 }, ctx.log),
     pacer: new SendPacer(ctx.db.sql, {}),
+    claims: createClaimer(ctx.db.sql),
+    sent: createSendRecorder(ctx.db.sql),
   };
   for (const citizen of ['reporter', 'active', 'drafter', 'erased']) {
     await sendTurn(ctx, sending, await world.identityOf(citizen), { max: Number.POSITIVE_INFINITY });
