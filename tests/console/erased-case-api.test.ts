@@ -38,7 +38,10 @@ beforeAll(async () => {
     location: { address: 'Jl. Melati 5, RT 05', latitude: -6.9175, longitude: 107.6191 },
     photos: ['telegram:file:erased-case-photo'],
   });
-  await app.ctx.db.db.insert(t.messages).values({ identityId: identity, channel: 'telegram', externalId: 'erased-case-1', kind: 'text', body: 'Saya Siti Aminah', sentAt: app.ctx.now() });
+  // A message of the chat's past, answered long ago (processed): the transcript's, not one waiting for a step.
+  await app.ctx.db.db
+    .insert(t.messages)
+    .values({ identityId: identity, channel: 'telegram', externalId: 'erased-case-1', kind: 'text', body: 'Saya Siti Aminah', sentAt: app.ctx.now(), processedAt: app.ctx.now() });
   const note = await verifikator.client.post(`/cases/${ticket}/notes`, { text: 'Bu Siti sudah ditelepon di 0812-0000-7777.', internal: true });
   expect(note.status).toBe(200);
   await inCaseTransaction(app.ctx, (work) => eraseHeldData(work, identity));
