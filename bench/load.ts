@@ -294,12 +294,24 @@ export class CitizenLoad {
     if (!pending || !phase || !pending.posted || pending.replies < pending.step.replies) return;
     citizen.pending = null;
     citizen.position++;
+    // A report filed, the next one comes from a new citizen in this one's place: the same citizen
+    // reporting the same thing again would rightly meet the product's duplicate hint, which the
+    // script does not answer (and would stall there until STEP_TIMEOUT_MS).
+    if (citizen.position % this.script.length === 0) this.newCitizenInPlaceOf(citizen);
     phase.answered++;
     phase.latencies.push(pending.firstAt - pending.sentAt);
     if (pending.firstAt < phase.windowEnd) phase.answeredInWindow++;
     if (!isOpen(phase)) return this.checkQuiet();
     if (phase.mode.kind === 'closed') this.send(citizen);
     else phase.idle.push(citizen);
+  }
+
+  private newCitizenInPlaceOf(citizen: Citizen) {
+    this.citizens.delete(citizen.chatId);
+    citizen.chatId = this.target.channel.chatId(this.nextCitizen++);
+    citizen.nextMessageId = 1;
+    citizen.offered = [];
+    this.citizens.set(citizen.chatId, citizen);
   }
 
   private checkQuiet() {
