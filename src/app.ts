@@ -115,7 +115,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     db,
     transport,
     enqueue,
-    wakeSteps: new StepWake(db.sql, log),
+    wakeSteps: new StepWake(),
     log,
     metrics: createMetrics(),
     machine: conversationMachine,

@@ -22,7 +22,6 @@ import type { Config } from '../config.js';
 import type { Lang } from './contract.js';
 import type { PipelineContext } from './context.js';
 import { wouldKeepPhoto, type PersistedSnapshot } from './step.js';
-import { indexableId } from '../domain/ids.js';
 
 export interface FairUse {
   /** Messages one chat may send in a minute (the domain clock) before the rest of it is held back. */
@@ -68,21 +67,6 @@ export function capInbound(message: InboundMessage, maxChars: number): { message
 }
 
 type Sql = postgres.Sql;
-
-/**
- * For the ingest statement's `on conflict … do update set`: counts the message into its chat's
- * current minute, or starts a new minute with it. A redelivered update (already stored) is not
- * counted again. `now` is the domain clock, so a test can let a minute pass.
- */
-export function countIntoWindow(sql: Sql, message: { channel: ChannelName; externalId: string }, now: string) {
-  const redelivered = sql`exists (select 1 from messages m where m.channel = ${message.channel} and m.external_id = ${indexableId(message.externalId)})`;
-  const inWindow = sql`(channel_identities.inbound_window_started_at > ${now}::timestamptz - ${INBOUND_WINDOW_MS} * interval '1 millisecond'
-    and channel_identities.inbound_window_started_at <= ${now}::timestamptz)`;
-  return sql`
-    inbound_window_started_at = case when ${redelivered} or ${inWindow} then channel_identities.inbound_window_started_at else excluded.inbound_window_started_at end,
-    inbound_window_count = case when ${redelivered} then channel_identities.inbound_window_count
-      when ${inWindow} then channel_identities.inbound_window_count + 1 else 1 end`;
-}
 
 /** One text per language, picked in SQL by the language the chat's stored conversation uses (else Indonesian). */
 export function inChatLanguage(sql: Sql, identityId: ReturnType<Sql>, texts: Record<Lang, string>) {

@@ -2,10 +2,16 @@
  * The front door every channel uses: clean the inbound message of what Postgres or the console
  * cannot hold, mask any NIK-shaped number in it (src/pii/inbound.ts), store it (unique on channel + platform id, so a redelivered webhook is dropped
  * here), and wake the steppers (src/queues/stepper.ts): this process's at once, the others' with a
- * NOTIFY. Postgres hands out the conversation steps; Redis plays no part in a message's way in.
+ * NOTIFY in the same statement. Postgres hands out the conversation steps; Redis plays no part in a message's way in.
  * Once the row is stored the message is safe: a stepper that missed the wake-up finds it on its
  * next look, and the relay after that. Fair use (src/conversation/fair-use.ts) is applied in the
  * same statement: long texts cut, and a chat over its messages per minute stored without a step.
+ *
+ * Group commit: the messages of webhook requests that arrive while an earlier batch is being stored
+ * share the next statement (`storing`), and each request is answered once its own row is durable.
+ * A statement holds one message per chat (Postgres cannot upsert the same identity twice in one
+ * statement, and a chat's messages stay in their order); a chat's second message goes in the next.
+ * A batch that fails is tried again row by row, so one message Postgres refuses fails alone.
  */
 import { cleanStrings } from '../domain/clean-text.js';
 import type { InboundMessage } from '../domain/messages.js';
@@ -14,8 +20,12 @@ import { maskInbound } from '../pii/inbound.js';
 import { queueTurn } from '../queues/outbound.js';
 import type { TypedNik } from './contract.js';
 import type { PipelineContext } from './context.js';
-import { capInbound, countIntoWindow, inChatLanguage } from './fair-use.js';
+import { capInbound, INBOUND_WINDOW_MS } from './fair-use.js';
 import { indexableId } from '../domain/ids.js';
+import type DataLoader from 'dataloader';
+import type { ChannelName } from '../domain/messages.js';
+import { groupCommit } from '../queues/batches.js';
+import { STEPS_WAITING } from '../queues/jobs.js';
 
 export interface IngestOptions {
   /** Telegram: answer the pressed button so the client stops its spinner. */
@@ -39,6 +49,29 @@ function bodyAndPayload(message: InboundMessage, typedNik: TypedNik | null): { b
   }
 }
 
+/** One message, ready to store: everything the statement needs, cleaned, masked and cut. */
+interface IngestRow {
+  channel: ChannelName;
+  chat_id: string;
+  phone: string | null;
+  display_name: string | null;
+  sent_at: string;
+  external_id: string;
+  kind: string;
+  body: string | null;
+  payload: Record<string, unknown> | null;
+  shortened_from: number | null;
+  /** The pressed button's answer, owed before anything the step writes. */
+  ack: Record<string, unknown> | null;
+}
+
+interface Stored {
+  id: string;
+  identity_id: string;
+  skipped: string | null;
+  notices: boolean;
+}
+
 export async function ingest(ctx: PipelineContext, received: InboundMessage, options: IngestOptions = {}): Promise<{ duplicate: boolean }> {
   // Every string, ids included: a NUL in a chat id or a contact's phone is refused as surely as in a text.
   // Masked before it is cut, so a NIK across the cut is masked whole.
@@ -47,54 +80,19 @@ export async function ingest(ctx: PipelineContext, received: InboundMessage, opt
   const { typedNik } = masked;
   const callbackQueryId = cleanStrings(options.callbackQueryId);
   const { body, payload } = bodyAndPayload(message, typedNik);
-  const sentAt = message.sentAt.toISOString();
-  const ack = callbackQueryId ? JSON.stringify({ kind: 'callback-answer', chatId: message.chatId, callbackQueryId }) : null;
-  // One statement (atomic on its own, one round trip): the identity, its conversation row, the
-  // message, and the button's answer only if the message is new. JSON goes in as text cast to
-  // jsonb: drizzle's postgres-js driver makes the client's json serializers pass-throughs.
-  // Fair use: past the chat's messages per minute the message is stored as already processed
-  // (`skipped = 'flood'`, no step, so no sealed NIK rides along), and the first such message of
-  // the minute writes the slow-down notice.
-  const now = ctx.now().toISOString();
-  const limit = ctx.fairUse.inboundPerMinute;
-  const storedPayload = ctx.db.sql`${payload === null ? null : JSON.stringify(payload)}::jsonb`;
-  const slowDown = inChatLanguage(ctx.db.sql, ctx.db.sql`identity.id`, { id: copy.id.fairUse.slowDown, en: copy.en.fairUse.slowDown });
-  const [stored] = await ctx.db.sql<{ id: string; identity_id: string; skipped: string | null; notices: boolean }[]>`
-    with identity as (
-      insert into channel_identities (channel, chat_id, phone, display_name, last_inbound_at, inbound_window_started_at, inbound_window_count)
-      values (${message.channel}, ${message.chatId}, ${message.phone ?? null}, ${message.displayName ?? null}, ${sentAt}::timestamptz, ${now}::timestamptz, 1)
-      on conflict (channel, chat_id) do update set
-        last_inbound_at = greatest(channel_identities.last_inbound_at, excluded.last_inbound_at),
-        display_name = coalesce(excluded.display_name, channel_identities.display_name),
-        phone = coalesce(excluded.phone, channel_identities.phone),
-        unreachable_at = null,
-        unreachable_reason = null,
-        ${countIntoWindow(ctx.db.sql, message, now)}
-      returning id, inbound_window_count > ${limit} as flooded, inbound_window_count = ${limit} + 1 as slow_down
-    ), conversation as (
-      insert into conversations (identity_id, version) select id, ${ctx.machineVersion} from identity
-      on conflict (identity_id) do nothing
-    ), message as (
-      insert into messages (identity_id, channel, external_id, kind, body, payload, sent_at, shortened_from, skipped, processed_at)
-      select id, ${message.channel}, ${indexableId(message.externalId)}, ${message.content.kind}, ${body},
-        case when flooded then nullif(${storedPayload} - 'nik', '{}'::jsonb) else ${storedPayload} end, ${sentAt}::timestamptz,
-        ${shortenedFrom}, case when flooded then 'flood' end, case when flooded then now() end
-      from identity
-      on conflict (channel, external_id) do nothing
-      returning id, identity_id, skipped
-    ), ack as (
-      insert into outbox (identity_id, channel, payload)
-      select identity_id, ${message.channel}, ${ack}::jsonb from message where ${ack}::jsonb is not null
-      returning id
-    ), slow as (
-      insert into outbox (identity_id, channel, payload)
-      select identity.id, ${message.channel}, jsonb_build_object('kind', 'text', 'chatId', ${message.chatId}::text, 'text', ${slowDown})
-      from identity join message on true where identity.slow_down
-      returning id
-    )
-    select message.id, message.identity_id, message.skipped,
-      exists (select 1 from ack) or exists (select 1 from slow) as notices
-    from message`;
+  const stored = await storing(ctx).load({
+    channel: message.channel,
+    chat_id: message.chatId,
+    phone: message.phone ?? null,
+    display_name: message.displayName ?? null,
+    sent_at: message.sentAt.toISOString(),
+    external_id: indexableId(message.externalId),
+    kind: message.content.kind,
+    body,
+    payload,
+    shortened_from: shortenedFrom,
+    ack: callbackQueryId ? { kind: 'callback-answer', chatId: message.chatId, callbackQueryId } : null,
+  });
   if (!stored) {
     ctx.log.debug({ channel: message.channel }, 'duplicate inbound message dropped');
     return { duplicate: true };
@@ -105,4 +103,131 @@ export async function ingest(ctx: PipelineContext, received: InboundMessage, opt
   if (stored.skipped) ctx.log.debug({ channel: message.channel, identityId, skipped: stored.skipped }, 'inbound message stored without a step');
   else ctx.wakeSteps.wake();
   return { duplicate: false };
+}
+
+const loaders = new WeakMap<PipelineContext, DataLoader<IngestRow, Stored | null>>();
+
+/** This context's group commit: one statement per round of messages from distinct chats. */
+function storing(ctx: PipelineContext): DataLoader<IngestRow, Stored | null> {
+  let loader = loaders.get(ctx);
+  if (!loader) {
+    loader = groupCommit<IngestRow, Stored | null>((rows) => storeInRounds(ctx, rows), INGEST_IN_FLIGHT);
+    loaders.set(ctx, loader);
+  }
+  return loader;
+}
+
+/** Statements storing messages at once in a process; requests arriving meanwhile gather for the next. */
+const INGEST_IN_FLIGHT = 2;
+
+async function storeInRounds(ctx: PipelineContext, rows: readonly IngestRow[]): Promise<(Stored | Error | null)[]> {
+  const results: (Stored | Error | null)[] = new Array(rows.length).fill(null);
+  // Round k holds each chat's k-th message of the batch.
+  const rounds: number[][] = [];
+  const seen = new Map<string, number>();
+  rows.forEach((row, i) => {
+    const chat = `${row.channel}\u0000${row.chat_id}`;
+    const k = seen.get(chat) ?? 0;
+    seen.set(chat, k + 1);
+    (rounds[k] ??= []).push(i);
+  });
+  for (const round of rounds) {
+    const batch = round.map((i) => rows[i]);
+    try {
+      const stored = await storeMessages(ctx, batch);
+      round.forEach((i) => (results[i] = stored.get(keyOf(rows[i])) ?? null));
+    } catch (error) {
+      if (round.length === 1) {
+        results[round[0]] = error instanceof Error ? error : new Error(String(error));
+        continue;
+      }
+      // One message Postgres refuses must not refuse its batch-mates: each is tried alone.
+      await Promise.all(
+        round.map((i) =>
+          storeMessages(ctx, [rows[i]]).then(
+            (stored) => void (results[i] = stored.get(keyOf(rows[i])) ?? null),
+            (alone: unknown) => void (results[i] = alone instanceof Error ? alone : new Error(String(alone))),
+          ),
+        ),
+      );
+    }
+  }
+  return results;
+}
+
+const keyOf = (row: { channel: string; external_id: string }) => `${row.channel}\u0000${row.external_id}`;
+
+/**
+ * One statement (atomic on its own, one round trip) for messages of distinct chats: each one's
+ * identity, its conversation row, the message, and the button's answer only if the message is new.
+ * JSON goes in as text cast to jsonb: drizzle's postgres-js driver makes the client's json
+ * serializers pass-throughs. Fair use: past the chat's messages per minute the message is stored as
+ * already processed (`skipped = 'flood'`, no step, so no sealed NIK rides along), and the first such
+ * message of the minute writes the slow-down notice. A redelivered message (its id already stored)
+ * does not count into the window.
+ */
+async function storeMessages(ctx: PipelineContext, rows: readonly IngestRow[]): Promise<Map<string, Stored>> {
+  const sql = ctx.db.sql;
+  const now = ctx.now().toISOString();
+  const limit = ctx.fairUse.inboundPerMinute;
+  const slowDown = { id: copy.id.fairUse.slowDown, en: copy.en.fairUse.slowDown };
+  const stored = await sql<(Stored & { channel: string; external_id: string })[]>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as r(
+        channel text, chat_id text, phone text, display_name text, sent_at timestamptz, external_id text,
+        kind text, body text, payload jsonb, shortened_from int, ack jsonb)
+    ), identity as (
+      insert into channel_identities (channel, chat_id, phone, display_name, last_inbound_at, inbound_window_started_at, inbound_window_count)
+      select channel, chat_id, phone, display_name, sent_at, ${now}::timestamptz, 1 from input
+      on conflict (channel, chat_id) do update set
+        last_inbound_at = greatest(channel_identities.last_inbound_at, excluded.last_inbound_at),
+        display_name = coalesce(excluded.display_name, channel_identities.display_name),
+        phone = coalesce(excluded.phone, channel_identities.phone),
+        unreachable_at = null,
+        unreachable_reason = null,
+        inbound_window_started_at = case
+          when exists (select 1 from input r join messages m on m.channel = r.channel and m.external_id = r.external_id
+                       where r.channel = excluded.channel and r.chat_id = excluded.chat_id)
+            or (channel_identities.inbound_window_started_at > ${now}::timestamptz - ${INBOUND_WINDOW_MS} * interval '1 millisecond'
+                and channel_identities.inbound_window_started_at <= ${now}::timestamptz)
+          then channel_identities.inbound_window_started_at else excluded.inbound_window_started_at end,
+        inbound_window_count = case
+          when exists (select 1 from input r join messages m on m.channel = r.channel and m.external_id = r.external_id
+                       where r.channel = excluded.channel and r.chat_id = excluded.chat_id)
+            then channel_identities.inbound_window_count
+          when channel_identities.inbound_window_started_at > ${now}::timestamptz - ${INBOUND_WINDOW_MS} * interval '1 millisecond'
+                and channel_identities.inbound_window_started_at <= ${now}::timestamptz
+            then channel_identities.inbound_window_count + 1
+          else 1 end
+      returning id, channel, chat_id, inbound_window_count > ${limit} as flooded, inbound_window_count = ${limit} + 1 as slow_down
+    ), conversation as (
+      insert into conversations (identity_id, version) select id, ${ctx.machineVersion} from identity
+      on conflict (identity_id) do nothing
+    ), message as (
+      insert into messages (identity_id, channel, external_id, kind, body, payload, sent_at, shortened_from, skipped, processed_at)
+      select i.id, r.channel, r.external_id, r.kind, r.body,
+        case when i.flooded then nullif(r.payload - 'nik', '{}'::jsonb) else r.payload end, r.sent_at,
+        r.shortened_from, case when i.flooded then 'flood' end, case when i.flooded then now() end
+      from input r join identity i on i.channel = r.channel and i.chat_id = r.chat_id
+      on conflict (channel, external_id) do nothing
+      returning id, identity_id, channel, external_id, skipped
+    ), ack as (
+      insert into outbox (identity_id, channel, payload)
+      select m.identity_id, m.channel, r.ack from message m join input r on r.channel = m.channel and r.external_id = m.external_id
+      where r.ack is not null
+      returning identity_id
+    ), slow as (
+      insert into outbox (identity_id, channel, payload)
+      select i.id, i.channel, jsonb_build_object('kind', 'text', 'chatId', i.chat_id, 'text',
+        case (select c.snapshot -> 'context' ->> 'lang' from conversations c where c.identity_id = i.id)
+          when 'en' then ${slowDown.en}::text else ${slowDown.id}::text end)
+      from identity i join message m on m.identity_id = i.id where i.slow_down
+      returning identity_id
+    )
+    select m.id, m.identity_id, m.channel, m.external_id, m.skipped,
+      exists (select 1 from ack a where a.identity_id = m.identity_id) or exists (select 1 from slow s where s.identity_id = m.identity_id) as notices,
+      -- Wakes the other processes' steppers, once per statement (an InitPlan), when a stored message awaits a step.
+      (select pg_notify(${STEPS_WAITING}, '') where exists (select 1 from message w where w.skipped is null)) is not null as woke
+    from message m`;
+  return new Map(stored.map((row) => [keyOf(row), row]));
 }

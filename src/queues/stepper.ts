@@ -1,7 +1,7 @@
 /**
  * Postgres hands out the conversation steps: a message's way from the webhook to its reply goes
  * through no queue. Ingest stores the message and wakes the steppers (`StepWake`: this process's
- * at once, the others' with a NOTIFY); each worker process's stepper drains: it locks up to a
+ * at once, the others' with a NOTIFY in its statement); each worker process's stepper drains: it locks up to a
  * batch of chats that have a message waiting and that no one else holds (`FOR UPDATE SKIP
  * LOCKED`, oldest waiting first), steps each one's oldest message and commits them together
  * (src/conversation/runtime.ts, `processReadyChats`), then delivers their replies side by side, and
@@ -18,7 +18,6 @@
  */
 import type postgres from 'postgres';
 import { errorKind, isOutage } from '../db/errors.js';
-import type { Logger } from '../logger.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { afterStep, processConversation, processReadyChats, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
 import { inboundJob, STEPS_WAITING } from './jobs.js';
@@ -31,37 +30,17 @@ export const STEP_DRAINS = 4;
 export const STEP_LOOK_AGAIN_MS = 1_000;
 
 /**
- * Tells the steppers a message is waiting: those of this process at once, those of other processes
- * with a NOTIFY on `STEPS_WAITING`, one in flight at a time (the wake-ups of a burst share the next
- * one). A NOTIFY of its own, not one in ingest's statement: Postgres serialises the commits of
- * transactions that notify, and every stored message would queue behind the others'.
+ * Tells this process's steppers at once that a message is waiting. Those of other processes hear
+ * of it through the NOTIFY on `STEPS_WAITING` that ingest's statement sends (one per stored batch,
+ * src/conversation/ingest.ts): a round trip of its own per wake-up cost more than the rest of the
+ * message's way in, and within the batch's one statement the serialised commit of notifying
+ * transactions is paid once per batch, not per message.
  */
 export class StepWake {
   private readonly local = new Set<() => void>();
-  private sending = false;
-  private again = false;
-
-  constructor(
-    private readonly sql: postgres.Sql,
-    private readonly log: Logger,
-  ) {}
 
   readonly wake = (): void => {
     for (const listener of this.local) listener();
-    if (this.sending) {
-      this.again = true;
-      return;
-    }
-    this.sending = true;
-    this.sql`select pg_notify(${STEPS_WAITING}, '')`
-      .catch((err: unknown) => this.log.debug({ ...errorKind(err) }, 'wake-up not sent; the steppers look on their own'))
-      .finally(() => {
-        this.sending = false;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
   };
 
   /** A stepper of this process, woken directly; returns the unsubscribe. */
