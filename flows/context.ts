@@ -59,10 +59,17 @@ export interface ConversationContext {
   /** True while changing one field from the summary: answering it returns to the summary. */
   editing: boolean;
   draft: Draft;
+  /**
+   * The categories as listed, while the category question is open: an answer may name one in either
+   * language. Like every list from the catalogue, it is kept only while its question is (see `enter`).
+   */
   categories: Category[];
-  /** The services last listed, in the order shown, so a number can be resolved. */
-  services: ServiceSummary[];
-  /** The service whose requirements were shown last, with its complaint category. */
+  /**
+   * The services listed: the codes in the order shown, so a number can be resolved, and the search they
+   * were found by ('' for all), to list them again when the question is asked again. The names are not kept.
+   */
+  services: { query: string; codes: string[] } | null;
+  /** The service whose requirements were shown last, with its complaint category, while "lapor" from it is offered. */
   service: (ServiceSummary & { categoryCode: string }) | null;
   /** The citizen's most recent cases as listed, so a number can be resolved. */
   cases: { ticket: string; status: CaseStatus; createdAt: string }[];
@@ -87,11 +94,11 @@ export interface ConversationContext {
    * `question` is where they were, `at` when they left (ISO, from the message), for the 24-hour offer.
    */
   parked: { draft: Draft; question: Question; at: string | null } | null;
-  /** Broadcast topics as listed, so numbers can be resolved. */
+  /** Broadcast topics as listed, so numbers and names can be resolved, until the subscription is confirmed. */
   topics: Topic[];
   /** Topics just subscribed to (codes), which the region question applies to. */
   chosenTopics: string[];
-  /** Regions found for the name the citizen typed, in the order shown. */
+  /** Regions found for the name the citizen typed, in the order shown, while one is to be picked. */
   regions: Region[];
   /** The topic offered under the ticket just announced: *langganan* at the menu takes it with one tap. */
   offer: Topic | null;

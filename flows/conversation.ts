@@ -34,6 +34,8 @@ import {
   dataErased,
   heldData,
   infoAdded,
+  listedIn,
+  listingFor,
   LOW_RATING,
   photoReceived,
   photoRefused,
@@ -51,7 +53,7 @@ import { understand, type Greeting, type Intent, type Understanding } from './un
 import { EMPTY_VOCABULARY } from './understand/vocabulary.js';
 
 /** Stored beside each snapshot; bump whenever states or context change shape, so old snapshots restart politely. */
-export const CONVERSATION_VERSION = 5;
+export const CONVERSATION_VERSION = 6;
 
 const everyGlobalWord: readonly string[] = Object.values(globalWords).flat();
 const finishedPhotos = [...choiceWords.done, ...choiceWords.skip];
@@ -284,6 +286,38 @@ interface Speaker {
   assign(values: Partial<ConversationContext>): void;
 }
 
+/**
+ * Asks the current question. What it shows from the catalogue and the context does not hold (a
+ * category's name, the services found) is asked for first; its result event asks the question.
+ */
+function ask(enqueue: Speaker, context: ConversationContext, event: ConversationEvent) {
+  const listed = listedIn(event);
+  const listing = listingFor(context, listed);
+  if (listing) enqueue.emit(listing);
+  else speak(enqueue, context, renderQuestion(context, listed));
+}
+
+/** The questions each catalogue list is read at; entering any other question forgets it (see `enter`). */
+const listsKeptAt: Record<'categories' | 'services' | 'service' | 'topics' | 'regions', readonly Question[]> = {
+  categories: ['category'],
+  services: ['service'],
+  service: ['serviceNext'],
+  topics: ['topics', 'region', 'regionChoice'],
+  regions: ['regionChoice'],
+};
+
+/** The lists a question does not read, emptied, so the snapshot does not carry them past their question. */
+function listsLeftAt(question: Question): Partial<ConversationContext> {
+  const kept = (list: keyof typeof listsKeptAt) => listsKeptAt[list].includes(question);
+  return {
+    ...(kept('categories') ? {} : { categories: [] }),
+    ...(kept('services') ? {} : { services: null }),
+    ...(kept('service') ? {} : { service: null }),
+    ...(kept('topics') ? {} : { topics: [] }),
+    ...(kept('regions') ? {} : { regions: [] }),
+  };
+}
+
 /** Says `reply` with the waiting notes in front, and, under a chat's first reply, the privacy notice (recorded, so once). */
 function speak(enqueue: Speaker, context: ConversationContext, reply: Reply) {
   enqueue.emit(withPrivacyNotice(context, withNotes(context, reply)));
@@ -307,7 +341,7 @@ function initialContext(input: ConversationInput): ConversationContext {
     editing: false,
     draft: emptyDraft(),
     categories: [],
-    services: [],
+    services: null,
     service: null,
     cases: [],
     human: null,
@@ -440,7 +474,9 @@ export const conversationMachine = setup({
     isFullList: ({ event }) => event.type === 'result.services' && event.query === '',
     hasNoServices: ({ event }) => event.type === 'result.services' && event.services.length === 0,
     hasOneService: ({ event }) => event.type === 'result.services' && event.services.length === 1,
-    isServiceChoice: ({ context, event }) => pickedNumber(event, context.services.length) !== null,
+    /** The services shown are listed again, for the question asked again (a new search forgets them first). */
+    isListedAgain: ({ context, event }) => event.type === 'result.services' && context.services !== null,
+    isServiceChoice: ({ context, event }) => pickedNumber(event, context.services?.codes.length ?? 0) !== null,
     isServiceQuery: ({ event }) =>
       isOwnWords(event) && !/^\d+$/.test(saidOf(event)) && visibleLength(event) <= limits.serviceQueryMax,
     serviceFound: ({ event }) => event.type === 'result.service' && event.service !== null,
@@ -464,9 +500,14 @@ export const conversationMachine = setup({
     similarAnswered: ({ context }) => context.draft.possibleDuplicateOf !== undefined,
   },
   actions: {
-    /** A new question; the one-tap offer under a ticket lasts only while the menu after it is. */
-    enter: assign((_, params: { question: Question }) => ({ question: params.question, misses: 0, ...(params.question === 'menu' ? {} : { offer: null }) })),
-    prompt: enqueueActions(({ context, enqueue }) => speak(enqueue, context, renderQuestion(context))),
+    /** A new question; the one-tap offer under a ticket lasts only while the menu after it is, a list only while its question is. */
+    enter: assign((_, params: { question: Question }) => ({
+      question: params.question,
+      misses: 0,
+      ...(params.question === 'menu' ? {} : { offer: null }),
+      ...listsLeftAt(params.question),
+    })),
+    prompt: enqueueActions(({ context, event, enqueue }) => ask(enqueue, context, event)),
     note: assign({ notes: ({ context }, params: { key: NoteKey }) => [...context.notes, params.key] }),
     countMiss: assign({ misses: ({ context }) => context.misses + 1 }),
     resetMisses: assign({ misses: 0 }),
@@ -573,13 +614,15 @@ export const conversationMachine = setup({
     }),
     noteDraftKept: assign({ notes: ({ context }) => (hasContent(context.draft) ? [...context.notes, 'draftKept'] : context.notes) }),
     /** Thanks and goodbyes get a short answer; in the middle of something the question follows, and the report waits. */
-    answerBriefly: enqueueActions(({ context, enqueue }, params: { key: NoteKey }) => {
+    answerBriefly: enqueueActions(({ context, event, enqueue }, params: { key: NoteKey }) => {
       if (restingQuestions.includes(context.question)) {
         speak(enqueue, { ...context, notes: [...context.notes, params.key] }, { type: 'reply', text: '' });
         return;
       }
       const notes: NoteKey[] = [...context.notes, params.key, ...(hasContent(context.draft) ? (['draftWaits'] as const) : [])];
-      speak(enqueue, { ...context, notes }, renderQuestion(context));
+      // Kept in context: a question that lists the catalogue is asked once the list comes.
+      enqueue.assign({ notes });
+      ask(enqueue, { ...context, notes }, event);
     }),
     /** Reporting from a service page: its category is known, so the category question is skipped. */
     startDraftForService: enqueueActions(({ context, enqueue }) => {
@@ -587,8 +630,6 @@ export const conversationMachine = setup({
       if (!service) return;
       const summary: ServiceSummary = { code: service.code, name: service.name };
       enqueue.assign({ draft: { ...emptyDraft(), categoryCode: service.categoryCode, service: summary } });
-      // The summary names the category, so fetch the names even though the question is skipped.
-      enqueue.emit({ type: 'listCategories' });
     }),
     startEditing: assign({ editing: true }),
     stopEditing: assign({ editing: false }),
@@ -753,17 +794,22 @@ export const conversationMachine = setup({
       }
       speak(enqueue, context, renderQuestion(context));
     }),
-    searchServices: emit(({ event }) => ({ type: 'searchServices', query: saidOf(event) }) as const),
-    storeServices: assign({
-      services: ({ context, event }) => (event.type === 'result.services' ? event.services : context.services),
+    /** A new search: the list shown is forgotten, so its result is not taken for that list asked again. */
+    searchServices: enqueueActions(({ event, enqueue }) => {
+      enqueue.emit({ type: 'searchServices', query: saidOf(event) });
+      enqueue.assign({ services: null });
     }),
+    /** Codes only, and the search they came from: asking again lists them again (`listingFor`). */
+    storeServices: assign(({ event }) =>
+      event.type === 'result.services' ? { services: { query: event.query, codes: event.services.map((service) => service.code) } } : {},
+    ),
     requestFoundService: emit(({ event }) => ({
       type: 'getService',
       code: event.type === 'result.services' ? event.services[0].code : '',
     }) as const),
     requestChosenService: emit(({ context, event }) => ({
       type: 'getService',
-      code: context.services[(pickedNumber(event, context.services.length) ?? 1) - 1].code,
+      code: context.services?.codes[(pickedNumber(event, context.services.codes.length) ?? 1) - 1] ?? '',
     }) as const),
     showService: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'result.service' || !event.service) return;
@@ -836,7 +882,8 @@ export const conversationMachine = setup({
     'citizen.location': { actions: [note('strayLocation'), 'prompt'] },
     'citizen.contact': { actions: [note('strayContact'), 'prompt'] },
     'citizen.unsupported': { actions: [note('unsupported'), 'prompt'] },
-    'result.categories': { actions: 'storeCategories' },
+    // Asked for by a question that names the report's category (the stated report, the summary).
+    'result.categories': { actions: 'prompt' },
     'result.broadcastsResumed': [{ guard: 'resumed', target: '#conversation.menu', actions: note('resumed') }, { target: '#conversation.menu' }],
     // Mid-report the news waits: the citizen can still rate from cek status.
     'case.awaitingRating': { guard: 'isResting', target: '#conversation.rating', actions: 'awaitRating' },
@@ -1046,9 +1093,8 @@ export const conversationMachine = setup({
 
     /** A complaint stated in the first words: confirmed with one tap, category pre-selected when the words say so. */
     askStated: {
-      entry: [enter('stated'), 'requestCategories'],
+      entry: askQuestion('stated'),
       on: {
-        'result.categories': { actions: ['storeCategories', 'prompt'] },
         'citizen.text': [
           { guard: and([pick(1, [...choiceWords.send, 'benar', 'lanjut', 'lanjutkan', 'continue']), 'hasCategory']), target: 'askLocation' },
           { guard: pick(1, [...choiceWords.send, 'benar', 'lanjut', 'lanjutkan', 'continue']), target: 'askCategory' },
@@ -1143,6 +1189,7 @@ export const conversationMachine = setup({
           entry: [enter('service'), 'requestServices'],
           on: {
             'result.services': [
+              { guard: 'isListedAgain', actions: ['storeServices', 'prompt'] },
               { guard: 'isFullList', actions: ['storeServices', 'prompt'] },
               { guard: 'hasNoServices', actions: [note('serviceNotFound'), 'requestAllServices'] },
               { guard: 'hasOneService', actions: 'requestFoundService' },

@@ -2,7 +2,7 @@
  * Rendering replies from the conversation's context. Pure: context in, `reply` effect out, in the
  * citizen's language. The machine decides what to ask; this module decides how it reads.
  */
-import type { CaseSummary, HeldData, Region, ServiceDetail, Topic } from '../src/conversation/contract.js';
+import type { CaseSummary, Category, ConversationEvent, Effect, HeldData, Region, ServiceDetail, ServiceSummary, Topic } from '../src/conversation/contract.js';
 import { copy, type Copy } from './copy/index.js';
 import type { ConversationContext, Question } from './context.js';
 import { formatDate, showTicket } from './format.js';
@@ -15,8 +15,42 @@ function wordButton(label: string) {
   return { key: normalise(label), label };
 }
 
-/** The current question (`context.question`), as it is asked the first time and after every re-prompt. */
-export function renderQuestion(context: ConversationContext): Reply {
+/**
+ * What the catalogue listed, as the result event that brought it: names the prompt shows but the
+ * snapshot does not keep.
+ */
+export interface Listed {
+  categories?: readonly Category[];
+  services?: readonly ServiceSummary[];
+}
+
+export function listedIn(event: ConversationEvent): Listed {
+  if (event.type === 'result.categories') return { categories: event.categories };
+  if (event.type === 'result.services') return { services: event.services };
+  return {};
+}
+
+/**
+ * What the current question shows from the catalogue beyond the context, asked for each time it is
+ * asked (the effect), unless `listed` brought it already; null when the context is enough.
+ */
+export function listingFor(context: ConversationContext, listed: Listed): Exclude<Effect, { type: 'reply' }> | null {
+  switch (context.question) {
+    case 'stated':
+    case 'confirm':
+      return context.draft.categoryCode === undefined || listed.categories ? null : { type: 'listCategories' };
+    case 'service':
+      return listed.services ? null : { type: 'searchServices', query: context.services?.query ?? '' };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The current question (`context.question`), as it is asked the first time and after every re-prompt;
+ * `listed`: the names the question shows that the context does not hold (see `listingFor`).
+ */
+export function renderQuestion(context: ConversationContext, listed: Listed = {}): Reply {
   const c = copy[context.lang];
   const { footer } = c;
   switch (context.question) {
@@ -39,7 +73,7 @@ export function renderQuestion(context: ConversationContext): Reply {
     case 'nik':
       return withButtons(textReply(c.nik.prompt, footer.back), [wordButton(c.nik.skip)]);
     case 'confirm':
-      return choiceReply(summary(context, c), c.confirm.options, footer.back);
+      return choiceReply(summary(context, c, listed), c.confirm.options, footer.back);
     case 'edit':
       return choiceReply(c.edit.prompt, c.edit.options, footer.back);
     case 'ticket':
@@ -53,7 +87,7 @@ export function renderQuestion(context: ConversationContext): Reply {
     case 'service':
       return choiceReply(
         c.services.prompt,
-        context.services.map((service) => service.name[context.lang]),
+        (listed.services ?? []).map((service) => service.name[context.lang]),
         `${c.services.hint}\n${footer.back}`,
       );
     case 'serviceNext':
@@ -79,7 +113,7 @@ export function renderQuestion(context: ConversationContext): Reply {
     }
     case 'stated': {
       const { draft } = context;
-      const category = context.categories.find((item) => item.code === draft.categoryCode)?.name[context.lang] ?? null;
+      const category = listed.categories?.find((item) => item.code === draft.categoryCode)?.name[context.lang] ?? null;
       const kind = c.kinds[draft.kind ?? 'pengaduan'];
       return choiceReply(
         c.stated.prompt(truncate(draft.description ?? '', limits.summaryText), kind, category),
@@ -164,10 +198,10 @@ export function dataErased(context: ConversationContext): Reply {
   return textReply(copy[context.lang].privacy.erase.done);
 }
 
-function summary(context: ConversationContext, c: Copy): string {
+function summary(context: ConversationContext, c: Copy, listed: Listed): string {
   const { draft, lang } = context;
   const { labels } = c.confirm;
-  const category = context.categories.find((item) => item.code === draft.categoryCode);
+  const category = listed.categories?.find((item) => item.code === draft.categoryCode);
   const location = draft.location?.address
     ? truncate(draft.location.address, limits.summaryText)
     : draft.location?.latitude !== undefined && draft.location.longitude !== undefined
