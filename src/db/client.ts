@@ -10,11 +10,39 @@ export function createDb(url: string, poolSize: number) {
     onnotice: () => {},
     connection: { application_name: 'kanal-aduan' },
   });
-  const db = drizzle(sql, { schema });
+  const db = drizzle(preparing(sql), { schema });
   return { sql, db, close: () => sql.end({ timeout: 5 }) };
 }
 
 export type Database = ReturnType<typeof createDb>;
+
+/**
+ * drizzle's client, its statements prepared: drizzle sends every query unnamed, and postgres.js
+ * then describes an unnamed query with parameters in a round trip of its own before running it, so
+ * each drizzle statement cost two round trips and a parse and plan in Postgres. Prepared, a
+ * statement costs that once per connection (postgres.js keeps it by its text) and one round trip
+ * after. The transactions drizzle opens (`begin`, `savepoint`) hand it clients prepared the same
+ * way. Statements without parameters keep the simple protocol, as postgres.js sends them.
+ */
+function preparing<T extends object>(client: T): T {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      if (property === 'unsafe') {
+        return (query: string, parameters?: unknown[], options?: Record<string, unknown>) =>
+          (value as (...args: unknown[]) => unknown).call(target, query, parameters, parameters && parameters.length > 0 ? { ...options, prepare: true } : options);
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        return (...args: unknown[]) => {
+          const work = args.at(-1) as (inner: object) => unknown;
+          return (value as (...args: unknown[]) => unknown).call(target, ...args.slice(0, -1), (inner: object) => work(preparing(inner)));
+        };
+      }
+      return value;
+    },
+  });
+}
 export type Db = Database['db'];
 /** A drizzle transaction handle; helpers that must run inside the caller's transaction take this. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -34,7 +62,7 @@ export async function reservedTransaction(database: Database): Promise<{ tx: Tx;
   const base = database.db._.session as unknown as { dialect: SessionArgs[1]; schema: SessionArgs[2]; options: SessionArgs[3] };
   // A reserved connection lacks only `savepoint` and `prepare` of a TransactionSql: nested
   // transactions and two-phase commit, which no step uses.
-  const session = new PostgresJsSession(raw as unknown as SessionArgs[0], base.dialect, base.schema, base.options);
+  const session = new PostgresJsSession(preparing(raw) as unknown as SessionArgs[0], base.dialect, base.schema, base.options);
   const tx = new PostgresJsTransaction(base.dialect, session as unknown as ConstructorParameters<typeof PostgresJsTransaction>[1], base.schema) as unknown as Tx;
   return { tx, raw, release: () => raw.release() };
 }
