@@ -45,6 +45,8 @@ export function registerTelegramWebhook(app: FastifyInstance, options: TelegramW
     });
 
     scope.post(path, {
+      // A server's request, not a browser's: security headers (and their per-answer CSP nonces) protect pages.
+      helmet: false,
       // onRequest runs before body parsing: a forged request learns nothing from our parser.
       onRequest: async (request, reply) => {
         if (expectedDigest === undefined) return;

@@ -55,7 +55,8 @@ export function registerWhatsAppCloudWebhook(app: FastifyInstance, options: What
       return reply.code(200).type('text/plain').send(challenge);
     });
 
-    scope.post(path, async (request, reply) => {
+    // A server's request, not a browser's: security headers (and their per-answer CSP nonces) protect pages.
+    scope.post(path, { helmet: false }, async (request, reply) => {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       if (!signatureMatches(raw, request.headers['x-hub-signature-256'], options.appSecret)) {
         request.log.warn('whatsapp-cloud webhook: missing or wrong signature');
