@@ -3,7 +3,7 @@
  * then perform each emitted effect in order, feeding results back, until the machine is quiet.
  * The runtime passes a `perform` that works inside a Postgres transaction; tests may pass any other.
  */
-import { initialTransition, transition, type AnyStateMachine } from 'xstate';
+import { createActor, initialTransition, type AnyActorScope, type AnyStateMachine, type EventObject } from 'xstate';
 import type { ConversationEvent, ConversationInput, Effect, ResultEvent } from './contract.js';
 
 export type Perform = (effect: Exclude<Effect, { type: 'reply' }>) => Promise<ResultEvent | null>;
@@ -11,6 +11,30 @@ export type ReplyEffect = Extract<Effect, { type: 'reply' }>;
 
 /** What is stored per conversation: the machine's persisted snapshot. */
 export type PersistedSnapshot = { value: unknown; context: unknown; status?: string };
+
+/**
+ * xstate's pure `transition`, with its inert actor scope made once per machine instead of on every
+ * call: making one constructs an actor, which builds the machine's whole initial snapshot (its
+ * initial context and entry actions), a fifth of a step's time for nothing. The scope is inert (its
+ * actor never starts; `defer`, `emit` and `stopChild` do nothing) and the conversation machine
+ * spawns and invokes no actors, so nothing is kept in it between calls; each call gathers its own
+ * actions. Transitions are synchronous, so calls cannot interleave.
+ */
+const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
+
+function transition(machine: AnyStateMachine, snapshot: ReturnType<AnyStateMachine['resolveState']>, event: EventObject & Record<string, unknown>) {
+  let scope = scopes.get(machine);
+  if (!scope) {
+    const self = createActor(machine);
+    scope = { self, id: '', sessionId: '', logger: () => {}, defer: () => {}, emit: () => {}, system: self.system, stopChild: () => {}, actionExecutor: () => {} };
+    scopes.set(machine, scope);
+  }
+  const actions: { type: string; params?: unknown }[] = [];
+  scope.actionExecutor = (action) => void actions.push(action);
+  const next = machine.transition(snapshot, event, scope);
+  scope.actionExecutor = () => {};
+  return [next, actions] as const;
+}
 
 /** Guards against a machine that keeps asking for effects forever. */
 const MAX_EFFECTS_PER_STEP = 50;
