@@ -8,7 +8,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type postgres from 'postgres';
-import { rawTx, reservedTransaction, type Tx } from '../db/client.js';
+import { rawTx, type Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { copy } from '../../flows/copy/index.js';
 import { cleanText, mapStrings } from '../domain/clean-text.js';
@@ -311,27 +311,20 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
  * and `locked` (when the lock was taken) names the chats it held.
  */
 export async function processReadyChats(ctx: PipelineContext, limit: number, locked: number[] = []): Promise<(StepResult & { identityId: number })[]> {
-  // BEGIN goes out with the lock, COMMIT with the writes: two round trips for the transaction's four.
-  const { tx, raw, release } = await reservedTransaction(ctx.db);
-  try {
+  return ctx.db.db.transaction(async (tx) => {
+    const raw = rawTx(tx);
     // Chats with a message waiting, oldest waiting first, that nobody else holds.
-    const [, held] = await Promise.all([
-      raw`begin`,
-      raw<{ identity_id: string }[]>`
-        select c.identity_id from (
-          select identity_id, min(id) as oldest from messages where processed_at is null
-          group by identity_id having bool_and(queued_at is null)
-        ) waiting join conversations c on c.identity_id = waiting.identity_id
-        order by waiting.oldest
-        for update of c skip locked
-        limit ${limit}`,
-    ]);
+    const held = await raw<{ identity_id: string }[]>`
+      select c.identity_id from (
+        select identity_id, min(id) as oldest from messages where processed_at is null
+        group by identity_id having bool_and(queued_at is null)
+      ) waiting join conversations c on c.identity_id = waiting.identity_id
+      order by waiting.oldest
+      for update of c skip locked
+      limit ${limit}`;
     locked.push(...held.map((row) => Number(row.identity_id)));
-    if (locked.length === 0) {
-      await raw`commit`;
-      return [];
-    }
-    const chats = new Map((await readLocked(ctx, rawTx(tx), locked)).map((chat) => [Number(chat.identity_id), chat]));
+    if (locked.length === 0) return [];
+    const chats = new Map((await readLocked(ctx, raw, locked)).map((chat) => [Number(chat.identity_id), chat]));
     const results: (StepResult & { identityId: number })[] = [];
     const writes: { write: StepWrite; result: StepResult }[] = [];
     for (const identityId of locked) {
@@ -340,14 +333,9 @@ export async function processReadyChats(ctx: PipelineContext, limit: number, loc
       const result = await stepLocked(ctx, tx, chat, chat.pending, null, writes);
       results.push(Object.assign(result, { identityId }));
     }
-    await Promise.all([writes.length > 0 ? writeSteps(ctx, rawTx(tx), writes) : null, raw`commit`]);
+    if (writes.length > 0) await writeSteps(ctx, raw, writes);
     return results;
-  } catch (error) {
-    await raw`rollback`.catch(() => {});
-    throw error;
-  } finally {
-    release();
-  }
+  });
 }
 
 /** One step of a locked chat: its oldest message; its writes go in one statement, shared by a batch's steps (`writeSteps`). */

@@ -1,5 +1,5 @@
 /** The one database client: postgres.js underneath, drizzle on top. */
-import { drizzle, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema.js';
 
@@ -46,26 +46,6 @@ function preparing<T extends object>(client: T): T {
 export type Db = Database['db'];
 /** A drizzle transaction handle; helpers that must run inside the caller's transaction take this. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
-/**
- * A drizzle transaction on a connection reserved from the pool, whose BEGIN and COMMIT the caller
- * sends itself, so that each can go out with a statement (postgres.js pipelines what is asked in
- * one turn of the event loop): `Promise.all([raw`begin`, first])` … `Promise.all([last, raw`commit`])`
- * costs two round trips where `db.transaction` costs four, for the batches of conversation steps.
- * A failed statement before a pipelined COMMIT turns that COMMIT into a rollback (Postgres answers
- * it with ROLLBACK); the caller still sends `rollback` on any error, and always `release`s.
- */
-export async function reservedTransaction(database: Database): Promise<{ tx: Tx; raw: postgres.ReservedSql; release(): void }> {
-  const raw = await database.sql.reserve();
-  // drizzle builds its transactions exactly so, on the connection postgres.js's `begin` reserves.
-  type SessionArgs = ConstructorParameters<typeof PostgresJsSession>;
-  const base = database.db._.session as unknown as { dialect: SessionArgs[1]; schema: SessionArgs[2]; options: SessionArgs[3] };
-  // A reserved connection lacks only `savepoint` and `prepare` of a TransactionSql: nested
-  // transactions and two-phase commit, which no step uses.
-  const session = new PostgresJsSession(preparing(raw) as unknown as SessionArgs[0], base.dialect, base.schema, base.options);
-  const tx = new PostgresJsTransaction(base.dialect, session as unknown as ConstructorParameters<typeof PostgresJsTransaction>[1], base.schema) as unknown as Tx;
-  return { tx, raw, release: () => raw.release() };
-}
 
 /**
  * The postgres.js transaction under a drizzle transaction, for the statements that run for every
