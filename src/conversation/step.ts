@@ -15,10 +15,10 @@ export type PersistedSnapshot = { value: unknown; context: unknown; status?: str
 /**
  * xstate's pure `transition`, with its inert actor scope made once per machine instead of on every
  * call: making one constructs an actor, which builds the machine's whole initial snapshot (its
- * initial context and entry actions), a fifth of a step's time for nothing. The scope is inert (its
- * actor never starts; `defer`, `emit` and `stopChild` do nothing) and the conversation machine
- * spawns and invokes no actors, so nothing is kept in it between calls; each call gathers its own
- * actions. Transitions are synchronous, so calls cannot interleave.
+ * initial context and entry actions) for nothing, 3.5 % of the process's busy time in the bench.
+ * The scope is inert (its actor never starts; `defer`, `emit` and `stopChild` do nothing) and the
+ * conversation machine spawns and invokes no actors, so nothing is kept in it between calls; each
+ * call gathers its own actions. Transitions are synchronous, so calls cannot interleave.
  */
 const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
 
