@@ -155,7 +155,8 @@ async function storeInRounds(ctx: PipelineContext, rows: readonly IngestRow[]): 
   return results;
 }
 
-const keyOf = (row: { channel: string; external_id: string }) => `${row.channel}\u0000${row.external_id}`;
+/** A message by its chat and its platform id: a message of another chat with the same id, dropped in the same statement, is not this one. */
+const keyOf = (row: { channel: string; chat_id: string; external_id: string }) => `${row.channel}\u0000${row.chat_id}\u0000${row.external_id}`;
 
 /**
  * One statement (atomic on its own, one round trip) for messages of distinct chats: each one's
@@ -171,7 +172,7 @@ async function storeMessages(ctx: PipelineContext, rows: readonly IngestRow[]): 
   const now = ctx.now().toISOString();
   const limit = ctx.fairUse.inboundPerMinute;
   const slowDown = { id: copy.id.fairUse.slowDown, en: copy.en.fairUse.slowDown };
-  const stored = await sql<(Stored & { channel: string; external_id: string })[]>`
+  const stored = await sql<(Stored & { channel: string; chat_id: string; external_id: string })[]>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as r(
         channel text, chat_id text, phone text, display_name text, sent_at timestamptz, external_id text,
@@ -224,10 +225,10 @@ async function storeMessages(ctx: PipelineContext, rows: readonly IngestRow[]): 
       from identity i join message m on m.identity_id = i.id where i.slow_down
       returning identity_id
     )
-    select m.id, m.identity_id, m.channel, m.external_id, m.skipped,
+    select m.id, m.identity_id, m.channel, i.chat_id, m.external_id, m.skipped,
       exists (select 1 from ack a where a.identity_id = m.identity_id) or exists (select 1 from slow s where s.identity_id = m.identity_id) as notices,
       -- Wakes the other processes' steppers, once per statement (an InitPlan), when a stored message awaits a step.
       (select pg_notify(${STEPS_WAITING}, '') where exists (select 1 from message w where w.skipped is null)) is not null as woke
-    from message m`;
+    from message m join identity i on i.id = m.identity_id`;
   return new Map(stored.map((row) => [keyOf(row), row]));
 }

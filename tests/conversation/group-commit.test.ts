@@ -72,6 +72,15 @@ describe('group commit at the front door', () => {
     expect(window.n).toBe(1);
   });
 
+  it('takes a message of another chat with the same platform id in the same batch for a duplicate, as one statement after the other would', async () => {
+    const chats = ['gc-j', 'gc-k'];
+    const answers = await Promise.all(chats.map((chat) => ingest(app.ctx, text(chat, 'same-id', 'menu'))));
+    // One is stored, and only that one is told so.
+    const kept = (await stored(chats)).map((row) => row.chat_id);
+    expect(kept).toHaveLength(1);
+    expect(answers.map((answer) => answer.duplicate)).toEqual(chats.map((chat) => !kept.includes(chat)));
+  });
+
   it('fails a message Postgres refuses alone: its batch-mates are stored', async () => {
     await app.ctx.db.sql`alter table messages add constraint test_refuses_poison check (body is distinct from 'poison')`;
     try {
