@@ -4,7 +4,7 @@
  * the caller's transaction, so a case exists exactly when the conversation step that made it commits.
  */
 import { and, asc, desc, eq, gt, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
+import { rawTx, type Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { FINISHED_STATUSES, type CaseDraft, type CaseSummary, type CaseStatus, type CaseKind, type RatingOutcome, type SealedNik } from '../conversation/contract.js';
 import { decryptNik, hashNik, nikHashes } from '../pii/nik.js';
@@ -40,13 +40,28 @@ async function route(tx: Tx, draft: CaseDraft, regionCode: string | null): Promi
   };
 }
 
-/** The citizen behind a chat identity, created on first need. */
-async function citizenFor(tx: Tx, identityId: number): Promise<number> {
-  const existing = await existingCitizen(tx, identityId);
-  if (existing !== null) return existing;
-  const [citizen] = await tx.insert(t.citizens).values({}).returning({ id: t.citizens.id });
-  await tx.update(t.channelIdentities).set({ citizenId: citizen.id }).where(eq(t.channelIdentities.id, identityId));
-  return citizen.id;
+/**
+ * The citizen behind a chat identity, created on first need, with what the report says of them
+ * (a name, a NIK) written on the way: one statement, inside the step's transaction, where the look
+ * up, the insert, the link and the update were four.
+ */
+async function citizenFor(tx: Tx, identityId: number, about: { name: string | null; nikEncrypted: string | null; nikHash: string | null }): Promise<number> {
+  const [citizen] = await rawTx(tx)<{ id: string }[]>`
+    with existing as (
+      select citizen_id as id from channel_identities where id = ${identityId} and citizen_id is not null
+    ), created as (
+      insert into citizens (name, nik_encrypted, nik_hash)
+      select ${about.name}, ${about.nikEncrypted}, ${about.nikHash} where not exists (select 1 from existing)
+      returning id
+    ), linked as (
+      update channel_identities set citizen_id = created.id from created where channel_identities.id = ${identityId}
+    ), updated as (
+      update citizens c set name = coalesce(${about.name}, c.name), nik_encrypted = coalesce(${about.nikEncrypted}, c.nik_encrypted),
+        nik_hash = coalesce(${about.nikHash}, c.nik_hash)
+      from existing where c.id = existing.id and (${about.name}::text is not null or ${about.nikEncrypted}::text is not null)
+    )
+    select id from existing union all select id from created`;
+  return Number(citizen.id);
 }
 
 /**
@@ -57,19 +72,17 @@ async function citizenFor(tx: Tx, identityId: number): Promise<number> {
 export async function openCase(work: CaseWork, args: { identityId: number; draft: CaseDraft }): Promise<{ ticket: string; dueAt: Date }> {
   const { tx, now, ctx } = work;
   const { identityId, draft } = args;
-  const citizenId = await citizenFor(tx, identityId);
   let regionCode: string | null = null;
-  const citizenUpdate: Partial<typeof t.citizens.$inferInsert> = {};
-  if (draft.reporterName) citizenUpdate.name = draft.reporterName;
+  const about = { name: draft.reporterName || null, nikEncrypted: null as string | null, nikHash: null as string | null };
   let reporterHashes: string[] | null = null;
   if (draft.nik) {
     const nik = decryptNik(draft.nik.sealed, ctx.nikKeys);
-    citizenUpdate.nikEncrypted = draft.nik.sealed;
-    citizenUpdate.nikHash = hashNik(nik, ctx.nikKeys);
+    about.nikEncrypted = draft.nik.sealed;
+    about.nikHash = hashNik(nik, ctx.nikKeys);
     reporterHashes = nikHashes(nik, ctx.nikKeys);
     regionCode = nik.slice(0, 6);
   }
-  if (Object.keys(citizenUpdate).length > 0) await tx.update(t.citizens).set(citizenUpdate).where(eq(t.citizens.id, citizenId));
+  const citizenId = await citizenFor(tx, identityId, about);
 
   const target = await route(tx, draft, regionCode);
   // Only a ticket the hint could have shown counts: this citizen's own, or one of the same NIK's.
