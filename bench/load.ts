@@ -85,6 +85,8 @@ interface Pending {
 
 interface Citizen {
   chatId: string;
+  /** Where this citizen's messages go (the process a load balancer would pick for the chat). */
+  url: URL;
   position: number;
   nextMessageId: number;
   /** Callback data of the buttons the last reply offered. */
@@ -96,6 +98,8 @@ interface Citizen {
 export interface LoadTarget {
   /** The product's base URL, e.g. `http://127.0.0.1:3000`. */
   baseUrl: string;
+  /** More processes of the same deployment: citizen i posts to the i-th of `[baseUrl, ...alsoAt]`, as a load balancer would spread chats. */
+  alsoAt?: string[];
   channel: BenchChannel;
   /** The steps each citizen loops; LAPOR_SCRIPT (the product's flow) unless given. */
   script?: readonly ScriptStep[];
@@ -105,14 +109,14 @@ type Mode = { kind: 'closed' } | { kind: 'fixed'; rate: number };
 
 export class CitizenLoad {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 1024 });
-  private readonly url: URL;
+  private readonly urls: URL[];
   private citizens = new Map<string, Citizen>();
   private phase: PhaseState | null = null;
   private nextCitizen = 0;
   private readonly script: readonly ScriptStep[];
 
   constructor(private readonly target: LoadTarget) {
-    this.url = new URL(target.channel.webhookPath, target.baseUrl);
+    this.urls = [target.baseUrl, ...(target.alsoAt ?? [])].map((base) => new URL(target.channel.webhookPath, base));
     this.script = target.script ?? LAPOR_SCRIPT;
   }
 
@@ -157,7 +161,7 @@ export class CitizenLoad {
     this.citizens = new Map();
     const idle = new IdleQueue();
     for (let i = 0; i < count; i++) {
-      const citizen: Citizen = { chatId: this.target.channel.chatId(this.nextCitizen++), position: 0, nextMessageId: 1, offered: [], pending: null, retired: false };
+      const citizen: Citizen = { chatId: this.target.channel.chatId(this.nextCitizen++), url: this.urls[i % this.urls.length], position: 0, nextMessageId: 1, offered: [], pending: null, retired: false };
       this.citizens.set(citizen.chatId, citizen);
       idle.push(citizen);
     }
@@ -251,9 +255,9 @@ export class CitizenLoad {
     phase.sent++;
     const req = request(
       {
-        host: this.url.hostname,
-        port: this.url.port,
-        path: this.url.pathname,
+        host: citizen.url.hostname,
+        port: citizen.url.port,
+        path: citizen.url.pathname,
         method: 'POST',
         agent: this.agent,
         headers: { ...headers, 'content-length': Buffer.byteLength(body) },

@@ -38,6 +38,13 @@ export interface ReferenceSettings {
   apiDelayMs: number;
   /** Extra Node flags for the product process (BENCH_NODE_ARGS). */
   nodeArgs: string[];
+  /**
+   * Product processes (BENCH_PRODUCT_PROCESSES, default 1), each of role `all` on the same database
+   * and Redis, the citizens spread over them as a load balancer would spread chats. The reference
+   * is always one process: its conversations, kept in Postgres without a lock per chat, are not
+   * safe in two.
+   */
+  productProcesses: number;
 }
 
 /** One bot at one chat count. */
@@ -87,11 +94,14 @@ const telegram = CHANNELS.find((c) => c.key === 'telegram')!;
 
 /** A bot running for the comparison: its process and where its citizens post. */
 interface Running {
-  process: ProductProcess;
+  /** The bot's processes; the first is the one the reference has. */
+  processes: ProductProcess[];
   channel: BenchChannel;
   script: readonly ScriptStep[];
   /** The product's web URL (the reference's webhook is a whole URL in `channel`). */
   baseUrl: string;
+  /** The other product processes' web URLs. */
+  alsoAt?: string[];
 }
 
 type Start = (scratch: Scratch, onSend: OnSend) => Promise<Running>;
@@ -104,15 +114,21 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
   const startProductBot: Start = async (scratch, onSend) => {
     const fake = await telegram.startFake(onSend, settings.apiDelayMs);
     cleanups.push(() => fake.close());
-    const dataDir = mkdtempSync(join(tmpdir(), 'kanal-bench-reference-'));
-    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    const port = await freePort();
-    const env = { ...productEnv(scratch, port, dataDir), CHAT_INBOUND_PER_MINUTE: '1000000', ...fake.productEnv };
-    const process = startProduct('product', 'all', env, settings.nodeArgs);
-    cleanups.push(() => process.stop());
-    await alive(process, waitForHealth(port));
-    await alive(process, waitForWorkers(scratch.redisPrefix, 'telegram', 1));
-    return { process, channel: telegram, script: LAPOR_SCRIPT, baseUrl: `http://127.0.0.1:${port}` };
+    const processes: ProductProcess[] = [];
+    const urls: string[] = [];
+    for (let i = 0; i < settings.productProcesses; i++) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'kanal-bench-reference-'));
+      cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+      const port = await freePort();
+      const env = { ...productEnv(scratch, port, dataDir), CHAT_INBOUND_PER_MINUTE: '1000000', ...fake.productEnv };
+      const process = startProduct(i === 0 ? 'product' : `product-${i + 1}`, 'all', env, settings.nodeArgs);
+      cleanups.push(() => process.stop());
+      await alive(process, waitForHealth(port));
+      processes.push(process);
+      urls.push(`http://127.0.0.1:${port}`);
+    }
+    await alive(processes, waitForWorkers(scratch.redisPrefix, 'telegram', processes.length));
+    return { processes, channel: telegram, script: LAPOR_SCRIPT, baseUrl: urls[0], alsoAt: urls.slice(1) };
   };
 
   const startReferenceBot: Start = async (scratch, onSend) => {
@@ -132,7 +148,7 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
     await alive(process, waitForHealth(port));
     const webhook = await alive(process, until('the reference to call setWebhook', () => fake.webhook));
     const channel: BenchChannel = { ...telegram, label: 'reference', ...telegramDelivery(webhook.url, webhook.secret ?? '') };
-    return { process, channel, script: REFERENCE_LAPOR_SCRIPT, baseUrl: `http://127.0.0.1:${port}` };
+    return { processes: [process], channel, script: REFERENCE_LAPOR_SCRIPT, baseUrl: `http://127.0.0.1:${port}` };
   };
 
   // Both bots stay up and are measured in turn at each chat count, so a change in the machine's
@@ -145,13 +161,13 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
   }
   for (const bot of [product, reference]) {
     notes.push(...bot.notes(rows.map((row) => (bot === product ? row.product : row.reference))));
-    await bot.process.stop();
+    for (const process of bot.processes) await process.stop();
   }
   return { settings, referenceVersions: installedVersions(referenceDir), rows, notes };
 }
 
 interface ReadyBot {
-  process: ProductProcess;
+  processes: ProductProcess[];
   /** One closed-loop window at `chats` chats, with the cores busy during it. */
   measure(chats: number): Promise<Measured>;
   /** What to read before the figures: warnings logged, the last output when messages went unanswered. */
@@ -164,26 +180,26 @@ async function readyBot(name: string, start: Start, settings: ReferenceSettings,
   cleanups.push(() => scratch.dispose());
   let citizens: CitizenLoad | null = null;
   const running = await start(scratch, (...args) => citizens?.onSend(...args));
-  const load = new CitizenLoad({ baseUrl: running.baseUrl, channel: running.channel, script: running.script });
+  const load = new CitizenLoad({ baseUrl: running.baseUrl, alsoAt: running.alsoAt, channel: running.channel, script: running.script });
   citizens = load;
   cleanups.push(async () => load.close());
   const monitor = postgres(scratch.databaseUrl, { max: 1, onnotice: () => {} });
   cleanups.push(() => monitor.end());
-  log(`${name}: started, pid ${running.process.pid}`);
+  log(`${name}: started, pid ${running.processes.map((p) => p.pid).join(', ')}`);
 
-  const warmup = await alive(running.process, load.closedLoop('warmup', WARMUP_CITIZENS, settings.warmupS * 1000));
+  const warmup = await alive(running.processes, load.closedLoop('warmup', WARMUP_CITIZENS, settings.warmupS * 1000));
   if (warmup.answered === 0 || warmup.mismatches > 0 || warmup.unanswered > 0 || warmup.httpErrors > 0) {
     throw new Error(
       `${name} warm-up failed: ${warmup.answered} answered, ${warmup.unanswered} unanswered, ${warmup.httpErrors} HTTP errors, ` +
-        `${warmup.mismatches} unexpected replies${warmup.mismatchExample ? ` (${warmup.mismatchExample})` : ''}\n${running.process.outputTail()}`,
+        `${warmup.mismatches} unexpected replies${warmup.mismatchExample ? ` (${warmup.mismatchExample})` : ''}\n${running.processes[0].outputTail()}`,
     );
   }
   return {
-    process: running.process,
+    processes: running.processes,
     async measure(chats) {
       const phase = `${chats} chats`;
-      const m = await measureCpu([running.process], () => productBackends(monitor), settings.durationS * 1000, () =>
-        alive(running.process, load.closedLoop(phase, chats, settings.durationS * 1000)),
+      const m = await measureCpu(running.processes, () => productBackends(monitor), settings.durationS * 1000, () =>
+        alive(running.processes, load.closedLoop(phase, chats, settings.durationS * 1000)),
       );
       const r = m.result;
       log(
@@ -194,23 +210,25 @@ async function readyBot(name: string, start: Start, settings: ReferenceSettings,
     },
     notes(measured) {
       const notes: string[] = [];
-      const warnings = running.process.warningLines();
+      const warnings = running.processes.flatMap((process) => process.warningLines());
       if (warnings.length > 0) notes.push(`${name}: ${warnings.length} warnings or errors logged, e.g. "${warnings[0].msg}"`);
       if (measured.some(({ result: r }) => r.unanswered + r.httpErrors + r.mismatches + r.strays > 0)) {
-        notes.push(`${name}: last output:\n${running.process.outputTail().trim().split('\n').slice(-5).join('\n')}`);
+        notes.push(`${name}: last output:\n${running.processes[0].outputTail().trim().split('\n').slice(-5).join('\n')}`);
       }
       return notes;
     },
   };
 }
 
-/** `work`, unless the bot's process exits first. */
-function alive<T>(bot: ProductProcess, work: Promise<T>): Promise<T> {
-  const died = bot.exited.then((code) => {
-    throw new Error(`${bot.label} (pid ${bot.pid}) exited with code ${code}:\n${bot.outputTail()}`);
-  });
-  died.catch(() => {});
-  return Promise.race([work, died]);
+/** `work`, unless one of the bot's processes exits first. */
+function alive<T>(bot: ProductProcess | ProductProcess[], work: Promise<T>): Promise<T> {
+  const died = (Array.isArray(bot) ? bot : [bot]).map((one) =>
+    one.exited.then((code) => {
+      throw new Error(`${one.label} (pid ${one.pid}) exited with code ${code}:\n${one.outputTail()}`);
+    }),
+  );
+  for (const each of died) each.catch(() => {});
+  return Promise.race([work, ...died]);
 }
 
 /** Resolves with `read()` once it is not null. */
@@ -264,7 +282,8 @@ export function referenceReport(r: ReferenceReport, table: (headers: string[], r
   log('\n================ The product beside the reference bot: lapor flow over the Telegram webhook, closed loop ================');
   log(`reference ../shared/peers/grammy-conversations: ${r.referenceVersions}; one Node process`);
   log(
-    `product   one process (role all), product defaults, CHAT_INBOUND_PER_MINUTE lifted; ${LAPOR_SCRIPT.length} messages per report ` +
+    `product   ${r.settings.productProcesses === 1 ? 'one process' : `${r.settings.productProcesses} processes (BENCH_PRODUCT_PROCESSES), citizens spread over them`} (role all), ` +
+      `product defaults, CHAT_INBOUND_PER_MINUTE lifted; ${LAPOR_SCRIPT.length} messages per report ` +
       `(the reference: ${REFERENCE_LAPOR_SCRIPT.length}, taps on its buttons included)`,
   );
   log(
@@ -285,7 +304,7 @@ export function referenceReport(r: ReferenceReport, table: (headers: string[], r
         fmt(percentile(x.latencies, 1)),
         `${x.answered}/${x.sent}`,
         String(x.unanswered + x.httpErrors + x.mismatches + x.strays),
-        `${fmt(cpu.product[0], 2)} / ${fmt(cpu.postgres, 2)} / ${fmt(cpu.redis, 2)} / ${fmt(cpu.other, 2)}`,
+        `${fmt(cpu.product.reduce((sum, one) => sum + one, 0), 2)} / ${fmt(cpu.postgres, 2)} / ${fmt(cpu.redis, 2)} / ${fmt(cpu.other, 2)}`,
       ]);
     }
   }
