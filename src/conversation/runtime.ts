@@ -291,7 +291,7 @@ async function readLocked(ctx: PipelineContext, raw: postgres.TransactionSql, id
  * that keeps failing, so one poisoned message cannot block a chat forever.
  */
 async function processOne(ctx: PipelineContext, identityId: number, giveUp: GiveUp | null): Promise<StepResult | 'busy' | null> {
-  return ctx.db.db.transaction(async (tx) => {
+  return ctx.db.steps.transaction(async (tx) => {
     // The conversation row exists from the chat's first message (ingest creates it).
     const raw = rawTx(tx);
     const held = await raw`select 1 from conversations where identity_id = ${identityId} for update skip locked`;
@@ -311,7 +311,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
  * and `locked` (when the lock was taken) names the chats it held.
  */
 export async function processReadyChats(ctx: PipelineContext, limit: number, locked: number[] = []): Promise<(StepResult & { identityId: number })[]> {
-  return ctx.db.db.transaction(async (tx) => {
+  return ctx.db.steps.transaction(async (tx) => {
     const raw = rawTx(tx);
     // Chats with a message waiting, oldest waiting first, that nobody else holds.
     const held = await raw<{ identity_id: string }[]>`

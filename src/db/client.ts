@@ -10,8 +10,12 @@ export function createDb(url: string, poolSize: number) {
     onnotice: () => {},
     connection: { application_name: 'kanal-aduan' },
   });
-  const db = drizzle(preparing(sql), { schema });
-  return { sql, db, close: () => sql.end({ timeout: 5 }) };
+  const db = drizzle(sql, { schema });
+  // The conversation steps' transactions: their statements prepared (see `preparing`). Not the
+  // console's: its lists and counts over a million cases get a plan for their own values each time,
+  // which a prepared statement would trade for a generic plan after five runs.
+  const steps = drizzle(preparing(sql), { schema });
+  return { sql, db, steps, close: () => sql.end({ timeout: 5 }) };
 }
 
 export type Database = ReturnType<typeof createDb>;
@@ -19,7 +23,8 @@ export type Database = ReturnType<typeof createDb>;
 /**
  * drizzle's client, its statements prepared: drizzle sends every query unnamed, and postgres.js
  * then describes an unnamed query with parameters in a round trip of its own before running it, so
- * each drizzle statement cost two round trips and a parse and plan in Postgres. Prepared, a
+ * each drizzle statement cost two round trips and a parse and plan in Postgres (a case's opening,
+ * inside its batch of steps, about 30 round trips). Prepared, a
  * statement costs that once per connection (postgres.js keeps it by its text) and one round trip
  * after. The transactions drizzle opens (`begin`, `savepoint`) hand it clients prepared the same
  * way. Statements without parameters keep the simple protocol, as postgres.js sends them.
