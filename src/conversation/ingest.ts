@@ -1,8 +1,8 @@
 /**
  * The front door every channel uses: clean the inbound message of what Postgres or the console
  * cannot hold, mask any NIK-shaped number in it (src/pii/inbound.ts), store it (unique on channel + platform id, so a redelivered webhook is dropped
- * here), and wake the steppers (src/queues/stepper.ts): this process's at once, the others' with a
- * NOTIFY in the same statement. Postgres hands out the conversation steps; Redis plays no part in a message's way in.
+ * here), and wake the steppers (src/queues/stepper.ts): this process's at once; a process without
+ * one wakes the workers' with a NOTIFY in the same statement. Postgres hands out the conversation steps; Redis plays no part in a message's way in.
  * Once the row is stored the message is safe: a stepper that missed the wake-up finds it on its
  * next look, and the relay after that. Fair use (src/conversation/fair-use.ts) is applied in the
  * same statement: long texts cut, and a chat over its messages per minute stored without a step.
@@ -172,6 +172,13 @@ async function storeMessages(ctx: PipelineContext, rows: readonly IngestRow[]): 
   const now = ctx.now().toISOString();
   const limit = ctx.fairUse.inboundPerMinute;
   const slowDown = { id: copy.id.fairUse.slowDown, en: copy.en.fairUse.slowDown };
+  // A process with a stepper of its own steps what it stored (woken directly); another process's
+  // stepper finds a message left behind on its own look. A process without one (the web role)
+  // wakes the workers' steppers: once per statement (an InitPlan), when a stored message awaits a
+  // step. Notifying transactions' commits are serialised, so no process notifies it does not need to.
+  const notify = ctx.wakeSteps.listening
+    ? sql`false as woke`
+    : sql`(select pg_notify(${STEPS_WAITING}, '') where exists (select 1 from message w where w.skipped is null)) is not null as woke`;
   const stored = await sql<(Stored & { channel: string; chat_id: string; external_id: string })[]>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as r(
@@ -227,8 +234,7 @@ async function storeMessages(ctx: PipelineContext, rows: readonly IngestRow[]): 
     )
     select m.id, m.identity_id, m.channel, i.chat_id, m.external_id, m.skipped,
       exists (select 1 from ack a where a.identity_id = m.identity_id) or exists (select 1 from slow s where s.identity_id = m.identity_id) as notices,
-      -- Wakes the other processes' steppers, once per statement (an InitPlan), when a stored message awaits a step.
-      (select pg_notify(${STEPS_WAITING}, '') where exists (select 1 from message w where w.skipped is null)) is not null as woke
+      ${notify}
     from message m join identity i on i.id = m.identity_id`;
   return new Map(stored.map((row) => [keyOf(row), row]));
 }

@@ -114,3 +114,35 @@ describe('waking the other processes', () => {
     }
   });
 });
+
+describe('a process with a stepper of its own', () => {
+  let ownEnv: TestEnv;
+  let own: App;
+
+  beforeAll(async () => {
+    ownEnv = await createTestEnv();
+    own = await startTestApp(ownEnv, { role: 'all' });
+  });
+
+  afterAll(async () => {
+    await own?.close();
+    await ownEnv?.dispose();
+  });
+
+  it('steps what it stored and wakes no other process', async () => {
+    const heard: string[] = [];
+    const listening = await own.ctx.db.sql.listen(STEPS_WAITING, (payload) => heard.push(payload));
+    try {
+      await ingest(own.ctx, { channel: 'web', chatId: 'gc-own', externalId: 'gc-own-1', content: { kind: 'text', text: 'menu' }, sentAt: own.ctx.now() });
+      await own.ctx.db.sql`select pg_notify(${STEPS_WAITING}, 'marker')`;
+      await expect.poll(() => heard.includes('marker')).toBe(true);
+      expect(heard).toEqual(['marker']);
+      // Its own stepper answered.
+      await expect
+        .poll(async () => (await own.ctx.db.sql<{ n: string }[]>`select count(*) as n from messages where external_id = 'gc-own-1' and processed_at is not null`)[0].n)
+        .toBe('1');
+    } finally {
+      await listening.unlisten();
+    }
+  });
+});
