@@ -69,8 +69,16 @@ function outlivesIdle(snapshot: PersistedSnapshot): boolean {
 /**
  * Performs effects inside the step's transaction. `kept` collects the photos the flow took and the
  * media rows written for them, for the caller to enqueue their fetches once the step committed.
+ * `marks`, when given, collects what the step's own write records (the privacy notice shown), so it
+ * costs no statement of its own; without it the effect is written at once.
  */
-function performer(work: CaseWork, chat: { identityId: number; channel: ChannelName }, message: MessageRow | null, kept: { refs: string[]; rows: number[] }): Perform {
+function performer(
+  work: CaseWork,
+  chat: { identityId: number; channel: ChannelName },
+  message: MessageRow | null,
+  kept: { refs: string[]; rows: number[] },
+  marks: { noticeShown: boolean } | null = null,
+): Perform {
   const { ctx, tx, now } = work;
   const { identityId } = chat;
   return async (effect): Promise<ResultEvent | null> => {
@@ -128,7 +136,8 @@ function performer(work: CaseWork, chat: { identityId: number; channel: ChannelN
         await withdrawHuman(work, identityId);
         return null;
       case 'privacyNoticeShown':
-        await tx.update(t.channelIdentities).set({ privacyNoticeAt: now }).where(eq(t.channelIdentities.id, identityId));
+        if (marks) marks.noticeShown = true;
+        else await tx.update(t.channelIdentities).set({ privacyNoticeAt: now }).where(eq(t.channelIdentities.id, identityId));
         return null;
       case 'describeHeldData':
         return { type: 'result.heldData', held: await describeHeldData(work, identityId) };
@@ -372,6 +381,7 @@ async function stepLocked(
   let replies: ReplyEffect[];
   let snapshot: PersistedSnapshot | null;
   const kept = { refs: [] as string[], rows: [] as number[] };
+  const marks = { noticeShown: false };
   const handoff: OpenHandoff | null = chat.handoff_id ? { id: Number(chat.handoff_id), dinasId: Number(chat.handoff_dinas_id), taken: Boolean(chat.handoff_taken) } : null;
   if (handoff) await citizenWrote(work, handoff);
   if (handoff?.taken) {
@@ -405,7 +415,7 @@ async function stepLocked(
   } else {
     const events: ConversationEvent[] = [await withUnderstanding(ctx, toEvent(message), now)];
     if (chat.rating_ticket) events.unshift({ type: 'case.awaitingRating', ticket: chat.rating_ticket });
-    const outcome = await step(ctx.machine, persisted, input, events, performer(work, { identityId, channel: chat.channel }, message, kept));
+    const outcome = await step(ctx.machine, persisted, input, events, performer(work, { identityId, channel: chat.channel }, message, kept, marks));
     replies = next.shortened_from === null ? outcome.replies : [shortenedNote(ctx, input.lang), ...outcome.replies];
     snapshot = outcome.snapshot;
   }
@@ -430,6 +440,7 @@ async function stepLocked(
     drop_nik: carriesNik(next),
     error: giveUp ? 'gave up after repeated failures' : null,
     at: now.toISOString(),
+    notice_shown: marks.noticeShown,
   };
   if (batch) batch.push({ write, result });
   else await writeSteps(ctx, raw, [{ write, result }]);
@@ -448,6 +459,8 @@ interface StepWrite {
   error: string | null;
   /** The step's moment on the domain clock: the conversation's `updated_at`, which the idle limit reads. */
   at: string;
+  /** The step showed the chat the short privacy notice: recorded at `at`, so it is shown once. */
+  notice_shown: boolean;
 }
 
 /**
@@ -461,7 +474,8 @@ async function writeSteps(ctx: PipelineContext, raw: postgres.TransactionSql, st
   const rows = await raw<{ id: string; identity_id: string }[]>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(steps.map((step) => step.write))}::text::jsonb) as r(
-        identity_id bigint, channel text, message_id bigint, snapshot jsonb, replies jsonb, drop_nik boolean, error text, at timestamptz)
+        identity_id bigint, channel text, message_id bigint, snapshot jsonb, replies jsonb, drop_nik boolean, error text, at timestamptz,
+        notice_shown boolean)
     ), written as (
       insert into outbox (identity_id, channel, payload, created_at)
       select i.identity_id, i.channel, reply.payload, clock_timestamp()
@@ -475,6 +489,8 @@ async function writeSteps(ctx: PipelineContext, raw: postgres.TransactionSql, st
       update messages m set processed_at = clock_timestamp(), error = i.error,
         payload = case when i.drop_nik then nullif(m.payload - 'nik', '{}'::jsonb) else m.payload end
       from input i where m.id = i.message_id
+    ), notice as (
+      update channel_identities ci set privacy_notice_at = i.at from input i where ci.id = i.identity_id and i.notice_shown
     )
     select id, identity_id from written order by id`;
   const results = new Map(steps.map((step) => [step.write.identity_id, step.result]));
