@@ -68,6 +68,24 @@ export function capInbound(message: InboundMessage, maxChars: number): { message
 
 type Sql = postgres.Sql;
 
+/**
+ * For the ingest statement's `on conflict … do update set` (src/conversation/ingest.ts): counts the
+ * message into its chat's current minute, or starts a new minute with it. The statement's messages
+ * are in its `input` rows (`channel`, `chat_id`, `external_id`), one per chat, found by the
+ * conflicting identity's key. A redelivered message (already stored) is not counted again. `now` is
+ * the domain clock, so a test can let a minute pass.
+ */
+export function countIntoWindow(sql: Sql, now: string) {
+  const redelivered = sql`exists (select 1 from input r join messages m on m.channel = r.channel and m.external_id = r.external_id
+    where r.channel = excluded.channel and r.chat_id = excluded.chat_id)`;
+  const inWindow = sql`(channel_identities.inbound_window_started_at > ${now}::timestamptz - ${INBOUND_WINDOW_MS} * interval '1 millisecond'
+    and channel_identities.inbound_window_started_at <= ${now}::timestamptz)`;
+  return sql`
+    inbound_window_started_at = case when ${redelivered} or ${inWindow} then channel_identities.inbound_window_started_at else excluded.inbound_window_started_at end,
+    inbound_window_count = case when ${redelivered} then channel_identities.inbound_window_count
+      when ${inWindow} then channel_identities.inbound_window_count + 1 else 1 end`;
+}
+
 /** One text per language, picked in SQL by the language the chat's stored conversation uses (else Indonesian). */
 export function inChatLanguage(sql: Sql, identityId: ReturnType<Sql>, texts: Record<Lang, string>) {
   return sql`case (select c.snapshot -> 'context' ->> 'lang' from conversations c where c.identity_id = ${identityId})

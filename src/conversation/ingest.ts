@@ -20,7 +20,7 @@ import { maskInbound } from '../pii/inbound.js';
 import { queueTurn } from '../queues/outbound.js';
 import type { TypedNik } from './contract.js';
 import type { PipelineContext } from './context.js';
-import { capInbound, INBOUND_WINDOW_MS } from './fair-use.js';
+import { capInbound, countIntoWindow, inChatLanguage } from './fair-use.js';
 import { indexableId } from '../domain/ids.js';
 import type DataLoader from 'dataloader';
 import type { ChannelName } from '../domain/messages.js';
@@ -171,7 +171,7 @@ async function storeMessages(ctx: PipelineContext, rows: readonly IngestRow[]): 
   const sql = ctx.db.sql;
   const now = ctx.now().toISOString();
   const limit = ctx.fairUse.inboundPerMinute;
-  const slowDown = { id: copy.id.fairUse.slowDown, en: copy.en.fairUse.slowDown };
+  const slowDown = inChatLanguage(sql, sql`i.id`, { id: copy.id.fairUse.slowDown, en: copy.en.fairUse.slowDown });
   // A process with a stepper of its own steps what it stored (woken directly); another process's
   // stepper finds a message left behind on its own look. A process without one (the web role)
   // wakes the workers' steppers: once per statement (an InitPlan), when a stored message awaits a
@@ -193,20 +193,7 @@ async function storeMessages(ctx: PipelineContext, rows: readonly IngestRow[]): 
         phone = coalesce(excluded.phone, channel_identities.phone),
         unreachable_at = null,
         unreachable_reason = null,
-        inbound_window_started_at = case
-          when exists (select 1 from input r join messages m on m.channel = r.channel and m.external_id = r.external_id
-                       where r.channel = excluded.channel and r.chat_id = excluded.chat_id)
-            or (channel_identities.inbound_window_started_at > ${now}::timestamptz - ${INBOUND_WINDOW_MS} * interval '1 millisecond'
-                and channel_identities.inbound_window_started_at <= ${now}::timestamptz)
-          then channel_identities.inbound_window_started_at else excluded.inbound_window_started_at end,
-        inbound_window_count = case
-          when exists (select 1 from input r join messages m on m.channel = r.channel and m.external_id = r.external_id
-                       where r.channel = excluded.channel and r.chat_id = excluded.chat_id)
-            then channel_identities.inbound_window_count
-          when channel_identities.inbound_window_started_at > ${now}::timestamptz - ${INBOUND_WINDOW_MS} * interval '1 millisecond'
-                and channel_identities.inbound_window_started_at <= ${now}::timestamptz
-            then channel_identities.inbound_window_count + 1
-          else 1 end
+        ${countIntoWindow(sql, now)}
       returning id, channel, chat_id, inbound_window_count > ${limit} as flooded, inbound_window_count = ${limit} + 1 as slow_down
     ), conversation as (
       insert into conversations (identity_id, version) select id, ${ctx.machineVersion} from identity
@@ -221,14 +208,14 @@ async function storeMessages(ctx: PipelineContext, rows: readonly IngestRow[]): 
       returning id, identity_id, channel, external_id, skipped
     ), ack as (
       insert into outbox (identity_id, channel, payload)
-      select m.identity_id, m.channel, r.ack from message m join input r on r.channel = m.channel and r.external_id = m.external_id
+      select m.identity_id, m.channel, r.ack from message m
+        join identity i on i.id = m.identity_id
+        join input r on r.channel = m.channel and r.chat_id = i.chat_id and r.external_id = m.external_id
       where r.ack is not null
       returning identity_id
     ), slow as (
       insert into outbox (identity_id, channel, payload)
-      select i.id, i.channel, jsonb_build_object('kind', 'text', 'chatId', i.chat_id, 'text',
-        case (select c.snapshot -> 'context' ->> 'lang' from conversations c where c.identity_id = i.id)
-          when 'en' then ${slowDown.en}::text else ${slowDown.id}::text end)
+      select i.id, i.channel, jsonb_build_object('kind', 'text', 'chatId', i.chat_id, 'text', ${slowDown})
       from identity i join message m on m.identity_id = i.id where i.slow_down
       returning identity_id
     )

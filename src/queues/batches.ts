@@ -34,8 +34,7 @@ export function groupCommit<K, V>(batch: DataLoader.BatchLoadFn<K, V>, inFlight:
       }
     },
     {
-      cache: false,
-      maxBatchSize: 500,
+      ...sharedStatement<K, V>(),
       batchScheduleFn: (dispatch) => setImmediate(() => (running < inFlight ? start(dispatch) : waiting.push(dispatch))),
     },
   );
