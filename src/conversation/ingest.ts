@@ -2,7 +2,8 @@
  * The front door every channel uses: clean the inbound message of what Postgres or the console
  * cannot hold, mask any NIK-shaped number in it (src/pii/inbound.ts), store it (unique on channel + platform id, so a redelivered webhook is dropped
  * here), and wake the steppers (src/queues/stepper.ts): this process's at once; a process without
- * one wakes the workers' with a NOTIFY in the same statement. Postgres hands out the conversation steps; Redis plays no part in a message's way in.
+ * one wakes the workers' with a NOTIFY in the same statement. Postgres hands out the conversation
+ * steps; Redis plays no part in a message's way in.
  * Once the row is stored the message is safe: a stepper that missed the wake-up finds it on its
  * next look, and the relay after that. Fair use (src/conversation/fair-use.ts) is applied in the
  * same statement: long texts cut, and a chat over its messages per minute stored without a step.

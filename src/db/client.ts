@@ -24,10 +24,10 @@ export type Database = ReturnType<typeof createDb>;
  * drizzle's client, its statements prepared: drizzle sends every query unnamed, and postgres.js
  * then describes an unnamed query with parameters in a round trip of its own before running it, so
  * each drizzle statement cost two round trips and a parse and plan in Postgres (a case's opening,
- * inside its batch of steps, about 30 round trips). Prepared, a
- * statement costs that once per connection (postgres.js keeps it by its text) and one round trip
- * after. The transactions drizzle opens (`begin`, `savepoint`) hand it clients prepared the same
- * way. Statements without parameters keep the simple protocol, as postgres.js sends them.
+ * inside its batch of steps, about 30 round trips). Prepared, a statement costs that once per
+ * connection (postgres.js keeps it by its text) and one round trip after. The transactions drizzle
+ * opens (`begin`, `savepoint`) hand it clients prepared the same way. Statements without parameters
+ * keep the simple protocol, as postgres.js sends them.
  */
 function preparing<T extends object>(client: T): T {
   return new Proxy(client, {

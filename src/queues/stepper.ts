@@ -2,8 +2,8 @@
  * Postgres hands out the conversation steps: a message's way from the webhook to its reply goes
  * through no queue. Ingest stores the message and wakes the steppers (`StepWake`: this process's
  * at once; a process without a stepper wakes the workers' with a NOTIFY in its statement); each
- * worker process's stepper drains: it locks up to a batch of chats that have a message waiting and that no one else holds (`FOR UPDATE SKIP
- * LOCKED`, oldest waiting first), steps each one's oldest message and commits them together
+ * worker process's stepper drains: it locks up to a batch of chats that have a message waiting and
+ * that no one else holds (`FOR UPDATE SKIP LOCKED`, oldest waiting first), steps each one's oldest message and commits them together
  * (src/conversation/runtime.ts, `processReadyChats`), then delivers their replies side by side, and
  * looks again until nothing is waiting. A few drains run at once, so one batch's sends overlap the
  * next batch's steps.
@@ -34,8 +34,8 @@ export const STEP_LOOK_AGAIN_MS = 1_000;
  * (the web role) wakes the workers' through the NOTIFY on `STEPS_WAITING` that ingest's statement
  * then sends, once per stored batch (src/conversation/ingest.ts). A process with one steps what it
  * stored itself and notifies nobody: woken on every batch of every process, the steppers of several
- * processes split the waiting chats into smaller batches (two processes on two cores answered half
- * as much as one), and notifying transactions' commits are serialised. Other processes' steppers
+ * processes split the waiting chats into smaller batches, and notifying transactions' commits are
+ * serialised. Other processes' steppers
  * still find what a process left behind on their own look.
  */
 export class StepWake {
