@@ -11,6 +11,7 @@ import { listenForSettingsChanges } from './catalogue/changes.js';
 import { CatalogueCache } from './catalogue/search.js';
 import { readCatalogue, seedCatalogueIfEmpty } from './catalogue/seed.js';
 import { staffChannels } from './cases/staff-notifications/channels.js';
+import { CaseSettingsCache } from './cases/settings.js';
 import { staffNotificationSink } from './cases/staff-notifications/sink.js';
 import type { ChannelModule, ChannelParts, Intake } from './channels/registry.js';
 import { telegramChannel } from './channels/telegram/index.js';
@@ -111,6 +112,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const mediaStorage = createMediaStorage(config);
   // Links in staff notifications point at the console, the privacy notice at its page; without PUBLIC_URL, at this machine.
   const publicUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+  const caseSettings = new CaseSettingsCache();
   const ctx: PipelineContext = {
     db,
     transport,
@@ -121,11 +123,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     machine: conversationMachine,
     machineVersion: CONVERSATION_VERSION,
     catalogue: new CatalogueCache(db.db),
+    caseSettings,
     nikKeys: nikKeysOf(config),
     idleMs: config.CONVERSATION_IDLE_MINUTES * 60_000,
     livechat: { remindMs: config.LIVECHAT_REMIND_MINUTES * 60_000, idleMs: config.LIVECHAT_IDLE_MINUTES * 60_000 },
     now,
-    caseSinks: [staffNotificationSink({ enqueue, publicUrl })],
+    caseSinks: [staffNotificationSink({ enqueue, publicUrl, settings: caseSettings })],
     cloudPushes: configured.some((channel) => channel.name === 'whatsapp-cloud'),
     mediaStorage,
     publicUrl,

@@ -3,7 +3,7 @@
  * clock started, first event recorded) and reading the citizen's own cases. Everything runs inside
  * the caller's transaction, so a case exists exactly when the conversation step that made it commits.
  */
-import { and, asc, desc, eq, gt, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { rawTx, type Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { FINISHED_STATUSES, type CaseDraft, type CaseSummary, type CaseStatus, type CaseKind, type RatingOutcome, type SealedNik } from '../conversation/contract.js';
@@ -11,42 +11,21 @@ import { decryptNik, hashNik, nikHashes } from '../pii/nik.js';
 import type { Actor } from './events.js';
 import { lockCase, moveCase, recordEvent, type CaseRow, type CaseWork } from './lifecycle.js';
 import { newTicket } from './ticket.js';
-import { scheduleTimerJobs, syncTimers } from './timers.js';
+import { route } from './settings.js';
+import { clockFor, scheduleTimerJobs, startClock } from './timers.js';
 import { localIso } from './working-days.js';
-
-interface Route {
-  dinasId: number;
-  unitId: number | null;
-  regionCode: string;
-}
-
-async function route(tx: Tx, draft: CaseDraft, regionCode: string | null): Promise<Route> {
-  const rules = await tx
-    .select({ rule: t.routingRules, dinas: t.dinas })
-    .from(t.routingRules)
-    .innerJoin(t.dinas, eq(t.dinas.id, t.routingRules.dinasId))
-    .orderBy(asc(t.routingRules.priority), asc(t.routingRules.id));
-  const match = rules.find(
-    ({ rule }) =>
-      (rule.categoryCode === null || rule.categoryCode === draft.categoryCode) &&
-      (rule.serviceCode === null || rule.serviceCode === draft.serviceCode) &&
-      (rule.regionPrefix === null || (regionCode ?? '').startsWith(rule.regionPrefix)),
-  );
-  if (!match) throw new Error('routing: no rule matches and no catch-all rule is configured');
-  return {
-    dinasId: match.dinas.id,
-    unitId: match.rule.unitId,
-    regionCode: regionCode ?? match.dinas.regionCode,
-  };
-}
 
 /**
  * The citizen behind a chat identity, created on first need, with what the report says of them
  * (a name, a NIK) written on the way: one statement, inside the step's transaction, where the look
  * up, the insert, the link and the update were four.
  */
-async function citizenFor(tx: Tx, identityId: number, about: { name: string | null; nikEncrypted: string | null; nikHash: string | null }): Promise<number> {
-  const [citizen] = await rawTx(tx)<{ id: string }[]>`
+async function citizenFor(
+  tx: Tx,
+  identityId: number,
+  about: { name: string | null; nikEncrypted: string | null; nikHash: string | null },
+): Promise<{ citizenId: number; settingsVersion: string }> {
+  const [citizen] = await rawTx(tx)<{ id: string; settings_version: string }[]>`
     with existing as (
       select citizen_id as id from channel_identities where id = ${identityId} and citizen_id is not null
     ), created as (
@@ -60,8 +39,9 @@ async function citizenFor(tx: Tx, identityId: number, about: { name: string | nu
         nik_hash = coalesce(${about.nikHash}, c.nik_hash)
       from existing where c.id = existing.id and (${about.name}::text is not null or ${about.nikEncrypted}::text is not null)
     )
-    select id from existing union all select id from created`;
-  return Number(citizen.id);
+    select found.id, (select version::text from settings_version) as settings_version
+    from (select id from existing union all select id from created) found`;
+  return { citizenId: Number(citizen.id), settingsVersion: citizen.settings_version };
 }
 
 /**
@@ -82,9 +62,11 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
     reporterHashes = nikHashes(nik, ctx.nikKeys);
     regionCode = nik.slice(0, 6);
   }
-  const citizenId = await citizenFor(tx, identityId, about);
-
-  const target = await route(tx, draft, regionCode);
+  const { citizenId, settingsVersion } = await citizenFor(tx, identityId, about);
+  const settings = await ctx.caseSettings.within(tx, settingsVersion);
+  const target = route(settings, draft, regionCode);
+  // The case's clock, worked out before the row is written so the row carries its moments.
+  const clock = clockFor(settings, { dinasId: target.dinasId, categoryCode: draft.categoryCode }, 'baru', now)!;
   // Only a ticket the hint could have shown counts: this citizen's own, or one of the same NIK's.
   const [earlier] = draft.possibleDuplicateOf
     ? await tx
@@ -116,6 +98,8 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
         anonymous: draft.anonymous,
         confidential: draft.confidential,
         possibleDuplicateOf: earlier?.id ?? null,
+        slaDueAt: clock.dueAt,
+        slaRemindAt: clock.remindAt,
         createdAt: now,
         updatedAt: now,
       })
@@ -123,12 +107,11 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
       .returning();
     // A collision among 8.5·10^11 tickets is rare; draw again rather than fail the citizen.
     if (!row) continue;
-    const { dueAt, remindAt, started } = await syncTimers(tx, row, 'baru', now);
-    const [opened] = await tx.update(t.cases).set({ slaDueAt: dueAt, slaRemindAt: remindAt }).where(eq(t.cases.id, row.id)).returning();
-    work.after.push(() => scheduleTimerJobs(ctx, started));
+    const timer = await startClock(tx, row.id, clock, now);
+    work.after.push(() => scheduleTimerJobs(ctx, [timer]));
     const data = earlier ? { possibleDuplicateOf: draft.possibleDuplicateOf } : null;
-    await recordEvent(work, opened, { type: 'created', actor: { kind: 'citizen', identityId }, from: null, public: false, data });
-    return { ticket, dueAt: dueAt! };
+    await recordEvent(work, row, { type: 'created', actor: { kind: 'citizen', identityId }, from: null, public: false, data });
+    return { ticket, dueAt: clock.dueAt };
   }
 }
 
@@ -172,21 +155,19 @@ function toSummary(row: SummaryRow): CaseSummary {
   };
 }
 
-/** The citizen behind a chat, if one exists yet (a chat that never reported has none). */
-async function existingCitizen(tx: Tx, identityId: number): Promise<number | null> {
-  const [identity] = await tx.select({ citizenId: t.channelIdentities.citizenId }).from(t.channelIdentities).where(eq(t.channelIdentities.id, identityId));
-  return identity?.citizenId ?? null;
-}
+/**
+ * The citizen behind a chat, inside the statement that asks (a chat that never reported has none:
+ * null, which equals no case's citizen).
+ */
+const chatCitizen = (identityId: number): SQL => sql`(select citizen_id from channel_identities where id = ${identityId})`;
 
 /** The citizen's own cases, newest first. */
 export async function ownCases(tx: Tx, identityId: number, limit = 5): Promise<CaseSummary[]> {
-  const citizenId = await existingCitizen(tx, identityId);
-  if (citizenId === null) return [];
   const rows = await tx
     .select(summaryColumns)
     .from(t.cases)
     .leftJoin(t.categories, eq(t.categories.code, t.cases.categoryCode))
-    .where(eq(t.cases.citizenId, citizenId))
+    .where(eq(t.cases.citizenId, chatCitizen(identityId)))
     .orderBy(desc(t.cases.createdAt), desc(t.cases.id))
     .limit(limit);
   return rows.map(toSummary);
@@ -194,24 +175,22 @@ export async function ownCases(tx: Tx, identityId: number, limit = 5): Promise<C
 
 /** One case by ticket, only if it is the asking citizen's: someone else's ticket reveals nothing. */
 export async function ownCase(tx: Tx, identityId: number, ticket: string): Promise<CaseSummary | null> {
-  const citizenId = await existingCitizen(tx, identityId);
-  if (citizenId === null) return null;
   const [row] = await tx
     .select(summaryColumns)
     .from(t.cases)
     .leftJoin(t.categories, eq(t.categories.code, t.cases.categoryCode))
-    .where(and(eq(t.cases.ticket, ticket), eq(t.cases.citizenId, citizenId)));
+    .where(and(eq(t.cases.ticket, ticket), eq(t.cases.citizenId, chatCitizen(identityId))));
   return row ? toSummary(row) : null;
 }
 
 /**
- * Cases (joined with their citizen) of the same reporter: the same citizen row, or a citizen who gave
- * the same NIK (another chat of the same person; citizens are not merged by NIK). Undefined when
- * neither is known, which must match nothing.
+ * Cases (joined with their citizen) of the same reporter: the same citizen row (its id, or
+ * `chatCitizen`), or a citizen who gave the same NIK (another chat of the same person; citizens are
+ * not merged by NIK).
  */
-function sameReporter(citizenId: number | null, hashes: string[] | null): SQL | undefined {
-  const who = [...(citizenId !== null ? [eq(t.cases.citizenId, citizenId)] : []), ...(hashes !== null ? [inArray(t.citizens.nikHash, hashes)] : [])];
-  return who.length === 0 ? undefined : or(...who);
+function sameReporter(citizen: number | SQL, hashes: string[] | null): SQL {
+  const sameCitizen = eq(t.cases.citizenId, citizen);
+  return hashes === null ? sameCitizen : or(sameCitizen, inArray(t.citizens.nikHash, hashes))!;
 }
 
 /**
@@ -235,8 +214,7 @@ export const SIMILAR_WITHIN_MS = 7 * 24 * 60 * 60_000;
  */
 export async function similarRecentCase(work: CaseWork, identityId: number, args: { categoryCode: string; nik?: SealedNik }): Promise<{ ticket: string; createdAt: Date } | null> {
   const { tx, now } = work;
-  const who = sameReporter(await existingCitizen(tx, identityId), nikHashesOfSealed(work, args.nik));
-  if (!who) return null;
+  const who = sameReporter(chatCitizen(identityId), nikHashesOfSealed(work, args.nik));
   const [row] = await tx
     .select({ ticket: t.cases.ticket, createdAt: t.cases.createdAt })
     .from(t.cases)
@@ -260,8 +238,7 @@ export async function similarRecentCase(work: CaseWork, identityId: number, args
  * the same query: a ticket alone proves nothing).
  */
 async function lockOwnCase(tx: Tx, identityId: number, ticket: string, hashes: string[] | null = null): Promise<CaseRow | null> {
-  const who = sameReporter(await existingCitizen(tx, identityId), hashes);
-  if (!who) return null;
+  const who = sameReporter(chatCitizen(identityId), hashes);
   const [found] = await tx
     .select({ id: t.cases.id })
     .from(t.cases)

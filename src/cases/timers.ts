@@ -10,6 +10,7 @@ import type { PipelineContext } from '../conversation/context.js';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { CASE_TIMER_QUEUE, caseTimerJobId, TIMER_JOB_ATTEMPTS, type CaseTimerJob } from '../queues/jobs.js';
+import { dinasOf, slaPolicy, type CaseSettings, type SlaPolicy } from './settings.js';
 import { addWorkingDays, workingMoment } from './working-days.js';
 
 export type ClockKind = 'verify' | 'follow_up' | 'close';
@@ -34,22 +35,6 @@ export const CLOCK_OF: Record<CaseStatus, ClockKind | null> = {
 /** Share of a clock's working time after which the responsible unit is reminded. */
 export const REMIND_AT = 0.8;
 
-export interface SlaPolicy {
-  verifyDays: number;
-  followUpDays: number;
-  closeAfterDays: number;
-}
-
-/** The most specific SLA policy for a dinas and category (dinas beats category beats the default). */
-export async function slaPolicy(tx: Tx, dinasId: number, categoryCode: string): Promise<SlaPolicy> {
-  const policies = await tx.select().from(t.slaPolicies);
-  const score = (p: (typeof policies)[number]) =>
-    (p.dinasId === dinasId ? 2 : p.dinasId === null ? 0 : -10) + (p.categoryCode === categoryCode ? 1 : p.categoryCode === null ? 0 : -10);
-  const best = policies.filter((p) => score(p) >= 0).sort((a, b) => score(b) - score(a))[0];
-  // National default (SP4N-LAPOR!): verified within 3 working days, followed up within 5, closed 10 after.
-  return best ?? { verifyDays: 3, followUpDays: 5, closeAfterDays: 10 };
-}
-
 /** Public holidays, cuti bersama and local holidays from `from` on. */
 export async function holidaysFrom(tx: Tx, from: Date): Promise<Set<string>> {
   // A day before, so the local date of `from` is covered east of UTC too.
@@ -66,6 +51,34 @@ const daysOf = (policy: SlaPolicy, kind: ClockKind) =>
   kind === 'verify' ? policy.verifyDays : kind === 'follow_up' ? policy.followUpDays : policy.closeAfterDays;
 
 /**
+ * When the clock `status` runs, started `now`, is due and reminds: working days by the SLA policy,
+ * in the dinas's time zone, holidays skipped. Null for a status that runs no clock.
+ */
+export function clockFor(
+  settings: CaseSettings,
+  kase: Pick<typeof t.cases.$inferSelect, 'dinasId' | 'categoryCode'>,
+  status: CaseStatus,
+  now: Date,
+): { kind: ClockKind; dueAt: Date; remindAt: Date | null } | null {
+  const kind = CLOCK_OF[status];
+  if (!kind) return null;
+  const { timeZone } = dinasOf(settings, kase.dinasId);
+  const dueAt = addWorkingDays(now, daysOf(slaPolicy(settings, kase.dinasId, kase.categoryCode), kind), settings.holidays, timeZone);
+  // Closing needs no reminder: nobody owes anything, the citizen may still object.
+  const remindAt = kind === 'close' ? null : workingMoment(now, dueAt, REMIND_AT, settings.holidays, timeZone);
+  return { kind, dueAt, remindAt };
+}
+
+/** Writes a clock `clockFor` computed as the case's running timer. */
+export async function startClock(tx: Tx, caseId: number, clock: { kind: ClockKind; dueAt: Date; remindAt: Date | null }, now: Date): Promise<TimerRow> {
+  const [timer] = await tx
+    .insert(t.caseTimers)
+    .values({ caseId, kind: clock.kind, startedAt: now, dueAt: clock.dueAt, remindAt: clock.remindAt, nextAt: clock.remindAt ?? clock.dueAt })
+    .returning();
+  return timer;
+}
+
+/**
  * Brings the case's clocks in line with `status`: stops a clock the status no longer runs, starts
  * the one it runs (or restarts it when `restart`, e.g. a new unit gets its own follow-up time).
  * Runs under the caller's lock on the case row. Returns the running clock's due moment and the
@@ -73,6 +86,7 @@ const daysOf = (policy: SlaPolicy, kind: ClockKind) =>
  */
 export async function syncTimers(
   tx: Tx,
+  settings: CaseSettings,
   kase: Pick<typeof t.cases.$inferSelect, 'id' | 'dinasId' | 'categoryCode'>,
   status: CaseStatus,
   now: Date,
@@ -87,17 +101,9 @@ export async function syncTimers(
   }
   if (keep || !wanted) return { dueAt: keep?.dueAt ?? null, remindAt: keep?.remindAt ?? null, started: [] };
 
-  const [dinas] = await tx.select({ availability: t.dinas.staffAvailability }).from(t.dinas).where(eq(t.dinas.id, kase.dinasId));
-  const timeZone = dinas.availability.timeZone;
-  const holidays = await holidaysFrom(tx, now);
-  const dueAt = addWorkingDays(now, daysOf(await slaPolicy(tx, kase.dinasId, kase.categoryCode), wanted), holidays, timeZone);
-  // Closing needs no reminder: nobody owes anything, the citizen may still object.
-  const remindAt = wanted === 'close' ? null : workingMoment(now, dueAt, REMIND_AT, holidays, timeZone);
-  const [timer] = await tx
-    .insert(t.caseTimers)
-    .values({ caseId: kase.id, kind: wanted, startedAt: now, dueAt, remindAt, nextAt: remindAt ?? dueAt })
-    .returning();
-  return { dueAt, remindAt, started: [timer] };
+  const clock = clockFor(settings, kase, status, now)!;
+  const timer = await startClock(tx, kase.id, clock, now);
+  return { dueAt: clock.dueAt, remindAt: clock.remindAt, started: [timer] };
 }
 
 /** The steps a timer still has to take: each one gets its own alarm. */

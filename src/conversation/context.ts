@@ -1,6 +1,7 @@
 /** What the pipeline's steps need, passed explicitly: nothing global. */
 import type { AnyStateMachine } from 'xstate';
 import type { CaseEventSink } from '../cases/events.js';
+import type { CaseSettingsCache } from '../cases/settings.js';
 import type { CatalogueCache } from '../catalogue/search.js';
 import type { Database } from '../db/client.js';
 import type { LivechatTimes } from '../livechat/events.js';
@@ -26,6 +27,8 @@ export interface PipelineContext {
   /** Version of `machine`; stored beside each snapshot. */
   machineVersion: number;
   catalogue: CatalogueCache;
+  /** Routing, SLA policies, holidays, targets, endpoints: what opening and moving a case reads. */
+  caseSettings: CaseSettingsCache;
   nikKeys: NikKeys;
   /** A conversation idle longer than this starts over politely. */
   idleMs: number;

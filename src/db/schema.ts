@@ -971,3 +971,15 @@ export const sendPace = pgTable('send_pace', {
   channel: text().primaryKey(),
   nextAt: timestamp('next_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * One row: a number the settings a case is opened with (dinas, routing rules, SLA policies,
+ * holidays, notification targets, webhook endpoints) move on with every write to them, by
+ * statement triggers (migration 0028), whoever writes: the console, a seed, psql. A process keeps
+ * those settings in memory and reads this number in a statement it sends anyway
+ * (src/cases/settings.ts), so an edit counts from the next case opened after its commit.
+ */
+export const settingsVersion = pgTable('settings_version', {
+  id: boolean().primaryKey().default(true),
+  version: bigint({ mode: 'number' }).notNull().default(0),
+});

@@ -371,5 +371,5 @@ it('nothing is left pending at the end', async () => {
 
 /** The staff sink as the app registers it; the tests hand it events themselves, outside the lifecycle. */
 function sink() {
-  return staffNotificationSink({ enqueue: app.ctx.enqueue, publicUrl: PUBLIC_URL });
+  return staffNotificationSink({ enqueue: app.ctx.enqueue, publicUrl: PUBLIC_URL, settings: app.ctx.caseSettings });
 }

@@ -111,5 +111,5 @@ it('a target whose channel this deployment has not configured fails with the rea
 
 /** The staff sink as the app registers it; the tests hand it events themselves, outside the lifecycle. */
 function sink() {
-  return staffNotificationSink({ enqueue: app.ctx.enqueue, publicUrl: 'http://localhost:3000' });
+  return staffNotificationSink({ enqueue: app.ctx.enqueue, publicUrl: 'http://localhost:3000', settings: app.ctx.caseSettings });
 }

@@ -10,7 +10,7 @@
 import { formatDate } from '../../flows/format.js';
 import { id } from '../../flows/copy/id.js';
 import type { App } from '../../src/app.js';
-import { holidaysFrom, slaPolicy } from '../../src/cases/timers.js';
+import { loadCaseSettings, slaPolicy } from '../../src/cases/settings.js';
 import { normaliseTicket } from '../../src/cases/ticket.js';
 import { addWorkingDays, localIso } from '../../src/cases/working-days.js';
 import type { CaseStatus } from '../../src/conversation/contract.js';
@@ -38,8 +38,9 @@ export async function caseStep(app: App, ticket: string, status: CaseStatus): Pr
     at,
     shown: show(at),
     dueShown: (window) =>
-      app.ctx.db.db.transaction(async (tx) =>
-        show(addWorkingDays(at, (await slaPolicy(tx, row.dinas_id, row.category_code))[window], await holidaysFrom(tx, at), row.time_zone)),
-      ),
+      app.ctx.db.db.transaction(async (tx) => {
+        const settings = await loadCaseSettings(tx);
+        return show(addWorkingDays(at, slaPolicy(settings, row.dinas_id, row.category_code)[window], settings.holidays, row.time_zone));
+      }),
   };
 }

@@ -10,6 +10,7 @@ import * as t from '../../db/schema.js';
 import type { Enqueue } from '../../queues/enqueue.js';
 import { enqueueStaffNotifications } from '../../queues/staff-notifications.js';
 import type { CaseEventSink } from '../events.js';
+import type { CaseSettingsCache } from '../settings.js';
 import { staffMessage } from './message.js';
 import { noticeKind, targetsFor } from './targets.js';
 
@@ -17,6 +18,8 @@ export interface StaffNotificationSinkOptions {
   enqueue: Enqueue;
   /** Base of the links to the console (PUBLIC_URL). */
   publicUrl: string;
+  /** Where the notification targets are kept. */
+  settings: CaseSettingsCache;
 }
 
 /**
@@ -29,7 +32,7 @@ export function staffNotificationSink(options: StaffNotificationSinkOptions): Ca
   return async (tx, event) => {
     const kind = noticeKind(event);
     if (kind === null) return;
-    const targets = await targetsFor(tx, event, kind);
+    const targets = targetsFor(await options.settings.within(tx), event, kind);
     if (targets.length === 0) return;
     const [found] = await tx
       .select({

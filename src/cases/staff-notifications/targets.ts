@@ -4,9 +4,10 @@
  * replace the dinas-wide ones of the same audience, so a unit can take over its own mail while
  * units that configured nothing are still covered by the dinas.
  */
-import { and, eq, isNull, or } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { CaseEventRecord } from '../events.js';
+import type { CaseSettings, NotificationTarget } from '../settings.js';
 import type { Db, Tx } from '../../db/client.js';
 import * as t from '../../db/schema.js';
 
@@ -95,16 +96,13 @@ export async function addNotificationTarget(db: Db | Tx, input: NotificationTarg
   return row;
 }
 
-export type NotificationTarget = typeof t.notificationTargets.$inferSelect;
+export type { NotificationTarget };
 
 /** The active targets to tell about `kind` for a case now at (`dinasId`, `unitId`). */
-export async function targetsFor(tx: Tx, place: { dinasId: number; unitId: number | null }, kind: StaffNoticeKind): Promise<NotificationTarget[]> {
-  const scope = place.unitId === null ? isNull(t.notificationTargets.unitId) : or(isNull(t.notificationTargets.unitId), eq(t.notificationTargets.unitId, place.unitId));
-  const rows = await tx
-    .select()
-    .from(t.notificationTargets)
-    .where(and(eq(t.notificationTargets.dinasId, place.dinasId), eq(t.notificationTargets.active, true), scope));
-  const wanting = rows.filter((r) => r.eventTypes.includes(kind));
+export function targetsFor(settings: CaseSettings, place: { dinasId: number; unitId: number | null }, kind: StaffNoticeKind): NotificationTarget[] {
+  const wanting = settings.targets.filter(
+    (r) => r.dinasId === place.dinasId && (r.unitId === null || r.unitId === place.unitId) && r.eventTypes.includes(kind),
+  );
   return AUDIENCES.flatMap((audience) => {
     const ofAudience = wanting.filter((r) => r.audience === audience);
     const unitOwn = ofAudience.filter((r) => r.unitId !== null);

@@ -4,7 +4,6 @@
  * their jobs. Internal notes (staff-only text) never leave; a status change with an internal
  * note goes without it.
  */
-import { and, eq } from 'drizzle-orm';
 import type { CaseEventSink } from '../../cases/events.js';
 import type { PipelineContext } from '../../conversation/context.js';
 import * as t from '../../db/schema.js';
@@ -17,11 +16,8 @@ export function webhookSink(ctx: PipelineContext): CaseEventSink {
     // with its note only if public (webhookPayload drops an internal one).
     if (event.type === 'note' && !event.public) return;
     const eventType = webhookEventType(event);
-    const endpoints = await tx
-      .select({ id: t.webhookEndpoints.id, eventTypes: t.webhookEndpoints.eventTypes })
-      .from(t.webhookEndpoints)
-      .where(and(eq(t.webhookEndpoints.dinasId, event.dinasId), eq(t.webhookEndpoints.active, true)));
-    const wanting = endpoints.filter((e) => e.eventTypes.length === 0 || e.eventTypes.includes(eventType));
+    const { endpoints } = await ctx.caseSettings.within(tx);
+    const wanting = endpoints.filter((e) => e.dinasId === event.dinasId && (e.eventTypes.length === 0 || e.eventTypes.includes(eventType)));
     if (wanting.length === 0) return;
     const payload = await webhookPayload(tx, event, ctx.nikKeys);
     const rows = await tx
