@@ -4,6 +4,7 @@
  * BullMQ job ids must not contain ':' nor be all digits.
  */
 import type { JobsOptions } from 'bullmq';
+import { backoffDelay, type BackoffOptions } from '../backoff.js';
 import type { ChannelName } from '../domain/messages.js';
 
 export const INBOUND_QUEUE = 'inbound';
@@ -129,12 +130,16 @@ export const jobOptions = (jobId: string, attempts = 1_000_000): JobsOptions => 
   removeOnFail: true,
 });
 
+/**
+ * BullMQ's custom backoff (`backoff: { type: 'kanal' }`): the project's exponential backoff with
+ * ±20% jitter, which spreads a crowd of retries after an outage; a `RetryLater` with a delay is
+ * honoured exactly instead.
+ */
 export function backoffStrategy(baseMs: number, maxMs: number) {
+  const backoff: BackoffOptions = { initialDelayMs: baseMs, maxDelayMs: maxMs, jitter: [0.8, 1.2] };
   return (attemptsMade: number, _type?: string, err?: Error): number => {
     if (err instanceof RetryLater && err.delayMs !== null) return err.delayMs;
-    const exponential = Math.min(maxMs, baseMs * 2 ** Math.min(attemptsMade - 1, 20));
-    // Jitter spreads a crowd of retries after an outage.
-    return Math.round(exponential * (0.8 + Math.random() * 0.4));
+    return backoffDelay(backoff, attemptsMade);
   };
 }
 

@@ -6,6 +6,7 @@
  * each chat in order.
  */
 import { DelayedError, WaitingError, type Job, type Worker } from 'bullmq';
+import { TokenBucket } from 'limiter';
 import type { StaffChannels } from '../cases/staff-notifications/channels.js';
 import type { ChannelName } from '../domain/messages.js';
 import type { ChannelSender } from '../channels/types.js';
@@ -52,23 +53,26 @@ async function comeBackLater(job: Job, token: string | undefined): Promise<never
   throw new DelayedError();
 }
 
-/** A per-process allowance of sends per second for one channel, refilled continuously. */
-class SendAllowance {
-  private tokens: number;
-  private at = Date.now();
-
-  constructor(private readonly perSecond: number) {
-    this.tokens = perSecond;
-  }
-
-  take(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.at) / 1000) * this.perSecond);
-    this.at = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
+/**
+ * Whether this process may send one more message on the channel now, and takes it if so: per
+ * channel, a token bucket (limiter's) holding a second's worth of sends, refilled continuously. A
+ * channel without a limit is always allowed. The buckets start full, so a fresh process sends its
+ * first replies directly.
+ */
+export function sendAllowance(rateLimits: WorkerOptions['rateLimits']): (channel: ChannelName) => boolean {
+  const buckets = new Map<ChannelName, TokenBucket>();
+  return (channel) => {
+    const perSecond = rateLimits[channel];
+    if (!perSecond) return true;
+    let bucket = buckets.get(channel);
+    if (!bucket) {
+      bucket = new TokenBucket({ bucketSize: perSecond, tokensPerInterval: perSecond, interval: 'second' });
+      // limiter's buckets start empty.
+      bucket.content = perSecond;
+      buckets.set(channel, bucket);
+    }
+    return bucket.tryRemoveTokens(1);
+  };
 }
 
 /**
@@ -82,14 +86,7 @@ class SendAllowance {
  * Web is always queued: its sender paces itself and would hold the conversation worker.
  */
 function deliverDirectly(ctx: PipelineContext, sending: Sending, rateLimits: WorkerOptions['rateLimits']): Deliver {
-  const allowances = new Map<ChannelName, SendAllowance>();
-  const allowed = (channel: ChannelName) => {
-    const perSecond = rateLimits[channel];
-    if (!perSecond) return true;
-    let allowance = allowances.get(channel);
-    if (!allowance) allowances.set(channel, (allowance = new SendAllowance(perSecond)));
-    return allowance.take();
-  };
+  const allowed = sendAllowance(rateLimits);
   return async (identityId, rows) => {
     const channel = rows[0].channel;
     // A paused channel (its API failing for everyone) waits in the lane for the probe's verdict.

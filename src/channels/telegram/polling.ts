@@ -13,6 +13,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Bot } from 'grammy';
 import type { Logger } from 'pino';
+import { backoffDelay, type BackoffOptions } from '../../backoff.js';
 import { errorKind } from '../../db/errors.js';
 
 export interface TelegramPollingOptions {
@@ -70,6 +71,8 @@ const DEFAULT_MAX_ATTEMPTS = 3;
 export async function startTelegramPolling(options: TelegramPollingOptions): Promise<TelegramPolling> {
   const { onUpdate, logger } = options;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  // No jitter: one process retries one update, with no crowd to spread.
+  const retryBackoff: BackoffOptions = { initialDelayMs: options.retryDelayMs ?? 1000, maxDelayMs: MAX_RETRY_DELAY_MS };
   const bot = new Bot(options.token, {
     client: {
       apiRoot: options.apiRoot.replace(/\/+$/, ''),
@@ -90,7 +93,7 @@ export async function startTelegramPolling(options: TelegramPollingOptions): Pro
   /** True once the update is stored or set aside, false if polling stopped first. */
   async function storeWithRetry(update: { update_id: number }): Promise<boolean> {
     let failures = 0;
-    for (let delay = options.retryDelayMs ?? 1000; ; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
+    for (let attempt = 1; ; attempt++) {
       try {
         await onUpdate(update);
         return true;
@@ -109,7 +112,7 @@ export async function startTelegramPolling(options: TelegramPollingOptions): Pro
       }
       if (stopRequested) return false;
       try {
-        await sleep(delay, undefined, { signal: retryAbort.signal });
+        await sleep(backoffDelay(retryBackoff, attempt), undefined, { signal: retryAbort.signal });
       } catch {
         return false;
       }

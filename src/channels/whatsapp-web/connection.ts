@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
+import { backoffDelay } from '../../backoff.js';
 import type { InboundMessage } from '../../domain/messages.js';
 import type { WebJsClient, WebJsEvents, WebJsMessageLike } from './client.js';
 import { parseWebJsMessage, type PendingMedia } from './inbound.js';
@@ -258,9 +259,8 @@ export class WhatsAppWebConnection {
   private scheduleReconnect(cause: string): void {
     if (this.stopping) return;
     const { initialDelayMs, maxDelayMs, jitterRatio } = this.reconnectOptions;
-    const base = Math.min(maxDelayMs, initialDelayMs * 2 ** this.failedAttempts);
-    const delayMs = Math.round(base + base * jitterRatio * this.random());
     this.failedAttempts += 1;
+    const delayMs = backoffDelay({ initialDelayMs, maxDelayMs, jitter: [1, 1 + jitterRatio], random: this.random }, this.failedAttempts);
     this.logger.warn({ attempt: this.failedAttempts, delayMs, cause }, 'whatsapp-web reconnect scheduled');
     this.reconnectTimer = this.timers.setTimeout(() => {
       this.reconnectTimer = undefined;

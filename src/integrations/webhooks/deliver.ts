@@ -12,6 +12,7 @@
  */
 import { DelayedError } from 'bullmq';
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { backoffDelay } from '../../backoff.js';
 import type { PipelineContext } from '../../conversation/context.js';
 import * as t from '../../db/schema.js';
 import { RELAY_BATCH, stalledBefore, type OwedWork, type RelayRound } from '../../queues/relay.js';
@@ -58,12 +59,6 @@ async function post(url: string, secret: string, deliveryId: number, eventType: 
   }
 }
 
-function backoffMs(settings: WebhookSettings, attempts: number): number {
-  const exponential = Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** Math.min(attempts - 1, 30));
-  // Jitter spreads the retries of many deliveries after a receiver's outage.
-  return Math.round(exponential * (0.8 + Math.random() * 0.4));
-}
-
 /** Sends the pair's pending deliveries oldest first until one has to wait. */
 export async function drivePair(ctx: PipelineContext, settings: WebhookSettings, endpointId: number, caseId: number): Promise<PairOutcome> {
   for (;;) {
@@ -105,7 +100,9 @@ export async function drivePair(ctx: PipelineContext, settings: WebhookSettings,
         ctx.log.warn({ endpointId, deliveryId: delivery.id }, 'webhook endpoint answered 410 Gone; switched off');
         return 'done';
       }
-      const nextAttemptAt = new Date(now.getTime() + backoffMs(settings, attempts));
+      // Jitter spreads the retries of many deliveries after a receiver's outage.
+      const retryInMs = backoffDelay({ initialDelayMs: settings.retryBaseMs, maxDelayMs: settings.retryMaxMs, jitter: [0.8, 1.2] }, attempts);
+      const nextAttemptAt = new Date(now.getTime() + retryInMs);
       if (nextAttemptAt.getTime() > delivery.pendingSince.getTime() + settings.retryForMs) {
         await tx.update(t.webhookDeliveries).set({ ...last, status: 'failed' }).where(eq(t.webhookDeliveries.id, delivery.id));
         ctx.log.warn({ endpointId, deliveryId: delivery.id, attempts }, 'webhook delivery given up after its retry window');
