@@ -71,13 +71,12 @@ type Sql = postgres.Sql;
 /**
  * For the ingest statement's `on conflict … do update set` (src/conversation/ingest.ts): counts the
  * message into its chat's current minute, or starts a new minute with it. The statement's messages
- * are in its `input` rows (`channel`, `chat_id`, `external_id`), one per chat, found by the
- * conflicting identity's key. A redelivered message (already stored) is not counted again. `now` is
+ * are in its `input` rows (`channel`, `chat_id`, and `redelivered`: already stored), one per chat,
+ * found by the conflicting identity's key. A redelivered message is not counted again. `now` is
  * the domain clock, so a test can let a minute pass.
  */
 export function countIntoWindow(sql: Sql, now: string) {
-  const redelivered = sql`exists (select 1 from input r join messages m on m.channel = r.channel and m.external_id = r.external_id
-    where r.channel = excluded.channel and r.chat_id = excluded.chat_id)`;
+  const redelivered = sql`exists (select 1 from input r where r.channel = excluded.channel and r.chat_id = excluded.chat_id and r.redelivered)`;
   const inWindow = sql`(channel_identities.inbound_window_started_at > ${now}::timestamptz - ${INBOUND_WINDOW_MS} * interval '1 millisecond'
     and channel_identities.inbound_window_started_at <= ${now}::timestamptz)`;
   return sql`

@@ -180,11 +180,17 @@ async function storeMessages(ctx: PipelineContext, rows: readonly IngestRow[]): 
   const notify = ctx.wakeSteps.listening
     ? sql`false as woke`
     : sql`(select pg_notify(${STEPS_WAITING}, '') where exists (select 1 from message w where w.skipped is null)) is not null as woke`;
+  // A redelivery is looked up in `input`, once per row, through (channel, external_id)'s index (the
+  // `limit` keeps the lateral look-up from being flattened into a join). Asked inside the upsert,
+  // the planner joined `messages` whole to the input, which it takes for 100 rows, and read the
+  // table once for each chat of the batch.
   const stored = await sql<(Stored & { channel: string; chat_id: string; external_id: string })[]>`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as r(
+      select r.*, stored.hit is not null as redelivered
+      from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) as r(
         channel text, chat_id text, phone text, display_name text, sent_at timestamptz, external_id text,
         kind text, body text, payload jsonb, shortened_from int, ack jsonb)
+      left join lateral (select true as hit from messages m where m.channel = r.channel and m.external_id = r.external_id limit 1) stored on true
     ), identity as (
       insert into channel_identities (channel, chat_id, phone, display_name, last_inbound_at, inbound_window_started_at, inbound_window_count)
       select channel, chat_id, phone, display_name, sent_at, ${now}::timestamptz, 1 from input

@@ -8,7 +8,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type postgres from 'postgres';
-import { rawTx, type Tx } from '../db/client.js';
+import { idArray, rawTx, type Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { copy } from '../../flows/copy/index.js';
 import { cleanText, mapStrings } from '../domain/clean-text.js';
@@ -291,7 +291,7 @@ async function readLocked(ctx: PipelineContext, raw: postgres.TransactionSql, id
         from messages m where m.identity_id = c.identity_id and m.processed_at is null order by m.id limit 2) p), '[]'::jsonb) as pending
     from conversations c join channel_identities i on i.id = c.identity_id
       left join handoff_requests h on h.identity_id = c.identity_id and h.resolved_at is null
-    where c.identity_id = any(${`{${identityIds.join(',')}}`}::bigint[])`;
+    where c.identity_id = any(${idArray(identityIds)}::bigint[]) and i.id = any(${idArray(identityIds)}::bigint[])`;
 }
 
 /**
@@ -471,6 +471,8 @@ interface StepWrite {
  * and the fair-use check for a repeat asks whether a reply came after it.
  */
 async function writeSteps(ctx: PipelineContext, raw: postgres.TransactionSql, steps: { write: StepWrite; result: StepResult }[]): Promise<void> {
+  // The keys once more as arrays, for the planner (see `idArray`).
+  const chats = steps.map((step) => step.write.identity_id);
   const rows = await raw<{ id: string; identity_id: string }[]>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(steps.map((step) => step.write))}::text::jsonb) as r(
@@ -484,13 +486,14 @@ async function writeSteps(ctx: PipelineContext, raw: postgres.TransactionSql, st
       returning id, identity_id
     ), conversation as (
       update conversations c set snapshot = i.snapshot, version = ${ctx.machineVersion}, updated_at = i.at
-      from input i where c.identity_id = i.identity_id
+      from input i where c.identity_id = i.identity_id and c.identity_id = any(${idArray(chats)}::bigint[])
     ), message as (
       update messages m set processed_at = clock_timestamp(), error = i.error,
         payload = case when i.drop_nik then nullif(m.payload - 'nik', '{}'::jsonb) else m.payload end
-      from input i where m.id = i.message_id
+      from input i where m.id = i.message_id and m.id = any(${idArray(steps.map((step) => step.write.message_id))}::bigint[])
     ), notice as (
-      update channel_identities ci set privacy_notice_at = i.at from input i where ci.id = i.identity_id and i.notice_shown
+      update channel_identities ci set privacy_notice_at = i.at
+      from input i where ci.id = i.identity_id and i.notice_shown and ci.id = any(${idArray(chats)}::bigint[])
     )
     select id, identity_id from written order by id`;
   const results = new Map(steps.map((step) => [step.write.identity_id, step.result]));

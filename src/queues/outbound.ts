@@ -28,6 +28,7 @@ import { cleanStrings } from '../domain/clean-text.js';
 import type { ChannelName, DeliveryStatus, OutboundMessage, SendResult } from '../domain/messages.js';
 import type { ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
+import { idArray } from '../db/client.js';
 import { errorKind } from '../db/errors.js';
 import type { ChannelBreakers } from './breaker.js';
 import type { ClaimSession } from './claims.js';
@@ -303,7 +304,7 @@ async function recordSent(db: postgres.Sql, rows: readonly SentRow[]): Promise<R
       sent_at = r.sent_at, last_error = null, attempts = o.attempts + 1
     from jsonb_to_recordset(${JSON.stringify(rows.map((row) => ({ id: row.id, external_id: row.externalId, sent_at: row.sentAt, claim: row.claim })))}::text::jsonb)
       as r(id bigint, external_id text, sent_at timestamptz, claim bigint)
-    where o.id = r.id and (o.claimed_by = r.claim or o.status = 'pending')
+    where o.id = r.id and o.id = any(${idArray(rows.map((row) => row.id))}::bigint[]) and (o.claimed_by = r.claim or o.status = 'pending')
     returning o.id, (select min(n.id) from outbox n where n.identity_id = o.identity_id and n.status = 'pending' and n.id <> o.id) as next`;
   const byId = new Map(recorded.map((row) => [Number(row.id), { next: row.next }]));
   return rows.map((row) => byId.get(row.id) ?? null);
