@@ -8,12 +8,16 @@ import { rawTx, type Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { FINISHED_STATUSES, type CaseDraft, type CaseSummary, type CaseStatus, type CaseKind, type RatingOutcome, type SealedNik } from '../conversation/contract.js';
 import { decryptNik, hashNik, nikHashes } from '../pii/nik.js';
-import type { Actor } from './events.js';
-import { lockCase, moveCase, recordEvent, type CaseRow, type CaseWork } from './lifecycle.js';
+import { actorLabel, type Actor } from './events.js';
+import { eventRecorded, lockCase, moveCase, recordEvent, type CaseRow, type CaseWork, type EventCase, type EventInput } from './lifecycle.js';
 import { newTicket } from './ticket.js';
 import { route } from './settings.js';
-import { clockFor, scheduleTimerJobs, startClock } from './timers.js';
+import { clockFor, scheduleTimerJobs, type TimerRow } from './timers.js';
 import { localIso } from './working-days.js';
+
+/** Postgres's oid of `text`, for a text[] parameter that may be empty. */
+const TEXT_OID = 25;
+const at = (moment: Date) => moment.toISOString();
 
 /**
  * The citizen behind a chat identity, created on first need, with what the report says of them
@@ -75,42 +79,53 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
         .innerJoin(t.citizens, eq(t.citizens.id, t.cases.citizenId))
         .where(and(eq(t.cases.ticket, draft.possibleDuplicateOf), sameReporter(citizenId, reporterHashes)))
     : [];
+  const created: EventInput = { type: 'created', actor: { kind: 'citizen', identityId }, from: null, public: false, data: earlier ? { possibleDuplicateOf: draft.possibleDuplicateOf } : null };
+  const raw = rawTx(tx);
   for (;;) {
     const ticket = newTicket();
-    const [row] = await tx
-      .insert(t.cases)
-      .values({
-        ticket,
-        citizenId,
-        identityId,
-        kind: draft.kind,
-        categoryCode: draft.categoryCode,
-        serviceCode: draft.serviceCode ?? null,
-        description: draft.description,
-        location: draft.location ?? null,
-        photos: draft.photos,
-        reporterName: draft.anonymous ? null : (draft.reporterName ?? null),
-        regionCode: target.regionCode,
-        dinasId: target.dinasId,
-        unitId: target.unitId,
-        status: 'baru',
-        channel: sql`(select channel from channel_identities where id = ${identityId})`,
-        anonymous: draft.anonymous,
-        confidential: draft.confidential,
-        possibleDuplicateOf: earlier?.id ?? null,
-        slaDueAt: clock.dueAt,
-        slaRemindAt: clock.remindAt,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoNothing({ target: t.cases.ticket })
-      .returning();
+    const kase: Omit<EventCase, 'id'> = {
+      ticket,
+      dinasId: target.dinasId,
+      unitId: target.unitId,
+      regionCode: target.regionCode,
+      confidential: draft.confidential,
+      categoryCode: draft.categoryCode,
+      status: 'baru',
+      slaDueAt: clock.dueAt,
+    };
+    // The case, its clock and its `created` event in one statement: the row carries its SLA moments.
+    // (Times go as text: drizzle's postgres.js client takes dates as strings.)
+    const [row] = await raw<{ id: string; timer_id: string; event_id: string }[]>`
+      with kase as (
+        insert into cases (ticket, citizen_id, identity_id, kind, category_code, service_code, description, location, photos, reporter_name,
+          region_code, dinas_id, unit_id, status, channel, anonymous, confidential, possible_duplicate_of, sla_due_at, sla_remind_at, created_at, updated_at)
+        select ${ticket}, ${citizenId}, ${identityId}, ${draft.kind}, ${draft.categoryCode}, ${draft.serviceCode ?? null}, ${draft.description},
+          ${draft.location ? JSON.stringify(draft.location) : null}::jsonb, ${raw.array(draft.photos, TEXT_OID)}::text[],
+          ${draft.anonymous ? null : (draft.reporterName ?? null)}, ${kase.regionCode}, ${kase.dinasId}, ${kase.unitId}, ${kase.status},
+          (select channel from channel_identities where id = ${identityId}),
+          ${draft.anonymous}, ${draft.confidential}, ${earlier?.id ?? null}, ${at(clock.dueAt)}::timestamptz, ${clock.remindAt && at(clock.remindAt)}::timestamptz, ${at(now)}::timestamptz, ${at(now)}::timestamptz
+        on conflict (ticket) do nothing
+        returning id
+      ), clock as (
+        insert into case_timers (case_id, kind, started_at, due_at, remind_at, next_at)
+        select id, ${clock.kind}, ${at(now)}::timestamptz, ${at(clock.dueAt)}::timestamptz, ${clock.remindAt && at(clock.remindAt)}::timestamptz, ${at(clock.remindAt ?? clock.dueAt)}::timestamptz from kase
+        returning id
+      ), event as (
+        insert into case_events (case_id, type, from_status, to_status, actor, note, public, data, created_at)
+        select id, ${created.type}, null, ${kase.status}, ${actorLabel(created.actor)}, null, ${created.public},
+          ${created.data ? JSON.stringify(created.data) : null}::jsonb, ${at(now)}::timestamptz from kase
+        returning id
+      )
+      select kase.id, clock.id as timer_id, event.id as event_id from kase, clock, event`;
     // A collision among 8.5·10^11 tickets is rare; draw again rather than fail the citizen.
     if (!row) continue;
-    const timer = await startClock(tx, row.id, clock, now);
+    const caseId = Number(row.id);
+    const timer: TimerRow = {
+      id: Number(row.timer_id), caseId, kind: clock.kind, startedAt: now, dueAt: clock.dueAt, remindAt: clock.remindAt,
+      remindedAt: null, escalatedAt: null, doneAt: null, nextAt: clock.remindAt ?? clock.dueAt,
+    };
     work.after.push(() => scheduleTimerJobs(ctx, [timer]));
-    const data = earlier ? { possibleDuplicateOf: draft.possibleDuplicateOf } : null;
-    await recordEvent(work, row, { type: 'created', actor: { kind: 'citizen', identityId }, from: null, public: false, data });
+    await eventRecorded(work, { id: caseId, ...kase }, Number(row.event_id), created);
     return { ticket, dueAt: clock.dueAt };
   }
 }

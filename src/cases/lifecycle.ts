@@ -157,16 +157,36 @@ export interface EventInput {
 
 /** One `case_events` row for `kase` (as it is after the event), handed to every sink. */
 export async function recordEvent(work: CaseWork, kase: CaseRow, input: EventInput): Promise<CaseEventRecord> {
+  const [row] = await work.tx
+    .insert(t.caseEvents)
+    .values({
+      caseId: kase.id,
+      type: input.type,
+      fromStatus: input.from,
+      toStatus: kase.status,
+      actor: actorLabel(input.actor),
+      note: input.note ?? null,
+      public: input.public,
+      data: input.data ?? null,
+      createdAt: work.now,
+    })
+    .returning({ id: t.caseEvents.id });
+  const record = await eventRecorded(work, kase, row.id, input);
+  if (input.tell) await tellCitizen(work, kase, input.tell);
+  return record;
+}
+
+/** What an event's sinks read of its case. */
+export type EventCase = Pick<CaseRow, 'id' | 'ticket' | 'dinasId' | 'unitId' | 'regionCode' | 'confidential' | 'categoryCode' | 'status' | 'slaDueAt'>;
+
+/** The event `eventId`, already written (by `recordEvent`, or by the statement that wrote its case), handed to every sink. */
+export async function eventRecorded(work: CaseWork, kase: EventCase, eventId: number, input: Omit<EventInput, 'tell'>): Promise<CaseEventRecord> {
   const { tx, ctx, now } = work;
   const note = input.note ?? null;
   const data = input.data ?? null;
   const actor = actorLabel(input.actor);
-  const [row] = await tx
-    .insert(t.caseEvents)
-    .values({ caseId: kase.id, type: input.type, fromStatus: input.from, toStatus: kase.status, actor, note, public: input.public, data, createdAt: now })
-    .returning({ id: t.caseEvents.id });
   const record: CaseEventRecord = {
-    id: row.id,
+    id: eventId,
     type: input.type,
     caseId: kase.id,
     ticket: kase.ticket,
@@ -188,7 +208,6 @@ export async function recordEvent(work: CaseWork, kase: CaseRow, input: EventInp
     const after = await sink(tx, record);
     if (after) work.after.push(after);
   }
-  if (input.tell) await tellCitizen(work, kase, input.tell);
   return record;
 }
 

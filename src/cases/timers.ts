@@ -70,7 +70,7 @@ export function clockFor(
 }
 
 /** Writes a clock `clockFor` computed as the case's running timer. */
-export async function startClock(tx: Tx, caseId: number, clock: { kind: ClockKind; dueAt: Date; remindAt: Date | null }, now: Date): Promise<TimerRow> {
+async function startClock(tx: Tx, caseId: number, clock: { kind: ClockKind; dueAt: Date; remindAt: Date | null }, now: Date): Promise<TimerRow> {
   const [timer] = await tx
     .insert(t.caseTimers)
     .values({ caseId, kind: clock.kind, startedAt: now, dueAt: clock.dueAt, remindAt: clock.remindAt, nextAt: clock.remindAt ?? clock.dueAt })
