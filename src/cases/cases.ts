@@ -227,11 +227,11 @@ export const SIMILAR_WITHIN_MS = 7 * 24 * 60 * 60_000;
  * citizen, or by whoever gave the same NIK (another chat of the same person). Only a case still
  * open counts: the citizen is offered to add to it instead.
  */
-export async function similarRecentCase(work: CaseWork, identityId: number, args: { categoryCode: string; nik?: SealedNik }): Promise<{ ticket: string; createdAt: Date } | null> {
+export async function similarRecentCase(work: CaseWork, identityId: number, args: { categoryCode: string; nik?: SealedNik }): Promise<{ ticket: string; createdAt: string } | null> {
   const { tx, now } = work;
   const who = sameReporter(chatCitizen(identityId), nikHashesOfSealed(work, args.nik));
   const [row] = await tx
-    .select({ ticket: t.cases.ticket, createdAt: t.cases.createdAt })
+    .select({ ticket: t.cases.ticket, createdAt: t.cases.createdAt, timeZone: summaryColumns.timeZone })
     .from(t.cases)
     .innerJoin(t.citizens, eq(t.citizens.id, t.cases.citizenId))
     .where(
@@ -244,7 +244,8 @@ export async function similarRecentCase(work: CaseWork, identityId: number, args
     )
     .orderBy(desc(t.cases.createdAt), desc(t.cases.id))
     .limit(1);
-  return row ?? null;
+  // In the dinas's local time, as the chat prints every date: just after midnight WIB is the next day.
+  return row ? { ticket: row.ticket, createdAt: localIso(row.createdAt, row.timeZone) } : null;
 }
 
 /**

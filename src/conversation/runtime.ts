@@ -124,7 +124,7 @@ function performer(
         return null;
       case 'findSimilarCase': {
         const similar = await similarRecentCase(work, identityId, effect);
-        return { type: 'result.similarCase', similar: similar && { ticket: similar.ticket, createdAt: similar.createdAt.toISOString() } };
+        return { type: 'result.similarCase', similar };
       }
       case 'rateCase':
         return { type: 'result.rated', ticket: effect.ticket, outcome: await rateOwnCase(work, identityId, effect) };

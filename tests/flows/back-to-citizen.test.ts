@@ -17,7 +17,8 @@ import type { CaseStatus } from '../../src/conversation/contract.js';
 import * as t from '../../src/db/schema.js';
 import { encryptNik } from '../../src/pii/nik.js';
 import { maskNik } from '../../src/pii/nik-rules.js';
-import { advanceClock, Chat, World, photo, useRuntime } from './driver.js';
+import { localIso } from '../../src/cases/working-days.js';
+import { advanceClock, advanceClockToUtc, Chat, World, photo, useRuntime } from './driver.js';
 
 useRuntime();
 
@@ -308,6 +309,19 @@ describe('duplicate hint', () => {
     expect(chat.state).toBe('confirm');
   }
 
+  it("dates the earlier ticket by the dinas's calendar: filed at 00:30 WIB, it was filed that day", async () => {
+    advanceClockToUtc(17, 30);
+    const world = new World();
+    const { ticket: earlier } = await world.seedCase('citizen-a');
+    const filedAt = (await caseOf(world, earlier)).createdAt;
+    expect(localIso(filedAt, 'Asia/Jakarta').slice(0, 10)).not.toBe(filedAt.toISOString().slice(0, 10));
+    advanceClock(DAY);
+    const chat = new Chat(world);
+    await reportAgain(chat);
+    const [reply] = await chat.send('1');
+    expect(reply).toContain(id.duplicate.prompt(shown(earlier), formatDate(localIso(filedAt, 'Asia/Jakarta'), id)));
+  });
+
   it('asks about the earlier ticket; "new" creates the case with the link the verifier sees', async () => {
     const world = new World();
     const { ticket: earlier } = await world.seedCase('citizen-a');
@@ -315,7 +329,7 @@ describe('duplicate hint', () => {
     const chat = new Chat(world);
     await reportAgain(chat);
     let [reply] = await chat.send('1');
-    const filed = (await caseOf(world, earlier)).createdAt.toISOString();
+    const filed = localIso((await caseOf(world, earlier)).createdAt, 'Asia/Jakarta');
     expect(reply).toContain(id.duplicate.prompt(shown(earlier), formatDate(filed, id)));
     expect(reply).toContain(id.footer.back);
     expect(await world.cases()).toHaveLength(1);

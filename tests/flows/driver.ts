@@ -52,6 +52,14 @@ export function advanceClock(ms: number) {
   clock += ms;
 }
 
+/** Time passes for the app up to the next `hh:mm` UTC (17:30 UTC is 00:30 WIB, the next day there). */
+export function advanceClockToUtc(hour: number, minute: number) {
+  const at = new Date(clock);
+  at.setUTCHours(hour, minute, 0, 0);
+  if (at.getTime() <= clock) at.setUTCDate(at.getUTCDate() + 1);
+  clock = at.getTime();
+}
+
 /**
  * Gives the calling test file its own database and app for all its tests. Call once, at the top
  * level of the file. Staff availability is reset to the seeded hours before each test.
