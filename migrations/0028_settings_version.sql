@@ -5,9 +5,12 @@ CREATE TABLE "settings_version" (
 --> statement-breakpoint
 ALTER TABLE "settings_version" ADD CONSTRAINT "settings_version_one_row" CHECK ("id");--> statement-breakpoint
 INSERT INTO "settings_version" ("id", "version") VALUES (true, 0);--> statement-breakpoint
+CREATE SEQUENCE "settings_version_numbers";--> statement-breakpoint
 CREATE FUNCTION "bump_settings_version"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	UPDATE "settings_version" SET "version" = "version" + 1;
+	-- From a sequence, not version + 1: a number a rolled-back edit took is never given again, so a
+	-- copy of the settings read inside that transaction never matches a version that committed.
+	UPDATE "settings_version" SET "version" = nextval('settings_version_numbers');
 	RETURN NULL;
 END
 $$;--> statement-breakpoint

@@ -4,12 +4,12 @@
  * seldom and a case reads them all: read each time, they were 7 of the 15 statements a case's
  * opening cost, inside the step's transaction.
  *
- * Kept, not trusted: every write to those tables moves `settings_version` on, by statement
- * triggers (migration 0028), whoever writes (the console, a seed, psql, a test). A transaction
- * compares that number with the copy's before it uses the copy, and reads the settings afresh,
- * in one statement, when they differ. The number is read inside a statement the case's opening
- * sends anyway (`citizenFor`), or on its own where none is at hand: an edit counts from the first
- * case opened or moved after its commit, as when every statement read the tables.
+ * Kept, not trusted: every write to those tables moves `settings_version` on to a new number from
+ * a sequence, by statement triggers (migration 0028), whoever writes (the console, a seed, psql, a
+ * test). A transaction compares that number with the copy's before it uses the copy, and reads the
+ * settings afresh, in one statement, when they differ. The number is read inside a statement the
+ * case's opening sends anyway (`citizenFor`), or on its own where none is at hand: an edit counts
+ * from the first case opened or moved after its commit, as when every statement read the tables.
  */
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
@@ -104,10 +104,12 @@ export class CaseSettingsCache {
   private async check(tx: Tx, version?: string): Promise<CaseSettings> {
     version ??= ((await tx.execute(sql`select version::text as version from settings_version`)) as unknown as { version: string }[])[0].version;
     if (this.held?.version === version) return this.held;
-    const loaded = await loadCaseSettings(tx);
-    // Transactions overlap: one that began before an edit must not replace a newer copy.
-    if (!this.held || BigInt(loaded.version) > BigInt(this.held.version)) this.held = loaded;
-    return loaded;
+    // The copy is always the last one read. One read by a transaction that began before an edit is
+    // older, and the next transaction reads afresh; one read by a transaction that edited the
+    // settings itself carries a version no other transaction will see if it rolls back (the
+    // numbers come from a sequence).
+    this.held = await loadCaseSettings(tx);
+    return this.held;
   }
 }
 

@@ -974,10 +974,11 @@ export const sendPace = pgTable('send_pace', {
 
 /**
  * One row: a number the settings a case is opened with (dinas, routing rules, SLA policies,
- * holidays, notification targets, webhook endpoints) move on with every write to them, by
- * statement triggers (migration 0028), whoever writes: the console, a seed, psql. A process keeps
- * those settings in memory and reads this number in a statement it sends anyway
- * (src/cases/settings.ts), so an edit counts from the next case opened after its commit.
+ * holidays, notification targets, webhook endpoints) move on with every write to them, to a new
+ * number from a sequence, by statement triggers (migration 0028), whoever writes: the console, a
+ * seed, psql. A process keeps those settings in memory and reads this number in a statement it
+ * sends anyway (src/cases/settings.ts), so an edit counts from the next case opened after its
+ * commit.
  */
 export const settingsVersion = pgTable('settings_version', {
   id: boolean().primaryKey().default(true),

@@ -2,10 +2,12 @@
  * The settings a case is opened with are kept in memory, and a write to them counts from the next
  * case opened, whoever wrote it: here plain SQL, which announces nothing.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { openCase } from '../../src/cases/cases.js';
 import { inCaseTransaction } from '../../src/cases/lifecycle.js';
+import { route } from '../../src/cases/settings.js';
 import type { CaseDraft } from '../../src/conversation/contract.js';
 import * as t from '../../src/db/schema.js';
 import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
@@ -13,12 +15,15 @@ import { createTestEnv, startTestApp, type TestEnv } from '../support/env.js';
 let env: TestEnv;
 let app: App;
 let identityId: number;
+const dinasCodes = new Map<number, string>();
+const dinasCodeOf = (dinasId: number) => dinasCodes.get(dinasId);
 
 beforeAll(async () => {
   env = await createTestEnv();
   app = await startTestApp(env, { role: 'web' });
   const [identity] = await app.ctx.db.db.insert(t.channelIdentities).values({ channel: 'web', chatId: 'settings-cache-test' }).returning();
   identityId = identity.id;
+  for (const row of await app.ctx.db.db.select({ id: t.dinas.id, code: t.dinas.code }).from(t.dinas)) dinasCodes.set(row.id, row.code);
 });
 
 afterAll(async () => {
@@ -66,4 +71,19 @@ it('routes, times and dates the next case by what plain SQL wrote just before', 
 
   await app.ctx.db.sql`delete from holidays where day = '2026-12-02'`;
   expect(await opened()).toMatchObject({ dinas: 'dinsos-bandung', due: '2026-12-02' });
+});
+
+it('never trusts a copy read by a transaction that edited the settings and then rolled back', async () => {
+  const rollBack = new Error('roll back');
+  await expect(
+    app.ctx.db.db.transaction(async (tx) => {
+      await tx.execute(sql`delete from routing_rules where priority = 1 and category_code = 'pendidikan'`);
+      const seen = await app.ctx.caseSettings.within(tx);
+      expect(dinasCodeOf(route(seen, draft, null).dinasId)).toBe('disdik-bandung');
+      throw rollBack;
+    }),
+  ).rejects.toBe(rollBack);
+  // Another write commits: its number must not be the one the rolled-back copy carries.
+  await app.ctx.db.sql`update sla_policies set verify_days = verify_days where false`;
+  expect(await opened()).toMatchObject({ dinas: 'dinsos-bandung' });
 });
