@@ -1,12 +1,11 @@
 CREATE TABLE "settings_version" (
 	"id" boolean PRIMARY KEY DEFAULT true NOT NULL,
-	"version" bigint DEFAULT '0' NOT NULL
-);
---> statement-breakpoint
-ALTER TABLE "settings_version" ADD CONSTRAINT "settings_version_one_row" CHECK ("id");--> statement-breakpoint
+	"version" bigint DEFAULT 0 NOT NULL,
+	CONSTRAINT "settings_version_one_row" CHECK ("settings_version"."id")
+);--> statement-breakpoint
 INSERT INTO "settings_version" ("id", "version") VALUES (true, 0);--> statement-breakpoint
 CREATE SEQUENCE "settings_version_numbers";--> statement-breakpoint
-CREATE FUNCTION "bump_settings_version"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION "bump_settings_version"() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
 	-- From a sequence, not version + 1: a number a rolled-back edit took is never given again, so a
 	-- copy of the settings read inside that transaction never matches a version that committed.

@@ -5,6 +5,7 @@
  */
 import { and, desc, eq, gt, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { rawTx, type Tx } from '../db/client.js';
+import type postgres from 'postgres';
 import * as t from '../db/schema.js';
 import { FINISHED_STATUSES, type CaseDraft, type CaseSummary, type CaseStatus, type CaseKind, type RatingOutcome, type SealedNik } from '../conversation/contract.js';
 import { decryptNik, hashNik, nikHashes } from '../pii/nik.js';
@@ -12,25 +13,22 @@ import { actorLabel, type Actor } from './events.js';
 import { eventRecorded, lockCase, moveCase, recordEvent, type CaseRow, type CaseWork, type EventCase, type EventInput } from './lifecycle.js';
 import { newTicket } from './ticket.js';
 import { route } from './settings.js';
-import { clockFor, scheduleTimerJobs, type TimerRow } from './timers.js';
+import { clockFor, newTimer, scheduleTimerJobs, type TimerRow } from './timers.js';
 import { localIso } from './working-days.js';
 
 /** Postgres's oid of `text`, for a text[] parameter that may be empty. */
 const TEXT_OID = 25;
-const at = (moment: Date) => moment.toISOString();
+const iso = (moment: Date) => moment.toISOString();
 
 /**
  * The citizen behind a chat identity, created on first need, with what the report says of them
- * (a name, a NIK) written on the way: one statement, inside the step's transaction, where the look
- * up, the insert, the link and the update were four.
+ * (a name, a NIK) written on the way: the first CTEs of the statement that writes the case, which
+ * reads the citizen from `citizen`. (A look-up, an insert, a link and an update were four
+ * statements.)
  */
-async function citizenFor(
-  tx: Tx,
-  identityId: number,
-  about: { name: string | null; nikEncrypted: string | null; nikHash: string | null },
-): Promise<{ citizenId: number; settingsVersion: string }> {
-  const [citizen] = await rawTx(tx)<{ id: string; settings_version: string }[]>`
-    with existing as (
+function citizenCtes(raw: postgres.TransactionSql, identityId: number, about: { name: string | null; nikEncrypted: string | null; nikHash: string | null }) {
+  return raw`
+    existing as (
       select citizen_id as id from channel_identities where id = ${identityId} and citizen_id is not null
     ), created as (
       insert into citizens (name, nik_encrypted, nik_hash)
@@ -42,10 +40,9 @@ async function citizenFor(
       update citizens c set name = coalesce(${about.name}, c.name), nik_encrypted = coalesce(${about.nikEncrypted}, c.nik_encrypted),
         nik_hash = coalesce(${about.nikHash}, c.nik_hash)
       from existing where c.id = existing.id and (${about.name}::text is not null or ${about.nikEncrypted}::text is not null)
-    )
-    select found.id, (select version::text from settings_version) as settings_version
-    from (select id from existing union all select id from created) found`;
-  return { citizenId: Number(citizen.id), settingsVersion: citizen.settings_version };
+    ), citizen as (
+      select id from existing union all select id from created
+    )`;
 }
 
 /**
@@ -66,8 +63,9 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
     reporterHashes = nikHashes(nik, ctx.nikKeys);
     regionCode = nik.slice(0, 6);
   }
-  const { citizenId, settingsVersion } = await citizenFor(tx, identityId, about);
-  const settings = await ctx.caseSettings.within(tx, settingsVersion);
+  // The version was read with the batch's chats (src/conversation/runtime.ts): no statement here
+  // unless the settings changed.
+  const settings = await ctx.caseSettings.within(tx);
   const target = route(settings, draft, regionCode);
   // The case's clock, worked out before the row is written so the row carries its moments.
   const clock = clockFor(settings, { dinasId: target.dinasId, categoryCode: draft.categoryCode }, 'baru', now)!;
@@ -76,12 +74,13 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
     ? await tx
         .select({ id: t.cases.id })
         .from(t.cases)
-        .innerJoin(t.citizens, eq(t.citizens.id, t.cases.citizenId))
-        .where(and(eq(t.cases.ticket, draft.possibleDuplicateOf), sameReporter(citizenId, reporterHashes)))
+        .where(and(eq(t.cases.ticket, draft.possibleDuplicateOf), sameReporter(identityId, reporterHashes)))
     : [];
+  // The clock's row as `newTimer` makes it (the case id comes from the statement).
+  const timerValues = newTimer(0, clock, now);
   const created: EventInput = { type: 'created', actor: { kind: 'citizen', identityId }, from: null, public: false, data: earlier ? { possibleDuplicateOf: draft.possibleDuplicateOf } : null };
   const raw = rawTx(tx);
-  for (;;) {
+  for (let draw = 1; ; draw++) {
     const ticket = newTicket();
     const kase: Omit<EventCase, 'id'> = {
       ticket,
@@ -93,37 +92,39 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
       status: 'baru',
       slaDueAt: clock.dueAt,
     };
-    // The case, its clock and its `created` event in one statement: the row carries its SLA moments.
-    // (Times go as text: drizzle's postgres.js client takes dates as strings.)
+    // The citizen, the case, its clock and its `created` event in one statement: the row carries its
+    // SLA moments. (Times go as text: drizzle's postgres.js client takes dates as strings.)
     const [row] = await raw<{ id: string; timer_id: string; event_id: string }[]>`
-      with kase as (
+      with ${citizenCtes(raw, identityId, about)}, kase as (
         insert into cases (ticket, citizen_id, identity_id, kind, category_code, service_code, description, location, photos, reporter_name,
           region_code, dinas_id, unit_id, status, channel, anonymous, confidential, possible_duplicate_of, sla_due_at, sla_remind_at, created_at, updated_at)
-        select ${ticket}, ${citizenId}, ${identityId}, ${draft.kind}, ${draft.categoryCode}, ${draft.serviceCode ?? null}, ${draft.description},
-          ${draft.location ? JSON.stringify(draft.location) : null}::jsonb, ${raw.array(draft.photos, TEXT_OID)}::text[],
+        select ${ticket}, citizen.id, ${identityId}, ${draft.kind}, ${draft.categoryCode}, ${draft.serviceCode ?? null}, ${draft.description},
+          ${draft.location ? JSON.stringify(draft.location) : null}::text::jsonb, ${raw.array(draft.photos, TEXT_OID)}::text[],
           ${draft.anonymous ? null : (draft.reporterName ?? null)}, ${kase.regionCode}, ${kase.dinasId}, ${kase.unitId}, ${kase.status},
           (select channel from channel_identities where id = ${identityId}),
-          ${draft.anonymous}, ${draft.confidential}, ${earlier?.id ?? null}, ${at(clock.dueAt)}::timestamptz, ${clock.remindAt && at(clock.remindAt)}::timestamptz, ${at(now)}::timestamptz, ${at(now)}::timestamptz
+          ${draft.anonymous}, ${draft.confidential}, ${earlier?.id ?? null}, ${iso(clock.dueAt)}::timestamptz, ${clock.remindAt && iso(clock.remindAt)}::timestamptz, ${iso(now)}::timestamptz, ${iso(now)}::timestamptz
+        from citizen
         on conflict (ticket) do nothing
         returning id
       ), clock as (
         insert into case_timers (case_id, kind, started_at, due_at, remind_at, next_at)
-        select id, ${clock.kind}, ${at(now)}::timestamptz, ${at(clock.dueAt)}::timestamptz, ${clock.remindAt && at(clock.remindAt)}::timestamptz, ${at(clock.remindAt ?? clock.dueAt)}::timestamptz from kase
+        select id, ${timerValues.kind}, ${iso(now)}::timestamptz, ${iso(timerValues.dueAt)}::timestamptz, ${timerValues.remindAt && iso(timerValues.remindAt)}::timestamptz, ${iso(timerValues.nextAt!)}::timestamptz from kase
         returning id
       ), event as (
         insert into case_events (case_id, type, from_status, to_status, actor, note, public, data, created_at)
         select id, ${created.type}, null, ${kase.status}, ${actorLabel(created.actor)}, null, ${created.public},
-          ${created.data ? JSON.stringify(created.data) : null}::jsonb, ${at(now)}::timestamptz from kase
+          ${created.data ? JSON.stringify(created.data) : null}::text::jsonb, ${iso(now)}::timestamptz from kase
         returning id
       )
       select kase.id, clock.id as timer_id, event.id as event_id from kase, clock, event`;
-    // A collision among 8.5·10^11 tickets is rare; draw again rather than fail the citizen.
-    if (!row) continue;
+    // A collision among 8.5·10^11 tickets is rare; draw again rather than fail the citizen (the
+    // citizen, written all the same, is found by the next try). Five in a row is no collision.
+    if (!row) {
+      if (draw >= 5) throw new Error('openCase: the case was not written (five ticket draws)');
+      continue;
+    }
     const caseId = Number(row.id);
-    const timer: TimerRow = {
-      id: Number(row.timer_id), caseId, kind: clock.kind, startedAt: now, dueAt: clock.dueAt, remindAt: clock.remindAt,
-      remindedAt: null, escalatedAt: null, doneAt: null, nextAt: clock.remindAt ?? clock.dueAt,
-    };
+    const timer: TimerRow = { id: Number(row.timer_id), ...newTimer(caseId, clock, now) };
     work.after.push(() => scheduleTimerJobs(ctx, [timer]));
     await eventRecorded(work, { id: caseId, ...kase }, Number(row.event_id), created);
     return { ticket, dueAt: clock.dueAt };
@@ -199,13 +200,13 @@ export async function ownCase(tx: Tx, identityId: number, ticket: string): Promi
 }
 
 /**
- * Cases (joined with their citizen) of the same reporter: the same citizen row (its id, or
- * `chatCitizen`), or a citizen who gave the same NIK (another chat of the same person; citizens are
- * not merged by NIK).
+ * Cases of the same reporter as the chat: its own citizen (`chatCitizen`), or a citizen who gave the
+ * same NIK (another chat of the same person; citizens are not merged by NIK). Both as citizen ids,
+ * so the cases are found through their citizen's index whichever is known.
  */
-function sameReporter(citizen: number | SQL, hashes: string[] | null): SQL {
-  const sameCitizen = eq(t.cases.citizenId, citizen);
-  return hashes === null ? sameCitizen : or(sameCitizen, inArray(t.citizens.nikHash, hashes))!;
+function sameReporter(identityId: number, hashes: string[] | null): SQL {
+  const sameNik = hashes === null ? sql`` : sql` union all select id from citizens where nik_hash in (${sql.join(hashes.map((hash) => sql`${hash}`), sql`, `)})`;
+  return sql`${t.cases.citizenId} in (select ${chatCitizen(identityId)}${sameNik})`;
 }
 
 /**
@@ -229,11 +230,10 @@ export const SIMILAR_WITHIN_MS = 7 * 24 * 60 * 60_000;
  */
 export async function similarRecentCase(work: CaseWork, identityId: number, args: { categoryCode: string; nik?: SealedNik }): Promise<{ ticket: string; createdAt: string } | null> {
   const { tx, now } = work;
-  const who = sameReporter(chatCitizen(identityId), nikHashesOfSealed(work, args.nik));
+  const who = sameReporter(identityId, nikHashesOfSealed(work, args.nik));
   const [row] = await tx
     .select({ ticket: t.cases.ticket, createdAt: t.cases.createdAt, timeZone: summaryColumns.timeZone })
     .from(t.cases)
-    .innerJoin(t.citizens, eq(t.citizens.id, t.cases.citizenId))
     .where(
       and(
         who,
@@ -250,15 +250,14 @@ export async function similarRecentCase(work: CaseWork, identityId: number, args
 
 /**
  * The citizen's own case by ticket, locked; null when it is someone else's or does not exist. With
- * `hashes` (a NIK's, see `nikHashesOfSealed`), a case of whoever gave the same NIK counts as the citizen's own too (checked here, in
- * the same query: a ticket alone proves nothing).
+ * `hashes` (a NIK's, see `nikHashesOfSealed`), a case of whoever gave the same NIK counts as the
+ * citizen's own too (checked here, in the same query: a ticket alone proves nothing).
  */
 async function lockOwnCase(tx: Tx, identityId: number, ticket: string, hashes: string[] | null = null): Promise<CaseRow | null> {
-  const who = sameReporter(chatCitizen(identityId), hashes);
+  const who = sameReporter(identityId, hashes);
   const [found] = await tx
     .select({ id: t.cases.id })
     .from(t.cases)
-    .innerJoin(t.citizens, eq(t.citizens.id, t.cases.citizenId))
     .where(and(eq(t.cases.ticket, ticket), who));
   return found ? lockCase(tx, found.id) : null;
 }

@@ -233,7 +233,7 @@ async function applyChange(work: CaseWork, kase: CaseRow, actor: Actor, to: Case
   const { tx, ctx, now } = work;
   const from = kase.status as CaseStatus;
   const target = { ...kase, ...change.set };
-  const { dueAt, remindAt, started } = await syncTimers(tx, await ctx.caseSettings.within(tx), target, to, now, change.restartClock);
+  const { dueAt, remindAt, started } = await syncTimers(tx, ctx.caseSettings, target, to, now, change.restartClock);
   const [updated] = await tx
     .update(t.cases)
     .set({ ...change.set, status: to, slaDueAt: dueAt, slaRemindAt: remindAt, updatedAt: now })

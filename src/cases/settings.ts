@@ -7,9 +7,14 @@
  * Kept, not trusted: every write to those tables moves `settings_version` on to a new number from
  * a sequence, by statement triggers (migration 0028), whoever writes (the console, a seed, psql, a
  * test). A transaction compares that number with the copy's before it uses the copy, and reads the
- * settings afresh, in one statement, when they differ. The number is read inside a statement the
- * case's opening sends anyway (`citizenFor`), or on its own where none is at hand: an edit counts
- * from the first case opened or moved after its commit, as when every statement read the tables.
+ * settings afresh, in one statement, when they differ. The number is read inside a statement sent
+ * anyway (the read of a batch's chats, which may open cases), or on its own where none is at hand:
+ * an edit counts from the first batch or case move that begins after its commit.
+ *
+ * The catalogue the conversation searches (src/catalogue/search.ts) is dropped on the console's
+ * NOTIFY instead: it is read outside any transaction, where a version would cost a statement of its
+ * own. Triggers do not fire under `session_replication_role = replica` (a `pg_restore
+ * --disable-triggers`): restart the processes after such a load.
  */
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
@@ -35,7 +40,7 @@ export type NotificationTarget = typeof t.notificationTargets.$inferSelect;
 
 export interface CaseSettings {
   version: string;
-  /** Routing rules in the order they are tried (priority, then id), each with its dinas. */
+  /** Routing rules in the order they are tried (priority, then id). */
   rules: RoutingRule[];
   dinas: Map<number, { regionCode: string; timeZone: string }>;
   policies: PolicyRow[];
@@ -54,7 +59,7 @@ export async function loadCaseSettings(tx: Tx): Promise<CaseSettings> {
       (select version::text from settings_version) as version,
       coalesce((select json_agg(json_build_object('id', r.id, 'categoryCode', r.category_code, 'serviceCode', r.service_code,
         'regionPrefix', r.region_prefix, 'dinasId', r.dinas_id, 'unitId', r.unit_id) order by r.priority, r.id) from routing_rules r), '[]') as rules,
-      coalesce((select json_agg(json_build_object('id', d.id, 'regionCode', d.region_code, 'timeZone', d.staff_availability->>'timeZone')) from dinas d), '[]') as dinas,
+      coalesce((select json_agg(json_build_object('id', d.id, 'regionCode', d.region_code, 'timeZone', coalesce(d.staff_availability->>'timeZone', 'Asia/Jakarta'))) from dinas d), '[]') as dinas,
       coalesce((select json_agg(json_build_object('dinasId', p.dinas_id, 'categoryCode', p.category_code, 'verifyDays', p.verify_days,
         'followUpDays', p.follow_up_days, 'closeAfterDays', p.close_after_days) order by p.id) from sla_policies p), '[]') as policies,
       coalesce((select json_agg(h.day::text) from holidays h where h.kind <> 'cancelled'), '[]') as holidays,
@@ -85,15 +90,19 @@ export class CaseSettingsCache {
   private held: CaseSettings | null = null;
   /** Each transaction compares the version once. */
   private readonly checked = new WeakMap<Tx, Promise<CaseSettings>>();
+  /** Versions read by a transaction in a statement it sent for other reasons (`noteVersion`). */
+  private readonly noted = new WeakMap<Tx, string>();
 
-  /**
-   * The settings as `tx` sees them. `version`: the `settings_version` the caller has just read in
-   * `tx`, in a statement of its own; without it, it is read here.
-   */
-  within(tx: Tx, version?: string): Promise<CaseSettings> {
+  /** `tx` has read `settings_version` (in a statement of its own): `within` need not read it again. */
+  noteVersion(tx: Tx, version: string): void {
+    this.noted.set(tx, version);
+  }
+
+  /** The settings as `tx` sees them; the version read here unless the transaction noted it. */
+  within(tx: Tx): Promise<CaseSettings> {
     let found = this.checked.get(tx);
     if (!found) {
-      found = this.check(tx, version);
+      found = this.check(tx, this.noted.get(tx));
       this.checked.set(tx, found);
       // A failed statement fails its transaction; nothing is kept for it.
       found.catch(() => this.checked.delete(tx));
@@ -131,7 +140,10 @@ export function dinasOf(settings: CaseSettings, dinasId: number) {
   return found;
 }
 
-/** The most specific SLA policy for a dinas and category (dinas beats category beats the default). */
+/**
+ * The most specific SLA policy for a dinas and category (dinas beats category beats the default);
+ * of two as specific, the older (lower id).
+ */
 export function slaPolicy(settings: CaseSettings, dinasId: number, categoryCode: string): SlaPolicy {
   const score = (p: PolicyRow) => (p.dinasId === dinasId ? 2 : p.dinasId === null ? 0 : -10) + (p.categoryCode === categoryCode ? 1 : p.categoryCode === null ? 0 : -10);
   const best = settings.policies.filter((p) => score(p) >= 0).sort((a, b) => score(b) - score(a))[0];

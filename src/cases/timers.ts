@@ -4,13 +4,13 @@
  * BullMQ jobs are only the alarm (see sla-jobs.ts), so a lost job costs a little lateness, never
  * the reminder itself.
  */
-import { and, eq, gte, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { CaseStatus } from '../conversation/contract.js';
 import type { PipelineContext } from '../conversation/context.js';
 import type { Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { CASE_TIMER_QUEUE, caseTimerJobId, TIMER_JOB_ATTEMPTS, type CaseTimerJob } from '../queues/jobs.js';
-import { dinasOf, slaPolicy, type CaseSettings, type SlaPolicy } from './settings.js';
+import { dinasOf, slaPolicy, type CaseSettings, type CaseSettingsCache, type SlaPolicy } from './settings.js';
 import { addWorkingDays, workingMoment } from './working-days.js';
 
 export type ClockKind = 'verify' | 'follow_up' | 'close';
@@ -35,18 +35,6 @@ export const CLOCK_OF: Record<CaseStatus, ClockKind | null> = {
 /** Share of a clock's working time after which the responsible unit is reminded. */
 export const REMIND_AT = 0.8;
 
-/** Public holidays, cuti bersama and local holidays from `from` on. */
-export async function holidaysFrom(tx: Tx, from: Date): Promise<Set<string>> {
-  // A day before, so the local date of `from` is covered east of UTC too.
-  const since = new Date(from.getTime() - 86_400_000).toISOString().slice(0, 10);
-  // `cancelled`: a public holiday the decree moved, kept so the start-up seed does not add it back.
-  const rows = await tx
-    .select({ day: t.holidays.day })
-    .from(t.holidays)
-    .where(and(gte(t.holidays.day, since), ne(t.holidays.kind, 'cancelled')));
-  return new Set(rows.map((r) => r.day));
-}
-
 const daysOf = (policy: SlaPolicy, kind: ClockKind) =>
   kind === 'verify' ? policy.verifyDays : kind === 'follow_up' ? policy.followUpDays : policy.closeAfterDays;
 
@@ -69,12 +57,16 @@ export function clockFor(
   return { kind, dueAt, remindAt };
 }
 
+export type Clock = NonNullable<ReturnType<typeof clockFor>>;
+
+/** A new clock's timer row, but its id: it acts first at its reminder, if it has one. */
+export function newTimer(caseId: number, clock: Clock, now: Date): Omit<TimerRow, 'id'> {
+  return { caseId, kind: clock.kind, startedAt: now, dueAt: clock.dueAt, remindAt: clock.remindAt, remindedAt: null, escalatedAt: null, doneAt: null, nextAt: clock.remindAt ?? clock.dueAt };
+}
+
 /** Writes a clock `clockFor` computed as the case's running timer. */
-async function startClock(tx: Tx, caseId: number, clock: { kind: ClockKind; dueAt: Date; remindAt: Date | null }, now: Date): Promise<TimerRow> {
-  const [timer] = await tx
-    .insert(t.caseTimers)
-    .values({ caseId, kind: clock.kind, startedAt: now, dueAt: clock.dueAt, remindAt: clock.remindAt, nextAt: clock.remindAt ?? clock.dueAt })
-    .returning();
+async function startClock(tx: Tx, caseId: number, clock: Clock, now: Date): Promise<TimerRow> {
+  const [timer] = await tx.insert(t.caseTimers).values(newTimer(caseId, clock, now)).returning();
   return timer;
 }
 
@@ -86,7 +78,7 @@ async function startClock(tx: Tx, caseId: number, clock: { kind: ClockKind; dueA
  */
 export async function syncTimers(
   tx: Tx,
-  settings: CaseSettings,
+  caseSettings: CaseSettingsCache,
   kase: Pick<typeof t.cases.$inferSelect, 'id' | 'dinasId' | 'categoryCode'>,
   status: CaseStatus,
   now: Date,
@@ -101,7 +93,7 @@ export async function syncTimers(
   }
   if (keep || !wanted) return { dueAt: keep?.dueAt ?? null, remindAt: keep?.remindAt ?? null, started: [] };
 
-  const clock = clockFor(settings, kase, status, now)!;
+  const clock = clockFor(await caseSettings.within(tx), kase, status, now)!;
   const timer = await startClock(tx, kase.id, clock, now);
   return { dueAt: clock.dueAt, remindAt: clock.remindAt, started: [timer] };
 }

@@ -247,6 +247,8 @@ interface LockedChat {
   rating_ticket: string | null;
   /** Whether the chat was shown the short privacy notice already (it is shown once). */
   notice_shown: boolean;
+  /** `settings_version` as the read saw it, the same on every row. */
+  settings_version: string;
   /** The chat's open live-chat request, if any, and whether an officer holds it. */
   handoff_id: string | null;
   handoff_dinas_id: number | null;
@@ -277,21 +279,27 @@ interface PendingMessage {
  * shown). (The finished case may be read that early: the rating effect checks it again under the
  * case's lock.)
  */
-async function readLocked(ctx: PipelineContext, raw: postgres.TransactionSql, identityIds: readonly number[]): Promise<LockedChat[]> {
-  return raw<LockedChat[]>`
+async function readLocked(ctx: PipelineContext, tx: Tx, identityIds: readonly number[]): Promise<LockedChat[]> {
+  const raw = rawTx(tx);
+  const ids = idArray(identityIds);
+  const chats = await raw<LockedChat[]>`
     select c.identity_id, c.snapshot, c.version, c.updated_at, i.channel, i.chat_id,
       (select k.ticket from cases k join case_timers ct on ct.case_id = k.id and ct.kind = 'close' and ct.done_at is null
        where k.citizen_id = i.citizen_id and k.status = 'selesai' and (c.snapshot is null or ct.started_at > c.updated_at)
          and (k.rated_at is null or k.rated_at < ct.started_at)
        order by ct.started_at desc limit 1) as rating_ticket,
       i.privacy_notice_at is not null as notice_shown,
+      (select version::text from settings_version) as settings_version,
       h.id as handoff_id, h.dinas_id as handoff_dinas_id, h.taken_by_staff_id is not null as handoff_taken,
       coalesce((select jsonb_agg(p order by p.id) from (
         select m.id, m.external_id, m.kind, m.body, m.payload, m.shortened_from, ${repeatOfPrevious(raw, ctx.fairUse.repeatWithinMs)} as repeat
         from messages m where m.identity_id = c.identity_id and m.processed_at is null order by m.id limit 2) p), '[]'::jsonb) as pending
     from conversations c join channel_identities i on i.id = c.identity_id
       left join handoff_requests h on h.identity_id = c.identity_id and h.resolved_at is null
-    where c.identity_id = any(${idArray(identityIds)}::bigint[]) and i.id = any(${idArray(identityIds)}::bigint[])`;
+    where c.identity_id = any(${ids}::bigint[]) and i.id = any(${ids}::bigint[])`;
+  // A step that opens a case checks the settings it keeps against this version (src/cases/settings.ts).
+  if (chats.length > 0) ctx.caseSettings.noteVersion(tx, chats[0].settings_version);
+  return chats;
 }
 
 /**
@@ -306,7 +314,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     const held = await raw`select 1 from conversations where identity_id = ${identityId} for update skip locked`;
     // Another worker holds this chat and will take our message in its next round.
     if (held.length === 0) return 'busy';
-    const [chat] = await readLocked(ctx, raw, [identityId]);
+    const [chat] = await readLocked(ctx, tx, [identityId]);
     if (!chat || chat.pending.length === 0) return null;
     return stepLocked(ctx, tx, chat, chat.pending, giveUp);
   });
@@ -333,7 +341,7 @@ export async function processReadyChats(ctx: PipelineContext, limit: number, loc
       limit ${limit}`;
     locked.push(...held.map((row) => Number(row.identity_id)));
     if (locked.length === 0) return [];
-    const chats = new Map((await readLocked(ctx, raw, locked)).map((chat) => [Number(chat.identity_id), chat]));
+    const chats = new Map((await readLocked(ctx, tx, locked)).map((chat) => [Number(chat.identity_id), chat]));
     const results: (StepResult & { identityId: number })[] = [];
     const writes: { write: StepWrite; result: StepResult }[] = [];
     for (const identityId of locked) {
@@ -472,7 +480,8 @@ interface StepWrite {
  */
 async function writeSteps(ctx: PipelineContext, raw: postgres.TransactionSql, steps: { write: StepWrite; result: StepResult }[]): Promise<void> {
   // The keys once more as arrays, for the planner (see `idArray`).
-  const chats = steps.map((step) => step.write.identity_id);
+  const chats = idArray(steps.map((step) => step.write.identity_id));
+  const messages = idArray(steps.map((step) => step.write.message_id));
   const rows = await raw<{ id: string; identity_id: string }[]>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(steps.map((step) => step.write))}::text::jsonb) as r(
@@ -486,14 +495,14 @@ async function writeSteps(ctx: PipelineContext, raw: postgres.TransactionSql, st
       returning id, identity_id
     ), conversation as (
       update conversations c set snapshot = i.snapshot, version = ${ctx.machineVersion}, updated_at = i.at
-      from input i where c.identity_id = i.identity_id and c.identity_id = any(${idArray(chats)}::bigint[])
+      from input i where c.identity_id = i.identity_id and c.identity_id = any(${chats}::bigint[])
     ), message as (
       update messages m set processed_at = clock_timestamp(), error = i.error,
         payload = case when i.drop_nik then nullif(m.payload - 'nik', '{}'::jsonb) else m.payload end
-      from input i where m.id = i.message_id and m.id = any(${idArray(steps.map((step) => step.write.message_id))}::bigint[])
+      from input i where m.id = i.message_id and m.id = any(${messages}::bigint[])
     ), notice as (
       update channel_identities ci set privacy_notice_at = i.at
-      from input i where ci.id = i.identity_id and i.notice_shown and ci.id = any(${idArray(chats)}::bigint[])
+      from input i where ci.id = i.identity_id and i.notice_shown and ci.id = any(${chats}::bigint[])
     )
     select id, identity_id from written order by id`;
   const results = new Map(steps.map((step) => [step.write.identity_id, step.result]));

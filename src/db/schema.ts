@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, bigint, boolean, type AnyPgColumn, customType, date, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
+  bigserial, bigint, boolean, check, type AnyPgColumn, customType, date, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { StoredOutbound } from '../domain/messages.js';
 
@@ -980,7 +980,11 @@ export const sendPace = pgTable('send_pace', {
  * sends anyway (src/cases/settings.ts), so an edit counts from the next case opened after its
  * commit.
  */
-export const settingsVersion = pgTable('settings_version', {
-  id: boolean().primaryKey().default(true),
-  version: bigint({ mode: 'number' }).notNull().default(0),
-});
+export const settingsVersion = pgTable(
+  'settings_version',
+  {
+    id: boolean().primaryKey().default(true),
+    version: bigint({ mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('settings_version_one_row', sql`${t.id}`)],
+);

@@ -11,7 +11,6 @@
 import { sql } from 'drizzle-orm';
 import { FINISHED_STATUSES, type ResultEvent } from '../conversation/contract.js';
 import type { CaseWork } from '../cases/lifecycle.js';
-import { holidaysFrom } from '../cases/timers.js';
 import { localIso } from '../cases/working-days.js';
 import { nextStaffHours, staffAvailableNow, type Availability } from '../conversation/availability.js';
 import type { Tx } from '../db/client.js';
@@ -76,7 +75,7 @@ export async function requestHuman(work: CaseWork, identityId: number, messageId
     hours: { id: string; en: string };
     staff_availability: Availability;
   }[];
-  const holidays = await holidaysFrom(tx, now);
+  const { holidays } = await ctx.caseSettings.within(tx);
   const availableNow = staffAvailableNow(desk.staff_availability, now, holidays);
   const next = availableNow ? null : nextStaffHours(desk.staff_availability, now, holidays);
   return {

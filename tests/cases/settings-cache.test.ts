@@ -33,11 +33,11 @@ afterAll(async () => {
 
 const draft: CaseDraft = { kind: 'pengaduan', categoryCode: 'pendidikan', description: 'Uraian laporan untuk pengujian pengaturan.', photos: [], anonymous: false, confidential: false };
 
-// Monday 1 December 2026, 09:00 WIB.
-const MONDAY = new Date('2026-12-01T02:00:00Z');
+// Tuesday 1 December 2026, 09:00 WIB.
+const TUESDAY = new Date('2026-12-01T02:00:00Z');
 
 async function opened() {
-  const { ticket } = await inCaseTransaction(app.ctx, (work) => openCase(work, { identityId, draft }), MONDAY);
+  const { ticket } = await inCaseTransaction(app.ctx, (work) => openCase(work, { identityId, draft }), TUESDAY);
   const [row] = await app.ctx.db.sql<{ dinas: string; due: string; timer_due: string }[]>`
     select d.code as dinas, to_char(c.sla_due_at at time zone 'Asia/Jakarta', 'YYYY-MM-DD') as due,
       to_char(ct.due_at at time zone 'Asia/Jakarta', 'YYYY-MM-DD') as timer_due
@@ -60,12 +60,12 @@ it('keeps one copy while nothing is written, and reads afresh after any write', 
 });
 
 it('routes, times and dates the next case by what plain SQL wrote just before', async () => {
-  // Three working days from Monday: due Thursday.
+  // Three working days from Tuesday: due Friday.
   expect(await opened()).toEqual({ dinas: 'disdik-bandung', due: '2026-12-04', timer_due: '2026-12-04' });
 
   await app.ctx.db.sql`insert into routing_rules (priority, category_code, dinas_id) select 1, 'pendidikan', id from dinas where code = 'dinsos-bandung'`;
   await app.ctx.db.sql`insert into sla_policies (dinas_id, category_code, verify_days, follow_up_days, close_after_days) select id, 'pendidikan', 1, 5, 10 from dinas where code = 'dinsos-bandung'`;
-  // One working day from Monday is Tuesday; a local holiday on Tuesday makes it Wednesday.
+  // One working day from Tuesday is Wednesday; a local holiday on Wednesday makes it Thursday.
   await app.ctx.db.sql`insert into holidays (day, name, kind) values ('2026-12-02', 'Libur daerah', 'local')`;
   expect(await opened()).toEqual({ dinas: 'dinsos-bandung', due: '2026-12-03', timer_due: '2026-12-03' });
 
