@@ -45,7 +45,13 @@ export function searchServices(catalogue: CatalogueSnapshot, query: string): Ser
   // sehat" is KIS, not every card), then the closest matches, then the catalogue's own order.
   const found = new Map<number, { words: number; score: number }>();
   for (const word of new Set(wordsOf(q))) {
-    for (const { refIndex, score = 0 } of catalogue.fuse.search(word)) {
+    // A word the catalogue knows as it is ("ktp", a category's) is never taken for a typo of a
+    // service's ("kip"): it finds the services that have it, or none. Other words are forgiven a
+    // typo ("pkj" is PKH).
+    const hits = catalogue.vocabulary.words.has(word)
+      ? catalogue.services.flatMap((service, refIndex) => (searchWords(service).includes(word) ? [{ refIndex, score: 0 }] : []))
+      : catalogue.fuse.search(word);
+    for (const { refIndex, score = 0 } of hits) {
       const hit = found.get(refIndex) ?? { words: 0, score: 0 };
       found.set(refIndex, { words: hit.words + 1, score: hit.score + score });
     }

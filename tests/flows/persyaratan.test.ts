@@ -60,6 +60,18 @@ describe('persyaratan', () => {
     expect(detail).toContain('*KIP / PIP (Program Indonesia Pintar)*');
   });
 
+  it('never answers a service the catalogue lacks with one that differs by a letter (KTP is not KIP)', async () => {
+    const chat = new Chat(new World());
+    // KTP is a category's word, not a service of this catalogue: no typo of "KIP".
+    const [reply] = await chat.send('mau tanya syarat bikin KTP');
+    expect(reply).toContain(id.notes.serviceNotFound);
+    expect(reply).not.toContain(`${id.services.requirements}:`);
+    expect(chat.state).toBe('persyaratan.askService');
+    // A word no one knows is still forgiven its typo.
+    const [detail] = await chat.send('pkj');
+    expect(detail).toContain('*Program Keluarga Harapan (PKH)*');
+  });
+
   it('says kindly when nothing matches and shows the full list', async () => {
     const chat = new Chat(new World());
     await chat.say('halo', '3');
