@@ -4,6 +4,7 @@
  * yes and no is a `broadcast_consents` row with the time, the channel and the exact words shown.
  */
 import { sql } from 'drizzle-orm';
+import type postgres from 'postgres';
 import type { Tx } from '../db/client.js';
 import type { Region, Topic } from '../conversation/contract.js';
 
@@ -73,18 +74,18 @@ export async function resume(tx: Tx, chat: Chat, wording: string, now: Date): Pr
 
 /**
  * The topic to offer under a new report's ticket: the one for the report's category (global, or
- * the case's dinas's own), unless the chat has it already or said *berhenti*.
+ * the case's dinas's own), unless the chat has it already or said *berhenti*. A scalar subquery
+ * (jsonb, a `Topic`, or null) that rides in the statement writing the case (`openCase`'s rider).
  */
-export async function offerFor(tx: Tx, identityId: number, ticket: string): Promise<Topic | null> {
-  const [row] = (await tx.execute(sql`
-    select tp.code, tp.name from cases c
-    join topics tp on tp.category_code = c.category_code and tp.active and (tp.dinas_id is null or tp.dinas_id = c.dinas_id)
+export function offerQuery(raw: postgres.TransactionSql, identityId: number, kase: { dinasId: number; categoryCode: string }) {
+  return raw`(
+    select jsonb_build_object('code', tp.code, 'name', tp.name) from topics tp
     join channel_identities i on i.id = ${identityId}
-    where c.ticket = ${ticket} and i.broadcast_opt_out_at is null
+    where tp.category_code = ${kase.categoryCode}::text and tp.active and (tp.dinas_id is null or tp.dinas_id = ${kase.dinasId}::int)
+      and i.broadcast_opt_out_at is null
       and not exists (select 1 from subscriptions s where s.identity_id = ${identityId} and s.topic_id = tp.id)
     order by tp.dinas_id nulls last, tp.position
-    limit 1`)) as unknown as Topic[];
-  return row ? { code: row.code, name: row.name } : null;
+    limit 1)`;
 }
 
 async function recordConsent(tx: Tx, chat: Chat, consent: { action: string; topics: string[]; regionCode: string | null; wording: string }, now: Date) {

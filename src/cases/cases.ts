@@ -50,7 +50,16 @@ function citizenCtes(raw: postgres.TransactionSql, identityId: number, about: { 
  * verify clock started, and the `created` event handed to the sinks. The citizen's own chat
  * confirms it (the flow's reply), so no notification is written here.
  */
-export async function openCase(work: CaseWork, args: { identityId: number; draft: CaseDraft }): Promise<{ ticket: string; dueAt: Date }> {
+/**
+ * A question that rides in the statement that writes the case (the broadcast topic its citizen is
+ * offered), asked of where the case went: a scalar subquery, read back as `ridden`.
+ */
+export type CaseRider<T> = (kase: { dinasId: number; categoryCode: string }) => postgres.PendingQuery<postgres.Row[]>;
+
+export async function openCase<T = never>(
+  work: CaseWork,
+  args: { identityId: number; draft: CaseDraft; rider?: CaseRider<T> },
+): Promise<{ ticket: string; dueAt: Date; ridden: T | null }> {
   const { tx, now, ctx } = work;
   const { identityId, draft } = args;
   let regionCode: string | null = null;
@@ -94,7 +103,8 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
     };
     // The citizen, the case, its clock and its `created` event in one statement: the row carries its
     // SLA moments. (Times go as text: drizzle's postgres.js client takes dates as strings.)
-    const [row] = await raw<{ id: string; timer_id: string; event_id: string }[]>`
+    const rider = args.rider ? args.rider({ dinasId: kase.dinasId, categoryCode: draft.categoryCode }) : raw`null::jsonb`;
+    const [row] = await raw<{ id: string; timer_id: string; event_id: string; ridden: T | null }[]>`
       with ${citizenCtes(raw, identityId, about)}, kase as (
         insert into cases (ticket, citizen_id, identity_id, kind, category_code, service_code, description, location, photos, reporter_name,
           region_code, dinas_id, unit_id, status, channel, anonymous, confidential, possible_duplicate_of, sla_due_at, sla_remind_at, created_at, updated_at)
@@ -116,7 +126,7 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
           ${created.data ? JSON.stringify(created.data) : null}::text::jsonb, ${iso(now)}::timestamptz from kase
         returning id
       )
-      select kase.id, clock.id as timer_id, event.id as event_id from kase, clock, event`;
+      select kase.id, clock.id as timer_id, event.id as event_id, ${rider} as ridden from kase, clock, event`;
     // A collision among 8.5·10^11 tickets is rare; draw again rather than fail the citizen (the
     // citizen, written all the same, is found by the next try). Five in a row is no collision.
     if (!row) {
@@ -127,7 +137,7 @@ export async function openCase(work: CaseWork, args: { identityId: number; draft
     const timer: TimerRow = { id: Number(row.timer_id), ...newTimer(caseId, clock, now) };
     work.after.push(() => scheduleTimerJobs(ctx, [timer]));
     await eventRecorded(work, { id: caseId, ...kase }, Number(row.event_id), created);
-    return { ticket, dueAt: clock.dueAt };
+    return { ticket, dueAt: clock.dueAt, ridden: row.ridden };
   }
 }
 

@@ -9,10 +9,10 @@
  *   await inCaseTransaction(ctx, async (tx) => { ...; await notifyConsole(tx, { type: 'case', ticket, dinasId, unitId }); });
  *   const stop = live.subscribe((event) => ...);
  */
-import { sql as drizzleSql } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import type { CaseEventSink } from '../cases/events.js';
 import type { Db, Tx } from '../db/client.js';
+import { notify } from '../db/notices.js';
 import type { StaffUser } from './staff-user.js';
 
 export const CONSOLE_CHANNEL = 'console_events';
@@ -31,9 +31,12 @@ export interface ConsoleEvent {
   change?: string;
 }
 
-/** Sends `event` to every process's console streams when `db`'s transaction commits (at once outside one). */
+/**
+ * Sends `event` to every process's console streams when `db`'s transaction commits (at once outside
+ * one); in a batch of conversation steps it rides in the batch's write (src/db/notices.ts).
+ */
 export async function notifyConsole(db: Db | Tx, event: ConsoleEvent): Promise<void> {
-  await db.execute(drizzleSql`select pg_notify(${CONSOLE_CHANNEL}, ${JSON.stringify(event)})`);
+  await notify(db, CONSOLE_CHANNEL, JSON.stringify(event));
 }
 
 /** Every case event reaches the console's streams (ids and the kind of change only). */

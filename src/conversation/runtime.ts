@@ -9,6 +9,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type postgres from 'postgres';
 import { idArray, rawTx, type Tx } from '../db/client.js';
+import { collectNotices, sendNotices, takeNotices } from '../db/notices.js';
 import * as t from '../db/schema.js';
 import { copy } from '../../flows/copy/index.js';
 import { cleanText, mapStrings } from '../domain/clean-text.js';
@@ -27,7 +28,7 @@ import { citizenWrote, requestHuman, withdrawHuman, type OpenHandoff } from '../
 import { eraseHeldData } from '../privacy/erase.js';
 import * as broadcastSubscriptions from '../broadcasts/subscriptions.js';
 import { describeHeldData } from '../privacy/held.js';
-import type { CitizenEvent, ConversationEvent, ConversationInput, Lang, ResultEvent, StaffNewsEvent, TypedNik } from './contract.js';
+import type { CitizenEvent, ConversationEvent, ConversationInput, Lang, ResultEvent, StaffNewsEvent, Topic, TypedNik } from './contract.js';
 import type { PipelineContext } from './context.js';
 import { repeatOfPrevious } from './fair-use.js';
 import { langOf } from './lang.js';
@@ -96,9 +97,9 @@ function performer(
         return { type: 'result.service', service };
       }
       case 'createCase': {
-        const opened = await openCase(work, { identityId, draft: effect.draft });
-        const offer = await broadcastSubscriptions.offerFor(tx, identityId, opened.ticket);
-        return { type: 'result.caseCreated', ticket: opened.ticket, dueAt: opened.dueAt.toISOString(), offer };
+        // The broadcast topic offered under the ticket is asked in the statement that writes the case.
+        const opened = await openCase<Topic>(work, { identityId, draft: effect.draft, rider: (kase) => broadcastSubscriptions.offerQuery(rawTx(tx), identityId, kase) });
+        return { type: 'result.caseCreated', ticket: opened.ticket, dueAt: opened.dueAt.toISOString(), offer: opened.ridden };
       }
       case 'listOwnCases':
         return { type: 'result.ownCases', cases: await ownCases(tx, identityId) };
@@ -316,7 +317,11 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     if (held.length === 0) return 'busy';
     const [chat] = await readLocked(ctx, tx, [identityId]);
     if (!chat || chat.pending.length === 0) return null;
-    return stepLocked(ctx, tx, chat, chat.pending, giveUp);
+    collectNotices(tx);
+    const result = await stepLocked(ctx, tx, chat, chat.pending, giveUp);
+    // A step without a write of its own (a taken chat's message, a repeat) sends its notices here.
+    await sendNotices(raw, takeNotices(tx));
+    return result;
   });
 }
 
@@ -342,6 +347,8 @@ export async function processReadyChats(ctx: PipelineContext, limit: number, loc
     locked.push(...held.map((row) => Number(row.identity_id)));
     if (locked.length === 0) return [];
     const chats = new Map((await readLocked(ctx, tx, locked)).map((chat) => [Number(chat.identity_id), chat]));
+    // The steps' NOTIFYs (a new case's console event…) ride in their write (src/db/notices.ts).
+    collectNotices(tx);
     const results: (StepResult & { identityId: number })[] = [];
     const writes: { write: StepWrite; result: StepResult }[] = [];
     for (const identityId of locked) {
@@ -350,7 +357,8 @@ export async function processReadyChats(ctx: PipelineContext, limit: number, loc
       const result = await stepLocked(ctx, tx, chat, chat.pending, null, writes);
       results.push(Object.assign(result, { identityId }));
     }
-    if (writes.length > 0) await writeSteps(ctx, raw, writes);
+    if (writes.length > 0) await writeSteps(ctx, tx, writes);
+    await sendNotices(raw, takeNotices(tx));
     return results;
   });
 }
@@ -451,7 +459,7 @@ async function stepLocked(
     notice_shown: marks.noticeShown,
   };
   if (batch) batch.push({ write, result });
-  else await writeSteps(ctx, raw, [{ write, result }]);
+  else await writeSteps(ctx, tx, [{ write, result }]);
   return result;
 }
 
@@ -476,9 +484,12 @@ interface StepWrite {
  * result's outbox rows in the order of its replies. The outbox rows' and the messages' times are
  * Postgres's, the clock the relay measures their age by: the moment of the write, not the
  * transaction's start (`now()`), which in a batch may come before the message was even received,
- * and the fair-use check for a repeat asks whether a reply came after it.
+ * and the fair-use check for a repeat asks whether a reply came after it. The NOTIFYs the steps
+ * left for the end of the transaction (src/db/notices.ts) go in the same statement.
  */
-async function writeSteps(ctx: PipelineContext, raw: postgres.TransactionSql, steps: { write: StepWrite; result: StepResult }[]): Promise<void> {
+async function writeSteps(ctx: PipelineContext, tx: Tx, steps: { write: StepWrite; result: StepResult }[]): Promise<void> {
+  const raw = rawTx(tx);
+  const notices = takeNotices(tx);
   // The keys once more as arrays, for the planner (see `idArray`).
   const chats = idArray(steps.map((step) => step.write.identity_id));
   const messages = idArray(steps.map((step) => step.write.message_id));
@@ -503,8 +514,13 @@ async function writeSteps(ctx: PipelineContext, raw: postgres.TransactionSql, st
     ), notice as (
       update channel_identities ci set privacy_notice_at = i.at
       from input i where ci.id = i.identity_id and i.notice_shown and ci.id = any(${chats}::bigint[])
+    ), notified as (
+      select count(pg_notify(n.channel, n.payload)) as sent from jsonb_to_recordset(${JSON.stringify(notices)}::text::jsonb) as n(channel text, payload text)
     )
-    select id, identity_id from written order by id`;
+    -- A plain CTE runs only when read: the second half reads the notices' (and returns nothing).
+    select id, identity_id from written
+    union all select null, null from notified where sent < 0
+    order by 1`;
   const results = new Map(steps.map((step) => [step.write.identity_id, step.result]));
   for (const row of rows) {
     const result = results.get(Number(row.identity_id))!;

@@ -192,4 +192,23 @@ describe('live-chat API', () => {
       await Promise.all(streams.map((s) => s.stop()));
     }
   });
+  it('tells the console of a case filed in the chat once the step that filed it commits (its NOTIFY rides in the steps\' write)', async () => {
+    const { client } = await as('admin', null, null);
+    const stream = await openEventStream(client);
+    try {
+      const chatId = nextChat++;
+      let messageId = 0;
+      const report = ['menu', '1', '1', '2', 'Jalan di depan SD Negeri 3 berlubang besar sejak dua bulan lalu.', 'lewati', 'lewati', '2', '1'];
+      for (const text of report) {
+        expect(await postUpdate(app.url!, textUpdate(chatId, ++messageId, text))).toBe(200);
+        await waitForIdle(app);
+      }
+      const [filed] = await app.ctx.db.sql<{ ticket: string }[]>`
+        select k.ticket from cases k join channel_identities i on i.id = k.identity_id where i.channel = 'telegram' and i.chat_id = ${String(chatId)}`;
+      expect(telegram.sent(String(chatId)).map((m) => m.text).join('\n')).toContain('Nomor tiket');
+      await eventually('the new case\'s event', async () => stream.events.some((e) => e.type === 'case' && e.ticket === filed.ticket && e.change === 'created'));
+    } finally {
+      await stream.stop();
+    }
+  });
 });
