@@ -222,9 +222,37 @@ export interface GivenUpMessage {
   setAsideId: number | null;
 }
 
+/**
+ * A reply written already claimed for sending (`ClaimAhead`): the claim's key, and what its send
+ * needs, which the claim's statement would have read back.
+ */
+export interface ClaimedAhead {
+  claim: string;
+  payload: OutboundMessage;
+  /** Text, as Postgres sent it: the chat's last message in, which WhatsApp Cloud's 24-hour window reads. */
+  lastInboundAt: string | null;
+}
+
+/** A reply a step wrote: its outbox row; `claimed` when it was written claimed by this process (see `ClaimAhead`). */
+export interface WrittenReply {
+  id: number;
+  channel: ChannelName;
+  claimed?: ClaimedAhead;
+}
+
+/**
+ * Who sends a batch's replies right after its commit, asked before its write: the key of the claim
+ * session (src/queues/claims.ts) of the process that will send the channel's replies at once, or
+ * null when they take the lane. A chat that owes nothing older then has its first new reply
+ * written claimed by that session (status `sending`), so its send needs no claim of its own: a
+ * statement and a version of the row fewer. If that process dies before sending, the claim dies
+ * with it and the relay releases the row, as for any claim.
+ */
+export type ClaimAhead = (channel: ChannelName) => string | null;
+
 export interface StepResult {
   channel: ChannelName;
-  outbox: { id: number; channel: ChannelName }[];
+  outbox: WrittenReply[];
   /** Media rows the step wrote (photos the flow accepted), to be fetched. */
   media: number[];
   /** The photo this message carried, when the flow did not take it: any copy held for it can go. */
@@ -244,6 +272,10 @@ interface LockedChat {
   updated_at: string;
   channel: ChannelName;
   chat_id: string;
+  /** The chat's last message in (text), for a reply sent at once (`ClaimedAhead`). */
+  last_inbound_at: string | null;
+  /** The platform said the chat cannot be reached: its replies are not claimed ahead (the send records the failure). */
+  unreachable: boolean;
   /** A case of this citizen that became `selesai` (its rating asked in the push) since the chat's last step, or before its first (a push to a new WhatsApp Cloud chat). */
   rating_ticket: string | null;
   /** Whether the chat was shown the short privacy notice already (it is shown once). */
@@ -284,7 +316,7 @@ async function readLocked(ctx: PipelineContext, tx: Tx, identityIds: readonly nu
   const raw = rawTx(tx);
   const ids = idArray(identityIds);
   const chats = await raw<LockedChat[]>`
-    select c.identity_id, c.snapshot, c.version, c.updated_at, i.channel, i.chat_id,
+    select c.identity_id, c.snapshot, c.version, c.updated_at, i.channel, i.chat_id, i.last_inbound_at, i.unreachable_at is not null as unreachable,
       (select k.ticket from cases k join case_timers ct on ct.case_id = k.id and ct.kind = 'close' and ct.done_at is null
        where k.citizen_id = i.citizen_id and k.status = 'selesai' and (c.snapshot is null or ct.started_at > c.updated_at)
          and (k.rated_at is null or k.rated_at < ct.started_at)
@@ -332,7 +364,12 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
  * queue's retries (`messages.queued_at`). Throws like any transaction: nothing of the batch is kept,
  * and `locked` (when the lock was taken) names the chats it held.
  */
-export async function processReadyChats(ctx: PipelineContext, limit: number, locked: number[] = []): Promise<(StepResult & { identityId: number })[]> {
+export async function processReadyChats(
+  ctx: PipelineContext,
+  limit: number,
+  locked: number[] = [],
+  claimAhead: ClaimAhead = () => null,
+): Promise<(StepResult & { identityId: number })[]> {
   return ctx.db.steps.transaction(async (tx) => {
     const raw = rawTx(tx);
     // Chats with a message waiting, oldest waiting first, that nobody else holds.
@@ -350,11 +387,11 @@ export async function processReadyChats(ctx: PipelineContext, limit: number, loc
     // The steps' NOTIFYs (a new case's console event…) ride in their write (src/db/notices.ts).
     collectNotices(tx);
     const results: (StepResult & { identityId: number })[] = [];
-    const writes: { write: StepWrite; result: StepResult }[] = [];
+    const writes: PendingWrite[] = [];
     for (const identityId of locked) {
       const chat = chats.get(identityId);
       if (!chat || chat.pending.length === 0) continue;
-      const result = await stepLocked(ctx, tx, chat, chat.pending, null, writes);
+      const result = await stepLocked(ctx, tx, chat, chat.pending, null, writes, chat.unreachable ? null : claimAhead(chat.channel));
       results.push(Object.assign(result, { identityId }));
     }
     if (writes.length > 0) await writeSteps(ctx, tx, writes);
@@ -371,7 +408,9 @@ async function stepLocked(
   pending: PendingMessage[],
   giveUp: GiveUp | null,
   /** A batch's steps leave their writes here, for one statement once all are stepped. */
-  batch?: { write: StepWrite; result: StepResult }[],
+  batch?: PendingWrite[],
+  /** The claim session to write the first reply claimed by, if the chat owes nothing older (`ClaimAhead`). */
+  claim: string | null = null,
 ): Promise<StepResult> {
   const raw = rawTx(tx);
   const identityId = Number(chat.identity_id);
@@ -457,10 +496,19 @@ async function stepLocked(
     error: giveUp ? 'gave up after repeated failures' : null,
     at: now.toISOString(),
     notice_shown: marks.noticeShown,
+    claim,
   };
-  if (batch) batch.push({ write, result });
-  else await writeSteps(ctx, tx, [{ write, result }]);
+  const pendingWrite: PendingWrite = { write, result, lastInboundAt: chat.last_inbound_at };
+  if (batch) batch.push(pendingWrite);
+  else await writeSteps(ctx, tx, [pendingWrite]);
   return result;
+}
+
+/** A step's write as a batch keeps it: what goes to Postgres, the result it fills in, and what a reply claimed ahead needs. */
+interface PendingWrite {
+  write: StepWrite;
+  result: StepResult;
+  lastInboundAt: string | null;
 }
 
 /** What a step writes: its replies, the conversation's new snapshot, its message processed. */
@@ -477,6 +525,8 @@ interface StepWrite {
   at: string;
   /** The step showed the chat the short privacy notice: recorded at `at`, so it is shown once. */
   notice_shown: boolean;
+  /** Written claimed by this claim session, when the chat owes nothing older (`ClaimAhead`). */
+  claim: string | null;
 }
 
 /**
@@ -487,23 +537,31 @@ interface StepWrite {
  * and the fair-use check for a repeat asks whether a reply came after it. The NOTIFYs the steps
  * left for the end of the transaction (src/db/notices.ts) go in the same statement.
  */
-async function writeSteps(ctx: PipelineContext, tx: Tx, steps: { write: StepWrite; result: StepResult }[]): Promise<void> {
+async function writeSteps(ctx: PipelineContext, tx: Tx, steps: PendingWrite[]): Promise<void> {
   const raw = rawTx(tx);
   const notices = takeNotices(tx);
   // The keys once more as arrays, for the planner (see `idArray`).
   const chats = idArray(steps.map((step) => step.write.identity_id));
   const messages = idArray(steps.map((step) => step.write.message_id));
-  const rows = await raw<{ id: string; identity_id: string }[]>`
+  const rows = await raw<{ id: string; identity_id: string; claimed_by: string | null }[]>`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(steps.map((step) => step.write))}::text::jsonb) as r(
+      -- A chat that owes nothing older gets its first reply written claimed (see ClaimAhead); the
+      -- look sees the outbox as it was before this statement, never the rows it writes. (Asked once
+      -- per chat, not per reply: the planner counts 100 × 100 replies, and a statement it thinks
+      -- that dear is JIT-compiled, 50 ms each time.)
+      select r.*, r.claim is not null
+          and not exists (select 1 from outbox o where o.identity_id = r.identity_id and o.status in ('pending', 'sending')) as ahead
+      from jsonb_to_recordset(${JSON.stringify(steps.map((step) => step.write))}::text::jsonb) as r(
         identity_id bigint, channel text, message_id bigint, snapshot jsonb, replies jsonb, drop_nik boolean, error text, at timestamptz,
-        notice_shown boolean)
+        notice_shown boolean, claim bigint)
     ), written as (
-      insert into outbox (identity_id, channel, payload, created_at)
-      select i.identity_id, i.channel, reply.payload, clock_timestamp()
+      insert into outbox (identity_id, channel, payload, created_at, status, claimed_at, claimed_by)
+      select i.identity_id, i.channel, reply.payload, clock_timestamp(), case when a.ahead then 'sending' else 'pending' end,
+        case when a.ahead then now() end, case when a.ahead then i.claim end
       from input i cross join lateral jsonb_array_elements(i.replies) with ordinality as reply(payload, position)
+        cross join lateral (select i.ahead and reply.position = 1 as ahead) a
       order by i.identity_id, reply.position
-      returning id, identity_id
+      returning id, identity_id, claimed_by
     ), conversation as (
       update conversations c set snapshot = i.snapshot, version = ${ctx.machineVersion}, updated_at = i.at
       from input i where c.identity_id = i.identity_id and c.identity_id = any(${chats}::bigint[])
@@ -518,13 +576,15 @@ async function writeSteps(ctx: PipelineContext, tx: Tx, steps: { write: StepWrit
       select count(pg_notify(n.channel, n.payload)) as sent from jsonb_to_recordset(${JSON.stringify(notices)}::text::jsonb) as n(channel text, payload text)
     )
     -- A plain CTE runs only when read: the second half reads the notices' (and returns nothing).
-    select id, identity_id from written
-    union all select null, null from notified where sent < 0
+    select id, identity_id, claimed_by::text from written
+    union all select null, null, null from notified where sent < 0
     order by 1`;
-  const results = new Map(steps.map((step) => [step.write.identity_id, step.result]));
+  const byChat = new Map(steps.map((step) => [step.write.identity_id, step]));
   for (const row of rows) {
-    const result = results.get(Number(row.identity_id))!;
-    result.outbox.push({ id: Number(row.id), channel: result.channel });
+    const { write, result, lastInboundAt } = byChat.get(Number(row.identity_id))!;
+    const reply: WrittenReply = { id: Number(row.id), channel: result.channel };
+    if (row.claimed_by !== null) reply.claimed = { claim: row.claimed_by, payload: write.replies[0], lastInboundAt };
+    result.outbox.push(reply);
   }
 }
 
@@ -566,7 +626,7 @@ export async function stepWithNews(work: CaseWork, identityId: number, event: St
 }
 
 /** What to do with a step's replies once it has committed: send now, or queue the chat's turn. */
-export type Deliver = (identityId: number, rows: { id: number; channel: ChannelName }[]) => Promise<void>;
+export type Deliver = (identityId: number, rows: WrittenReply[]) => Promise<void>;
 
 /** Drops whatever was held for a photo the flow did not take (WhatsApp Web keeps bytes at receipt). */
 export type ReleaseMedia = (channel: ChannelName, mediaRef: string) => Promise<void>;

@@ -103,6 +103,8 @@ export async function queueTurn(ctx: PipelineContext, identityId: number, delayM
 export interface TurnOptions {
   /** The lane's job: the row it was named after. Stale (ends without sending) once that row is not the chat's head. */
   turn?: number;
+  /** The chat's head, written claimed by this process's session (a step's first reply): sent first, with no claim of its own. */
+  claimed?: ClaimedRow & { claim: string };
   /** Most rows to send in this call (the lane: one; a step sending its own replies: those, and one owed before them). */
   max: number;
   /** Send no row after this one: a step sending its own replies leaves later rows to the lane. */
@@ -124,9 +126,10 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
   for (;;) {
     const turn = sent === 0 ? (options.turn ?? null) : null;
     const upTo = options.upTo ?? null;
+    const ahead = sent === 0 ? options.claimed : undefined;
     // The key as of the claim: the session takes a new one if its lock connection is lost.
-    const key = sending.session.key;
-    const claimed = await sending.claims.load({ identityId, turn, upTo, claim: key });
+    const key = ahead?.claim ?? sending.session.key;
+    const claimed = ahead ?? (await sending.claims.load({ identityId, turn, upTo, claim: key }));
     if (!claimed) {
       if (sent > 0) break;
       // Nothing claimable: nothing owed, a row being sent by another worker (which queues the
@@ -160,7 +163,7 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
     // A claim is given back only by its own session: a row the relay released meanwhile (this
     // session's lock connection was lost) may be another worker's by now.
     if (result === 'paused') {
-      await db`update outbox set status = 'pending', claimed_at = null, claimed_by = null where id = ${row.id} and claimed_by = ${key}::bigint`;
+      await giveBack(ctx, Number(row.id), key);
       throw new RetryLater(breakers.settings.probeIntervalMs, `${row.channel} paused`);
     }
     if (!result.ok && result.failure !== 'permanent') {
@@ -202,6 +205,11 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
   // The chat's next turn, at the back of the lane.
   await queueTurn(ctx, identityId);
   return { sent };
+}
+
+/** Gives a claimed row back (pending, unclaimed), if the claim is still `claim`'s: a row the relay released meanwhile may be another worker's by now. */
+export async function giveBack(ctx: PipelineContext, rowId: number, claim: string): Promise<void> {
+  await ctx.db.sql`update outbox set status = 'pending', claimed_at = null, claimed_by = null where id = ${rowId} and claimed_by = ${claim}::bigint`;
 }
 
 /** What a claim asks for: the chat's oldest owed row, if it is `turn` (when given) and no later than `upTo`. */

@@ -19,7 +19,7 @@
 import type postgres from 'postgres';
 import { errorKind, isOutage } from '../db/errors.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { afterStep, processConversation, processReadyChats, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
+import { afterStep, processConversation, processReadyChats, type ClaimAhead, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
 import { inboundJob, STEPS_WAITING } from './jobs.js';
 
 /** Chats stepped in one transaction: a lock, a read and a commit shared by up to this many messages. */
@@ -59,6 +59,8 @@ export class StepWake {
 
 export interface StepperOptions {
   deliver: Deliver;
+  /** Whose claim a batch's first replies are written under, for `deliver` to send at once (src/conversation/runtime.ts). */
+  claimAhead?: ClaimAhead;
   releaseMedia?: ReleaseMedia;
   /** Chats stepped in one transaction. */
   batch: number;
@@ -115,7 +117,7 @@ export async function startStepper(ctx: PipelineContext, options: StepperOptions
       const locked: number[] = [];
       let stepped: Awaited<ReturnType<typeof processReadyChats>>;
       try {
-        stepped = await processReadyChats(ctx, options.batch, locked);
+        stepped = await processReadyChats(ctx, options.batch, locked, options.claimAhead);
       } catch (error) {
         // Nothing locked, or the database away: the next wake-up or look tries again.
         if (locked.length === 0 || (await isOutage(ctx.db.sql, error))) {

@@ -11,7 +11,7 @@ import type { StaffChannels } from '../cases/staff-notifications/channels.js';
 import type { ChannelName } from '../domain/messages.js';
 import type { ChannelSender } from '../channels/types.js';
 import type { PipelineContext } from '../conversation/context.js';
-import { processConversation, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
+import { processConversation, type ClaimAhead, type Deliver, type ReleaseMedia } from '../conversation/runtime.js';
 import { countSetAside } from '../conversation/set-aside.js';
 import { fireTimer } from '../cases/sla-jobs.js';
 import { startBroadcastWorker, type BroadcastSettings } from '../broadcasts/engine.js';
@@ -40,7 +40,7 @@ import {
 import { ChannelBreakers, type BreakerSettings } from './breaker.js';
 import { openClaimSession } from './claims.js';
 import { SendPacer } from './pacer.js';
-import { createClaimer, createSendRecorder, probeChannel, queueTurn, sendTurn, type Sending } from './outbound.js';
+import { createClaimer, createSendRecorder, giveBack, probeChannel, queueTurn, sendTurn, type Sending } from './outbound.js';
 import { PIPELINE_OWED_WORK, startRelay, type OwedWork } from './relay.js';
 import { startStaffNotificationWorker } from './staff-notifications.js';
 import { startStepper, STEP_BATCH, STEP_DRAINS, STEP_LOOK_AGAIN_MS, type Stepper } from './stepper.js';
@@ -84,17 +84,27 @@ export function sendAllowance(rateLimits: WorkerOptions['rateLimits']): (channel
  * another worker sending to the chat, a failure — takes the chat's turn in the outbound queue,
  * which tries again after the channel's probe interval or the platform's retry-after. WhatsApp
  * Web is always queued: its sender paces itself and would hold the conversation worker.
+ *
+ * A chat that owes nothing older has the first reply of its step written claimed by this
+ * process's session (`claimAhead`, src/conversation/runtime.ts), so that send takes no claim
+ * statement; a reply declined after all (the channel paused meanwhile, over the allowance) is
+ * given back before its turn is queued.
  */
-function deliverDirectly(ctx: PipelineContext, sending: Sending, rateLimits: WorkerOptions['rateLimits']): Deliver {
+function deliverDirectly(ctx: PipelineContext, sending: Sending, rateLimits: WorkerOptions['rateLimits']): { deliver: Deliver; claimAhead: ClaimAhead } {
   const allowed = sendAllowance(rateLimits);
-  return async (identityId, rows) => {
+  const direct = (channel: ChannelName) => channel !== 'whatsapp-web' && sending.senders.has(channel) && sending.breakers.closed(channel);
+  const deliver: Deliver = async (identityId, rows) => {
     const channel = rows[0].channel;
+    const ahead = rows[0].claimed;
     // A paused channel (its API failing for everyone) waits in the lane for the probe's verdict.
-    if (channel === 'whatsapp-web' || !sending.senders.has(channel) || !sending.breakers.closed(channel) || !allowed(channel)) {
+    if (!direct(channel) || !allowed(channel)) {
+      // A reply written claimed by us (the channel paused since, or over the allowance) is given back first.
+      if (ahead) await giveBack(ctx, rows[0].id, ahead.claim);
       return queueTurn(ctx, identityId);
     }
     try {
-      const outcome = await sendTurn(ctx, sending, identityId, { max: rows.length + 1, upTo: rows[rows.length - 1].id });
+      const claimed = ahead && { id: String(rows[0].id), channel, payload: ahead.payload, unreachable_at: null, last_inbound_at: ahead.lastInboundAt, opted_out_notice: false, claim: ahead.claim };
+      const outcome = await sendTurn(ctx, sending, identityId, { max: rows.length + 1, upTo: rows[rows.length - 1].id, ...(claimed ? { claimed } : {}) });
       // Another worker is sending to this chat; it may be another step sending its own replies,
       // which does not look again after its commit. A turn named after its row does, once that row is sent.
       if (outcome === 'busy') await queueTurn(ctx, identityId);
@@ -103,6 +113,9 @@ function deliverDirectly(ctx: PipelineContext, sending: Sending, rateLimits: Wor
       await queueTurn(ctx, identityId, delayMs);
     }
   };
+  // Claimed ahead only where `deliver` sends at once; the allowance is asked when the send is.
+  const claimAhead: ClaimAhead = (channel) => (direct(channel) ? sending.session.key : null);
+  return { deliver, claimAhead };
 }
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
@@ -168,10 +181,10 @@ export async function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<Ch
   let stepper: Stepper | null = null;
 
   if (options.inbound) {
-    const deliver = deliverDirectly(ctx, sending, options.rateLimits);
+    const { deliver, claimAhead } = deliverDirectly(ctx, sending, options.rateLimits);
     const sources = options.media?.fetcher.sources ?? {};
     const releaseMedia: ReleaseMedia = async (channel, ref) => sources[channel]?.release?.(ref);
-    stepper = await startStepper(ctx, { deliver, releaseMedia, batch: STEP_BATCH, drains: STEP_DRAINS, lookAgainMs: STEP_LOOK_AGAIN_MS });
+    stepper = await startStepper(ctx, { deliver, claimAhead, releaseMedia, batch: STEP_BATCH, drains: STEP_DRAINS, lookAgainMs: STEP_LOOK_AGAIN_MS });
     // A chat handed over by a failed batch (or found by the relay) is stepped here, with retries and a give-up.
     const inbound = ctx.transport.worker<InboundJob>(
       INBOUND_QUEUE,

@@ -88,4 +88,28 @@ describe('a batch of steps', () => {
     const after = await processReadyChats(app.ctx, 16);
     expect(after.map((result) => result.identityId)).toEqual([held]);
   });
+  it('writes a chat\'s first reply claimed for the process that sends it, unless the chat owes an older reply or its channel is not sent at once', async () => {
+    const claim = '424242';
+    const ahead = (channel: string) => (channel === 'web' ? claim : null);
+    await say('ahead-free', 'menu');
+    await say('ahead-owing', 'menu');
+    // An older reply still owed (say, the lane's, waiting out a retry): the new one waits behind it.
+    await app.ctx.db.sql`insert into outbox (identity_id, channel, payload) values (${await identityOf('ahead-owing')}, 'web', ${JSON.stringify({ kind: 'text', chatId: 'ahead-owing', text: 'lebih dulu' })}::jsonb)`;
+    const stepped = await processReadyChats(app.ctx, 16, [], ahead);
+    const [freeId, owingId] = [await identityOf('ahead-free'), await identityOf('ahead-owing')];
+    const free = stepped.find((result) => result.identityId === freeId)!;
+    const owing = stepped.find((result) => result.identityId === owingId)!;
+    const rows = await app.ctx.db.sql<{ id: string; status: string; claimed_by: string | null }[]>`
+      select id, status, claimed_by::text from outbox where id = any(${[...free.outbox, ...owing.outbox].map((reply) => reply.id)}::bigint[]) order by id`;
+    const status = new Map(rows.map((row) => [Number(row.id), [row.status, row.claimed_by]]));
+    expect(free.outbox.map((reply) => status.get(reply.id))).toEqual([['sending', claim], ...free.outbox.slice(1).map(() => ['pending', null])]);
+    expect(free.outbox[0].claimed).toEqual({ claim, payload: expect.objectContaining({ kind: 'text', chatId: 'ahead-free' }), lastInboundAt: expect.any(String) });
+    expect(owing.outbox.map((reply) => status.get(reply.id))).toEqual(owing.outbox.map(() => ['pending', null]));
+    expect(owing.outbox.some((reply) => reply.claimed)).toBe(false);
+
+    // A channel this process does not send at once: nothing claimed.
+    await say('ahead-free', 'bantuan');
+    const [later] = await processReadyChats(app.ctx, 16, [], () => null);
+    expect(later.outbox.some((reply) => reply.claimed)).toBe(false);
+  });
 });
