@@ -546,11 +546,12 @@ async function writeSteps(ctx: PipelineContext, tx: Tx, steps: PendingWrite[]): 
   const rows = await raw<{ id: string; identity_id: string; claimed_by: string | null }[]>`
     with input as (
       -- A chat that owes nothing older gets its first reply written claimed (see ClaimAhead); the
-      -- look sees the outbox as it was before this statement, never the rows it writes. (Asked once
+      -- look sees the outbox as it was before this statement, never the rows it writes. Asked once
       -- per chat, not per reply: the planner counts 100 × 100 replies, and a statement it thinks
-      -- that dear is JIT-compiled, 50 ms each time.)
+      -- that dear is JIT-compiled, 50 ms each time. A look-up with a limit, not "not exists", which
+      -- the planner may answer by reading every owed row of the outbox once.
       select r.*, r.claim is not null
-          and not exists (select 1 from outbox o where o.identity_id = r.identity_id and o.status in ('pending', 'sending')) as ahead
+          and (select o.id from outbox o where o.identity_id = r.identity_id and o.status in ('pending', 'sending') limit 1) is null as ahead
       from jsonb_to_recordset(${JSON.stringify(steps.map((step) => step.write))}::text::jsonb) as r(
         identity_id bigint, channel text, message_id bigint, snapshot jsonb, replies jsonb, drop_nik boolean, error text, at timestamptz,
         notice_shown boolean, claim bigint)
