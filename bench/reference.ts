@@ -26,6 +26,7 @@ import postgres from 'postgres';
 import { CHANNELS, telegramDelivery, type BenchChannel } from './channels.js';
 import { startFakeBotApi, type OnSend } from './fake-bot-api.js';
 import { fmt, percentile } from './figures.js';
+import { seedProductHistory, seedReferenceHistory } from './history.js';
 import { createScratch, freePort, productEnv, type Scratch } from './infra.js';
 import { CitizenLoad, LAPOR_SCRIPT, type PhaseResult, type ScriptStep } from './load.js';
 import { measureCpu, OTHER_LOAD_WARNING, productBackends, startNode, startProduct, waitForHealth, waitForWorkers, type CpuUse, type ProductProcess } from './processes.js';
@@ -45,6 +46,11 @@ export interface ReferenceSettings {
    * safe in two.
    */
   productProcesses: number;
+  /**
+   * Reports each bot's database has served before the run (BENCH_REFERENCE_HISTORY, default
+   * 20,000; 0 starts both empty), with the statistics autovacuum would have left (bench/history.ts).
+   */
+  history: number;
 }
 
 /** One bot at one chat count. */
@@ -105,6 +111,8 @@ interface Running {
 }
 
 type Start = (scratch: Scratch, onSend: OnSend) => Promise<Running>;
+/** Fills a started bot's database with its history before the warm-up. */
+type Seed = (databaseUrl: string) => Promise<void>;
 
 export async function runReferenceBench(settings: ReferenceSettings, log: (line: string) => void, cleanups: (() => Promise<void>)[]): Promise<ReferenceReport> {
   log(`\n== the product beside the reference bot (grammY + conversations in Postgres), ${settings.chats.join(' and ')} chats ==`);
@@ -153,8 +161,8 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
 
   // Both bots stay up and are measured in turn at each chat count, so a change in the machine's
   // other load between the two measurements of a pair is as small as it can be.
-  const product = await readyBot('product', startProductBot, settings, log, cleanups);
-  const reference = await readyBot('reference', startReferenceBot, settings, log, cleanups);
+  const product = await readyBot('product', startProductBot, (url) => seedProductHistory(url, settings.history), settings, log, cleanups);
+  const reference = await readyBot('reference', startReferenceBot, (url) => seedReferenceHistory(url, settings.history), settings, log, cleanups);
   const rows: ReferenceReport['rows'] = [];
   for (const chats of settings.chats) {
     rows.push({ chats, product: await product.measure(chats), reference: await reference.measure(chats) });
@@ -175,7 +183,7 @@ interface ReadyBot {
 }
 
 /** Starts one bot on a scratch database and warms it up. */
-async function readyBot(name: string, start: Start, settings: ReferenceSettings, log: (line: string) => void, cleanups: (() => Promise<void>)[]): Promise<ReadyBot> {
+async function readyBot(name: string, start: Start, seed: Seed, settings: ReferenceSettings, log: (line: string) => void, cleanups: (() => Promise<void>)[]): Promise<ReadyBot> {
   const scratch = await createScratch();
   cleanups.push(() => scratch.dispose());
   let citizens: CitizenLoad | null = null;
@@ -186,6 +194,11 @@ async function readyBot(name: string, start: Start, settings: ReferenceSettings,
   const monitor = postgres(scratch.databaseUrl, { max: 1, onnotice: () => {} });
   cleanups.push(() => monitor.end());
   log(`${name}: started, pid ${running.processes.map((p) => p.pid).join(', ')}`);
+  if (settings.history > 0) {
+    const seeding = Date.now();
+    await alive(running.processes, seed(scratch.databaseUrl));
+    log(`${name}: history of ${settings.history.toLocaleString('en')} reports seeded (${((Date.now() - seeding) / 1000).toFixed(1)} s)`);
+  }
 
   const warmup = await alive(running.processes, load.closedLoop('warmup', WARMUP_CITIZENS, settings.warmupS * 1000));
   if (warmup.answered === 0 || warmup.mismatches > 0 || warmup.unanswered > 0 || warmup.httpErrors > 0) {
@@ -290,6 +303,9 @@ export function referenceReport(r: ReferenceReport, table: (headers: string[], r
     `load      ${r.settings.durationS} s per chat count after ${r.settings.warmupS} s warm-up; the same fake Bot API ` +
       `${r.settings.apiDelayMs > 0 ? `answering after ${r.settings.apiDelayMs} ms` : 'answering at once'}; ` +
       'latency = webhook POST start → first reply for that chat at the fake API',
+  );
+  log(
+    `history   ${r.settings.history > 0 ? `each database had served ${r.settings.history.toLocaleString('en')} reports before the run, analysed (BENCH_REFERENCE_HISTORY)` : 'both databases empty at the start (BENCH_REFERENCE_HISTORY=0)'}`,
   );
   const rows: string[][] = [];
   for (const { chats, product, reference } of r.rows) {

@@ -78,6 +78,7 @@ const settings = {
       return n;
     }),
     productProcesses: Math.round(numberFromEnv('BENCH_PRODUCT_PROCESSES', 1)),
+    history: Math.round(numberFromEnv('BENCH_REFERENCE_HISTORY', 20_000, { allowZero: true })),
   },
   inbox: {
     cases: Math.round(numberFromEnv('BENCH_INBOX_CASES', 1_000_000)),
@@ -429,6 +430,7 @@ async function main() {
         apiDelayMs: settings.apiDelayMs,
         nodeArgs: settings.nodeArgs,
         productProcesses: settings.reference.productProcesses,
+        history: settings.reference.history,
       },
       log,
       cleanups,
