@@ -18,8 +18,8 @@
  *
  * Then the reference phase (bench/reference.ts: the product and the plain grammY bot in
  * ../shared/peers/grammy-conversations/, each in closed loop at BENCH_REFERENCE_CHATS chats, default
- * `40,120`, the product as BENCH_PRODUCT_PROCESSES processes, default 1, and their ratio against
- * the targets), the flood phase (bench/flood.ts: one chat sending BENCH_FLOOD_MESSAGES, default 300, while
+ * `40,120`, the product as BENCH_PRODUCT_PROCESSES processes, default 1, both on a database that
+ * has served BENCH_REFERENCE_HISTORY reports, default 20,000, and their ratio against the targets), the flood phase (bench/flood.ts: one chat sending BENCH_FLOOD_MESSAGES, default 300, while
  * BENCH_FLOOD_CITIZENS, default 20, report with BENCH_FLOOD_THINK_MS, default 1000, between messages;
  * the others' p95 reply time with and without the flood, BENCH_FLOOD_ROUNDS, default 2, of each) and the inbox phase (bench/inbox.ts: the
  * console's case list and counts on a seeded million cases; its own BENCH_INBOX_* settings). Phases
