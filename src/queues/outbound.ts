@@ -149,16 +149,24 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
 
     const sender = sending.senders.get(row.channel);
     const lastInboundAt = row.last_inbound_at === null ? null : new Date(row.last_inbound_at);
-    const result: SendResult | 'paused' = row.unreachable_at
-      ? { ok: false, failure: 'permanent', reason: 'recipient unreachable', unreachable: false }
-      : row.opted_out_notice
-        ? { ok: false, failure: 'permanent', reason: 'opted out of broadcasts', unreachable: false }
-        : sender
-          ? await breakers.send(row.channel, async () => {
-              await sending.pacer.slot(row.channel);
-              return sendSafely(sender, row.payload, lastInboundAt);
-            })
-        : { ok: false, failure: 'retryable', reason: `no sender for channel ${row.channel} in this process` };
+    let result: SendResult | 'paused';
+    try {
+      result = row.unreachable_at
+        ? { ok: false, failure: 'permanent', reason: 'recipient unreachable', unreachable: false }
+        : row.opted_out_notice
+          ? { ok: false, failure: 'permanent', reason: 'opted out of broadcasts', unreachable: false }
+          : sender
+            ? await breakers.send(row.channel, async () => {
+                await sending.pacer.slot(row.channel);
+                return sendSafely(sender, row.payload, lastInboundAt);
+              })
+            : { ok: false, failure: 'retryable', reason: `no sender for channel ${row.channel} in this process` };
+    } catch (err) {
+      // Nothing left (the send itself never throws): the pace's statement failed, say. The claim is
+      // given back, not kept until this live process ends, which would hold the chat's replies.
+      await giveBack(ctx, Number(row.id), key).catch(() => {});
+      throw err;
+    }
 
     // A claim is given back only by its own session: a row the relay released meanwhile (this
     // session's lock connection was lost) may be another worker's by now.

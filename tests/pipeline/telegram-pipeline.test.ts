@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
+import { eventually } from '../support/cases.js';
 import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../support/env.js';
 import { startFakeTelegram, telegramErrors, type FakeTelegram } from '../support/fake-telegram.js';
 import { fireScript, NAVIGATION_SCRIPT, postUpdate, recordBaseline, telegramConfig, textUpdate } from '../support/telegram.js';
@@ -93,6 +94,30 @@ describe('telegram pipeline', () => {
     await waitForIdle(app);
     for (const chat of chats) expect(telegram.sent(String(chat)).map((m) => m.text)).toEqual(baseline);
   }, 180_000);
+
+  it('gives a claimed reply back when its send fails before leaving (the pace could not be taken), and delivers it once the pace is back', async () => {
+    const chat = nextChat++;
+    const owed = () => app.ctx.db.sql<{ status: string }[]>`
+      select o.status from outbox o join channel_identities i on i.id = o.identity_id where i.channel = 'telegram' and i.chat_id = ${String(chat)}`;
+    await app.ctx.db.sql`alter table send_pace rename to send_pace_away`;
+    try {
+      expect(await postUpdate(app.url!, textUpdate(chat, 1, 'halo'))).toBe(200);
+      // Written claimed for the send at once; the send fails on the pace and gives the claim back.
+      // Kept by this live process instead, the reply would wait for its end.
+      await eventually('the reply given back', async () => {
+        const rows = await owed();
+        return rows.length > 0 && rows.every((row) => row.status === 'pending');
+      });
+      expect(telegram.sent(String(chat))).toEqual([]);
+    } finally {
+      await app.ctx.db.sql`alter table send_pace_away rename to send_pace`;
+    }
+    await eventually('the reply', async () => telegram.sent(String(chat)).length > 0);
+    await waitForIdle(app);
+    const texts = telegram.sent(String(chat)).map((m) => m.text);
+    expect(new Set(texts).size).toBe(texts.length);
+    expect((await owed()).every((row) => row.status === 'sent')).toBe(true);
+  });
 
   it('honours retry_after on 429 and still delivers once, in order', async () => {
     const chat = nextChat++;
