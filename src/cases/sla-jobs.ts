@@ -12,7 +12,7 @@ import { errorKind } from '../db/errors.js';
 import * as t from '../db/schema.js';
 import type { CaseEventRecord } from './events.js';
 import { inCaseTransaction, lockCase, moveCase, recordEvent } from './lifecycle.js';
-import { scheduleTimerJobs } from './timers.js';
+import { ALARM_HORIZON_MS, scheduleTimerJobs } from './timers.js';
 import type { OwedWork } from '../queues/relay.js';
 
 const SYSTEM = { kind: 'system' } as const;
@@ -75,8 +75,6 @@ export async function fireTimer(ctx: PipelineContext, timerId: number): Promise<
 
 const BATCH = 500;
 
-/** How far ahead the relay re-sets alarms: a Redis that lost its jobs is healed within one relay round. */
-export const ALARM_HORIZON_MS = 60 * 60_000;
 
 /**
  * Rebuilds the clocks' alarms from Postgres: fires at once every timer whose moment passed more than

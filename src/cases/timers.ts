@@ -107,12 +107,24 @@ export function pendingSteps(timer: TimerRow): { step: 'remind' | 'due'; at: Dat
   return steps;
 }
 
-/** Sets the alarms of `timers`; an alarm whose job still exists is not added twice (the job id says which). */
+/**
+ * How far ahead an alarm is set in the queue. One due later waits in Postgres (`case_timers.next_at`)
+ * and the relay sets it once it comes within this (each round: src/cases/sla-jobs.ts), so a new
+ * case's clock, days long, costs the queue nothing until its last hour (it was two delayed jobs
+ * for every case, a Redis script each, at the case's opening), and a Redis that lost its jobs is
+ * healed within one relay round.
+ */
+export const ALARM_HORIZON_MS = 60 * 60_000;
+
+/**
+ * Sets the alarms of `timers` that are due within the horizon; an alarm whose job still exists is
+ * not added twice (the job id says which).
+ */
 export async function scheduleTimerJobs(ctx: PipelineContext, timers: TimerRow[]): Promise<void> {
   const now = ctx.now().getTime();
   await ctx.enqueue(
     timers.flatMap((timer) =>
-      pendingSteps(timer).map(({ step, at }) => ({
+      pendingSteps(timer).filter(({ at }) => at.getTime() - now <= ALARM_HORIZON_MS).map(({ step, at }) => ({
         queue: CASE_TIMER_QUEUE,
         name: step,
         data: { timerId: timer.id } satisfies CaseTimerJob,

@@ -7,7 +7,7 @@
  */
 import { and, asc, isNotNull, lte, sql } from 'drizzle-orm';
 import { inCaseTransaction } from '../cases/lifecycle.js';
-import { ALARM_HORIZON_MS } from '../cases/sla-jobs.js';
+import { ALARM_HORIZON_MS } from '../cases/timers.js';
 import type { PipelineContext } from '../conversation/context.js';
 import { errorKind } from '../db/errors.js';
 import * as t from '../db/schema.js';

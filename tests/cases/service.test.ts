@@ -11,6 +11,7 @@ import type { App } from '../../src/app.js';
 import type { Actor } from '../../src/cases/events.js';
 import { CaseForbidden, CaseNotFound, type CaseListFilters } from '../../src/cases/service.js';
 import { TICKET_ALPHABET } from '../../src/cases/ticket.js';
+import { ALARM_HORIZON_MS } from '../../src/cases/timers.js';
 import * as t from '../../src/db/schema.js';
 import { encryptNik } from '../../src/pii/nik.js';
 import { maskNik } from '../../src/pii/nik-rules.js';
@@ -192,14 +193,17 @@ describe('one case', () => {
     for (const text of ['halo', '1', '1', '1', 'Lampu jalan di gang kami padam seminggu.', 'lewati', 'lewati', '2', '1']) last = await citizen.say(text);
     const match = new RegExp(`\\*([${TICKET_ALPHABET}]{4})-([${TICKET_ALPHABET}]{4})\\*`).exec(last.join('\n'));
     const ticket = match![1] + match![2];
-    // Opened by the conversation step: its sinks heard of it, and its clock's alarms are set after the commit.
+    // Opened by the conversation step: its sinks heard of it, and its clock runs. Its alarms are
+    // days away: they wait in Postgres, for the relay to set each in the queue within its last hour.
     const [created] = recorder.events;
     expect(created).toMatchObject({ type: 'created', ticket, actor: 'citizen' });
     expect(recorder.afterCommit).toEqual([created.id]);
     const [timer] = await app.ctx.db.db.select().from(t.caseTimers).where(eq(t.caseTimers.caseId, created.caseId));
+    expect(timer.nextAt).toEqual(timer.remindAt);
+    expect(timer.remindAt!.getTime() - app.ctx.now().getTime()).toBeGreaterThan(ALARM_HORIZON_MS);
     const alarms = app.ctx.transport.queue(CASE_TIMER_QUEUE);
-    expect(await alarms.getJob(caseTimerJobId(timer.id, 'remind'))).toBeDefined();
-    expect(await alarms.getJob(caseTimerJobId(timer.id, 'due'))).toBeDefined();
+    expect(await alarms.getJob(caseTimerJobId(timer.id, 'remind'))).toBeUndefined();
+    expect(await alarms.getJob(caseTimerJobId(timer.id, 'due'))).toBeUndefined();
     app.ctx.caseSinks.splice(app.ctx.caseSinks.indexOf(recorder.sink), 1);
     const officer = staff('petugas', ids.dinsos, (await caseRow(app, ticket)).unitId);
     await app.cases.transition(officer, ticket, 'diverifikasi');

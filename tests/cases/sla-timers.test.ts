@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { caseTimerAlarms, fireTimer, rebuildCaseTimers } from '../../src/cases/sla-jobs.js';
 import * as t from '../../src/db/schema.js';
-import { CASE_TIMER_QUEUE } from '../../src/queues/jobs.js';
+import { CASE_TIMER_QUEUE, caseTimerJobId } from '../../src/queues/jobs.js';
 import { PIPELINE_OWED_WORK, relayOnce } from '../../src/queues/relay.js';
 import { caseRow, eventsOf, eventually, openTestCase, recordingSink, seedIdentity, SYSTEM } from '../support/cases.js';
 import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../support/env.js';
@@ -99,6 +99,32 @@ describe('delayed jobs', () => {
     expect(await typesOf(ticket)).toEqual(['created', 'reminder', 'escalation']);
     // Staff and the dinas's systems heard; the citizen is not bothered with the agency's deadlines.
     expect(telegram.sent('9400001')).toEqual([]);
+  });
+});
+
+describe('a clock days long', () => {
+  it('waits in Postgres, not in the queue, until the relay sets its alarm within the last hour', async () => {
+    await app.ctx.db.db.update(t.slaPolicies).set({ verifyDays: 2 });
+    try {
+      const identity = await seedIdentity(app, 'telegram', '9400005');
+      setClock('2026-12-14T03:00:00Z'); // Monday 10:00 WIB
+      const ticket = await openTestCase(app, identity);
+      const [verify] = await timersOf(ticket);
+      expect(verify.remindAt!.getTime() - Date.parse('2026-12-14T03:00:00Z')).toBeGreaterThan(24 * 3_600_000);
+      const alarms = app.ctx.transport.queue(CASE_TIMER_QUEUE);
+      const job = (step: 'remind' | 'due') => alarms.getJob(caseTimerJobId(verify.id, step));
+      expect(await job('remind')).toBeUndefined();
+      await relayRound();
+      expect(await job('remind')).toBeUndefined();
+
+      // Half an hour before the reminder, a relay round sets it (and not yet the escalation, a day on).
+      setClock(new Date(verify.remindAt!.getTime() - 30 * 60_000).toISOString());
+      await relayRound();
+      expect(await (await job('remind'))?.getState()).toBe('delayed');
+      expect(await job('due')).toBeUndefined();
+    } finally {
+      await app.ctx.db.db.update(t.slaPolicies).set({ verifyDays: 0 });
+    }
   });
 });
 
