@@ -46,19 +46,20 @@ function citizenCtes(raw: postgres.TransactionSql, identityId: number, about: { 
 }
 
 /**
- * Opens a case from a citizen's report, inside the conversation step's transaction: routed, its
- * verify clock started, and the `created` event handed to the sinks. The citizen's own chat
- * confirms it (the flow's reply), so no notification is written here.
- */
-/**
  * A question that rides in the statement that writes the case (the broadcast topic its citizen is
  * offered), asked of where the case went: a scalar subquery, read back as `ridden`.
  */
-export type CaseRider<T> = (kase: { dinasId: number; categoryCode: string }) => postgres.PendingQuery<postgres.Row[]>;
+export type CaseRider = (kase: { dinasId: number; categoryCode: string }) => postgres.PendingQuery<postgres.Row[]>;
 
+/**
+ * Opens a case from a citizen's report, inside the conversation step's transaction: routed, its
+ * verify clock started, and the `created` event handed to the sinks. The citizen's own chat
+ * confirms it (the flow's reply), so no notification is written here. `rider`'s answer comes back
+ * as `ridden` (typed `T` by the caller).
+ */
 export async function openCase<T = never>(
   work: CaseWork,
-  args: { identityId: number; draft: CaseDraft; rider?: CaseRider<T> },
+  args: { identityId: number; draft: CaseDraft; rider?: CaseRider },
 ): Promise<{ ticket: string; dueAt: Date; ridden: T | null }> {
   const { tx, now, ctx } = work;
   const { identityId, draft } = args;

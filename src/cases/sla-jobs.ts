@@ -75,7 +75,6 @@ export async function fireTimer(ctx: PipelineContext, timerId: number): Promise<
 
 const BATCH = 500;
 
-
 /**
  * Rebuilds the clocks' alarms from Postgres: fires at once every timer whose moment passed more than
  * `graceMs` ago (its job was lost, or is late), and re-adds the delayed jobs of timers due within

@@ -8,7 +8,7 @@
  * @example
  *   collectNotices(tx);                                  // the batch's transaction opens
  *   await notify(tx, 'console_events', payload);         // deep inside a step: kept for later
- *   const notices = takeNotices(tx);                     // the batch's write sends them (`noticesSql`)
+ *   const notices = takeNotices(tx);                     // the batch's write sends them (src/conversation/runtime.ts)
  */
 import type postgres from 'postgres';
 import { sql as drizzleSql } from 'drizzle-orm';
