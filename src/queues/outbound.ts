@@ -34,6 +34,7 @@ import type { ChannelBreakers } from './breaker.js';
 import type { ClaimSession } from './claims.js';
 import { outboundJobs, RetryLater } from './jobs.js';
 import type { SendPacer } from './pacer.js';
+import type { Settler } from './settle.js';
 import { indexableId } from '../domain/ids.js';
 
 /** What a process sends with: its channels' senders, the session its claims die with, its channels' breakers. */
@@ -47,6 +48,23 @@ export interface Sending {
   claims: DataLoader<ClaimAsk, ClaimedRow | undefined>;
   /** Records the sends the platform took, many in a statement (`createSendRecorder`). */
   sent: DataLoader<SentRow, Recorded>;
+  /** Writes again, in the background, what became of a row when the first try failed (src/queues/settle.ts). */
+  settler: Settler;
+}
+
+/**
+ * Writes what became of a claimed row (`write`), at once; if that fails, in the background until it
+ * is written (src/queues/settle.ts), after which the chat's next turn is queued (after `delayMs`).
+ * Undefined when the write was left to the background.
+ */
+export async function settle<T>(ctx: PipelineContext, sending: Sending, row: { identityId: number; rowId: number }, write: () => Promise<T>, delayMs = 0): Promise<{ written: T } | undefined> {
+  try {
+    return { written: await write() };
+  } catch (err) {
+    ctx.log.warn({ ...errorKind(err), ...row }, 'could not write what became of a sent row; trying again in the background (its chat waits)');
+    sending.settler.later(row, write, () => queueTurn(ctx, row.identityId, delayMs));
+    return undefined;
+  }
 }
 
 /** Timestamps arrive as Postgres text: drizzle's postgres-js driver turns the client's date parsers into pass-throughs. */
@@ -146,6 +164,7 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
       break;
     }
     const row = claimed;
+    const unsettled = { identityId, rowId: Number(row.id) };
 
     const sender = sending.senders.get(row.channel);
     const lastInboundAt = row.last_inbound_at === null ? null : new Date(row.last_inbound_at);
@@ -164,33 +183,43 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
     } catch (err) {
       // Nothing left (the send itself never throws): the pace's statement failed, say. The claim is
       // given back, not kept until this live process ends, which would hold the chat's replies.
-      await giveBack(ctx, Number(row.id), key).catch(() => {});
+      await settle(ctx, sending, unsettled, () => giveBack(ctx, unsettled.rowId, key));
       throw err;
     }
 
+    // Each write below happens while the claim is ours, so a failure to write it would strand the
+    // row under this live process: `settle` writes it again in the background until it is written.
     // A claim is given back only by its own session: a row the relay released meanwhile (this
     // session's lock connection was lost) may be another worker's by now.
     if (result === 'paused') {
-      await giveBack(ctx, Number(row.id), key);
+      await settle(ctx, sending, unsettled, () => giveBack(ctx, unsettled.rowId, key));
       throw new RetryLater(breakers.settings.probeIntervalMs, `${row.channel} paused`);
     }
     if (!result.ok && result.failure !== 'permanent') {
       // The platform's retry-after exactly; anything else waits no longer than the channel's probe.
       const waitMs = result.failure === 'rate-limited' ? result.retryAfterMs : breakers.settings.probeIntervalMs;
-      await db`
-        update outbox set status = 'pending', claimed_at = null, claimed_by = null, attempts = attempts + 1, last_error = ${result.reason},
-          not_before = ${result.failure === 'rate-limited' ? db`now() + ${waitMs} * interval '1 millisecond'` : null}
-        where id = ${row.id} and claimed_by = ${key}::bigint`;
+      const reason = result.reason;
+      const notBefore = result.failure === 'rate-limited' ? db`now() + ${waitMs} * interval '1 millisecond'` : null;
+      await settle(ctx, sending, unsettled, () => db`
+        update outbox set status = 'pending', claimed_at = null, claimed_by = null, attempts = attempts + 1, last_error = ${reason},
+          not_before = ${notBefore}
+        where id = ${row.id} and claimed_by = ${key}::bigint`.then(() => {}), waitMs);
       throw new RetryLater(waitMs, result.reason);
     }
     // `sent_at` is on the domain clock, like every date retention counts from: when the platform
     // took the reply, or when it was given up (a failed row is finished too, and ages from then).
     const sentAt = ctx.now().toISOString();
     // A send the platform took (nearly every one) is recorded in one statement with the others
-    // finishing about now (`sending.sent`); a failure for good in one of its own.
-    const after = result.ok
-      ? await sending.sent.load({ id: Number(row.id), externalId: indexableId(result.externalId), sentAt, claim: key })
-      : await recordFailure(ctx, { identityId, rowId: Number(row.id), claim: key, sentAt }, result);
+    // finishing about now (`sending.sent`); a failure for good in one of its own. Not written now,
+    // the turn ends here: the background's write queues the chat's next turn.
+    const taken = result;
+    const recorded = await settle(ctx, sending, unsettled, () =>
+      taken.ok
+        ? sending.sent.load({ id: unsettled.rowId, externalId: indexableId(taken.externalId), sentAt, claim: key })
+        : recordFailure(ctx, { identityId, rowId: unsettled.rowId, claim: key, sentAt }, taken),
+    );
+    if (!recorded) return { sent };
+    const after = recorded.written;
     if (!after) {
       ctx.log.warn({ outboxId: row.id, identityId }, 'claim lost during the send (the claim session reconnected); another worker sends the row again');
       return { sent };

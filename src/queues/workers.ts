@@ -40,7 +40,8 @@ import {
 import { ChannelBreakers, type BreakerSettings } from './breaker.js';
 import { openClaimSession } from './claims.js';
 import { SendPacer } from './pacer.js';
-import { createClaimer, createSendRecorder, giveBack, probeChannel, queueTurn, sendTurn, type Sending } from './outbound.js';
+import { createClaimer, createSendRecorder, giveBack, probeChannel, queueTurn, sendTurn, settle, type Sending } from './outbound.js';
+import { Settler } from './settle.js';
 import { PIPELINE_OWED_WORK, startRelay, type OwedWork } from './relay.js';
 import { startStaffNotificationWorker } from './staff-notifications.js';
 import { startStepper, STEP_BATCH, STEP_DRAINS, STEP_LOOK_AGAIN_MS, type Stepper } from './stepper.js';
@@ -99,7 +100,7 @@ function deliverDirectly(ctx: PipelineContext, sending: Sending, rateLimits: Wor
     // A paused channel (its API failing for everyone) waits in the lane for the probe's verdict.
     if (!direct(channel) || !allowed(channel)) {
       // A reply written claimed by us (the channel paused since, or over the allowance) is given back first.
-      if (ahead) await giveBack(ctx, rows[0].id, ahead.claim);
+      if (ahead) await settle(ctx, sending, { identityId, rowId: rows[0].id }, () => giveBack(ctx, rows[0].id, ahead.claim));
       return queueTurn(ctx, identityId);
     }
     try {
@@ -176,6 +177,7 @@ export async function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<Ch
     pacer: new SendPacer(ctx.db.sql, options.rateLimits),
     claims: createClaimer(ctx.db.sql),
     sent: createSendRecorder(ctx.db.sql),
+    settler: new Settler(ctx.log.child({ component: 'settle' })),
   };
   sending.breakers.probeWith((channel) => probeChannel(ctx, sending, channel));
   let stepper: Stepper | null = null;
@@ -305,6 +307,7 @@ export async function startWorkers(ctx: PipelineContext, senders: ReadonlyMap<Ch
       await stepper?.close();
       sending.breakers.stop();
       await Promise.all(workers.map((w) => w.close()));
+      sending.settler.stop();
       await sending.session.close();
     },
   };

@@ -119,6 +119,40 @@ describe('telegram pipeline', () => {
     expect((await owed()).every((row) => row.status === 'sent')).toBe(true);
   });
 
+  it('keeps a reply the platform took claimed while its record fails, records it once the database takes it, and the chat goes on', async () => {
+    const chat = nextChat++;
+    const owed = () => app.ctx.db.sql<{ status: string; claimed_by: string | null }[]>`
+      select o.status, o.claimed_by from outbox o join channel_identities i on i.id = o.identity_id
+      where i.channel = 'telegram' and i.chat_id = ${String(chat)} order by o.id`;
+    // Every record of a send refused, counted by a sequence (which a failed statement does not roll back).
+    await app.ctx.db.sql.unsafe(`
+      create sequence refused_records;
+      create function refuse_record() returns trigger language plpgsql as $$
+        begin perform nextval('refused_records'); raise exception 'record refused'; end $$;
+      create trigger refuse_record before update on outbox for each row when (new.status = 'sent') execute function refuse_record()`);
+    try {
+      expect(await postUpdate(app.url!, textUpdate(chat, 1, SCRIPT[0]))).toBe(200);
+      await eventually('a record refused', async () => {
+        const [sequence] = await app.ctx.db.sql<{ is_called: boolean }[]>`select is_called from refused_records`;
+        return sequence.is_called;
+      });
+      // The platform took the reply: it stays claimed by this live process (sent again, it would be
+      // a duplicate), and the chat's later replies wait behind it.
+      expect(telegram.sent(String(chat))).toHaveLength(1);
+      const [first] = await owed();
+      expect(first.status).toBe('sending');
+      expect(first.claimed_by).not.toBeNull();
+    } finally {
+      await app.ctx.db.sql.unsafe(`drop trigger refuse_record on outbox; drop function refuse_record(); drop sequence refused_records`);
+    }
+    // Recorded in the background once the database takes it, without a restart: kept as it was,
+    // the row would hold the chat's replies until this process ended.
+    expect(await postUpdate(app.url!, textUpdate(chat, 2, SCRIPT[1]))).toBe(200);
+    await waitForIdle(app);
+    expect(telegram.sent(String(chat)).map((m) => m.text)).toEqual(baseline.slice(0, replyCounts[1]));
+    expect((await owed()).every((row) => row.status === 'sent')).toBe(true);
+  });
+
   it('honours retry_after on 429 and still delivers once, in order', async () => {
     const chat = nextChat++;
     telegram.failNext('sendMessage', telegramErrors.tooManyRequests(1), 1);

@@ -23,6 +23,7 @@ import { ChannelBreakers } from '../../src/queues/breaker.js';
 import { SendPacer } from '../../src/queues/pacer.js';
 import { openClaimSession } from '../../src/queues/claims.js';
 import { createClaimer, createSendRecorder, sendTurn, type Sending } from '../../src/queues/outbound.js';
+import { Settler } from '../../src/queues/settle.js';
 import { REMOVED_DESCRIPTION, type PurgeCounts } from '../../src/retention/purge.js';
 import { purgeNow, retentionSettings, type RetentionSettings } from '../../src/retention/schedule.js';
 import { dumpDatabase, holdsDigits } from '../support/dump.js';
@@ -78,6 +79,7 @@ async function report(chat: Chat, who: typeof REPORTER, photoRef?: string) {
 let sending: Sending | null = null;
 afterAll(async () => {
   sending?.breakers.stop();
+  sending?.settler.stop();
   await sending?.session.close();
 });
 
@@ -91,6 +93,7 @@ async function sendReplies() {
     pacer: new SendPacer(ctx.db.sql, {}),
     claims: createClaimer(ctx.db.sql),
     sent: createSendRecorder(ctx.db.sql),
+    settler: new Settler(ctx.log),
   };
   for (const citizen of ['reporter', 'active', 'drafter', 'erased']) {
     await sendTurn(ctx, sending, await world.identityOf(citizen), { max: Number.POSITIVE_INFINITY });
