@@ -1,9 +1,11 @@
 /**
- * Telegram send side: an `OutboundMessage` becomes Bot API calls through grammY's `Api`, and
- * every failure is classified here, once, so queues never read Telegram's error text.
+ * Telegram send side: an `OutboundMessage` becomes Bot API calls through grammY's `Api` (over the
+ * platforms' HTTP client, src/http/platform-client.ts), and every failure is classified here,
+ * once, so queues never read Telegram's error text.
  */
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
+import { grammyFetch } from '../../http/platform-client.js';
 import { imageAsText, type OutboundMessage, type ReplyOption, type SendResult } from '../../domain/messages.js';
 import type { ChannelSender } from '../types.js';
 import { splitText } from '../split-text.js';
@@ -43,6 +45,8 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
     // grammY throws on a trailing slash; config values often carry one.
     apiRoot: options.apiRoot.replace(/\/+$/, ''),
     timeoutSeconds: (options.fetchTimeoutMs ?? 10_000) / 1000,
+    // Every reply is one call: undici's, a third of node-fetch's CPU (src/http/platform-client.ts).
+    fetch: grammyFetch,
   });
 
   async function send(message: OutboundMessage): Promise<SendResult> {
