@@ -3,7 +3,9 @@
  * one classified `SendResult` back. Menus become reply buttons or a list when they fit
  * WhatsApp's limits, and stay the numbered text they already are when they do not.
  */
+import { request, type Dispatcher } from 'undici';
 import type { OutboundMessage, ReplyOption, SendResult } from '../../domain/messages.js';
+import { platformAgent } from '../../http/platform-client.js';
 import type { ChannelSender } from '../types.js';
 import { classifyGraphError, parseRetryAfter, type GraphError } from './errors.js';
 import { splitText } from '../split-text.js';
@@ -47,9 +49,11 @@ export function createWhatsAppCloudSender(options: WhatsAppCloudSenderOptions): 
   const listButton = (options.listButtonText ?? 'Pilih').slice(0, CLOUD_LIMITS.listButton);
 
   async function post(payload: Record<string, unknown>): Promise<SendResult> {
-    let response: Response;
+    let response: Awaited<ReturnType<typeof request>>;
     try {
-      response = await fetch(url, {
+      // The platforms' HTTP client (src/http/platform-client.ts): every reply is one call.
+      response = await request(url, {
+        dispatcher: platformAgent,
         method: 'POST',
         headers: { authorization: `Bearer ${options.accessToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', ...payload }),
@@ -60,14 +64,15 @@ export function createWhatsAppCloudSender(options: WhatsAppCloudSenderOptions): 
       const timedOut = (err as { name?: unknown } | null)?.name === 'TimeoutError';
       return { ok: false, failure: 'retryable', reason: timedOut ? `timeout after ${timeoutMs} ms` : `network: ${networkCause(err)}` };
     }
-    const body = await readJson(response);
-    if (!response.ok) {
+    const body = await readJson(response.body);
+    if (response.statusCode >= 300) {
       const error = (body as { error?: GraphError } | undefined)?.error;
-      return classifyGraphError(response.status, error, parseRetryAfter(response.headers.get('retry-after')));
+      const retryAfter = response.headers['retry-after'];
+      return classifyGraphError(response.statusCode, error, parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : null));
     }
     const id = (body as { messages?: { id?: unknown }[] } | undefined)?.messages?.[0]?.id;
     // A 200 without an id (a proxy page, a changed API) is retried rather than assumed delivered.
-    if (typeof id !== 'string') return { ok: false, failure: 'retryable', reason: `HTTP ${response.status} without message id` };
+    if (typeof id !== 'string') return { ok: false, failure: 'retryable', reason: `HTTP ${response.statusCode} without message id` };
     return { ok: true, externalId: id };
   }
 
@@ -153,17 +158,18 @@ function renderTemplate(m: Extract<OutboundMessage, { kind: 'template' }>): Reco
   return { name: m.name, language: { code: m.language }, ...(components.length ? { components } : {}) };
 }
 
-async function readJson(response: Response): Promise<unknown> {
+async function readJson(body: Dispatcher.ResponseData['body']): Promise<unknown> {
   try {
-    return await response.json();
+    return await body.json();
   } catch {
     return undefined;
   }
 }
 
-/** `fetch failed` says nothing; its cause (ECONNREFUSED, ENOTFOUND…) is what an operator needs. */
+/** The error's code (ECONNREFUSED, ENOTFOUND…) is what an operator needs, its own or its cause's. */
 function networkCause(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
+  const own = (err as { code?: unknown }).code;
   const cause = err.cause as { code?: string; message?: string } | undefined;
-  return cause?.code ?? cause?.message ?? err.message;
+  return cause?.code ?? (typeof own === 'string' && !own.startsWith('UND_ERR_') ? own : undefined) ?? cause?.message ?? err.message;
 }
