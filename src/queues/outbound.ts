@@ -34,7 +34,7 @@ import type { ChannelBreakers } from './breaker.js';
 import type { ClaimSession } from './claims.js';
 import { outboundJobs, RetryLater } from './jobs.js';
 import type { SendPacer } from './pacer.js';
-import type { Settler } from './settle.js';
+import type { Settler, Unsettled } from './settle.js';
 import { indexableId } from '../domain/ids.js';
 
 /** What a process sends with: its channels' senders, the session its claims die with, its channels' breakers. */
@@ -57,7 +57,7 @@ export interface Sending {
  * is written (src/queues/settle.ts), after which the chat's next turn is queued (after `delayMs`).
  * Undefined when the write was left to the background.
  */
-export async function settle<T>(ctx: PipelineContext, sending: Sending, row: { identityId: number; rowId: number }, write: () => Promise<T>, delayMs = 0): Promise<{ written: T } | undefined> {
+export async function settle<T>(ctx: PipelineContext, sending: Sending, row: Unsettled, write: () => Promise<T>, delayMs = 0): Promise<{ written: T } | undefined> {
   try {
     return { written: await write() };
   } catch (err) {

@@ -39,11 +39,6 @@ export class Settler {
     private readonly backoff: BackoffOptions = SETTLE_BACKOFF,
   ) {}
 
-  /** Rows whose write waits for its next attempt. */
-  get waiting(): number {
-    return this.timers.size;
-  }
-
   /** Tries `write` again after the backoff until it succeeds, then runs `then` (which may fail: logged). */
   later(row: Unsettled, write: () => Promise<unknown>, then: () => Promise<void>, attempt = 1): void {
     if (this.stopped) return;
