@@ -8,7 +8,11 @@ export function createDb(url: string, poolSize: number) {
     max: poolSize,
     // Our own notices (CREATE ... IF NOT EXISTS) are not news.
     onnotice: () => {},
-    connection: { application_name: 'kanal-aduan' },
+    // No JIT: the planner compiles any statement it costs above 100,000 (jit_above_cost), about
+    // 50 ms each time, and a hot step statement costed so once cut the bot to a third of its rate.
+    // The app's statements are index look-ups, where compiling buys nothing: the console's lists
+    // and counts over 300,000 cases planned no JIT at all, and its statistics had turned it off.
+    connection: { application_name: 'kanal-aduan', jit: 'off' },
   });
   const db = drizzle(sql, { schema });
   // The conversation steps' transactions: their statements prepared (see `preparing`). Not the
