@@ -37,9 +37,9 @@ export const grammyFetch = (async (url: string | URL, init: GrammyInit = {}) => 
   const { statusCode, headers, body } = await request(url, {
     dispatcher: platformAgent,
     method: (init.method ?? 'GET') as 'GET' | 'POST',
-    ...(init.headers ? { headers: init.headers } : {}),
-    ...(init.body !== undefined ? { body: init.body } : {}),
-    ...(init.signal ? { signal: init.signal } : {}),
+    headers: init.headers,
+    body: init.body,
+    signal: init.signal,
   });
   return {
     json: async () => {

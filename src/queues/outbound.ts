@@ -198,12 +198,11 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
     if (!result.ok && result.failure !== 'permanent') {
       // The platform's retry-after exactly; anything else waits no longer than the channel's probe.
       const waitMs = result.failure === 'rate-limited' ? result.retryAfterMs : breakers.settings.probeIntervalMs;
-      const reason = result.reason;
-      const notBefore = result.failure === 'rate-limited' ? db`now() + ${waitMs} * interval '1 millisecond'` : null;
+      const { reason, failure } = result;
       await settle(ctx, sending, unsettled, () => db`
         update outbox set status = 'pending', claimed_at = null, claimed_by = null, attempts = attempts + 1, last_error = ${reason},
-          not_before = ${notBefore}
-        where id = ${row.id} and claimed_by = ${key}::bigint`.then(() => {}), waitMs);
+          not_before = ${failure === 'rate-limited' ? db`now() + ${waitMs} * interval '1 millisecond'` : null}
+        where id = ${row.id} and claimed_by = ${key}::bigint`, waitMs);
       throw new RetryLater(waitMs, result.reason);
     }
     // `sent_at` is on the domain clock, like every date retention counts from: when the platform
