@@ -40,5 +40,38 @@ export async function benchUnderstanding(): Promise<void> {
     `time           ${(perMessage * 1000).toFixed(1)} µs per corpus message on average (target < ${TARGET_MS} ms), ` +
       `${(perLong * 1000).toFixed(0)} µs for a ${long.length}-character message`,
   );
-  if (perMessage >= TARGET_MS) process.exitCode = 1;
+  // A province's catalogue is larger than the demo's: the same corpus against the demo's services
+  // and a thousand more, each with its own name, acronym and keyword. A message's phrases are found
+  // by its words, so the time should barely move with the catalogue's size.
+  const catalogue = await readCatalogue();
+  const extra = Array.from({ length: LARGE_CATALOGUE_EXTRA }, (_, i) => ({
+    ...catalogue.services[i % catalogue.services.length],
+    code: `layanan-${i}`,
+    name: { id: `Layanan Contoh ${syllables(i)} (LC${syllables(i).toUpperCase()})`, en: `Sample Service ${syllables(i)}` },
+    keywords: [`izin ${syllables(i + 7)}`],
+  }));
+  const large = buildVocabulary({ ...catalogue, services: [...catalogue.services, ...extra] });
+  for (const [text] of corpus) understand(text, large);
+  const largeStarted = performance.now();
+  for (let round = 0; round < ROUNDS / 4; round++) for (const [text] of corpus) understand(text, large);
+  const perLarge = (performance.now() - largeStarted) / ((ROUNDS / 4) * corpus.length);
+  console.log(
+    `               ${(perLarge * 1000).toFixed(1)} µs per corpus message with ${catalogue.services.length + LARGE_CATALOGUE_EXTRA} services ` +
+      `(${large.services.length} service phrases) in the catalogue, against ${(perMessage * 1000).toFixed(1)} µs with the demo's ${catalogue.services.length}`,
+  );
+  if (perMessage >= TARGET_MS || perLarge >= TARGET_MS) process.exitCode = 1;
+}
+
+/** Services added to the demo catalogue for the large catalogue's figure. */
+const LARGE_CATALOGUE_EXTRA = 1_000;
+
+/** A made-up word per number ("bakudi"), so each added service has names of its own. */
+function syllables(n: number): string {
+  const parts = ['ba', 'ku', 'di', 'mo', 're', 'ta', 'su', 'li', 'ne', 'go'];
+  let word = '';
+  do {
+    word += parts[n % 10];
+    n = Math.floor(n / 10);
+  } while (n > 0);
+  return `${word}${parts[word.length % 10]}`;
 }

@@ -169,11 +169,41 @@ function positionsOf(words: readonly string[]): Positions {
   return positions;
 }
 
+/** Shared by every look-up that finds nothing, so a miss makes no array. */
+const NOWHERE: readonly never[] = Object.freeze([]);
+
 /** Positions where `phrase` starts in `words`. */
-function occurrences(words: readonly string[], positions: Positions, phrase: Phrase): number[] {
-  return (positions.get(phrase[0]) ?? []).filter(
-    (i) => i + phrase.length <= words.length && phrase.every((word, j) => words[i + j] === word),
-  );
+function occurrences(words: readonly string[], positions: Positions, phrase: Phrase): readonly number[] {
+  const starts = positions.get(phrase[0]);
+  if (!starts) return NOWHERE;
+  return starts.filter((i) => i + phrase.length <= words.length && phrase.every((word, j) => words[i + j] === word));
+}
+
+/**
+ * A catalogue's phrases (a vocabulary's services or categories) by their first word, each with
+ * its place in the list. A message's phrases are then looked up by its own words and taken in
+ * the list's order, longest first, as a pass over the whole list would take them; a catalogue of
+ * hundreds of services costs a message a few look-ups, not hundreds of tries, nor an array each.
+ */
+const entryIndexes = new WeakMap<readonly { phrase: Phrase }[], Map<string, number[]>>();
+
+function entriesNamed<T extends { phrase: Phrase }>(entries: readonly T[], positions: Positions): T[] {
+  let index = entryIndexes.get(entries);
+  if (!index) {
+    index = new Map();
+    entries.forEach(({ phrase }, i) => {
+      const at = index!.get(phrase[0]);
+      if (at) at.push(i);
+      else index!.set(phrase[0], [i]);
+    });
+    entryIndexes.set(entries, index);
+  }
+  const found: number[] = [];
+  for (const word of positions.keys()) {
+    const at = index.get(word);
+    if (at) found.push(...at);
+  }
+  return found.sort((a, b) => a - b).map((i) => entries[i]);
 }
 
 /** Phrases by their first word, so matching costs one look-up per word, not one pass per phrase. */
@@ -198,7 +228,7 @@ function mark(words: readonly string[], phrases: readonly Phrase[], covered: boo
   const index = indexOf(phrases);
   let count = 0;
   for (let at = 0; at < words.length; at++) {
-    for (const phrase of index.get(words[at]) ?? []) {
+    for (const phrase of index.get(words[at]) ?? NOWHERE) {
       if (at + phrase.length > words.length || phrase.some((word, j) => words[at + j] !== word || covered[at + j] || reserved[at + j])) continue;
       count++;
       for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
@@ -261,7 +291,7 @@ function language(words: readonly string[]): Lang | null {
 
 function serviceCodes(words: readonly string[], positions: Positions, vocabulary: Vocabulary, covered: boolean[]): string[] {
   const codes: { code: string; at: number }[] = [];
-  for (const { phrase, code } of vocabulary.services) {
+  for (const { phrase, code } of entriesNamed(vocabulary.services, positions)) {
     for (const at of occurrences(words, positions, phrase)) {
       if (phrase.some((_, j) => covered[at + j])) continue;
       for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
@@ -280,7 +310,7 @@ function categoryOf(words: readonly string[], positions: Positions, vocabulary: 
   const scores = new Map<string, number>();
   const covered: boolean[] = [];
   const found: { at: number; end: number; code: string }[] = [];
-  for (const { phrase, code } of vocabulary.categories) {
+  for (const { phrase, code } of entriesNamed(vocabulary.categories, positions)) {
     for (const at of occurrences(words, positions, phrase)) {
       if (phrase.some((_, j) => covered[at + j])) continue;
       for (let j = 0; j < phrase.length; j++) covered[at + j] = true;
