@@ -24,7 +24,7 @@ import { CHANNELS } from './channels.js';
 import { fmt, percentile } from './figures.js';
 import { createScratch, freePort, productEnv } from './infra.js';
 import { LAPOR_SCRIPT, type ScriptStep } from './load.js';
-import { cpuBetween, cpuSnapshot, OTHER_LOAD_WARNING, productBackends, startProduct, waitForHealth, waitForWorkers, type CpuUse } from './processes.js';
+import { cpuBetween, cpuSnapshot, OTHER_LOAD_WARNING, productBackends, STEAL_WARNING, startProduct, waitForHealth, waitForWorkers, type CpuUse } from './processes.js';
 
 export interface FloodSettings {
   citizens: number;
@@ -195,10 +195,15 @@ export function floodReport(r: FloodReport, log: (line: string) => void) {
     `max ${fmt(percentile(latencies, 1)).padStart(7)} ms   ${rest}`;
   for (const run of r.runs) {
     log(line(run.name, run.latencies, `${run.latencies.length} answered, ${run.problems} not (or not as expected), ${fmt(run.wallMs / 1000)} s`));
-    const disturbed = run.cpu.other > OTHER_LOAD_WARNING ? '  ! other processes busy: not a clean measurement' : '';
+    const disturbed =
+      run.cpu.other > OTHER_LOAD_WARNING
+        ? '  ! other processes busy: not a clean measurement'
+        : run.cpu.stolen > STEAL_WARNING
+          ? '  ! the host took cores for other guests (steal time): not a clean measurement'
+          : '';
     log(
       `          cores busy: product ${fmt(run.cpu.product[0], 2)}, its Postgres ${fmt(run.cpu.postgres, 2)}, Redis ${fmt(run.cpu.redis, 2)}, ` +
-        `bench ${fmt(run.cpu.bench, 2)}, other processes ${fmt(run.cpu.other, 2)}; machine ${fmt(run.cpu.machine * 100, 0)}% busy${disturbed}`,
+        `bench ${fmt(run.cpu.bench, 2)}, other processes ${fmt(run.cpu.other, 2)}, stolen by the host ${fmt(run.cpu.stolen, 2)}; machine ${fmt(run.cpu.machine * 100, 0)}% busy${disturbed}`,
     );
   }
   log(line('all alone', alone, ''));

@@ -17,6 +17,11 @@ import { REDIS_URL } from './infra.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Busy cores outside the bench, the bots, Postgres and Redis above which a phase is flagged as disturbed. */
 export const OTHER_LOAD_WARNING = 0.25;
+/**
+ * Cores the hypervisor gave to other guests while this machine had work (steal time) above which a
+ * phase is flagged as disturbed: its processes waited for a core that was not there.
+ */
+export const STEAL_WARNING = 0.1;
 /** Linux reports CPU time in clock ticks of 1/100 s on every platform Node supports here. */
 const TICKS_PER_SECOND = 100;
 /** Migrations, seeding and (split shape) several processes starting on a busy machine. */
@@ -158,14 +163,20 @@ function cpuSecondsByName(name: string): number {
   return total;
 }
 
-/** Busy and total CPU seconds of the whole machine, summed over cores (/proc/stat). */
-function machineSeconds(): { busy: number; total: number } {
+/**
+ * Busy, stolen and total CPU seconds of the whole machine, summed over cores (/proc/stat). Stolen:
+ * time a virtual machine's cores were runnable but the hypervisor ran another guest (the eighth
+ * field, `steal`); not this machine's work, so not counted as busy.
+ */
+function machineSeconds(): { busy: number; steal: number; total: number } {
   const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const ticks = values.map(Number);
+  // user nice system idle iowait irq softirq steal (guest and guest_nice are inside user and nice)
+  const ticks = values.slice(0, 8).map(Number);
   const total = ticks.reduce((a, b) => a + b, 0);
-  // idle + iowait
-  const busy = total - ticks[3] - ticks[4];
-  return { busy: busy / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
+  const steal = ticks[7] ?? 0;
+  // not idle, iowait or stolen
+  const busy = total - ticks[3] - ticks[4] - steal;
+  return { busy: busy / TICKS_PER_SECOND, steal: steal / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
 }
 
 export interface CpuSnapshot {
@@ -175,7 +186,7 @@ export interface CpuSnapshot {
   /** CPU seconds per Postgres server process (pid → seconds). */
   postgres: Map<number, number>;
   redis: number;
-  machine: { busy: number; total: number };
+  machine: { busy: number; steal: number; total: number };
 }
 
 /**
@@ -213,6 +224,8 @@ export interface CpuUse {
   machine: number;
   /** Busy cores not accounted for above: the kernel's own threads and anything else running on the machine. */
   other: number;
+  /** Cores the hypervisor took for other guests (steal time): this machine's processes waited for them. */
+  stolen: number;
 }
 
 export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): CpuUse {
@@ -231,6 +244,7 @@ export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): CpuUse {
     redis,
     machine: (b.machine.busy - a.machine.busy) / (b.machine.total - a.machine.total),
     other: Math.max(0, busyCores - product.reduce((x, y) => x + y, 0) - bench - postgres - redis),
+    stolen: rate(a.machine.steal, b.machine.steal),
   };
 }
 

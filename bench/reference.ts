@@ -29,7 +29,7 @@ import { fmt, percentile } from './figures.js';
 import { seedProductHistory, seedReferenceHistory } from './history.js';
 import { createScratch, freePort, productEnv, type Scratch } from './infra.js';
 import { CitizenLoad, LAPOR_SCRIPT, type PhaseResult, type ScriptStep } from './load.js';
-import { measureCpu, OTHER_LOAD_WARNING, productBackends, startNode, startProduct, waitForHealth, waitForWorkers, type CpuUse, type ProductProcess } from './processes.js';
+import { measureCpu, OTHER_LOAD_WARNING, productBackends, STEAL_WARNING, startNode, startProduct, waitForHealth, waitForWorkers, type CpuUse, type ProductProcess } from './processes.js';
 
 export interface ReferenceSettings {
   /** Closed-loop chat counts, each measured for both bots. */
@@ -46,6 +46,12 @@ export interface ReferenceSettings {
    * safe in two.
    */
   productProcesses: number;
+  /**
+   * How the product runs (BENCH_PRODUCT_SHAPE): `all`, the processes above each of role `all`
+   * (what `npm start` runs), or `web+worker`, one process of each role, the citizens posting to the
+   * web one, as docker-compose.yml runs it (with one worker, not two: two cores here).
+   */
+  productShape: 'all' | 'web+worker';
   /**
    * Reports each bot's database has served before the run (BENCH_REFERENCE_HISTORY, default
    * 20,000; 0 starts both empty), with the statistics autovacuum would have left (bench/history.ts).
@@ -124,18 +130,38 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
     cleanups.push(() => fake.close());
     const processes: ProductProcess[] = [];
     const urls: string[] = [];
-    for (let i = 0; i < settings.productProcesses; i++) {
+    /** Processes with workers (role `all` or `worker`), to wait for. */
+    let working = 0;
+    const envFor = async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'kanal-bench-reference-'));
       cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
       const port = await freePort();
-      const env = { ...productEnv(scratch, port, dataDir), CHAT_INBOUND_PER_MINUTE: '1000000', ...fake.productEnv };
-      const process = startProduct(i === 0 ? 'product' : `product-${i + 1}`, 'all', env, settings.nodeArgs);
-      cleanups.push(() => process.stop());
-      await alive(process, waitForHealth(port));
-      processes.push(process);
-      urls.push(`http://127.0.0.1:${port}`);
+      return { port, env: { ...productEnv(scratch, port, dataDir), CHAT_INBOUND_PER_MINUTE: '1000000', ...fake.productEnv } };
+    };
+    if (settings.productShape === 'web+worker') {
+      // The web process migrates and seeds first; the worker starts on a ready database.
+      const web = await envFor();
+      const front = startProduct('product-web', 'web', web.env, settings.nodeArgs);
+      cleanups.push(() => front.stop());
+      await alive(front, waitForHealth(web.port));
+      // The same files as the web process (media), its own port.
+      const back = startProduct('product-worker', 'worker', { ...web.env, PORT: String(await freePort()) }, settings.nodeArgs);
+      cleanups.push(() => back.stop());
+      processes.push(front, back);
+      urls.push(`http://127.0.0.1:${web.port}`);
+      working = 1;
+    } else {
+      for (let i = 0; i < settings.productProcesses; i++) {
+        const { port, env } = await envFor();
+        const process = startProduct(i === 0 ? 'product' : `product-${i + 1}`, 'all', env, settings.nodeArgs);
+        cleanups.push(() => process.stop());
+        await alive(process, waitForHealth(port));
+        processes.push(process);
+        urls.push(`http://127.0.0.1:${port}`);
+      }
+      working = processes.length;
     }
-    await alive(processes, waitForWorkers(scratch.redisPrefix, 'telegram', processes.length));
+    await alive(processes, waitForWorkers(scratch.redisPrefix, 'telegram', working));
     return { processes, channel: telegram, script: LAPOR_SCRIPT, baseUrl: urls[0], alsoAt: urls.slice(1) };
   };
 
@@ -295,7 +321,11 @@ export function referenceReport(r: ReferenceReport, table: (headers: string[], r
   log('\n================ The product beside the reference bot: lapor flow over the Telegram webhook, closed loop ================');
   log(`reference ../shared/peers/grammy-conversations: ${r.referenceVersions}; one Node process`);
   log(
-    `product   ${r.settings.productProcesses === 1 ? 'one process' : `${r.settings.productProcesses} processes (BENCH_PRODUCT_PROCESSES), citizens spread over them`} (role all), ` +
+    `product   ${
+      r.settings.productShape === 'web+worker'
+        ? 'a web process and a worker process (BENCH_PRODUCT_SHAPE=web+worker), citizens posting to the web one'
+        : `${r.settings.productProcesses === 1 ? 'one process' : `${r.settings.productProcesses} processes (BENCH_PRODUCT_PROCESSES), citizens spread over them`} (role all)`
+    }, ` +
       `product defaults, CHAT_INBOUND_PER_MINUTE lifted; ${LAPOR_SCRIPT.length} messages per report ` +
       `(the reference: ${REFERENCE_LAPOR_SCRIPT.length}, taps on its buttons included)`,
   );
@@ -320,17 +350,19 @@ export function referenceReport(r: ReferenceReport, table: (headers: string[], r
         fmt(percentile(x.latencies, 1)),
         `${x.answered}/${x.sent}`,
         String(x.unanswered + x.httpErrors + x.mismatches + x.strays),
-        `${fmt(cpu.product.reduce((sum, one) => sum + one, 0), 2)} / ${fmt(cpu.postgres, 2)} / ${fmt(cpu.redis, 2)} / ${fmt(cpu.other, 2)}`,
+        `${fmt(cpu.product.reduce((sum, one) => sum + one, 0), 2)} / ${fmt(cpu.postgres, 2)} / ${fmt(cpu.redis, 2)} / ${fmt(cpu.other, 2)} / ${fmt(cpu.stolen, 2)}`,
       ]);
     }
   }
   log('');
-  log(table(['chats', 'bot', 'msg/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'answered/sent', 'problems', 'cores: bot / postgres / redis / other'], rows, 2));
+  log(table(['chats', 'bot', 'msg/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'answered/sent', 'problems', 'cores: bot / postgres / redis / other / stolen'], rows, 2));
   log('  problems: unanswered + HTTP errors + unexpected replies (or buttons missing) + stray replies.');
   for (const note of r.notes) log(`  ! ${note}`);
   for (const { chats, product, reference } of r.rows) {
     const other = Math.max(product.cpu.other, reference.cpu.other);
     if (other > OTHER_LOAD_WARNING) log(`  ! ${chats} chats: other processes kept up to ${fmt(other, 2)} cores busy: not a clean measurement`);
+    const stolen = Math.max(product.cpu.stolen, reference.cpu.stolen);
+    if (stolen > STEAL_WARNING) log(`  ! ${chats} chats: the host took up to ${fmt(stolen, 2)} cores for other guests (steal time): not a clean measurement`);
   }
 
   log('\nRatios (product / reference)');

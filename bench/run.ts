@@ -18,7 +18,8 @@
  *
  * Then the reference phase (bench/reference.ts: the product and the plain grammY bot in
  * ../shared/peers/grammy-conversations/, each in closed loop at BENCH_REFERENCE_CHATS chats, default
- * `40,120`, the product as BENCH_PRODUCT_PROCESSES processes, default 1, both on a database that
+ * `40,120`, the product as BENCH_PRODUCT_PROCESSES processes, default 1, or with BENCH_PRODUCT_SHAPE=web+worker
+ * as one web and one worker process, both on a database that
  * has served BENCH_REFERENCE_HISTORY reports, default 20,000, and their ratio against the targets), the flood phase (bench/flood.ts: one chat sending BENCH_FLOOD_MESSAGES, default 300, while
  * BENCH_FLOOD_CITIZENS, default 20, report with BENCH_FLOOD_THINK_MS, default 1000, between messages;
  * the others' p95 reply time with and without the flood, BENCH_FLOOD_ROUNDS, default 2, of each) and the inbox phase (bench/inbox.ts: the
@@ -39,7 +40,7 @@ import { createScratch, freePort, machineInfo, productEnv, type MachineInfo } fr
 import { CitizenLoad, LAPOR_SCRIPT, type PhaseResult } from './load.js';
 import { referenceReport, runReferenceBench, type ReferenceReport } from './reference.js';
 import { benchUnderstanding } from './understanding.js';
-import { measureCpu, memory, OTHER_LOAD_WARNING, productBackends, RssSampler, startProduct, waitForHealth, waitForWorkers, type CpuUse, type ProductProcess } from './processes.js';
+import { measureCpu, memory, OTHER_LOAD_WARNING, productBackends, STEAL_WARNING, RssSampler, startProduct, waitForHealth, waitForWorkers, type CpuUse, type ProductProcess } from './processes.js';
 
 function numberFromEnv(name: string, fallback: number, { allowZero = false } = {}): number {
   const raw = process.env[name];
@@ -47,6 +48,12 @@ function numberFromEnv(name: string, fallback: number, { allowZero = false } = {
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) throw new Error(`${name} must be a positive number, got "${raw}"`);
   return value;
+}
+
+function productShapeFromEnv(): 'all' | 'web+worker' {
+  const raw = process.env.BENCH_PRODUCT_SHAPE || 'all';
+  if (raw !== 'all' && raw !== 'web+worker') throw new Error(`BENCH_PRODUCT_SHAPE must be all or web+worker, got "${raw}"`);
+  return raw;
 }
 
 function listFromEnv(name: string, fallback: string): string[] {
@@ -78,6 +85,7 @@ const settings = {
       return n;
     }),
     productProcesses: Math.round(numberFromEnv('BENCH_PRODUCT_PROCESSES', 1)),
+    productShape: productShapeFromEnv(),
     history: Math.round(numberFromEnv('BENCH_REFERENCE_HISTORY', 20_000, { allowZero: true })),
   },
   inbox: {
@@ -338,6 +346,9 @@ function printReport(machine: MachineInfo, reports: RunReport[]) {
       if (cpu.other > OTHER_LOAD_WARNING) {
         log(`  ! ${run}: other processes kept ${fmt(cpu.other, 2)} cores busy (see CPU below): not a clean measurement`);
       }
+      if (cpu.stolen > STEAL_WARNING) {
+        log(`  ! ${run}: the host took ${fmt(cpu.stolen, 2)} cores for other guests (steal time): not a clean measurement`);
+      }
       const problems = [
         r.unanswered && `${r.unanswered} unanswered`,
         r.httpErrors && `${r.httpErrors} HTTP errors`,
@@ -361,6 +372,7 @@ function printReport(machine: MachineInfo, reports: RunReport[]) {
         fmt(cpu.redis, 2),
         fmt(cpu.bench, 2),
         fmt(cpu.other, 2),
+        fmt(cpu.stolen, 2),
         `${fmt(cpu.machine * 100, 0)}%`,
       ]);
     }
@@ -368,7 +380,7 @@ function printReport(machine: MachineInfo, reports: RunReport[]) {
   log('\nCPU during the window, in cores busy (1.00 = one core all the time)');
   log(
     table(
-      ['channel', 'shape', 'phase', 'product processes', 'postgres (its backends)', 'redis (whole server)', 'bench (load + fake API)', 'other', 'machine busy'],
+      ['channel', 'shape', 'phase', 'product processes', 'postgres (its backends)', 'redis (whole server)', 'bench (load + fake API)', 'other', 'stolen (steal)', 'machine busy'],
       cpuRows,
       4,
     ),
@@ -430,6 +442,7 @@ async function main() {
         apiDelayMs: settings.apiDelayMs,
         nodeArgs: settings.nodeArgs,
         productProcesses: settings.reference.productProcesses,
+        productShape: settings.reference.productShape,
         history: settings.reference.history,
       },
       log,
