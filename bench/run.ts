@@ -12,7 +12,8 @@
  * BENCH_API_DELAY_MS (the fake platform API answers after this long, like the real round trip; default 0),
  * BENCH_NODE_ARGS (extra Node flags for the product processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
  * to see where their time goes: NODE_OPTIONS refuses --cpu-prof).
- * `npm run bench -- understanding` instead scores the understanding step on the labelled corpus and times it.
+ * `npm run bench -- understanding` instead scores the understanding step on the labelled corpus and times it;
+ * `npm run bench -- step` times the conversation step alone and counts what it allocates (bench/step.ts).
  * Product settings not set here (WORKER_CONCURRENCY, DATABASE_POOL_SIZE…) pass through from the
  * environment, so their effect can be measured without editing anything.
  *
@@ -39,6 +40,7 @@ import { inboxReport, runInboxBench, type InboxRow } from './inbox.js';
 import { createScratch, freePort, machineInfo, productEnv, type MachineInfo } from './infra.js';
 import { CitizenLoad, LAPOR_SCRIPT, type PhaseResult } from './load.js';
 import { referenceReport, runReferenceBench, type ReferenceReport } from './reference.js';
+import { benchStep } from './step.js';
 import { benchUnderstanding } from './understanding.js';
 import { measureCpu, memory, OTHER_LOAD_WARNING, productBackends, STEAL_WARNING, RssSampler, startProduct, waitForHealth, waitForWorkers, type CpuUse, type ProductProcess } from './processes.js';
 
@@ -471,8 +473,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-// `npm run bench -- understanding` measures the pure understanding step alone (see understanding.ts).
-(process.argv[2] === 'understanding' ? benchUnderstanding() : main())
+// `npm run bench -- understanding` measures the pure understanding step alone (see understanding.ts),
+// `npm run bench -- step` the conversation step alone (see step.ts).
+(process.argv[2] === 'understanding' ? benchUnderstanding() : process.argv[2] === 'step' ? benchStep() : main())
   .catch((err) => {
     process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
