@@ -19,7 +19,7 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json .puppeteerrc.cjs ./
-# patch-package (npm ci's postinstall) mends postgres.js 3.4.9: see patches/ and the README.
+# patch-package (npm ci's postinstall) mends postgres.js 3.4.9 and xstate 5.33.3: see patches/ and the README.
 COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist

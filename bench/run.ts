@@ -55,6 +55,10 @@ function numberFromEnv(name: string, fallback: number, { allowZero = false } = {
 function productShapeFromEnv(): 'all' | 'web+worker' {
   const raw = process.env.BENCH_PRODUCT_SHAPE || 'all';
   if (raw !== 'all' && raw !== 'web+worker') throw new Error(`BENCH_PRODUCT_SHAPE must be all or web+worker, got "${raw}"`);
+  // web+worker is one process of each role: a count of processes of role all would be ignored.
+  if (raw === 'web+worker' && (process.env.BENCH_PRODUCT_PROCESSES ?? '1') !== '1') {
+    throw new Error('BENCH_PRODUCT_SHAPE=web+worker runs one web and one worker process: leave BENCH_PRODUCT_PROCESSES unset');
+  }
   return raw;
 }
 

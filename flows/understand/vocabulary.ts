@@ -13,11 +13,14 @@ export interface CatalogueWords {
 }
 
 export interface Vocabulary {
-  /** Phrases naming a service, longest first, with the service's code. */
-  services: { phrase: Phrase; code: string }[];
+  /**
+   * Phrases naming a service, longest first, with the service's code. Never changed once built: the
+   * understanding step indexes them (and the categories') by their first word, once per vocabulary.
+   */
+  services: readonly { phrase: Phrase; code: string }[];
   /** Each service's complaint category, for a category hint from a service named. */
   serviceCategory: Map<string, string>;
-  categories: { phrase: Phrase; code: string }[];
+  categories: readonly { phrase: Phrase; code: string }[];
   /** Every word the vocabulary knows, for splitting words typed without spaces and for typo matching. */
   words: Set<string>;
 }
