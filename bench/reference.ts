@@ -130,8 +130,6 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
     cleanups.push(() => fake.close());
     const processes: ProductProcess[] = [];
     const urls: string[] = [];
-    /** Processes with workers (role `all` or `worker`), to wait for. */
-    let working = 0;
     const envFor = async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'kanal-bench-reference-'));
       cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
@@ -149,7 +147,6 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
       cleanups.push(() => back.stop());
       processes.push(front, back);
       urls.push(`http://127.0.0.1:${web.port}`);
-      working = 1;
     } else {
       for (let i = 0; i < settings.productProcesses; i++) {
         const { port, env } = await envFor();
@@ -159,9 +156,8 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
         processes.push(process);
         urls.push(`http://127.0.0.1:${port}`);
       }
-      working = processes.length;
     }
-    await alive(processes, waitForWorkers(scratch.redisPrefix, 'telegram', working));
+    await alive(processes, waitForWorkers(scratch.redisPrefix, 'telegram', settings.productShape === 'web+worker' ? 1 : processes.length));
     return { processes, channel: telegram, script: LAPOR_SCRIPT, baseUrl: urls[0], alsoAt: urls.slice(1) };
   };
 
