@@ -265,7 +265,13 @@ export class CitizenLoad {
       (res) => {
         res.resume();
         res.on('end', () => {
-          if (res.statusCode !== 200) phase.httpErrors++;
+          if (res.statusCode !== 200) {
+            phase.httpErrors++;
+            // The bot refused the update: its chat would wait in vain for STEP_TIMEOUT_MS, a chat
+            // fewer in the closed loop for the rest of the window. A new citizen takes its place.
+            if (citizen.pending === pending) return this.abandon(citizen);
+            return;
+          }
           pending.posted = true;
           this.settleIfDone(citizen);
         });
@@ -316,6 +322,23 @@ export class CitizenLoad {
     citizen.nextMessageId = 1;
     citizen.offered = [];
     this.citizens.set(citizen.chatId, citizen);
+  }
+
+  /**
+   * A chat the bot refused an update of, counted unanswered, and a new citizen in its place from
+   * the script's start; whatever the bot still sends the old chat counts as stray.
+   */
+  private abandon(citizen: Citizen) {
+    const phase = this.phase;
+    if (!phase) return;
+    phase.timedOut++;
+    this.noteUnanswered(phase, citizen);
+    citizen.pending = null;
+    citizen.position = 0;
+    this.newCitizenInPlaceOf(citizen);
+    if (isOpen(phase) && phase.mode.kind === 'closed') this.send(citizen);
+    else if (isOpen(phase)) phase.idle.push(citizen);
+    else this.checkQuiet();
   }
 
   private checkQuiet() {

@@ -41,6 +41,8 @@ export interface ProductProcess {
   outputTail(): string;
   /** Log lines at warn level or above (pino levels 40+). */
   warnings(): number;
+  /** Lines of output (stdout or stderr) that matched `startNode`'s `watch`, so far. */
+  watched(): number;
   /** Those lines themselves, parsed, in the order written (stdout only: pino's JSON lines). */
   warningLines(): LoggedLine[];
   exited: Promise<number | null>;
@@ -63,8 +65,11 @@ export function startProduct(
   return startNode(label, [...nodeArgs, '--import', 'tsx', 'src/main.ts', role], ROOT, env);
 }
 
-/** Runs `node <args>` in `cwd` with `env` over this process's environment, watched as startProduct describes. */
-export function startNode(label: string, args: string[], cwd: string, env: Record<string, string>): ProductProcess {
+/**
+ * Runs `node <args>` in `cwd` with `env` over this process's environment, watched as startProduct
+ * describes; lines of its output matching `watch` are counted (`watched`).
+ */
+export function startNode(label: string, args: string[], cwd: string, env: Record<string, string>, watch?: RegExp): ProductProcess {
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, ...env },
@@ -87,6 +92,13 @@ export function startNode(label: string, args: string[], cwd: string, env: Recor
       }
     }
   };
+  let watched = 0;
+  const partials = new Map<NodeJS.ReadableStream, string>();
+  const watchLines = (stream: NodeJS.ReadableStream) => (chunk: Buffer) => {
+    const lines = ((partials.get(stream) ?? '') + chunk.toString()).split('\n');
+    partials.set(stream, lines.pop() ?? '');
+    for (const line of lines) if (watch!.test(line)) watched++;
+  };
   let printed: string | null = '';
   let announce: (url: string) => void = () => {};
   const listening = new Promise<string>((resolve) => (announce = resolve));
@@ -107,12 +119,15 @@ export function startNode(label: string, args: string[], cwd: string, env: Recor
   child.stdout!.on('data', keep);
   child.stdout!.on('data', parseLines);
   child.stderr!.on('data', keep);
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  if (watch) for (const stream of [child.stdout!, child.stderr!]) stream.on('data', watchLines(stream));
+  // 'close', not 'exit': by then its output has been read to the end (`outputTail`, `watched`).
+  const exited = once(child, 'close').then(([code]) => code as number | null);
   return {
     label,
     pid: child.pid!,
     outputTail: () => tail,
     warnings: () => warnings,
+    watched: () => watched,
     warningLines: () => [...warningLines],
     exited,
     listening,

@@ -12,8 +12,13 @@ import { CitizenLoad, type ScriptStep } from '../../bench/load.js';
 
 const SECRET = 'tiny-bot-secret';
 
-/** A tiny webhook bot: any text gets a menu with a "go" button; tapping it gets "done". Wrong secrets get 401. */
-async function startTinyBot(api: FakeBotApi): Promise<{ url: string; server: Server }> {
+/**
+ * A tiny webhook bot: any text gets a menu with a "go" button; tapping it gets "done". Wrong secrets
+ * get 401. The first `refuse` updates get a 500 and no reply, as the reference answers an update its
+ * middleware failed.
+ */
+async function startTinyBot(api: FakeBotApi, refuse = 0): Promise<{ url: string; server: Server }> {
+  let refused = 0;
   const call = (method: string, params: object) =>
     fetch(`${api.apiRoot}/bot${api.token}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) }).then((r) => r.json());
   const server = createServer((req, res) => {
@@ -21,6 +26,10 @@ async function startTinyBot(api: FakeBotApi): Promise<{ url: string; server: Ser
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       if (req.headers['x-telegram-bot-api-secret-token'] !== SECRET) return void res.writeHead(401).end();
+      if (refused < refuse) {
+        refused++;
+        return void res.writeHead(500).end();
+      }
       const update = JSON.parse(Buffer.concat(chunks).toString()) as { message?: { chat: { id: number } }; callback_query?: { id: string; data: string; message: { chat: { id: number } } } };
       if (update.message) {
         await call('sendMessage', { chat_id: update.message.chat.id, text: 'Pick one', reply_markup: { inline_keyboard: [[{ text: 'Go', callback_data: 'go' }]] } });
@@ -43,18 +52,18 @@ describe('bench driver for the reference bot', () => {
     while (closers.length) await closers.pop()!();
   });
 
-  async function run(script: ScriptStep[]) {
+  async function run(script: ScriptStep[], { citizens = 2, refuse = 0 } = {}) {
     let load: CitizenLoad | null = null;
     const api = await startFakeBotApi((...args) => load?.onSend(...args));
     closers.push(() => api.close());
-    const bot = await startTinyBot(api);
+    const bot = await startTinyBot(api, refuse);
     closers.push(() => new Promise<void>((resolve) => bot.server.close(() => resolve())));
     expect(api.webhook).toEqual({ url: bot.url, secret: SECRET });
     const telegram = CHANNELS.find((c) => c.key === 'telegram')!;
     const channel: BenchChannel = { ...telegram, ...telegramDelivery(api.webhook!.url, api.webhook!.secret!) };
     load = new CitizenLoad({ baseUrl: 'http://unused.invalid', channel, script });
     closers.push(() => load!.close());
-    return load.closedLoop('tiny', 2, 300);
+    return load.closedLoop('tiny', citizens, 300);
   }
 
   it('posts to the registered webhook with its secret and taps the offered button', async () => {
@@ -64,6 +73,24 @@ describe('bench driver for the reference bot', () => {
     ]);
     expect(result.answered).toBeGreaterThan(4);
     expect({ httpErrors: result.httpErrors, mismatches: result.mismatches, unanswered: result.unanswered }).toEqual({ httpErrors: 0, mismatches: 0, unanswered: 0 });
+  });
+
+  it('puts a new citizen in the place of one whose update the bot refused, and counts it', async () => {
+    const result = await run(
+      [
+        { text: 'hi', replies: 1, expect: /Pick one/ },
+        { text: 'Go', tap: 'go', replies: 1, expect: /done go/ },
+      ],
+      { citizens: 1, refuse: 1 },
+    );
+    // The only chat of the loop would otherwise wait for its reply until the step's timeout.
+    expect(result.answered).toBeGreaterThan(4);
+    expect({ httpErrors: result.httpErrors, unanswered: result.unanswered, mismatches: result.mismatches, strays: result.strays }).toEqual({
+      httpErrors: 1,
+      unanswered: 1,
+      mismatches: 0,
+      strays: 0,
+    });
   });
 
   it('counts a tap on a button the reply did not offer as unexpected', async () => {
