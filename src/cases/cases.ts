@@ -3,7 +3,7 @@
  * clock started, first event recorded) and reading the citizen's own cases. Everything runs inside
  * the caller's transaction, so a case exists exactly when the conversation step that made it commits.
  */
-import { and, desc, eq, gt, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { rawTx, type Tx } from '../db/client.js';
 import type postgres from 'postgres';
 import * as t from '../db/schema.js';
@@ -241,22 +241,25 @@ export const SIMILAR_WITHIN_MS = 7 * 24 * 60 * 60_000;
  */
 export async function similarRecentCase(work: CaseWork, identityId: number, args: { categoryCode: string; nik?: SealedNik }): Promise<{ ticket: string; createdAt: string } | null> {
   const { tx, now } = work;
-  const who = sameReporter(identityId, nikHashesOfSealed(work, args.nik));
-  const [row] = await tx
-    .select({ ticket: t.cases.ticket, createdAt: t.cases.createdAt, timeZone: summaryColumns.timeZone })
-    .from(t.cases)
-    .where(
-      and(
-        who,
-        eq(t.cases.categoryCode, args.categoryCode),
-        gt(t.cases.createdAt, new Date(now.getTime() - SIMILAR_WITHIN_MS)),
-        notInArray(t.cases.status, CLOSED),
-      ),
-    )
-    .orderBy(desc(t.cases.createdAt), desc(t.cases.id))
-    .limit(1);
+  const raw = rawTx(tx);
+  // Asked once a report, at its confirmation: one text whatever the NIK (the hashes as an array,
+  // empty without one), prepared once per connection; built by drizzle, the statement cost the
+  // thread more than running it.
+  // Timestamps come back as Postgres prints them: drizzle's driver turns postgres.js's date parsers off.
+  const [row] = await raw<{ ticket: string; createdAt: string; timeZone: string }[]>`
+    select c.ticket, c.created_at as "createdAt",
+      (select d.staff_availability->>'timeZone' from dinas d where d.id = c.dinas_id) as "timeZone"
+    from cases c
+    where c.citizen_id in (
+        select citizen_id from channel_identities where id = ${identityId}
+        union all select id from citizens where nik_hash = any(${raw.array(nikHashesOfSealed(work, args.nik) ?? [], TEXT_OID)}::text[]))
+      and c.category_code = ${args.categoryCode}
+      and c.created_at > ${new Date(now.getTime() - SIMILAR_WITHIN_MS).toISOString()}::timestamptz
+      and c.status <> all(${raw.array(CLOSED, TEXT_OID)}::text[])
+    order by c.created_at desc, c.id desc
+    limit 1`;
   // In the dinas's local time, as the chat prints every date: just after midnight WIB is the next day.
-  return row ? { ticket: row.ticket, createdAt: localIso(row.createdAt, row.timeZone) } : null;
+  return row ? { ticket: row.ticket, createdAt: localIso(new Date(row.createdAt), row.timeZone) } : null;
 }
 
 /**
