@@ -267,9 +267,9 @@ export class CitizenLoad {
         res.on('end', () => {
           if (res.statusCode !== 200) {
             phase.httpErrors++;
-            // The bot refused the update: its chat would wait in vain for STEP_TIMEOUT_MS, a chat
-            // fewer in the closed loop for the rest of the window. A new citizen takes its place.
-            if (citizen.pending === pending) return this.abandon(citizen);
+            // A bot that failed the update (5xx) will not answer it: a new citizen takes the chat's
+            // place rather than wait STEP_TIMEOUT_MS for nothing, a chat fewer in the loop meanwhile.
+            if (res.statusCode! >= 500 && citizen.pending === pending) this.abandon(phase, citizen);
             return;
           }
           pending.posted = true;
@@ -280,7 +280,7 @@ export class CitizenLoad {
     req.on('error', () => {
       // The product did not take the update: this step will never be answered.
       phase.httpErrors++;
-      this.retire(citizen);
+      if (citizen.pending === pending) this.retire(citizen);
     });
     req.end(body);
   }
@@ -328,9 +328,8 @@ export class CitizenLoad {
    * A chat the bot refused an update of, counted unanswered, and a new citizen in its place from
    * the script's start; whatever the bot still sends the old chat counts as stray.
    */
-  private abandon(citizen: Citizen) {
-    const phase = this.phase;
-    if (!phase) return;
+  private abandon(phase: PhaseState, citizen: Citizen) {
+    if (this.phase !== phase) return;
     phase.timedOut++;
     this.noteUnanswered(phase, citizen);
     citizen.pending = null;

@@ -24,6 +24,8 @@ export const OTHER_LOAD_WARNING = 0.25;
 export const STEAL_WARNING = 0.1;
 /** Linux reports CPU time in clock ticks of 1/100 s on every platform Node supports here. */
 const TICKS_PER_SECOND = 100;
+/** How long after a process's exit its output may still be read before it counts as exited anyway. */
+const CLOSE_GRACE_MS = 2_000;
 /** Migrations, seeding and (split shape) several processes starting on a busy machine. */
 const STARTUP_TIMEOUT_MS = 90_000;
 
@@ -78,26 +80,16 @@ export function startNode(label: string, args: string[], cwd: string, env: Recor
   let tail = '';
   let warnings = 0;
   const warningLines: LoggedLine[] = [];
-  let partial = '';
-  const parseLines = (chunk: Buffer) => {
-    const lines = (partial + chunk.toString()).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.startsWith('{')) continue;
-      try {
-        const parsed = JSON.parse(line) as LoggedLine;
-        if (parsed.level >= 40) warningLines.push(parsed);
-      } catch {
-        // Not a pino line (a stack trace printed by Node, say).
-      }
-    }
-  };
   let watched = 0;
-  const partials = new Map<NodeJS.ReadableStream, string>();
-  const watchLines = (stream: NodeJS.ReadableStream) => (chunk: Buffer) => {
-    const lines = ((partials.get(stream) ?? '') + chunk.toString()).split('\n');
-    partials.set(stream, lines.pop() ?? '');
-    for (const line of lines) if (watch!.test(line)) watched++;
+  const onLine = (stream: 'stdout' | 'stderr', line: string) => {
+    if (watch?.test(line)) watched++;
+    if (stream !== 'stdout' || !line.startsWith('{')) return;
+    try {
+      const parsed = JSON.parse(line) as LoggedLine;
+      if (parsed.level >= 40) warningLines.push(parsed);
+    } catch {
+      // Not a pino line (a stack trace printed by Node, say).
+    }
   };
   let printed: string | null = '';
   let announce: (url: string) => void = () => {};
@@ -116,12 +108,20 @@ export function startNode(label: string, args: string[], cwd: string, env: Recor
     warnings += text.match(/"level":[4-6]\d/g)?.length ?? 0;
     tail = (tail + text).slice(-4000);
   };
-  child.stdout!.on('data', keep);
-  child.stdout!.on('data', parseLines);
-  child.stderr!.on('data', keep);
-  if (watch) for (const stream of [child.stdout!, child.stderr!]) stream.on('data', watchLines(stream));
-  // 'close', not 'exit': by then its output has been read to the end (`outputTail`, `watched`).
-  const exited = once(child, 'close').then(([code]) => code as number | null);
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = child[name]!;
+    stream.on('data', keep);
+    byLine(stream, (line) => onLine(name, line));
+  }
+  // By 'close' its output has been read to the end (`outputTail`, `watched`); a grandchild
+  // holding the pipes open must not keep a dead process from counting as exited.
+  const closed = once(child, 'close').catch(() => {});
+  const exited = once(child, 'exit').then(async ([code]) => {
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise((resolve) => (grace = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+    clearTimeout(grace);
+    return code as number | null;
+  });
   return {
     label,
     pid: child.pid!,
@@ -132,13 +132,24 @@ export function startNode(label: string, args: string[], cwd: string, env: Recor
     exited,
     listening,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return void (await exited);
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
     },
   };
+}
+
+/** Calls `onLine` with each whole line of `stream`, and with a last line left without its newline. */
+function byLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let partial = '';
+  stream.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+  stream.on('end', () => partial && onLine(partial));
 }
 
 /** Resident memory in bytes from /proc/<pid>/status (`VmRSS` now, `VmHWM` the peak), or 0 once gone. */

@@ -17,8 +17,9 @@ const SECRET = 'tiny-bot-secret';
  * get 401. The first `refuse` updates get a 500 and no reply, as the reference answers an update its
  * middleware failed.
  */
-async function startTinyBot(api: FakeBotApi, refuse = 0): Promise<{ url: string; server: Server }> {
+async function startTinyBot(api: FakeBotApi, refuse = 0): Promise<{ url: string; server: Server; chats: Set<number> }> {
   let refused = 0;
+  const chats = new Set<number>();
   const call = (method: string, params: object) =>
     fetch(`${api.apiRoot}/bot${api.token}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) }).then((r) => r.json());
   const server = createServer((req, res) => {
@@ -31,6 +32,7 @@ async function startTinyBot(api: FakeBotApi, refuse = 0): Promise<{ url: string;
         return void res.writeHead(500).end();
       }
       const update = JSON.parse(Buffer.concat(chunks).toString()) as { message?: { chat: { id: number } }; callback_query?: { id: string; data: string; message: { chat: { id: number } } } };
+      chats.add((update.message ?? update.callback_query!.message).chat.id);
       if (update.message) {
         await call('sendMessage', { chat_id: update.message.chat.id, text: 'Pick one', reply_markup: { inline_keyboard: [[{ text: 'Go', callback_data: 'go' }]] } });
       } else if (update.callback_query) {
@@ -43,7 +45,7 @@ async function startTinyBot(api: FakeBotApi, refuse = 0): Promise<{ url: string;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/tg`;
   await call('setWebhook', { url, secret_token: SECRET });
-  return { url, server };
+  return { url, server, chats };
 }
 
 describe('bench driver for the reference bot', () => {
@@ -63,11 +65,11 @@ describe('bench driver for the reference bot', () => {
     const channel: BenchChannel = { ...telegram, ...telegramDelivery(api.webhook!.url, api.webhook!.secret!) };
     load = new CitizenLoad({ baseUrl: 'http://unused.invalid', channel, script });
     closers.push(() => load!.close());
-    return load.closedLoop('tiny', citizens, 300);
+    return { result: await load.closedLoop('tiny', citizens, 300), chats: bot.chats };
   }
 
   it('posts to the registered webhook with its secret and taps the offered button', async () => {
-    const result = await run([
+    const { result } = await run([
       { text: 'hi', replies: 1, expect: /Pick one/ },
       { text: 'Go', tap: 'go', replies: 1, expect: /done go/ },
     ]);
@@ -76,7 +78,7 @@ describe('bench driver for the reference bot', () => {
   });
 
   it('puts a new citizen in the place of one whose update the bot refused, and counts it', async () => {
-    const result = await run(
+    const { result, chats } = await run(
       [
         { text: 'hi', replies: 1, expect: /Pick one/ },
         { text: 'Go', tap: 'go', replies: 1, expect: /done go/ },
@@ -85,6 +87,8 @@ describe('bench driver for the reference bot', () => {
     );
     // The only chat of the loop would otherwise wait for its reply until the step's timeout.
     expect(result.answered).toBeGreaterThan(4);
+    // The refused chat is left behind: its successor is another chat, starting the script afresh.
+    expect(chats.size).toBeGreaterThan(1);
     expect({ httpErrors: result.httpErrors, unanswered: result.unanswered, mismatches: result.mismatches, strays: result.strays }).toEqual({
       httpErrors: 1,
       unanswered: 1,
@@ -94,7 +98,7 @@ describe('bench driver for the reference bot', () => {
   });
 
   it('counts a tap on a button the reply did not offer as unexpected', async () => {
-    const result = await run([
+    const { result } = await run([
       { text: 'hi', replies: 1, expect: /Pick one/ },
       { text: 'Stop', tap: 'stop', replies: 1, expect: /done stop/ },
     ]);

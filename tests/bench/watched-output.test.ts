@@ -22,12 +22,17 @@ describe('startNode watch', () => {
         console.log('listening');
         process.stdout.write('update failed: duplicate key value violates unique constraint "peer_ca');
         await wait();
+        // A line on the other stream in between: each stream's pieces are joined apart.
+        process.stderr.write('peer_ca\\n');
+        await wait();
         process.stdout.write('ses_ticket_key"\\nanother line\\n');
         console.error('update failed: duplicate key value violates unique constraint "peer_sessions_pkey"');
+        // The last line, without its newline, counts too.
+        process.stderr.write('peer_cases_ticket_key');
       })();`;
     running = startNode('watch', ['-e', script], tmpdir(), {}, /peer_cases_ticket_key/);
     expect(await running.exited).toBe(0);
-    expect(running.watched()).toBe(2);
+    expect(running.watched()).toBe(3);
   });
 
   it('counts nothing without a pattern', async () => {
