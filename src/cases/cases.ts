@@ -213,7 +213,8 @@ export async function ownCase(tx: Tx, identityId: number, ticket: string): Promi
 /**
  * Cases of the same reporter as the chat: its own citizen (`chatCitizen`), or a citizen who gave the
  * same NIK (another chat of the same person; citizens are not merged by NIK). Both as citizen ids,
- * so the cases are found through their citizen's index whichever is known.
+ * so the cases are found through their citizen's index whichever is known. `similarRecentCase`
+ * writes the same out in its own statement: a change here belongs there too.
  */
 function sameReporter(identityId: number, hashes: string[] | null): SQL {
   const sameNik = hashes === null ? sql`` : sql` union all select id from citizens where nik_hash in (${sql.join(hashes.map((hash) => sql`${hash}`), sql`, `)})`;
@@ -242,11 +243,9 @@ export const SIMILAR_WITHIN_MS = 7 * 24 * 60 * 60_000;
 export async function similarRecentCase(work: CaseWork, identityId: number, args: { categoryCode: string; nik?: SealedNik }): Promise<{ ticket: string; createdAt: string } | null> {
   const { tx, now } = work;
   const raw = rawTx(tx);
-  // Asked once a report, at its confirmation: one text whatever the NIK (the hashes as an array,
-  // empty without one), prepared once per connection; built by drizzle, the statement cost the
-  // thread more than running it. Its values are read through sub-selects, which the planner cannot
-  // see into: given the values themselves, it found a plan made for them cheaper than the generic
-  // one every time, and planned the statement anew on every call (0.3 ms, twenty times the run).
+  // Written out and prepared: drizzle's builder cost more than the statement. The same reporter as
+  // `sameReporter`, one text whatever the NIK. The values sit in sub-selects, hidden from the planner,
+  // so Postgres keeps the generic plan instead of planning every call (see the README's bench notes).
   // Timestamps come back as Postgres prints them: drizzle's driver turns postgres.js's date parsers off.
   const [row] = await raw<{ ticket: string; createdAt: string; timeZone: string }[]>`
     select c.ticket, c.created_at as "createdAt",

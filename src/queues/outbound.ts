@@ -343,10 +343,8 @@ export function createSendRecorder(db: postgres.Sql): DataLoader<SentRow, Record
 }
 
 /**
- * The ids' array is read through a sub-select, which the planner cannot see into: given the array
- * itself, it costed each batch's plan by its length, found it cheaper than the prepared statement's
- * generic plan every time, and planned the statement anew on every call (0.3 ms a call, more than
- * running it).
+ * The ids' array sits in a sub-select, hidden from the planner: shown its length, Postgres planned
+ * the statement anew on every call instead of keeping the generic plan (see the README's bench notes).
  */
 async function recordSent(db: postgres.Sql, rows: readonly SentRow[]): Promise<Recorded[]> {
   const recorded = await db<{ id: string; next: string | null }[]>`
