@@ -68,6 +68,29 @@ describe('recording the sends the platform took', () => {
     );
   });
 
+  it('keeps one generic plan for the statement, whatever the number of rows a batch records', async () => {
+    // An outbox with a history, analysed: shown each batch's ids, Postgres planned every call.
+    const [old] = await app.ctx.db.sql<{ id: string }[]>`insert into channel_identities (channel, chat_id) values ('telegram', '9199999') returning id`;
+    await app.ctx.db.sql`
+      insert into outbox (identity_id, channel, payload, status, sent_at)
+      select ${old.id}, 'telegram', '{"kind":"text","chatId":"9199999","text":"old"}'::jsonb, 'sent', now() from generate_series(1, 100000)`;
+    await app.ctx.db.sql`analyze outbox`;
+    const one = postgres(env.databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const recorder = createSendRecorder(one);
+      for (let round = 0; round < 12; round++) {
+        const chats = await Promise.all(Array.from({ length: 1 + (round % 6) }, (_, i) => chatOwing(String(9200000 + round * 10 + i), 2)));
+        await Promise.all(chats.map((ids, i) => recorder.load({ id: ids[0], externalId: `plan-${round}-${i}`, sentAt: new Date().toISOString(), claim: CLAIM })));
+      }
+      const [plans] = await one<{ generic_plans: string; custom_plans: string }[]>`
+        select generic_plans, custom_plans from pg_prepared_statements where statement like '%set status = ''sent''%'`;
+      // Postgres tries five plans for the values before it settles on the generic one.
+      expect({ generic: Number(plans.generic_plans) >= 7, custom: Number(plans.custom_plans) }).toEqual({ generic: true, custom: 5 });
+    } finally {
+      await one.end();
+    }
+  });
+
   it('leaves a row another worker claimed since alone, and says so to its caller', async () => {
     const [row] = await chatOwing('9100004', 1);
     // The relay released the claim and another process took the row.
