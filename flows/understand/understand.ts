@@ -160,13 +160,18 @@ function correct(word: string, known: Known): string {
 type Positions = Map<string, number[]>;
 
 function positionsOf(words: readonly string[]): Positions {
-  const positions: Positions = new Map();
-  words.forEach((word, i) => {
-    const at = positions.get(word);
-    if (at) at.push(i);
-    else positions.set(word, [i]);
+  return grouped(words, (word) => word, (_, i) => i);
+}
+
+/** `items` grouped by `key`, each group in the items' order. */
+function grouped<T, V>(items: readonly T[], key: (item: T) => string, value: (item: T, i: number) => V): Map<string, V[]> {
+  const groups = new Map<string, V[]>();
+  items.forEach((item, i) => {
+    const group = groups.get(key(item));
+    if (group) group.push(value(item, i));
+    else groups.set(key(item), [value(item, i)]);
   });
-  return positions;
+  return groups;
 }
 
 /** Shared by every look-up that finds nothing, so a miss makes no array. */
@@ -190,12 +195,7 @@ const entryIndexes = new WeakMap<readonly { phrase: Phrase }[], Map<string, numb
 function entriesNamed<T extends { phrase: Phrase }>(entries: readonly T[], positions: Positions): T[] {
   let index = entryIndexes.get(entries);
   if (!index) {
-    index = new Map();
-    entries.forEach(({ phrase }, i) => {
-      const at = index!.get(phrase[0]);
-      if (at) at.push(i);
-      else index!.set(phrase[0], [i]);
-    });
+    index = grouped(entries, ({ phrase }) => phrase[0], (_, i) => i);
     entryIndexes.set(entries, index);
   }
   const found: number[] = [];
@@ -212,9 +212,8 @@ const indexes = new WeakMap<readonly Phrase[], Map<string, Phrase[]>>();
 function indexOf(phrases: readonly Phrase[]): Map<string, Phrase[]> {
   let index = indexes.get(phrases);
   if (!index) {
-    index = new Map();
     // Longest first, so "terima kasih atas bantuan" is read whole before "terima kasih".
-    for (const phrase of [...phrases].sort((a, b) => b.length - a.length)) index.set(phrase[0], [...(index.get(phrase[0]) ?? []), phrase]);
+    index = grouped([...phrases].sort((a, b) => b.length - a.length), (phrase) => phrase[0], (phrase) => phrase);
     indexes.set(phrases, index);
   }
   return index;
