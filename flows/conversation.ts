@@ -404,7 +404,9 @@ function honourIntents(atStart: boolean) {
     { guard: 'wantsPersyaratan', target: '#conversation.persyaratan', actions: [...opening, 'storePendingQuery'] },
     { guard: 'wantsPetugas', target: '#conversation.petugas', actions: [...opening] },
     { guard: atStart ? 'isStatedReport' : and(['isStatedReport', 'isResting']), target: '#conversation.askStated', actions: [...opening, 'startStatedDraft'] },
-    ...(atStart ? ([{ guard: 'wantsLapor', target: '#conversation.startingReport', actions: opening }] as const) : []),
+    // A wish to report too short to be the report itself starts one: at the start, and at the menu,
+    // where "lapor ..." with a few words is no menu choice but plainly what the citizen wants.
+    { guard: atStart ? 'wantsLapor' : and(['wantsLapor', 'isAtMenu']), target: '#conversation.startingReport', actions: opening },
   ] as const;
 }
 
@@ -481,6 +483,7 @@ export const conversationMachine = setup({
       isOwnWords(event) && !/^\d+$/.test(saidOf(event)) && visibleLength(event) <= limits.serviceQueryMax,
     serviceFound: ({ event }) => event.type === 'result.service' && event.service !== null,
     isResting: ({ context }) => restingQuestions.includes(context.question),
+    isAtMenu: ({ context }) => context.question === 'menu',
     isScore: ({ event }) => scoreOf(event) !== null,
     canAddInfo: ({ context }) => context.shownCase !== null && !closedStatuses.includes(context.shownCase.status),
     canRate: ({ context }) => context.shownCase?.status === 'selesai' || context.shownCase?.status === 'ditutup',

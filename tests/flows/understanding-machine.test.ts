@@ -73,6 +73,14 @@ describe('the machine with the understanding step', () => {
     expect(JSON.stringify(chat.snapshot)).toContain('Jalan di depan SD 3 berlubang besar');
   });
 
+  it('starts a report at the menu when the citizen writes that they want to report, in a few words', async () => {
+    const chat = new MachineChat();
+    await chat.send('halo');
+    const [reply] = await chat.send('lapor bansos pkh ibu sy blm cair udh 3 bln');
+    expect(reply).not.toContain(id.hints.choice);
+    expect(reply).toContain(id.kind.prompt);
+  });
+
   it('pre-selects the category the words point to in a stated complaint', async () => {
     const chat = new MachineChat();
     const [reply] = await chat.send('lampu jalan di gang kami mati semua sejak seminggu');
