@@ -60,10 +60,22 @@ describe('catalogue page', () => {
 
   it('works from the keyboard, and shows a refusal in words when the two languages disagree', async () => {
     // Enter on the row's button opens the form with focus on its heading, so a screen reader says where it is.
+    // The focus is already there when the heading first appears in the page: a watcher of the page's changes
+    // looks at the first moment the heading exists, so a focus moved later (after paint) fails here.
     await page.getByRole('button', { name: 'Ubah Program Keluarga Harapan (PKH)' }).focus();
+    await page.evaluate((title) => {
+      (window as unknown as { focusedOnArrival: Promise<boolean> }).focusedOnArrival = new Promise<boolean>((resolve) => {
+        const watcher = new MutationObserver(() => {
+          const heading = [...document.querySelectorAll('h2')].find((h) => h.textContent === title);
+          if (!heading) return;
+          watcher.disconnect();
+          resolve(document.activeElement === heading);
+        });
+        watcher.observe(document.body, { childList: true, subtree: true });
+      });
+    }, 'Ubah Program Keluarga Harapan (PKH)');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Ubah Program Keluarga Harapan (PKH)' }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Ubah Program Keluarga Harapan (PKH)');
+    expect(await page.evaluate(() => (window as unknown as { focusedOnArrival: Promise<boolean> }).focusedOnArrival)).toBe(true);
     await page.getByLabel('Persyaratan / dokumen (English)').fill('e-KTP');
     await page.getByRole('button', { name: 'Simpan' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toBeTruthy();

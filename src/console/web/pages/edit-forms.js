@@ -1,7 +1,7 @@
 // Lists with add / change / remove, and the forms behind them, for the editing pages (catalogue,
 // settings, staff). A list is a table (scrolls sideways on a phone) with a "Change" button per row;
 // the form replaces the table until saved or cancelled, so one thing is edited at a time.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, html, t } from '../lib.js';
 
 const get = (object, path) => path.split('.').reduce((node, part) => (node == null ? undefined : node[part]), object);
@@ -72,7 +72,8 @@ export function EditForm({ title, fields, value, creating, onSave, onCancel, ext
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const heading = useRef(null);
-  useEffect(() => heading.current?.focus(), []);
+  // Focus moves in the same task as the render, before paint: nothing can see the form without it.
+  useLayoutEffect(() => heading.current?.focus(), []);
   const submit = async (event) => {
     event.preventDefault();
     setBusy(true);
@@ -117,7 +118,7 @@ export function EditableList({ title, rows, columns, fields, path, keyOf = (row)
   const [notice, setNotice] = useState(null);
   // After a form closes, keyboard focus goes to what happened (or stays in the list).
   const noticeRef = useRef(null);
-  useEffect(() => noticeRef.current?.focus(), [notice, editing]);
+  useLayoutEffect(() => noticeRef.current?.focus(), [notice, editing]);
   const close = (message) => {
     setEditing(null);
     setNotice(message ?? null);
