@@ -123,10 +123,16 @@ function isCommand(event: ConversationEvent): boolean {
   }
 }
 
-/** A complaint stated in the citizen's own words, long enough to stand as the description. */
+/**
+ * A complaint stated in the citizen's own words, long enough to stand as the description: it says
+ * enough (two words beyond the intent's own), or it names what went wrong and what it is about
+ * ("pkh ibu sy blm cair": the service and the problem), as a citizen at the counter would.
+ */
 function isStatedReport(event: ConversationEvent): boolean {
   const reading = understood(event);
-  return reading?.intent === 'lapor' && reading.substance >= 2 && visibleLength(event) >= limits.descriptionMin;
+  if (reading?.intent !== 'lapor' || visibleLength(event) < limits.descriptionMin) return false;
+  const about = reading.substance > 0 || reading.services.length > 0 || reading.categoryCode !== null;
+  return reading.substance >= 2 || (reading.problems > 0 && about);
 }
 
 const greetingNote: Record<Greeting, NoteKey> = {

@@ -86,6 +86,8 @@ export interface Understanding {
   kind: CaseKind;
   /** Words of substance (not greetings, fillers or the intent's own words): how much was actually said. */
   substance: number;
+  /** Words that name what went wrong ("belum cair", "rusak", "mati"): not counted in `substance`. */
+  problems: number;
   /** Those words, normalised: what is left to search for ("syarat pkj" → "pkj"). */
   leftover: string;
   /** With `dataRequest`: the words ask to delete the data ("hapus data saya"), not only to see it. */
@@ -404,6 +406,7 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
     greeting,
     kind: kindOf(words),
     substance,
+    problems,
     leftover: substantial.join(' '),
     erase: words.some((word) => DATA_ERASE_VERBS.has(word)),
   });

@@ -76,8 +76,26 @@ describe('the machine with the understanding step', () => {
   it('starts a report at the menu when the citizen writes that they want to report, in a few words', async () => {
     const chat = new MachineChat();
     await chat.send('halo');
-    const [reply] = await chat.send('lapor bansos pkh ibu sy blm cair udh 3 bln');
+    const [reply] = await chat.send('mau lapor soal bansos pkh');
     expect(reply).not.toContain(id.hints.choice);
+    expect(reply).toContain(id.kind.prompt);
+  });
+
+  it.each([
+    ['lapor bansos pkh ibu sy blm cair udh 3 bln', 'Bantuan sosial'],
+    ['pkh ibu saya belum cair sudah 3 bulan', 'Bantuan sosial'],
+    ['lampu jalan gang mawar mati', 'Infrastruktur'],
+  ])('takes %j, what went wrong and what it is about, as the description, category %s', async (text, category) => {
+    const chat = new MachineChat();
+    const [reply] = await chat.send(text);
+    expect(reply).toContain(id.stated.prompt('x', 'y', null).split('\n\n')[0]);
+    expect(reply).toContain(`Kategori: ${category}`);
+    expect((chat.snapshot?.context as { draft: { description: string } }).draft.description).toBe(text);
+  });
+
+  it.each(['mau lapor soal bansos pkh', 'mau lapor pak, penting'])('asks for the report of %j, which names no problem with what it is about', async (text) => {
+    const chat = new MachineChat();
+    const [reply] = await chat.send(text);
     expect(reply).toContain(id.kind.prompt);
   });
 
