@@ -125,13 +125,14 @@ function isCommand(event: ConversationEvent): boolean {
 
 /**
  * A complaint stated in the citizen's own words, long enough to stand as the description: it says
- * enough (two words beyond the intent's own), or it names what went wrong and what it is about
- * ("pkh ibu sy blm cair": the service and the problem), as a citizen at the counter would.
+ * enough (two words beyond the intent's own), or it names a particular thing gone wrong and the
+ * service or category it is about ("pkh ibu sy blm cair": PKH, and *belum cair*), as a citizen at
+ * the counter would. "mau lapor masalah bansos" names nothing gone wrong: a blank report.
  */
 function isStatedReport(event: ConversationEvent): boolean {
   const reading = understood(event);
   if (reading?.intent !== 'lapor' || visibleLength(event) < limits.descriptionMin) return false;
-  const about = reading.substance > 0 || reading.services.length > 0 || reading.categoryCode !== null;
+  const about = reading.services.length > 0 || reading.categoryCode !== null;
   return reading.substance >= 2 || (reading.problems > 0 && about);
 }
 
@@ -876,8 +877,9 @@ export const conversationMachine = setup({
       { guard: said(globalWords.indonesian), actions: [setLang('id'), 'resetMisses', note('langSwitched'), 'prompt'] },
       // What the message clearly asks for is honoured wherever the citizen is; a report being written is kept.
       ...honourIntents(false),
-      // A complaint written where its kind or category is asked is the report itself: taken, then confirmed.
-      { guard: and(['isStatedReport', 'isAskingKindOrCategory']), target: '#conversation.askStated', actions: 'takeStatedIntoDraft' },
+      // A complaint written where its kind or category is asked is the report itself: taken, then
+      // confirmed; never in place of a description the report already has ("salah kategori mas").
+      { guard: and(['isStatedReport', 'isAskingKindOrCategory', not('hasDescription')]), target: '#conversation.askStated', actions: 'takeStatedIntoDraft' },
       { guard: 'isGreeting', actions: ['resetMisses', { type: 'noteGreeting', params: { atStart: false } }, 'prompt'] },
       { guard: 'isThanks', actions: ['resetMisses', { type: 'answerBriefly', params: { key: 'thanks' } }] },
       { guard: 'isGoodbye', actions: ['resetMisses', { type: 'answerBriefly', params: { key: 'goodbye' } }] },

@@ -131,6 +131,18 @@ export const PROBLEMS = phrases(
   'tidak adil', 'ngamuk', 'mengamuk', 'dinonaktifkan', 'nonaktif', 'tidak aktif', 'tidak bisa dipakai', 'tidak bisa', 'memotong', 'kosong', 'habis', 'tidak digaji', 'ditahan', 'menunggak', 'salah', 'salah nama', 'butuh bantuan', 'phk', 'kena phk', 'meninggal', 'tidak masuk', 'belum masuk', 'belum jadi', 'not been paid', 'has not', 'have not', 'not paid', 'no longer', 'berhenti', 'diberhentikan', 'dihentikan', 'lapar', 'ketahuan', 'ilegal', 'curang', 'kecurangan', 'bermasalah', 'error', 'gagal',
 );
 
+/**
+ * Problem words that say little on their own ("ada masalah", "mau bayar", "ktp hilang", "kapan
+ * cair"): a complaint still, but with what it is about not yet its own description.
+ */
+export const VAGUE_PROBLEMS = phrases(
+  'masalah', 'bermasalah', 'problem', 'bayar', 'hilang', 'tidak punya', 'tidak ada', 'tidak bisa', 'kurang', 'salah', 'disuruh',
+  'butuh bantuan', 'error', 'gagal', 'korban', 'sakit', 'cair', 'habis', 'kosong', 'sampah',
+);
+
+/** The problem words that name a particular thing gone wrong ("belum cair", "rusak", "mati"). */
+export const PARTICULAR_PROBLEMS = PROBLEMS.filter((problem) => !VAGUE_PROBLEMS.some((vague) => vague.join(' ') === problem.join(' ')));
+
 /** Asking when, or how long: a request for information even about signing up ("kapan pendaftaran kip dibuka"). */
 export const TIMING = phrases('kapan', 'berapa lama', 'when', 'how long');
 

@@ -36,6 +36,7 @@ import {
   LAPOR,
   MISTYPED,
   NAMES,
+  PARTICULAR_PROBLEMS,
   PERSYARATAN,
   PROBLEMS,
   QUESTION_WORDS,
@@ -86,7 +87,11 @@ export interface Understanding {
   kind: CaseKind;
   /** Words of substance (not greetings, fillers or the intent's own words): how much was actually said. */
   substance: number;
-  /** Words that name what went wrong ("belum cair", "rusak", "mati"): not counted in `substance`. */
+  /**
+   * Words that name a particular thing gone wrong ("belum cair", "rusak", "mati", "belum dicetak"),
+   * not those that say little on their own ("masalah", "hilang"). The lexicon's are not counted in
+   * `substance`; "belum/tidak di…" is counted in both.
+   */
   problems: number;
   /** Those words, normalised: what is left to search for ("syarat pkj" → "pkj"). */
   leftover: string;
@@ -374,7 +379,9 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   mark(words, NAMES, names);
   // Not done to it yet, said of anything ("belum dicetak", "tidak diangkut"): a problem too.
   const notDone = words.filter((word, i) => i > 0 && !covered[i] && /^di\p{L}{3,}/u.test(word) && (words[i - 1] === 'tidak' || words[i - 1] === 'belum')).length;
+  const beforeProblems = [...covered];
   const problems = mark(words, PROBLEMS, covered, names) + notDone;
+  const particularProblems = mark(words, PARTICULAR_PROBLEMS, beforeProblems, names) + notDone;
   const social = mark(words, SOCIAL, covered);
   const dataCovered: boolean[] = [];
   const dataObject = mark(words, DATA_OBJECTS, dataCovered) > 0 || (words.includes('data') && count(words, ABOUT_ME) > 0);
@@ -406,7 +413,7 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
     greeting,
     kind: kindOf(words),
     substance,
-    problems,
+    problems: particularProblems,
     leftover: substantial.join(' '),
     erase: words.some((word) => DATA_ERASE_VERBS.has(word)),
   });

@@ -64,18 +64,23 @@ describe('catalogue page', () => {
     // looks at the first moment the heading exists, so a focus moved later (after paint) fails here.
     await page.getByRole('button', { name: 'Ubah Program Keluarga Harapan (PKH)' }).focus();
     await page.evaluate((title) => {
-      (window as unknown as { focusedOnArrival: Promise<boolean> }).focusedOnArrival = new Promise<boolean>((resolve) => {
+      (window as unknown as { focusedOnArrival: Promise<boolean | string> }).focusedOnArrival = new Promise<boolean | string>((resolve) => {
         const watcher = new MutationObserver(() => {
-          const heading = [...document.querySelectorAll('h2')].find((h) => h.textContent === title);
+          const heading = [...document.querySelectorAll('h2')].find((h) => h.textContent?.trim() === title);
           if (!heading) return;
           watcher.disconnect();
           resolve(document.activeElement === heading);
         });
         watcher.observe(document.body, { childList: true, subtree: true });
+        // A failure's reason, not a wait: the form never opened.
+        setTimeout(() => {
+          watcher.disconnect();
+          resolve('no heading appeared within 5 s');
+        }, 5_000);
       });
     }, 'Ubah Program Keluarga Harapan (PKH)');
     await page.keyboard.press('Enter');
-    expect(await page.evaluate(() => (window as unknown as { focusedOnArrival: Promise<boolean> }).focusedOnArrival)).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { focusedOnArrival: Promise<boolean | string> }).focusedOnArrival)).toBe(true);
     await page.getByLabel('Persyaratan / dokumen (English)').fill('e-KTP');
     await page.getByRole('button', { name: 'Simpan' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toBeTruthy();

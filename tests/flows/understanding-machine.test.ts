@@ -93,10 +93,24 @@ describe('the machine with the understanding step', () => {
     expect((chat.snapshot?.context as { draft: { description: string } }).draft.description).toBe(text);
   });
 
-  it.each(['mau lapor soal bansos pkh', 'mau lapor pak, penting'])('asks for the report of %j, which names no problem with what it is about', async (text) => {
+  it.each(['mau lapor soal bansos pkh', 'mau lapor pak, penting', 'mau lapor masalah bansos', 'lapor masalah pkh', 'saya mau bayar listrik', 'mau lapor soal sampah'])(
+    'asks for the report of %j, which names nothing particular gone wrong with what it is about',
+    async (text) => {
+      const chat = new MachineChat();
+      await chat.send('halo');
+      const [reply] = await chat.send(text);
+      expect(reply).toContain(id.kind.prompt);
+    },
+  );
+
+  it('keeps the description at the category question: a short complaint there does not replace it', async () => {
     const chat = new MachineChat();
-    const [reply] = await chat.send(text);
-    expect(reply).toContain(id.kind.prompt);
+    await chat.send('lampu jalan di gang kami mati semua sejak seminggu');
+    const [categories] = await chat.send('3');
+    expect(categories).toContain(id.category.prompt);
+    await chat.send('bansos pkh belum cair pak');
+    const { draft } = chat.snapshot?.context as { draft: { description: string } };
+    expect(draft.description).toBe('lampu jalan di gang kami mati semua sejak seminggu');
   });
 
   it('pre-selects the category the words point to in a stated complaint', async () => {
