@@ -124,6 +124,19 @@ function isCommand(event: ConversationEvent): boolean {
 }
 
 /**
+ * Words typed at the summary instead of a choice that say more about the report ("oh iya,
+ * lubangnya tepat di depan gerbang sekolah"), as a citizen adds a detail at the counter before
+ * signing: long enough to be a detail, neither a command nor a greeting or thanks, and with room
+ * left in the description.
+ */
+function isAddition(draft: Draft, event: ConversationEvent): boolean {
+  if (!isOwnWords(event) || /^[1-9]\d?$/.test(saidOf(event)) || visibleLength(event) < limits.descriptionMin) return false;
+  const intent = understood(event)?.intent;
+  if (intent !== undefined && intent !== 'lapor' && intent !== 'other') return false;
+  return charCount(visible(draft.description ?? '')) + 1 + visibleLength(event) <= limits.descriptionMax;
+}
+
+/**
  * A complaint stated in the citizen's own words, long enough to stand as the description: it says
  * enough (two words beyond the intent's own), or it names a particular thing gone wrong and the
  * service or category it is about ("pkh ibu sy blm cair": PKH, and *belum cair*), as a citizen at
@@ -471,6 +484,7 @@ export const conversationMachine = setup({
     // Length checks apply to the citizen's own words only: "batal" is not a too-short description.
     isDescriptionTooShort: ({ event }) => isOwnWords(event) && visibleLength(event) < limits.descriptionMin,
     isDescriptionTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.descriptionMax,
+    isAddition: ({ context, event }) => isAddition(context.draft, event),
     isAddressTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.addressMax,
     isNameTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.nameMax,
     isValidNik: ({ event }) => nikCheck(event).ok,
@@ -654,6 +668,9 @@ export const conversationMachine = setup({
     }),
     /** Kept exactly as typed: staff read what the citizen wrote, invisible characters and all. */
     storeDescription: assign({ draft: ({ context, event }) => ({ ...context.draft, description: textOf(event) ?? '' }) }),
+    addToDescription: assign({
+      draft: ({ context, event }) => ({ ...context.draft, description: [context.draft.description, textOf(event)].filter(Boolean).join('\n') }),
+    }),
     storeAddress: assign({
       draft: ({ context, event }) => ({ ...context.draft, location: { address: (textOf(event) ?? '').trim() } }),
     }),
@@ -1065,6 +1082,8 @@ export const conversationMachine = setup({
           { guard: pick(2, choiceWords.change), target: 'editChoice' },
           // "Batal" on the summary means what "batal" means anywhere: the report is parked, offered back within 24 hours.
           { guard: pick(3), target: 'menu', actions: [note('cancelled'), 'noteDraftKept'] },
+          // More about the report, typed instead of a choice: added to its description, and the summary shown again.
+          { guard: 'isAddition', actions: ['addToDescription', note('addedToDescription'), 'prompt'] },
         ],
         'result.similarCase': [{ guard: 'similarFound', target: 'askDuplicate', actions: 'storeSimilar' }, { actions: 'submitCase' }],
         'result.caseCreated': { target: 'menu', actions: ['announceTicket', 'discardDraft'] },

@@ -73,6 +73,7 @@ export const en: Copy = {
     notRateable: 'That report is not finished yet, so it cannot be rated.',
     infoNotAdded: 'Sorry, that report is closed, so nothing can be added. If needed, please make a new report.',
     infoPhotoLimit: 'Sorry, at most 3 photos at a time. Type *done* when finished.',
+    addedToDescription: 'OK, I have added that to the description of your report.',
     addedToEarlier: 'Your description and photos have been added to your earlier report and passed to the officers.',
   },
 

@@ -79,6 +79,7 @@ export const id = {
     notRateable: 'Laporan itu belum selesai ditindaklanjuti, jadi belum bisa dinilai.',
     infoNotAdded: 'Maaf, laporan itu sudah ditutup, jadi tidak bisa ditambah. Bila perlu, silakan buat laporan baru.',
     infoPhotoLimit: 'Maaf, maksimal 3 foto sekali tambah. Ketik *selesai* bila sudah.',
+    addedToDescription: 'Baik, saya tambahkan ke uraian laporan Anda.',
     addedToEarlier: 'Uraian dan foto Anda sudah ditambahkan ke laporan sebelumnya dan diteruskan ke petugas.',
   },
 

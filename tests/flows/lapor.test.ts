@@ -327,6 +327,37 @@ describe('changing the report from the summary', () => {
     });
   });
 
+  it('adds words typed at the summary to the description, shows it again, and files both', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await upToIdentity(chat);
+    let [reply] = await chat.send('2');
+    expect(reply).toContain(id.confirm.title);
+
+    [reply] = await chat.send('oh iya, ibu saya sudah lapor ke kelurahan tapi belum ada jawaban');
+    expect(reply.startsWith(id.notes.addedToDescription)).toBe(true);
+    expect(reply).toContain(`Uraian: ${DESCRIPTION}\noh iya, ibu saya sudah lapor ke kelurahan tapi belum ada jawaban`);
+    expect(reply).toContain(id.confirm.title);
+
+    // Thanks, a short word and a command are no detail of the report: nothing is added.
+    [reply] = await chat.send('terima kasih banyak ya pak');
+    expect(reply).not.toContain(id.notes.addedToDescription);
+    [reply] = await chat.send('oke');
+    expect(reply).not.toContain(id.notes.addedToDescription);
+
+    await chat.send('1');
+    expect((await world.cases())[0].description).toBe(`${DESCRIPTION}\noh iya, ibu saya sudah lapor ke kelurahan tapi belum ada jawaban`);
+  });
+
+  it('adds in English on an English summary', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await chat.say('english', '1', '1', '1', 'The PKH payment for my mother has not arrived since August.', 'skip', 'skip', '2');
+    const [reply] = await chat.send('also, the village office never answered my letter');
+    expect(reply.startsWith(en.notes.addedToDescription)).toBe(true);
+    expect(reply).toContain(en.confirm.title);
+  });
+
   it('cancels from the summary with 3, creating nothing', async () => {
     const world = new World();
     const chat = new Chat(world);
