@@ -28,6 +28,7 @@ export type Question =
   | 'reopenReason'
   | 'addInfo'
   | 'duplicate'
+  | 'addition'
   | 'stated'
   | 'resume'
   | 'myData'
@@ -83,6 +84,8 @@ export interface ConversationContext {
   rating: { ticket: string; score: number | null; pushed: boolean } | null;
   /** The case "tambah info" adds to, and how many photos were added in this visit. */
   info: { ticket: string; photos: number } | null;
+  /** Words typed at the summary, while the citizen is asked whether they go into the description. */
+  addition: string | null;
   /** The citizen's own recent case of the same category, found before sending a report (the duplicate hint). */
   similar: { ticket: string; createdAt: string } | null;
   /** A ticket named in the message that led to cek status, looked up at once instead of listing. */

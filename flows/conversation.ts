@@ -53,7 +53,7 @@ import { understand, type Greeting, type Intent, type Understanding } from './un
 import { EMPTY_VOCABULARY } from './understand/vocabulary.js';
 
 /** Stored beside each snapshot; bump whenever states or context change shape, so old snapshots restart politely. */
-export const CONVERSATION_VERSION = 6;
+export const CONVERSATION_VERSION = 7;
 
 const everyGlobalWord: readonly string[] = Object.values(globalWords).flat();
 const finishedPhotos = [...choiceWords.done, ...choiceWords.skip];
@@ -123,14 +123,20 @@ function isCommand(event: ConversationEvent): boolean {
   }
 }
 
+/** A question, or words about the summary itself (send it, it is right, it is wrong, change it): no detail of the report. */
+const NOT_A_DETAIL =
+  /\?|\b(berapa|kapan|apakah|bagaimana|gimana|gmn|kenapa|mengapa|how|what|when|why|kirim|send|benar|betul|correct|salah|harusnya|seharusnya|wrong|ubah|ganti|change|edit|cancel|never mind)\b/;
+
 /**
- * Words typed at the summary instead of a choice that say more about the report ("oh iya,
- * lubangnya tepat di depan gerbang sekolah"), as a citizen adds a detail at the counter before
- * signing: long enough to be a detail, neither a command nor a greeting or thanks, and with room
- * left in the description.
+ * Words typed at the summary instead of a choice that may say more about the report ("oh iya,
+ * ibu saya sudah lapor ke kelurahan"), as a citizen adds a detail at the counter before signing:
+ * long enough to be a detail, no command, greeting or thanks, no question and nothing about the
+ * summary itself, and room left in the description. The citizen is asked before they are added.
  */
 function isAddition(draft: Draft, event: ConversationEvent): boolean {
-  if (!isOwnWords(event) || /^[1-9]\d?$/.test(saidOf(event)) || visibleLength(event) < limits.descriptionMin) return false;
+  const said = saidOf(event);
+  if (!isOwnWords(event) || /^[1-9]\d?$/.test(said) || visibleLength(event) < limits.descriptionMin) return false;
+  if (matchesWord(said, everyGlobalWord, true) || NOT_A_DETAIL.test(said)) return false;
   const intent = understood(event)?.intent;
   if (intent !== undefined && intent !== 'lapor' && intent !== 'other') return false;
   return charCount(visible(draft.description ?? '')) + 1 + visibleLength(event) <= limits.descriptionMax;
@@ -369,6 +375,7 @@ function initialContext(input: ConversationInput): ConversationContext {
     shownCase: null,
     rating: null,
     info: null,
+    addition: null,
     similar: null,
     pendingTicket: null,
     pendingQuery: null,
@@ -668,9 +675,12 @@ export const conversationMachine = setup({
     }),
     /** Kept exactly as typed: staff read what the citizen wrote, invisible characters and all. */
     storeDescription: assign({ draft: ({ context, event }) => ({ ...context.draft, description: textOf(event) ?? '' }) }),
+    holdAddition: assign({ addition: ({ event }) => textOf(event) }),
     addToDescription: assign({
-      draft: ({ context, event }) => ({ ...context.draft, description: [context.draft.description, textOf(event)].filter(Boolean).join('\n') }),
+      draft: ({ context }) => ({ ...context.draft, description: [context.draft.description, context.addition].filter(Boolean).join('\n') }),
+      addition: null,
     }),
+    dropAddition: assign({ addition: null }),
     storeAddress: assign({
       draft: ({ context, event }) => ({ ...context.draft, location: { address: (textOf(event) ?? '').trim() } }),
     }),
@@ -1082,11 +1092,22 @@ export const conversationMachine = setup({
           { guard: pick(2, choiceWords.change), target: 'editChoice' },
           // "Batal" on the summary means what "batal" means anywhere: the report is parked, offered back within 24 hours.
           { guard: pick(3), target: 'menu', actions: [note('cancelled'), 'noteDraftKept'] },
-          // More about the report, typed instead of a choice: added to its description, and the summary shown again.
-          { guard: 'isAddition', actions: ['addToDescription', note('addedToDescription'), 'prompt'] },
+          // More about the report, typed instead of a choice: offered for its description.
+          { guard: 'isAddition', target: 'askAddition', actions: 'holdAddition' },
         ],
         'result.similarCase': [{ guard: 'similarFound', target: 'askDuplicate', actions: 'storeSimilar' }, { actions: 'submitCase' }],
         'result.caseCreated': { target: 'menu', actions: ['announceTicket', 'discardDraft'] },
+      },
+    },
+
+    /** Words typed at the summary: into the description on a yes, and the summary again either way. */
+    askAddition: {
+      entry: askQuestion('addition'),
+      on: {
+        'citizen.text': [
+          { guard: pick(1, choiceWords.addYes), target: 'confirm', actions: ['addToDescription', note('addedToDescription')] },
+          { guard: pick(2, choiceWords.addNo), target: 'confirm', actions: 'dropAddition' },
+        ],
       },
     },
 
@@ -1154,7 +1175,7 @@ export const conversationMachine = setup({
     resuming: {
       always: [
         { guard: { type: 'parkedAt', params: { questions: ['stated'] } }, target: 'askStated', actions: 'dropParked' },
-        { guard: { type: 'parkedAt', params: { questions: ['confirm', 'edit', 'duplicate', 'name', 'nik'] } }, target: 'confirm', actions: 'dropParked' },
+        { guard: { type: 'parkedAt', params: { questions: ['confirm', 'addition', 'edit', 'duplicate', 'name', 'nik'] } }, target: 'confirm', actions: 'dropParked' },
         { guard: { type: 'parkedAt', params: { questions: ['identity'] } }, target: 'askIdentity', actions: 'dropParked' },
         { guard: { type: 'parkedAt', params: { questions: ['photos'] } }, target: 'askPhotos', actions: 'dropParked' },
         { guard: { type: 'parkedAt', params: { questions: ['location'] } }, target: 'askLocation', actions: 'dropParked' },

@@ -43,5 +43,8 @@ export const choiceWords = {
   resume: ['mulai', 'mulai lagi', 'langganan lagi'],
   /** Erasing is for good, so only a clear yes confirms it; the option labels typed out count too. */
   eraseYes: ['ya', 'yes', 'setuju', 'ya hapus', 'ya, hapus', 'ya hapus data saya', 'ya, hapus data saya', 'yes delete my data', 'yes, delete my data'],
+  /** Words typed at the summary go into the description only on a yes. */
+  addYes: ['ya', 'yes', 'tambahkan', 'ya tambahkan', 'ya, tambahkan', 'add', 'yes add', 'yes, add it'],
+  addNo: ['tidak', 'no', 'jangan', 'tidak usah', 'gak usah', 'ga usah', 'no thanks'],
   eraseNo: ['tidak', 'no', 'tidak jadi', 'jangan', 'batal', 'batalkan', 'cancel', 'tidak batalkan', 'tidak, batalkan', 'no cancel', 'no, cancel'],
 } as const;

@@ -106,6 +106,8 @@ export function renderQuestion(context: ConversationContext, listed: Listed = {}
       return withButtons(textReply(c.rating.reopenReason, footer.back), [wordButton(c.rating.skip)]);
     case 'addInfo':
       return textReply(c.addInfo.prompt(showTicket(context.info?.ticket ?? '')), footer.back);
+    case 'addition':
+      return choiceReply(c.addition.prompt(truncate(context.addition ?? '', limits.summaryText)), c.addition.options, footer.back);
     case 'duplicate': {
       const similar = context.similar;
       const ticket = showTicket(similar?.ticket ?? '');

@@ -295,6 +295,12 @@ export const en: Copy = {
     added: (ticket: string) => `Added to report *${ticket}* and passed to the officers. Send more details or photos, or type *done*.`,
   },
 
+  /** Words typed at the summary, offered for the description. */
+  addition: {
+    prompt: (text: string) => `Add this to the description of your report?\n\n"${text}"`,
+    options: ['Yes, add it', 'No'],
+  },
+
   duplicate: {
     prompt: (ticket: string, date: string) => `You already reported about this category on ${date} (ticket *${ticket}*). Is this a new report?`,
     options: (ticket: string) => ['Yes, this is a new problem', `The same problem: add it to *${ticket}*`],

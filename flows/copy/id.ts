@@ -319,6 +319,12 @@ export const id = {
     added: (ticket: string) => `Sudah ditambahkan ke laporan *${ticket}* dan diteruskan ke petugas. Kirim keterangan atau foto lain, atau ketik *selesai*.`,
   },
 
+  /** Words typed at the summary, offered for the description. */
+  addition: {
+    prompt: (text: string) => `Tambahkan ke uraian laporan?\n\n"${text}"`,
+    options: ['Ya, tambahkan', 'Tidak'],
+  },
+
   /** The duplicate hint before a report is sent. */
   duplicate: {
     prompt: (ticket: string, date: string) => `Anda sudah melapor tentang kategori ini pada ${date} (tiket *${ticket}*). Apakah ini laporan baru?`,

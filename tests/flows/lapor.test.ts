@@ -327,33 +327,39 @@ describe('changing the report from the summary', () => {
     });
   });
 
-  it('adds words typed at the summary to the description, shows it again, and files both', async () => {
+  it('offers words typed at the summary for the description, adds them on a yes, and files both', async () => {
     const world = new World();
     const chat = new Chat(world);
     await upToIdentity(chat);
     let [reply] = await chat.send('2');
     expect(reply).toContain(id.confirm.title);
 
-    [reply] = await chat.send('oh iya, ibu saya sudah lapor ke kelurahan tapi belum ada jawaban');
+    const detail = 'oh iya, ibu saya sudah lapor ke kelurahan tapi belum ada jawaban';
+    [reply] = await chat.send(detail);
+    expect(reply).toContain(id.addition.prompt(detail));
+    expect(reply).toContain(`1. ${id.addition.options[0]}`);
+    [reply] = await chat.send('1');
     expect(reply.startsWith(id.notes.addedToDescription)).toBe(true);
-    expect(reply).toContain(`Uraian: ${DESCRIPTION}\noh iya, ibu saya sudah lapor ke kelurahan tapi belum ada jawaban`);
+    expect(reply).toContain(`Uraian: ${DESCRIPTION}\n${detail}`);
     expect(reply).toContain(id.confirm.title);
 
-    // Thanks, a short word and a command are no detail of the report: nothing is added.
-    [reply] = await chat.send('terima kasih banyak ya pak');
+    // Offered again and declined: the summary as it was.
+    [reply] = await chat.say('dan rumah kami di ujung gang dekat masjid', 'tidak');
     expect(reply).not.toContain(id.notes.addedToDescription);
-    [reply] = await chat.send('oke');
-    expect(reply).not.toContain(id.notes.addedToDescription);
+    expect(reply).not.toContain('dekat masjid');
+    expect(reply).toContain(id.confirm.title);
 
     await chat.send('1');
-    expect((await world.cases())[0].description).toBe(`${DESCRIPTION}\noh iya, ibu saya sudah lapor ke kelurahan tapi belum ada jawaban`);
+    expect((await world.cases())[0].description).toBe(`${DESCRIPTION}\n${detail}`);
   });
 
-  it('adds in English on an English summary', async () => {
+  it('offers in English on an English summary', async () => {
     const world = new World();
     const chat = new Chat(world);
     await chat.say('english', '1', '1', '1', 'The PKH payment for my mother has not arrived since August.', 'skip', 'skip', '2');
-    const [reply] = await chat.send('also, the village office never answered my letter');
+    let [reply] = await chat.send('also, the village office never answered my letter');
+    expect(reply).toContain(en.addition.prompt('also, the village office never answered my letter'));
+    [reply] = await chat.send('yes');
     expect(reply.startsWith(en.notes.addedToDescription)).toBe(true);
     expect(reply).toContain(en.confirm.title);
   });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { conversationMachine } from '../../flows/conversation.js';
+import { en } from '../../flows/copy/en.js';
 import { id } from '../../flows/copy/id.js';
 import { understand } from '../../flows/understand/understand.js';
 import { buildVocabulary } from '../../flows/understand/vocabulary.js';
@@ -118,6 +119,26 @@ describe('the machine with the understanding step', () => {
     const [reply] = await chat.send('lampu jalan di gang kami mati semua sejak seminggu');
     expect(reply).toContain('Kategori: Infrastruktur');
     expect((chat.snapshot?.context as { draft: { categoryCode: string } }).draft.categoryCode).toBe('infrastruktur');
+  });
+
+  it.each([
+    'berapa lama prosesnya pak?',
+    'kirim saja pak, sudah benar',
+    'sudah benar semua, terima kasih',
+    'kategorinya salah harusnya pendidikan',
+    'alamatnya salah, harusnya jalan melati',
+    'the category is wrong, it should be education',
+    'how long does the process take',
+    'bahasa inggriss',
+    'terima kasih banyak ya pak',
+  ])('at the summary, does not offer %j for the description', async (text) => {
+    const chat = new MachineChat();
+    for (const step of ['halo', '1', '1', '1', 'Bantuan PKH keluarga kami tidak cair sejak Agustus.', 'lewati', 'lewati']) await chat.send(step);
+    const [summary] = await chat.send('2');
+    expect(summary).toContain(id.confirm.title);
+    const [reply] = await chat.send(text);
+    expect(reply).not.toContain(id.addition.prompt(text).split('\n')[0]);
+    expect(reply).not.toContain(en.addition.prompt(text).split('\n')[0]);
   });
 
   it('keeps no NIK read in a message in the snapshot', async () => {
