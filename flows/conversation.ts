@@ -1084,7 +1084,7 @@ export const conversationMachine = setup({
     },
 
     confirm: {
-      entry: ['stopEditing', ...askQuestion('confirm')],
+      entry: ['stopEditing', 'dropAddition', ...askQuestion('confirm')],
       on: {
         'citizen.text': [
           { guard: and([pick(1, choiceWords.send), 'similarAnswered']), actions: 'submitCase' },
