@@ -57,6 +57,12 @@ export interface ReferenceSettings {
    * 20,000; 0 starts both empty), with the statistics autovacuum would have left (bench/history.ts).
    */
   history: number;
+  /**
+   * Windows each chat count is measured in, the two bots in turn (BENCH_REFERENCE_ROUNDS, default
+   * 2), each BENCH_DURATION_S / rounds long: a drift in the machine's other load (steal time, other
+   * guests) falls on both bots alike instead of on whichever was measured second.
+   */
+  rounds: number;
 }
 
 /** One bot at one chat count. */
@@ -71,7 +77,8 @@ export interface ReferenceReport {
   settings: ReferenceSettings;
   /** "grammy 1.x, @grammyjs/conversations 2.x…", as installed. */
   referenceVersions: string;
-  rows: { chats: number; product: Measured; reference: Measured }[];
+  /** Each chat count's windows pooled; `rounds` holds each window pair's messages/s. */
+  rows: { chats: number; product: Measured; reference: Measured; rounds: { product: number; reference: number }[] }[];
   /** Output of a bot that logged errors or left messages unanswered, to read before the figures. */
   notes: string[];
 }
@@ -210,8 +217,18 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
   const product = await readyBot('product', startProductBot, (url) => seedProductHistory(url, settings.history), settings, log, cleanups);
   const reference = await readyBot('reference', startReferenceBot, (url) => seedReferenceHistory(url, settings.history), settings, log, cleanups);
   const rows: ReferenceReport['rows'] = [];
+  const windowMs = (settings.durationS * 1000) / settings.rounds;
   for (const chats of settings.chats) {
-    rows.push({ chats, product: await product.measure(chats), reference: await reference.measure(chats) });
+    const pairs: { product: Measured; reference: Measured }[] = [];
+    for (let round = 0; round < settings.rounds; round++) {
+      pairs.push({ product: await product.measure(chats, windowMs), reference: await reference.measure(chats, windowMs) });
+    }
+    rows.push({
+      chats,
+      product: pooled(pairs.map((pair) => pair.product)),
+      reference: pooled(pairs.map((pair) => pair.reference)),
+      rounds: pairs.map((pair) => ({ product: pair.product.result.answeredPerSecond, reference: pair.reference.result.answeredPerSecond })),
+    });
   }
   for (const bot of [product, reference]) {
     notes.push(...bot.notes(rows.map((row) => (bot === product ? row.product : row.reference))));
@@ -222,8 +239,8 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
 
 interface ReadyBot {
   processes: ProductProcess[];
-  /** One closed-loop window at `chats` chats, with the cores busy during it. */
-  measure(chats: number): Promise<Measured>;
+  /** One closed-loop window of `ms` at `chats` chats, with the cores busy during it. */
+  measure(chats: number, ms: number): Promise<Measured>;
   /** What to read before the figures: warnings logged, the last output when messages went unanswered. */
   notes(measured: Measured[]): string[];
 }
@@ -267,12 +284,10 @@ async function readyBot(name: string, start: Start, seed: Seed, settings: Refere
   }
   return {
     processes: running.processes,
-    async measure(chats) {
+    async measure(chats, ms) {
       const phase = `${chats} chats`;
       const before = ownFaults();
-      const m = await measureCpu(running.processes, () => productBackends(monitor), settings.durationS * 1000, () =>
-        alive(running.processes, load.closedLoop(phase, chats, settings.durationS * 1000)),
-      );
+      const m = await measureCpu(running.processes, () => productBackends(monitor), ms, () => alive(running.processes, load.closedLoop(phase, chats, ms)));
       const r = m.result;
       const faults = await faultsSince(before, r.httpErrors);
       log(
@@ -294,6 +309,54 @@ async function readyBot(name: string, start: Start, seed: Seed, settings: Refere
       }
       return notes;
     },
+  };
+}
+
+/**
+ * Windows of equal length pooled as one: counts summed, rates and cores averaged, latencies
+ * merged (so the percentiles are of every answered message), the first example kept.
+ */
+export function pooled(windows: readonly Measured[]): Measured {
+  if (windows.length === 1) return windows[0];
+  const results = windows.map((w) => w.result);
+  const sum = (read: (r: PhaseResult) => number) => results.reduce((total, r) => total + read(r), 0);
+  const mean = (values: readonly number[]) => values.reduce((total, v) => total + v, 0) / values.length;
+  const latencies = new Float64Array(sum((r) => r.latencies.length));
+  let at = 0;
+  for (const r of results) {
+    latencies.set(r.latencies, at);
+    at += r.latencies.length;
+  }
+  latencies.sort();
+  const cpus = windows.map((w) => w.cpu);
+  const cpuMean = (read: (c: CpuUse) => number) => mean(cpus.map(read));
+  return {
+    result: {
+      ...results[0],
+      sent: sum((r) => r.sent),
+      answered: sum((r) => r.answered),
+      answeredPerSecond: mean(results.map((r) => r.answeredPerSecond)),
+      repliesPerSecond: mean(results.map((r) => r.repliesPerSecond)),
+      latencies,
+      skipped: sum((r) => r.skipped),
+      unanswered: sum((r) => r.unanswered),
+      unansweredExamples: results.flatMap((r) => r.unansweredExamples).slice(0, 5),
+      httpErrors: sum((r) => r.httpErrors),
+      mismatches: sum((r) => r.mismatches),
+      mismatchExample: results.find((r) => r.mismatchExample !== null)?.mismatchExample ?? null,
+      strays: sum((r) => r.strays),
+      inFlightAtEnd: Math.max(...results.map((r) => r.inFlightAtEnd)),
+    },
+    cpu: {
+      product: cpus[0].product.map((_, i) => cpuMean((c) => c.product[i])),
+      bench: cpuMean((c) => c.bench),
+      postgres: cpuMean((c) => c.postgres),
+      redis: cpuMean((c) => c.redis),
+      machine: cpuMean((c) => c.machine),
+      other: cpuMean((c) => c.other),
+      stolen: cpuMean((c) => c.stolen),
+    },
+    ownFaults: windows.reduce((total, w) => total + w.ownFaults, 0),
   };
 }
 
@@ -374,7 +437,7 @@ export function referenceReport(r: ReferenceReport, table: (headers: string[], r
       `(the reference: ${REFERENCE_LAPOR_SCRIPT.length}, taps on its buttons included)`,
   );
   log(
-    `load      ${r.settings.durationS} s per chat count after ${r.settings.warmupS} s warm-up; the same fake Bot API ` +
+    `load      ${r.settings.durationS} s per chat count${r.settings.rounds > 1 ? ` in ${r.settings.rounds} windows, the bots in turn (BENCH_REFERENCE_ROUNDS)` : ''}, after ${r.settings.warmupS} s warm-up; the same fake Bot API ` +
       `${r.settings.apiDelayMs > 0 ? `answering after ${r.settings.apiDelayMs} ms` : 'answering at once'}; ` +
       'latency = webhook POST start → first reply for that chat at the fake API',
   );
@@ -410,12 +473,13 @@ export function referenceReport(r: ReferenceReport, table: (headers: string[], r
   }
 
   log('\nRatios (product / reference)');
-  for (const { chats, product, reference } of r.rows) {
+  for (const { chats, product, reference, rounds } of r.rows) {
     const p95 = (m: Measured) => percentile(m.result.latencies, 0.95);
     log(
       `  ${chats} chats: messages/s ${times(product.result.answeredPerSecond / reference.result.answeredPerSecond)} ` +
         `(${fmt(product.result.answeredPerSecond)} vs ${fmt(reference.result.answeredPerSecond)}); ` +
-        `p95 ${times(p95(product) / p95(reference))} the reference's (${fmt(p95(product))} vs ${fmt(p95(reference))} ms)`,
+        `p95 ${times(p95(product) / p95(reference))} the reference's (${fmt(p95(product))} vs ${fmt(p95(reference))} ms)` +
+        (rounds.length > 1 ? `; by window ${rounds.map((w) => times(w.product / w.reference)).join(', ')}` : ''),
     );
   }
   log('\nTargets');

@@ -93,6 +93,7 @@ const settings = {
     productProcesses: Math.round(numberFromEnv('BENCH_PRODUCT_PROCESSES', 1)),
     productShape: productShapeFromEnv(),
     history: Math.round(numberFromEnv('BENCH_REFERENCE_HISTORY', 20_000, { allowZero: true })),
+    rounds: Math.round(numberFromEnv('BENCH_REFERENCE_ROUNDS', 2)),
   },
   inbox: {
     cases: Math.round(numberFromEnv('BENCH_INBOX_CASES', 1_000_000)),
@@ -450,6 +451,7 @@ async function main() {
         productProcesses: settings.reference.productProcesses,
         productShape: settings.reference.productShape,
         history: settings.reference.history,
+        rounds: settings.reference.rounds,
       },
       log,
       cleanups,
