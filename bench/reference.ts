@@ -4,7 +4,8 @@
  * @grammyjs/conversations stored in Postgres, auto-retry, webhook mode), on this machine, against
  * the same lean fake Bot API, the same closed loop of citizens filing a report, the same number of
  * chats (BENCH_REFERENCE_CHATS, default `40,120`), BENCH_DURATION_S each after BENCH_WARMUP_S;
- * both bots stay up and are measured in turn at each chat count.
+ * both bots stay up and are measured in turn at each chat count, in BENCH_REFERENCE_ROUNDS windows
+ * (product and reference, then reference and product, …) pooled into one row.
  *
  * The reference is copied to a folder under the system's temp directory named after a hash of its
  * files and `npm install`ed there on first use; nothing of it enters this project. It calls
@@ -58,9 +59,11 @@ export interface ReferenceSettings {
    */
   history: number;
   /**
-   * Windows each chat count is measured in, the two bots in turn (BENCH_REFERENCE_ROUNDS, default
-   * 2), each BENCH_DURATION_S / rounds long: a drift in the machine's other load (steal time, other
-   * guests) falls on both bots alike instead of on whichever was measured second.
+   * Windows each chat count is measured in (BENCH_REFERENCE_ROUNDS, default 2), each
+   * BENCH_DURATION_S / rounds long, the bots in turn and the first of each pair alternating
+   * (product, reference, reference, product, …): a steady drift in the machine's other load (steal
+   * time, other guests) or in a bot's own warming up falls on both bots alike over an even number
+   * of windows, instead of on whichever was measured second.
    */
   rounds: number;
 }
@@ -77,8 +80,17 @@ export interface ReferenceReport {
   settings: ReferenceSettings;
   /** "grammy 1.x, @grammyjs/conversations 2.x…", as installed. */
   referenceVersions: string;
-  /** Each chat count's windows pooled; `rounds` holds each window pair's messages/s. */
-  rows: { chats: number; product: Measured; reference: Measured; rounds: { product: number; reference: number }[] }[];
+  /**
+   * Each chat count's windows pooled; `rounds` holds each window pair's messages/s, `disturbed` the
+   * most other load and steal time of any one window of either bot (averages would hide one).
+   */
+  rows: {
+    chats: number;
+    product: Measured;
+    reference: Measured;
+    rounds: { product: number; reference: number }[];
+    disturbed: { other: number; stolen: number };
+  }[];
   /** Output of a bot that logged errors or left messages unanswered, to read before the figures. */
   notes: string[];
 }
@@ -217,17 +229,27 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
   const product = await readyBot('product', startProductBot, (url) => seedProductHistory(url, settings.history), settings, log, cleanups);
   const reference = await readyBot('reference', startReferenceBot, (url) => seedReferenceHistory(url, settings.history), settings, log, cleanups);
   const rows: ReferenceReport['rows'] = [];
+  if (!Number.isInteger(settings.rounds) || settings.rounds < 1) throw new Error(`the reference comparison needs at least one window, got ${settings.rounds}`);
   const windowMs = (settings.durationS * 1000) / settings.rounds;
   for (const chats of settings.chats) {
     const pairs: { product: Measured; reference: Measured }[] = [];
     for (let round = 0; round < settings.rounds; round++) {
-      pairs.push({ product: await product.measure(chats, windowMs), reference: await reference.measure(chats, windowMs) });
+      const label = settings.rounds > 1 ? `window ${round + 1}/${settings.rounds}` : '';
+      if (round % 2 === 0) {
+        const p = await product.measure(chats, windowMs, label);
+        pairs.push({ product: p, reference: await reference.measure(chats, windowMs, label) });
+      } else {
+        const ref = await reference.measure(chats, windowMs, label);
+        pairs.push({ product: await product.measure(chats, windowMs, label), reference: ref });
+      }
     }
+    const windows = pairs.flatMap((pair) => [pair.product, pair.reference]);
     rows.push({
       chats,
       product: pooled(pairs.map((pair) => pair.product)),
       reference: pooled(pairs.map((pair) => pair.reference)),
       rounds: pairs.map((pair) => ({ product: pair.product.result.answeredPerSecond, reference: pair.reference.result.answeredPerSecond })),
+      disturbed: { other: Math.max(...windows.map((w) => w.cpu.other)), stolen: Math.max(...windows.map((w) => w.cpu.stolen)) },
     });
   }
   for (const bot of [product, reference]) {
@@ -239,8 +261,8 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
 
 interface ReadyBot {
   processes: ProductProcess[];
-  /** One closed-loop window of `ms` at `chats` chats, with the cores busy during it. */
-  measure(chats: number, ms: number): Promise<Measured>;
+  /** One closed-loop window of `ms` at `chats` chats, with the cores busy during it; `label` names it in the log. */
+  measure(chats: number, ms: number, label: string): Promise<Measured>;
   /** What to read before the figures: warnings logged, the last output when messages went unanswered. */
   notes(measured: Measured[]): string[];
 }
@@ -284,14 +306,14 @@ async function readyBot(name: string, start: Start, seed: Seed, settings: Refere
   }
   return {
     processes: running.processes,
-    async measure(chats, ms) {
+    async measure(chats, ms, label) {
       const phase = `${chats} chats`;
       const before = ownFaults();
       const m = await measureCpu(running.processes, () => productBackends(monitor), ms, () => alive(running.processes, load.closedLoop(phase, chats, ms)));
       const r = m.result;
       const faults = await faultsSince(before, r.httpErrors);
       log(
-        `${name}, ${phase}: ${fmt(r.answeredPerSecond)} msg/s, p50 ${fmt(percentile(r.latencies, 0.5))} / p95 ${fmt(percentile(r.latencies, 0.95))} / ` +
+        `${name}, ${phase}${label ? `, ${label}` : ''}: ${fmt(r.answeredPerSecond)} msg/s, p50 ${fmt(percentile(r.latencies, 0.5))} / p95 ${fmt(percentile(r.latencies, 0.95))} / ` +
           `max ${fmt(percentile(r.latencies, 1))} ms, ${r.answered}/${r.sent} answered` +
           (faults > 0 ? `, ${faults} updates failed by a fault of its own` : ''),
       );
@@ -317,6 +339,7 @@ async function readyBot(name: string, start: Start, seed: Seed, settings: Refere
  * merged (so the percentiles are of every answered message), the first example kept.
  */
 export function pooled(windows: readonly Measured[]): Measured {
+  if (windows.length === 0) throw new Error('no window to pool');
   if (windows.length === 1) return windows[0];
   const results = windows.map((w) => w.result);
   const sum = (read: (r: PhaseResult) => number) => results.reduce((total, r) => total + read(r), 0);
@@ -465,10 +488,9 @@ export function referenceReport(r: ReferenceReport, table: (headers: string[], r
   log(table(['chats', 'bot', 'msg/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'answered/sent', 'problems', 'cores: bot / postgres / redis / other / stolen'], rows, 2));
   log('  problems: unanswered + HTTP errors + unexpected replies (or buttons missing) + stray replies; "own": updates the bot failed by a known fault of its own.');
   for (const note of r.notes) log(`  ! ${note}`);
-  for (const { chats, product, reference } of r.rows) {
-    const other = Math.max(product.cpu.other, reference.cpu.other);
+  for (const { chats, disturbed } of r.rows) {
+    const { other, stolen } = disturbed;
     if (other > OTHER_LOAD_WARNING) log(`  ! ${chats} chats: other processes kept up to ${fmt(other, 2)} cores busy: not a clean measurement`);
-    const stolen = Math.max(product.cpu.stolen, reference.cpu.stolen);
     if (stolen > STEAL_WARNING) log(`  ! ${chats} chats: the host took up to ${fmt(stolen, 2)} cores for other guests (steal time): not a clean measurement`);
   }
 

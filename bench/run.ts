@@ -21,7 +21,8 @@
  * ../shared/peers/grammy-conversations/, each in closed loop at BENCH_REFERENCE_CHATS chats, default
  * `40,120`, the product as BENCH_PRODUCT_PROCESSES processes, default 1, or with BENCH_PRODUCT_SHAPE=web+worker
  * as one web and one worker process, both on a database that
- * has served BENCH_REFERENCE_HISTORY reports, default 20,000, and their ratio against the targets), the flood phase (bench/flood.ts: one chat sending BENCH_FLOOD_MESSAGES, default 300, while
+ * has served BENCH_REFERENCE_HISTORY reports, default 20,000, each chat count in BENCH_REFERENCE_ROUNDS windows, default 2, the
+ * bots in turn, and their ratio against the targets), the flood phase (bench/flood.ts: one chat sending BENCH_FLOOD_MESSAGES, default 300, while
  * BENCH_FLOOD_CITIZENS, default 20, report with BENCH_FLOOD_THINK_MS, default 1000, between messages;
  * the others' p95 reply time with and without the flood, BENCH_FLOOD_ROUNDS, default 2, of each) and the inbox phase (bench/inbox.ts: the
  * console's case list and counts on a seeded million cases; its own BENCH_INBOX_* settings). Phases
@@ -49,6 +50,13 @@ function numberFromEnv(name: string, fallback: number, { allowZero = false } = {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+/** A count of windows or rounds: a whole number, at least 1. */
+function countFromEnv(name: string, fallback: number): number {
+  const value = numberFromEnv(name, fallback);
+  if (!Number.isInteger(value)) throw new Error(`${name} must be a whole number, got "${process.env[name]}"`);
   return value;
 }
 
@@ -82,7 +90,7 @@ const settings = {
     citizens: Math.round(numberFromEnv('BENCH_FLOOD_CITIZENS', 20)),
     messages: Math.round(numberFromEnv('BENCH_FLOOD_MESSAGES', 300)),
     thinkMs: numberFromEnv('BENCH_FLOOD_THINK_MS', 1000, { allowZero: true }),
-    rounds: Math.round(numberFromEnv('BENCH_FLOOD_ROUNDS', 2)),
+    rounds: countFromEnv('BENCH_FLOOD_ROUNDS', 2),
   },
   reference: {
     chats: listFromEnv('BENCH_REFERENCE_CHATS', '40,120').map((raw) => {
@@ -93,7 +101,7 @@ const settings = {
     productProcesses: Math.round(numberFromEnv('BENCH_PRODUCT_PROCESSES', 1)),
     productShape: productShapeFromEnv(),
     history: Math.round(numberFromEnv('BENCH_REFERENCE_HISTORY', 20_000, { allowZero: true })),
-    rounds: Math.round(numberFromEnv('BENCH_REFERENCE_ROUNDS', 2)),
+    rounds: countFromEnv('BENCH_REFERENCE_ROUNDS', 2),
   },
   inbox: {
     cases: Math.round(numberFromEnv('BENCH_INBOX_CASES', 1_000_000)),

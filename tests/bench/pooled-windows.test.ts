@@ -49,8 +49,9 @@ describe('pooled windows', () => {
     expect([...a.result.latencies]).toEqual([10, 20, 30]);
   });
 
-  it('returns a single window as it is', () => {
+  it('returns a single window as it is, and refuses none', () => {
     const only = window(600, [10], 0.8);
     expect(pooled([only])).toBe(only);
+    expect(() => pooled([])).toThrow('no window to pool');
   });
 });
