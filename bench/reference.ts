@@ -229,19 +229,14 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
   const product = await readyBot('product', startProductBot, (url) => seedProductHistory(url, settings.history), settings, log, cleanups);
   const reference = await readyBot('reference', startReferenceBot, (url) => seedReferenceHistory(url, settings.history), settings, log, cleanups);
   const rows: ReferenceReport['rows'] = [];
-  if (!Number.isInteger(settings.rounds) || settings.rounds < 1) throw new Error(`the reference comparison needs at least one window, got ${settings.rounds}`);
   const windowMs = (settings.durationS * 1000) / settings.rounds;
   for (const chats of settings.chats) {
     const pairs: { product: Measured; reference: Measured }[] = [];
     for (let round = 0; round < settings.rounds; round++) {
       const label = settings.rounds > 1 ? `window ${round + 1}/${settings.rounds}` : '';
-      if (round % 2 === 0) {
-        const p = await product.measure(chats, windowMs, label);
-        pairs.push({ product: p, reference: await reference.measure(chats, windowMs, label) });
-      } else {
-        const ref = await reference.measure(chats, windowMs, label);
-        pairs.push({ product: await product.measure(chats, windowMs, label), reference: ref });
-      }
+      const measured = new Map<ReadyBot, Measured>();
+      for (const bot of round % 2 === 0 ? [product, reference] : [reference, product]) measured.set(bot, await bot.measure(chats, windowMs, label));
+      pairs.push({ product: measured.get(product)!, reference: measured.get(reference)! });
     }
     const windows = pairs.flatMap((pair) => [pair.product, pair.reference]);
     rows.push({

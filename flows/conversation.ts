@@ -135,7 +135,7 @@ const NOT_A_DETAIL =
  */
 function isAddition(draft: Draft, event: ConversationEvent): boolean {
   const said = saidOf(event);
-  if (!isOwnWords(event) || /^[1-9]\d?$/.test(said) || visibleLength(event) < limits.descriptionMin) return false;
+  if (!isOwnWords(event) || visibleLength(event) < limits.descriptionMin) return false;
   if (matchesWord(said, everyGlobalWord, true) || NOT_A_DETAIL.test(said)) return false;
   const intent = understood(event)?.intent;
   if (intent !== undefined && intent !== 'lapor' && intent !== 'other') return false;
@@ -678,7 +678,6 @@ export const conversationMachine = setup({
     holdAddition: assign({ addition: ({ event }) => textOf(event) }),
     addToDescription: assign({
       draft: ({ context }) => ({ ...context.draft, description: [context.draft.description, context.addition].filter(Boolean).join('\n') }),
-      addition: null,
     }),
     dropAddition: assign({ addition: null }),
     storeAddress: assign({
@@ -1100,13 +1099,13 @@ export const conversationMachine = setup({
       },
     },
 
-    /** Words typed at the summary: into the description on a yes, and the summary again either way. */
+    /** Words typed at the summary: into the description on a yes, and the summary again either way (its entry forgets them). */
     askAddition: {
       entry: askQuestion('addition'),
       on: {
         'citizen.text': [
           { guard: pick(1, choiceWords.addYes), target: 'confirm', actions: ['addToDescription', note('addedToDescription')] },
-          { guard: pick(2, choiceWords.addNo), target: 'confirm', actions: 'dropAddition' },
+          { guard: pick(2, choiceWords.addNo), target: 'confirm' },
         ],
       },
     },
