@@ -8,7 +8,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type postgres from 'postgres';
-import { idArray, rawTx, type Finish, type Tx } from '../db/client.js';
+import { idArray, rawTx, type Tx } from '../db/client.js';
 import { collectNotices, sendNotices, takeNotices } from '../db/notices.js';
 import * as t from '../db/schema.js';
 import { copy } from '../../flows/copy/index.js';
@@ -312,10 +312,9 @@ interface PendingMessage {
  * shown). (The finished case may be read that early: the rating effect checks it again under the
  * case's lock.)
  */
-async function readLocked(ctx: PipelineContext, tx: Tx, identityIds: readonly number[] | 'locked'): Promise<LockedChat[]> {
+async function readLocked(ctx: PipelineContext, tx: Tx, identityIds: readonly number[]): Promise<LockedChat[]> {
   const raw = rawTx(tx);
-  // The chats the batch's lock took, as its statement left them (see `processReadyChats`), or the ids given.
-  const ids = identityIds === 'locked' ? raw`(select string_to_array(current_setting('kanal.locked'), ',')::bigint[])::bigint[]` : raw`${idArray(identityIds)}::bigint[]`;
+  const ids = idArray(identityIds);
   const chats = await raw<LockedChat[]>`
     select c.identity_id, c.snapshot, c.version, c.updated_at, i.channel, i.chat_id, i.last_inbound_at, i.unreachable_at is not null as unreachable,
       (select k.ticket from cases k join case_timers ct on ct.case_id = k.id and ct.kind = 'close' and ct.done_at is null
@@ -330,7 +329,7 @@ async function readLocked(ctx: PipelineContext, tx: Tx, identityIds: readonly nu
         from messages m where m.identity_id = c.identity_id and m.processed_at is null order by m.id limit 2) p), '[]'::jsonb) as pending
     from conversations c join channel_identities i on i.id = c.identity_id
       left join handoff_requests h on h.identity_id = c.identity_id and h.resolved_at is null
-    where c.identity_id = any(${ids}) and i.id = any(${ids})`;
+    where c.identity_id = any(${ids}::bigint[]) and i.id = any(${ids}::bigint[])`;
   // A step that opens a case checks the settings it keeps against this version (src/cases/settings.ts).
   if (chats.length > 0) ctx.caseSettings.noteVersion(tx, chats[0].settings_version);
   return chats;
@@ -371,29 +370,20 @@ export async function processReadyChats(
   locked: number[] = [],
   claimAhead: ClaimAhead = () => null,
 ): Promise<(StepResult & { identityId: number })[]> {
-  // BEGIN, the lock and the read go to Postgres in one write, and the steps' write with the COMMIT
-  // (`db.pipelined`): the read must not share the lock's statement (see `readLocked`), so the lock
-  // leaves the chats it took in a setting of the transaction, which the read, the next statement
-  // and so with a snapshot taken after the lock, reads.
-  return ctx.db.pipelined(async (tx, finish) => {
+  return ctx.db.steps.transaction(async (tx) => {
     const raw = rawTx(tx);
     // Chats with a message waiting, oldest waiting first, that nobody else holds.
-    const lock = raw<{ locked: string }[]>`
-      with held as (
-        select c.identity_id, waiting.oldest from (
-          select identity_id, min(id) as oldest from messages where processed_at is null
-          group by identity_id having bool_and(queued_at is null)
-        ) waiting join conversations c on c.identity_id = waiting.identity_id
-        order by waiting.oldest
-        for update of c skip locked
-        limit ${limit}
-      )
-      select set_config('kanal.locked', coalesce(string_agg(identity_id::text, ',' order by oldest), ''), true) as locked from held`.execute();
-    const read = readLocked(ctx, tx, 'locked');
-    const [{ locked: held }] = await lock;
-    locked.push(...(held === '' ? [] : held.split(',').map(Number)));
-    const chats = new Map((await read).map((chat) => [Number(chat.identity_id), chat]));
+    const held = await raw<{ identity_id: string }[]>`
+      select c.identity_id from (
+        select identity_id, min(id) as oldest from messages where processed_at is null
+        group by identity_id having bool_and(queued_at is null)
+      ) waiting join conversations c on c.identity_id = waiting.identity_id
+      order by waiting.oldest
+      for update of c skip locked
+      limit ${limit}`;
+    locked.push(...held.map((row) => Number(row.identity_id)));
     if (locked.length === 0) return [];
+    const chats = new Map((await readLocked(ctx, tx, locked)).map((chat) => [Number(chat.identity_id), chat]));
     // The steps' NOTIFYs (a new case's console event…) ride in their write (src/db/notices.ts).
     collectNotices(tx);
     const results: (StepResult & { identityId: number })[] = [];
@@ -404,8 +394,8 @@ export async function processReadyChats(
       const result = await stepLocked(ctx, tx, chat, chat.pending, null, writes, chat.unreachable ? null : claimAhead(chat.channel));
       results.push(Object.assign(result, { identityId }));
     }
-    if (writes.length > 0) await writeSteps(ctx, tx, writes, finish);
-    else await sendNotices(raw, takeNotices(tx));
+    if (writes.length > 0) await writeSteps(ctx, tx, writes);
+    await sendNotices(raw, takeNotices(tx));
     return results;
   });
 }
@@ -547,13 +537,13 @@ interface StepWrite {
  * and the fair-use check for a repeat asks whether a reply came after it. The NOTIFYs the steps
  * left for the end of the transaction (src/db/notices.ts) go in the same statement.
  */
-async function writeSteps(ctx: PipelineContext, tx: Tx, steps: PendingWrite[], finish?: Finish): Promise<void> {
+async function writeSteps(ctx: PipelineContext, tx: Tx, steps: PendingWrite[]): Promise<void> {
   const raw = rawTx(tx);
   const notices = takeNotices(tx);
   // The keys once more as arrays, for the planner (see `idArray`).
   const chats = idArray(steps.map((step) => step.write.identity_id));
   const messages = idArray(steps.map((step) => step.write.message_id));
-  const write = raw<{ id: string; identity_id: string; claimed_by: string | null }[]>`
+  const rows = await raw<{ id: string; identity_id: string; claimed_by: string | null }[]>`
     with input as (
       -- A chat that owes nothing older gets its first reply written claimed (see ClaimAhead); the
       -- look sees the outbox as it was before this statement, never the rows it writes. Asked once
@@ -590,7 +580,6 @@ async function writeSteps(ctx: PipelineContext, tx: Tx, steps: PendingWrite[], f
     select id, identity_id, claimed_by::text from written
     union all select null, null, null from notified where sent < 0
     order by 1`;
-  const rows = await (finish ? finish(write) : write);
   const byChat = new Map(steps.map((step) => [step.write.identity_id, step]));
   for (const row of rows) {
     const { write, result, lastInboundAt } = byChat.get(Number(row.identity_id))!;

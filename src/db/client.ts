@@ -1,9 +1,7 @@
 /** The one database client: postgres.js underneath, drizzle on top. */
-import { drizzle, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema.js';
-
-const drizzleOn = (client: postgres.Sql) => drizzle(client, { schema });
 
 export function createDb(url: string, poolSize: number) {
   const sql = postgres(url, {
@@ -16,68 +14,12 @@ export function createDb(url: string, poolSize: number) {
     // and counts over 300,000 cases planned no JIT at all, and its statistics had turned it off.
     connection: { application_name: 'kanal-aduan', jit: 'off' },
   });
-  const db = drizzleOn(sql);
+  const db = drizzle(sql, { schema });
   // The conversation steps' transactions: their statements prepared (see `preparing`). Not the
   // console's: its lists and counts over a million cases get a plan for their own values each time,
   // which a prepared statement would trade for a generic plan after five runs.
-  const steps = drizzleOn(preparing(sql));
-  return { sql, db, steps, pipelined: pipelinedTransactions(sql, steps), close: () => sql.end({ timeout: 5 }) };
-}
-
-/**
- * Finishes a pipelined transaction: sends its last statement and its COMMIT together, and answers
- * the statement's rows once both are through. If the statement fails, Postgres answers the COMMIT
- * of the failed transaction with a rollback, and the error is thrown as from any transaction.
- */
-export type Finish = <R>(last: postgres.PendingQuery<R extends readonly object[] ? R : never>) => Promise<R>;
-
-/**
- * Transactions for the conversation steps whose first statements ride with their BEGIN and whose
- * last rides with their COMMIT, each one write to Postgres and one answer (`begin` in postgres.js
- * waits for its BEGIN's answer before the first statement, and its COMMIT goes after the last
- * statement's answer: two round trips of their own, each a wake-up of the backend that preempts the
- * writing thread on a busy machine). The work gets a drizzle transaction like `db.steps.transaction`'s
- * (its statements prepared) on a connection reserved for it, and `finish` for its last statement;
- * without `finish`, the COMMIT is sent after the work as usual. On any error the transaction is
- * rolled back and the error thrown: nothing of it is kept.
- */
-function pipelinedTransactions(sql: postgres.Sql, steps: Db) {
-  const internals = steps as unknown as { session: { dialect: never; schema: never; options: never } };
-  const { dialect, schema: relations, options } = internals.session;
-  return async <T>(work: (tx: Tx, finish: Finish) => Promise<T>): Promise<T> => {
-    const connection = await sql.reserve();
-    let finished = false;
-    try {
-      // Queued now, written with the work's first statements (postgres.js writes a tick's queries together).
-      const begun = connection.unsafe('begin').execute();
-      begun.catch(() => {});
-      // drizzle's transaction over the reserved connection: what its statements use of a client
-      // (`unsafe`), a reserved connection has as a transaction's has.
-      const session = new PostgresJsSession(preparing(connection) as unknown as postgres.Sql, dialect, relations, options);
-      const tx = new PostgresJsTransaction(dialect, session as never, relations) as unknown as Tx;
-      const finish: Finish = async (last) => {
-        await begun;
-        const rows = last.execute();
-        const committed = connection.unsafe('commit').execute();
-        committed.catch(() => {});
-        const [answer] = await Promise.all([rows, committed]);
-        finished = true;
-        return answer as never;
-      };
-      const result = await work(tx, finish);
-      await begun;
-      if (!finished) {
-        await connection.unsafe('commit');
-        finished = true;
-      }
-      return result;
-    } catch (error) {
-      if (!finished) await connection.unsafe('rollback').catch(() => {});
-      throw error;
-    } finally {
-      connection.release();
-    }
-  };
+  const steps = drizzle(preparing(sql), { schema });
+  return { sql, db, steps, close: () => sql.end({ timeout: 5 }) };
 }
 
 export type Database = ReturnType<typeof createDb>;
@@ -110,7 +52,7 @@ function preparing<T extends object>(client: T): T {
     },
   });
 }
-export type Db = ReturnType<typeof drizzleOn>;
+export type Db = Database['db'];
 /** A drizzle transaction handle; helpers that must run inside the caller's transaction take this. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
