@@ -127,6 +127,14 @@ function isCommand(event: ConversationEvent): boolean {
 const NOT_A_DETAIL =
   /\?|\b(berapa|kapan|apakah|bagaimana|gimana|gmn|kenapa|mengapa|how|what|when|why|kirim|send|benar|betul|correct|salah|harusnya|seharusnya|wrong|ubah|ganti|change|edit|cancel|never mind)\b/;
 
+/** A question typed at the summary ("berapa lama prosesnya?", "kapan ditindaklanjuti?"), not a command. */
+const QUESTION = /\?|\b(berapa|kapan|apakah|apa|bagaimana|gimana|gmn|kenapa|mengapa|knp|how|what|when|why|will)\b/;
+
+function isSummaryQuestion(event: ConversationEvent): boolean {
+  const said = saidOf(event);
+  return isOwnWords(event) && QUESTION.test(said) && !matchesWord(said, everyGlobalWord, true);
+}
+
 /**
  * Words typed at the summary instead of a choice that may say more about the report ("oh iya,
  * ibu saya sudah lapor ke kelurahan"), as a citizen adds a detail at the counter before signing:
@@ -492,6 +500,7 @@ export const conversationMachine = setup({
     isDescriptionTooShort: ({ event }) => isOwnWords(event) && visibleLength(event) < limits.descriptionMin,
     isDescriptionTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.descriptionMax,
     isAddition: ({ context, event }) => isAddition(context.draft, event),
+    isSummaryQuestion: ({ event }) => isSummaryQuestion(event),
     isAddressTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.addressMax,
     isNameTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.nameMax,
     isValidNik: ({ event }) => nikCheck(event).ok,
@@ -1093,6 +1102,8 @@ export const conversationMachine = setup({
           { guard: pick(3), target: 'menu', actions: [note('cancelled'), 'noteDraftKept'] },
           // More about the report, typed instead of a choice: offered for its description.
           { guard: 'isAddition', target: 'askAddition', actions: 'holdAddition' },
+          // A question before sending ("berapa lama prosesnya?"): what sending brings, and the summary again.
+          { guard: 'isSummaryQuestion', actions: [note('summaryQuestion'), 'prompt'] },
         ],
         'result.similarCase': [{ guard: 'similarFound', target: 'askDuplicate', actions: 'storeSimilar' }, { actions: 'submitCase' }],
         'result.caseCreated': { target: 'menu', actions: ['announceTicket', 'discardDraft'] },

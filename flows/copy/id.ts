@@ -80,6 +80,8 @@ export const id = {
     infoNotAdded: 'Maaf, laporan itu sudah ditutup, jadi tidak bisa ditambah. Bila perlu, silakan buat laporan baru.',
     infoPhotoLimit: 'Maaf, maksimal 3 foto sekali tambah. Ketik *selesai* bila sudah.',
     addedToDescription: 'Baik, saya tambahkan ke uraian laporan Anda.',
+    summaryQuestion:
+      'Setelah Anda pilih *1* (Kirim), Anda langsung mendapat nomor tiket dan tanggal paling lambat petugas memverifikasi laporan. Pertanyaan lain bisa Anda sampaikan ke petugas setelah laporan terkirim: ketik *petugas*.',
     addedToEarlier: 'Uraian dan foto Anda sudah ditambahkan ke laporan sebelumnya dan diteruskan ke petugas.',
   },
 

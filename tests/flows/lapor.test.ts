@@ -353,6 +353,38 @@ describe('changing the report from the summary', () => {
     expect((await world.cases())[0].description).toBe(`${DESCRIPTION}\n${detail}`);
   });
 
+  it('answers a question typed at the summary with what sending brings, and asks again', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await upToIdentity(chat);
+    let [reply] = await chat.send('2');
+    expect(reply).toContain(id.confirm.title);
+
+    for (const question of ['berapa lama prosesnya pak?', 'kapan ditindaklanjuti', 'apakah nama saya dirahasiakan']) {
+      [reply] = await chat.send(question);
+      expect(reply.startsWith(id.notes.summaryQuestion)).toBe(true);
+      expect(reply).not.toContain(id.hints.choice);
+      expect(reply).toContain(id.confirm.title);
+      expect(reply).toContain(`1. ${id.confirm.options[0]}`);
+    }
+    // Not a question: the hint, as before.
+    [reply] = await chat.send('4');
+    expect(reply).toContain(id.hints.choice);
+    expect(reply).not.toContain(id.notes.summaryQuestion);
+
+    await chat.send('1');
+    expect((await world.cases())[0].description).toBe(DESCRIPTION);
+  });
+
+  it('answers a question at the summary in English', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await chat.say('english', '1', '1', '1', 'The PKH payment for my mother has not arrived since August.', 'skip', 'skip', '2');
+    const [reply] = await chat.send('how long will it take?');
+    expect(reply.startsWith(en.notes.summaryQuestion)).toBe(true);
+    expect(reply).toContain(en.confirm.title);
+  });
+
   it('offers in English on an English summary', async () => {
     const world = new World();
     const chat = new Chat(world);
