@@ -128,11 +128,36 @@ const NOT_A_DETAIL =
   /\?|\b(berapa|kapan|apakah|bagaimana|gimana|gmn|kenapa|mengapa|how|what|when|why|kirim|send|benar|betul|correct|salah|harusnya|seharusnya|wrong|ubah|ganti|change|edit|cancel|never mind)\b/;
 
 /** A question typed at the summary ("berapa lama prosesnya?", "kapan ditindaklanjuti?"), not a command. */
-const QUESTION = /\?|\b(berapa|kapan|apakah|apa|bagaimana|gimana|gmn|kenapa|mengapa|knp|how|what|when|why|will)\b/;
+const QUESTION = /\?|(?<!-)\b(berapa|kapan|apakah|apa|bagaimana|gimana|gmn|kenapa|mengapa|knp|how|what|when|why|will)\b(?!-)/;
+
+/** Words about changing the summary rather than asking about sending it. */
+const CHANGE_WORDS = /\b(ubah|ganti|salah|keliru|change|edit|wrong)\b/;
+
+/** normalise() drops a trailing "?", so a question mark is looked for in the text as typed. */
+function asksSomething(event: ConversationEvent): boolean {
+  return QUESTION.test(saidOf(event)) || /\?/.test(textOf(event) ?? '');
+}
 
 function isSummaryQuestion(event: ConversationEvent): boolean {
   const said = saidOf(event);
-  return isOwnWords(event) && QUESTION.test(said) && !matchesWord(said, everyGlobalWord, true);
+  if (!isOwnWords(event) || !asksSomething(event) || matchesWord(said, everyGlobalWord, true)) return false;
+  // "kategorinya salah, bagaimana?" asks to change the summary: the hint's numbers answer it.
+  if (CHANGE_WORDS.test(said)) return false;
+  // What the root honours from any question still wins: a request for staff, stop, data, a named
+  // ticket or requirements. A status reading without a ticket ("kapan ditindaklanjuti") is about this report.
+  const reading = understood(event);
+  switch (reading?.intent) {
+    case 'stop':
+    case 'petugas':
+    case 'dataRequest':
+      return false;
+    case 'status':
+      return reading.tickets.length === 0 && !/\b(status|tiket|ticket)\b/.test(said);
+    case 'persyaratan':
+      return !/(syarat|requirement)/.test(said);
+    default:
+      return true;
+  }
 }
 
 /**
@@ -144,7 +169,7 @@ function isSummaryQuestion(event: ConversationEvent): boolean {
 function isAddition(draft: Draft, event: ConversationEvent): boolean {
   const said = saidOf(event);
   if (!isOwnWords(event) || visibleLength(event) < limits.descriptionMin) return false;
-  if (matchesWord(said, everyGlobalWord, true) || NOT_A_DETAIL.test(said)) return false;
+  if (matchesWord(said, everyGlobalWord, true) || NOT_A_DETAIL.test(said) || asksSomething(event)) return false;
   const intent = understood(event)?.intent;
   if (intent !== undefined && intent !== 'lapor' && intent !== 'other') return false;
   return charCount(visible(draft.description ?? '')) + 1 + visibleLength(event) <= limits.descriptionMax;
@@ -1103,7 +1128,7 @@ export const conversationMachine = setup({
           // More about the report, typed instead of a choice: offered for its description.
           { guard: 'isAddition', target: 'askAddition', actions: 'holdAddition' },
           // A question before sending ("berapa lama prosesnya?"): what sending brings, and the summary again.
-          { guard: 'isSummaryQuestion', actions: [note('summaryQuestion'), 'prompt'] },
+          { guard: 'isSummaryQuestion', actions: ['resetMisses', note('summaryQuestion'), 'prompt'] },
         ],
         'result.similarCase': [{ guard: 'similarFound', target: 'askDuplicate', actions: 'storeSimilar' }, { actions: 'submitCase' }],
         'result.caseCreated': { target: 'menu', actions: ['announceTicket', 'discardDraft'] },

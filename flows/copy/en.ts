@@ -75,7 +75,7 @@ export const en: Copy = {
     infoPhotoLimit: 'Sorry, at most 3 photos at a time. Type *done* when finished.',
     addedToDescription: 'OK, I have added that to the description of your report.',
     summaryQuestion:
-      'Once you choose *1* (Send), you get a ticket number straight away and the date by which staff will verify your report. Other questions can go to staff once the report is sent: type *staff*.',
+      'Once the report is sent (choose *1*), you get a ticket number and the date by which staff will verify your report. Other questions can go to staff once the report is sent: type *staff*.',
     addedToEarlier: 'Your description and photos have been added to your earlier report and passed to the officers.',
   },
 

@@ -81,7 +81,7 @@ export const id = {
     infoPhotoLimit: 'Maaf, maksimal 3 foto sekali tambah. Ketik *selesai* bila sudah.',
     addedToDescription: 'Baik, saya tambahkan ke uraian laporan Anda.',
     summaryQuestion:
-      'Setelah Anda pilih *1* (Kirim), Anda langsung mendapat nomor tiket dan tanggal paling lambat petugas memverifikasi laporan. Pertanyaan lain bisa Anda sampaikan ke petugas setelah laporan terkirim: ketik *petugas*.',
+      'Setelah laporan terkirim (pilih *1*), Anda mendapat nomor tiket dan tanggal paling lambat petugas memverifikasi laporan. Pertanyaan lain bisa Anda sampaikan ke petugas setelah laporan terkirim: ketik *petugas*.',
     addedToEarlier: 'Uraian dan foto Anda sudah ditambahkan ke laporan sebelumnya dan diteruskan ke petugas.',
   },
 

@@ -367,10 +367,23 @@ describe('changing the report from the summary', () => {
       expect(reply).toContain(id.confirm.title);
       expect(reply).toContain(`1. ${id.confirm.options[0]}`);
     }
-    // Not a question: the hint, as before.
-    [reply] = await chat.send('4');
-    expect(reply).toContain(id.hints.choice);
-    expect(reply).not.toContain(id.notes.summaryQuestion);
+    // A question with its "?" at the end (which the reading drops), and one without a question word.
+    for (const question of ['apa nama saya akan dirahasiakan?', 'knp lama sekali prosesnya', 'prosesnya lama tidak?']) {
+      [reply] = await chat.send(question);
+      expect(reply.startsWith(id.notes.summaryQuestion)).toBe(true);
+      expect(reply).not.toContain(id.addition.prompt(question));
+    }
+    // Not a question, or a wish to change the summary: the hint, as before.
+    for (const other of ['4', 'kategorinya salah, bagaimana?']) {
+      [reply] = await chat.send(other);
+      expect(reply).toContain(id.hints.choice);
+      expect(reply).not.toContain(id.notes.summaryQuestion);
+    }
+    // A genuine detail with "apa-apa" in it is still offered for the description.
+    const detail = 'ibu saya tidak dapat apa-apa dari bantuan itu';
+    [reply] = await chat.send(detail);
+    expect(reply).toContain(id.addition.prompt(detail));
+    await chat.send('2');
 
     await chat.send('1');
     expect((await world.cases())[0].description).toBe(DESCRIPTION);
@@ -382,7 +395,37 @@ describe('changing the report from the summary', () => {
     await chat.say('english', '1', '1', '1', 'The PKH payment for my mother has not arrived since August.', 'skip', 'skip', '2');
     const [reply] = await chat.send('how long will it take?');
     expect(reply.startsWith(en.notes.summaryQuestion)).toBe(true);
+    expect(reply).not.toContain(en.hints.choice);
     expect(reply).toContain(en.confirm.title);
+  });
+
+  it('still honours, at the summary, a long question asking for staff or to stop', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await upToIdentity(chat);
+    await chat.send('2');
+    let [reply] = await chat.send('apakah saya bisa bicara dengan petugas sekarang juga ya pak?');
+    expect(reply).not.toContain(id.notes.summaryQuestion);
+    expect(reply).not.toContain(id.confirm.title);
+
+    const again = new Chat(new World());
+    await upToIdentity(again);
+    await again.send('2');
+    [reply] = await again.send('kenapa saya terus dapat pesan, tolong berhenti kirim pesan ke saya');
+    expect(reply).not.toContain(id.notes.summaryQuestion);
+    expect(reply).not.toContain(id.confirm.title);
+  });
+
+  it('counts a question at the summary as understood: the next wrong choice gets the first hint, not the offer of staff', async () => {
+    const world = new World();
+    const chat = new Chat(world);
+    await upToIdentity(chat);
+    await chat.send('2');
+    await chat.say('4', '5');
+    await chat.send('berapa lama prosesnya pak?');
+    const [reply] = await chat.send('6');
+    expect(reply).toContain(id.hints.choice);
+    expect(reply).not.toContain(id.examples.choice);
   });
 
   it('offers in English on an English summary', async () => {
