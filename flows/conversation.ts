@@ -103,14 +103,8 @@ function intentIs(event: ConversationEvent, intent: Intent): boolean {
 function isCommand(event: ConversationEvent): boolean {
   const reading = understood(event);
   if (!reading || saidOf(event).split(' ').length > 6) return false;
+  if (asksForElsewhere(reading, saidOf(event))) return true;
   switch (reading.intent) {
-    case 'status':
-      return reading.tickets.length > 0 || /\b(status|tiket|ticket)\b/.test(saidOf(event));
-    case 'persyaratan':
-      return /(syarat|requirement)/.test(saidOf(event));
-    case 'petugas':
-    case 'stop':
-    case 'dataRequest':
     case 'cancel':
     case 'help':
     // Only greeting or thanking is not an address or a description.
@@ -123,9 +117,24 @@ function isCommand(event: ConversationEvent): boolean {
   }
 }
 
-/** A question, or words about the summary itself (send it, it is right, it is wrong, change it): no detail of the report. */
-const NOT_A_DETAIL =
-  /\?|\b(berapa|kapan|apakah|bagaimana|gimana|gmn|kenapa|mengapa|how|what|when|why|kirim|send|benar|betul|correct|salah|harusnya|seharusnya|wrong|ubah|ganti|change|edit|cancel|never mind)\b/;
+/** A reading that clearly asks for another part of the service: a named ticket's status, requirements, staff, stop, the citizen's data. */
+function asksForElsewhere(reading: Understanding, said: string): boolean {
+  switch (reading.intent) {
+    case 'status':
+      return reading.tickets.length > 0 || /\b(status|tiket|ticket)\b/.test(said);
+    case 'persyaratan':
+      return /(syarat|requirement)/.test(said);
+    case 'petugas':
+    case 'stop':
+    case 'dataRequest':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Words about the summary itself (send it, it is right, it is wrong, change it): no detail of the report. */
+const ABOUT_THE_SUMMARY = /\b(kirim|send|benar|betul|correct|salah|harusnya|seharusnya|wrong|ubah|ganti|change|edit|cancel|never mind)\b/;
 
 /** A question typed at the summary ("berapa lama prosesnya?", "kapan ditindaklanjuti?"), not a command. */
 const QUESTION = /\?|(?<!-)\b(berapa|kapan|apakah|apa|bagaimana|gimana|gmn|kenapa|mengapa|knp|how|what|when|why|will)\b(?!-)/;
@@ -146,18 +155,7 @@ function isSummaryQuestion(event: ConversationEvent): boolean {
   // What the root honours from any question still wins: a request for staff, stop, data, a named
   // ticket or requirements. A status reading without a ticket ("kapan ditindaklanjuti") is about this report.
   const reading = understood(event);
-  switch (reading?.intent) {
-    case 'stop':
-    case 'petugas':
-    case 'dataRequest':
-      return false;
-    case 'status':
-      return reading.tickets.length === 0 && !/\b(status|tiket|ticket)\b/.test(said);
-    case 'persyaratan':
-      return !/(syarat|requirement)/.test(said);
-    default:
-      return true;
-  }
+  return !reading || !asksForElsewhere(reading, said);
 }
 
 /**
@@ -169,7 +167,7 @@ function isSummaryQuestion(event: ConversationEvent): boolean {
 function isAddition(draft: Draft, event: ConversationEvent): boolean {
   const said = saidOf(event);
   if (!isOwnWords(event) || visibleLength(event) < limits.descriptionMin) return false;
-  if (matchesWord(said, everyGlobalWord, true) || NOT_A_DETAIL.test(said) || asksSomething(event)) return false;
+  if (matchesWord(said, everyGlobalWord, true) || asksSomething(event) || ABOUT_THE_SUMMARY.test(said)) return false;
   const intent = understood(event)?.intent;
   if (intent !== undefined && intent !== 'lapor' && intent !== 'other') return false;
   return charCount(visible(draft.description ?? '')) + 1 + visibleLength(event) <= limits.descriptionMax;
