@@ -28,6 +28,7 @@ import { CHANNELS, telegramDelivery, type BenchChannel } from './channels.js';
 import { startFakeBotApi, type OnSend } from './fake-bot-api.js';
 import { fmt, percentile } from './figures.js';
 import { seedProductHistory, seedReferenceHistory } from './history.js';
+import { pipelineFigures, scrapeAll } from './pipeline-figures.js';
 import { createScratch, freePort, productEnv, type Scratch } from './infra.js';
 import { CitizenLoad, LAPOR_SCRIPT, type PhaseResult, type ScriptStep } from './load.js';
 import { measureCpu, OTHER_LOAD_WARNING, productBackends, STEAL_WARNING, startNode, startProduct, waitForHealth, waitForWorkers, type CpuUse, type ProductProcess } from './processes.js';
@@ -145,6 +146,8 @@ interface Running {
    * report counts them apart.
    */
   ownFaults?: { count: () => number; what: string };
+  /** Where the bot serves the product's `/metrics` (every process that has a web port): its own account of each window. */
+  metricsAt?: string[];
 }
 
 type Start = (scratch: Scratch, onSend: OnSend) => Promise<Running>;
@@ -189,7 +192,7 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
       }
     }
     await alive(processes, waitForWorkers(scratch.redisPrefix, 'telegram', settings.productShape === 'web+worker' ? 1 : processes.length));
-    return { processes, channel: telegram, script: LAPOR_SCRIPT, baseUrl: urls[0], alsoAt: urls.slice(1) };
+    return { processes, channel: telegram, script: LAPOR_SCRIPT, baseUrl: urls[0], alsoAt: urls.slice(1), metricsAt: urls };
   };
 
   const startReferenceBot: Start = async (scratch, onSend) => {
@@ -304,7 +307,9 @@ async function readyBot(name: string, start: Start, seed: Seed, settings: Refere
     async measure(chats, ms, label) {
       const phase = `${chats} chats`;
       const before = ownFaults();
+      const scrapedBefore = running.metricsAt ? await scrapeAll(running.metricsAt).catch(() => null) : null;
       const m = await measureCpu(running.processes, () => productBackends(monitor), ms, () => alive(running.processes, load.closedLoop(phase, chats, ms)));
+      const scrapedAfter = scrapedBefore && running.metricsAt ? await scrapeAll(running.metricsAt).catch(() => null) : null;
       const r = m.result;
       const faults = await faultsSince(before, r.httpErrors);
       log(
@@ -312,6 +317,15 @@ async function readyBot(name: string, start: Start, seed: Seed, settings: Refere
           `max ${fmt(percentile(r.latencies, 1))} ms, ${r.answered}/${r.sent} answered` +
           (faults > 0 ? `, ${faults} updates failed by a fault of its own` : ''),
       );
+      if (scrapedBefore && scrapedAfter) {
+        const p = pipelineFigures(scrapedBefore, scrapedAfter, ms);
+        if (p.batches > 0) {
+          log(
+            `  its /metrics: ${p.batches} batches of ${fmt(p.chatsPerBatch)} chats, each ${fmt(p.transactionMs)} ms in its transaction then ${fmt(p.deliveryMs)} ms delivering (means); ` +
+              `a message waited ${fmt(p.stepWaitMs)} ms for its step (mean); garbage collection ${fmt(p.gcShare * 100)} % of the window`,
+          );
+        }
+      }
       return { ...m, ownFaults: faults };
     },
     notes(measured) {

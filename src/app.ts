@@ -69,6 +69,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Tests drive WhatsApp Web with a fake client; production builds the real one. */
   whatsappWebClientFactory?: () => WebJsClient;
+  /** `/metrics` also serves the process's own figures (CPU, memory, GC): main.ts's process, not a test's apps. */
+  processFigures?: boolean;
 }
 
 export interface App {
@@ -119,7 +121,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     enqueue,
     wakeSteps: new StepWake(),
     log,
-    metrics: createMetrics(),
+    metrics: createMetrics({ processFigures: options.processFigures }),
     machine: conversationMachine,
     machineVersion: CONVERSATION_VERSION,
     catalogue: new CatalogueCache(db.db),

@@ -63,7 +63,7 @@ async function main() {
     }
   }
 
-  const app = await startApp({ config, log, role, databaseUrl, transport });
+  const app = await startApp({ config, log, role, databaseUrl, transport, processFigures: true });
 
   if (app.url) {
     // The port actually bound (PORT=0 picks a free one), not the one asked for.

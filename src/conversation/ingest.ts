@@ -95,9 +95,11 @@ export async function ingest(ctx: PipelineContext, received: InboundMessage, opt
     ack: callbackQueryId ? { kind: 'callback-answer', chatId: message.chatId, callbackQueryId } : null,
   });
   if (!stored) {
+    ctx.metrics.inboundMessages.labels(message.channel, 'redelivered').inc();
     ctx.log.debug({ channel: message.channel }, 'duplicate inbound message dropped');
     return { duplicate: true };
   }
+  ctx.metrics.inboundMessages.labels(message.channel, 'stored').inc();
   const identityId = Number(stored.identity_id);
   // The button's answer (or the slow-down notice) first: it is owed before whatever the step writes.
   if (stored.notices) await queueTurn(ctx, identityId);

@@ -300,6 +300,8 @@ interface PendingMessage {
   shortened_from: number | null;
   /** The same text as the chat's previous message, before any reply to it (fair use): not stepped. */
   repeat: boolean;
+  /** Seconds since it was received, when the read saw it (Postgres's clock at both ends). */
+  waited: number;
 }
 
 /**
@@ -325,7 +327,8 @@ async function readLocked(ctx: PipelineContext, tx: Tx, identityIds: readonly nu
       (select version::text from settings_version) as settings_version,
       h.id as handoff_id, h.dinas_id as handoff_dinas_id, h.taken_by_staff_id is not null as handoff_taken,
       coalesce((select jsonb_agg(p order by p.id) from (
-        select m.id, m.external_id, m.kind, m.body, m.payload, m.shortened_from, ${repeatOfPrevious(raw, ctx.fairUse.repeatWithinMs)} as repeat
+        select m.id, m.external_id, m.kind, m.body, m.payload, m.shortened_from, ${repeatOfPrevious(raw, ctx.fairUse.repeatWithinMs)} as repeat,
+          extract(epoch from clock_timestamp() - m.received_at)::float8 as waited
         from messages m where m.identity_id = c.identity_id and m.processed_at is null order by m.id limit 2) p), '[]'::jsonb) as pending
     from conversations c join channel_identities i on i.id = c.identity_id
       left join handoff_requests h on h.identity_id = c.identity_id and h.resolved_at is null
@@ -349,6 +352,7 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     if (held.length === 0) return 'busy';
     const [chat] = await readLocked(ctx, tx, [identityId]);
     if (!chat || chat.pending.length === 0) return null;
+    ctx.metrics.stepWait.labels(chat.channel).observe(chat.pending[0].waited);
     collectNotices(tx);
     const result = await stepLocked(ctx, tx, chat, chat.pending, giveUp);
     // A step without a write of its own (a taken chat's message, a repeat) sends its notices here.
@@ -391,6 +395,7 @@ export async function processReadyChats(
     for (const identityId of locked) {
       const chat = chats.get(identityId);
       if (!chat || chat.pending.length === 0) continue;
+      ctx.metrics.stepWait.labels(chat.channel).observe(chat.pending[0].waited);
       const result = await stepLocked(ctx, tx, chat, chat.pending, null, writes, chat.unreachable ? null : claimAhead(chat.channel));
       results.push(Object.assign(result, { identityId }));
     }

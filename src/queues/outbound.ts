@@ -199,6 +199,7 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
       // The platform's retry-after exactly; anything else waits no longer than the channel's probe.
       const waitMs = result.failure === 'rate-limited' ? result.retryAfterMs : breakers.settings.probeIntervalMs;
       const { reason, failure } = result;
+      ctx.metrics.outboundMessages.labels(row.channel, 'retry').inc();
       await settle(ctx, sending, unsettled, () => db`
         update outbox set status = 'pending', claimed_at = null, claimed_by = null, attempts = attempts + 1, last_error = ${reason},
           not_before = ${failure === 'rate-limited' ? db`now() + ${waitMs} * interval '1 millisecond'` : null}
@@ -208,6 +209,7 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
     // `sent_at` is on the domain clock, like every date retention counts from: when the platform
     // took the reply, or when it was given up (a failed row is finished too, and ages from then).
     const sentAt = ctx.now().toISOString();
+    ctx.metrics.outboundMessages.labels(row.channel, result.ok ? 'sent' : 'failed').inc();
     // A send the platform took (nearly every one) is recorded in one statement with the others
     // finishing about now (`sending.sent`); a failure for good in one of its own. Not written now,
     // the turn ends here: the background's write queues the chat's next turn.

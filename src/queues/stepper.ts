@@ -116,6 +116,7 @@ export async function startStepper(ctx: PipelineContext, options: StepperOptions
     while (!closed) {
       const locked: number[] = [];
       let stepped: Awaited<ReturnType<typeof processReadyChats>>;
+      const started = performance.now();
       try {
         stepped = await processReadyChats(ctx, options.batch, locked, options.claimAhead);
       } catch (error) {
@@ -138,6 +139,9 @@ export async function startStepper(ctx: PipelineContext, options: StepperOptions
         continue;
       }
       if (stepped.length === 0) return;
+      const committed = performance.now();
+      ctx.metrics.stepBatchChats.observe(stepped.length);
+      ctx.metrics.stepBatchSeconds.labels('transaction').observe((committed - started) / 1000);
       await Promise.all(
         stepped.map((result) =>
           afterStep(ctx, result.identityId, result, options).catch((err: unknown) =>
@@ -145,6 +149,7 @@ export async function startStepper(ctx: PipelineContext, options: StepperOptions
           ),
         ),
       );
+      ctx.metrics.stepBatchSeconds.labels('delivery').observe((performance.now() - committed) / 1000);
     }
   }
 
