@@ -137,7 +137,10 @@ function asksForElsewhere(reading: Understanding, said: string): boolean {
 const ABOUT_THE_SUMMARY = /\b(kirim|send|benar|betul|correct|salah|harusnya|seharusnya|wrong|ubah|ganti|change|edit|cancel|never mind)\b/;
 
 /** A question typed at the summary ("berapa lama prosesnya?", "kapan ditindaklanjuti?"), not a command. */
-const QUESTION = /\?|(?<!-)\b(berapa|kapan|apakah|apa|bagaimana|gimana|gmn|kenapa|mengapa|knp|how|what|when|why|will)\b(?!-)/;
+const QUESTION = /\?|(?<!-)\b(berapa|kapan|apakah|apa|bagaimana|gimana|gmn|kenapa|mengapa|knp|siapa|how|what|when|why|who|will)\b(?!-)/;
+
+/** A question about who will see the reporter's name ("apa nama saya dirahasiakan?", "siapa yang bisa lihat identitas saya"). */
+const ABOUT_IDENTITY = /\b(rahasia|dirahasiakan|merahasiakan|anonim|anonymous|anonymously|identitas|identity|privasi|privacy|confidential|ketahuan|nama saya|my name)\b/;
 
 /** Words about changing the summary rather than asking about sending it. */
 const CHANGE_WORDS = /\b(ubah|ganti|salah|keliru|change|edit|wrong)\b/;
@@ -524,6 +527,9 @@ export const conversationMachine = setup({
     isDescriptionTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.descriptionMax,
     isAddition: ({ context, event }) => isAddition(context.draft, event),
     isSummaryQuestion: ({ event }) => isSummaryQuestion(event),
+    asksAboutIdentity: ({ event }) => ABOUT_IDENTITY.test(saidOf(event)),
+    isAnonymousDraft: ({ context }) => context.draft.anonymous,
+    isConfidentialDraft: ({ context }) => context.draft.confidential,
     isAddressTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.addressMax,
     isNameTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.nameMax,
     isValidNik: ({ event }) => nikCheck(event).ok,
@@ -1125,6 +1131,10 @@ export const conversationMachine = setup({
           { guard: pick(3), target: 'menu', actions: [note('cancelled'), 'noteDraftKept'] },
           // More about the report, typed instead of a choice: offered for its description.
           { guard: 'isAddition', target: 'askAddition', actions: 'holdAddition' },
+          // A question about who sees the name: what the identity chosen means, and how to change it.
+          { guard: and(['isSummaryQuestion', 'asksAboutIdentity', 'isAnonymousDraft']), actions: ['resetMisses', note('identityAnonymous'), 'prompt'] },
+          { guard: and(['isSummaryQuestion', 'asksAboutIdentity', 'isConfidentialDraft']), actions: ['resetMisses', note('identityConfidential'), 'prompt'] },
+          { guard: and(['isSummaryQuestion', 'asksAboutIdentity']), actions: ['resetMisses', note('identityNamed'), 'prompt'] },
           // A question before sending ("berapa lama prosesnya?"): what sending brings, and the summary again.
           { guard: 'isSummaryQuestion', actions: ['resetMisses', note('summaryQuestion'), 'prompt'] },
         ],

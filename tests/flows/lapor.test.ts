@@ -360,7 +360,7 @@ describe('changing the report from the summary', () => {
     let [reply] = await chat.send('2');
     expect(reply).toContain(id.confirm.title);
 
-    for (const question of ['berapa lama prosesnya pak?', 'kapan ditindaklanjuti', 'apakah nama saya dirahasiakan']) {
+    for (const question of ['berapa lama prosesnya pak?', 'kapan ditindaklanjuti', 'apakah laporan ini diproses hari ini']) {
       [reply] = await chat.send(question);
       expect(reply.startsWith(id.notes.summaryQuestion)).toBe(true);
       expect(reply).not.toContain(id.hints.choice);
@@ -368,7 +368,7 @@ describe('changing the report from the summary', () => {
       expect(reply).toContain(`1. ${id.confirm.options[0]}`);
     }
     // A question with its "?" at the end (which the reading drops), and one without a question word.
-    for (const question of ['apa nama saya akan dirahasiakan?', 'knp lama sekali prosesnya', 'prosesnya lama tidak?']) {
+    for (const question of ['apa bisa diproses minggu ini?', 'knp lama sekali prosesnya', 'prosesnya lama tidak?']) {
       [reply] = await chat.send(question);
       expect(reply.startsWith(id.notes.summaryQuestion)).toBe(true);
       expect(reply).not.toContain(id.addition.prompt(question));
@@ -389,14 +389,51 @@ describe('changing the report from the summary', () => {
     expect((await world.cases())[0].description).toBe(DESCRIPTION);
   });
 
+  it('answers a question about who sees the name with what the identity chosen means, and how to change it', async () => {
+    // Anonymous.
+    const anonymous = new Chat(new World());
+    await upToIdentity(anonymous);
+    await anonymous.send('2');
+    for (const question of ['apakah nama saya dirahasiakan', 'apa nama saya akan dirahasiakan?', 'siapa yang bisa lihat identitas saya']) {
+      const [reply] = await anonymous.send(question);
+      expect(reply.startsWith(id.notes.identityAnonymous)).toBe(true);
+      expect(reply).toContain(id.confirm.title);
+      expect(reply).not.toContain(id.addition.prompt(question));
+    }
+    // The way it names: Ubah, then Identitas, is the way there.
+    let [reply] = await anonymous.send('2');
+    expect(reply).toContain(id.edit.prompt);
+    expect(reply).toContain(`6. ${id.edit.options[5]}`);
+
+    // With a name, then confidential.
+    const named = new Chat(new World());
+    await upToIdentity(named);
+    await named.say('1', 'Siti Rahayu', 'lewati');
+    [reply] = await named.send('nama saya nanti ketahuan tidak?');
+    expect(reply.startsWith(id.notes.identityNamed)).toBe(true);
+    const world = new World();
+    const confidential = new Chat(world);
+    await upToIdentity(confidential);
+    await confidential.say('3', 'Siti Rahayu', 'lewati');
+    [reply] = await confidential.send('apakah identitas saya aman?');
+    expect(reply.startsWith(id.notes.identityConfidential)).toBe(true);
+    // Any other question still gets what sending brings.
+    [reply] = await confidential.send('berapa lama prosesnya?');
+    expect(reply.startsWith(id.notes.summaryQuestion)).toBe(true);
+    await confidential.send('1');
+    expect((await world.cases())[0]).toMatchObject({ anonymous: false, confidential: true });
+  });
+
   it('answers a question at the summary in English', async () => {
     const world = new World();
     const chat = new Chat(world);
     await chat.say('english', '1', '1', '1', 'The PKH payment for my mother has not arrived since August.', 'skip', 'skip', '2');
-    const [reply] = await chat.send('how long will it take?');
+    let [reply] = await chat.send('how long will it take?');
     expect(reply.startsWith(en.notes.summaryQuestion)).toBe(true);
     expect(reply).not.toContain(en.hints.choice);
     expect(reply).toContain(en.confirm.title);
+    [reply] = await chat.send('who will see my name?');
+    expect(reply.startsWith(en.notes.identityAnonymous)).toBe(true);
   });
 
   it('still honours, at the summary, a long question asking for staff or to stop', async () => {
