@@ -139,8 +139,24 @@ const ABOUT_THE_SUMMARY = /\b(kirim|send|benar|betul|correct|salah|harusnya|seha
 /** A question typed at the summary ("berapa lama prosesnya?", "kapan ditindaklanjuti?"), not a command. */
 const QUESTION = /\?|(?<!-)\b(berapa|kapan|apakah|apa|bagaimana|gimana|gmn|kenapa|mengapa|knp|siapa|how|what|when|why|who|will)\b(?!-)/;
 
-/** A question about who will see the reporter's name ("apa nama saya dirahasiakan?", "siapa yang bisa lihat identitas saya"). */
-const ABOUT_IDENTITY = /\b(rahasia|dirahasiakan|merahasiakan|anonim|anonymous|anonymously|identitas|identity|privasi|privacy|confidential|ketahuan|nama saya|my name)\b/;
+/**
+ * Words about keeping the reporter's name from others ("apa nama saya dirahasiakan?", "tolong
+ * rahasiakan nama saya"), or about who sees it ("siapa yang bisa lihat identitas saya"). The name
+ * alone is not enough: "bantuan atas nama saya belum cair" and "nama saya tidak terdaftar" are
+ * about the report.
+ */
+const SECRECY = /\b(rahasia|rahasiakan|dirahasiakan|merahasiakan|kerahasiaan|anonim|anonymous|anonymously|ketahuan|disembunyikan|sembunyikan|privasi|privacy|confidential|confidentiality)\b/;
+const OWN_NAME = /(?<!\batas )\b(nama saya|nama sy|identitas saya|my name|my identity)\b/;
+const SEEN = /\b(lihat|melihat|dilihat|tahu|mengetahui|diketahui|tampil|ditampilkan|terlihat|siapa|see|sees|seen|know|knows|known|shown|who)\b/;
+
+/** Words at the summary about who will see the reporter's name: answered by the identity chosen, not taken for a detail. */
+function isIdentityQuestion(event: ConversationEvent): boolean {
+  const said = saidOf(event);
+  if (!isOwnWords(event) || matchesWord(said, everyGlobalWord, true) || CHANGE_WORDS.test(said)) return false;
+  if (!SECRECY.test(said) && !(OWN_NAME.test(said) && SEEN.test(said))) return false;
+  const reading = understood(event);
+  return !reading || !asksForElsewhere(reading, said);
+}
 
 /** Words about changing the summary rather than asking about sending it. */
 const CHANGE_WORDS = /\b(ubah|ganti|salah|keliru|change|edit|wrong)\b/;
@@ -527,7 +543,7 @@ export const conversationMachine = setup({
     isDescriptionTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.descriptionMax,
     isAddition: ({ context, event }) => isAddition(context.draft, event),
     isSummaryQuestion: ({ event }) => isSummaryQuestion(event),
-    asksAboutIdentity: ({ event }) => ABOUT_IDENTITY.test(saidOf(event)),
+    isIdentityQuestion: ({ event }) => isIdentityQuestion(event),
     isAnonymousDraft: ({ context }) => context.draft.anonymous,
     isConfidentialDraft: ({ context }) => context.draft.confidential,
     isAddressTooLong: ({ event }) => isOwnWords(event) && visibleLength(event) > limits.addressMax,
@@ -1129,12 +1145,12 @@ export const conversationMachine = setup({
           { guard: pick(2, choiceWords.change), target: 'editChoice' },
           // "Batal" on the summary means what "batal" means anywhere: the report is parked, offered back within 24 hours.
           { guard: pick(3), target: 'menu', actions: [note('cancelled'), 'noteDraftKept'] },
+          // Who will see the name (asked, or "tolong rahasiakan nama saya"): what the identity chosen means, and how to change it.
+          { guard: and(['isIdentityQuestion', 'isAnonymousDraft']), actions: ['resetMisses', note('identityAnonymous'), 'prompt'] },
+          { guard: and(['isIdentityQuestion', 'isConfidentialDraft']), actions: ['resetMisses', note('identityConfidential'), 'prompt'] },
+          { guard: 'isIdentityQuestion', actions: ['resetMisses', note('identityNamed'), 'prompt'] },
           // More about the report, typed instead of a choice: offered for its description.
           { guard: 'isAddition', target: 'askAddition', actions: 'holdAddition' },
-          // A question about who sees the name: what the identity chosen means, and how to change it.
-          { guard: and(['isSummaryQuestion', 'asksAboutIdentity', 'isAnonymousDraft']), actions: ['resetMisses', note('identityAnonymous'), 'prompt'] },
-          { guard: and(['isSummaryQuestion', 'asksAboutIdentity', 'isConfidentialDraft']), actions: ['resetMisses', note('identityConfidential'), 'prompt'] },
-          { guard: and(['isSummaryQuestion', 'asksAboutIdentity']), actions: ['resetMisses', note('identityNamed'), 'prompt'] },
           // A question before sending ("berapa lama prosesnya?"): what sending brings, and the summary again.
           { guard: 'isSummaryQuestion', actions: ['resetMisses', note('summaryQuestion'), 'prompt'] },
         ],

@@ -78,11 +78,11 @@ export const en: Copy = {
       'Once the report is sent (choose *1*), you get a ticket number and the date by which staff will verify your report. Other questions can go to staff once the report is sent: type *staff*.',
     addedToEarlier: 'Your description and photos have been added to your earlier report and passed to the officers.',
     identityNamed:
-      'This report is sent *with your name*: the officers of the agency handling it see your name. Rather anonymous or confidential? Choose *2* (Change), then *Identity*.',
+      'This report is sent *with your name*: your name and number are on it for the officers of the agency handling it. Rather anonymous or confidential? Choose *2* (Change), then *6* (Identity).',
     identityAnonymous:
-      'This report is *anonymous*: officers do not see your name or number, and news of the report still reaches this chat. To change it, choose *2* (Change), then *Identity*.',
+      'This report is *anonymous*: your name and number are not on the report the officers receive, and news of the report still reaches this chat. To change it, choose *2* (Change), then *6* (Identity).',
     identityConfidential:
-      'This report is *confidential*: only the officers of the agency handling it see your name, and it is never published. To change it, choose *2* (Change), then *Identity*.',
+      'This report is *confidential*: your name is on it, but only the officers handling it can open it, and it is never published. To change it, choose *2* (Change), then *6* (Identity).',
   },
 
   hints: {

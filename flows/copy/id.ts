@@ -84,11 +84,11 @@ export const id = {
       'Setelah laporan terkirim (pilih *1*), Anda mendapat nomor tiket dan tanggal paling lambat petugas memverifikasi laporan. Pertanyaan lain bisa Anda sampaikan ke petugas setelah laporan terkirim: ketik *petugas*.',
     addedToEarlier: 'Uraian dan foto Anda sudah ditambahkan ke laporan sebelumnya dan diteruskan ke petugas.',
     identityNamed:
-      'Laporan ini dikirim *dengan nama*: petugas dinas yang menanganinya melihat nama Anda. Ingin anonim atau rahasia? Pilih *2* (Ubah), lalu *Identitas*.',
+      'Laporan ini dikirim *dengan nama*: nama dan nomor Anda tercantum untuk petugas dinas yang menanganinya. Ingin anonim atau rahasia? Pilih *2* (Ubah), lalu *6* (Identitas).',
     identityAnonymous:
-      'Laporan ini *anonim*: petugas tidak melihat nama dan nomor Anda, dan kabar laporan tetap sampai di chat ini. Untuk mengubahnya, pilih *2* (Ubah), lalu *Identitas*.',
+      'Laporan ini *anonim*: nama dan nomor Anda tidak dicantumkan pada laporan yang diterima petugas, dan kabar laporan tetap sampai di chat ini. Untuk mengubahnya, pilih *2* (Ubah), lalu *6* (Identitas).',
     identityConfidential:
-      'Laporan ini *rahasia*: hanya petugas dinas yang menanganinya yang melihat nama Anda, dan isinya tidak dipublikasikan. Untuk mengubahnya, pilih *2* (Ubah), lalu *Identitas*.',
+      'Laporan ini *rahasia*: nama Anda tercantum, tetapi hanya petugas yang menanganinya yang dapat membuka laporan ini, dan isinya tidak dipublikasikan. Untuk mengubahnya, pilih *2* (Ubah), lalu *6* (Identitas).',
   },
 
   /** Said in front of a question again after input we could not use. */

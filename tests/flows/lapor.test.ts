@@ -390,20 +390,20 @@ describe('changing the report from the summary', () => {
   });
 
   it('answers a question about who sees the name with what the identity chosen means, and how to change it', async () => {
-    // Anonymous.
+    // Anonymous: asked, or asked for ("tolong rahasiakan nama saya"), never offered as a detail.
     const anonymous = new Chat(new World());
     await upToIdentity(anonymous);
     await anonymous.send('2');
-    for (const question of ['apakah nama saya dirahasiakan', 'apa nama saya akan dirahasiakan?', 'siapa yang bisa lihat identitas saya']) {
+    for (const question of ['apakah nama saya dirahasiakan', 'apa nama saya akan dirahasiakan?', 'siapa yang bisa lihat identitas saya', 'tolong rahasiakan nama saya ya pak']) {
       const [reply] = await anonymous.send(question);
       expect(reply.startsWith(id.notes.identityAnonymous)).toBe(true);
       expect(reply).toContain(id.confirm.title);
       expect(reply).not.toContain(id.addition.prompt(question));
     }
-    // The way it names: Ubah, then Identitas, is the way there.
-    let [reply] = await anonymous.send('2');
-    expect(reply).toContain(id.edit.prompt);
-    expect(reply).toContain(`6. ${id.edit.options[5]}`);
+    // The way it names, Ubah then 6, leads to the identity question.
+    await anonymous.send('2');
+    let [reply] = await anonymous.send('6');
+    expect(reply).toContain(id.identity.prompt);
 
     // With a name, then confidential.
     const named = new Chat(new World());
@@ -415,13 +415,32 @@ describe('changing the report from the summary', () => {
     const confidential = new Chat(world);
     await upToIdentity(confidential);
     await confidential.say('3', 'Siti Rahayu', 'lewati');
-    [reply] = await confidential.send('apakah identitas saya aman?');
+    [reply] = await confidential.send('siapa saja yang bisa melihat identitas saya?');
     expect(reply.startsWith(id.notes.identityConfidential)).toBe(true);
     // Any other question still gets what sending brings.
     [reply] = await confidential.send('berapa lama prosesnya?');
     expect(reply.startsWith(id.notes.summaryQuestion)).toBe(true);
     await confidential.send('1');
     expect((await world.cases())[0]).toMatchObject({ anonymous: false, confidential: true });
+  });
+
+  it('leaves to the report, to a change and to a data request what only names the name', async () => {
+    const chat = new Chat(new World());
+    await upToIdentity(chat);
+    await chat.send('2');
+    const identityNotes = [id.notes.identityAnonymous, id.notes.identityNamed, id.notes.identityConfidential];
+    // About the report: "atas nama saya" is whose aid it is.
+    for (const question of ['kenapa bantuan atas nama saya belum cair?', 'nama saya tidak terdaftar di DTKS, bagaimana?']) {
+      const [reply] = await chat.send(question);
+      expect(reply.startsWith(id.notes.summaryQuestion)).toBe(true);
+    }
+    // A change of the summary: the hint's numbers.
+    let [reply] = await chat.send('nama saya salah, bagaimana?');
+    expect(reply).toContain(id.hints.choice);
+    // The citizen's data, asked for: not this report's identity.
+    [reply] = await chat.send('data saya apa saja yang disimpan?');
+    for (const note of identityNotes) expect(reply).not.toContain(note);
+    expect(reply).not.toContain(id.confirm.title);
   });
 
   it('answers a question at the summary in English', async () => {
@@ -434,6 +453,14 @@ describe('changing the report from the summary', () => {
     expect(reply).toContain(en.confirm.title);
     [reply] = await chat.send('who will see my name?');
     expect(reply.startsWith(en.notes.identityAnonymous)).toBe(true);
+    const named = new Chat(new World());
+    await named.say('english', '1', '1', '1', 'The PKH payment for my mother has not arrived since August.', 'skip', 'skip', '1', 'Siti Rahayu', 'skip');
+    [reply] = await named.send('will the officers know my name?');
+    expect(reply.startsWith(en.notes.identityNamed)).toBe(true);
+    const confidential = new Chat(new World());
+    await confidential.say('english', '1', '1', '1', 'The PKH payment for my mother has not arrived since August.', 'skip', 'skip', '3', 'Siti Rahayu', 'skip');
+    [reply] = await confidential.send('is this confidential?');
+    expect(reply.startsWith(en.notes.identityConfidential)).toBe(true);
   });
 
   it('still honours, at the summary, a long question asking for staff or to stop', async () => {
