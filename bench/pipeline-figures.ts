@@ -42,12 +42,15 @@ export interface PipelineFigures {
   deliveryMs: number;
   /** Mean milliseconds from a message's receipt to its step. */
   stepWaitMs: number;
-  /** Seconds of garbage collection per second of the window (the process's own figure). */
+  /** Seconds of garbage collection per second between the scrapes, a process's mean. */
   gcShare: number;
 }
 
-/** The window between two scrapes of one process (or the sums of several processes' scrapes). */
-export function pipelineFigures(before: Scrape, after: Scrape, windowMs: number): PipelineFigures {
+/**
+ * The time between two scrapes of `processes` processes (summed into one scrape each, see
+ * `scrapeAll`): counts and sums add up across processes; the GC share is one process's mean.
+ */
+export function pipelineFigures(before: Scrape, after: Scrape, betweenMs: number, processes = 1): PipelineFigures {
   const delta = (name: string, ...labels: string[]) => total(after, name, ...labels) - total(before, name, ...labels);
   const batches = delta('kanal_step_batch_chats_count');
   const mean = (name: string, ...labels: string[]) => {
@@ -60,7 +63,7 @@ export function pipelineFigures(before: Scrape, after: Scrape, windowMs: number)
     transactionMs: mean('kanal_step_batch_seconds', 'part="transaction"') * 1000,
     deliveryMs: mean('kanal_step_batch_seconds', 'part="delivery"') * 1000,
     stepWaitMs: mean('kanal_step_wait_seconds') * 1000,
-    gcShare: delta('nodejs_gc_duration_seconds_sum') / (windowMs / 1000),
+    gcShare: delta('nodejs_gc_duration_seconds_sum') / (betweenMs / 1000) / processes,
   };
 }
 

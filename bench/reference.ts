@@ -164,6 +164,8 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
     cleanups.push(() => fake.close());
     const processes: ProductProcess[] = [];
     const urls: string[] = [];
+    /** The worker's own /metrics (METRICS_PORT) when the roles run apart: its stepper and sends are counted there. */
+    const workerMetrics: string[] = [];
     const envFor = async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'kanal-bench-reference-'));
       cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
@@ -177,10 +179,12 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
       cleanups.push(() => front.stop());
       await alive(front, waitForHealth(web.port));
       // The same files as the web process (media), its own port.
-      const back = startProduct('product-worker', 'worker', { ...web.env, PORT: String(await freePort()) }, settings.nodeArgs);
+      const metricsPort = await freePort();
+      const back = startProduct('product-worker', 'worker', { ...web.env, PORT: String(await freePort()), METRICS_PORT: String(metricsPort) }, settings.nodeArgs);
       cleanups.push(() => back.stop());
       processes.push(front, back);
       urls.push(`http://127.0.0.1:${web.port}`);
+      workerMetrics.push(`http://127.0.0.1:${metricsPort}`);
     } else {
       for (let i = 0; i < settings.productProcesses; i++) {
         const { port, env } = await envFor();
@@ -192,7 +196,7 @@ export async function runReferenceBench(settings: ReferenceSettings, log: (line:
       }
     }
     await alive(processes, waitForWorkers(scratch.redisPrefix, 'telegram', settings.productShape === 'web+worker' ? 1 : processes.length));
-    return { processes, channel: telegram, script: LAPOR_SCRIPT, baseUrl: urls[0], alsoAt: urls.slice(1), metricsAt: urls };
+    return { processes, channel: telegram, script: LAPOR_SCRIPT, baseUrl: urls[0], alsoAt: urls.slice(1), metricsAt: [...urls, ...workerMetrics] };
   };
 
   const startReferenceBot: Start = async (scratch, onSend) => {
@@ -308,8 +312,10 @@ async function readyBot(name: string, start: Start, seed: Seed, settings: Refere
       const phase = `${chats} chats`;
       const before = ownFaults();
       const scrapedBefore = running.metricsAt ? await scrapeAll(running.metricsAt).catch(() => null) : null;
+      const scrapedFrom = performance.now();
       const m = await measureCpu(running.processes, () => productBackends(monitor), ms, () => alive(running.processes, load.closedLoop(phase, chats, ms)));
       const scrapedAfter = scrapedBefore && running.metricsAt ? await scrapeAll(running.metricsAt).catch(() => null) : null;
+      const betweenMs = performance.now() - scrapedFrom;
       const r = m.result;
       const faults = await faultsSince(before, r.httpErrors);
       log(
@@ -318,7 +324,7 @@ async function readyBot(name: string, start: Start, seed: Seed, settings: Refere
           (faults > 0 ? `, ${faults} updates failed by a fault of its own` : ''),
       );
       if (scrapedBefore && scrapedAfter) {
-        const p = pipelineFigures(scrapedBefore, scrapedAfter, ms);
+        const p = pipelineFigures(scrapedBefore, scrapedAfter, betweenMs, running.metricsAt!.length);
         if (p.batches > 0) {
           log(
             `  its /metrics: ${p.batches} batches of ${fmt(p.chatsPerBatch)} chats, each ${fmt(p.transactionMs)} ms in its transaction then ${fmt(p.deliveryMs)} ms delivering (means); ` +

@@ -32,7 +32,7 @@ import { isOutage } from './db/errors.js';
 import { runMigrations } from './db/migrate.js';
 import { ConsoleLive, consoleCaseSink } from './console/live.js';
 import { registerConsole } from './console/plugin.js';
-import { buildServer, serverOptionsFrom } from './http/server.js';
+import { buildProbeServer, buildServer, serverOptionsFrom } from './http/server.js';
 import { registerIntegrationAdmin } from './integrations/admin-routes.js';
 import { registerOpen311 } from './integrations/open311/routes.js';
 import { registerStatusApi } from './integrations/status-api.js';
@@ -78,6 +78,8 @@ export interface App {
   /** Set for the web role, once listening. */
   http: FastifyInstance | null;
   url: string | null;
+  /** A worker's `/healthz`, `/readyz` and `/metrics`, when METRICS_PORT asked for them. */
+  probesUrl: string | null;
   /** Where accepted photos and their thumbnails are kept (the `media` table holds their keys). */
   mediaStorage: MediaStorage;
   /** The staff-facing case service (console, Open311, dinas systems): every call names its actor. */
@@ -243,11 +245,19 @@ export async function startApp(options: AppOptions): Promise<App> {
     url = await http.listen({ host: config.HOST, port: config.PORT });
     for (const channel of channels) await channel.start?.();
   }
+  // A worker's figures and probes, on a port of its own when asked (METRICS_PORT).
+  let probes: FastifyInstance | null = null;
+  let probesUrl: string | null = null;
+  if (!web && config.METRICS_PORT !== undefined) {
+    probes = buildProbeServer(ctx);
+    probesUrl = await probes.listen({ host: config.HOST, port: config.METRICS_PORT });
+  }
 
   return {
     ctx,
     http,
     url,
+    probesUrl,
     mediaStorage,
     cases: caseService(ctx),
     broadcasts,
@@ -256,6 +266,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       // Inbound first (nothing new comes in), then let workers finish what they hold.
       for (const channel of [...channels].reverse()) await channel.stop?.();
       await http?.close();
+      await probes?.close();
       await live?.close();
       await workers?.close();
       await transport.close();

@@ -56,6 +56,12 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * A worker process (`npm start -- worker`) serves `/healthz`, `/readyz` and `/metrics` on this
+   * port when it is set (its stepper's and senders' figures live only there when the roles run
+   * apart); the web and `all` roles serve them on PORT. Unset: a worker listens on nothing.
+   */
+  METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
   /** Where the product is reachable from outside; used in printed links and webhook registration. */
   PUBLIC_URL: optionalUrl,
   /**

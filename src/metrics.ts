@@ -17,8 +17,13 @@ const CHANNELS: ChannelName[] = ['telegram', 'whatsapp-cloud', 'whatsapp-web', '
 
 /** What became of an inbound message at the front door. */
 export type InboundOutcome = 'stored' | 'redelivered';
-/** What became of one attempt to send an owed message. */
-export type OutboundOutcome = 'sent' | 'failed' | 'retry';
+/**
+ * What became of an owed message's turn to be sent: the platform took it (`sent`), refused it for
+ * good (`failed`), it waits to be tried again (`retry`: a 5xx, a 429, a network error, the channel's
+ * own pacing of templates), or it was not offered at all, its chat being unreachable or opted out
+ * of broadcasts (`skipped`).
+ */
+export type OutboundOutcome = 'sent' | 'failed' | 'retry' | 'skipped';
 
 export interface Metrics {
   registry: Registry;
@@ -32,7 +37,7 @@ export interface Metrics {
   stepBatchChats: Histogram;
   /** A batch's transaction (lock, read, steps, write, commit), then its replies' delivery. */
   stepBatchSeconds: Histogram<'part'>;
-  /** Attempts to send an owed message, by outcome: taken by the platform, failed for good, to be tried again. */
+  /** Owed messages' turns to be sent, by outcome (`OutboundOutcome`). */
   outboundMessages: Counter<'channel' | 'outcome'>;
 }
 
@@ -80,7 +85,7 @@ export function createMetrics(options: { processFigures?: boolean } = {}): Metri
   });
   const outboundMessages = new Counter({
     name: 'kanal_outbound_messages_total',
-    help: 'Attempts to send an owed message: sent (the platform took it), failed (for good), retry (tried again later)',
+    help: 'Owed messages offered to the platform or given up: sent (taken), failed (refused for good), retry (to be tried again), skipped (chat unreachable or opted out)',
     labelNames: ['channel', 'outcome'],
     registers,
   });
@@ -88,7 +93,7 @@ export function createMetrics(options: { processFigures?: boolean } = {}): Metri
   for (const channel of CHANNELS) {
     setAsideUpdates.labels(channel).inc(0);
     for (const outcome of ['stored', 'redelivered'] satisfies InboundOutcome[]) inboundMessages.labels(channel, outcome).inc(0);
-    for (const outcome of ['sent', 'failed', 'retry'] satisfies OutboundOutcome[]) outboundMessages.labels(channel, outcome).inc(0);
+    for (const outcome of ['sent', 'failed', 'retry', 'skipped'] satisfies OutboundOutcome[]) outboundMessages.labels(channel, outcome).inc(0);
   }
   if (options.processFigures) collectDefaultMetrics({ register: registry });
   return { registry, setAsideUpdates, inboundMessages, stepWait, stepBatchChats, stepBatchSeconds, outboundMessages };

@@ -182,7 +182,8 @@ const dropNik = (raw: postgres.TransactionSql) => raw`, payload = nullif(payload
  */
 async function setAsideStep(tx: Tx, chat: LockedChat, message: PendingMessage, giveUp: GiveUp, now: Date): Promise<number | null> {
   const { nik: _sealed, ...payload } = message.payload ?? {};
-  const kept = mapStrings({ ...message, payload: message.payload === null ? null : payload }, maskNikShaped);
+  const { waited: _waited, ...stored } = message;
+  const kept = mapStrings({ ...stored, payload: message.payload === null ? null : payload }, maskNikShaped);
   const [row] = await tx
     .insert(t.setAsideUpdates)
     .values({
@@ -344,7 +345,9 @@ async function readLocked(ctx: PipelineContext, tx: Tx, identityIds: readonly nu
  * that keeps failing, so one poisoned message cannot block a chat forever.
  */
 async function processOne(ctx: PipelineContext, identityId: number, giveUp: GiveUp | null): Promise<StepResult | 'busy' | null> {
-  return ctx.db.steps.transaction(async (tx) => {
+  let waited: StepWaited | null = null;
+  const result = await ctx.db.steps.transaction(async (tx) => {
+    waited = null;
     // The conversation row exists from the chat's first message (ingest creates it).
     const raw = rawTx(tx);
     const held = await raw`select 1 from conversations where identity_id = ${identityId} for update skip locked`;
@@ -352,13 +355,25 @@ async function processOne(ctx: PipelineContext, identityId: number, giveUp: Give
     if (held.length === 0) return 'busy';
     const [chat] = await readLocked(ctx, tx, [identityId]);
     if (!chat || chat.pending.length === 0) return null;
-    ctx.metrics.stepWait.labels(chat.channel).observe(chat.pending[0].waited);
+    waited = { channel: chat.channel, seconds: chat.pending[0].waited };
     collectNotices(tx);
     const result = await stepLocked(ctx, tx, chat, chat.pending, giveUp);
     // A step without a write of its own (a taken chat's message, a repeat) sends its notices here.
     await sendNotices(raw, takeNotices(tx));
     return result;
   });
+  noteWaits(ctx, waited ? [waited] : []);
+  return result;
+}
+
+/** How long a stepped message had waited, noted once its step committed (a step rolled back and tried again counts once). */
+interface StepWaited {
+  channel: ChannelName;
+  seconds: number;
+}
+
+function noteWaits(ctx: PipelineContext, waits: readonly StepWaited[]): void {
+  for (const { channel, seconds } of waits) ctx.metrics.stepWait.labels(channel).observe(seconds);
 }
 
 /**
@@ -374,7 +389,9 @@ export async function processReadyChats(
   locked: number[] = [],
   claimAhead: ClaimAhead = () => null,
 ): Promise<(StepResult & { identityId: number })[]> {
-  return ctx.db.steps.transaction(async (tx) => {
+  const waits: StepWaited[] = [];
+  const stepped = await ctx.db.steps.transaction(async (tx) => {
+    waits.length = 0;
     const raw = rawTx(tx);
     // Chats with a message waiting, oldest waiting first, that nobody else holds.
     const held = await raw<{ identity_id: string }[]>`
@@ -395,7 +412,7 @@ export async function processReadyChats(
     for (const identityId of locked) {
       const chat = chats.get(identityId);
       if (!chat || chat.pending.length === 0) continue;
-      ctx.metrics.stepWait.labels(chat.channel).observe(chat.pending[0].waited);
+      waits.push({ channel: chat.channel, seconds: chat.pending[0].waited });
       const result = await stepLocked(ctx, tx, chat, chat.pending, null, writes, chat.unreachable ? null : claimAhead(chat.channel));
       results.push(Object.assign(result, { identityId }));
     }
@@ -403,6 +420,8 @@ export async function processReadyChats(
     await sendNotices(raw, takeNotices(tx));
     return results;
   });
+  noteWaits(ctx, waits);
+  return stepped;
 }
 
 /** One step of a locked chat: its oldest message; its writes go in one statement, shared by a batch's steps (`writeSteps`). */

@@ -48,11 +48,15 @@ export function serverOptionsFrom(config: {
   };
 }
 
+/** Request lines (info) would carry chat ids and query strings; warnings and errors are still logged. */
+function httpLog(ctx: PipelineContext): FastifyBaseLogger {
+  return ctx.log.child({ component: 'http' }, { level: ctx.log.levelVal > 40 ? ctx.log.level : 'warn' }) as FastifyBaseLogger;
+}
+
 export async function buildServer(ctx: PipelineContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const extraChecks = options.extraChecks ?? {};
   const app = Fastify({
-    // Request lines (info) would carry chat ids and query strings; warnings and errors are still logged.
-    loggerInstance: ctx.log.child({ component: 'http' }, { level: ctx.log.levelVal > 40 ? ctx.log.level : 'warn' }) as FastifyBaseLogger,
+    loggerInstance: httpLog(ctx),
     bodyLimit: 1_048_576,
     // Only the named proxies: `true` or a hop count would let any client write its own address.
     trustProxy: options.trustProxy?.length ? options.trustProxy : false,
@@ -78,6 +82,15 @@ export async function buildServer(ctx: PipelineContext, options: ServerOptions =
     return reply.code(status).send({ error: 'internal', message: 'Something went wrong on our side; please try again.' });
   });
 
+  registerProbes(app, ctx, extraChecks);
+  return app;
+}
+
+/**
+ * Health, readiness and metrics: on the web server, and on a worker process's own small server
+ * when METRICS_PORT asks for one (`buildProbeServer`).
+ */
+function registerProbes(app: FastifyInstance, ctx: PipelineContext, extraChecks: Record<string, () => boolean>): void {
   app.get('/healthz', async () => ({ ok: true }));
 
   /**
@@ -94,7 +107,17 @@ export async function buildServer(ctx: PipelineContext, options: ServerOptions =
     return reply.code(degraded.length === 0 ? 200 : 503).send({ ...checks, transport: ctx.transport.config.kind, degraded });
   });
 
-  /** Prometheus scrape endpoint: counters only, no chat ids or texts in any label. */
+  /** Prometheus scrape endpoint (src/metrics.ts): no chat id, phone number or text in any label. */
   app.get('/metrics', async (_req, reply) => reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()));
+}
+
+/**
+ * A worker process's own door (METRICS_PORT): `/healthz`, `/readyz` and `/metrics` only, so the
+ * stepper's and the senders' figures, which only the workers hold when the roles run apart, can
+ * be scraped and the process probed. Not for the public internet.
+ */
+export function buildProbeServer(ctx: PipelineContext): FastifyInstance {
+  const app = Fastify({ loggerInstance: httpLog(ctx) });
+  registerProbes(app, ctx, {});
   return app;
 }

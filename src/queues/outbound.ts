@@ -209,7 +209,8 @@ export async function sendTurn(ctx: PipelineContext, sending: Sending, identityI
     // `sent_at` is on the domain clock, like every date retention counts from: when the platform
     // took the reply, or when it was given up (a failed row is finished too, and ages from then).
     const sentAt = ctx.now().toISOString();
-    ctx.metrics.outboundMessages.labels(row.channel, result.ok ? 'sent' : 'failed').inc();
+    // A row for a chat known unreachable (or a notice to one that opted out) was never offered to the platform.
+    ctx.metrics.outboundMessages.labels(row.channel, result.ok ? 'sent' : row.unreachable_at || row.opted_out_notice ? 'skipped' : 'failed').inc();
     // A send the platform took (nearly every one) is recorded in one statement with the others
     // finishing about now (`sending.sent`); a failure for good in one of its own. Not written now,
     // the turn ends here: the background's write queues the chat's next turn.

@@ -44,6 +44,9 @@ describe('the product\'s own account of a bench window', () => {
     expect(figures.deliveryMs).toBeCloseTo(25);
     expect(figures.stepWaitMs).toBeCloseTo(15);
     expect(figures.gcShare).toBeCloseTo(0.1);
+    // Two processes' scrapes summed: counts add up, the GC share is a process's mean.
+    expect(pipelineFigures(before, after, 8_000, 2)).toMatchObject({ batches: 100, chatsPerBatch: 10 });
+    expect(pipelineFigures(before, after, 8_000, 2).gcShare).toBeCloseTo(0.05);
   });
 
   it('has no means for a window without batches', () => {

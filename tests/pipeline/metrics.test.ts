@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScrape, type Scrape } from '../../bench/pipeline-figures.js';
 import type { App } from '../../src/app.js';
 import { createMetrics } from '../../src/metrics.js';
+import { queueTurn } from '../../src/queues/outbound.js';
 import { createTestEnv, startTestApp, waitForIdle, type TestEnv } from '../support/env.js';
 import { startFakeTelegram, telegramErrors, type FakeTelegram } from '../support/fake-telegram.js';
 import { postUpdate, telegramConfig, textUpdate } from '../support/telegram.js';
@@ -63,7 +64,7 @@ describe('the pipeline at /metrics', () => {
     expect(delta('kanal_outbound_messages_total{channel="telegram",outcome="sent"}')).toBe(telegram.sent(String(chat)).length);
   });
 
-  it('counts a send tried again after a 502 and one that failed for good', async () => {
+  it('counts a send tried again after a 502, one that failed for good, and those not offered to a blocked chat', async () => {
     const before = await scrape();
     const retried = 7_100_002;
     telegram.failNext('sendMessage', telegramErrors.badGateway(), 1);
@@ -74,20 +75,91 @@ describe('the pipeline at /metrics', () => {
     telegram.failAlwaysFor('sendMessage', String(blocked), telegramErrors.blocked());
     expect(await postUpdate(app.url!, textUpdate(blocked, 1, 'halo'))).toBe(200);
     await waitForIdle(app);
+    // Something owed to the chat after that (a status update, say): not offered to the platform.
+    const [chat] = await app.ctx.db.sql<{ id: string }[]>`
+      insert into outbox (identity_id, channel, payload)
+      select id, channel, jsonb_build_object('kind', 'text', 'chatId', chat_id, 'text', 'Status laporan Anda berubah.')
+      from channel_identities where chat_id = ${String(blocked)} and unreachable_at is not null
+      returning identity_id as id`;
+    await queueTurn(app.ctx, Number(chat.id));
+    await waitForIdle(app);
     const after = await scrape();
     const delta = (series: string) => value(after, series) - value(before, series);
 
     expect(delta('kanal_outbound_messages_total{channel="telegram",outcome="retry"}')).toBe(1);
     expect(delta('kanal_outbound_messages_total{channel="telegram",outcome="sent"}')).toBe(telegram.sent(String(retried)).length);
-    // A blocked bot fails its first reply for good; the chat is then unreachable, so the rest fail unsent.
-    expect(delta('kanal_outbound_messages_total{channel="telegram",outcome="failed"}')).toBeGreaterThanOrEqual(1);
+    // The blocked bot's reply fails for good and marks the chat unreachable; what it is owed later is not offered.
+    expect(delta('kanal_outbound_messages_total{channel="telegram",outcome="failed"}')).toBe(1);
+    expect(delta('kanal_outbound_messages_total{channel="telegram",outcome="skipped"}')).toBe(1);
     expect(telegram.sent(String(blocked))).toEqual([]);
   });
 
-  it('names no chat, phone or text in any series', async () => {
+  it('notes the wait of a message once, when its step commits, however often the step was tried', async () => {
+    // The first write of this message's step fails (a trigger, as Postgres refusing it would), so
+    // its batch rolls back and its chat is stepped again alone.
+    await app.ctx.db.sql.unsafe(`
+      create sequence test_fail_once;
+      create function test_fail_once() returns trigger language plpgsql as $$
+        begin
+          if nextval('test_fail_once') = 1 then raise exception 'fails once' using errcode = 'internal_error'; end if;
+          return new;
+        end $$;
+      create trigger test_fail_once before update on messages for each row
+        when (new.body = 'gagal sekali' and new.processed_at is not null) execute function test_fail_once();`);
+    const before = await scrape();
+    const [failing, other] = [7_100_004, 7_100_005];
+    const posted = await Promise.all([postUpdate(app.url!, textUpdate(failing, 1, 'gagal sekali')), postUpdate(app.url!, textUpdate(other, 1, 'halo'))]);
+    expect(posted).toEqual([200, 200]);
+    await telegram.waitForSends(1, { chatId: String(failing), timeoutMs: 10_000 });
+    await waitForIdle(app);
+    const after = await scrape();
+    const delta = (series: string) => value(after, series) - value(before, series);
+    const [tried] = await app.ctx.db.sql<{ n: string }[]>`select last_value as n from test_fail_once`;
+    expect(Number(tried.n)).toBeGreaterThanOrEqual(2);
+    expect(delta('kanal_inbound_messages_total{channel="telegram",outcome="stored"}')).toBe(2);
+    expect(delta('kanal_step_wait_seconds_count{channel="telegram"}')).toBe(2);
+  });
+
+  it('labels its series by channel, outcome and part only: never a chat, a phone number or a text', async () => {
     const text = await (await fetch(`${app.url}/metrics`)).text();
-    for (const chat of ['7100001', '7100002', '7100003']) expect(text).not.toContain(chat);
-    expect(text).not.toContain('halo');
+    const series = text.split('\n').filter((line) => line.startsWith('kanal_'));
+    const names = new Set(series.map((line) => line.replace(/[{ ].*$/, '').replace(/_(bucket|sum|count)$/, '')));
+    expect([...names].sort()).toEqual([
+      'kanal_inbound_messages_total',
+      'kanal_outbound_messages_total',
+      'kanal_set_aside_updates_total',
+      'kanal_step_batch_chats',
+      'kanal_step_batch_seconds',
+      'kanal_step_wait_seconds',
+    ]);
+    for (const line of series) {
+      const labels = [...(line.match(/\{(.*)\}/)?.[1] ?? '').matchAll(/(\w+)="/g)].map((m) => m[1]);
+      for (const label of labels) expect(['channel', 'outcome', 'part', 'le']).toContain(label);
+    }
+  });
+
+  it("serves a worker's figures on METRICS_PORT, and nothing when it is not set", async () => {
+    const workerEnv = await createTestEnv();
+    try {
+      const worker = await startTestApp(workerEnv, { role: 'worker', config: { ...telegramConfig(telegram), METRICS_PORT: '0' } });
+      const quiet = await startTestApp(workerEnv, { role: 'worker', config: telegramConfig(telegram) });
+      try {
+        expect(worker.url).toBeNull();
+        expect(quiet.probesUrl).toBeNull();
+        const metrics = await fetch(`${worker.probesUrl}/metrics`);
+        expect(metrics.status).toBe(200);
+        expect(await metrics.text()).toContain('kanal_step_batch_chats_count 0');
+        expect((await fetch(`${worker.probesUrl}/healthz`)).status).toBe(200);
+        expect((await fetch(`${worker.probesUrl}/readyz`)).status).toBe(200);
+        // Only the probes: no webhook, chat or console there.
+        expect((await fetch(`${worker.probesUrl}/chat`)).status).toBe(404);
+      } finally {
+        await quiet.close();
+        await worker.close();
+      }
+    } finally {
+      await workerEnv.dispose();
+    }
   });
 
   it("serves the process's own figures only where asked (a running process, not a test's apps)", async () => {
