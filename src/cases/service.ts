@@ -20,7 +20,8 @@ import { CASE_STATUSES, FINISHED_STATUSES, type CaseKind, type CaseStatus } from
 import type { PipelineContext } from '../conversation/context.js';
 import type { Db, Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
-import { decryptNik } from '../pii/nik.js';
+import { decryptNik, nikHashes } from '../pii/nik.js';
+import { publicText, type PersonalValues } from '../pii/public-text.js';
 import { maskNik } from '../pii/nik-rules.js';
 import { cannedText, fillCannedReply, findCannedReply, CannedReplyNotFound } from './canned-replies.js';
 import type { Actor, CaseEventRecord, CaseEventType } from './events.js';
@@ -469,6 +470,34 @@ export function personalDataShown(detail: CaseDetail): string[] {
   return shown;
 }
 
+/** The name question in every language: the citizen's next message answers it. */
+const NAME_PROMPTS = Object.values(copy).map((words) => words.name.prompt);
+/** Answers to the name question that are no name: a choice, a way back, a skip. */
+const NOT_A_NAME = /^\s*(\d+|batal|cancel|kembali|back|menu|lewati|skip)\s*$/iu;
+
+/**
+ * An anonymous case's transcript as staff read it, without what gives the reporter away. A citizen
+ * may type their name and only then choose *anonim* at the summary (Ubah, then Identitas), or share
+ * a contact card: the answer to the name question and the card's name are taken out wherever the
+ * chat holds them (the summary echoed the name), and so are the platform's display name, a name the
+ * citizen gave on another report, the chat's phone and NIK, and other long numbers, as in public
+ * text (`publicText`, src/pii/public-text.ts).
+ */
+export function anonymousTranscript(transcript: readonly TranscriptEntry[], known: Pick<PersonalValues, 'names' | 'phones' | 'isNik'>): TranscriptEntry[] {
+  const names = [...known.names];
+  let asked = false;
+  for (const entry of transcript) {
+    if (entry.direction === 'out') {
+      asked = NAME_PROMPTS.some((prompt) => entry.text?.includes(prompt));
+      continue;
+    }
+    if (entry.text && ((asked && entry.kind === 'text' && !NOT_A_NAME.test(entry.text)) || entry.kind === 'contact')) names.push(entry.text);
+    asked = false;
+  }
+  const values: PersonalValues = { names, addresses: [], phones: known.phones, emails: [], isNik: known.isNik };
+  return transcript.map((entry) => (entry.text ? { ...entry, text: publicText(entry.text, values) } : entry));
+}
+
 /** One case with its clocks, timeline and the citizen's chat transcript. */
 export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string): Promise<CaseDetail> {
   return ctx.db.db.transaction(async (tx) => {
@@ -498,7 +527,7 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
       )
       .orderBy(asc(t.outbox.id))
       .limit(200);
-    const transcript: TranscriptEntry[] = [
+    const chat: TranscriptEntry[] = [
       // A message past its retention period shows that it was there, not what it said.
       ...inbound.map((m) => ({ direction: 'in' as const, at: m.at, kind: m.payload?.removed ? 'removed' : m.kind, text: m.text })),
       ...outbound.map((o) => ({ direction: 'out' as const, at: o.at, kind: o.payload.kind, text: 'text' in o.payload ? o.payload.text : null })),
@@ -506,6 +535,14 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
 
     const photoFiles = await photoFilesOf(tx, kase, events);
     const showIdentity = (!kase.anonymous || seesIdentity(actor)) && kase.erasedAt === null;
+    const transcript =
+      kase.anonymous && !seesIdentity(actor)
+        ? anonymousTranscript(chat, {
+            names: [identity.displayName, citizen.name, kase.reporterName],
+            phones: [identity.phone],
+            isNik: (digits) => citizen.nikHash !== null && nikHashes(digits, ctx.nikKeys).includes(citizen.nikHash),
+          })
+        : chat;
     return {
       ticket: kase.ticket,
       kind: kase.kind as CaseKind,

@@ -226,6 +226,28 @@ describe('one case', () => {
     expect(outbound.at(-1)).toContain('Terima kasih, kami teruskan ke petugas PJU.');
     expect(detail.transcript.map((m) => m.at.getTime())).toEqual([...detail.transcript.map((m) => m.at.getTime())].sort((a, b) => a - b));
   });
+
+  it('keeps the name out of an anonymous case chosen after the name was typed, for staff', async () => {
+    const citizen = await webChatCitizen(app);
+    let last: string[] = [];
+    // With a name first, then Ubah, Identitas, Anonim at the summary, then Kirim.
+    for (const text of ['halo', '1', '1', '1', 'Bantuan PKH ibu saya belum cair sejak Agustus.', 'lewati', 'lewati', '1', 'Siti Rahayu', 'lewati', '2', '6', '2', '1']) {
+      last = await citizen.say(text);
+    }
+    const match = new RegExp(`\\*([${TICKET_ALPHABET}]{4})-([${TICKET_ALPHABET}]{4})\\*`).exec(last.join('\n'));
+    const ticket = match![1] + match![2];
+    expect((await caseRow(app, ticket)).anonymous).toBe(true);
+    const officer = staff('petugas', ids.dinsos, (await caseRow(app, ticket)).unitId);
+    const detail = await app.cases.getCase(officer, ticket);
+    expect(detail.reporter).toBeNull();
+    const texts = detail.transcript.map((m) => m.text ?? '').join('\n');
+    expect(texts).not.toMatch(/Siti|Rahayu/);
+    // Taken out, not dropped: the answer and the summary that echoed it are still there.
+    expect(detail.transcript.some((m) => m.direction === 'in' && m.text === '[disamarkan]')).toBe(true);
+    expect(texts).toContain('Bantuan PKH ibu saya belum cair sejak Agustus.');
+    // The system (the citizen's own data request, exports) reads the chat as it was.
+    expect((await app.cases.getCase(SYSTEM, ticket)).transcript.map((m) => m.text ?? '').join('\n')).toContain('Siti Rahayu');
+  });
 });
 
 describe('scope fails closed, and strands nothing', () => {
