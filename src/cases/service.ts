@@ -21,12 +21,12 @@ import type { PipelineContext } from '../conversation/context.js';
 import type { Db, Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { decryptNik, nikHashes } from '../pii/nik.js';
-import { publicText, type PersonalValues } from '../pii/public-text.js';
+import { MASKED, publicText, type PersonalValues } from '../pii/public-text.js';
 import { maskNik } from '../pii/nik-rules.js';
 import { cannedText, fillCannedReply, findCannedReply, CannedReplyNotFound } from './canned-replies.js';
 import type { Actor, CaseEventRecord, CaseEventType } from './events.js';
 import * as lifecycle from './lifecycle.js';
-import { normaliseTicket } from './ticket.js';
+import { normaliseTicket, TICKET_ALPHABET } from './ticket.js';
 
 /** No such case, or not one the actor may see: the two are indistinguishable on purpose. */
 export class CaseNotFound extends Error {
@@ -472,30 +472,68 @@ export function personalDataShown(detail: CaseDetail): string[] {
 
 /** The name question in every language: the citizen's next message answers it. */
 const NAME_PROMPTS = Object.values(copy).map((words) => words.name.prompt);
-/** Answers to the name question that are no name: a choice, a way back, a skip. */
-const NOT_A_NAME = /^\s*(\d+|batal|cancel|kembali|back|menu|lewati|skip)\s*$/iu;
+/** An answer to the name question taken for a name: letters and the marks names use, at most five words, no question. */
+const NAME_SHAPED = /^[\p{L}\p{M}][\p{L}\p{M}.'’\- ]*$/u;
+/** Words no name is made of: commands, and the words around a name ("nama saya Siti", "saya tidak mau"). */
+const NOT_A_NAME = new Set(
+  ['batal', 'cancel', 'kembali', 'back', 'menu', 'lewati', 'skip', 'bantuan', 'help', 'petugas', 'staff', 'english', 'indonesia', 'bahasa', 'tolong', 'ya', 'yes', 'no']
+    .concat(['nama', 'saya', 'sy', 'aku', 'ku', 'tidak', 'tdk', 'nggak', 'ngga', 'gak', 'ga', 'mau', 'ingin', 'usah', 'perlu', 'boleh', 'apa', 'yang', 'di', 'ke', 'dari', 'dan', 'ini', 'itu', 'adalah', 'anonim', 'rahasia', 'my', 'name', 'is', 'i', 'am', 'not', 'the', 'call', 'me']),
+);
+/** Forms of address, kept readable: "Ibu Siti" withholds Siti, not every "ibu" of the chat. */
+const TITLES = new Set(['ibu', 'bu', 'bapak', 'pak', 'bpk', 'sdr', 'sdri', 'saudara', 'saudari', 'mas', 'mbak', 'kak', 'kakak', 'adik', 'dik', 'hj', 'h', 'haji', 'hajjah', 'nyonya', 'ny', 'tuan', 'mr', 'mrs', 'ms']);
+/** A ticket as the chat shows it (`showTicket`): another case's, in an anonymous case's chat, leads to its reporter. */
+const SHOWN_TICKET = new RegExp(`[${TICKET_ALPHABET}]{4}-[${TICKET_ALPHABET}]{4}`, 'g');
+/** A NIK as the door stores it (src/pii/inbound.ts) and the summary echoes it: its first and last four digits. */
+const MASKED_NIK = /\d{4}•{8}\d{4}/g;
+
+/** The name in an answer to the name question, without the words around it and forms of address; null when it holds none. */
+function nameIn(answer: string): string | null {
+  const words = answer.trim().split(/\s+/);
+  if (!NAME_SHAPED.test(answer.trim()) || words.length > 5) return null;
+  const named = words.filter((word) => {
+    const bare = word.toLowerCase().replace(/[.,]$/, '');
+    return !NOT_A_NAME.has(bare) && !TITLES.has(bare);
+  });
+  return named.length > 0 ? named.join(' ') : null;
+}
 
 /**
  * An anonymous case's transcript as staff read it, without what gives the reporter away. A citizen
  * may type their name and only then choose *anonim* at the summary (Ubah, then Identitas), or share
- * a contact card: the answer to the name question and the card's name are taken out wherever the
- * chat holds them (the summary echoed the name), and so are the platform's display name, a name the
- * citizen gave on another report, the chat's phone and NIK, and other long numbers, as in public
- * text (`publicText`, src/pii/public-text.ts).
+ * a contact card: an answer to the name question that looks like a name, and a card's name, are
+ * taken out wherever the chat holds them (the summary echoed the name), with each of their words,
+ * and so are a name the citizen gave on another report, the chat's phone, its NIK as stored, other
+ * long numbers (as in public text, `publicText` in src/pii/public-text.ts), the chat's display name
+ * (whole: it may be any words) and the tickets of the citizen's other cases, which would lead to
+ * their reporter. `byArrival` is the same entries in the order Postgres stored them, where each
+ * answer follows its question.
  */
-export function anonymousTranscript(transcript: readonly TranscriptEntry[], known: Pick<PersonalValues, 'names' | 'phones' | 'isNik'>): TranscriptEntry[] {
+export function anonymousTranscript(
+  transcript: readonly TranscriptEntry[],
+  byArrival: readonly TranscriptEntry[],
+  known: Pick<PersonalValues, 'names' | 'phones' | 'isNik'> & { displayName: string | null; ticket: string },
+): TranscriptEntry[] {
   const names = [...known.names];
   let asked = false;
-  for (const entry of transcript) {
+  for (const entry of byArrival) {
     if (entry.direction === 'out') {
       asked = NAME_PROMPTS.some((prompt) => entry.text?.includes(prompt));
       continue;
     }
-    if (entry.text && ((asked && entry.kind === 'text' && !NOT_A_NAME.test(entry.text)) || entry.kind === 'contact')) names.push(entry.text);
+    const name = entry.text && ((asked && entry.kind === 'text') || entry.kind === 'contact') ? nameIn(entry.text) : null;
+    if (name) names.push(name);
     asked = false;
   }
   const values: PersonalValues = { names, addresses: [], phones: known.phones, emails: [], isNik: known.isNik };
-  return transcript.map((entry) => (entry.text ? { ...entry, text: publicText(entry.text, values) } : entry));
+  const own = showTicket(known.ticket);
+  const display = known.displayName?.trim();
+  const displayPattern = display ? new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])${display.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{M}\\p{N}])`, 'giu') : null;
+  const withheld = (text: string) => {
+    let out = text.replace(MASKED_NIK, MASKED).replace(SHOWN_TICKET, (shown) => (shown === own ? shown : MASKED));
+    if (displayPattern) out = out.replace(displayPattern, MASKED);
+    return publicText(out, values);
+  };
+  return transcript.map((entry) => (entry.text ? { ...entry, text: withheld(entry.text) } : entry));
 }
 
 /** One case with its clocks, timeline and the citizen's chat transcript. */
@@ -506,12 +544,14 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
     const [citizen] = await tx.select().from(t.citizens).where(eq(t.citizens.id, kase.citizenId));
     const original = kase.duplicateOf === null ? [] : await tx.select({ ticket: t.cases.ticket }).from(t.cases).where(eq(t.cases.id, kase.duplicateOf));
     const earlier =
-      kase.possibleDuplicateOf === null ? [] : await tx.select({ ticket: t.cases.ticket }).from(t.cases).where(eq(t.cases.id, kase.possibleDuplicateOf));
+      kase.possibleDuplicateOf === null
+        ? []
+        : await tx.select({ ticket: t.cases.ticket, anonymous: t.cases.anonymous }).from(t.cases).where(eq(t.cases.id, kase.possibleDuplicateOf));
     const clocks = await tx.select().from(t.caseTimers).where(eq(t.caseTimers.caseId, kase.id)).orderBy(asc(t.caseTimers.id));
     const events = await tx.select().from(t.caseEvents).where(eq(t.caseEvents.caseId, kase.id)).orderBy(asc(t.caseEvents.id));
     const { since, until } = await transcriptWindow(tx, kase);
     const inbound = await tx
-      .select({ at: t.messages.sentAt, kind: t.messages.kind, text: t.messages.body, payload: t.messages.payload })
+      .select({ at: t.messages.sentAt, receivedAt: t.messages.receivedAt, kind: t.messages.kind, text: t.messages.body, payload: t.messages.payload })
       .from(t.messages)
       .where(and(eq(t.messages.identityId, kase.identityId), gte(t.messages.receivedAt, since), until && lt(t.messages.receivedAt, until)))
       .orderBy(asc(t.messages.id))
@@ -527,20 +567,26 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
       )
       .orderBy(asc(t.outbox.id))
       .limit(200);
-    const chat: TranscriptEntry[] = [
+    // Each entry with the moment Postgres stored it, the one clock both sides share.
+    const stored = [
       // A message past its retention period shows that it was there, not what it said.
-      ...inbound.map((m) => ({ direction: 'in' as const, at: m.at, kind: m.payload?.removed ? 'removed' : m.kind, text: m.text })),
-      ...outbound.map((o) => ({ direction: 'out' as const, at: o.at, kind: o.payload.kind, text: 'text' in o.payload ? o.payload.text : null })),
-    ].sort((a, b) => a.at.getTime() - b.at.getTime());
+      ...inbound.map((m) => ({ storedAt: m.receivedAt, entry: { direction: 'in' as const, at: m.at, kind: m.payload?.removed ? 'removed' : m.kind, text: m.text } })),
+      ...outbound.map((o) => ({ storedAt: o.at, entry: { direction: 'out' as const, at: o.at, kind: o.payload.kind, text: 'text' in o.payload ? o.payload.text : null } })),
+    ];
+    const chat: TranscriptEntry[] = stored.map((s) => s.entry).sort((a, b) => a.at.getTime() - b.at.getTime());
 
     const photoFiles = await photoFilesOf(tx, kase, events);
     const showIdentity = (!kase.anonymous || seesIdentity(actor)) && kase.erasedAt === null;
+    // An anonymous report that looks like the citizen's named one would lead staff to its reporter.
+    const hideEarlier = kase.anonymous && !seesIdentity(actor) && earlier[0] !== undefined && !earlier[0].anonymous;
     const transcript =
       kase.anonymous && !seesIdentity(actor)
-        ? anonymousTranscript(chat, {
-            names: [identity.displayName, citizen.name, kase.reporterName],
+        ? anonymousTranscript(chat, [...stored].sort((a, b) => a.storedAt.getTime() - b.storedAt.getTime()).map((s) => s.entry), {
+            names: [citizen.name],
+            displayName: identity.displayName,
             phones: [identity.phone],
             isNik: (digits) => citizen.nikHash !== null && nikHashes(digits, ctx.nikKeys).includes(citizen.nikHash),
+            ticket: kase.ticket,
           })
         : chat;
     return {
@@ -561,7 +607,7 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
       anonymous: kase.anonymous,
       confidential: kase.confidential,
       duplicateOf: original[0]?.ticket ?? null,
-      possibleDuplicateOf: earlier[0]?.ticket ?? null,
+      possibleDuplicateOf: hideEarlier ? null : (earlier[0]?.ticket ?? null),
       rating: kase.rating,
       createdAt: kase.createdAt,
       updatedAt: kase.updatedAt,
@@ -585,7 +631,7 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
         actor: e.actor,
         note: e.note,
         public: e.public,
-        data: e.data,
+        data: hideEarlier && e.type === 'created' ? null : e.data,
         at: e.createdAt,
       })),
       transcript,

@@ -248,6 +248,31 @@ describe('one case', () => {
     // The system (the citizen's own data request, exports) reads the chat as it was.
     expect((await app.cases.getCase(SYSTEM, ticket)).transcript.map((m) => m.text ?? '').join('\n')).toContain('Siti Rahayu');
   });
+
+  it("does not lead staff from an anonymous case to the same citizen's named one", async () => {
+    const citizen = await webChatCitizen(app);
+    const ticketIn = (replies: string[]) => {
+      const match = new RegExp(`\\*([${TICKET_ALPHABET}]{4})-([${TICKET_ALPHABET}]{4})\\*`).exec(replies.join('\n'));
+      return match![1] + match![2];
+    };
+    let last: string[] = [];
+    for (const text of ['halo', '1', '1', '1', 'Bantuan PKH ibu saya belum cair sejak Agustus.', 'lewati', 'lewati', '1', 'Budi Santoso', 'lewati', '1']) last = await citizen.say(text);
+    const named = ticketIn(last);
+    // The same category again, anonymous: the duplicate hint names the first ticket, the citizen says it is new.
+    for (const text of ['1', '1', '1', 'Petugas kelurahan meminta uang untuk mencairkan bantuan.', 'lewati', 'lewati', '2', '1', '1']) last = await citizen.say(text);
+    const anonymous = ticketIn(last);
+    expect(anonymous).not.toBe(named);
+    expect((await app.cases.getCase(SYSTEM, anonymous)).possibleDuplicateOf).toBe(named);
+
+    const officer = staff('petugas', ids.dinsos, (await caseRow(app, anonymous)).unitId);
+    const detail = await app.cases.getCase(officer, anonymous);
+    expect(detail.possibleDuplicateOf).toBeNull();
+    expect(detail.timeline[0]).toMatchObject({ type: 'created', data: null });
+    const texts = detail.transcript.map((m) => m.text ?? '').join('\n');
+    expect(texts).not.toContain(`${named.slice(0, 4)}-${named.slice(4)}`);
+    expect(texts).not.toMatch(/Budi|Santoso/);
+    expect(texts).toContain(`${anonymous.slice(0, 4)}-${anonymous.slice(4)}`);
+  });
 });
 
 describe('scope fails closed, and strands nothing', () => {
