@@ -86,6 +86,10 @@ async function main() {
       '',
     ];
     process.stdout.write(lines.join('\n') + '\n');
+  } else if (app.probesUrl) {
+    log.info({ role, url: app.probesUrl }, 'worker running; /metrics, /healthz and /readyz on METRICS_PORT');
+  } else {
+    log.info({ role }, 'worker running (set METRICS_PORT to scrape its /metrics)');
   }
 
   let stopping = false;
