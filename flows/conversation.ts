@@ -152,10 +152,7 @@ const SEEN = /\b(lihat|melihat|dilihat|tahu|mengetahui|diketahui|tampil|ditampil
 /** Words at the summary about who will see the reporter's name: answered by the identity chosen, not taken for a detail. */
 function isIdentityQuestion(event: ConversationEvent): boolean {
   const said = saidOf(event);
-  if (!isOwnWords(event) || matchesWord(said, everyGlobalWord, true) || CHANGE_WORDS.test(said)) return false;
-  if (!SECRECY.test(said) && !(OWN_NAME.test(said) && SEEN.test(said))) return false;
-  const reading = understood(event);
-  return !reading || !asksForElsewhere(reading, said);
+  return (SECRECY.test(said) || (OWN_NAME.test(said) && SEEN.test(said))) && answeredAtTheSummary(event);
 }
 
 /** Words about changing the summary rather than asking about sending it. */
@@ -167,8 +164,13 @@ function asksSomething(event: ConversationEvent): boolean {
 }
 
 function isSummaryQuestion(event: ConversationEvent): boolean {
+  return asksSomething(event) && answeredAtTheSummary(event);
+}
+
+/** The citizen's own words that the summary itself answers, not the hint's numbers or another part of the service. */
+function answeredAtTheSummary(event: ConversationEvent): boolean {
   const said = saidOf(event);
-  if (!isOwnWords(event) || !asksSomething(event) || matchesWord(said, everyGlobalWord, true)) return false;
+  if (!isOwnWords(event) || matchesWord(said, everyGlobalWord, true)) return false;
   // "kategorinya salah, bagaimana?" asks to change the summary: the hint's numbers answer it.
   if (CHANGE_WORDS.test(said)) return false;
   // What the root honours from any question still wins: a request for staff, stop, data, a named

@@ -511,7 +511,7 @@ function nameIn(answer: string): string | null {
 export function anonymousTranscript(
   transcript: readonly TranscriptEntry[],
   byArrival: readonly TranscriptEntry[],
-  known: Pick<PersonalValues, 'names' | 'phones' | 'isNik'> & { displayName: string | null; ticket: string },
+  known: Pick<PersonalValues, 'names' | 'wholeNames' | 'phones' | 'isNik'> & { ticket: string },
 ): TranscriptEntry[] {
   const names = [...known.names];
   let asked = false;
@@ -524,15 +524,9 @@ export function anonymousTranscript(
     if (name) names.push(name);
     asked = false;
   }
-  const values: PersonalValues = { names, addresses: [], phones: known.phones, emails: [], isNik: known.isNik };
+  const values: PersonalValues = { names, wholeNames: known.wholeNames, addresses: [], phones: known.phones, emails: [], isNik: known.isNik };
   const own = showTicket(known.ticket);
-  const display = known.displayName?.trim();
-  const displayPattern = display ? new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])${display.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{M}\\p{N}])`, 'giu') : null;
-  const withheld = (text: string) => {
-    let out = text.replace(MASKED_NIK, MASKED).replace(SHOWN_TICKET, (shown) => (shown === own ? shown : MASKED));
-    if (displayPattern) out = out.replace(displayPattern, MASKED);
-    return publicText(out, values);
-  };
+  const withheld = (text: string) => publicText(text.replace(MASKED_NIK, MASKED).replace(SHOWN_TICKET, (shown) => (shown === own ? shown : MASKED)), values);
   return transcript.map((entry) => (entry.text ? { ...entry, text: withheld(entry.text) } : entry));
 }
 
@@ -576,19 +570,19 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
     const chat: TranscriptEntry[] = stored.map((s) => s.entry).sort((a, b) => a.at.getTime() - b.at.getTime());
 
     const photoFiles = await photoFilesOf(tx, kase, events);
-    const showIdentity = (!kase.anonymous || seesIdentity(actor)) && kase.erasedAt === null;
+    const withheld = kase.anonymous && !seesIdentity(actor);
+    const showIdentity = !withheld && kase.erasedAt === null;
     // An anonymous report that looks like the citizen's named one would lead staff to its reporter.
-    const hideEarlier = kase.anonymous && !seesIdentity(actor) && earlier[0] !== undefined && !earlier[0].anonymous;
-    const transcript =
-      kase.anonymous && !seesIdentity(actor)
-        ? anonymousTranscript(chat, [...stored].sort((a, b) => a.storedAt.getTime() - b.storedAt.getTime()).map((s) => s.entry), {
-            names: [citizen.name],
-            displayName: identity.displayName,
-            phones: [identity.phone],
-            isNik: (digits) => citizen.nikHash !== null && nikHashes(digits, ctx.nikKeys).includes(citizen.nikHash),
-            ticket: kase.ticket,
-          })
-        : chat;
+    const hideEarlier = withheld && earlier[0] !== undefined && !earlier[0].anonymous;
+    const transcript = withheld
+      ? anonymousTranscript(chat, [...stored].sort((a, b) => a.storedAt.getTime() - b.storedAt.getTime()).map((s) => s.entry), {
+          names: [citizen.name],
+          wholeNames: [identity.displayName],
+          phones: [identity.phone],
+          isNik: (digits) => citizen.nikHash !== null && nikHashes(digits, ctx.nikKeys).includes(citizen.nikHash),
+          ticket: kase.ticket,
+        })
+      : chat;
     return {
       ticket: kase.ticket,
       kind: kase.kind as CaseKind,

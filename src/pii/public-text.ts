@@ -18,6 +18,8 @@ export const MASKED = '[disamarkan]';
 /** The case's own personal values, as stored (any of them may be missing). */
 export interface PersonalValues {
   names: readonly (string | null | undefined)[];
+  /** Names masked only as a whole, never word by word: a chat's display name may be any words ("Info Laporan PKH"). */
+  wholeNames?: readonly (string | null | undefined)[];
   addresses: readonly (string | null | undefined)[];
   phones: readonly (string | null | undefined)[];
   emails: readonly (string | null | undefined)[];
@@ -77,7 +79,7 @@ function phrasesOf(known: PersonalValues): string[] {
   const addresses = present(known.addresses);
   const addressParts = addresses.flatMap((address) => address.split(/[,;\n]/)).map((part) => part.trim()).filter((part) => part.length >= 5 && /\p{L}/u.test(part));
   const addressWords = addresses.flatMap(wordsOf).filter((word) => letters(word) >= 4 && !ADDRESS_VOCABULARY.has(word.toLowerCase()));
-  const all = new Set([...names, ...nameWords, ...addresses, ...addressParts, ...addressWords, ...present(known.emails)]);
+  const all = new Set([...names, ...nameWords, ...present(known.wholeNames ?? []), ...addresses, ...addressParts, ...addressWords, ...present(known.emails)]);
   return [...all].sort((a, b) => b.length - a.length).map(phrase);
 }
 

@@ -11,7 +11,7 @@ import { MASKED } from '../../src/pii/public-text.js';
 let clock = Date.parse('2026-12-03T02:00:00Z');
 const out = (text: string): TranscriptEntry => ({ direction: 'out', at: new Date((clock += 1_000)), kind: 'text', text });
 const inText = (text: string, kind = 'text'): TranscriptEntry => ({ direction: 'in', at: new Date((clock += 1_000)), kind, text });
-const known = { names: [], phones: ['+6281234567890'], isNik: () => false, displayName: null, ticket: 'K7MR4QXT' };
+const known = { names: [], wholeNames: [], phones: ['+6281234567890'], isNik: () => false, ticket: 'K7MR4QXT' };
 const texts = (entries: TranscriptEntry[]) => entries.map((e) => e.text);
 
 describe('an anonymous case as staff read it', () => {
@@ -52,7 +52,7 @@ describe('an anonymous case as staff read it', () => {
       inText('Info Laporan PKH bilang hubungi 0812-3456-7890, NIK 3204••••••••0001'),
       out('Laporan PKH Anda diterima, Andi.'),
     ];
-    expect(texts(anonymousTranscript(chat, chat, { ...known, displayName: 'Info Laporan PKH' }))).toEqual([
+    expect(texts(anonymousTranscript(chat, chat, { ...known, wholeNames: ['Info Laporan PKH'] }))).toEqual([
       MASKED,
       `${MASKED} bilang hubungi ${MASKED}, NIK ${MASKED}`,
       `Laporan PKH Anda diterima, ${MASKED}.`,
