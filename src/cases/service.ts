@@ -483,8 +483,6 @@ const NOT_A_NAME = new Set(
 const TITLES = new Set(['ibu', 'bu', 'bapak', 'pak', 'bpk', 'sdr', 'sdri', 'saudara', 'saudari', 'mas', 'mbak', 'kak', 'kakak', 'adik', 'dik', 'hj', 'h', 'haji', 'hajjah', 'nyonya', 'ny', 'tuan', 'mr', 'mrs', 'ms']);
 /** A ticket as the chat shows it (`showTicket`): another case's, in an anonymous case's chat, leads to its reporter. */
 const SHOWN_TICKET = new RegExp(`[${TICKET_ALPHABET}]{4}-[${TICKET_ALPHABET}]{4}`, 'g');
-/** A NIK as the door stores it (src/pii/inbound.ts) and the summary echoes it: its first and last four digits. */
-const MASKED_NIK = /\d{4}•{8}\d{4}/g;
 
 /** The name in an answer to the name question, without the words around it and forms of address; null when it holds none. */
 function nameIn(answer: string): string | null {
@@ -503,7 +501,7 @@ function nameIn(answer: string): string | null {
  * a contact card: an answer to the name question that looks like a name, and a card's name, are
  * taken out wherever the chat holds them (the summary echoed the name), with each of their words,
  * and so are a name the citizen gave on another report, the chat's phone, its NIK as stored, other
- * long numbers (as in public text, `publicText` in src/pii/public-text.ts), the chat's display name
+ * long numbers (all three as in public text, `publicText` in src/pii/public-text.ts), the chat's display name
  * (whole: it may be any words) and the tickets of the citizen's other cases, which would lead to
  * their reporter. `byArrival` is the same entries in the order Postgres stored them, where each
  * answer follows its question.
@@ -526,7 +524,7 @@ export function anonymousTranscript(
   }
   const values: PersonalValues = { names, wholeNames: known.wholeNames, addresses: [], phones: known.phones, emails: [], isNik: known.isNik };
   const own = showTicket(known.ticket);
-  const withheld = (text: string) => publicText(text.replace(MASKED_NIK, MASKED).replace(SHOWN_TICKET, (shown) => (shown === own ? shown : MASKED)), values);
+  const withheld = (text: string) => publicText(text.replace(SHOWN_TICKET, (shown) => (shown === own ? shown : MASKED)), values);
   return transcript.map((entry) => (entry.text ? { ...entry, text: withheld(entry.text) } : entry));
 }
 

@@ -59,6 +59,9 @@ export function maskNik(nik: string): string {
   return `${nik.slice(0, 4)}${'•'.repeat(nik.length - 8)}${nik.slice(-4)}`;
 }
 
+/** A NIK as `maskNik` shows it, wherever the door stored it that way (src/pii/inbound.ts) or a summary echoed it. */
+export const SHOWN_NIK = /\d{4}•{8}\d{4}/g;
+
 /** Spaces, dots and dashes people type between groups, and invisible characters pasted with them. */
 const GROUP_SEPARATOR = /[\s.\-\u00AD\u180E\u200B-\u200F\u2060-\u2064\uFEFF]/;
 

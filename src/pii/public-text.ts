@@ -2,7 +2,9 @@
  * Free text a citizen wrote, made fit for a public response (Open311, webhooks). First the case's
  * own known personal values are replaced by a marker: the reporter's name (whole, and each of its
  * words of 3+ letters as a whole word, any case), the typed address (whole, each part between
- * commas, and its own words such as a street's name), a phone number in any common format (+62 812…, 0812-…, (0812) …), the e-mail, the NIK.
+ * commas, and its own words such as a street's name), a phone number in any common format (+62 812…, 0812-…, (0812) …), the e-mail, the NIK,
+ * and any NIK as the door stored it (its first and last four digits shown, "3273••••••••0001":
+ * fit for staff's views, not for the public, where the region and the serial narrow a person down).
  * Then any other run of digits long enough to be a NIK, a KK number or a phone number is masked
  * (short numbers — RT 03, a date, a house number — stay readable). Someone else's name the citizen
  * typed cannot be found this way; that is why confidential cases never go public.
@@ -11,6 +13,8 @@
  *   publicText('Saya Budi, HP 0812 3456 7890.', { names: ['Budi Santoso'], phones: ['6281234567890'], … })
  *   // → 'Saya [disamarkan], HP [disamarkan].'
  */
+
+import { SHOWN_NIK } from './nik-rules.js';
 
 /** What a known personal value becomes in public text. */
 export const MASKED = '[disamarkan]';
@@ -85,7 +89,7 @@ function phrasesOf(known: PersonalValues): string[] {
 
 export function publicText(text: string, known: PersonalValues): string {
   const phones = present(known.phones).map(nationalNumber).filter((n): n is string => n !== null);
-  let result = text.replace(NUMBER_AS_WRITTEN, (run) => {
+  let result = text.replace(SHOWN_NIK, MASKED).replace(NUMBER_AS_WRITTEN, (run) => {
     const digits = run.replace(/\D/g, '');
     return phones.some((phone) => digits.includes(phone)) || containsNik(digits, known.isNik) ? MASKED : run;
   });

@@ -150,6 +150,13 @@ describe('GET requests.json', () => {
     expect(await open311Get(app, `requests/${ticket}.json`)).toEqual({ status: 200, body });
   });
 
+  it('takes out a NIK as a chat stores it (region and serial shown): fit for staff, not for the public', async () => {
+    // The door stores a NIK typed in a chat as its first and last four digits; a report's description keeps that shape.
+    const ticket = await file({ ...person, description: 'PKH ibu saya belum cair, NIK 3273••••••••0001.' });
+    const { body } = await open311Get(app, `requests/${ticket}.json`);
+    expect(body[0].description).toBe('PKH ibu saya belum cair, NIK [disamarkan].');
+  });
+
   it("takes the reporter's own name, address and phone out of the description and the status notes", async () => {
     const ticket = await file({
       ...person,

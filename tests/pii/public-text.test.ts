@@ -29,6 +29,7 @@ describe('publicText', () => {
     ['the phone as 62… in one run', 'wa.me/6281298765432', `wa.me/${X}`],
     ['the NIK with odd separators', 'NIK 3273/0141/0190/0001.', `NIK ${X}.`],
     ['the e-mail', 'Surel: Siti@Example.id.', `Surel: ${X}.`],
+    ['a NIK as the door stored it (region and serial shown)', 'NIK saya 3204••••••••0001 ya.', `NIK saya ${X} ya.`],
     ['other long numbers masked as before', 'KK 3273012345678901.', 'KK ••••••••••••••••.'],
     ['short numbers readable', 'RT 03/RW 02, tanggal 12 Mei 2026.', 'RT 03/RW 02, tanggal 12 Mei 2026.'],
   ])('takes out %s', (_what, text, expected) => {
