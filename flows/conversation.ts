@@ -49,7 +49,7 @@ import {
 } from './prompts.js';
 import type { Reply } from './reply.js';
 import { charCount, matchesWord, normalise, visible } from './text.js';
-import { understand, type Greeting, type Intent, type Understanding } from './understand/understand.js';
+import { understand, withoutOpening, type Greeting, type Intent, type Understanding } from './understand/understand.js';
 import { EMPTY_VOCABULARY } from './understand/vocabulary.js';
 
 /** Stored beside each snapshot; bump whenever states or context change shape, so old snapshots restart politely. */
@@ -630,7 +630,7 @@ export const conversationMachine = setup({
         draft: {
           ...emptyDraft(),
           kind: reading?.kind ?? 'pengaduan',
-          description: textOf(event) ?? '',
+          description: withoutOpening(textOf(event) ?? '', limits.descriptionMin),
           ...(reading?.categoryCode ? { categoryCode: reading.categoryCode } : {}),
         },
       };
@@ -642,7 +642,7 @@ export const conversationMachine = setup({
         return {
           ...context.draft,
           kind: context.draft.kind ?? reading?.kind ?? 'pengaduan',
-          description: textOf(event) ?? '',
+          description: withoutOpening(textOf(event) ?? '', limits.descriptionMin),
           ...(categoryCode ? { categoryCode } : {}),
         };
       },

@@ -452,3 +452,33 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   if (humans > 0 && plain) return result('petugas');
   return result('other');
 }
+
+/** The words of "lapor", "laporan", "report"… on their own: where a stated complaint's opening ends. */
+const REPORTING = new Set([...LAPOR.filter((phrase) => phrase.length === 1).map(([word]) => word), ...REPORT_NOUNS]);
+/** What may come before them in an opening: politeness, pronouns, greetings ("saya mau", "tolong", "selamat pagi, mau buat"). */
+const BEFORE_REPORTING = new Set([...FILLERS, 'buat', 'bikin', 'membuat', 'want', 'like', 'make', 'file']);
+/** What may follow them and still belong to the opening: "lapor pak, …", "laporan tentang …", "report about a …". */
+const AFTER_REPORTING = new Set(['tentang', 'soal', 'mengenai', 'terkait', 'perihal', 'bahwa', 'yaitu', 'nih', 'ya', 'bapak', 'ibu', 'kakak', 'admin', 'about', 'that', 'a', 'an', 'the']);
+
+/**
+ * A complaint stated in the first message without its opening: "saya mau lapor, jalan di depan SD
+ * rusak" is stored as "Jalan di depan SD rusak", the way staff would write it down at the counter.
+ * Only an opening that says *lapor* (or *laporan*, *mengadu*, *report*…) is taken off, with the
+ * politeness before it and a "tentang" or "pak" after it; the rest is kept as typed, its first
+ * letter a capital. A text that would keep less than `min` characters is kept whole.
+ */
+export function withoutOpening(text: string, min: number): string {
+  let end = 0;
+  for (const token of text.matchAll(/[\p{L}\p{N}'’]+/gu)) {
+    const words = wordsOf(token[0]);
+    const at = (set: ReadonlySet<string>) => words.length > 0 && words.every((word) => set.has(word));
+    const after = (token.index ?? 0) + token[0].length;
+    if (at(REPORTING)) end = after;
+    else if (end > 0 && at(AFTER_REPORTING)) end = after;
+    else if (!at(BEFORE_REPORTING)) break;
+  }
+  if (end === 0) return text;
+  const rest = text.slice(end).replace(/^[\s,.:;!?\-–—]+/u, '');
+  if ([...rest].length < min) return text;
+  return rest.charAt(0).toLocaleUpperCase('id') + rest.slice(1);
+}

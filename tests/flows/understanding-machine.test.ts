@@ -83,15 +83,24 @@ describe('the machine with the understanding step', () => {
   });
 
   it.each([
-    ['lapor bansos pkh ibu sy blm cair udh 3 bln', 'Bantuan sosial'],
-    ['pkh ibu saya belum cair sudah 3 bulan', 'Bantuan sosial'],
-    ['lampu jalan gang mawar mati', 'Infrastruktur'],
-  ])('takes %j, what went wrong and what it is about, as the description, category %s', async (text, category) => {
+    ['lapor bansos pkh ibu sy blm cair udh 3 bln', 'Bantuan sosial', 'Bansos pkh ibu sy blm cair udh 3 bln'],
+    ['pkh ibu saya belum cair sudah 3 bulan', 'Bantuan sosial', 'pkh ibu saya belum cair sudah 3 bulan'],
+    ['lampu jalan gang mawar mati', 'Infrastruktur', 'lampu jalan gang mawar mati'],
+    ['Selamat pagi pak, saya mau buat laporan tentang lampu jalan mati di gang 5', 'Infrastruktur', 'Lampu jalan mati di gang 5'],
+    ['I want to report a broken street light near the market', 'Infrastructure', 'Broken street light near the market'],
+  ])('takes %j, what went wrong and what it is about, as the description (its opening off), category %s', async (text, category, description) => {
     const chat = new MachineChat();
     const [reply] = await chat.send(text);
+    expect(reply).toContain((/^I /.test(text) ? en : id).stated.prompt('x', 'y', null).split('\n\n')[0]);
+    expect(reply).toContain(`${/^I /.test(text) ? 'Category' : 'Kategori'}: ${category}`);
+    expect((chat.snapshot?.context as { draft: { description: string } }).draft.description).toBe(description);
+  });
+
+  it('keeps an opening whose rest would be too short to stand alone', async () => {
+    const chat = new MachineChat();
+    const [reply] = await chat.send('lapor pak, jalan rusak');
     expect(reply).toContain(id.stated.prompt('x', 'y', null).split('\n\n')[0]);
-    expect(reply).toContain(`Kategori: ${category}`);
-    expect((chat.snapshot?.context as { draft: { description: string } }).draft.description).toBe(text);
+    expect((chat.snapshot?.context as { draft: { description: string } }).draft.description).toBe('lapor pak, jalan rusak');
   });
 
   it.each(['mau lapor soal bansos pkh', 'mau lapor pak, penting', 'mau lapor masalah bansos', 'lapor masalah pkh', 'saya mau bayar listrik', 'mau lapor soal sampah'])(

@@ -14,6 +14,8 @@ useRuntime();
 
 const HOUR = 60 * 60_000;
 const COMPLAINT = 'mau lapor bantuan PKH ibu saya sudah tiga bulan tidak cair';
+/** What the report keeps of it: its opening ("mau lapor") off (`withoutOpening`). */
+const DESCRIPTION = 'Bantuan PKH ibu saya sudah tiga bulan tidak cair';
 
 describe('a first message that states the need', () => {
   it('"syarat kis" answers with the KIS documents at once', async () => {
@@ -30,7 +32,7 @@ describe('a first message that states the need', () => {
     const world = new World();
     const chat = new Chat(world);
     let [reply] = await chat.send(COMPLAINT);
-    expect(reply).toContain(`"${COMPLAINT}"`);
+    expect(reply).toContain(`"${DESCRIPTION}"`);
     expect(reply).toContain('Kategori: Bantuan sosial');
     expect(reply).toContain('1. Ya, lanjutkan');
     expect(reply).not.toContain(id.description.pengaduan);
@@ -38,12 +40,12 @@ describe('a first message that states the need', () => {
     expect(reply).toContain(id.location.prompt);
     await chat.say('lewati', 'lewati');
     [reply] = await chat.send('2');
-    expect(reply).toContain(`Uraian: ${COMPLAINT}`);
+    expect(reply).toContain(`Uraian: ${DESCRIPTION}`);
     expect(reply).toContain('Kategori: Bantuan sosial');
     const [created] = await chat.send('1');
     expect(created).toContain('Nomor tiket');
     const [kase] = await world.cases();
-    expect(kase).toMatchObject({ kind: 'pengaduan', categoryCode: 'bantuan-sosial', description: COMPLAINT, anonymous: true });
+    expect(kase).toMatchObject({ kind: 'pengaduan', categoryCode: 'bantuan-sosial', description: DESCRIPTION, anonymous: true });
   });
 
   it('without category words, confirming goes to the category list, and the description is not asked again', async () => {
@@ -57,7 +59,7 @@ describe('a first message that states the need', () => {
     [reply] = await chat.send('7');
     expect(reply).toContain(id.location.prompt);
     await chat.say('lewati', 'lewati', '2', '1');
-    expect((await world.cases())[0]).toMatchObject({ categoryCode: 'lainnya', description: said });
+    expect((await world.cases())[0]).toMatchObject({ categoryCode: 'lainnya', description: 'Pelayanan di kantor lambat sekali dan petugasnya kasar' });
   });
 
   it('lets the stated description be rewritten, then asks the category', async () => {
