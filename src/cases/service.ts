@@ -306,8 +306,10 @@ export async function listCases(ctx: ReadContext, actor: Actor, filters: CaseLis
   const now = ctx.now();
   const rows = await withOwnPlans(ctx, (db) => listQuery(db, actor, f, now));
   const page = rows.slice(0, f.limit);
-  const cases = page.map(({ id: _id, slaRemindAt, ...row }) => ({
+  const withheld = await withheldSummaries(ctx, actor, page);
+  const cases = page.map(({ id, slaRemindAt, ...row }) => ({
     ...row,
+    summary: withheld.get(id) ?? row.summary,
     kind: row.kind as CaseKind,
     status: row.status as CaseStatus,
     channel: row.channel as ChannelName,
@@ -316,6 +318,30 @@ export async function listCases(ctx: ReadContext, actor: Actor, filters: CaseLis
   const last = page[page.length - 1];
   const next = rows.length > f.limit ? (f.sort === 'due' ? `${last.slaDueAt!.getTime()}_${last.id}` : String(last.id)) : null;
   return { cases, next };
+}
+
+/**
+ * The summaries of a page's anonymous cases as staff read them: what gives the reporter away taken
+ * out as on the case's page (`anonymousMask`), by what is known without reading the chat (a name
+ * the citizen gave on another report, the display name, the phone), in one statement for the page.
+ */
+async function withheldSummaries(ctx: ReadContext, actor: Actor, page: readonly { id: number; ticket: string; anonymous: boolean; summary: string }[]): Promise<Map<number, string>> {
+  const anonymous = seesIdentity(actor) ? [] : page.filter((row) => row.anonymous);
+  if (anonymous.length === 0) return new Map();
+  const known = await ctx.db.db
+    .select({ id: t.cases.id, name: t.citizens.name, displayName: t.channelIdentities.displayName, phone: t.channelIdentities.phone })
+    .from(t.cases)
+    .innerJoin(t.channelIdentities, eq(t.channelIdentities.id, t.cases.identityId))
+    .leftJoin(t.citizens, eq(t.citizens.id, t.cases.citizenId))
+    .where(inArray(t.cases.id, anonymous.map((row) => row.id)));
+  const byCase = new Map(known.map((row) => [row.id, row]));
+  return new Map(
+    anonymous.map((row) => {
+      const of = byCase.get(row.id);
+      const mask = anonymousMask([], { names: [of?.name], wholeNames: [of?.displayName], phones: [of?.phone], isNik: () => false, ticket: row.ticket });
+      return [row.id, mask(row.summary)];
+    }),
+  );
 }
 
 /** The statement `listCases` runs, for EXPLAIN in the bench. */
@@ -511,6 +537,18 @@ export function anonymousTranscript(
   byArrival: readonly TranscriptEntry[],
   known: Pick<PersonalValues, 'names' | 'wholeNames' | 'phones' | 'isNik'> & { ticket: string },
 ): TranscriptEntry[] {
+  const withheld = anonymousMask(byArrival, known);
+  return transcript.map((entry) => (entry.text ? { ...entry, text: withheld(entry.text) } : entry));
+}
+
+/**
+ * What `anonymousTranscript` takes out of each entry, as a function of any text of the case the
+ * citizen wrote: its description and what they added later read the same way to staff.
+ */
+export function anonymousMask(
+  byArrival: readonly TranscriptEntry[],
+  known: Pick<PersonalValues, 'names' | 'wholeNames' | 'phones' | 'isNik'> & { ticket: string },
+): (text: string) => string {
   const names = [...known.names];
   let asked = false;
   for (const entry of byArrival) {
@@ -524,8 +562,7 @@ export function anonymousTranscript(
   }
   const values: PersonalValues = { names, wholeNames: known.wholeNames, addresses: [], phones: known.phones, emails: [], isNik: known.isNik };
   const own = showTicket(known.ticket);
-  const withheld = (text: string) => publicText(text.replace(SHOWN_TICKET, (shown) => (shown === own ? shown : MASKED)), values);
-  return transcript.map((entry) => (entry.text ? { ...entry, text: withheld(entry.text) } : entry));
+  return (text: string) => publicText(text.replace(SHOWN_TICKET, (shown) => (shown === own ? shown : MASKED)), values);
 }
 
 /** One case with its clocks, timeline and the citizen's chat transcript. */
@@ -572,22 +609,24 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
     const showIdentity = !withheld && kase.erasedAt === null;
     // An anonymous report that looks like the citizen's named one would lead staff to its reporter.
     const hideEarlier = withheld && earlier[0] !== undefined && !earlier[0].anonymous;
-    const transcript = withheld
-      ? anonymousTranscript(chat, [...stored].sort((a, b) => a.storedAt.getTime() - b.storedAt.getTime()).map((s) => s.entry), {
+    // What the citizen wrote — the chat, the description, what they added — without what gives them away.
+    const mask = withheld
+      ? anonymousMask([...stored].sort((a, b) => a.storedAt.getTime() - b.storedAt.getTime()).map((s) => s.entry), {
           names: [citizen.name],
           wholeNames: [identity.displayName],
           phones: [identity.phone],
           isNik: (digits) => citizen.nikHash !== null && nikHashes(digits, ctx.nikKeys).includes(citizen.nikHash),
           ticket: kase.ticket,
         })
-      : chat;
+      : (text: string) => text;
+    const transcript = withheld ? chat.map((entry) => (entry.text ? { ...entry, text: mask(entry.text) } : entry)) : chat;
     return {
       ticket: kase.ticket,
       kind: kase.kind as CaseKind,
       status: kase.status as CaseStatus,
       categoryCode: kase.categoryCode,
       serviceCode: kase.serviceCode,
-      description: kase.description,
+      description: mask(kase.description),
       location: kase.location,
       photos: kase.photos,
       photoFiles,
@@ -621,7 +660,7 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
         fromStatus: e.fromStatus as CaseStatus | null,
         toStatus: e.toStatus as CaseStatus,
         actor: e.actor,
-        note: e.note,
+        note: e.note !== null && e.type === 'citizen-info' ? mask(e.note) : e.note,
         public: e.public,
         data: hideEarlier && e.type === 'created' ? null : e.data,
         at: e.createdAt,

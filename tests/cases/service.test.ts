@@ -259,7 +259,7 @@ describe('one case', () => {
     for (const text of ['halo', '1', '1', '1', 'Bantuan PKH ibu saya belum cair sejak Agustus.', 'lewati', 'lewati', '1', 'Budi Santoso', 'lewati', '1']) last = await citizen.say(text);
     const named = ticketIn(last);
     // The same category again, anonymous: the duplicate hint names the first ticket, the citizen says it is new.
-    for (const text of ['1', '1', '1', 'Petugas kelurahan meminta uang untuk mencairkan bantuan.', 'lewati', 'lewati', '2', '1', '1']) last = await citizen.say(text);
+    for (const text of ['1', '1', '1', 'Saya Budi, petugas kelurahan meminta uang untuk mencairkan bantuan.', 'lewati', 'lewati', '2', '1', '1']) last = await citizen.say(text);
     const anonymous = ticketIn(last);
     expect(anonymous).not.toBe(named);
     expect((await app.cases.getCase(SYSTEM, anonymous)).possibleDuplicateOf).toBe(named);
@@ -272,6 +272,22 @@ describe('one case', () => {
     expect(texts).not.toContain(`${named.slice(0, 4)}-${named.slice(4)}`);
     expect(texts).not.toMatch(/Budi|Santoso/);
     expect(texts).toContain(`${anonymous.slice(0, 4)}-${anonymous.slice(4)}`);
+    // The name the citizen gave on the named report, typed into the anonymous one's description: out of it, and of the list's summary.
+    const described = 'Saya [disamarkan], petugas kelurahan meminta uang untuk mencairkan bantuan.';
+    expect(detail.description).toBe(described);
+    const listed = (await app.cases.listCases(officer, { limit: 100 })).cases.find((c) => c.ticket === anonymous);
+    expect(listed?.summary).toBe(described);
+    expect((await app.cases.listCases(officer, { limit: 100 })).cases.find((c) => c.ticket === named)?.summary).toContain('Bantuan PKH');
+    expect((await app.cases.getCase(SYSTEM, anonymous)).description).toContain('Saya Budi,');
+    // What the citizen adds later (a citizen-info note) reads the same way; a staff note is left as written.
+    const { id } = await caseRow(app, anonymous);
+    await app.ctx.db.db.insert(t.caseEvents).values([
+      { caseId: id, type: 'citizen-info', toStatus: 'baru', actor: 'citizen', public: false, note: 'Budi lagi: uangnya 200 ribu.' },
+      { caseId: id, type: 'note', toStatus: 'baru', actor: 'staff:1', public: false, note: 'Budi dari kelurahan sudah ditelepon.' },
+    ]);
+    const notes = (await app.cases.getCase(officer, anonymous)).timeline.map((e) => e.note);
+    expect(notes).toContain('[disamarkan] lagi: uangnya 200 ribu.');
+    expect(notes).toContain('Budi dari kelurahan sudah ditelepon.');
   });
 });
 
