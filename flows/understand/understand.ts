@@ -14,7 +14,7 @@
 import { normaliseTicket } from '../../src/cases/ticket.js';
 import type { CaseKind, Lang } from '../../src/conversation/contract.js';
 import { validateNik } from '../../src/pii/nik-rules.js';
-import { normalise, typoDistance } from '../text.js';
+import { charCount, normalise, typoDistance, visible } from '../text.js';
 import {
   ABOUT_ME,
   ACKNOWLEDGEMENTS,
@@ -455,30 +455,50 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
 
 /** The words of "lapor", "laporan", "report"… on their own: where a stated complaint's opening ends. */
 const REPORTING = new Set([...LAPOR.filter((phrase) => phrase.length === 1).map(([word]) => word), ...REPORT_NOUNS]);
-/** What may come before them in an opening: politeness, pronouns, greetings ("saya mau", "tolong", "selamat pagi, mau buat"). */
-const BEFORE_REPORTING = new Set([...FILLERS, 'buat', 'bikin', 'membuat', 'want', 'like', 'make', 'file']);
-/** What may follow them and still belong to the opening: "lapor pak, …", "laporan tentang …", "report about a …". */
-const AFTER_REPORTING = new Set(['tentang', 'soal', 'mengenai', 'terkait', 'perihal', 'bahwa', 'yaitu', 'nih', 'ya', 'bapak', 'ibu', 'kakak', 'admin', 'about', 'that', 'a', 'an', 'the']);
+/**
+ * What may come before them in an opening: the one who writes, wanting or asking, a greeting
+ * ("selamat pagi, saya mau buat laporan"). Not the words a complaint is about ("ibu saya mengadu",
+ * "sudah lapor 3 kali", "dinas sosial mau saya laporkan" are kept whole). As `wordsOf` reads them:
+ * "sy mw" is "saya mau", "make" is "pakai", "I'd" is "i d".
+ */
+const BEFORE_REPORTING = new Set(
+  ('saya kami kita mau ingin mohon tolong bisa boleh izin ijin minta hendak buat bikin membuat pakai selamat pagi siang sore malam ' +
+    'halo hallo hai helo hi hello hey assalamualaikum salam warahmatullahi wabarakatuh permisi punten maaf sebelumnya i d we want would like to file a an').split(' '),
+);
+/** What may follow them and still belong to the opening: "laporan tentang …", "lapor dong, …", "report about a …". */
+const AFTER_REPORTING = new Set('tentang mengenai terkait perihal bahwa yaitu dong nih ya deh lagi about that a an the'.split(' '));
+/** Forms of address, part of an opening only when spoken to ("lapor pak, …"), never when they are who it is about ("lapor ibu saya …"). */
+const ADDRESSED = new Set(['bapak', 'ibu', 'kakak', 'admin']);
+/** Words a description does not start with: what follows them needs what came before ("lapor dan minta tolong …"). */
+const NOT_FIRST = new Set('dan atau tapi yang karena sama juga oleh'.split(' '));
 
 /**
  * A complaint stated in the first message without its opening: "saya mau lapor, jalan di depan SD
  * rusak" is stored as "Jalan di depan SD rusak", the way staff would write it down at the counter.
- * Only an opening that says *lapor* (or *laporan*, *mengadu*, *report*…) is taken off, with the
- * politeness before it and a "tentang" or "pak" after it; the rest is kept as typed, its first
- * letter a capital. A text that would keep less than `min` characters is kept whole.
+ * Only an opening that says *lapor* (or *laporan*, *mengadu*, *report*…) is taken off, with a
+ * greeting or "saya mau" before it and a "tentang" or "pak," after it; the rest is kept as typed,
+ * its first word capitalised when it is all small letters. The text is kept whole when the rest
+ * would hold fewer than `min` visible characters or start with a word that needs what came before.
  */
 export function withoutOpening(text: string, min: number): string {
+  let reported = false;
   let end = 0;
   for (const token of text.matchAll(/[\p{L}\p{N}'’]+/gu)) {
     const words = wordsOf(token[0]);
     const at = (set: ReadonlySet<string>) => words.length > 0 && words.every((word) => set.has(word));
     const after = (token.index ?? 0) + token[0].length;
-    if (at(REPORTING)) end = after;
-    else if (end > 0 && at(AFTER_REPORTING)) end = after;
-    else if (!at(BEFORE_REPORTING)) break;
+    const spokenTo = at(ADDRESSED) && /^\s*(?:[,.!:]|$)/u.test(text.slice(after));
+    if (at(REPORTING)) {
+      reported = true;
+      end = after;
+    } else if (!reported) {
+      if (!at(BEFORE_REPORTING) && !spokenTo) break;
+    } else if (at(AFTER_REPORTING) || spokenTo) end = after;
+    else break;
   }
   if (end === 0) return text;
   const rest = text.slice(end).replace(/^[\s,.:;!?\-–—]+/u, '');
-  if ([...rest].length < min) return text;
-  return rest.charAt(0).toLocaleUpperCase('id') + rest.slice(1);
+  const first = /^[\p{L}\p{N}'’]+/u.exec(rest)?.[0] ?? '';
+  if (charCount(visible(rest)) < min || wordsOf(first).some((word) => NOT_FIRST.has(word))) return text;
+  return /^\p{Ll}+$/u.test(first) ? rest.charAt(0).toLocaleUpperCase('id') + rest.slice(1) : rest;
 }
