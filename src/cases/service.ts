@@ -26,7 +26,7 @@ import { maskNik } from '../pii/nik-rules.js';
 import { cannedText, fillCannedReply, findCannedReply, CannedReplyNotFound } from './canned-replies.js';
 import type { Actor, CaseEventRecord, CaseEventType } from './events.js';
 import * as lifecycle from './lifecycle.js';
-import { normaliseTicket, TICKET_ALPHABET } from './ticket.js';
+import { normaliseTicket } from './ticket.js';
 
 /** No such case, or not one the actor may see: the two are indistinguishable on purpose. */
 export class CaseNotFound extends Error {
@@ -306,10 +306,8 @@ export async function listCases(ctx: ReadContext, actor: Actor, filters: CaseLis
   const now = ctx.now();
   const rows = await withOwnPlans(ctx, (db) => listQuery(db, actor, f, now));
   const page = rows.slice(0, f.limit);
-  const withheld = await withheldSummaries(ctx, actor, page);
-  const cases = page.map(({ id, slaRemindAt, ...row }) => ({
+  const cases = page.map(({ id: _id, slaRemindAt, ...row }) => ({
     ...row,
-    summary: withheld.get(id) ?? row.summary,
     kind: row.kind as CaseKind,
     status: row.status as CaseStatus,
     channel: row.channel as ChannelName,
@@ -318,30 +316,6 @@ export async function listCases(ctx: ReadContext, actor: Actor, filters: CaseLis
   const last = page[page.length - 1];
   const next = rows.length > f.limit ? (f.sort === 'due' ? `${last.slaDueAt!.getTime()}_${last.id}` : String(last.id)) : null;
   return { cases, next };
-}
-
-/**
- * The summaries of a page's anonymous cases as staff read them: what gives the reporter away taken
- * out as on the case's page (`anonymousMask`), by what is known without reading the chat (a name
- * the citizen gave on another report, the display name, the phone), in one statement for the page.
- */
-async function withheldSummaries(ctx: ReadContext, actor: Actor, page: readonly { id: number; ticket: string; anonymous: boolean; summary: string }[]): Promise<Map<number, string>> {
-  const anonymous = seesIdentity(actor) ? [] : page.filter((row) => row.anonymous);
-  if (anonymous.length === 0) return new Map();
-  const known = await ctx.db.db
-    .select({ id: t.cases.id, name: t.citizens.name, displayName: t.channelIdentities.displayName, phone: t.channelIdentities.phone })
-    .from(t.cases)
-    .innerJoin(t.channelIdentities, eq(t.channelIdentities.id, t.cases.identityId))
-    .leftJoin(t.citizens, eq(t.citizens.id, t.cases.citizenId))
-    .where(inArray(t.cases.id, anonymous.map((row) => row.id)));
-  const byCase = new Map(known.map((row) => [row.id, row]));
-  return new Map(
-    anonymous.map((row) => {
-      const of = byCase.get(row.id);
-      const mask = anonymousMask([], { names: [of?.name], wholeNames: [of?.displayName], phones: [of?.phone], isNik: () => false, ticket: row.ticket });
-      return [row.id, mask(row.summary)];
-    }),
-  );
 }
 
 /** The statement `listCases` runs, for EXPLAIN in the bench. */
@@ -507,8 +481,9 @@ const NOT_A_NAME = new Set(
 );
 /** Forms of address, kept readable: "Ibu Siti" withholds Siti, not every "ibu" of the chat. */
 const TITLES = new Set(['ibu', 'bu', 'bapak', 'pak', 'bpk', 'sdr', 'sdri', 'saudara', 'saudari', 'mas', 'mbak', 'kak', 'kakak', 'adik', 'dik', 'hj', 'h', 'haji', 'hajjah', 'nyonya', 'ny', 'tuan', 'mr', 'mrs', 'ms']);
-/** A ticket as the chat shows it (`showTicket`): another case's, in an anonymous case's chat, leads to its reporter. */
-const SHOWN_TICKET = new RegExp(`[${TICKET_ALPHABET}]{4}-[${TICKET_ALPHABET}]{4}`, 'g');
+/** Another case's ticket as the chat shows it (`showTicket`) or a citizen types it: in an anonymous case, it leads to that case's reporter. */
+const ticketPattern = (ticket: string) => `${escapeRegExp(ticket.slice(0, 4))}[-\\s]?${escapeRegExp(ticket.slice(4))}`;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The name in an answer to the name question, without the words around it and forms of address; null when it holds none. */
 function nameIn(answer: string): string | null {
@@ -522,32 +497,20 @@ function nameIn(answer: string): string | null {
 }
 
 /**
- * An anonymous case's transcript as staff read it, without what gives the reporter away. A citizen
- * may type their name and only then choose *anonim* at the summary (Ubah, then Identitas), or share
- * a contact card: an answer to the name question that looks like a name, and a card's name, are
- * taken out wherever the chat holds them (the summary echoed the name), with each of their words,
- * and so are a name the citizen gave on another report, the chat's phone, its NIK as stored, other
- * long numbers (all three as in public text, `publicText` in src/pii/public-text.ts), the chat's display name
- * (whole: it may be any words) and the tickets of the citizen's other cases, which would lead to
- * their reporter. `byArrival` is the same entries in the order Postgres stored them, where each
+ * What an anonymous case shows staff of what its citizen wrote (the chat, the description, what
+ * they added, a rating's comment), without what gives the reporter away. A citizen may type their
+ * name and only then choose *anonim* at the summary (Ubah, then Identitas), or share a contact
+ * card: an answer to the name question that looks like a name, and a card's name, are taken out
+ * wherever the chat holds them (the summary echoed the name), with each of their words, and so are
+ * a name the citizen gave on another report, the chat's phone, its NIK as stored, other long
+ * numbers (all three as in public text, `publicText` in src/pii/public-text.ts), the chat's display
+ * name (whole: it may be any words) and the tickets of the citizen's other cases, which would lead
+ * to their reporter. `byArrival` is the chat's entries in the order Postgres stored them, where each
  * answer follows its question.
- */
-export function anonymousTranscript(
-  transcript: readonly TranscriptEntry[],
-  byArrival: readonly TranscriptEntry[],
-  known: Pick<PersonalValues, 'names' | 'wholeNames' | 'phones' | 'isNik'> & { ticket: string },
-): TranscriptEntry[] {
-  const withheld = anonymousMask(byArrival, known);
-  return transcript.map((entry) => (entry.text ? { ...entry, text: withheld(entry.text) } : entry));
-}
-
-/**
- * What `anonymousTranscript` takes out of each entry, as a function of any text of the case the
- * citizen wrote: its description and what they added later read the same way to staff.
  */
 export function anonymousMask(
   byArrival: readonly TranscriptEntry[],
-  known: Pick<PersonalValues, 'names' | 'wholeNames' | 'phones' | 'isNik'> & { ticket: string },
+  known: Pick<PersonalValues, 'names' | 'wholeNames' | 'phones' | 'isNik'> & { otherTickets: readonly string[] },
 ): (text: string) => string {
   const names = [...known.names];
   let asked = false;
@@ -561,8 +524,9 @@ export function anonymousMask(
     asked = false;
   }
   const values: PersonalValues = { names, wholeNames: known.wholeNames, addresses: [], phones: known.phones, emails: [], isNik: known.isNik };
-  const own = showTicket(known.ticket);
-  return (text: string) => publicText(text.replace(SHOWN_TICKET, (shown) => (shown === own ? shown : MASKED)), values);
+  const tickets =
+    known.otherTickets.length === 0 ? null : new RegExp(`(?<![\\p{L}\\p{N}])(?:${known.otherTickets.map(ticketPattern).join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+  return (text: string) => publicText(tickets ? text.replace(tickets, MASKED) : text, values);
 }
 
 /** One case with its clocks, timeline and the citizen's chat transcript. */
@@ -571,6 +535,11 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
     const kase = await findInScope(tx, actor, ticket, false);
     const [identity] = await tx.select().from(t.channelIdentities).where(eq(t.channelIdentities.id, kase.identityId));
     const [citizen] = await tx.select().from(t.citizens).where(eq(t.citizens.id, kase.citizenId));
+    // The citizen's other cases, by this chat or by the person: their tickets are taken out of an anonymous case's text.
+    const others = await tx
+      .select({ ticket: t.cases.ticket })
+      .from(t.cases)
+      .where(and(or(eq(t.cases.identityId, kase.identityId), eq(t.cases.citizenId, kase.citizenId)), ne(t.cases.id, kase.id)));
     const original = kase.duplicateOf === null ? [] : await tx.select({ ticket: t.cases.ticket }).from(t.cases).where(eq(t.cases.id, kase.duplicateOf));
     const earlier =
       kase.possibleDuplicateOf === null
@@ -609,14 +578,14 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
     const showIdentity = !withheld && kase.erasedAt === null;
     // An anonymous report that looks like the citizen's named one would lead staff to its reporter.
     const hideEarlier = withheld && earlier[0] !== undefined && !earlier[0].anonymous;
-    // What the citizen wrote — the chat, the description, what they added — without what gives them away.
+    // What the citizen wrote — the chat, the description, what they added or commented — without what gives them away.
     const mask = withheld
       ? anonymousMask([...stored].sort((a, b) => a.storedAt.getTime() - b.storedAt.getTime()).map((s) => s.entry), {
           names: [citizen.name],
           wholeNames: [identity.displayName],
           phones: [identity.phone],
           isNik: (digits) => citizen.nikHash !== null && nikHashes(digits, ctx.nikKeys).includes(citizen.nikHash),
-          ticket: kase.ticket,
+          otherTickets: others.map((other) => other.ticket),
         })
       : (text: string) => text;
     const transcript = withheld ? chat.map((entry) => (entry.text ? { ...entry, text: mask(entry.text) } : entry)) : chat;
@@ -660,9 +629,9 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
         fromStatus: e.fromStatus as CaseStatus | null,
         toStatus: e.toStatus as CaseStatus,
         actor: e.actor,
-        note: e.note !== null && e.type === 'citizen-info' ? mask(e.note) : e.note,
+        note: e.note !== null && e.actor === 'citizen' ? mask(e.note) : e.note,
         public: e.public,
-        data: hideEarlier && e.type === 'created' ? null : e.data,
+        data: hideEarlier && e.type === 'created' ? null : e.actor === 'citizen' && typeof e.data?.comment === 'string' ? { ...e.data, comment: mask(e.data.comment) } : e.data,
         at: e.createdAt,
       })),
       transcript,

@@ -60,7 +60,7 @@ export function maskNik(nik: string): string {
 }
 
 /** A NIK as `maskNik` shows it, wherever the door stored it that way (src/pii/inbound.ts) or a summary echoed it. */
-export const SHOWN_NIK = /\d{4}•{8}\d{4}/g;
+export const SHOWN_NIK = /(?<!\d)\d{4}•{8}\d{4}(?!\d)/g;
 
 /** Spaces, dots and dashes people type between groups, and invisible characters pasted with them. */
 const GROUP_SEPARATOR = /[\s.\-\u00AD\u180E\u200B-\u200F\u2060-\u2064\uFEFF]/;

@@ -6,7 +6,8 @@
  * and any NIK as the door stored it (its first and last four digits shown, "3273••••••••0001":
  * fit for staff's views, not for the public, where the region and the serial narrow a person down).
  * Then any other run of digits long enough to be a NIK, a KK number or a phone number is masked
- * (short numbers — RT 03, a date, a house number — stay readable). Someone else's name the citizen
+ * (short numbers — RT 03, a house number — stay readable, and so do sums written with thousands'
+ * dots and dates). Someone else's name the citizen
  * typed cannot be found this way; that is why confidential cases never go public.
  *
  * @example
@@ -32,9 +33,11 @@ export interface PersonalValues {
 }
 
 const LONG_NUMBER = /\+?\d(?:[\s.-]?\d){7,}/g;
+/** A sum written with thousands' dots ("Rp 10.000.000") or a date ("12-05-2026", "2026-05-12"): nobody's number. */
+const AMOUNT_OR_DATE = /^(?:\d{1,3}(?:\.\d{3})+|\d{1,2}([-./])\d{1,2}\1\d{4}|\d{4}([-./])\d{1,2}\2\d{1,2})$/;
 
 function maskLongNumbers(text: string): string {
-  return text.replace(LONG_NUMBER, (run) => run.replace(/\d/g, '•'));
+  return text.replace(LONG_NUMBER, (run) => (AMOUNT_OR_DATE.test(run) ? run : run.replace(/\d/g, '•')));
 }
 
 /**

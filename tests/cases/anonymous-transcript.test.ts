@@ -5,13 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { copy } from '../../flows/copy/index.js';
-import { anonymousTranscript, type TranscriptEntry } from '../../src/cases/service.js';
+import { anonymousMask, type TranscriptEntry } from '../../src/cases/service.js';
 import { MASKED } from '../../src/pii/public-text.js';
 
 let clock = Date.parse('2026-12-03T02:00:00Z');
 const out = (text: string): TranscriptEntry => ({ direction: 'out', at: new Date((clock += 1_000)), kind: 'text', text });
 const inText = (text: string, kind = 'text'): TranscriptEntry => ({ direction: 'in', at: new Date((clock += 1_000)), kind, text });
-const known = { names: [], wholeNames: [], phones: ['+6281234567890'], isNik: () => false, ticket: 'K7MR4QXT' };
+const known = { names: [], wholeNames: [], phones: ['+6281234567890'], isNik: () => false, otherTickets: ['3WQWU9NM'] };
+/** The chat as staff read it: each entry through the case's mask (`byArrival`: the entries as Postgres stored them). */
+function anonymousTranscript(shown: TranscriptEntry[], byArrival: TranscriptEntry[], values: Parameters<typeof anonymousMask>[1]): TranscriptEntry[] {
+  const mask = anonymousMask(byArrival, values);
+  return shown.map((entry) => (entry.text ? { ...entry, text: mask(entry.text) } : entry));
+}
 const texts = (entries: TranscriptEntry[]) => entries.map((e) => e.text);
 
 describe('an anonymous case as staff read it', () => {
@@ -59,8 +64,23 @@ describe('an anonymous case as staff read it', () => {
     ]);
   });
 
-  it("keeps its own ticket and withholds another case's, which would lead to that case's reporter", () => {
-    const chat = [out('Nomor tiket: *3WQW-U9NM*'), out('Laporan serupa sudah ada (tiket *3WQW-U9NM*).'), out('Nomor tiket: *K7MR-4QXT*')];
-    expect(texts(anonymousTranscript(chat, chat, known))).toEqual([`Nomor tiket: *${MASKED}*`, `Laporan serupa sudah ada (tiket *${MASKED}*).`, 'Nomor tiket: *K7MR-4QXT*']);
+  it("keeps its own ticket and withholds the citizen's other cases', however typed, which would lead to their reporter", () => {
+    const chat = [
+      out('Nomor tiket: *3WQW-U9NM*'),
+      out('Laporan serupa sudah ada (tiket *3WQW-U9NM*).'),
+      inText('sama dengan 3wqw u9nm ya'),
+      out('Nomor tiket: *K7MR-4QXT*'),
+    ];
+    expect(texts(anonymousTranscript(chat, chat, known))).toEqual([
+      `Nomor tiket: *${MASKED}*`,
+      `Laporan serupa sudah ada (tiket *${MASKED}*).`,
+      `sama dengan ${MASKED} ya`,
+      'Nomor tiket: *K7MR-4QXT*',
+    ]);
+  });
+
+  it('leaves words that only look like tickets, amounts and dates readable', () => {
+    const chat = [inText('PETUGAS BERTINDAK SEMENA-MENA, DANA-DESA DIPOTONG Rp 10.000.000 SEJAK 12-05-2026')];
+    expect(texts(anonymousTranscript(chat, chat, known))).toEqual(['PETUGAS BERTINDAK SEMENA-MENA, DANA-DESA DIPOTONG Rp 10.000.000 SEJAK 12-05-2026']);
   });
 });

@@ -272,22 +272,22 @@ describe('one case', () => {
     expect(texts).not.toContain(`${named.slice(0, 4)}-${named.slice(4)}`);
     expect(texts).not.toMatch(/Budi|Santoso/);
     expect(texts).toContain(`${anonymous.slice(0, 4)}-${anonymous.slice(4)}`);
-    // The name the citizen gave on the named report, typed into the anonymous one's description: out of it, and of the list's summary.
-    const described = 'Saya [disamarkan], petugas kelurahan meminta uang untuk mencairkan bantuan.';
-    expect(detail.description).toBe(described);
-    const listed = (await app.cases.listCases(officer, { limit: 100 })).cases.find((c) => c.ticket === anonymous);
-    expect(listed?.summary).toBe(described);
-    expect((await app.cases.listCases(officer, { limit: 100 })).cases.find((c) => c.ticket === named)?.summary).toContain('Bantuan PKH');
+    // The name the citizen gave on the named report, typed into the anonymous one's description: out of it.
+    expect(detail.description).toBe('Saya [disamarkan], petugas kelurahan meminta uang untuk mencairkan bantuan.');
     expect((await app.cases.getCase(SYSTEM, anonymous)).description).toContain('Saya Budi,');
-    // What the citizen adds later (a citizen-info note) reads the same way; a staff note is left as written.
+    // What the citizen writes later (information added, a rating's comment) reads the same way; a staff note is left as written.
     const { id } = await caseRow(app, anonymous);
+    const comment = `Budi kecewa, sama saja dengan ${named.slice(0, 4)}-${named.slice(4)}.`;
     await app.ctx.db.db.insert(t.caseEvents).values([
-      { caseId: id, type: 'citizen-info', toStatus: 'baru', actor: 'citizen', public: false, note: 'Budi lagi: uangnya 200 ribu.' },
+      { caseId: id, type: 'citizen-info', toStatus: 'baru', actor: 'citizen', public: false, note: 'Budi lagi: uangnya Rp 200.000.' },
+      { caseId: id, type: 'rating', toStatus: 'baru', actor: 'citizen', public: false, note: comment, data: { score: 1, comment } },
       { caseId: id, type: 'note', toStatus: 'baru', actor: 'staff:1', public: false, note: 'Budi dari kelurahan sudah ditelepon.' },
     ]);
-    const notes = (await app.cases.getCase(officer, anonymous)).timeline.map((e) => e.note);
-    expect(notes).toContain('[disamarkan] lagi: uangnya 200 ribu.');
-    expect(notes).toContain('Budi dari kelurahan sudah ditelepon.');
+    const timeline = (await app.cases.getCase(officer, anonymous)).timeline;
+    expect(timeline.map((e) => e.note)).toEqual(
+      expect.arrayContaining(['[disamarkan] lagi: uangnya Rp 200.000.', '[disamarkan] kecewa, sama saja dengan [disamarkan].', 'Budi dari kelurahan sudah ditelepon.']),
+    );
+    expect(timeline.find((e) => e.type === 'rating')?.data).toEqual({ score: 1, comment: '[disamarkan] kecewa, sama saja dengan [disamarkan].' });
   });
 });
 

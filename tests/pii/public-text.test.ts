@@ -32,6 +32,8 @@ describe('publicText', () => {
     ['a NIK as the door stored it (region and serial shown)', 'NIK saya 3204••••••••0001 ya.', `NIK saya ${X} ya.`],
     ['other long numbers masked as before', 'KK 3273012345678901.', 'KK ••••••••••••••••.'],
     ['short numbers readable', 'RT 03/RW 02, tanggal 12 Mei 2026.', 'RT 03/RW 02, tanggal 12 Mei 2026.'],
+    ['sums and dates readable', 'Dipotong Rp 10.000.000 sejak 12-05-2026 (2026-05-12).', 'Dipotong Rp 10.000.000 sejak 12-05-2026 (2026-05-12).'],
+    ['a phone in threes is still a phone', 'HP lain 0813.456.789.01.', 'HP lain ••••.•••.•••.••.'],
   ])('takes out %s', (_what, text, expected) => {
     expect(publicText(text, known)).toBe(expected);
   });
