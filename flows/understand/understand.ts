@@ -453,47 +453,65 @@ export function understand(text: string, vocabulary: Vocabulary): Understanding 
   return result('other');
 }
 
-/** The words of "lapor", "laporan", "report"… on their own: where a stated complaint's opening ends. */
-const REPORTING = new Set([...LAPOR.filter((phrase) => phrase.length === 1).map(([word]) => word), ...REPORT_NOUNS]);
+/**
+ * Nouns of reporting, which end an opening only as its object or its heading ("mau buat laporan
+ * …", "Laporan: …", "pengaduan tentang …"); at the start of a noun phrase they are what the
+ * complaint is about ("laporan keuangan dana desa…", "pengaduan warga tentang…", "saran saya…").
+ */
+const REPORT_NOUN = new Set([...[...REPORT_NOUNS].filter((word) => word !== 'report' && word !== 'komplain'), 'saran', 'usul', 'usulan', 'aspirasi', 'protes']);
+/** The verbs of "lapor", "mengadu", "report", "komplain"… on their own: where a stated complaint's opening ends. */
+const REPORTING = new Set(LAPOR.filter((phrase) => phrase.length === 1 && !REPORT_NOUN.has(phrase[0])).map(([word]) => word));
 /**
  * What may come before them in an opening: the one who writes, wanting or asking, a greeting
  * ("selamat pagi, saya mau buat laporan"). Not the words a complaint is about ("ibu saya mengadu",
  * "sudah lapor 3 kali", "dinas sosial mau saya laporkan" are kept whole). As `wordsOf` reads them:
- * "sy mw" is "saya mau", "make" is "pakai", "I'd" is "i d".
+ * "sy mw" is "saya mau", "make" is "pakai", "I'd" is "i d", "Assalamu'alaikum" is "assalamualaikum alaikum".
  */
 const BEFORE_REPORTING = new Set(
   ('saya kami kita mau ingin mohon tolong bisa boleh izin ijin minta hendak buat bikin membuat pakai selamat pagi siang sore malam ' +
-    'halo hallo hai helo hi hello hey assalamualaikum salam warahmatullahi wabarakatuh permisi punten maaf sebelumnya i d we want would like to file a an').split(' '),
+    'halo hallo hai helo hi hello hey assalamualaikum alaikum salam warahmatullahi wabarakatuh permisi punten maaf sebelumnya i d we want would like to file a an').split(' '),
 );
-/** What may follow them and still belong to the opening: "laporan tentang …", "lapor dong, …", "report about a …". */
-const AFTER_REPORTING = new Set('tentang mengenai terkait perihal bahwa yaitu dong nih ya deh lagi about that a an the'.split(' '));
+/** What a noun of reporting is the object of, in an opening: "buat laporan", "a complaint". */
+const MAKING = new Set('buat bikin membuat pakai mau ingin file a an'.split(' '));
+/** What may follow the reporting and still belong to the opening: "laporan tentang …", "lapor dong, …", "report about a …". */
+const AFTER_REPORTING = new Set('tentang ttg soal mengenai terkait perihal bahwa yaitu dong nih ya deh lagi about that a an the'.split(' '));
 /** Forms of address, part of an opening only when spoken to ("lapor pak, …"), never when they are who it is about ("lapor ibu saya …"). */
 const ADDRESSED = new Set(['bapak', 'ibu', 'kakak', 'admin']);
+/** How people address the account itself, as typed: never who a complaint is about ("lapor min jalan …"). */
+const THE_ACCOUNT = new Set(['min', 'mimin', 'admin', 'gan', 'sis', 'bro']);
+/** After a form of address, what shows it was spoken to: punctuation, an emoji, the end. */
+const SPOKEN_TO = /^(?:\s*[,.!:?;]|\s+[-–—]|\s*\p{Extended_Pictographic}|\s*$)/u;
 /** Words a description does not start with: what follows them needs what came before ("lapor dan minta tolong …"). */
-const NOT_FIRST = new Set('dan atau tapi yang karena sama juga oleh'.split(' '));
+const NOT_FIRST = new Set('dan atau tapi yang karena sama juga oleh ke kepada'.split(' '));
 
 /**
  * A complaint stated in the first message without its opening: "saya mau lapor, jalan di depan SD
  * rusak" is stored as "Jalan di depan SD rusak", the way staff would write it down at the counter.
- * Only an opening that says *lapor* (or *laporan*, *mengadu*, *report*…) is taken off, with a
- * greeting or "saya mau" before it and a "tentang" or "pak," after it; the rest is kept as typed,
- * its first word capitalised when it is all small letters. The text is kept whole when the rest
- * would hold fewer than `min` visible characters or start with a word that needs what came before.
+ * Only an opening that says *lapor* (or *mengadu*, *report*, "buat laporan", "Laporan:"…) is taken
+ * off, with a greeting or "saya mau" before it and a "tentang" or "pak," after it; the rest is kept
+ * as typed, its first word capitalised when it is all small letters. The text is kept whole when
+ * the rest would hold fewer than `min` visible characters or start with a word that needs what came
+ * before.
  */
 export function withoutOpening(text: string, min: number): string {
+  const tokens = [...text.matchAll(/[\p{L}\p{N}'’]+/gu)].map((token) => {
+    const end = (token.index ?? 0) + token[0].length;
+    return { raw: token[0].toLowerCase(), words: wordsOf(token[0]), end, next: text.slice(end) };
+  });
+  const is = (token: (typeof tokens)[number] | undefined, set: ReadonlySet<string>) => !!token && token.words.length > 0 && token.words.every((word) => set.has(word));
   let reported = false;
   let end = 0;
-  for (const token of text.matchAll(/[\p{L}\p{N}'’]+/gu)) {
-    const words = wordsOf(token[0]);
-    const at = (set: ReadonlySet<string>) => words.length > 0 && words.every((word) => set.has(word));
-    const after = (token.index ?? 0) + token[0].length;
-    const spokenTo = at(ADDRESSED) && /^\s*(?:[,.!:]|$)/u.test(text.slice(after));
-    if (at(REPORTING)) {
+  for (const [i, token] of tokens.entries()) {
+    const spokenTo = THE_ACCOUNT.has(token.raw) || (is(token, ADDRESSED) && SPOKEN_TO.test(token.next));
+    const reporting =
+      is(token, REPORTING) ||
+      (is(token, REPORT_NOUN) && (is(tokens[i - 1], MAKING) || /^\s*[:,.\-–—]/u.test(token.next) || is(tokens[i + 1], AFTER_REPORTING)));
+    if (reporting) {
       reported = true;
-      end = after;
+      end = token.end;
     } else if (!reported) {
-      if (!at(BEFORE_REPORTING) && !spokenTo) break;
-    } else if (at(AFTER_REPORTING) || spokenTo) end = after;
+      if (!is(token, BEFORE_REPORTING) && !spokenTo) break;
+    } else if (is(token, AFTER_REPORTING) || spokenTo) end = token.end;
     else break;
   }
   if (end === 0) return text;

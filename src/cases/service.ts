@@ -115,8 +115,6 @@ export interface CaseListItem {
   regionCode: string | null;
   anonymous: boolean;
   confidential: boolean;
-  /** The start of the description. */
-  summary: string;
   createdAt: Date;
   updatedAt: Date;
   slaDueAt: Date | null;
@@ -144,7 +142,7 @@ export interface TranscriptEntry {
   text: string | null;
 }
 
-export interface CaseDetail extends Omit<CaseListItem, 'summary' | 'sla'> {
+export interface CaseDetail extends Omit<CaseListItem, 'sla'> {
   serviceCode: string | null;
   description: string;
   location: { address?: string; latitude?: number; longitude?: number } | null;
@@ -257,7 +255,6 @@ const listColumns = {
   regionCode: t.cases.regionCode,
   anonymous: t.cases.anonymous,
   confidential: t.cases.confidential,
-  summary: sql<string>`left(${t.cases.description}, 140)`,
   createdAt: t.cases.createdAt,
   updatedAt: t.cases.updatedAt,
   slaDueAt: t.cases.slaDueAt,
@@ -482,7 +479,7 @@ const NOT_A_NAME = new Set(
 /** Forms of address, kept readable: "Ibu Siti" withholds Siti, not every "ibu" of the chat. */
 const TITLES = new Set(['ibu', 'bu', 'bapak', 'pak', 'bpk', 'sdr', 'sdri', 'saudara', 'saudari', 'mas', 'mbak', 'kak', 'kakak', 'adik', 'dik', 'hj', 'h', 'haji', 'hajjah', 'nyonya', 'ny', 'tuan', 'mr', 'mrs', 'ms']);
 /** Another case's ticket as the chat shows it (`showTicket`) or a citizen types it: in an anonymous case, it leads to that case's reporter. */
-const ticketPattern = (ticket: string) => `${escapeRegExp(ticket.slice(0, 4))}[-\\s]?${escapeRegExp(ticket.slice(4))}`;
+const ticketPattern = (ticket: string) => `${escapeRegExp(ticket.slice(0, 4))}[\\s\\-_.#\\u2010-\\u2015]*${escapeRegExp(ticket.slice(4))}(?:nya)?`;
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The name in an answer to the name question, without the words around it and forms of address; null when it holds none. */
@@ -535,11 +532,6 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
     const kase = await findInScope(tx, actor, ticket, false);
     const [identity] = await tx.select().from(t.channelIdentities).where(eq(t.channelIdentities.id, kase.identityId));
     const [citizen] = await tx.select().from(t.citizens).where(eq(t.citizens.id, kase.citizenId));
-    // The citizen's other cases, by this chat or by the person: their tickets are taken out of an anonymous case's text.
-    const others = await tx
-      .select({ ticket: t.cases.ticket })
-      .from(t.cases)
-      .where(and(or(eq(t.cases.identityId, kase.identityId), eq(t.cases.citizenId, kase.citizenId)), ne(t.cases.id, kase.id)));
     const original = kase.duplicateOf === null ? [] : await tx.select({ ticket: t.cases.ticket }).from(t.cases).where(eq(t.cases.id, kase.duplicateOf));
     const earlier =
       kase.possibleDuplicateOf === null
@@ -575,6 +567,13 @@ export async function getCase(ctx: PipelineContext, actor: Actor, ticket: string
 
     const photoFiles = await photoFilesOf(tx, kase, events);
     const withheld = kase.anonymous && !seesIdentity(actor);
+    // The citizen's other cases, by this chat or by the person: their tickets are taken out of an anonymous case's text.
+    const others = withheld
+      ? await tx
+          .select({ ticket: t.cases.ticket })
+          .from(t.cases)
+          .where(and(or(eq(t.cases.identityId, kase.identityId), eq(t.cases.citizenId, kase.citizenId)), ne(t.cases.id, kase.id)))
+      : [];
     const showIdentity = !withheld && kase.erasedAt === null;
     // An anonymous report that looks like the citizen's named one would lead staff to its reporter.
     const hideEarlier = withheld && earlier[0] !== undefined && !earlier[0].anonymous;

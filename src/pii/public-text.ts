@@ -33,11 +33,26 @@ export interface PersonalValues {
 }
 
 const LONG_NUMBER = /\+?\d(?:[\s.-]?\d){7,}/g;
-/** A sum written with thousands' dots ("Rp 10.000.000") or a date ("12-05-2026", "2026-05-12"): nobody's number. */
-const AMOUNT_OR_DATE = /^(?:\d{1,3}(?:\.\d{3})+|\d{1,2}([-./])\d{1,2}\1\d{4}|\d{4}([-./])\d{1,2}\2\d{1,2})$/;
+/** Thousands' dots, no leading zero, at most a hundred billion: a sum, when rupiah are named beside it. */
+const SUM = /^[1-9]\d{0,2}(?:\.\d{3}){1,3}$/;
+const RUPIAH_BEFORE = /(?:rp|idr)\.?\s*$/i;
+const RUPIAH_AFTER = /^\s*(?:,-|,00|rupiah|ribu|juta|miliar|rb|jt)/i;
+const DAY_MONTH_YEAR = /^(\d{1,2})([-./])(\d{1,2})\2((?:19|20)\d{2})$/;
+const YEAR_MONTH_DAY = /^(?:19|20)\d{2}([-./])(\d{1,2})\1(\d{1,2})$/;
+
+/** A date ("12-05-2026", "2026-05-12") or a sum in rupiah ("Rp 10.000.000", "250.000 ribu"): nobody's number. A phone or a NIK written in threes is neither. */
+function isDateOrSum(run: string, before: string, after: string): boolean {
+  const dated = DAY_MONTH_YEAR.exec(run);
+  const iso = YEAR_MONTH_DAY.exec(run);
+  const [day, month] = dated ? [Number(dated[1]), Number(dated[3])] : iso ? [Number(iso[3]), Number(iso[2])] : [0, 0];
+  if (day >= 1 && day <= 31 && month >= 1 && month <= 12) return true;
+  return SUM.test(run) && (RUPIAH_BEFORE.test(before) || RUPIAH_AFTER.test(after));
+}
 
 function maskLongNumbers(text: string): string {
-  return text.replace(LONG_NUMBER, (run) => (AMOUNT_OR_DATE.test(run) ? run : run.replace(/\d/g, '•')));
+  return text.replace(LONG_NUMBER, (run: string, at: number) =>
+    isDateOrSum(run, text.slice(Math.max(0, at - 8), at), text.slice(at + run.length, at + run.length + 10)) ? run : run.replace(/\d/g, '•'),
+  );
 }
 
 /**

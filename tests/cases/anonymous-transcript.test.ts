@@ -68,13 +68,13 @@ describe('an anonymous case as staff read it', () => {
     const chat = [
       out('Nomor tiket: *3WQW-U9NM*'),
       out('Laporan serupa sudah ada (tiket *3WQW-U9NM*).'),
-      inText('sama dengan 3wqw u9nm ya'),
+      inText('sama dengan 3wqw u9nm ya, atau 3WQW - U9NM, 3WQW.U9NM, 3WQW–U9NM, 3WQW-U9NMnya'),
       out('Nomor tiket: *K7MR-4QXT*'),
     ];
     expect(texts(anonymousTranscript(chat, chat, known))).toEqual([
       `Nomor tiket: *${MASKED}*`,
       `Laporan serupa sudah ada (tiket *${MASKED}*).`,
-      `sama dengan ${MASKED} ya`,
+      `sama dengan ${MASKED} ya, atau ${MASKED}, ${MASKED}, ${MASKED}, ${MASKED}`,
       'Nomor tiket: *K7MR-4QXT*',
     ]);
   });

@@ -32,8 +32,10 @@ describe('publicText', () => {
     ['a NIK as the door stored it (region and serial shown)', 'NIK saya 3204••••••••0001 ya.', `NIK saya ${X} ya.`],
     ['other long numbers masked as before', 'KK 3273012345678901.', 'KK ••••••••••••••••.'],
     ['short numbers readable', 'RT 03/RW 02, tanggal 12 Mei 2026.', 'RT 03/RW 02, tanggal 12 Mei 2026.'],
-    ['sums and dates readable', 'Dipotong Rp 10.000.000 sejak 12-05-2026 (2026-05-12).', 'Dipotong Rp 10.000.000 sejak 12-05-2026 (2026-05-12).'],
-    ['a phone in threes is still a phone', 'HP lain 0813.456.789.01.', 'HP lain ••••.•••.•••.••.'],
+    ['sums in rupiah and dates readable', 'Dipotong Rp 10.000.000 sejak 12-05-2026 (2026-05-12), lalu 2.500.000,- lagi.', 'Dipotong Rp 10.000.000 sejak 12-05-2026 (2026-05-12), lalu 2.500.000,- lagi.'],
+    ['a phone in threes is still a phone', 'HP suami 085.712.345.678, WA 628.123.456.789.', 'HP suami •••.•••.•••.•••, WA •••.•••.•••.•••.'],
+    ['a KK as a spreadsheet shows it is no sum', 'KK 3.273.012.345.678.901.', 'KK •.•••.•••.•••.•••.•••.'],
+    ['no date that cannot be one', 'Nomor 45-67-2026 dan 31.13.2026.', 'Nomor ••-••-•••• dan ••.••.••••.'],
   ])('takes out %s', (_what, text, expected) => {
     expect(publicText(text, known)).toBe(expected);
   });

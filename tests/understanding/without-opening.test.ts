@@ -28,6 +28,13 @@ describe('withoutOpening', () => {
     ['lapor ibu-ibu di RT 05 belum dapat bansos', 'Ibu-ibu di RT 05 belum dapat bansos'],
     ['lapor, iPhone saya dicuri di terminal', 'iPhone saya dicuri di terminal'],
     ['lapor!!! 😡 jalan rusak parah sekali', '😡 jalan rusak parah sekali'],
+    ["Assalamu'alaikum, saya mau lapor jalan di depan SD rusak parah", 'Jalan di depan SD rusak parah'],
+    ['lapor min jalan di depan SD rusak parah sekali', 'Jalan di depan SD rusak parah sekali'],
+    ['lapor pak 🙏 jalan di depan SD rusak parah', '🙏 jalan di depan SD rusak parah'],
+    ['mau lapor soal jalan rusak parah di depan SD', 'Jalan rusak parah di depan SD'],
+    ['mau lapor ttg jalan rusak parah di depan SD', 'Jalan rusak parah di depan SD'],
+    ['pengaduan terkait pungli di kantor kelurahan', 'Pungli di kantor kelurahan'],
+    ['saya komplain pelayanan di kantor lambat sekali', 'Pelayanan di kantor lambat sekali'],
   ])('%j → %j', (text, description) => {
     expect(cut(text)).toBe(description);
   });
@@ -38,6 +45,10 @@ describe('withoutOpening', () => {
     ['reported before: the history is the complaint', 'sudah lapor 3 kali tapi jalan masih rusak'],
     ['the one complained about first', 'dinas sosial mau saya laporkan karena bansos tidak cair'],
     ['a rest that needs the opening', 'saya mau lapor dan minta tolong jalan diperbaiki'],
+    ['a rest that needs the opening (to whom)', 'mau lapor ke dinas sosial, bansos kami dipotong'],
+    ['a noun of reporting that starts what it is about', 'laporan keuangan dana desa tidak transparan, tidak pernah diumumkan'],
+    ['a noun of reporting with its subject', 'pengaduan warga tentang sampah menumpuk di pasar tidak direspon'],
+    ['a suggestion of ours', 'saran saya lampu jalan di gang 5 segera diperbaiki karena mati'],
     ['a rest too short to stand alone', 'lapor pak, jalan rusak'],
     ['a rest short once its invisible padding is left out', 'lapor, jalan rusak\u200b\u200b\u200b\u200b\u200b      '],
   ])('keeps the text whole: %s', (_why, text) => {

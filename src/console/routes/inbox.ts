@@ -73,7 +73,7 @@ export const inboxRoutes: ConsoleRouteModule = (api, { cases }) => {
       const { assignee, ...query } = request.query;
       const filters: CaseListFilters = { ...query, assigneeStaffId: assignee === 'me' ? request.staff.id : assignee, limit: query.limit ?? 50 };
       const page = await cases.listCases(request.staff.actor, filters);
-      return { cases: page.cases.map(({ summary: _summary, regionCode: _region, ...row }) => row), next: page.next };
+      return { cases: page.cases.map(({ regionCode: _region, ...row }) => row), next: page.next };
     },
   );
 
