@@ -481,6 +481,8 @@ const ADDRESSED = new Set(['bapak', 'ibu', 'kakak', 'admin']);
 const THE_ACCOUNT = new Set(['min', 'mimin', 'admin', 'gan', 'sis', 'bro']);
 /** After a form of address, what shows it was spoken to: punctuation, an emoji, the end. */
 const SPOKEN_TO = /^(?:\s*[,.!:?;]|\s+[-–—]|\s*\p{Extended_Pictographic}|\s*$)/u;
+/** The most words an opening is read for. */
+const OPENING_WORDS = 30;
 /** Words a description does not start with: what follows them needs what came before ("lapor dan minta tolong …"). */
 const NOT_FIRST = new Set('dan atau tapi yang karena sama juga oleh ke kepada'.split(' '));
 
@@ -494,10 +496,13 @@ const NOT_FIRST = new Set('dan atau tapi yang karena sama juga oleh ke kepada'.s
  * before.
  */
 export function withoutOpening(text: string, min: number): string {
-  const tokens = [...text.matchAll(/[\p{L}\p{N}'’]+/gu)].map((token) => {
+  // An opening is a few words: a long paste is not read past them.
+  const tokens: { raw: string; words: string[]; end: number; next: string }[] = [];
+  for (const token of text.matchAll(/[\p{L}\p{N}'’]+/gu)) {
+    if (tokens.length === OPENING_WORDS) break;
     const end = (token.index ?? 0) + token[0].length;
-    return { raw: token[0].toLowerCase(), words: wordsOf(token[0]), end, next: text.slice(end) };
-  });
+    tokens.push({ raw: token[0].toLowerCase(), words: wordsOf(token[0]), end, next: text.slice(end) });
+  }
   const is = (token: (typeof tokens)[number] | undefined, set: ReadonlySet<string>) => !!token && token.words.length > 0 && token.words.every((word) => set.has(word));
   let reported = false;
   let end = 0;
