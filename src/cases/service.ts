@@ -21,7 +21,7 @@ import type { PipelineContext } from '../conversation/context.js';
 import type { Db, Tx } from '../db/client.js';
 import * as t from '../db/schema.js';
 import { decryptNik, nikHashes } from '../pii/nik.js';
-import { MASKED, publicText, type PersonalValues } from '../pii/public-text.js';
+import { escapeRegExp, MASKED, publicText, type PersonalValues } from '../pii/public-text.js';
 import { maskNik } from '../pii/nik-rules.js';
 import { cannedText, fillCannedReply, findCannedReply, CannedReplyNotFound } from './canned-replies.js';
 import type { Actor, CaseEventRecord, CaseEventType } from './events.js';
@@ -480,7 +480,6 @@ const NOT_A_NAME = new Set(
 const TITLES = new Set(['ibu', 'bu', 'bapak', 'pak', 'bpk', 'sdr', 'sdri', 'saudara', 'saudari', 'mas', 'mbak', 'kak', 'kakak', 'adik', 'dik', 'hj', 'h', 'haji', 'hajjah', 'nyonya', 'ny', 'tuan', 'mr', 'mrs', 'ms']);
 /** Another case's ticket as the chat shows it (`showTicket`) or a citizen types it: in an anonymous case, it leads to that case's reporter. */
 const ticketPattern = (ticket: string) => `${escapeRegExp(ticket.slice(0, 4))}[\\s\\-_.#\\u2010-\\u2015]*${escapeRegExp(ticket.slice(4))}(?:nya)?`;
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The name in an answer to the name question, without the words around it and forms of address; null when it holds none. */
 function nameIn(answer: string): string | null {

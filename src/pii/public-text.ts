@@ -6,8 +6,8 @@
  * and any NIK as the door stored it (its first and last four digits shown, "3273••••••••0001":
  * fit for staff's views, not for the public, where the region and the serial narrow a person down).
  * Then any other run of digits long enough to be a NIK, a KK number or a phone number is masked
- * (short numbers — RT 03, a house number — stay readable, and so do sums written with thousands'
- * dots and dates). Someone else's name the citizen
+ * (short numbers — RT 03, a house number — stay readable, and so do sums in rupiah and real
+ * dates). Someone else's name the citizen
  * typed cannot be found this way; that is why confidential cases never go public.
  *
  * @example
@@ -76,10 +76,10 @@ function containsNik(digits: string, isNik: (digits: string) => boolean): boolea
 }
 
 // RegExp.escape arrives with Node 24; this project runs on 20.
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A literal phrase where any run of spaces matches any other. */
-const phrase = (text: string) => text.trim().split(/\s+/).map(escape).join('\\s+');
+const phrase = (text: string) => text.trim().split(/\s+/).map(escapeRegExp).join('\\s+');
 
 const present = (values: readonly (string | null | undefined)[]) => values.map((v) => v?.trim()).filter((v): v is string => !!v);
 
